@@ -1,0 +1,16 @@
+//! openecf's domain: the types and rules of the PACER Central Sign-On and the
+//! courts' CM/ECF sites. No I/O, no async: every rule is a plain function over
+//! plain data that returns a value or a typed refusal.
+
+pub mod account;
+pub mod court;
+pub mod link;
+pub mod names;
+pub mod password;
+pub mod throttle;
+
+pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
+pub use court::{Court, CourtKind, FilingMenu, NextGenStatus, Release};
+pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
+pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role, Username};
+pub use password::{Password, PasswordContext, PasswordRefusal};

@@ -1,0 +1,88 @@
+//! Brute-force throttling: failed attempts are counted per account (in the
+//! database, so every node agrees); after a few free failures each further one
+//! locks the account for a growing delay.
+
+/// Failures allowed before the first delay.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest single lock, in seconds.
+pub const MAX_LOCK_SECS: i64 = 15 * 60;
+/// Failures after which the owner is told by email that the account is locked.
+pub const NOTIFY_AT: i64 = 10;
+/// A run of failures older than this is forgotten.
+pub const FORGET_AFTER_SECS: i64 = 60 * 60;
+
+/// The stored state of one account's failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub count: i64,
+    pub last_failed_at: i64,
+    pub locked_until: i64,
+}
+
+impl Failures {
+    /// Is the account locked at `now`? A locked account is answered as if the
+    /// password were wrong, and the attempt is not checked.
+    pub fn is_locked(&self, now: i64) -> bool {
+        now < self.locked_until
+    }
+
+    /// The state after one more failure at `now`.
+    pub fn after_failure(self, now: i64) -> Self {
+        let count = if now - self.last_failed_at > FORGET_AFTER_SECS {
+            1
+        } else {
+            self.count + 1
+        };
+        Self {
+            count,
+            last_failed_at: now,
+            locked_until: now + lock_secs(count),
+        }
+    }
+}
+
+/// How long the account is locked after its `count`-th failure in a row:
+/// nothing for the first few, then 1, 2, 4, ... seconds up to 15 minutes.
+pub fn lock_secs(count: i64) -> i64 {
+    if count < FREE_FAILURES {
+        return 0;
+    }
+    let exp = (count - FREE_FAILURES).min(20);
+    (1i64 << exp).min(MAX_LOCK_SECS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn delays_grow_to_a_cap() {
+        assert_eq!(lock_secs(1), 0);
+        assert_eq!(lock_secs(FREE_FAILURES), 1);
+        assert_eq!(lock_secs(FREE_FAILURES + 3), 8);
+        assert_eq!(lock_secs(1000), MAX_LOCK_SECS);
+    }
+
+    proptest! {
+        /// However an attacker spaces the attempts, no account takes more than
+        /// 100 checked failures in any hour (OWASP ASVS 2.2.1).
+        #[test]
+        fn at_most_100_failures_an_hour(gaps in proptest::collection::vec(0i64..120, 1..3000)) {
+            let mut state = Failures::default();
+            let mut now = 1_000_000;
+            let mut checked = Vec::new();
+            for gap in gaps {
+                now += gap;
+                if !state.is_locked(now) {
+                    checked.push(now);
+                    state = state.after_failure(now);
+                }
+            }
+            for (i, start) in checked.iter().enumerate() {
+                let in_hour = checked[i..].iter().take_while(|t| **t < start + 3600).count();
+                prop_assert!(in_hour <= 100, "{in_hour} failures in an hour");
+            }
+        }
+    }
+}
