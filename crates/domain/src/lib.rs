@@ -5,6 +5,7 @@
 pub mod account;
 pub mod court;
 pub mod link;
+pub mod mail;
 pub mod names;
 pub mod password;
 pub mod throttle;
@@ -12,5 +13,6 @@ pub mod throttle;
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
 pub use court::{Court, CourtKind, FilingMenu, NextGenStatus, Release};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
+pub use mail::Mail;
 pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role, Username};
 pub use password::{Password, PasswordContext, PasswordRefusal};

@@ -1,0 +1,52 @@
+//! The emails openecf sends, as plain data. They are written to the outbox in
+//! the same transaction as the event that causes them.
+
+use chrono::NaiveDate;
+
+use crate::court::Court;
+use crate::names::Email;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: Email,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Sent to the PACER account's email once a CM/ECF account is linked to it.
+pub fn link_confirmation(to: &Email, pacer_username: &str, court: &Court, ecf_login: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: format!("CM/ECF account linked at {}", court.name),
+        body: format!(
+            "You have successfully linked your account.\n\n\
+             The CM/ECF account {ecf_login} at {court} ({id}) is now linked to your PACER account {pacer_username}.\n\
+             You will now use only your PACER account to access both PACER and CM/ECF for this court.\n\n\
+             If you did not do this, contact the court's clerk's office at once.\n",
+            court = court.name,
+            id = court.id,
+        ),
+    }
+}
+
+/// Sent to every CM/ECF account holder of a court when its go-live date is set.
+pub fn go_live_notice(to: &Email, ecf_login: &str, court: &Court, on: Option<NaiveDate>) -> Mail {
+    let when = match on {
+        Some(day) => format!("will go live on NextGen CM/ECF on {}", day.format("%A, %B %-d, %Y")),
+        None => "is now live on NextGen CM/ECF".to_owned(),
+    };
+    Mail {
+        to: to.clone(),
+        subject: format!("{} {when}", court.name),
+        body: format!(
+            "{court} ({id}) {when}.\n\n\
+             Once the court is live, you must link your CM/ECF account ({ecf_login}) to your upgraded \
+             individual PACER account to access the filing system. Linking is a one-time process:\n\
+             go to the court's CM/ECF site, click Document Filing System, log in with your PACER account, \
+             then click Utilities and Link a CM/ECF account to my PACER account.\n\n\
+             If your PACER account was created before August 2014, upgrade it first.\n",
+            court = court.name,
+            id = court.id,
+        ),
+    }
+}

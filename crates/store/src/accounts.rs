@@ -1,0 +1,201 @@
+use chrono::NaiveDate;
+use openecf_domain::{
+    AccountKind, BarId, CourtId, EcfAccount, EcfLogin, Email, PacerAccount, PersonName, Role, Username,
+};
+
+use crate::{corrupt, parse_date, Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct NewPacerAccount {
+    pub username: Username,
+    pub password_hash: String,
+    pub name: PersonName,
+    pub email: Email,
+    pub kind: AccountKind,
+    pub created_on: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEcfAccount {
+    pub court: CourtId,
+    pub login: EcfLogin,
+    pub password_hash: String,
+    pub name: PersonName,
+    pub email: Email,
+    pub role: Role,
+    pub bar_id: Option<BarId>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PacerRow {
+    id: i64,
+    username: String,
+    password_hash: String,
+    name: String,
+    email: String,
+    kind: String,
+    created_on: String,
+    upgraded_at: Option<i64>,
+}
+
+pub(crate) const PACER_COLUMNS: &str = "id, username, password_hash, name, email, kind, created_on, upgraded_at";
+
+impl PacerRow {
+    pub(crate) fn into_account(self) -> Result<(PacerAccount, String)> {
+        Ok((
+            PacerAccount {
+                id: self.id,
+                username: Username::parse_existing(&self.username).map_err(corrupt)?,
+                name: PersonName::parse(&self.name).map_err(corrupt)?,
+                email: Email::parse(&self.email).map_err(corrupt)?,
+                kind: AccountKind::parse(&self.kind).map_err(corrupt)?,
+                created_on: parse_date(&self.created_on)?,
+                upgraded: self.upgraded_at.is_some(),
+            },
+            self.password_hash,
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EcfRow {
+    id: i64,
+    court_id: String,
+    login: String,
+    password_hash: String,
+    name: String,
+    email: String,
+    role: String,
+    bar_id: Option<String>,
+}
+
+pub(crate) const ECF_COLUMNS: &str = "id, court_id, login, password_hash, name, email, role, bar_id";
+
+impl EcfRow {
+    pub(crate) fn into_account(self) -> Result<(EcfAccount, String)> {
+        Ok((
+            EcfAccount {
+                id: self.id,
+                court: CourtId::parse(&self.court_id).map_err(corrupt)?,
+                login: EcfLogin::parse(&self.login).map_err(corrupt)?,
+                name: PersonName::parse(&self.name).map_err(corrupt)?,
+                email: Email::parse(&self.email).map_err(corrupt)?,
+                role: Role::parse(&self.role).map_err(corrupt)?,
+                bar_id: self.bar_id.as_deref().map(BarId::parse).transpose().map_err(corrupt)?,
+            },
+            self.password_hash,
+        ))
+    }
+}
+
+impl Store {
+    #[tracing::instrument(skip(self, account), fields(username = %account.username))]
+    pub async fn add_pacer_account(&self, account: &NewPacerAccount, now: i64) -> Result<i64> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO pacer_accounts (username, password_hash, name, email, kind, created_on, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(account.username.as_str())
+        .bind(&account.password_hash)
+        .bind(account.name.as_str())
+        .bind(account.email.as_str())
+        .bind(account.kind.as_str())
+        .bind(account.created_on.format("%Y-%m-%d").to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        id.ok_or_else(|| StoreError::Conflict(format!("the PACER username {} is taken", account.username)))
+    }
+
+    /// The account and its password hash.
+    #[tracing::instrument(skip(self))]
+    pub async fn pacer_by_username(&self, username: &Username) -> Result<Option<(PacerAccount, String)>> {
+        let row: Option<PacerRow> = sqlx::query_as(&format!("SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE username = $1"))
+            .bind(username.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(PacerRow::into_account).transpose()
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn pacer_by_id(&self, id: i64) -> Result<Option<PacerAccount>> {
+        let row: Option<PacerRow> = sqlx::query_as(&format!("SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(PacerRow::into_account).transpose()?.map(|(a, _)| a))
+    }
+
+    #[tracing::instrument(skip(self, account), fields(court = %account.court, login = %account.login))]
+    pub async fn add_ecf_account(&self, account: &NewEcfAccount, now: i64) -> Result<i64> {
+        self.import_ecf_accounts(std::slice::from_ref(account), now)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("insert returned no id".into()))
+    }
+
+    /// Adds all the accounts or none: the first that cannot be added (an
+    /// unknown court, a login taken) rolls the whole batch back.
+    #[tracing::instrument(skip(self, accounts), fields(count = accounts.len()))]
+    pub async fn import_ecf_accounts(&self, accounts: &[NewEcfAccount], now: i64) -> Result<Vec<i64>> {
+        let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(accounts.len());
+        for a in accounts {
+            let court: Option<String> = sqlx::query_scalar("SELECT id FROM courts WHERE id = $1")
+                .bind(a.court.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if court.is_none() {
+                return Err(StoreError::NotFound(format!("no court {}", a.court)));
+            }
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO ecf_accounts (court_id, login, password_hash, name, email, role, bar_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (court_id, login) DO NOTHING RETURNING id",
+            )
+            .bind(a.court.as_str())
+            .bind(a.login.as_str())
+            .bind(&a.password_hash)
+            .bind(a.name.as_str())
+            .bind(a.email.as_str())
+            .bind(a.role.as_str())
+            .bind(a.bar_id.as_ref().map(|b| b.as_str().to_owned()))
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match id {
+                Some(id) => ids.push(id),
+                None => {
+                    return Err(StoreError::Conflict(format!(
+                        "the CM/ECF login {} already exists at {}",
+                        a.login, a.court
+                    )))
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The court's CM/ECF account and its password hash.
+    #[tracing::instrument(skip(self))]
+    pub async fn ecf_by_login(&self, court: &CourtId, login: &EcfLogin) -> Result<Option<(EcfAccount, String)>> {
+        let row: Option<EcfRow> = sqlx::query_as(&format!(
+            "SELECT {ECF_COLUMNS} FROM ecf_accounts WHERE court_id = $1 AND login = $2"
+        ))
+        .bind(court.as_str())
+        .bind(login.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(EcfRow::into_account).transpose()
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn ecf_by_id(&self, id: i64) -> Result<Option<EcfAccount>> {
+        let row: Option<EcfRow> = sqlx::query_as(&format!("SELECT {ECF_COLUMNS} FROM ecf_accounts WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(EcfRow::into_account).transpose()?.map(|(a, _)| a))
+    }
+}

@@ -1,0 +1,114 @@
+//! Fresh, migrated databases for tests: a SQLite file in a temporary folder, or
+//! a PostgreSQL database of its own, dropped when the test is done.
+//!
+//! PostgreSQL is found at `OPENECF_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`). When it cannot be reached the
+//! PostgreSQL tests are skipped with a printed reason, unless
+//! `OPENECF_REQUIRE_SERVICES=1` (set by CI), where that is a failure.
+
+use std::path::PathBuf;
+
+use rand::Rng;
+
+use crate::{Result, Store, StoreError};
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Whether CI demands that every service-backed test runs.
+pub fn services_required() -> bool {
+    std::env::var("OPENECF_REQUIRE_SERVICES").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// A database that lives as long as this value.
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+/// A temporary folder removed on drop (kept small to avoid another dependency).
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> std::io::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("openecf-test-{:016x}", rand::thread_rng().gen::<u64>()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Result<Self> {
+        let dir = TempDir::new().map_err(|e| StoreError::Config(e.to_string()))?;
+        let url = format!("sqlite://{}/openecf.db", dir.path().display());
+        let store = Store::connect(&url).await?;
+        store.migrate().await?;
+        Ok(Self {
+            store,
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        })
+    }
+
+    /// A fresh PostgreSQL database, or `None` (with the reason printed) when no
+    /// server answers and CI does not require one.
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = std::env::var("OPENECF_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+        match Self::try_postgres(&admin_url).await {
+            Ok(db) => Some(db),
+            Err(e) if services_required() => {
+                panic!("PostgreSQL is required (OPENECF_REQUIRE_SERVICES=1) but {admin_url} failed: {e}")
+            }
+            Err(e) => {
+                eprintln!("skipping PostgreSQL test: {admin_url} is not reachable ({e}); set OPENECF_TEST_POSTGRES_URL to run it");
+                None
+            }
+        }
+    }
+
+    async fn try_postgres(admin_url: &str) -> Result<Self> {
+        let admin = Store::connect(admin_url).await?;
+        let name = format!("openecf_test_{:016x}", rand::thread_rng().gen::<u64>());
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await?;
+        admin.close().await;
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+        let url = format!("{base}/{name}");
+        let store = Store::connect(&url).await?;
+        store.migrate().await?;
+        Ok(Self {
+            store,
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+        })
+    }
+
+    /// Drops a PostgreSQL database (SQLite's folder goes on drop).
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            if let Ok(admin) = Store::connect(admin_url).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&admin.pool)
+                    .await;
+                admin.close().await;
+            }
+        }
+    }
+}
