@@ -1,0 +1,101 @@
+//! Argon2id password hashing, off the async threads, on a pool bounded by the
+//! core count: the hash is the server's physical limit, so it must queue
+//! rather than starve the request threads.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use openecf_domain::Password;
+use tokio::sync::Semaphore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HasherError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("the hashing pool stopped")]
+    Closed,
+}
+
+#[derive(Clone)]
+pub struct Hasher {
+    permits: Arc<Semaphore>,
+    /// A hash of nothing anyone knows: unknown users are checked against it so
+    /// they cost the same time as known ones.
+    dummy: Arc<String>,
+}
+
+/// OWASP's Argon2id parameters: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Result<Argon2<'static>, HasherError> {
+    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| HasherError::Hash(e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+fn hash_blocking(password: &str) -> Result<String, HasherError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HasherError::Hash(e.to_string()))
+}
+
+fn verify_blocking(hash: &str, password: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    // Verify with the parameters stored in the hash (old hashes keep working).
+    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+}
+
+impl Hasher {
+    /// A pool as wide as the machine's cores.
+    pub fn new() -> Result<Self, HasherError> {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Self::with_threads(cores)
+    }
+
+    pub fn with_threads(threads: usize) -> Result<Self, HasherError> {
+        let dummy = hash_blocking("openecf dummy password: never matches a real one")?;
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(threads.max(1))),
+            dummy: Arc::new(dummy),
+        })
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HasherError::Closed)?;
+        tokio::task::spawn_blocking(work).await.map_err(|_| HasherError::Closed)
+    }
+
+    pub async fn hash(&self, password: &Password) -> Result<String, HasherError> {
+        let pw = password.expose().to_owned();
+        self.run(move || hash_blocking(&pw)).await?
+    }
+
+    /// Checks a password against a stored hash; with no hash (unknown account,
+    /// locked account) it spends the same time and answers false.
+    pub async fn verify(&self, hash: Option<&str>, password: &Password) -> Result<bool, HasherError> {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or(&self.dummy).to_owned();
+        let pw = password.expose().to_owned();
+        let ok = self.run(move || verify_blocking(&hash, &pw)).await?;
+        Ok(ok && known)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_unknown_users_never_match() {
+        let h = Hasher::with_threads(1).unwrap();
+        let pw = Password::attempt("Correct-Horse-Battery").unwrap();
+        let hash = h.hash(&pw).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(h.verify(Some(&hash), &pw).await.unwrap());
+        let wrong = Password::attempt("Wrong-Horse-Battery").unwrap();
+        assert!(!h.verify(Some(&hash), &wrong).await.unwrap());
+        assert!(!h.verify(None, &pw).await.unwrap());
+    }
+}

@@ -1,0 +1,284 @@
+//! A court's CM/ECF site: Document Filing System, the main menu, Utilities,
+//! the legacy CM/ECF login of a court not yet live, and the menus' pages.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use openecf_domain::{EcfLogin, FilingMenu, NextGenStatus, Password};
+use openecf_store::Principal;
+use serde::Deserialize;
+
+use super::csologin::CsrfForm;
+use super::{check_password, filing_login_href, load_court, long_date, page, see_other, status_text, CourtNav, CourtUser};
+use crate::error::render;
+use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
+use crate::{AppError, AppState};
+
+pub(crate) async fn redirect_home(Path(court): Path<String>) -> Response {
+    see_other(&format!("/ecf/{}/", court.to_ascii_lowercase()))
+}
+
+#[derive(Template)]
+#[template(path = "court_home.html")]
+struct CourtHome {
+    nav: CourtNav,
+    who: String,
+    filer: bool,
+    live: bool,
+    status: String,
+    filing_href: String,
+}
+
+pub(crate) async fn home(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let user = CourtUser::find(&state, &visitor, &court).await?;
+    // At a court not yet live, a PACER login is not a way into the filing system.
+    let user = user.filter(|u| court.is_live() || matches!(u, CourtUser::Legacy { .. }));
+    Ok(page(CourtHome {
+        who: user.as_ref().map(CourtUser::display_name).unwrap_or_default(),
+        filer: user.as_ref().is_some_and(|u| u.is_filer(&court)),
+        live: court.is_live(),
+        status: status_text(&court.status),
+        filing_href: filing_login_href(&court, &format!("/ecf/{}/", court.id)),
+        nav: CourtNav::new(&court, &visitor, user.as_ref()),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "ecf_login.html")]
+struct EcfLoginPage {
+    nav: CourtNav,
+    live: bool,
+    planned: Option<String>,
+    login: String,
+    error: Option<String>,
+}
+
+fn planned(status: &NextGenStatus) -> Option<String> {
+    match status {
+        NextGenStatus::NotLive { planned } => planned.map(long_date),
+        NextGenStatus::Live { .. } => None,
+    }
+}
+
+pub(crate) async fn legacy_form(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    if !court.is_live() && visitor.legacy(&state, &court.id).await?.is_some() {
+        return Ok(see_other(&format!("/ecf/{}/", court.id)));
+    }
+    Ok(page(EcfLoginPage {
+        nav: CourtNav::new(&court, &visitor, None),
+        live: court.is_live(),
+        planned: planned(&court.status),
+        login: String::new(),
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EcfLoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(crate) const WRONG_ECF_CREDENTIALS: &str = "Invalid CM/ECF login or password.";
+
+/// The legacy CM/ECF login. At a court not yet live it logs the filer in; at a
+/// live court it is gone for everyone, and says why.
+pub(crate) async fn legacy_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+    Form(form): Form<EcfLoginForm>,
+) -> Result<Response, AppError> {
+    visitor.csrf.check(&form.csrf)?;
+    let court = load_court(&state, &court).await?;
+    let login = EcfLogin::parse(&form.login).ok();
+    let account = match &login {
+        Some(l) => state.store.ecf_by_login(&court.id, l).await?,
+        None => None,
+    };
+    let subject = format!("ecf:{}:{}", court.id, form.login.trim());
+    let ok = check_password(
+        &state,
+        &[subject],
+        account.as_ref().map(|(_, h)| h.as_str()),
+        Password::attempt(&form.password).as_ref(),
+    )
+    .await?;
+    let reply = |status, error: String| {
+        render(
+            status,
+            EcfLoginPage {
+                nav: CourtNav::new(&court, &visitor, None),
+                live: court.is_live(),
+                planned: planned(&court.status),
+                login: form.login.chars().take(64).collect(),
+                error: Some(error),
+            },
+        )
+    };
+    let Some((account, _)) = account.filter(|_| ok) else {
+        return Ok(reply(StatusCode::UNAUTHORIZED, WRONG_ECF_CREDENTIALS.to_owned()));
+    };
+    if court.is_live() {
+        let message = if state.store.is_ecf_linked(account.id).await? {
+            "This CM/ECF account has been linked to a PACER account. You now use only your PACER account to access CM/ECF at this court: log on at PACER LOGIN.".to_owned()
+        } else {
+            "This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here. Log on with your upgraded individual PACER account, then link this CM/ECF account from Utilities.".to_owned()
+        };
+        return Ok(reply(StatusCode::FORBIDDEN, message));
+    }
+    let token = session::start(&state, Principal::Ecf(account.id), &visitor).await?;
+    let mut res = see_other(&format!("/ecf/{}/", court.id));
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(LEGACY_COOKIE, &token, &format!("/ecf/{}", court.id), state.config.secure_cookies()),
+    );
+    Ok(res)
+}
+
+/// Logout ends both the court's legacy session and the Central Sign-On session.
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    visitor.csrf.check(&form.csrf)?;
+    let court = load_court(&state, &court).await?;
+    if let Some((hash, _)) = visitor.legacy(&state, &court.id).await? {
+        state.store.delete_session(&hash).await?;
+    }
+    if let Some(token) = &visitor.sent_pacer_token {
+        state.store.delete_session(&hash_token(token)).await?;
+    }
+    let mut res = see_other(&format!("/ecf/{}/", court.id));
+    res.headers_mut().append(SET_COOKIE, clear_cookie(PACER_COOKIE, "/"));
+    res.headers_mut()
+        .append(SET_COOKIE, clear_cookie(LEGACY_COOKIE, &format!("/ecf/{}", court.id)));
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "utilities.html")]
+struct Utilities {
+    nav: CourtNav,
+    live: bool,
+    release_1_1: bool,
+    planned: Option<String>,
+}
+
+/// The court's user, or where to log in first.
+async fn require_user(state: &AppState, visitor: &Visitor, court: &openecf_domain::Court, path: &str) -> Result<Result<CourtUser, Response>, AppError> {
+    match CourtUser::find(state, visitor, court).await? {
+        Some(u) => Ok(Ok(u)),
+        None => Ok(Err(see_other(&filing_login_href(court, &format!("/ecf/{}/{path}", court.id))))),
+    }
+}
+
+pub(crate) async fn utilities(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let user = match require_user(&state, &visitor, &court, "utilities").await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    Ok(page(Utilities {
+        nav: CourtNav::new(&court, &visitor, Some(&user)),
+        live: court.is_live(),
+        release_1_1: court.release == openecf_domain::Release::V1_1,
+        planned: planned(&court.status),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "release11.html")]
+struct Release11 {
+    nav: CourtNav,
+}
+
+pub(crate) async fn release_1_1(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    if court.release != openecf_domain::Release::V1_1 || !court.is_live() {
+        return Ok(see_other(&format!("/ecf/{}/utilities", court.id)));
+    }
+    let user = match require_user(&state, &visitor, &court, "utilities/nextgen-release-1.1").await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    Ok(page(Release11 {
+        nav: CourtNav::new(&court, &visitor, Some(&user)),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "filing_menu.html")]
+struct FilingMenuPage {
+    nav: CourtNav,
+    menu: &'static str,
+    categories: &'static [&'static str],
+}
+
+#[derive(Template)]
+#[template(path = "court_info.html")]
+struct CourtInfo {
+    nav: CourtNav,
+    title: &'static str,
+    message: String,
+}
+
+/// The pages behind the main menu: the filing menus, Query, Reports and Search.
+pub(crate) async fn menu_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((court, page_name)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let known = FilingMenu::from_slug(&page_name).filter(|m| court.kind.filing_menus().contains(m));
+    let info = match page_name.as_str() {
+        "query" => Some(("Query", "Case queries (by case number, party name or filing date) arrive with the filing system in a later release of openecf.")),
+        "reports" => Some(("Reports", "Reports (docket sheets, calendars, written opinions) arrive with the filing system in a later release of openecf.")),
+        "search" => Some(("Search", "Searching this court's cases and documents arrives with the filing system in a later release of openecf.")),
+        _ => None,
+    };
+    if known.is_none() && info.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let user = match require_user(&state, &visitor, &court, &page_name).await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    let nav = CourtNav::new(&court, &visitor, Some(&user));
+    if let Some((title, message)) = info {
+        return Ok(page(CourtInfo {
+            nav,
+            title,
+            message: message.to_owned(),
+        }));
+    }
+    let Some(menu) = known else {
+        return Err(AppError::NotFound);
+    };
+    if !user.is_filer(&court) {
+        return Ok(render(
+            StatusCode::FORBIDDEN,
+            CourtInfo {
+                nav,
+                title: menu.label(),
+                message: "The filing menus are for filers whose CM/ECF account is linked to their PACER account at this court. Click Utilities, then Link a CM/ECF account to my PACER account.".to_owned(),
+            },
+        ));
+    }
+    Ok(page(FilingMenuPage {
+        nav,
+        menu: menu.label(),
+        categories: menu.categories(),
+    }))
+}

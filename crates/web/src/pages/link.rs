@@ -1,0 +1,300 @@
+//! Linking a CM/ECF account to the upgraded PACER account: the form, the
+//! verify page, Submit or Cancel, and the success page. Every attempt, success
+//! or refusal, is an audit event.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use chrono::Utc;
+use openecf_domain::{check_link_start, Court, EcfAccount, EcfLogin, LinkRefusal, PacerAccount, Password};
+use openecf_store::AuditEvent;
+use serde::Deserialize;
+
+use super::{check_password, load_court, long_date, page, refusal_status, see_other, CourtNav, CourtUser};
+use crate::error::render;
+use crate::session::{hash_token, random_token, PacerSession, Visitor};
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "link_form.html")]
+struct LinkForm {
+    nav: CourtNav,
+    pacer_username: String,
+    pacer_name: String,
+    login: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "link_verify.html")]
+struct VerifyPage {
+    nav: CourtNav,
+    ecf: EcfAccount,
+    pacer: PacerAccount,
+    pacer_kind: &'static str,
+    pending: String,
+}
+
+#[derive(Template)]
+#[template(path = "link_done.html")]
+struct DonePage {
+    nav: CourtNav,
+    ecf_login: String,
+    pacer_username: String,
+    menus: String,
+}
+
+#[derive(Template)]
+#[template(path = "link_message.html")]
+struct MessagePage {
+    nav: CourtNav,
+    title: &'static str,
+    message: String,
+    refused: bool,
+    action: Option<(String, &'static str)>,
+}
+
+/// The PACER session and this court's user, or where to log in first.
+async fn pacer_user(state: &AppState, visitor: &Visitor, court: &Court) -> Result<Result<(PacerSession, CourtUser), Response>, AppError> {
+    let Some(session) = visitor.pacer.clone() else {
+        return Ok(Err(see_other(&format!("/csologin/login?next=/ecf/{}/link", court.id))));
+    };
+    let linked = state.store.linked_login(&court.id, session.account.id).await?;
+    let user = CourtUser::Pacer {
+        session: session.clone(),
+        linked,
+    };
+    Ok(Ok((session, user)))
+}
+
+fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &LinkRefusal) -> Response {
+    let mut message = refusal.to_string();
+    let mut action = None;
+    match refusal {
+        LinkRefusal::CourtNotLive { planned: Some(d) } => message.push_str(&format!(" It goes live on {}.", long_date(*d))),
+        LinkRefusal::CourtNotLive { planned: None } => {
+            message.push_str(" The court has not set its go-live date yet; it will notify users of the date.");
+        }
+        LinkRefusal::LegacyPacerAccount => action = Some(("/account/upgrade".to_owned(), "Upgrade your PACER account")),
+        LinkRefusal::SharedFirmAccount => {
+            action = Some((format!("/csologin/login?next=/ecf/{}/link", court.id), "PACER LOGIN"));
+        }
+        LinkRefusal::VerificationExpired | LinkRefusal::WrongCredentials => {
+            action = Some((format!("/ecf/{}/link", court.id), "Link a CM/ECF account to my PACER account"));
+        }
+        LinkRefusal::EcfAlreadyLinked | LinkRefusal::PacerAlreadyLinkedHere { .. } => {}
+    }
+    render(
+        refusal_status(refusal),
+        MessagePage {
+            nav: CourtNav::new(court, visitor, Some(user)),
+            title: "Cannot link this account",
+            message,
+            refused: true,
+            action,
+        },
+    )
+}
+
+async fn audit(state: &AppState, visitor: &Visitor, court: &Court, pacer: &PacerAccount, ecf_login: Option<&str>, outcome: String) -> Result<(), AppError> {
+    let event = AuditEvent {
+        action: "link".into(),
+        outcome,
+        pacer_username: Some(pacer.username.to_string()),
+        court_id: Some(court.id.to_string()),
+        ecf_login: ecf_login.map(str::to_owned),
+        ip: Some(visitor.ip.clone()),
+        detail: String::new(),
+    };
+    state.store.audit(&event, Utc::now()).await?;
+    Ok(())
+}
+
+/// The refusal of the user's own account at this court, before any CM/ECF credentials.
+fn start_refusal(court: &Court, session: &PacerSession, user: &CourtUser) -> Option<LinkRefusal> {
+    let linked = match user {
+        CourtUser::Pacer { linked, .. } => linked.as_deref(),
+        CourtUser::Legacy { .. } => None,
+    };
+    check_link_start(court, &session.account, linked).err()
+}
+
+pub(crate) async fn form(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    if let Some(refusal) = start_refusal(&court, &session, &user) {
+        return Ok(refusal_page(&court, &visitor, &user, &refusal));
+    }
+    Ok(page(LinkForm {
+        nav: CourtNav::new(&court, &visitor, Some(&user)),
+        pacer_username: session.account.username.to_string(),
+        pacer_name: session.account.name.to_string(),
+        login: String::new(),
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LinkCredentials {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Step 4: checks the CM/ECF credentials and shows both accounts to verify.
+/// The verified identity is held server-side; the password goes no further.
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+    Form(form): Form<LinkCredentials>,
+) -> Result<Response, AppError> {
+    visitor.csrf.check(&form.csrf)?;
+    let court = load_court(&state, &court).await?;
+    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    if let Some(refusal) = start_refusal(&court, &session, &user) {
+        audit(&state, &visitor, &court, &session.account, None, format!("refused: {}", refusal.code())).await?;
+        return Ok(refusal_page(&court, &visitor, &user, &refusal));
+    }
+    let login = EcfLogin::parse(&form.login).ok();
+    let account = match &login {
+        Some(l) => state.store.ecf_by_login(&court.id, l).await?,
+        None => None,
+    };
+    // The link form is a password oracle for CM/ECF accounts: count failures
+    // against the CM/ECF login and against the PACER account using the form.
+    let subjects = [
+        format!("ecf:{}:{}", court.id, form.login.trim()),
+        format!("link:{}", session.account.username),
+    ];
+    let ok = check_password(
+        &state,
+        &subjects,
+        account.as_ref().map(|(_, h)| h.as_str()),
+        Password::attempt(&form.password).as_ref(),
+    )
+    .await?;
+    let Some((ecf, _)) = account.filter(|_| ok) else {
+        let shown_login: String = form.login.trim().chars().take(64).collect();
+        audit(&state, &visitor, &court, &session.account, Some(&shown_login), "refused: wrong_credentials".into()).await?;
+        return Ok(render(
+            StatusCode::UNAUTHORIZED,
+            LinkForm {
+                nav: CourtNav::new(&court, &visitor, Some(&user)),
+                pacer_username: session.account.username.to_string(),
+                pacer_name: session.account.name.to_string(),
+                login: shown_login,
+                error: Some(LinkRefusal::WrongCredentials.to_string()),
+            },
+        ));
+    };
+    if state.store.is_ecf_linked(ecf.id).await? {
+        let refusal = LinkRefusal::EcfAlreadyLinked;
+        audit(&state, &visitor, &court, &session.account, Some(ecf.login.as_str()), format!("refused: {}", refusal.code())).await?;
+        return Ok(refusal_page(&court, &visitor, &user, &refusal));
+    }
+    let pending = random_token();
+    let expires = Utc::now().timestamp() + state.config.verify_ttl.as_secs() as i64;
+    state
+        .store
+        .create_pending_link(&hash_token(&pending), &session.token_hash, ecf.id, expires)
+        .await?;
+    Ok(page(VerifyPage {
+        nav: CourtNav::new(&court, &visitor, Some(&user)),
+        pacer_kind: session.account.kind.label(),
+        pacer: session.account,
+        ecf,
+        pending,
+    }))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Confirm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pending: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// Step 5: Submit links the verified accounts; Cancel links nothing.
+pub(crate) async fn confirm(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+    Form(form): Form<Confirm>,
+) -> Result<Response, AppError> {
+    visitor.csrf.check(&form.csrf)?;
+    let court = load_court(&state, &court).await?;
+    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let now = Utc::now();
+    let held = state
+        .store
+        .take_pending_link(&hash_token(&form.pending), &session.token_hash, now.timestamp())
+        .await?;
+    let ecf = match held {
+        Some(id) => state.store.ecf_by_id(id).await?,
+        None => None,
+    };
+    let Some(ecf) = ecf.filter(|e| e.court == court.id) else {
+        return Ok(refusal_page(&court, &visitor, &user, &LinkRefusal::VerificationExpired));
+    };
+    match form.action.as_str() {
+        "submit" => {}
+        "cancel" => {
+            audit(&state, &visitor, &court, &session.account, Some(ecf.login.as_str()), "cancelled".into()).await?;
+            return Ok(page(MessagePage {
+                nav: CourtNav::new(&court, &visitor, Some(&user)),
+                title: "Nothing was linked",
+                message: format!("You cancelled. The CM/ECF account {} was not linked to your PACER account.", ecf.login),
+                refused: false,
+                action: None,
+            }));
+        }
+        _ => return Err(AppError::BadRequest("Choose Submit or Cancel.".into())),
+    }
+    match state.store.link_accounts(&court, &session.account, &ecf, &visitor.ip, now).await? {
+        Ok(()) => Ok(see_other(&format!("/ecf/{}/link/done", court.id))),
+        Err(refusal) => Ok(refusal_page(&court, &visitor, &user, &refusal)),
+    }
+}
+
+/// Step 6: the success page, with the refreshed main menu.
+pub(crate) async fn done(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let CourtUser::Pacer { linked: Some(ecf_login), .. } = &user else {
+        return Ok(see_other(&format!("/ecf/{}/link", court.id)));
+    };
+    let menus = court
+        .kind
+        .filing_menus()
+        .iter()
+        .map(|m| m.label())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    Ok(page(DonePage {
+        ecf_login: ecf_login.clone(),
+        pacer_username: session.account.username.to_string(),
+        menus,
+        nav: CourtNav::new(&court, &visitor, Some(&user)),
+    }))
+}

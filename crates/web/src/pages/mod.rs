@@ -1,0 +1,214 @@
+//! The pages, one module per part of the site.
+
+mod court;
+mod csologin;
+mod link;
+mod portal;
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use openecf_domain::{Court, CourtId, EcfAccount, FilingMenu, LinkRefusal, NextGenStatus, Password};
+
+use crate::error::render;
+use crate::session::{PacerSession, Visitor};
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(portal::home))
+        .route("/static/style.css", get(stylesheet))
+        .route("/csologin/login", get(csologin::form).post(csologin::submit))
+        .route("/csologin/logout", post(csologin::logout))
+        .route("/ecf/{court}", get(court::redirect_home))
+        .route("/ecf/{court}/", get(court::home))
+        .route("/ecf/{court}/login", get(court::legacy_form).post(court::legacy_submit))
+        .route("/ecf/{court}/logout", post(court::logout))
+        .route("/ecf/{court}/utilities", get(court::utilities))
+        .route("/ecf/{court}/utilities/nextgen-release-1.1", get(court::release_1_1))
+        .route("/ecf/{court}/link", get(link::form).post(link::verify))
+        .route("/ecf/{court}/link/confirm", post(link::confirm))
+        .route("/ecf/{court}/link/done", get(link::done))
+        .route("/ecf/{court}/{page}", get(court::menu_page))
+        .fallback(|| async { AppError::NotFound })
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+pub(crate) fn page(t: impl Template) -> Response {
+    render(StatusCode::OK, t)
+}
+
+/// "Monday, March 1, 2027".
+pub(crate) fn long_date(d: NaiveDate) -> String {
+    d.format("%A, %B %-d, %Y").to_string()
+}
+
+pub(crate) fn status_text(status: &NextGenStatus) -> String {
+    match status {
+        NextGenStatus::Live { since } => format!("Live on NextGen CM/ECF since {}", long_date(since.date_naive())),
+        NextGenStatus::NotLive { planned: Some(d) } => format!("Not live on NextGen CM/ECF yet: goes live on {}", long_date(*d)),
+        NextGenStatus::NotLive { planned: None } => "Not live on NextGen CM/ECF yet: no go-live date set".to_owned(),
+    }
+}
+
+pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
+    let id = CourtId::parse(raw).map_err(|_| AppError::NotFound)?;
+    state.store.court(&id, Utc::now()).await?.ok_or(AppError::NotFound)
+}
+
+/// A `next` that stays on this site: a path, never `//host` or a scheme.
+pub(crate) fn safe_next(next: &str, default: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    if ok { next.to_owned() } else { default.to_owned() }
+}
+
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Who is using a court's site.
+pub(crate) enum CourtUser {
+    /// A PACER user (Central Sign-On), with the CM/ECF login linked at this court if any.
+    Pacer { session: PacerSession, linked: Option<String> },
+    /// A legacy CM/ECF login, at a court not yet live.
+    Legacy { account: EcfAccount },
+}
+
+impl CourtUser {
+    pub(crate) async fn find(state: &AppState, visitor: &Visitor, court: &Court) -> Result<Option<Self>, AppError> {
+        if !court.is_live() {
+            if let Some((_, account)) = visitor.legacy(state, &court.id).await? {
+                return Ok(Some(Self::Legacy { account }));
+            }
+        }
+        let Some(session) = visitor.pacer.clone() else {
+            return Ok(None);
+        };
+        let linked = state.store.linked_login(&court.id, session.account.id).await?;
+        Ok(Some(Self::Pacer { session, linked }))
+    }
+
+    /// May file here: a linked PACER user at a live court, or a legacy login at a court not yet live.
+    pub(crate) fn is_filer(&self, court: &Court) -> bool {
+        match self {
+            Self::Pacer { linked, .. } => court.is_live() && linked.is_some(),
+            Self::Legacy { .. } => !court.is_live(),
+        }
+    }
+
+    pub(crate) fn display_name(&self) -> String {
+        match self {
+            Self::Pacer { session, .. } => format!("{} ({})", session.account.name, session.account.username),
+            Self::Legacy { account, .. } => format!("{} ({}, CM/ECF login)", account.name, account.login),
+        }
+    }
+}
+
+pub(crate) struct MenuItem {
+    pub label: &'static str,
+    pub href: String,
+}
+
+/// The court's menu bar.
+pub(crate) struct CourtNav {
+    pub court_id: String,
+    pub court_name: String,
+    pub menus: Vec<MenuItem>,
+    pub csrf: String,
+    pub logged_in: bool,
+}
+
+impl CourtNav {
+    pub(crate) fn new(court: &Court, visitor: &Visitor, user: Option<&CourtUser>) -> Self {
+        let id = court.id.as_str();
+        let mut menus = Vec::new();
+        if user.is_some_and(|u| u.is_filer(court)) {
+            menus.extend(court.kind.filing_menus().iter().map(|m: &FilingMenu| MenuItem {
+                label: m.label(),
+                href: format!("/ecf/{id}/{}", m.slug()),
+            }));
+        }
+        for (label, slug) in [("Query", "query"), ("Reports", "reports"), ("Utilities", "utilities"), ("Search", "search")] {
+            menus.push(MenuItem {
+                label,
+                href: format!("/ecf/{id}/{slug}"),
+            });
+        }
+        Self {
+            court_id: id.to_owned(),
+            court_name: court.name.clone(),
+            menus,
+            csrf: visitor.csrf.value().to_owned(),
+            logged_in: user.is_some(),
+        }
+    }
+}
+
+/// Where the Document Filing System link leads: PACER LOGIN at a live court,
+/// the court's own CM/ECF login at a court not yet live.
+pub(crate) fn filing_login_href(court: &Court, then: &str) -> String {
+    if court.is_live() {
+        format!("/csologin/login?next={then}")
+    } else {
+        format!("/ecf/{}/login", court.id)
+    }
+}
+
+pub(crate) fn refusal_status(r: &LinkRefusal) -> StatusCode {
+    match r {
+        LinkRefusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+        LinkRefusal::VerificationExpired => StatusCode::GONE,
+        LinkRefusal::CourtNotLive { .. } | LinkRefusal::EcfAlreadyLinked | LinkRefusal::PacerAlreadyLinkedHere { .. } => {
+            StatusCode::CONFLICT
+        }
+        LinkRefusal::LegacyPacerAccount | LinkRefusal::SharedFirmAccount => StatusCode::FORBIDDEN,
+    }
+}
+
+/// Checks a password for the given subjects' failure counters: a locked
+/// subject is answered as a wrong password (after the same hashing time); a
+/// failure is counted against every subject, a success clears them.
+pub(crate) async fn check_password(
+    state: &AppState,
+    subjects: &[String],
+    hash: Option<&str>,
+    password: Option<&Password>,
+) -> Result<bool, AppError> {
+    let now = Utc::now();
+    let mut locked = false;
+    for s in subjects {
+        locked |= state.store.failures(s).await?.is_locked(now.timestamp());
+    }
+    let fallback;
+    let password = match password {
+        Some(p) => p,
+        None => {
+            fallback = Password::attempt("-").ok_or_else(|| AppError::Internal(anyhow::anyhow!("fallback password")))?;
+            &fallback
+        }
+    };
+    let ok = state.hasher.verify(if locked { None } else { hash }, password).await?;
+    if ok {
+        for s in subjects {
+            state.store.clear_failures(s).await?;
+        }
+    } else if !locked {
+        for s in subjects {
+            state.store.record_failure(s, now).await?;
+        }
+    }
+    Ok(ok)
+}

@@ -1,0 +1,164 @@
+//! Sessions. A PACER session (the Central Sign-On) is the `NextGenCSO` cookie
+//! or the `X-NEXT-GEN-CSO` header and works at every court; a legacy CM/ECF
+//! session is a cookie scoped to one court not yet live. Tokens are 256 bits
+//! from the OS RNG; only their SHA-256 is stored.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use chrono::Utc;
+use openecf_domain::{CourtId, EcfAccount, PacerAccount};
+use openecf_store::Principal;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::csrf::CsrfToken;
+use crate::{AppError, AppState};
+
+pub const PACER_COOKIE: &str = "NextGenCSO";
+pub const PACER_HEADER: &str = "x-next-gen-cso";
+pub const LEGACY_COOKIE: &str = "ECFLegacy";
+
+/// Touch `last_seen_at` at most this often (seconds): saves a write per request.
+const TOUCH_EVERY: i64 = 60;
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The value of a cookie in the request, if sent.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn set_cookie(name: &str, value: &str, path: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear_cookie(name: &str, path: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("{name}=; Path={path}; HttpOnly; SameSite=Lax; Max-Age=0"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[derive(Debug, Clone)]
+pub struct PacerSession {
+    pub token_hash: String,
+    pub account: PacerAccount,
+}
+
+/// Everything a handler needs to know about who is asking.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    pub pacer: Option<PacerSession>,
+    pub csrf: CsrfToken,
+    pub ip: String,
+    pub user_agent: String,
+    legacy_token: Option<String>,
+    /// The raw PACER token sent, valid or not (to end it at login).
+    pub sent_pacer_token: Option<String>,
+}
+
+impl Visitor {
+    /// The legacy CM/ECF session of this court, if any.
+    pub async fn legacy(&self, state: &AppState, court: &CourtId) -> Result<Option<(String, EcfAccount)>, AppError> {
+        let Some(token) = &self.legacy_token else {
+            return Ok(None);
+        };
+        let hash = hash_token(token);
+        let Some(Principal::Ecf(id)) = live_session(state, &hash).await? else {
+            return Ok(None);
+        };
+        let account = state.store.ecf_by_id(id).await?;
+        Ok(account.filter(|a| &a.court == court).map(|a| (hash, a)))
+    }
+}
+
+/// The principal of a stored session that has not timed out; a timed-out one is deleted.
+async fn live_session(state: &AppState, hash: &str) -> Result<Option<Principal>, AppError> {
+    let Some(row) = state.store.session(hash).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now().timestamp();
+    let idle = state.config.idle_timeout.as_secs() as i64;
+    let absolute = state.config.absolute_timeout.as_secs() as i64;
+    if now - row.last_seen_at >= idle || now - row.created_at >= absolute {
+        state.store.delete_session(hash).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at >= TOUCH_EVERY.min(idle / 2) {
+        state.store.touch_session(hash, now).await?;
+    }
+    Ok(Some(row.principal))
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let csrf = CsrfToken::from_request_parts(parts, state).await?;
+        let headers = &parts.headers;
+        let sent_pacer_token = headers
+            .get(PACER_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| cookie(headers, PACER_COOKIE))
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        let mut pacer = None;
+        if let Some(token) = &sent_pacer_token {
+            let hash = hash_token(token);
+            if let Some(Principal::Pacer(id)) = live_session(state, &hash).await? {
+                if let Some(account) = state.store.pacer_by_id(id).await? {
+                    pacer = Some(PacerSession {
+                        token_hash: hash,
+                        account,
+                    });
+                }
+            }
+        }
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        let user_agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Self {
+            pacer,
+            csrf,
+            ip,
+            user_agent,
+            legacy_token: cookie(headers, LEGACY_COOKIE).map(str::to_owned),
+            sent_pacer_token,
+        })
+    }
+}
+
+/// Starts a session with a fresh token and returns the token.
+pub async fn start(state: &AppState, who: Principal, visitor: &Visitor) -> Result<String, AppError> {
+    let token = random_token();
+    state
+        .store
+        .create_session(&hash_token(&token), who, Utc::now().timestamp(), &visitor.ip, &visitor.user_agent)
+        .await?;
+    Ok(token)
+}
