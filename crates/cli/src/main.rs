@@ -1,1 +1,149 @@
-fn main() {}
+//! The `openecf` binary: serve, migrate, and the court staff's admin commands.
+
+mod admin;
+mod demo;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use openecf_store::Store;
+use openecf_web::{AppState, Config, Hasher};
+
+#[derive(Debug, Parser)]
+#[command(name = "openecf", version, about = "openecf: court e-filing with PACER Central Sign-On and NextGen CM/ECF account linking")]
+pub struct Cli {
+    /// Database: sqlite://PATH (created on first use) or postgres://USER@HOST/DB
+    #[arg(long, global = true, env = "OPENECF_DATABASE_URL", default_value = "sqlite://openecf-data/openecf.db")]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first)
+    Serve(ServeArgs),
+    /// Bring the database schema up to date
+    Migrate,
+    /// Courts: add, schedule go-live, list
+    #[command(subcommand)]
+    Court(admin::CourtCommand),
+    /// PACER accounts
+    #[command(subcommand)]
+    Pacer(admin::PacerCommand),
+    /// A court's legacy CM/ECF accounts
+    #[command(subcommand)]
+    Ecf(admin::EcfCommand),
+    /// Links between CM/ECF and PACER accounts
+    #[command(subcommand)]
+    Link(admin::LinkCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed)
+    #[arg(long, default_value = "127.0.0.1:8080", env = "OPENECF_BIND")]
+    bind: SocketAddr,
+    /// Seed the federal courts and demo accounts into an empty database, and print them
+    #[arg(long)]
+    demo: bool,
+    /// The address users reach the server at; https:// makes cookies Secure
+    #[arg(long, env = "OPENECF_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Minutes of inactivity after which a session ends
+    #[arg(long, default_value_t = 30, env = "OPENECF_IDLE_TIMEOUT_MINUTES", value_parser = clap::value_parser!(u64).range(1..=1440))]
+    idle_timeout_minutes: u64,
+    /// Hours after which a session ends however busy
+    #[arg(long, default_value_t = 12, env = "OPENECF_ABSOLUTE_TIMEOUT_HOURS", value_parser = clap::value_parser!(u64).range(1..=168))]
+    absolute_timeout_hours: u64,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OPENECF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?;
+    store.migrate().await.context("cannot migrate the database")?;
+    Ok(store)
+}
+
+/// A database URL fit for messages: no password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{user}@{}", &url[..s], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let store = open(&cli.database).await?;
+    match cli.command {
+        Command::Migrate => {
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Serve(args) => serve(store, args).await,
+        Command::Court(c) => admin::court(&store, c).await,
+        Command::Pacer(c) => admin::pacer(&store, c).await,
+        Command::Ecf(c) => admin::ecf(&store, c).await,
+        Command::Link(c) => admin::link(&store, c).await,
+    }
+}
+
+async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
+    let hasher = Hasher::new()?;
+    if args.demo {
+        demo::seed(&store, &hasher).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    let config = Config {
+        idle_timeout: Duration::from_secs(args.idle_timeout_minutes * 60),
+        absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
+        public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        ..Config::default()
+    };
+    println!("openecf listening on http://{addr}");
+    openecf_web::serve(listener, AppState::new(store, hasher, config)).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn urls_in_messages_lose_their_password() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

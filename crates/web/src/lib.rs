@@ -5,6 +5,7 @@
 //! rule (decides) → store (one transaction) → template. Handlers only map the
 //! domain's refusals to pages and status codes.
 
+mod common;
 mod csrf;
 mod error;
 mod hasher;
@@ -21,6 +22,7 @@ use axum::Router;
 use openecf_store::Store;
 use tokio::net::TcpListener;
 
+pub use common::{common_password_count, is_common_password};
 pub use error::AppError;
 pub use hasher::{Hasher, HasherError};
 

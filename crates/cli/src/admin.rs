@@ -1,0 +1,371 @@
+//! Court staff's commands. Every argument is parsed into a domain type before
+//! anything is written; a bad one is named in the error and nothing changes.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context};
+use chrono::{NaiveDate, Utc};
+use clap::{ArgGroup, Args, Subcommand};
+use openecf_domain::{
+    AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PasswordContext, PersonName, Release, Role,
+    Username,
+};
+use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount, Store};
+use openecf_web::Hasher;
+
+#[derive(Debug, Subcommand)]
+pub enum CourtCommand {
+    /// Register a court
+    Add {
+        /// Court id, like gamb or nysd
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// district or bankruptcy
+        #[arg(long, value_parser = ["district", "bankruptcy"])]
+        kind: String,
+        /// Where the Link page sits: 1.0 on Utilities, 1.1 on "NextGen Release 1.1 Menu Items"
+        #[arg(long, default_value = "1.0", value_parser = ["1.0", "1.1"])]
+        nextgen_release: String,
+        #[arg(long, default_value = "")]
+        location: String,
+    },
+    /// Set when a court goes live on NextGen; every CM/ECF account holder of the court is emailed
+    #[command(group(ArgGroup::new("when").required(true).args(["now", "on"])))]
+    GoLive {
+        id: String,
+        /// Live from this moment
+        #[arg(long)]
+        now: bool,
+        /// Live from this day (YYYY-MM-DD)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<String>,
+    },
+    /// List the courts and their NextGen status
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PacerCommand {
+    /// Create a PACER account; the password is read from standard input
+    Add(PacerAdd),
+}
+
+#[derive(Debug, Args)]
+pub struct PacerAdd {
+    username: String,
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    email: String,
+    /// A shared firm account: may search, never link or file
+    #[arg(long)]
+    shared_firm: bool,
+    /// When the account was created (YYYY-MM-DD); before 2014-08-11 makes a legacy account
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    created_on: Option<String>,
+    /// Read the password from standard input (required: passwords never go in arguments)
+    #[arg(long, required = true)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EcfCommand {
+    /// Create a court's legacy CM/ECF account; the password is read from standard input
+    Add(EcfAdd),
+    /// Import a court's legacy CM/ECF accounts from CSV: all rows or none
+    ///
+    /// Columns (header row required): login,name,email,role,bar_id,password.
+    /// bar_id may be empty. Instead of password, a password_hash column may
+    /// carry an Argon2 PHC string from another system.
+    Import { court: String, file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct EcfAdd {
+    court: String,
+    login: String,
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    email: String,
+    /// attorney, non-attorney filer, trustee, creditor, ...
+    #[arg(long)]
+    role: String,
+    #[arg(long)]
+    bar_id: Option<String>,
+    /// Read the password from standard input (required)
+    #[arg(long, required = true)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// List a court's links
+    List { court: String },
+    /// Undo a mistaken link; the CM/ECF account may then be linked again
+    Remove {
+        court: String,
+        login: String,
+        /// Why (kept in the audit trail)
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn parse_date(raw: &str, what: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| anyhow!("{what}: {raw:?} is not a date like 2027-03-01"))
+}
+
+fn read_password_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let pw = line.trim_end_matches(['\n', '\r']).to_owned();
+    if pw.is_empty() {
+        bail!("no password on standard input: pipe it in, e.g. printf '%s' \"$PW\" | openecf ...");
+    }
+    Ok(pw)
+}
+
+async fn require_court(store: &Store, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
+    store
+        .court(id, Utc::now())
+        .await?
+        .ok_or_else(|| anyhow!("unknown court {id}: see openecf court list"))
+}
+
+pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
+    match cmd {
+        CourtCommand::Add {
+            id,
+            name,
+            kind,
+            nextgen_release,
+            location,
+        } => {
+            let court = NewCourt {
+                id: CourtId::parse(&id)?,
+                kind: CourtKind::parse(&kind)?,
+                name: PersonName::parse(&name).map_err(|e| anyhow!("court name: {}", e.reason))?.to_string(),
+                location,
+                doc_id_prefix: String::new(),
+                release: Release::parse(&nextgen_release)?,
+            };
+            store.add_courts(std::slice::from_ref(&court)).await?;
+            println!("added court {} ({}), {}, NextGen release {}", court.id, court.name, court.kind.as_str(), court.release.as_str());
+        }
+        CourtCommand::GoLive { id, now, on } => {
+            let id = CourtId::parse(&id)?;
+            require_court(store, &id).await?;
+            let when = match (now, on) {
+                (true, _) => GoLive::Now(Utc::now()),
+                (false, Some(day)) => GoLive::On(parse_date(&day, "--on")?),
+                (false, None) => bail!("say --now or --on YYYY-MM-DD"),
+            };
+            let notified = store.schedule_go_live(&id, when, Utc::now()).await?;
+            match when {
+                GoLive::Now(_) => println!("court {id} is live on NextGen CM/ECF now"),
+                GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
+            }
+            println!("{notified} CM/ECF account holders notified by email");
+        }
+        CourtCommand::List => {
+            let courts = store.courts(Utc::now()).await?;
+            println!("{:<8} {:<11} {:<8} {:<28} NAME", "ID", "KIND", "RELEASE", "NEXTGEN");
+            for c in courts {
+                let status = match c.status {
+                    openecf_domain::NextGenStatus::Live { since } => format!("live since {}", since.date_naive()),
+                    openecf_domain::NextGenStatus::NotLive { planned: Some(d) } => format!("not live, goes live {d}"),
+                    openecf_domain::NextGenStatus::NotLive { planned: None } => "not live".to_owned(),
+                };
+                println!("{:<8} {:<11} {:<8} {:<28} {}", c.id.as_str(), c.kind.as_str(), c.release.as_str(), status, c.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
+    let PacerCommand::Add(a) = cmd;
+    let created_on = match &a.created_on {
+        Some(d) => parse_date(d, "--created-on")?,
+        None => Utc::now().date_naive(),
+    };
+    let legacy = openecf_domain::account::is_legacy(created_on, false);
+    let username = if legacy {
+        Username::parse_existing(&a.username)?
+    } else {
+        Username::parse_new(&a.username)?
+    };
+    let name = PersonName::parse(&a.name)?;
+    let email = Email::parse(&a.email)?;
+    let raw = read_password_stdin()?;
+    let ctx = PasswordContext {
+        username: username.as_str(),
+        name: name.as_str(),
+        email: email.as_str(),
+    };
+    let password = Password::new_checked(&raw, ctx, openecf_web::is_common_password).map_err(|e| anyhow!("password: {e}"))?;
+    let hasher = Hasher::new()?;
+    let account = NewPacerAccount {
+        username,
+        password_hash: hasher.hash(&password).await?,
+        name,
+        email,
+        kind: if a.shared_firm { AccountKind::SharedFirm } else { AccountKind::Individual },
+        created_on,
+    };
+    store.add_pacer_account(&account, Utc::now().timestamp()).await?;
+    println!(
+        "added PACER account {} ({}, {}{})",
+        account.username,
+        account.name,
+        account.kind.label().to_lowercase(),
+        if legacy { ", legacy: must upgrade before linking" } else { "" }
+    );
+    Ok(())
+}
+
+pub async fn ecf(store: &Store, cmd: EcfCommand) -> anyhow::Result<()> {
+    match cmd {
+        EcfCommand::Add(a) => {
+            let court = CourtId::parse(&a.court)?;
+            require_court(store, &court).await?;
+            let login = EcfLogin::parse(&a.login)?;
+            let name = PersonName::parse(&a.name)?;
+            let email = Email::parse(&a.email)?;
+            let role = Role::parse(&a.role)?;
+            let bar_id = a.bar_id.as_deref().map(BarId::parse).transpose()?;
+            let raw = read_password_stdin()?;
+            let password = Password::new_legacy(&raw).map_err(|e| anyhow!("password: {e}"))?;
+            let hasher = Hasher::new()?;
+            let account = NewEcfAccount {
+                court,
+                login,
+                password_hash: hasher.hash(&password).await?,
+                name,
+                email,
+                role,
+                bar_id,
+            };
+            store.add_ecf_account(&account, Utc::now().timestamp()).await?;
+            println!("added CM/ECF account {} at {}", account.login, account.court);
+            Ok(())
+        }
+        EcfCommand::Import { court, file } => crate::admin::import(store, &court, &file).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ImportRow {
+    login: String,
+    name: String,
+    email: String,
+    role: String,
+    #[serde(default)]
+    bar_id: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    password_hash: Option<String>,
+}
+
+enum Secret {
+    Plain(Password),
+    Hash(String),
+}
+
+async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    let court = CourtId::parse(court)?;
+    require_court(store, &court).await?;
+    let mut reader = csv::Reader::from_path(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, row) in reader.deserialize::<ImportRow>().enumerate() {
+        let line = i + 2; // the header is line 1
+        let result = (|| -> anyhow::Result<_> {
+            let row = row.map_err(|e| anyhow!("{e}"))?;
+            let login = EcfLogin::parse(&row.login)?;
+            if !seen.insert(login.to_string()) {
+                bail!("the login {login} appears twice in the file");
+            }
+            let secret = match (row.password.filter(|p| !p.is_empty()), row.password_hash.filter(|h| !h.is_empty())) {
+                (Some(p), None) => Secret::Plain(Password::new_legacy(&p).map_err(|e| anyhow!("password: {e}"))?),
+                (None, Some(h)) if h.starts_with("$argon2") => Secret::Hash(h),
+                (None, Some(_)) => bail!("password_hash: only Argon2 PHC strings ($argon2id$...) can be imported"),
+                (Some(_), Some(_)) => bail!("give password or password_hash, not both"),
+                (None, None) => bail!("password: missing"),
+            };
+            let bar = row.bar_id.trim();
+            Ok((
+                NewEcfAccount {
+                    court: court.clone(),
+                    login,
+                    password_hash: String::new(),
+                    name: PersonName::parse(&row.name)?,
+                    email: Email::parse(&row.email)?,
+                    role: Role::parse(&row.role)?,
+                    bar_id: (!bar.is_empty()).then(|| BarId::parse(bar)).transpose()?,
+                },
+                secret,
+            ))
+        })();
+        match result {
+            Ok(ok) => parsed.push(ok),
+            Err(e) => errors.push(format!("line {line}: {e:#}")),
+        }
+    }
+    if !errors.is_empty() {
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        bail!("{} of {} rows have errors; nothing was imported", errors.len(), errors.len() + parsed.len());
+    }
+    if parsed.is_empty() {
+        bail!("{} has no accounts to import", file.display());
+    }
+    let hasher = Hasher::new()?;
+    let mut accounts = Vec::with_capacity(parsed.len());
+    for (mut account, secret) in parsed {
+        account.password_hash = match secret {
+            Secret::Plain(p) => hasher.hash(&p).await?,
+            Secret::Hash(h) => h,
+        };
+        accounts.push(account);
+    }
+    store
+        .import_ecf_accounts(&accounts, Utc::now().timestamp())
+        .await
+        .context("nothing was imported")?;
+    println!("imported {} CM/ECF accounts into {court}", accounts.len());
+    Ok(())
+}
+
+pub async fn link(store: &Store, cmd: LinkCommand) -> anyhow::Result<()> {
+    match cmd {
+        LinkCommand::List { court } => {
+            let court = CourtId::parse(&court)?;
+            require_court(store, &court).await?;
+            let links = store.links(&court).await?;
+            println!("{:<20} {:<20} LINKED AT (UTC)", "CM/ECF LOGIN", "PACER USERNAME");
+            for l in &links {
+                let at = chrono::DateTime::from_timestamp(l.linked_at, 0).map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                println!("{:<20} {:<20} {at}", l.ecf_login, l.pacer_username);
+            }
+            println!("{} links at {court}", links.len());
+        }
+        LinkCommand::Remove { court, login, reason } => {
+            let court = CourtId::parse(&court)?;
+            require_court(store, &court).await?;
+            let login = EcfLogin::parse(&login)?;
+            if reason.trim().is_empty() {
+                bail!("--reason: say why the link is removed");
+            }
+            let removed = store.remove_link(&court, &login, reason.trim(), Utc::now()).await?;
+            println!("removed the link of CM/ECF account {login} at {court} to PACER account {}", removed.pacer_username);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! `serve --demo`: the 204 federal courts and demo accounts covering every case
+//! of the seed, seeded only into an empty database.
+
+use anyhow::{anyhow, Context};
+use chrono::{Days, NaiveDate, Utc};
+use openecf_domain::{
+    AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PersonName, Release, Role, Username,
+};
+use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount, Store};
+use openecf_web::Hasher;
+
+/// The project's copy of the federal court registry.
+pub const FEDERAL_COURTS_CSV: &str = include_str!("../../../data/federal-courts.csv");
+
+/// Courts live on NextGen in the demo, with the release each runs.
+const LIVE: [(&str, Release); 4] = [
+    ("gamb", Release::V1_0),
+    ("nysd", Release::V1_1),
+    ("txsb", Release::V1_1),
+    ("ilnd", Release::V1_0),
+];
+/// One court of each kind not yet live, with a planned go-live date.
+const PLANNED: [(&str, u64); 2] = [("cand", 90), ("nysb", 120)];
+
+pub const PACER_PASSWORD: &str = "Walnut-Harbor-Lantern-42";
+pub const ECF_PASSWORD: &str = "Cmecf-Legacy-Pass-7";
+
+#[derive(Debug, serde::Deserialize)]
+struct CourtRecord {
+    court_id: String,
+    kind: String,
+    name: String,
+    location: String,
+    doc_id_prefix: String,
+}
+
+/// Parses the registry; every row must be valid.
+pub fn federal_courts() -> anyhow::Result<Vec<NewCourt>> {
+    let mut reader = csv::Reader::from_reader(FEDERAL_COURTS_CSV.as_bytes());
+    let mut courts = Vec::new();
+    for (i, row) in reader.deserialize::<CourtRecord>().enumerate() {
+        let row = row.with_context(|| format!("federal-courts.csv line {}", i + 2))?;
+        let id = CourtId::parse(&row.court_id).with_context(|| format!("federal-courts.csv line {}", i + 2))?;
+        let release = LIVE
+            .iter()
+            .find(|(c, _)| *c == id.as_str())
+            .map(|(_, r)| *r)
+            .unwrap_or(Release::V1_0);
+        courts.push(NewCourt {
+            kind: CourtKind::parse(&row.kind)?,
+            name: row.name,
+            location: row.location,
+            doc_id_prefix: row.doc_id_prefix,
+            release,
+            id,
+        });
+    }
+    Ok(courts)
+}
+
+struct DemoPacer {
+    username: &'static str,
+    name: &'static str,
+    kind: AccountKind,
+    created_on: (i32, u32, u32),
+    what: &'static str,
+}
+
+const PACER_ACCOUNTS: [DemoPacer; 4] = [
+    DemoPacer {
+        username: "jfiler2026",
+        name: "Jordan Filer",
+        kind: AccountKind::Individual,
+        created_on: (2019, 5, 14),
+        what: "individual, upgraded; CM/ECF accounts not yet linked at gamb, nysd and cand",
+    },
+    DemoPacer {
+        username: "mlinked2026",
+        name: "Morgan Linked",
+        kind: AccountKind::Individual,
+        created_on: (2018, 2, 1),
+        what: "individual, upgraded; already linked to CM/ECF account mlinked at gamb",
+    },
+    DemoPacer {
+        username: "smithjonesfirm",
+        name: "Smith and Jones LLP",
+        kind: AccountKind::SharedFirm,
+        created_on: (2016, 9, 30),
+        what: "shared firm account: may search, never link",
+    },
+    DemoPacer {
+        username: "oldpcr",
+        name: "Lee Legacy",
+        kind: AccountKind::Individual,
+        created_on: (2011, 3, 2),
+        what: "legacy (created 2011, not upgraded): must upgrade before linking",
+    },
+];
+
+/// (court, login, name, role, bar id, linked to)
+const ECF_ACCOUNTS: [(&str, &str, &str, &str, Option<&str>, Option<&str>); 6] = [
+    ("gamb", "jfiler", "Jordan Filer", "attorney", Some("GA-104233"), None),
+    ("gamb", "mlinked", "Morgan Linked", "attorney", Some("GA-220871"), Some("mlinked2026")),
+    ("gamb", "llegacy", "Lee Legacy", "non-attorney filer", None, None),
+    ("nysd", "jfiler", "Jordan Filer", "attorney", Some("NY-5531902"), None),
+    ("cand", "jfiler", "Jordan Filer", "attorney", Some("CA-301188"), None),
+    ("nysb", "jfiler", "Jordan Filer", "attorney", Some("NY-5531902"), None),
+];
+
+fn date((y, m, d): (i32, u32, u32)) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow!("bad demo date"))
+}
+
+/// Seeds the demo into an empty database and prints what it created. A
+/// database that already has courts is left as it is.
+pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
+    if store.count_courts().await? > 0 {
+        println!("demo: the database already has courts; nothing seeded");
+        return Ok(());
+    }
+    let now = Utc::now();
+    let courts = federal_courts()?;
+    store.add_courts(&courts).await?;
+    for (id, _) in LIVE {
+        store.schedule_go_live(&CourtId::parse(id)?, GoLive::Now(now), now).await?;
+    }
+    for (id, days) in PLANNED {
+        let day = now.date_naive().checked_add_days(Days::new(days)).ok_or_else(|| anyhow!("date overflow"))?;
+        store.schedule_go_live(&CourtId::parse(id)?, GoLive::On(day), now).await?;
+    }
+    let pacer_pw = Password::attempt(PACER_PASSWORD).ok_or_else(|| anyhow!("demo password"))?;
+    let pacer_hash = hasher.hash(&pacer_pw).await?;
+    let mut pacer_ids = Vec::new();
+    for p in &PACER_ACCOUNTS {
+        let account = NewPacerAccount {
+            username: Username::parse_existing(p.username)?,
+            password_hash: pacer_hash.clone(),
+            name: PersonName::parse(p.name)?,
+            email: Email::parse(&format!("{}@example.com", p.username))?,
+            kind: p.kind,
+            created_on: date(p.created_on)?,
+        };
+        pacer_ids.push((p.username, store.add_pacer_account(&account, now.timestamp()).await?));
+    }
+    let ecf_pw = Password::attempt(ECF_PASSWORD).ok_or_else(|| anyhow!("demo password"))?;
+    let ecf_hash = hasher.hash(&ecf_pw).await?;
+    for (court, login, name, role, bar, linked_to) in ECF_ACCOUNTS {
+        let court_id = CourtId::parse(court)?;
+        let account = NewEcfAccount {
+            court: court_id.clone(),
+            login: EcfLogin::parse(login)?,
+            password_hash: ecf_hash.clone(),
+            name: PersonName::parse(name)?,
+            email: Email::parse(&format!("{login}.{court}@example.com"))?,
+            role: Role::parse(role)?,
+            bar_id: bar.map(BarId::parse).transpose()?,
+        };
+        let ecf_id = store.add_ecf_account(&account, now.timestamp()).await?;
+        if let Some(username) = linked_to {
+            let pacer_id = pacer_ids
+                .iter()
+                .find(|(u, _)| *u == username)
+                .map(|(_, id)| *id)
+                .ok_or_else(|| anyhow!("demo link to unknown account"))?;
+            let court = store.court(&court_id, now).await?.ok_or_else(|| anyhow!("demo court"))?;
+            let pacer = store.pacer_by_id(pacer_id).await?.ok_or_else(|| anyhow!("demo account"))?;
+            let ecf = store.ecf_by_id(ecf_id).await?.ok_or_else(|| anyhow!("demo account"))?;
+            store
+                .link_accounts(&court, &pacer, &ecf, "demo", now)
+                .await?
+                .map_err(|r| anyhow!("demo link refused: {r}"))?;
+        }
+    }
+    println!("demo: seeded {} federal courts", courts.len());
+    println!("  live on NextGen CM/ECF: gamb (release 1.0), nysd (1.1), txsb (1.1), ilnd (1.0)");
+    println!("  not live yet, with a go-live date: cand (district), nysb (bankruptcy); all others not live");
+    println!("demo PACER accounts (password for all: {PACER_PASSWORD}):");
+    for p in &PACER_ACCOUNTS {
+        println!("  {:<16} {}", p.username, p.what);
+    }
+    println!("demo CM/ECF accounts (password for all: {ECF_PASSWORD}):");
+    for (court, login, name, role, _, linked_to) in ECF_ACCOUNTS {
+        let state = linked_to.map(|u| format!("linked to {u}")).unwrap_or_else(|| "not linked".into());
+        println!("  {court:<5} {login:<10} {name} ({role}), {state}");
+    }
+    Ok(())
+}
