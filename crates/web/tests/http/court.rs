@@ -1,0 +1,106 @@
+//! The courts' sites: Document Filing System, menus, Utilities, the legacy
+//! CM/ECF login, and the pages behind the menus.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn document_filing_system_goes_to_pacer_login_at_a_live_court() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let home = b.get("/ecf/gamb/").await;
+    assert_eq!(home.link("Document Filing System"), "/csologin/login?next=/ecf/gamb/");
+    let login = b.get(&home.link("Document Filing System")).await;
+    login.assert_has("PACER LOGIN").assert_has("Do not log on using a shared firm PACER account.");
+}
+
+#[tokio::test]
+async fn a_court_not_live_keeps_its_cmecf_login() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let home = b.get("/ecf/cand/").await;
+    assert_eq!(home.link("Document Filing System"), "/ecf/cand/login");
+    home.assert_has("Not live on NextGen CM/ECF yet");
+    let form = b.get("/ecf/cand/login").await;
+    form.assert_has(r#"<label for="login">CM/ECF login</label>"#);
+    let csrf = form.hidden("csrf");
+    let menu = b.post("/ecf/cand/login", &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)]).await;
+    assert_eq!(menu.status, StatusCode::OK);
+    menu.assert_has("Logged in as <strong>Jordan Filer (jfiler, CM/ECF login)</strong>");
+    for item in ["Civil", "Criminal", "Query", "Reports", "Utilities", "Search", "Logout"] {
+        menu.assert_has(&format!(">{item}<"));
+    }
+    // Utilities says the court is not live yet and when it goes live, instead of the link.
+    let utilities = b.get("/ecf/cand/utilities").await;
+    utilities
+        .assert_has("This court is not live on NextGen CM/ECF yet.")
+        .assert_has(&planned_day().format("%B %-d, %Y").to_string())
+        .assert_lacks("Link a CM/ECF account to my PACER account");
+}
+
+#[tokio::test]
+async fn the_legacy_login_is_gone_at_a_live_court_for_everyone() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/ecf/gamb/login").await;
+    form.assert_has("Its CM/ECF logins are no longer used");
+    let csrf = form.hidden("csrf");
+    let unlinked = b.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)]).await;
+    assert_eq!(unlinked.status, StatusCode::FORBIDDEN);
+    unlinked.assert_has("This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here.");
+    let linked = b.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "mlinked"), ("password", ECF_PW)]).await;
+    assert_eq!(linked.status, StatusCode::FORBIDDEN);
+    linked.assert_has("This CM/ECF account has been linked to a PACER account. You now use only your PACER account");
+    let wrong = b.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "mlinked"), ("password", "wrong-password")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.assert_has("Invalid CM/ECF login or password.");
+}
+
+#[tokio::test]
+async fn menus_follow_the_court_kind_and_the_link() {
+    let app = TestApp::spawn().await;
+    let unlinked = app.browser();
+    unlinked.login("jfiler2026", PACER_PW).await;
+    let gamb = unlinked.get("/ecf/gamb/").await;
+    for item in [">Query<", ">Reports<", ">Utilities<", ">Search<", ">Logout<"] {
+        gamb.assert_has(item);
+    }
+    gamb.assert_lacks(">Bankruptcy<").assert_lacks(">Adversary<");
+    let refused = unlinked.get("/ecf/gamb/bankruptcy").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let linked = app.browser();
+    linked.login("mlinked2026", PACER_PW).await;
+    let gamb = linked.get("/ecf/gamb/").await;
+    gamb.assert_has(">Bankruptcy<").assert_has(">Adversary<").assert_lacks(">Civil<");
+    let menu = linked.get(&gamb.link("Bankruptcy")).await;
+    assert_eq!(menu.status, StatusCode::OK);
+    menu.assert_has("Open a Bankruptcy Case")
+        .assert_has("Claim Actions")
+        .assert_has("Filing is not available in openecf yet");
+    // The other kind's menus do not exist at a bankruptcy court.
+    assert_eq!(linked.get("/ecf/gamb/civil").await.status, StatusCode::NOT_FOUND);
+    // Linked at gamb only: no filing menus at nysd.
+    linked.get("/ecf/nysd/").await.assert_lacks(">Civil<");
+}
+
+#[tokio::test]
+async fn pages_behind_the_menu_need_a_login() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let p = b.get("/ecf/gamb/utilities").await;
+    assert!(p.url.contains("/csologin/login?next=/ecf/gamb/utilities"), "{}", p.url);
+    let unknown = b.get("/ecf/zzzz/").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_portal_lists_every_court_with_its_status() {
+    let app = TestApp::spawn().await;
+    let p = app.browser().get("/").await;
+    p.assert_has("2 of 4 courts are live on NextGen CM/ECF.")
+        .assert_has("Court GAMB")
+        .assert_has("Live on NextGen CM/ECF since")
+        .assert_has("goes live on")
+        .assert_has("PACER LOGIN");
+}

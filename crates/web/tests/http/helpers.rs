@@ -1,0 +1,262 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate, Utc};
+use openecf_domain::*;
+use openecf_store::testkit::TestDb;
+use openecf_store::*;
+use openecf_web::{AppState, Config, Hasher};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::{Client, StatusCode};
+
+pub const PACER_PW: &str = "Walnut-Harbor-Lantern-42";
+pub const ECF_PW: &str = "Cmecf-Legacy-Pass-7";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub db: Option<TestDb>,
+}
+
+/// A browser: its own cookie jar, redirects followed.
+pub struct Browser {
+    pub client: Client,
+    pub jar: Arc<Jar>,
+    pub base: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub url: String,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    pub fn has(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+    #[track_caller]
+    pub fn assert_has(&self, text: &str) -> &Self {
+        assert!(self.has(text), "expected {text:?} in {} ({}):\n{}", self.url, self.status, self.body);
+        self
+    }
+    #[track_caller]
+    pub fn assert_lacks(&self, text: &str) -> &Self {
+        assert!(!self.has(text), "did not expect {text:?} in {}:\n{}", self.url, self.body);
+        self
+    }
+    /// The value of a hidden input.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).unwrap_or_else(|| panic!("no hidden {name} in {}", self.body)) + marker.len();
+        let end = self.body[start..].find('"').unwrap();
+        self.body[start..start + end].to_owned()
+    }
+    /// The href of the link with this exact text.
+    pub fn link(&self, text: &str) -> String {
+        let marker = format!("\">{text}</a>");
+        let end = self.body.find(&marker).unwrap_or_else(|| panic!("no link {text:?} in {}", self.body));
+        let start = self.body[..end].rfind("href=\"").unwrap() + 6;
+        self.body[start..end].replace("&#x2f;", "/").replace("&#x3d;", "=")
+    }
+}
+
+pub fn now() -> chrono::DateTime<Utc> {
+    Utc::now()
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Config::default()).await
+    }
+
+    /// A server on a fresh SQLite database with the fixture below.
+    pub async fn spawn_with(config: Config) -> Self {
+        let db = TestDb::sqlite().await.unwrap();
+        let store = db.store.clone();
+        let mut app = Self::start(store, config).await;
+        app.db = Some(db);
+        app
+    }
+
+    pub async fn start(store: Store, config: Config) -> Self {
+        let hasher = Hasher::with_threads(2).unwrap();
+        fixture(&store, &hasher).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(store.clone(), hasher, Config { public_url: base.clone(), ..config });
+        tokio::spawn(openecf_web::serve(listener, state));
+        Self { base, store, db: None }
+    }
+
+    pub fn browser(&self) -> Browser {
+        let jar = Arc::new(Jar::default());
+        let client = Client::builder()
+            .cookie_provider(jar.clone())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            jar,
+            base: self.base.clone(),
+        }
+    }
+
+    /// A client that keeps no cookies, like a browser that refuses them.
+    pub fn cookieless(&self) -> Client {
+        Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+    }
+}
+
+pub async fn page(res: reqwest::Response) -> Page {
+    Page {
+        status: res.status(),
+        url: res.url().to_string(),
+        headers: res.headers().clone(),
+        body: res.text().await.unwrap(),
+    }
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Page {
+        page(self.client.get(format!("{}{path}", self.base)).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        page(self.client.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()).await
+    }
+
+    /// PACER LOGIN, as a person would: open the page, fill it in, submit.
+    pub async fn login(&self, username: &str, password: &str) -> Page {
+        self.login_to(username, password, "/").await
+    }
+
+    pub async fn login_to(&self, username: &str, password: &str, next: &str) -> Page {
+        let form = self.get(&format!("/csologin/login?next={next}")).await;
+        let csrf = form.hidden("csrf");
+        self.post("/csologin/login", &[("csrf", &csrf), ("next", next), ("loginId", username), ("password", password)])
+            .await
+    }
+
+    /// Steps 3–4: open the link form and submit CM/ECF credentials; returns the verify page.
+    pub async fn submit_link(&self, court: &str, login: &str, password: &str) -> Page {
+        let form = self.get(&format!("/ecf/{court}/link")).await;
+        let csrf = form.hidden("csrf");
+        self.post(&format!("/ecf/{court}/link"), &[("csrf", &csrf), ("login", login), ("password", password)])
+            .await
+    }
+
+    /// Step 5: Submit (or Cancel) on the verify page.
+    pub async fn confirm(&self, court: &str, verify: &Page, action: &str) -> Page {
+        let csrf = verify.hidden("csrf");
+        let pending = verify.hidden("pending");
+        self.post(
+            &format!("/ecf/{court}/link/confirm"),
+            &[("csrf", &csrf), ("pending", &pending), ("action", action)],
+        )
+        .await
+    }
+
+    /// The session token the browser holds, if any.
+    pub fn token(&self) -> Option<String> {
+        let url = self.base.parse().unwrap();
+        let cookies = self.jar.cookies(&url)?;
+        cookies
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|c| c.strip_prefix("NextGenCSO="))
+            .map(str::to_owned)
+    }
+}
+
+async fn add_pacer(store: &Store, hash: &str, username: &str, name: &str, kind: AccountKind, created: NaiveDate) -> PacerAccount {
+    let username = Username::parse_existing(username).unwrap();
+    store
+        .add_pacer_account(
+            &NewPacerAccount {
+                username: username.clone(),
+                password_hash: hash.to_owned(),
+                name: PersonName::parse(name).unwrap(),
+                email: Email::parse(&format!("{username}@example.com")).unwrap(),
+                kind,
+                created_on: created,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    store.pacer_by_username(&username).await.unwrap().unwrap().0
+}
+
+async fn add_ecf(store: &Store, hash: &str, court: &str, login: &str, name: &str) -> EcfAccount {
+    let id = store
+        .add_ecf_account(
+            &NewEcfAccount {
+                court: CourtId::parse(court).unwrap(),
+                login: EcfLogin::parse(login).unwrap(),
+                password_hash: hash.to_owned(),
+                name: PersonName::parse(name).unwrap(),
+                email: Email::parse(&format!("{login}.{court}@example.com")).unwrap(),
+                role: Role::parse("attorney").unwrap(),
+                bar_id: Some(BarId::parse("GA-104233").unwrap()),
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    store.ecf_by_id(id).await.unwrap().unwrap()
+}
+
+pub fn planned_day() -> NaiveDate {
+    Utc::now().date_naive().checked_add_days(Days::new(60)).unwrap()
+}
+
+/// Courts: gamb (bankruptcy, live, release 1.0), nysd (district, live, 1.1),
+/// cand (district, not live, planned), nysb (bankruptcy, not live, no date).
+/// PACER: jfiler2026 (individual), jfiler2027 (individual), mlinked2026
+/// (linked at gamb as mlinked), smithjonesfirm (shared firm), oldpcr (legacy).
+/// CM/ECF: gamb jfiler, gamb mlinked, gamb other1, nysd jfiler, cand jfiler.
+async fn fixture(store: &Store, hasher: &Hasher) {
+    let court = |id: &str, kind, release| NewCourt {
+        id: CourtId::parse(id).unwrap(),
+        kind,
+        name: format!("Court {}", id.to_uppercase()),
+        location: String::new(),
+        doc_id_prefix: String::new(),
+        release,
+    };
+    store
+        .add_courts(&[
+            court("gamb", CourtKind::Bankruptcy, Release::V1_0),
+            court("nysd", CourtKind::District, Release::V1_1),
+            court("cand", CourtKind::District, Release::V1_0),
+            court("nysb", CourtKind::Bankruptcy, Release::V1_0),
+        ])
+        .await
+        .unwrap();
+    for id in ["gamb", "nysd"] {
+        store.schedule_go_live(&CourtId::parse(id).unwrap(), GoLive::Now(now()), now()).await.unwrap();
+    }
+    store
+        .schedule_go_live(&CourtId::parse("cand").unwrap(), GoLive::On(planned_day()), now())
+        .await
+        .unwrap();
+    let pacer_hash = hasher.hash(&Password::attempt(PACER_PW).unwrap()).await.unwrap();
+    let ecf_hash = hasher.hash(&Password::attempt(ECF_PW).unwrap()).await.unwrap();
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    add_pacer(store, &pacer_hash, "jfiler2026", "Jordan Filer", AccountKind::Individual, d(2019, 5, 14)).await;
+    add_pacer(store, &pacer_hash, "jfiler2027", "Jamie Filer", AccountKind::Individual, d(2020, 1, 1)).await;
+    let linked = add_pacer(store, &pacer_hash, "mlinked2026", "Morgan Linked", AccountKind::Individual, d(2018, 2, 1)).await;
+    add_pacer(store, &pacer_hash, "smithjonesfirm", "Smith and Jones LLP", AccountKind::SharedFirm, d(2016, 9, 30)).await;
+    add_pacer(store, &pacer_hash, "oldpcr", "Lee Legacy", AccountKind::Individual, d(2011, 3, 2)).await;
+    add_ecf(store, &ecf_hash, "gamb", "jfiler", "Jordan Filer").await;
+    let mlinked = add_ecf(store, &ecf_hash, "gamb", "mlinked", "Morgan Linked").await;
+    add_ecf(store, &ecf_hash, "gamb", "other1", "Olivia Other").await;
+    add_ecf(store, &ecf_hash, "nysd", "jfiler", "Jordan Filer").await;
+    add_ecf(store, &ecf_hash, "cand", "jfiler", "Jordan Filer").await;
+    let gamb = store.court(&CourtId::parse("gamb").unwrap(), now()).await.unwrap().unwrap();
+    store.link_accounts(&gamb, &linked, &mlinked, "fixture", now()).await.unwrap().unwrap();
+}

@@ -1,0 +1,198 @@
+//! PACER LOGIN: the Central Sign-On, its cookie check, its generic refusal,
+//! its throttle and its session token.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn login_takes_the_user_where_they_were_going() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let p = b.login_to("jfiler2026", PACER_PW, "/ecf/gamb/").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.url.ends_with("/ecf/gamb/"), "{}", p.url);
+    p.assert_has("Logged in as <strong>Jordan Filer (jfiler2026)</strong>");
+}
+
+#[tokio::test]
+async fn a_browser_that_refuses_cookies_is_told_what_to_do() {
+    let app = TestApp::spawn().await;
+    let client = app.cookieless();
+    let form = page(client.get(format!("{}/csologin/login", app.base)).send().await.unwrap()).await;
+    form.assert_has("Your browser must be set to accept cookies in order to log in to this site.");
+    let csrf = form.hidden("csrf");
+    let res = client
+        .post(format!("{}/csologin/login", app.base))
+        .form(&[("csrf", csrf.as_str()), ("next", "/"), ("loginId", "jfiler2026"), ("password", PACER_PW)])
+        .send()
+        .await
+        .unwrap();
+    let p = page(res).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST);
+    p.assert_has("Cookies are required")
+        .assert_has("delete the stored cookie file in your PC. Close and reopen your browser before trying again.");
+    assert!(p.headers.get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("NextGenCSO=")));
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_one_generic_answer() {
+    let app = TestApp::spawn().await;
+    let wrong_password = app.browser().login("jfiler2026", "Not-The-Password-1").await;
+    let unknown_user = app.browser().login("nobody2026", PACER_PW).await;
+    let malformed = app.browser().login("x", "").await;
+    for p in [&wrong_password, &unknown_user, &malformed] {
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+        p.assert_has("Invalid username or password.");
+    }
+    // Failures are counted per account in the database, known or not.
+    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 1);
+    assert_eq!(app.store.failures("pacer:nobody2026").await.unwrap().count, 1);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_with_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES {
+        b.login("jfiler2026", "Not-The-Password-1").await;
+    }
+    // Locked now: even the right password gets the generic answer.
+    let p = b.login("jfiler2026", PACER_PW).await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    p.assert_has("Invalid username or password.");
+    assert!(b.token().is_none());
+    let failures = app.store.failures("pacer:jfiler2026").await.unwrap();
+    assert!(failures.is_locked(chrono::Utc::now().timestamp()));
+}
+
+#[tokio::test]
+async fn one_token_works_at_every_court_by_cookie_or_header() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let token = b.token().expect("NextGenCSO cookie");
+    assert!(token.len() >= 32, "at least 128 bits");
+    let stored = app.store.session(&token).await.unwrap();
+    assert!(stored.is_none(), "the token itself is never stored, only its hash");
+    for court in ["gamb", "nysd"] {
+        let res = app
+            .cookieless()
+            .get(format!("{}/ecf/{court}/", app.base))
+            .header("X-NEXT-GEN-CSO", &token)
+            .send()
+            .await
+            .unwrap();
+        page(res).await.assert_has("Logged in as <strong>Jordan Filer (jfiler2026)</strong>");
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_has_the_right_flags() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/csologin/login").await;
+    let csrf = form.hidden("csrf");
+    let res = b
+        .client
+        .post(format!("{}/csologin/login", app.base))
+        .form(&[("csrf", csrf.as_str()), ("next", "/"), ("loginId", "jfiler2026"), ("password", PACER_PW)])
+        .build()
+        .unwrap();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(b.jar.clone())
+        .build()
+        .unwrap();
+    let res = no_redirect.execute(res).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("NextGenCSO="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+}
+
+#[tokio::test]
+async fn a_fresh_token_at_login_and_logout_ends_it() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let first = b.token().unwrap();
+    // Already logged in: PACER LOGIN goes straight on, same token.
+    let again = b.get("/csologin/login?next=/ecf/nysd/").await;
+    assert!(again.url.ends_with("/ecf/nysd/"), "{}", again.url);
+    assert_eq!(b.token().unwrap(), first);
+    // Logging in again issues a fresh token and ends the old one.
+    b.login("jfiler2026", PACER_PW).await;
+    let second = b.token().unwrap();
+    assert_ne!(second, first);
+    let old = app.cookieless().get(format!("{}/ecf/gamb/", app.base)).header("X-NEXT-GEN-CSO", &first).send().await.unwrap();
+    page(old).await.assert_lacks("Logged in as");
+    let first = second;
+    let home = b.get("/ecf/gamb/").await;
+    let csrf = home.hidden("csrf");
+    let out = b.post("/ecf/gamb/logout", &[("csrf", &csrf)]).await;
+    out.assert_has("Document Filing System");
+    let replay = app
+        .cookieless()
+        .get(format!("{}/ecf/gamb/", app.base))
+        .header("X-NEXT-GEN-CSO", &first)
+        .send()
+        .await
+        .unwrap();
+    page(replay).await.assert_lacks("Logged in as").assert_has("Document Filing System");
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let app = TestApp::spawn_with(openecf_web::Config {
+        idle_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    b.get("/ecf/gamb/").await.assert_has("Logged in as");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    b.get("/ecf/gamb/").await.assert_lacks("Logged in as");
+}
+
+#[tokio::test]
+async fn forms_without_the_right_token_are_refused() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.get("/csologin/login").await;
+    let p = b
+        .post("/csologin/login", &[("csrf", "forged"), ("next", "/"), ("loginId", "jfiler2026"), ("password", PACER_PW)])
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(b.token().is_none());
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    for path in ["/", "/csologin/login", "/ecf/gamb/", "/no/such/page"] {
+        let p = b.get(path).await;
+        let h = &p.headers;
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert!(h.contains_key("x-operation-id"));
+    }
+    let missing = b.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    missing.assert_has("Operation id");
+}
+
+#[tokio::test]
+async fn next_never_leaves_the_site() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let p = b.login_to("jfiler2026", PACER_PW, "//evil.example.com/").await;
+    assert_eq!(p.url, format!("{}/", app.base));
+}
