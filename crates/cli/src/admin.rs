@@ -120,7 +120,10 @@ fn parse_date(raw: &str, what: &str) -> anyhow::Result<NaiveDate> {
 
 fn read_password_stdin() -> anyhow::Result<String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     let pw = line.trim_end_matches(['\n', '\r']).to_owned();
     if pw.is_empty() {
         bail!("no password on standard input: pipe it in, e.g. printf '%s' \"$PW\" | openecf ...");
@@ -147,13 +150,21 @@ pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
             let court = NewCourt {
                 id: CourtId::parse(&id)?,
                 kind: CourtKind::parse(&kind)?,
-                name: PersonName::parse(&name).map_err(|e| anyhow!("court name: {}", e.reason))?.to_string(),
+                name: PersonName::parse(&name)
+                    .map_err(|e| anyhow!("court name: {}", e.reason))?
+                    .to_string(),
                 location,
                 doc_id_prefix: String::new(),
                 release: Release::parse(&nextgen_release)?,
             };
             store.add_courts(std::slice::from_ref(&court)).await?;
-            println!("added court {} ({}), {}, NextGen release {}", court.id, court.name, court.kind.as_str(), court.release.as_str());
+            println!(
+                "added court {} ({}), {}, NextGen release {}",
+                court.id,
+                court.name,
+                court.kind.as_str(),
+                court.release.as_str()
+            );
         }
         CourtCommand::GoLive { id, now, on } => {
             let id = CourtId::parse(&id)?;
@@ -179,7 +190,14 @@ pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
                     openecf_domain::NextGenStatus::NotLive { planned: Some(d) } => format!("not live, goes live {d}"),
                     openecf_domain::NextGenStatus::NotLive { planned: None } => "not live".to_owned(),
                 };
-                println!("{:<8} {:<11} {:<8} {:<28} {}", c.id.as_str(), c.kind.as_str(), c.release.as_str(), status, c.name);
+                println!(
+                    "{:<8} {:<11} {:<8} {:<28} {}",
+                    c.id.as_str(),
+                    c.kind.as_str(),
+                    c.release.as_str(),
+                    status,
+                    c.name
+                );
             }
         }
     }
@@ -206,14 +224,19 @@ pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
         name: name.as_str(),
         email: email.as_str(),
     };
-    let password = Password::new_checked(&raw, ctx, openecf_web::is_common_password).map_err(|e| anyhow!("password: {e}"))?;
+    let password =
+        Password::new_checked(&raw, ctx, openecf_web::is_common_password).map_err(|e| anyhow!("password: {e}"))?;
     let hasher = Hasher::new()?;
     let account = NewPacerAccount {
         username,
         password_hash: hasher.hash(&password).await?,
         name,
         email,
-        kind: if a.shared_firm { AccountKind::SharedFirm } else { AccountKind::Individual },
+        kind: if a.shared_firm {
+            AccountKind::SharedFirm
+        } else {
+            AccountKind::Individual
+        },
         created_on,
     };
     store.add_pacer_account(&account, Utc::now().timestamp()).await?;
@@ -222,7 +245,11 @@ pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
         account.username,
         account.name,
         account.kind.label().to_lowercase(),
-        if legacy { ", legacy: must upgrade before linking" } else { "" }
+        if legacy {
+            ", legacy: must upgrade before linking"
+        } else {
+            ""
+        }
     );
     Ok(())
 }
@@ -291,7 +318,10 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
             if !seen.insert(login.to_string()) {
                 bail!("the login {login} appears twice in the file");
             }
-            let secret = match (row.password.filter(|p| !p.is_empty()), row.password_hash.filter(|h| !h.is_empty())) {
+            let secret = match (
+                row.password.filter(|p| !p.is_empty()),
+                row.password_hash.filter(|h| !h.is_empty()),
+            ) {
                 (Some(p), None) => Secret::Plain(Password::new_legacy(&p).map_err(|e| anyhow!("password: {e}"))?),
                 (None, Some(h)) if h.starts_with("$argon2") => Secret::Hash(h),
                 (None, Some(_)) => bail!("password_hash: only Argon2 PHC strings ($argon2id$...) can be imported"),
@@ -321,7 +351,11 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
         for e in &errors {
             eprintln!("{e}");
         }
-        bail!("{} of {} rows have errors; nothing was imported", errors.len(), errors.len() + parsed.len());
+        bail!(
+            "{} of {} rows have errors; nothing was imported",
+            errors.len(),
+            errors.len() + parsed.len()
+        );
     }
     if parsed.is_empty() {
         bail!("{} has no accounts to import", file.display());
@@ -351,7 +385,9 @@ pub async fn link(store: &Store, cmd: LinkCommand) -> anyhow::Result<()> {
             let links = store.links(&court).await?;
             println!("{:<20} {:<20} LINKED AT (UTC)", "CM/ECF LOGIN", "PACER USERNAME");
             for l in &links {
-                let at = chrono::DateTime::from_timestamp(l.linked_at, 0).map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                let at = chrono::DateTime::from_timestamp(l.linked_at, 0)
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default();
                 println!("{:<20} {:<20} {at}", l.ecf_login, l.pacer_username);
             }
             println!("{} links at {court}", links.len());
@@ -364,7 +400,10 @@ pub async fn link(store: &Store, cmd: LinkCommand) -> anyhow::Result<()> {
                 bail!("--reason: say why the link is removed");
             }
             let removed = store.remove_link(&court, &login, reason.trim(), Utc::now()).await?;
-            println!("removed the link of CM/ECF account {login} at {court} to PACER account {}", removed.pacer_username);
+            println!(
+                "removed the link of CM/ECF account {login} at {court} to PACER account {}",
+                removed.pacer_username
+            );
         }
     }
     Ok(())

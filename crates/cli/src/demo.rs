@@ -97,14 +97,56 @@ const PACER_ACCOUNTS: [DemoPacer; 4] = [
     },
 ];
 
-/// (court, login, name, role, bar id, linked to)
-const ECF_ACCOUNTS: [(&str, &str, &str, &str, Option<&str>, Option<&str>); 6] = [
-    ("gamb", "jfiler", "Jordan Filer", "attorney", Some("GA-104233"), None),
-    ("gamb", "mlinked", "Morgan Linked", "attorney", Some("GA-220871"), Some("mlinked2026")),
-    ("gamb", "llegacy", "Lee Legacy", "non-attorney filer", None, None),
-    ("nysd", "jfiler", "Jordan Filer", "attorney", Some("NY-5531902"), None),
-    ("cand", "jfiler", "Jordan Filer", "attorney", Some("CA-301188"), None),
-    ("nysb", "jfiler", "Jordan Filer", "attorney", Some("NY-5531902"), None),
+struct DemoEcf {
+    court: &'static str,
+    login: &'static str,
+    name: &'static str,
+    role: &'static str,
+    bar_id: Option<&'static str>,
+    linked_to: Option<&'static str>,
+}
+
+const ECF_ACCOUNTS: [DemoEcf; 5] = [
+    DemoEcf {
+        court: "gamb",
+        login: "jfiler",
+        name: "Jordan Filer",
+        role: "attorney",
+        bar_id: Some("GA-104233"),
+        linked_to: None,
+    },
+    DemoEcf {
+        court: "gamb",
+        login: "llegacy",
+        name: "Lee Legacy",
+        role: "non-attorney filer",
+        bar_id: None,
+        linked_to: None,
+    },
+    DemoEcf {
+        court: "nysd",
+        login: "jfiler",
+        name: "Jordan Filer",
+        role: "attorney",
+        bar_id: Some("NY-5531902"),
+        linked_to: None,
+    },
+    DemoEcf {
+        court: "cand",
+        login: "jfiler",
+        name: "Jordan Filer",
+        role: "attorney",
+        bar_id: Some("CA-301188"),
+        linked_to: None,
+    },
+    DemoEcf {
+        court: "nysb",
+        login: "jfiler",
+        name: "Jordan Filer",
+        role: "attorney",
+        bar_id: Some("NY-5531902"),
+        linked_to: None,
+    },
 ];
 
 fn date((y, m, d): (i32, u32, u32)) -> anyhow::Result<NaiveDate> {
@@ -122,11 +164,18 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
     let courts = federal_courts()?;
     store.add_courts(&courts).await?;
     for (id, _) in LIVE {
-        store.schedule_go_live(&CourtId::parse(id)?, GoLive::Now(now), now).await?;
+        store
+            .schedule_go_live(&CourtId::parse(id)?, GoLive::Now(now), now)
+            .await?;
     }
     for (id, days) in PLANNED {
-        let day = now.date_naive().checked_add_days(Days::new(days)).ok_or_else(|| anyhow!("date overflow"))?;
-        store.schedule_go_live(&CourtId::parse(id)?, GoLive::On(day), now).await?;
+        let day = now
+            .date_naive()
+            .checked_add_days(Days::new(days))
+            .ok_or_else(|| anyhow!("date overflow"))?;
+        store
+            .schedule_go_live(&CourtId::parse(id)?, GoLive::On(day), now)
+            .await?;
     }
     let pacer_pw = Password::attempt(PACER_PASSWORD).ok_or_else(|| anyhow!("demo password"))?;
     let pacer_hash = hasher.hash(&pacer_pw).await?;
@@ -144,7 +193,15 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
     }
     let ecf_pw = Password::attempt(ECF_PASSWORD).ok_or_else(|| anyhow!("demo password"))?;
     let ecf_hash = hasher.hash(&ecf_pw).await?;
-    for (court, login, name, role, bar, linked_to) in ECF_ACCOUNTS {
+    for DemoEcf {
+        court,
+        login,
+        name,
+        role,
+        bar_id: bar,
+        linked_to,
+    } in ECF_ACCOUNTS
+    {
         let court_id = CourtId::parse(court)?;
         let account = NewEcfAccount {
             court: court_id.clone(),
@@ -162,8 +219,14 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
                 .find(|(u, _)| *u == username)
                 .map(|(_, id)| *id)
                 .ok_or_else(|| anyhow!("demo link to unknown account"))?;
-            let court = store.court(&court_id, now).await?.ok_or_else(|| anyhow!("demo court"))?;
-            let pacer = store.pacer_by_id(pacer_id).await?.ok_or_else(|| anyhow!("demo account"))?;
+            let court = store
+                .court(&court_id, now)
+                .await?
+                .ok_or_else(|| anyhow!("demo court"))?;
+            let pacer = store
+                .pacer_by_id(pacer_id)
+                .await?
+                .ok_or_else(|| anyhow!("demo account"))?;
             let ecf = store.ecf_by_id(ecf_id).await?.ok_or_else(|| anyhow!("demo account"))?;
             store
                 .link_accounts(&court, &pacer, &ecf, "demo", now)
@@ -179,8 +242,18 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
         println!("  {:<16} {}", p.username, p.what);
     }
     println!("demo CM/ECF accounts (password for all: {ECF_PASSWORD}):");
-    for (court, login, name, role, _, linked_to) in ECF_ACCOUNTS {
-        let state = linked_to.map(|u| format!("linked to {u}")).unwrap_or_else(|| "not linked".into());
+    for DemoEcf {
+        court,
+        login,
+        name,
+        role,
+        linked_to,
+        ..
+    } in ECF_ACCOUNTS
+    {
+        let state = linked_to
+            .map(|u| format!("linked to {u}"))
+            .unwrap_or_else(|| "not linked".into());
         println!("  {court:<5} {login:<10} {name} ({role}), {state}");
     }
     Ok(())

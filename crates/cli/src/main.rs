@@ -12,10 +12,19 @@ use openecf_store::Store;
 use openecf_web::{AppState, Config, Hasher};
 
 #[derive(Debug, Parser)]
-#[command(name = "openecf", version, about = "openecf: court e-filing with PACER Central Sign-On and NextGen CM/ECF account linking")]
+#[command(
+    name = "openecf",
+    version,
+    about = "openecf: court e-filing with PACER Central Sign-On and NextGen CM/ECF account linking"
+)]
 pub struct Cli {
     /// Database: sqlite://PATH (created on first use) or postgres://USER@HOST/DB
-    #[arg(long, global = true, env = "OPENECF_DATABASE_URL", default_value = "sqlite://openecf-data/openecf.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "OPENECF_DATABASE_URL",
+        default_value = "sqlite://openecf-data/openecf.db"
+    )]
     database: String,
     #[command(subcommand)]
     command: Command,
@@ -79,7 +88,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?;
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))?;
     store.migrate().await.context("cannot migrate the database")?;
     Ok(store)
 }

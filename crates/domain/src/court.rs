@@ -106,7 +106,11 @@ impl Court {
 
     /// The status of a court given a planned go-live date and the time now: a
     /// court whose planned date has come is live from the start of that day (UTC).
-    pub fn status_at(planned: Option<NaiveDate>, live_since: Option<DateTime<Utc>>, now: DateTime<Utc>) -> NextGenStatus {
+    pub fn status_at(
+        planned: Option<NaiveDate>,
+        live_since: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> NextGenStatus {
         if let Some(since) = live_since {
             return NextGenStatus::Live { since };
         }
@@ -211,8 +215,14 @@ mod tests {
 
     #[test]
     fn each_kind_has_the_seeds_menus() {
-        assert_eq!(CourtKind::District.filing_menus(), &[FilingMenu::Civil, FilingMenu::Criminal]);
-        assert_eq!(CourtKind::Bankruptcy.filing_menus(), &[FilingMenu::Bankruptcy, FilingMenu::Adversary]);
+        assert_eq!(
+            CourtKind::District.filing_menus(),
+            &[FilingMenu::Civil, FilingMenu::Criminal]
+        );
+        assert_eq!(
+            CourtKind::Bankruptcy.filing_menus(),
+            &[FilingMenu::Bankruptcy, FilingMenu::Adversary]
+        );
     }
 
     #[test]

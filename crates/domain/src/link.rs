@@ -65,7 +65,11 @@ pub struct LinkState<'a> {
 
 /// May this PACER user start linking at this court? Checked before the
 /// CM/ECF credentials are asked for, so it depends only on the user's own account.
-pub fn check_link_start(court: &Court, pacer: &PacerAccount, pacer_linked_here: Option<&str>) -> Result<(), LinkRefusal> {
+pub fn check_link_start(
+    court: &Court,
+    pacer: &PacerAccount,
+    pacer_linked_here: Option<&str>,
+) -> Result<(), LinkRefusal> {
     if let NextGenStatus::NotLive { planned } = court.status {
         return Err(LinkRefusal::CourtNotLive { planned });
     }
@@ -85,7 +89,12 @@ pub fn check_link_start(court: &Court, pacer: &PacerAccount, pacer_linked_here: 
 
 /// May this verified CM/ECF account be linked to this PACER account now?
 /// Called with the state read in the same transaction that writes the link.
-pub fn check_verified_link(court: &Court, pacer: &PacerAccount, ecf: &EcfAccount, state: LinkState<'_>) -> Result<(), LinkRefusal> {
+pub fn check_verified_link(
+    court: &Court,
+    pacer: &PacerAccount,
+    ecf: &EcfAccount,
+    state: LinkState<'_>,
+) -> Result<(), LinkRefusal> {
     check_link_start(court, pacer, state.pacer_linked_here)?;
     if ecf.court != court.id {
         return Err(LinkRefusal::WrongCredentials);
@@ -125,7 +134,11 @@ mod tests {
             username: Username::parse_new("jdoe2026").unwrap(),
             name: PersonName::parse("Jane Doe").unwrap(),
             email: Email::parse("jane@example.com").unwrap(),
-            kind: if shared { AccountKind::SharedFirm } else { AccountKind::Individual },
+            kind: if shared {
+                AccountKind::SharedFirm
+            } else {
+                AccountKind::Individual
+            },
             created_on: if legacy {
                 NaiveDate::from_ymd_opt(2010, 1, 1).unwrap()
             } else {

@@ -49,10 +49,16 @@ impl CourtId {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let id = raw.trim().to_ascii_lowercase();
         if !(2..=8).contains(&id.len()) {
-            return Err(InvalidInput::new("court", "a court id has 2 to 8 characters, like gamb or nysd"));
+            return Err(InvalidInput::new(
+                "court",
+                "a court id has 2 to 8 characters, like gamb or nysd",
+            ));
         }
         if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
-            return Err(InvalidInput::new("court", "a court id has only letters and digits, like gamb or nysd"));
+            return Err(InvalidInput::new(
+                "court",
+                "a court id has only letters and digits, like gamb or nysd",
+            ));
         }
         Ok(Self(id))
     }
@@ -118,7 +124,10 @@ impl EcfLogin {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let login = raw.trim();
         if !(2..=64).contains(&login.len()) {
-            return Err(InvalidInput::new("CM/ECF login", "a CM/ECF login has 2 to 64 characters"));
+            return Err(InvalidInput::new(
+                "CM/ECF login",
+                "a CM/ECF login has 2 to 64 characters",
+            ));
         }
         if !username_chars_ok(login) {
             return Err(InvalidInput::new(
@@ -186,13 +195,19 @@ impl Role {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let role = raw.trim();
         if role.is_empty() || role.len() > 64 {
-            return Err(InvalidInput::new("role", "a role has 1 to 64 characters, like attorney"));
+            return Err(InvalidInput::new(
+                "role",
+                "a role has 1 to 64 characters, like attorney",
+            ));
         }
         if !role
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/'))
         {
-            return Err(InvalidInput::new("role", "a role may hold only letters, digits, spaces, - and /"));
+            return Err(InvalidInput::new(
+                "role",
+                "a role may hold only letters, digits, spaces, - and /",
+            ));
         }
         Ok(Self(role.to_ascii_lowercase()))
     }
@@ -207,7 +222,10 @@ impl BarId {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let id = raw.trim();
         if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(InvalidInput::new("bar id", "a bar id has 1 to 32 letters, digits or dashes"));
+            return Err(InvalidInput::new(
+                "bar id",
+                "a bar id has 1 to 32 letters, digits or dashes",
+            ));
         }
         Ok(Self(id.to_owned()))
     }
@@ -229,7 +247,10 @@ mod tests {
     fn new_usernames_need_eight_characters_legacy_ones_do_not() {
         assert!(Username::parse_new("short6").is_err());
         assert!(Username::parse_existing("short6").is_ok());
-        assert_eq!(Username::parse_new("Jane.Doe1").map(|u| u.to_string()), Ok("jane.doe1".into()));
+        assert_eq!(
+            Username::parse_new("Jane.Doe1").map(|u| u.to_string()),
+            Ok("jane.doe1".into())
+        );
         assert!(Username::parse_new("jane doe1").is_err());
     }
 

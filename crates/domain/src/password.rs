@@ -54,7 +54,11 @@ impl Password {
 
     /// A new password: it must meet the PACER password standard. `is_common`
     /// answers whether a password is on the breached-password list.
-    pub fn new_checked(raw: &str, ctx: PasswordContext<'_>, is_common: impl Fn(&str) -> bool) -> Result<Self, PasswordRefusal> {
+    pub fn new_checked(
+        raw: &str,
+        ctx: PasswordContext<'_>,
+        is_common: impl Fn(&str) -> bool,
+    ) -> Result<Self, PasswordRefusal> {
         let len = raw.chars().count();
         if len == 0 {
             return Err(PasswordRefusal::Empty);

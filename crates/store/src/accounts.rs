@@ -110,19 +110,22 @@ impl Store {
     /// The account and its password hash.
     #[tracing::instrument(skip(self))]
     pub async fn pacer_by_username(&self, username: &Username) -> Result<Option<(PacerAccount, String)>> {
-        let row: Option<PacerRow> = sqlx::query_as(&format!("SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE username = $1"))
-            .bind(username.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<PacerRow> = sqlx::query_as(&format!(
+            "SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE username = $1"
+        ))
+        .bind(username.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(PacerRow::into_account).transpose()
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn pacer_by_id(&self, id: i64) -> Result<Option<PacerAccount>> {
-        let row: Option<PacerRow> = sqlx::query_as(&format!("SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<PacerRow> =
+            sqlx::query_as(&format!("SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(PacerRow::into_account).transpose()?.map(|(a, _)| a))
     }
 

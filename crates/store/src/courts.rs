@@ -91,7 +91,9 @@ impl Store {
     }
 
     pub async fn count_courts(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM courts").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM courts")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Sets when a court goes live and, in the same transaction, writes a notice

@@ -55,7 +55,10 @@ impl Store {
             if file.is_empty() {
                 return Err(StoreError::Config("a SQLite URL names a file: sqlite://PATH".into()));
             }
-            if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = std::path::Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
             }

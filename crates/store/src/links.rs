@@ -1,5 +1,7 @@
 use chrono::{DateTime, Utc};
-use openecf_domain::{check_verified_link, mail, Court, CourtId, EcfAccount, EcfLogin, LinkRefusal, LinkState, PacerAccount};
+use openecf_domain::{
+    check_verified_link, mail, Court, CourtId, EcfAccount, EcfLogin, LinkRefusal, LinkState, PacerAccount,
+};
 use sqlx::{Any, Transaction};
 
 use crate::security::{insert_audit, AuditEvent};
@@ -17,7 +19,11 @@ pub struct LinkRow {
     pub linked_at: i64,
 }
 
-async fn pacer_linked_here(tx: &mut Transaction<'static, Any>, court: &CourtId, pacer_id: i64) -> Result<Option<String>> {
+async fn pacer_linked_here(
+    tx: &mut Transaction<'static, Any>,
+    court: &CourtId,
+    pacer_id: i64,
+) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT e.login FROM links l JOIN ecf_accounts e ON e.id = l.ecf_account_id
          WHERE l.court_id = $1 AND l.pacer_account_id = $2",
@@ -143,7 +149,13 @@ impl Store {
     /// Undoes a mistaken link (court staff), with the reason in the audit trail.
     /// The CM/ECF account may then be linked again.
     #[tracing::instrument(skip(self, reason))]
-    pub async fn remove_link(&self, court: &CourtId, login: &EcfLogin, reason: &str, now: DateTime<Utc>) -> Result<LinkRow> {
+    pub async fn remove_link(
+        &self,
+        court: &CourtId,
+        login: &EcfLogin,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkRow> {
         let mut tx = self.begin_write().await?;
         let row: Option<(i64, String, String)> = sqlx::query_as(
             "SELECT l.id, p.username, p.name FROM links l
@@ -156,7 +168,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((link_id, pacer_username, pacer_name)) = row else {
-            return Err(StoreError::NotFound(format!("the CM/ECF account {login} at {court} is not linked")));
+            return Err(StoreError::NotFound(format!(
+                "the CM/ECF account {login} at {court} is not linked"
+            )));
         };
         let linked_at: i64 = sqlx::query_scalar("DELETE FROM links WHERE id = $1 RETURNING linked_at")
             .bind(link_id)

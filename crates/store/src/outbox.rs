@@ -19,15 +19,13 @@ pub struct OutboxRow {
 /// Queues a mail inside the caller's transaction, so it is sent if and only if
 /// the event that causes it is committed.
 pub(crate) async fn enqueue(tx: &mut Transaction<'static, Any>, mail: &Mail, now: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-    )
-    .bind(mail.to.as_str())
-    .bind(&mail.subject)
-    .bind(&mail.body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(mail.to.as_str())
+        .bind(&mail.subject)
+        .bind(&mail.body)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -36,9 +34,11 @@ const OUTBOX_COLUMNS: &str = "id, to_addr, subject, body, created_at, attempts, 
 impl Store {
     /// Every queued mail, newest first (for tests and the operator).
     pub async fn outbox(&self) -> Result<Vec<OutboxRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as(&format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC"))
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// Queues a mail on its own (for events that write nothing else).

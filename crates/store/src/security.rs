@@ -103,15 +103,13 @@ impl Store {
             })
             .unwrap_or_default();
         let after = before.after_failure(epoch(now));
-        sqlx::query(
-            "UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1",
-        )
-        .bind(subject)
-        .bind(after.count)
-        .bind(after.last_failed_at)
-        .bind(after.locked_until)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1")
+            .bind(subject)
+            .bind(after.count)
+            .bind(after.last_failed_at)
+            .bind(after.locked_until)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -52,7 +52,14 @@ const SESSION_COLUMNS: &str = "token_hash, pacer_account_id, ecf_account_id, cre
 
 impl Store {
     /// Stores a new session under the hash of its token (the token itself is never stored).
-    pub async fn create_session(&self, token_hash: &str, who: Principal, now: i64, ip: &str, user_agent: &str) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        who: Principal,
+        now: i64,
+        ip: &str,
+        user_agent: &str,
+    ) -> Result<()> {
         let (pacer, ecf) = match who {
             Principal::Pacer(id) => (Some(id), None),
             Principal::Ecf(id) => (None, Some(id)),
@@ -129,20 +136,28 @@ impl Store {
     }
 
     /// Holds a verified CM/ECF identity for the session until `expires_at`.
-    pub async fn create_pending_link(&self, id_hash: &str, session_hash: &str, ecf_id: i64, expires_at: i64) -> Result<()> {
+    pub async fn create_pending_link(
+        &self,
+        id_hash: &str,
+        session_hash: &str,
+        ecf_id: i64,
+        expires_at: i64,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         // One verification at a time per session.
         sqlx::query("DELETE FROM pending_links WHERE session_hash = $1")
             .bind(session_hash)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO pending_links (id_hash, session_hash, ecf_account_id, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(id_hash)
-            .bind(session_hash)
-            .bind(ecf_id)
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO pending_links (id_hash, session_hash, ecf_account_id, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id_hash)
+        .bind(session_hash)
+        .bind(ecf_id)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -66,6 +66,10 @@ impl TestDb {
 
     /// A fresh PostgreSQL database, or `None` (with the reason printed) when no
     /// server answers and CI does not require one.
+    #[allow(
+        clippy::panic,
+        reason = "test helper: a required service that is missing fails the test"
+    )]
     pub async fn postgres() -> Option<Self> {
         let admin_url = std::env::var("OPENECF_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
         match Self::try_postgres(&admin_url).await {
@@ -83,7 +87,9 @@ impl TestDb {
     async fn try_postgres(admin_url: &str) -> Result<Self> {
         let admin = Store::connect(admin_url).await?;
         let name = format!("openecf_test_{:016x}", rand::thread_rng().gen::<u64>());
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin.pool)
+            .await?;
         admin.close().await;
         let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
         let url = format!("{base}/{name}");

@@ -1,4 +1,5 @@
 //! The store's contract: every test runs against SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, NaiveDate, Utc};
 use openecf_domain::*;
@@ -100,7 +101,10 @@ async fn add_ecf(store: &Store, court: &str, login: &str) -> EcfAccount {
 
 async fn live_court(store: &Store, id: &str) -> Court {
     add_court(store, id, CourtKind::Bankruptcy).await;
-    store.schedule_go_live(&court_id(id), GoLive::Now(now()), now()).await.unwrap();
+    store
+        .schedule_go_live(&court_id(id), GoLive::Now(now()), now())
+        .await
+        .unwrap();
     store.court(&court_id(id), now()).await.unwrap().unwrap()
 }
 
@@ -120,12 +124,20 @@ async fn courts_are_added_once_and_go_live(store: &Store) {
     let court = store.court(&court_id("gamb"), now()).await.unwrap().unwrap();
     assert_eq!(court.status, NextGenStatus::NotLive { planned: None });
     let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
-    store.schedule_go_live(&court_id("gamb"), GoLive::On(day), now()).await.unwrap();
+    store
+        .schedule_go_live(&court_id("gamb"), GoLive::On(day), now())
+        .await
+        .unwrap();
     let court = store.court(&court_id("gamb"), now()).await.unwrap().unwrap();
     assert_eq!(court.status, NextGenStatus::NotLive { planned: Some(day) });
-    store.schedule_go_live(&court_id("gamb"), GoLive::Now(now()), now()).await.unwrap();
+    store
+        .schedule_go_live(&court_id("gamb"), GoLive::Now(now()), now())
+        .await
+        .unwrap();
     assert!(store.court(&court_id("gamb"), now()).await.unwrap().unwrap().is_live());
-    let missing = store.schedule_go_live(&court_id("zzzz"), GoLive::Now(now()), now()).await;
+    let missing = store
+        .schedule_go_live(&court_id("zzzz"), GoLive::Now(now()), now())
+        .await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))));
     assert_eq!(store.count_courts().await.unwrap(), 1);
 }
@@ -137,7 +149,10 @@ async fn go_live_notifies_every_cmecf_holder(store: &Store) {
     add_ecf(store, "nysd", "bob").await;
     add_ecf(store, "gamb", "carol").await;
     let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
-    let n = store.schedule_go_live(&court_id("nysd"), GoLive::On(day), now()).await.unwrap();
+    let n = store
+        .schedule_go_live(&court_id("nysd"), GoLive::On(day), now())
+        .await
+        .unwrap();
     assert_eq!(n, 2);
     let outbox = store.outbox().await.unwrap();
     let mut to: Vec<_> = outbox.iter().map(|m| m.to_addr.as_str()).collect();
@@ -156,18 +171,31 @@ async fn pacer_usernames_are_unique(store: &Store) {
         kind: AccountKind::Individual,
         created_on: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
     };
-    assert!(matches!(store.add_pacer_account(&again, 0).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.add_pacer_account(&again, 0).await,
+        Err(StoreError::Conflict(_))
+    ));
 }
 
 async fn ecf_import_is_all_or_nothing(store: &Store) {
     add_court(store, "gamb", CourtKind::Bankruptcy).await;
     add_ecf(store, "gamb", "taken").await;
     let batch = [new_ecf("gamb", "fresh1"), new_ecf("gamb", "taken")];
-    assert!(matches!(store.import_ecf_accounts(&batch, 0).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.import_ecf_accounts(&batch, 0).await,
+        Err(StoreError::Conflict(_))
+    ));
     let gamb = court_id("gamb");
-    assert!(store.ecf_by_login(&gamb, &EcfLogin::parse("fresh1").unwrap()).await.unwrap().is_none());
+    assert!(store
+        .ecf_by_login(&gamb, &EcfLogin::parse("fresh1").unwrap())
+        .await
+        .unwrap()
+        .is_none());
     let unknown = [new_ecf("zzzz", "fresh2")];
-    assert!(matches!(store.import_ecf_accounts(&unknown, 0).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.import_ecf_accounts(&unknown, 0).await,
+        Err(StoreError::NotFound(_))
+    ));
     let ok = [new_ecf("gamb", "fresh1"), new_ecf("gamb", "fresh2")];
     assert_eq!(store.import_ecf_accounts(&ok, 0).await.unwrap().len(), 2);
 }
@@ -176,9 +204,15 @@ async fn link_writes_link_mail_and_audit(store: &Store) {
     let court = live_court(store, "gamb").await;
     let pacer = add_pacer(store, "jdoe2026", AccountKind::Individual).await;
     let ecf = add_ecf(store, "gamb", "jdoe").await;
-    let got = store.link_accounts(&court, &pacer, &ecf, "127.0.0.1", now()).await.unwrap();
+    let got = store
+        .link_accounts(&court, &pacer, &ecf, "127.0.0.1", now())
+        .await
+        .unwrap();
     assert_eq!(got, Ok(()));
-    assert_eq!(store.linked_login(&court.id, pacer.id).await.unwrap().as_deref(), Some("jdoe"));
+    assert_eq!(
+        store.linked_login(&court.id, pacer.id).await.unwrap().as_deref(),
+        Some("jdoe")
+    );
     assert!(store.is_ecf_linked(ecf.id).await.unwrap());
     let links = store.links(&court.id).await.unwrap();
     assert_eq!(links.len(), 1);
@@ -198,14 +232,19 @@ async fn link_is_one_time_both_ways(store: &Store) {
     let john = add_pacer(store, "jsmith2026", AccountKind::Individual).await;
     let first = add_ecf(store, "gamb", "jdoe").await;
     let second = add_ecf(store, "gamb", "jdoe2").await;
-    assert_eq!(store.link_accounts(&court, &jane, &first, "", now()).await.unwrap(), Ok(()));
+    assert_eq!(
+        store.link_accounts(&court, &jane, &first, "", now()).await.unwrap(),
+        Ok(())
+    );
     assert_eq!(
         store.link_accounts(&court, &john, &first, "", now()).await.unwrap(),
         Err(LinkRefusal::EcfAlreadyLinked)
     );
     assert_eq!(
         store.link_accounts(&court, &jane, &second, "", now()).await.unwrap(),
-        Err(LinkRefusal::PacerAlreadyLinkedHere { ecf_login: "jdoe".into() })
+        Err(LinkRefusal::PacerAlreadyLinkedHere {
+            ecf_login: "jdoe".into()
+        })
     );
     let outcomes: Vec<_> = store
         .audit_events(Some("gamb"))
@@ -216,7 +255,11 @@ async fn link_is_one_time_both_ways(store: &Store) {
         .collect();
     assert_eq!(
         outcomes,
-        ["linked", "refused: ecf_already_linked", "refused: pacer_already_linked_here"]
+        [
+            "linked",
+            "refused: ecf_already_linked",
+            "refused: pacer_already_linked_here"
+        ]
     );
     assert_eq!(store.outbox().await.unwrap().len(), 1, "only the success is mailed");
 }
@@ -253,17 +296,28 @@ async fn removed_link_can_be_made_again(store: &Store) {
     let wrong = add_pacer(store, "wrongone", AccountKind::Individual).await;
     let right = add_pacer(store, "rightone", AccountKind::Individual).await;
     let ecf = add_ecf(store, "gamb", "jdoe").await;
-    assert_eq!(store.link_accounts(&court, &wrong, &ecf, "", now()).await.unwrap(), Ok(()));
+    assert_eq!(
+        store.link_accounts(&court, &wrong, &ecf, "", now()).await.unwrap(),
+        Ok(())
+    );
     let login = EcfLogin::parse("jdoe").unwrap();
-    let removed = store.remove_link(&court.id, &login, "linked to the wrong person", now()).await.unwrap();
+    let removed = store
+        .remove_link(&court.id, &login, "linked to the wrong person", now())
+        .await
+        .unwrap();
     assert_eq!(removed.pacer_username, "wrongone");
     assert!(matches!(
         store.remove_link(&court.id, &login, "again", now()).await,
         Err(StoreError::NotFound(_))
     ));
-    assert_eq!(store.link_accounts(&court, &right, &ecf, "", now()).await.unwrap(), Ok(()));
+    assert_eq!(
+        store.link_accounts(&court, &right, &ecf, "", now()).await.unwrap(),
+        Ok(())
+    );
     let audit = store.audit_events(Some("gamb")).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
 }
 
 async fn failures_are_counted_and_cleared(store: &Store) {
@@ -284,15 +338,39 @@ async fn sessions_and_pending_links_expire(store: &Store) {
     let pacer = add_pacer(store, "jdoe2026", AccountKind::Individual).await;
     let ecf = add_ecf(store, "gamb", "jdoe").await;
     let t = now().timestamp();
-    store.create_session("hash-a", Principal::Pacer(pacer.id), t, "127.0.0.1", "test").await.unwrap();
-    store.create_session("hash-b", Principal::Pacer(pacer.id), t, "127.0.0.1", "test").await.unwrap();
-    assert_eq!(store.session("hash-a").await.unwrap().unwrap().principal, Principal::Pacer(pacer.id));
-    store.create_pending_link("p1", "hash-a", ecf.id, t + 300).await.unwrap();
-    assert_eq!(store.pending_link("p1", "hash-b", t).await.unwrap(), None, "another session cannot use it");
-    assert_eq!(store.pending_link("p1", "hash-a", t + 301).await.unwrap(), None, "expired");
+    store
+        .create_session("hash-a", Principal::Pacer(pacer.id), t, "127.0.0.1", "test")
+        .await
+        .unwrap();
+    store
+        .create_session("hash-b", Principal::Pacer(pacer.id), t, "127.0.0.1", "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session("hash-a").await.unwrap().unwrap().principal,
+        Principal::Pacer(pacer.id)
+    );
+    store
+        .create_pending_link("p1", "hash-a", ecf.id, t + 300)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.pending_link("p1", "hash-b", t).await.unwrap(),
+        None,
+        "another session cannot use it"
+    );
+    assert_eq!(
+        store.pending_link("p1", "hash-a", t + 301).await.unwrap(),
+        None,
+        "expired"
+    );
     assert_eq!(store.pending_link("p1", "hash-a", t).await.unwrap(), Some(ecf.id));
     assert_eq!(store.take_pending_link("p1", "hash-a", t).await.unwrap(), Some(ecf.id));
-    assert_eq!(store.take_pending_link("p1", "hash-a", t).await.unwrap(), None, "single use");
+    assert_eq!(
+        store.take_pending_link("p1", "hash-a", t).await.unwrap(),
+        None,
+        "single use"
+    );
     assert_eq!(store.delete_pacer_sessions(pacer.id, Some("hash-a")).await.unwrap(), 1);
     assert!(store.session("hash-b").await.unwrap().is_none());
     assert!(store.delete_session("hash-a").await.unwrap());

@@ -46,7 +46,9 @@ fn well_formed(token: &str) -> bool {
 }
 
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|t| well_formed(t)).map(str::to_owned);
+    let existing = cookie(req.headers(), CSRF_COOKIE)
+        .filter(|t| well_formed(t))
+        .map(str::to_owned);
     let token = CsrfToken {
         from_browser: existing.is_some(),
         value: existing.unwrap_or_else(random_token),

@@ -28,10 +28,17 @@ pub async fn operation_id(req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let mut response = {
         use tracing::Instrument;
-        OPERATION_ID.scope(id.clone(), next.run(req)).instrument(span.clone()).await
+        OPERATION_ID
+            .scope(id.clone(), next.run(req))
+            .instrument(span.clone())
+            .await
     };
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served");
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "served"
+        );
     });
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-operation-id", v);
@@ -89,7 +96,12 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let operation_id = operation_id_now();
         let (status, title, message, cookie_help) = match &self {
-            Self::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is no such page.".to_owned(), false),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is no such page.".to_owned(),
+                false,
+            ),
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone(), false),
             Self::CookiesRefused => (
                 StatusCode::BAD_REQUEST,
@@ -108,7 +120,8 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong",
-                    "Something went wrong on our side. If it goes on, tell the court the operation id below.".to_owned(),
+                    "Something went wrong on our side. If it goes on, tell the court the operation id below."
+                        .to_owned(),
                     false,
                 )
             }

@@ -158,7 +158,13 @@ pub async fn start(state: &AppState, who: Principal, visitor: &Visitor) -> Resul
     let token = random_token();
     state
         .store
-        .create_session(&hash_token(&token), who, Utc::now().timestamp(), &visitor.ip, &visitor.user_agent)
+        .create_session(
+            &hash_token(&token),
+            who,
+            Utc::now().timestamp(),
+            &visitor.ip,
+            &visitor.user_agent,
+        )
         .await?;
     Ok(token)
 }

@@ -12,7 +12,9 @@ use openecf_store::Principal;
 use serde::Deserialize;
 
 use super::csologin::CsrfForm;
-use super::{check_password, filing_login_href, load_court, long_date, page, see_other, status_text, CourtNav, CourtUser};
+use super::{
+    check_password, filing_login_href, load_court, long_date, page, see_other, status_text, CourtNav, CourtUser,
+};
 use crate::error::render;
 use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
 use crate::{AppError, AppState};
@@ -32,7 +34,11 @@ struct CourtHome {
     filing_href: String,
 }
 
-pub(crate) async fn home(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let user = CourtUser::find(&state, &visitor, &court).await?;
     // At a court not yet live, a PACER login is not a way into the filing system.
@@ -64,7 +70,11 @@ fn planned(status: &NextGenStatus) -> Option<String> {
     }
 }
 
-pub(crate) async fn legacy_form(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn legacy_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     if !court.is_live() && visitor.legacy(&state, &court.id).await?.is_some() {
         return Ok(see_other(&format!("/ecf/{}/", court.id)));
@@ -140,7 +150,12 @@ pub(crate) async fn legacy_submit(
     let mut res = see_other(&format!("/ecf/{}/", court.id));
     res.headers_mut().append(
         SET_COOKIE,
-        set_cookie(LEGACY_COOKIE, &token, &format!("/ecf/{}", court.id), state.config.secure_cookies()),
+        set_cookie(
+            LEGACY_COOKIE,
+            &token,
+            &format!("/ecf/{}", court.id),
+            state.config.secure_cookies(),
+        ),
     );
     Ok(res)
 }
@@ -177,14 +192,26 @@ struct Utilities {
 }
 
 /// The court's user, or where to log in first.
-async fn require_user(state: &AppState, visitor: &Visitor, court: &openecf_domain::Court, path: &str) -> Result<Result<CourtUser, Response>, AppError> {
+async fn require_user(
+    state: &AppState,
+    visitor: &Visitor,
+    court: &openecf_domain::Court,
+    path: &str,
+) -> Result<Result<CourtUser, Response>, AppError> {
     match CourtUser::find(state, visitor, court).await? {
         Some(u) => Ok(Ok(u)),
-        None => Ok(Err(see_other(&filing_login_href(court, &format!("/ecf/{}/{path}", court.id))))),
+        None => Ok(Err(see_other(&filing_login_href(
+            court,
+            &format!("/ecf/{}/{path}", court.id),
+        )))),
     }
 }
 
-pub(crate) async fn utilities(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn utilities(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let user = match require_user(&state, &visitor, &court, "utilities").await? {
         Ok(u) => u,
@@ -204,7 +231,11 @@ struct Release11 {
     nav: CourtNav,
 }
 
-pub(crate) async fn release_1_1(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn release_1_1(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     if court.release != openecf_domain::Release::V1_1 || !court.is_live() {
         return Ok(see_other(&format!("/ecf/{}/utilities", court.id)));

@@ -64,7 +64,11 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-pub(crate) async fn submit(State(state): State<AppState>, visitor: Visitor, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&form.csrf)?;
     let next = safe_next(&form.next, "/");
     let username = Username::parse_existing(&form.login_id).ok();
@@ -74,7 +78,13 @@ pub(crate) async fn submit(State(state): State<AppState>, visitor: Visitor, Form
     };
     let subject = format!("pacer:{}", form.login_id.trim().to_ascii_lowercase());
     let password = Password::attempt(&form.password);
-    let ok = check_password(&state, &[subject], account.as_ref().map(|(_, h)| h.as_str()), password.as_ref()).await?;
+    let ok = check_password(
+        &state,
+        &[subject],
+        account.as_ref().map(|(_, h)| h.as_str()),
+        password.as_ref(),
+    )
+    .await?;
     let Some((account, _)) = account.filter(|_| ok) else {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
@@ -93,8 +103,10 @@ pub(crate) async fn submit(State(state): State<AppState>, visitor: Visitor, Form
     }
     let token = session::start(&state, Principal::Pacer(account.id), &visitor).await?;
     let mut res = see_other(&next);
-    res.headers_mut()
-        .append(SET_COOKIE, set_cookie(PACER_COOKIE, &token, "/", state.config.secure_cookies()));
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(PACER_COOKIE, &token, "/", state.config.secure_cookies()),
+    );
     Ok(res)
 }
 
@@ -104,7 +116,11 @@ pub(crate) struct CsrfForm {
     pub csrf: String,
 }
 
-pub(crate) async fn logout(State(state): State<AppState>, visitor: Visitor, Form(form): Form<CsrfForm>) -> Result<Response, AppError> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&form.csrf)?;
     if let Some(old) = &visitor.sent_pacer_token {
         state.store.delete_session(&hash_token(old)).await?;

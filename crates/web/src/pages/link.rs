@@ -57,7 +57,11 @@ struct MessagePage {
 }
 
 /// The PACER session and this court's user, or where to log in first.
-async fn pacer_user(state: &AppState, visitor: &Visitor, court: &Court) -> Result<Result<(PacerSession, CourtUser), Response>, AppError> {
+async fn pacer_user(
+    state: &AppState,
+    visitor: &Visitor,
+    court: &Court,
+) -> Result<Result<(PacerSession, CourtUser), Response>, AppError> {
     let Some(session) = visitor.pacer.clone() else {
         return Ok(Err(see_other(&format!("/csologin/login?next=/ecf/{}/link", court.id))));
     };
@@ -73,7 +77,9 @@ fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &Li
     let mut message = refusal.to_string();
     let mut action = None;
     match refusal {
-        LinkRefusal::CourtNotLive { planned: Some(d) } => message.push_str(&format!(" It goes live on {}.", long_date(*d))),
+        LinkRefusal::CourtNotLive { planned: Some(d) } => {
+            message.push_str(&format!(" It goes live on {}.", long_date(*d)))
+        }
         LinkRefusal::CourtNotLive { planned: None } => {
             message.push_str(" The court has not set its go-live date yet; it will notify users of the date.");
         }
@@ -82,7 +88,10 @@ fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &Li
             action = Some((format!("/csologin/login?next=/ecf/{}/link", court.id), "PACER LOGIN"));
         }
         LinkRefusal::VerificationExpired | LinkRefusal::WrongCredentials => {
-            action = Some((format!("/ecf/{}/link", court.id), "Link a CM/ECF account to my PACER account"));
+            action = Some((
+                format!("/ecf/{}/link", court.id),
+                "Link a CM/ECF account to my PACER account",
+            ));
         }
         LinkRefusal::EcfAlreadyLinked | LinkRefusal::PacerAlreadyLinkedHere { .. } => {}
     }
@@ -98,7 +107,14 @@ fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &Li
     )
 }
 
-async fn audit(state: &AppState, visitor: &Visitor, court: &Court, pacer: &PacerAccount, ecf_login: Option<&str>, outcome: String) -> Result<(), AppError> {
+async fn audit(
+    state: &AppState,
+    visitor: &Visitor,
+    court: &Court,
+    pacer: &PacerAccount,
+    ecf_login: Option<&str>,
+    outcome: String,
+) -> Result<(), AppError> {
     let event = AuditEvent {
         action: "link".into(),
         outcome,
@@ -121,7 +137,11 @@ fn start_refusal(court: &Court, session: &PacerSession, user: &CourtUser) -> Opt
     check_link_start(court, &session.account, linked).err()
 }
 
-pub(crate) async fn form(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let (session, user) = match pacer_user(&state, &visitor, &court).await? {
         Ok(found) => found,
@@ -164,7 +184,15 @@ pub(crate) async fn verify(
         Err(redirect) => return Ok(redirect),
     };
     if let Some(refusal) = start_refusal(&court, &session, &user) {
-        audit(&state, &visitor, &court, &session.account, None, format!("refused: {}", refusal.code())).await?;
+        audit(
+            &state,
+            &visitor,
+            &court,
+            &session.account,
+            None,
+            format!("refused: {}", refusal.code()),
+        )
+        .await?;
         return Ok(refusal_page(&court, &visitor, &user, &refusal));
     }
     let login = EcfLogin::parse(&form.login).ok();
@@ -187,7 +215,15 @@ pub(crate) async fn verify(
     .await?;
     let Some((ecf, _)) = account.filter(|_| ok) else {
         let shown_login: String = form.login.trim().chars().take(64).collect();
-        audit(&state, &visitor, &court, &session.account, Some(&shown_login), "refused: wrong_credentials".into()).await?;
+        audit(
+            &state,
+            &visitor,
+            &court,
+            &session.account,
+            Some(&shown_login),
+            "refused: wrong_credentials".into(),
+        )
+        .await?;
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             LinkForm {
@@ -201,7 +237,15 @@ pub(crate) async fn verify(
     };
     if state.store.is_ecf_linked(ecf.id).await? {
         let refusal = LinkRefusal::EcfAlreadyLinked;
-        audit(&state, &visitor, &court, &session.account, Some(ecf.login.as_str()), format!("refused: {}", refusal.code())).await?;
+        audit(
+            &state,
+            &visitor,
+            &court,
+            &session.account,
+            Some(ecf.login.as_str()),
+            format!("refused: {}", refusal.code()),
+        )
+        .await?;
         return Ok(refusal_page(&court, &visitor, &user, &refusal));
     }
     let pending = random_token();
@@ -257,31 +301,54 @@ pub(crate) async fn confirm(
     match form.action.as_str() {
         "submit" => {}
         "cancel" => {
-            audit(&state, &visitor, &court, &session.account, Some(ecf.login.as_str()), "cancelled".into()).await?;
+            audit(
+                &state,
+                &visitor,
+                &court,
+                &session.account,
+                Some(ecf.login.as_str()),
+                "cancelled".into(),
+            )
+            .await?;
             return Ok(page(MessagePage {
                 nav: CourtNav::new(&court, &visitor, Some(&user)),
                 title: "Nothing was linked",
-                message: format!("You cancelled. The CM/ECF account {} was not linked to your PACER account.", ecf.login),
+                message: format!(
+                    "You cancelled. The CM/ECF account {} was not linked to your PACER account.",
+                    ecf.login
+                ),
                 refused: false,
                 action: None,
             }));
         }
         _ => return Err(AppError::BadRequest("Choose Submit or Cancel.".into())),
     }
-    match state.store.link_accounts(&court, &session.account, &ecf, &visitor.ip, now).await? {
+    match state
+        .store
+        .link_accounts(&court, &session.account, &ecf, &visitor.ip, now)
+        .await?
+    {
         Ok(()) => Ok(see_other(&format!("/ecf/{}/link/done", court.id))),
         Err(refusal) => Ok(refusal_page(&court, &visitor, &user, &refusal)),
     }
 }
 
 /// Step 6: the success page, with the refreshed main menu.
-pub(crate) async fn done(State(state): State<AppState>, visitor: Visitor, Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) async fn done(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let (session, user) = match pacer_user(&state, &visitor, &court).await? {
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    let CourtUser::Pacer { linked: Some(ecf_login), .. } = &user else {
+    let CourtUser::Pacer {
+        linked: Some(ecf_login),
+        ..
+    } = &user
+    else {
         return Ok(see_other(&format!("/ecf/{}/link", court.id)));
     };
     let menus = court

@@ -59,7 +59,9 @@ pub(crate) fn long_date(d: NaiveDate) -> String {
 pub(crate) fn status_text(status: &NextGenStatus) -> String {
     match status {
         NextGenStatus::Live { since } => format!("Live on NextGen CM/ECF since {}", long_date(since.date_naive())),
-        NextGenStatus::NotLive { planned: Some(d) } => format!("Not live on NextGen CM/ECF yet: goes live on {}", long_date(*d)),
+        NextGenStatus::NotLive { planned: Some(d) } => {
+            format!("Not live on NextGen CM/ECF yet: goes live on {}", long_date(*d))
+        }
         NextGenStatus::NotLive { planned: None } => "Not live on NextGen CM/ECF yet: no go-live date set".to_owned(),
     }
 }
@@ -71,8 +73,13 @@ pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, App
 
 /// A `next` that stays on this site: a path, never `//host` or a scheme.
 pub(crate) fn safe_next(next: &str, default: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
-    if ok { next.to_owned() } else { default.to_owned() }
+    let ok =
+        next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    if ok {
+        next.to_owned()
+    } else {
+        default.to_owned()
+    }
 }
 
 pub(crate) fn see_other(to: &str) -> Response {
@@ -82,7 +89,10 @@ pub(crate) fn see_other(to: &str) -> Response {
 /// Who is using a court's site.
 pub(crate) enum CourtUser {
     /// A PACER user (Central Sign-On), with the CM/ECF login linked at this court if any.
-    Pacer { session: PacerSession, linked: Option<String> },
+    Pacer {
+        session: PacerSession,
+        linked: Option<String>,
+    },
     /// A legacy CM/ECF login, at a court not yet live.
     Legacy { account: EcfAccount },
 }
@@ -141,7 +151,12 @@ impl CourtNav {
                 href: format!("/ecf/{id}/{}", m.slug()),
             }));
         }
-        for (label, slug) in [("Query", "query"), ("Reports", "reports"), ("Utilities", "utilities"), ("Search", "search")] {
+        for (label, slug) in [
+            ("Query", "query"),
+            ("Reports", "reports"),
+            ("Utilities", "utilities"),
+            ("Search", "search"),
+        ] {
             menus.push(MenuItem {
                 label,
                 href: format!("/ecf/{id}/{slug}"),
@@ -171,9 +186,9 @@ pub(crate) fn refusal_status(r: &LinkRefusal) -> StatusCode {
     match r {
         LinkRefusal::WrongCredentials => StatusCode::UNAUTHORIZED,
         LinkRefusal::VerificationExpired => StatusCode::GONE,
-        LinkRefusal::CourtNotLive { .. } | LinkRefusal::EcfAlreadyLinked | LinkRefusal::PacerAlreadyLinkedHere { .. } => {
-            StatusCode::CONFLICT
-        }
+        LinkRefusal::CourtNotLive { .. }
+        | LinkRefusal::EcfAlreadyLinked
+        | LinkRefusal::PacerAlreadyLinkedHere { .. } => StatusCode::CONFLICT,
         LinkRefusal::LegacyPacerAccount | LinkRefusal::SharedFirmAccount => StatusCode::FORBIDDEN,
     }
 }
@@ -196,7 +211,8 @@ pub(crate) async fn check_password(
     let password = match password {
         Some(p) => p,
         None => {
-            fallback = Password::attempt("-").ok_or_else(|| AppError::Internal(anyhow::anyhow!("fallback password")))?;
+            fallback =
+                Password::attempt("-").ok_or_else(|| AppError::Internal(anyhow::anyhow!("fallback password")))?;
             &fallback
         }
     };

@@ -11,7 +11,9 @@ async fn document_filing_system_goes_to_pacer_login_at_a_live_court() {
     let home = b.get("/ecf/gamb/").await;
     assert_eq!(home.link("Document Filing System"), "/csologin/login?next=/ecf/gamb/");
     let login = b.get(&home.link("Document Filing System")).await;
-    login.assert_has("PACER LOGIN").assert_has("Do not log on using a shared firm PACER account.");
+    login
+        .assert_has("PACER LOGIN")
+        .assert_has("Do not log on using a shared firm PACER account.");
 }
 
 #[tokio::test]
@@ -24,7 +26,12 @@ async fn a_court_not_live_keeps_its_cmecf_login() {
     let form = b.get("/ecf/cand/login").await;
     form.assert_has(r#"<label for="login">CM/ECF login</label>"#);
     let csrf = form.hidden("csrf");
-    let menu = b.post("/ecf/cand/login", &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)]).await;
+    let menu = b
+        .post(
+            "/ecf/cand/login",
+            &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)],
+        )
+        .await;
     assert_eq!(menu.status, StatusCode::OK);
     menu.assert_has("Logged in as <strong>Jordan Filer (jfiler, CM/ECF login)</strong>");
     for item in ["Civil", "Criminal", "Query", "Reports", "Utilities", "Search", "Logout"] {
@@ -45,13 +52,28 @@ async fn the_legacy_login_is_gone_at_a_live_court_for_everyone() {
     let form = b.get("/ecf/gamb/login").await;
     form.assert_has("Its CM/ECF logins are no longer used");
     let csrf = form.hidden("csrf");
-    let unlinked = b.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)]).await;
+    let unlinked = b
+        .post(
+            "/ecf/gamb/login",
+            &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)],
+        )
+        .await;
     assert_eq!(unlinked.status, StatusCode::FORBIDDEN);
     unlinked.assert_has("This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here.");
-    let linked = b.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "mlinked"), ("password", ECF_PW)]).await;
+    let linked = b
+        .post(
+            "/ecf/gamb/login",
+            &[("csrf", &csrf), ("login", "mlinked"), ("password", ECF_PW)],
+        )
+        .await;
     assert_eq!(linked.status, StatusCode::FORBIDDEN);
     linked.assert_has("This CM/ECF account has been linked to a PACER account. You now use only your PACER account");
-    let wrong = b.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "mlinked"), ("password", "wrong-password")]).await;
+    let wrong = b
+        .post(
+            "/ecf/gamb/login",
+            &[("csrf", &csrf), ("login", "mlinked"), ("password", "wrong-password")],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     wrong.assert_has("Invalid CM/ECF login or password.");
 }
@@ -72,7 +94,9 @@ async fn menus_follow_the_court_kind_and_the_link() {
     let linked = app.browser();
     linked.login("mlinked2026", PACER_PW).await;
     let gamb = linked.get("/ecf/gamb/").await;
-    gamb.assert_has(">Bankruptcy<").assert_has(">Adversary<").assert_lacks(">Civil<");
+    gamb.assert_has(">Bankruptcy<")
+        .assert_has(">Adversary<")
+        .assert_lacks(">Civil<");
     let menu = linked.get(&gamb.link("Bankruptcy")).await;
     assert_eq!(menu.status, StatusCode::OK);
     menu.assert_has("Open a Bankruptcy Case")

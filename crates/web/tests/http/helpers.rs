@@ -38,25 +38,43 @@ impl Page {
     }
     #[track_caller]
     pub fn assert_has(&self, text: &str) -> &Self {
-        assert!(self.has(text), "expected {text:?} in {} ({}):\n{}", self.url, self.status, self.body);
+        assert!(
+            self.has(text),
+            "expected {text:?} in {} ({}):\n{}",
+            self.url,
+            self.status,
+            self.body
+        );
         self
     }
     #[track_caller]
     pub fn assert_lacks(&self, text: &str) -> &Self {
-        assert!(!self.has(text), "did not expect {text:?} in {}:\n{}", self.url, self.body);
+        assert!(
+            !self.has(text),
+            "did not expect {text:?} in {}:\n{}",
+            self.url,
+            self.body
+        );
         self
     }
     /// The value of a hidden input.
     pub fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
-        let start = self.body.find(&marker).unwrap_or_else(|| panic!("no hidden {name} in {}", self.body)) + marker.len();
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no hidden {name} in {}", self.body))
+            + marker.len();
         let end = self.body[start..].find('"').unwrap();
         self.body[start..start + end].to_owned()
     }
     /// The href of the link with this exact text.
     pub fn link(&self, text: &str) -> String {
         let marker = format!("\">{text}</a>");
-        let end = self.body.find(&marker).unwrap_or_else(|| panic!("no link {text:?} in {}", self.body));
+        let end = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no link {text:?} in {}", self.body));
         let start = self.body[..end].rfind("href=\"").unwrap() + 6;
         self.body[start..end].replace("&#x2f;", "/").replace("&#x3d;", "=")
     }
@@ -85,7 +103,14 @@ impl TestApp {
         fixture(&store, &hasher).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(store.clone(), hasher, Config { public_url: base.clone(), ..config });
+        let state = AppState::new(
+            store.clone(),
+            hasher,
+            Config {
+                public_url: base.clone(),
+                ..config
+            },
+        );
         tokio::spawn(openecf_web::serve(listener, state));
         Self { base, store, db: None }
     }
@@ -125,7 +150,15 @@ impl Browser {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        page(self.client.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()).await
+        page(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .form(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// PACER LOGIN, as a person would: open the page, fill it in, submit.
@@ -136,16 +169,27 @@ impl Browser {
     pub async fn login_to(&self, username: &str, password: &str, next: &str) -> Page {
         let form = self.get(&format!("/csologin/login?next={next}")).await;
         let csrf = form.hidden("csrf");
-        self.post("/csologin/login", &[("csrf", &csrf), ("next", next), ("loginId", username), ("password", password)])
-            .await
+        self.post(
+            "/csologin/login",
+            &[
+                ("csrf", &csrf),
+                ("next", next),
+                ("loginId", username),
+                ("password", password),
+            ],
+        )
+        .await
     }
 
     /// Steps 3–4: open the link form and submit CM/ECF credentials; returns the verify page.
     pub async fn submit_link(&self, court: &str, login: &str, password: &str) -> Page {
         let form = self.get(&format!("/ecf/{court}/link")).await;
         let csrf = form.hidden("csrf");
-        self.post(&format!("/ecf/{court}/link"), &[("csrf", &csrf), ("login", login), ("password", password)])
-            .await
+        self.post(
+            &format!("/ecf/{court}/link"),
+            &[("csrf", &csrf), ("login", login), ("password", password)],
+        )
+        .await
     }
 
     /// Step 5: Submit (or Cancel) on the verify page.
@@ -172,7 +216,14 @@ impl Browser {
     }
 }
 
-async fn add_pacer(store: &Store, hash: &str, username: &str, name: &str, kind: AccountKind, created: NaiveDate) -> PacerAccount {
+async fn add_pacer(
+    store: &Store,
+    hash: &str,
+    username: &str,
+    name: &str,
+    kind: AccountKind,
+    created: NaiveDate,
+) -> PacerAccount {
     let username = Username::parse_existing(username).unwrap();
     store
         .add_pacer_account(
@@ -238,7 +289,10 @@ async fn fixture(store: &Store, hasher: &Hasher) {
         .await
         .unwrap();
     for id in ["gamb", "nysd"] {
-        store.schedule_go_live(&CourtId::parse(id).unwrap(), GoLive::Now(now()), now()).await.unwrap();
+        store
+            .schedule_go_live(&CourtId::parse(id).unwrap(), GoLive::Now(now()), now())
+            .await
+            .unwrap();
     }
     store
         .schedule_go_live(&CourtId::parse("cand").unwrap(), GoLive::On(planned_day()), now())
@@ -247,16 +301,64 @@ async fn fixture(store: &Store, hasher: &Hasher) {
     let pacer_hash = hasher.hash(&Password::attempt(PACER_PW).unwrap()).await.unwrap();
     let ecf_hash = hasher.hash(&Password::attempt(ECF_PW).unwrap()).await.unwrap();
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    add_pacer(store, &pacer_hash, "jfiler2026", "Jordan Filer", AccountKind::Individual, d(2019, 5, 14)).await;
-    add_pacer(store, &pacer_hash, "jfiler2027", "Jamie Filer", AccountKind::Individual, d(2020, 1, 1)).await;
-    let linked = add_pacer(store, &pacer_hash, "mlinked2026", "Morgan Linked", AccountKind::Individual, d(2018, 2, 1)).await;
-    add_pacer(store, &pacer_hash, "smithjonesfirm", "Smith and Jones LLP", AccountKind::SharedFirm, d(2016, 9, 30)).await;
-    add_pacer(store, &pacer_hash, "oldpcr", "Lee Legacy", AccountKind::Individual, d(2011, 3, 2)).await;
+    add_pacer(
+        store,
+        &pacer_hash,
+        "jfiler2026",
+        "Jordan Filer",
+        AccountKind::Individual,
+        d(2019, 5, 14),
+    )
+    .await;
+    add_pacer(
+        store,
+        &pacer_hash,
+        "jfiler2027",
+        "Jamie Filer",
+        AccountKind::Individual,
+        d(2020, 1, 1),
+    )
+    .await;
+    let linked = add_pacer(
+        store,
+        &pacer_hash,
+        "mlinked2026",
+        "Morgan Linked",
+        AccountKind::Individual,
+        d(2018, 2, 1),
+    )
+    .await;
+    add_pacer(
+        store,
+        &pacer_hash,
+        "smithjonesfirm",
+        "Smith and Jones LLP",
+        AccountKind::SharedFirm,
+        d(2016, 9, 30),
+    )
+    .await;
+    add_pacer(
+        store,
+        &pacer_hash,
+        "oldpcr",
+        "Lee Legacy",
+        AccountKind::Individual,
+        d(2011, 3, 2),
+    )
+    .await;
     add_ecf(store, &ecf_hash, "gamb", "jfiler", "Jordan Filer").await;
     let mlinked = add_ecf(store, &ecf_hash, "gamb", "mlinked", "Morgan Linked").await;
     add_ecf(store, &ecf_hash, "gamb", "other1", "Olivia Other").await;
     add_ecf(store, &ecf_hash, "nysd", "jfiler", "Jordan Filer").await;
     add_ecf(store, &ecf_hash, "cand", "jfiler", "Jordan Filer").await;
-    let gamb = store.court(&CourtId::parse("gamb").unwrap(), now()).await.unwrap().unwrap();
-    store.link_accounts(&gamb, &linked, &mlinked, "fixture", now()).await.unwrap().unwrap();
+    let gamb = store
+        .court(&CourtId::parse("gamb").unwrap(), now())
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .link_accounts(&gamb, &linked, &mlinked, "fixture", now())
+        .await
+        .unwrap()
+        .unwrap();
 }

@@ -15,7 +15,9 @@ async fn steps_one_to_six_link_the_account_at_a_release_1_0_court() {
     let _ = home;
     // Step 3: Utilities, then the link.
     let utilities = b.get(&menu.link("Utilities")).await;
-    let form = b.get(&utilities.link("Link a CM/ECF account to my PACER account")).await;
+    let form = b
+        .get(&utilities.link("Link a CM/ECF account to my PACER account"))
+        .await;
     form.assert_has(r#"<label for="login">CM/ECF login</label>"#)
         .assert_has(r#"<label for="password">CM/ECF password</label>"#)
         .assert_has(r#"<button type="submit">Submit</button>"#);
@@ -40,23 +42,36 @@ async fn steps_one_to_six_link_the_account_at_a_release_1_0_court() {
         .assert_has(">Bankruptcy<")
         .assert_has(">Adversary<");
     // The refreshed main menu has the filing menus.
-    b.get("/ecf/gamb/").await.assert_has(">Bankruptcy<").assert_has(">Adversary<");
+    b.get("/ecf/gamb/")
+        .await
+        .assert_has(">Bankruptcy<")
+        .assert_has(">Adversary<");
     // In the database: the link, the confirmation email, the audit event.
     let gamb = CourtId::parse("gamb").unwrap();
     let links = app.store.links(&gamb).await.unwrap();
-    assert!(links.iter().any(|l| l.ecf_login == "jfiler" && l.pacer_username == "jfiler2026"));
+    assert!(links
+        .iter()
+        .any(|l| l.ecf_login == "jfiler" && l.pacer_username == "jfiler2026"));
     let mail = app.store.outbox().await.unwrap();
     assert_eq!(mail[0].to_addr, "jfiler2026@example.com");
     assert!(mail[0].body.contains("You have successfully linked your account."));
     let audit = app.store.audit_events(Some("gamb")).await.unwrap();
     let last = audit.last().unwrap();
-    assert_eq!((last.outcome.as_str(), last.ecf_login.as_deref()), ("linked", Some("jfiler")));
+    assert_eq!(
+        (last.outcome.as_str(), last.ecf_login.as_deref()),
+        ("linked", Some("jfiler"))
+    );
     assert_eq!(last.ip.as_deref(), Some("127.0.0.1"));
     // After linking, the legacy CM/ECF login of that account is refused here, with the reason.
     let legacy = app.browser();
     let form = legacy.get("/ecf/gamb/login").await;
     let csrf = form.hidden("csrf");
-    let refused = legacy.post("/ecf/gamb/login", &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)]).await;
+    let refused = legacy
+        .post(
+            "/ecf/gamb/login",
+            &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)],
+        )
+        .await;
     refused.assert_has("This CM/ECF account has been linked to a PACER account.");
 }
 
@@ -78,7 +93,9 @@ async fn a_release_1_1_court_puts_the_link_on_its_own_page() {
         .assert_has(">Criminal<")
         .assert_has("The Civil and Criminal menu items");
     // A 1.0 court's Utilities has the link itself.
-    b.get("/ecf/gamb/utilities").await.assert_has("Link a CM/ECF account to my PACER account");
+    b.get("/ecf/gamb/utilities")
+        .await
+        .assert_has("Link a CM/ECF account to my PACER account");
 }
 
 #[tokio::test]
@@ -90,11 +107,23 @@ async fn cancel_links_nothing() {
     let cancelled = b.confirm("gamb", &verify, "cancel").await;
     cancelled.assert_has("Nothing was linked");
     let gamb = CourtId::parse("gamb").unwrap();
-    assert!(app.store.links(&gamb).await.unwrap().iter().all(|l| l.ecf_login != "jfiler"));
+    assert!(app
+        .store
+        .links(&gamb)
+        .await
+        .unwrap()
+        .iter()
+        .all(|l| l.ecf_login != "jfiler"));
     // The held identity is used up: Submit after Cancel links nothing either.
     let late = b.confirm("gamb", &verify, "submit").await;
     assert_eq!(late.status, StatusCode::GONE);
-    assert!(app.store.links(&gamb).await.unwrap().iter().all(|l| l.ecf_login != "jfiler"));
+    assert!(app
+        .store
+        .links(&gamb)
+        .await
+        .unwrap()
+        .iter()
+        .all(|l| l.ecf_login != "jfiler"));
 }
 
 #[tokio::test]
@@ -111,7 +140,13 @@ async fn wrong_cmecf_credentials_get_one_answer_and_are_counted() {
     assert_eq!(app.store.failures("ecf:gamb:jfiler").await.unwrap().count, 1);
     assert_eq!(app.store.failures("link:jfiler2026").await.unwrap().count, 2);
     let audit = app.store.audit_events(Some("gamb")).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.outcome == "refused: wrong_credentials").count(), 2);
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.outcome == "refused: wrong_credentials")
+            .count(),
+        2
+    );
     // Enough failures lock the CM/ECF login: then even its right password is refused.
     for _ in 1..openecf_domain::throttle::FREE_FAILURES {
         b.submit_link("gamb", "jfiler", "not-the-password").await;
@@ -143,7 +178,12 @@ async fn a_shared_firm_account_is_refused() {
     p.assert_has("Do not log on using a shared firm PACER account.");
     // Posting the form directly is refused the same way, and audited.
     let csrf = p.hidden("csrf");
-    let post = b.post("/ecf/gamb/link", &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)]).await;
+    let post = b
+        .post(
+            "/ecf/gamb/link",
+            &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)],
+        )
+        .await;
     assert_eq!(post.status, StatusCode::FORBIDDEN);
     let audit = app.store.audit_events(Some("gamb")).await.unwrap();
     assert_eq!(audit.last().unwrap().outcome, "refused: shared_firm_account");
@@ -193,14 +233,24 @@ async fn two_racing_links_of_one_cmecf_account_have_one_winner() {
     va.assert_has("Verify");
     vb.assert_has("Verify");
     let (ra, rb) = tokio::join!(a.confirm("gamb", &va, "submit"), b.confirm("gamb", &vb, "submit"));
-    let wins = [&ra, &rb].iter().filter(|p| p.has("You have successfully linked your account.")).count();
+    let wins = [&ra, &rb]
+        .iter()
+        .filter(|p| p.has("You have successfully linked your account."))
+        .count();
     let losses = [&ra, &rb]
         .iter()
         .filter(|p| p.status == StatusCode::CONFLICT && p.has("already been linked"))
         .count();
     assert_eq!((wins, losses), (1, 1), "{}\n{}", ra.body, rb.body);
     let gamb = CourtId::parse("gamb").unwrap();
-    let n = app.store.links(&gamb).await.unwrap().iter().filter(|l| l.ecf_login == "other1").count();
+    let n = app
+        .store
+        .links(&gamb)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|l| l.ecf_login == "other1")
+        .count();
     assert_eq!(n, 1);
     let _ = EcfLogin::parse("other1").unwrap();
 }
@@ -231,7 +281,14 @@ async fn another_session_cannot_use_the_held_identity() {
     thief.login("jfiler2027", PACER_PW).await;
     let csrf = thief.get("/ecf/gamb/link").await.hidden("csrf");
     let stolen = thief
-        .post("/ecf/gamb/link/confirm", &[("csrf", &csrf), ("pending", &verify.hidden("pending")), ("action", "submit")])
+        .post(
+            "/ecf/gamb/link/confirm",
+            &[
+                ("csrf", &csrf),
+                ("pending", &verify.hidden("pending")),
+                ("action", "submit"),
+            ],
+        )
         .await;
     assert_eq!(stolen.status, StatusCode::GONE);
 }

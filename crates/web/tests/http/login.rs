@@ -23,7 +23,12 @@ async fn a_browser_that_refuses_cookies_is_told_what_to_do() {
     let csrf = form.hidden("csrf");
     let res = client
         .post(format!("{}/csologin/login", app.base))
-        .form(&[("csrf", csrf.as_str()), ("next", "/"), ("loginId", "jfiler2026"), ("password", PACER_PW)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("next", "/"),
+            ("loginId", "jfiler2026"),
+            ("password", PACER_PW),
+        ])
         .send()
         .await
         .unwrap();
@@ -31,7 +36,11 @@ async fn a_browser_that_refuses_cookies_is_told_what_to_do() {
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
     p.assert_has("Cookies are required")
         .assert_has("delete the stored cookie file in your PC. Close and reopen your browser before trying again.");
-    assert!(p.headers.get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("NextGenCSO=")));
+    assert!(p
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .all(|c| !c.to_str().unwrap().starts_with("NextGenCSO=")));
 }
 
 #[tokio::test]
@@ -82,7 +91,9 @@ async fn one_token_works_at_every_court_by_cookie_or_header() {
             .send()
             .await
             .unwrap();
-        page(res).await.assert_has("Logged in as <strong>Jordan Filer (jfiler2026)</strong>");
+        page(res)
+            .await
+            .assert_has("Logged in as <strong>Jordan Filer (jfiler2026)</strong>");
     }
 }
 
@@ -95,7 +106,12 @@ async fn the_session_cookie_has_the_right_flags() {
     let res = b
         .client
         .post(format!("{}/csologin/login", app.base))
-        .form(&[("csrf", csrf.as_str()), ("next", "/"), ("loginId", "jfiler2026"), ("password", PACER_PW)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("next", "/"),
+            ("loginId", "jfiler2026"),
+            ("password", PACER_PW),
+        ])
         .build()
         .unwrap();
     let no_redirect = reqwest::Client::builder()
@@ -112,7 +128,10 @@ async fn the_session_cookie_has_the_right_flags() {
         .map(|v| v.to_str().unwrap().to_owned())
         .find(|c| c.starts_with("NextGenCSO="))
         .unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +148,13 @@ async fn a_fresh_token_at_login_and_logout_ends_it() {
     b.login("jfiler2026", PACER_PW).await;
     let second = b.token().unwrap();
     assert_ne!(second, first);
-    let old = app.cookieless().get(format!("{}/ecf/gamb/", app.base)).header("X-NEXT-GEN-CSO", &first).send().await.unwrap();
+    let old = app
+        .cookieless()
+        .get(format!("{}/ecf/gamb/", app.base))
+        .header("X-NEXT-GEN-CSO", &first)
+        .send()
+        .await
+        .unwrap();
     page(old).await.assert_lacks("Logged in as");
     let first = second;
     let home = b.get("/ecf/gamb/").await;
@@ -143,7 +168,10 @@ async fn a_fresh_token_at_login_and_logout_ends_it() {
         .send()
         .await
         .unwrap();
-    page(replay).await.assert_lacks("Logged in as").assert_has("Document Filing System");
+    page(replay)
+        .await
+        .assert_lacks("Logged in as")
+        .assert_has("Document Filing System");
 }
 
 #[tokio::test]
@@ -166,7 +194,15 @@ async fn forms_without_the_right_token_are_refused() {
     let b = app.browser();
     b.get("/csologin/login").await;
     let p = b
-        .post("/csologin/login", &[("csrf", "forged"), ("next", "/"), ("loginId", "jfiler2026"), ("password", PACER_PW)])
+        .post(
+            "/csologin/login",
+            &[
+                ("csrf", "forged"),
+                ("next", "/"),
+                ("loginId", "jfiler2026"),
+                ("password", PACER_PW),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert!(b.token().is_none());
@@ -179,7 +215,13 @@ async fn every_page_carries_the_security_headers() {
     for path in ["/", "/csologin/login", "/ecf/gamb/", "/no/such/page"] {
         let p = b.get(path).await;
         let h = &p.headers;
-        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert!(h.contains_key("x-operation-id"));

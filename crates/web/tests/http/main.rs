@@ -1,7 +1,7 @@
 //! The web app over real HTTP: a server on port 0 and a fresh database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod court;
 mod helpers;
 mod link;
 mod login;
-mod court;

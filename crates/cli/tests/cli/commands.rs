@@ -1,0 +1,388 @@
+use crate::Scratch;
+use openecf_domain::CourtId;
+use openecf_store::Store;
+
+const STRONG: &str = "Walnut-Harbor-Lantern-42\n";
+
+fn setup() -> Scratch {
+    let s = Scratch::new();
+    s.ok(
+        &[
+            "court",
+            "add",
+            "gamb",
+            "--name",
+            "Georgia Middle Bankruptcy",
+            "--kind",
+            "bankruptcy",
+        ],
+        "",
+    );
+    s.ok(
+        &[
+            "court",
+            "add",
+            "nysd",
+            "--name",
+            "S.D. New York",
+            "--kind",
+            "district",
+            "--nextgen-release",
+            "1.1",
+        ],
+        "",
+    );
+    s
+}
+
+#[test]
+fn help_documents_every_command() {
+    let s = Scratch::new();
+    let help = s.ok(&["--help"], "");
+    for cmd in ["serve", "migrate", "court", "pacer", "ecf", "link"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+    let court = s.ok(&["court", "--help"], "");
+    for cmd in ["add", "go-live", "list"] {
+        assert!(court.contains(cmd), "{court}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_database() {
+    let s = Scratch::new();
+    assert!(s.ok(&["migrate"], "").contains("up to date"));
+    assert!(s.dir.path().join("openecf.db").exists());
+}
+
+#[test]
+fn courts_are_added_listed_and_scheduled() {
+    let s = setup();
+    s.fails(
+        &["court", "add", "gamb", "--name", "Again", "--kind", "bankruptcy"],
+        "",
+        "court gamb already exists",
+    );
+    s.fails(
+        &["court", "add", "x", "--name", "Bad", "--kind", "district"],
+        "",
+        "a court id has 2 to 8 characters",
+    );
+    s.fails(
+        &["court", "add", "ohnd", "--name", "Bad", "--kind", "appellate"],
+        "",
+        "invalid value 'appellate'",
+    );
+    s.fails(&["court", "go-live", "zzzz", "--now"], "", "unknown court zzzz");
+    s.fails(
+        &["court", "go-live", "gamb", "--on", "2027-13-01"],
+        "",
+        "is not a date like 2027-03-01",
+    );
+    s.fails(&["court", "go-live", "gamb"], "", "required");
+    s.ok(&["court", "go-live", "gamb", "--now"], "");
+    s.ok(&["court", "go-live", "nysd", "--on", "2031-03-01"], "");
+    let list = s.ok(&["court", "list"], "");
+    assert!(
+        list.lines().any(|l| l.starts_with("gamb") && l.contains("live since")),
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("nysd") && l.contains("1.1") && l.contains("goes live 2031-03-01")),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn go_live_emails_every_cmecf_account_holder() {
+    let s = setup();
+    for login in ["alice", "bobby"] {
+        s.ok(
+            &[
+                "ecf",
+                "add",
+                "nysd",
+                login,
+                "--name",
+                "A Filer",
+                "--email",
+                &format!("{login}@example.com"),
+                "--role",
+                "attorney",
+                "--password-stdin",
+            ],
+            "Legacy-Pass-1\n",
+        );
+    }
+    let out = s.ok(&["court", "go-live", "nysd", "--on", "2031-03-01"], "");
+    assert!(out.contains("2 CM/ECF account holders notified"), "{out}");
+    let store = Store::connect(&s.url()).await.unwrap();
+    let mail = store.outbox().await.unwrap();
+    assert_eq!(mail.len(), 2);
+    assert!(mail.iter().all(|m| m
+        .subject
+        .contains("will go live on NextGen CM/ECF on Saturday, March 1, 2031")));
+}
+
+#[test]
+fn pacer_accounts_need_a_strong_password_from_stdin() {
+    let s = Scratch::new();
+    let add = |user: &str| {
+        [
+            "pacer",
+            "add",
+            user,
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jordan@example.com",
+            "--password-stdin",
+        ]
+        .map(str::to_owned)
+    };
+    let args = add("jfiler2026");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.fails(&args, "", "no password on standard input");
+    s.fails(&args, "short\n", "at least 14 characters");
+    s.fails(&args, "Jordan-Is-Here-2026\n", "must not contain your name");
+    s.fails(&args, "PASSWORD-1234567\n", "lowercase");
+    let out = s.ok(&args, STRONG);
+    assert!(out.contains("added PACER account jfiler2026"), "{out}");
+    s.fails(&args, STRONG, "the PACER username jfiler2026 is taken");
+    s.fails(
+        &[
+            "pacer",
+            "add",
+            "short",
+            "--name",
+            "N",
+            "--email",
+            "n@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+        "at least 8 characters",
+    );
+    s.fails(
+        &[
+            "pacer",
+            "add",
+            "someone2026",
+            "--name",
+            "N",
+            "--email",
+            "nope",
+            "--password-stdin",
+        ],
+        STRONG,
+        "an email address looks like",
+    );
+    // Legacy accounts keep their short usernames.
+    let legacy = s.ok(
+        &[
+            "pacer",
+            "add",
+            "oldpcr",
+            "--name",
+            "Lee Legacy",
+            "--email",
+            "lee@example.com",
+            "--created-on",
+            "2011-03-02",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    assert!(legacy.contains("legacy: must upgrade before linking"), "{legacy}");
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "smithjonesfirm",
+            "--name",
+            "Smith and Jones LLP",
+            "--email",
+            "firm@example.com",
+            "--shared-firm",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+}
+
+#[tokio::test]
+async fn cmecf_accounts_are_added_and_imported_all_or_nothing() {
+    let s = setup();
+    let ecf = |court: &str, login: &str| {
+        [
+            "ecf",
+            "add",
+            court,
+            login,
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jf@example.com",
+            "--role",
+            "attorney",
+            "--bar-id",
+            "GA-1",
+            "--password-stdin",
+        ]
+        .map(str::to_owned)
+    };
+    let a = ecf("zzzz", "jfiler");
+    s.fails(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        "Legacy-Pass-1\n",
+        "unknown court zzzz",
+    );
+    let a = ecf("gamb", "jfiler");
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    s.fails(&a, "\n", "no password on standard input");
+    s.ok(&a, "Legacy-Pass-1\n");
+    s.fails(&a, "Legacy-Pass-1\n", "the CM/ECF login jfiler already exists at gamb");
+
+    let bad = s.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,GA-2,Legacy-Pass-2\nben,Ben B,not-an-email,attorney,,Legacy-Pass-3\ncarl,Carl C,carl@example.com,attorney,,\n",
+    )
+    .unwrap();
+    let r = s.run(&["ecf", "import", "gamb", bad.to_str().unwrap()], "");
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("line 3: email: an email address looks like"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("line 4: password: missing"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("2 of 3 rows have errors; nothing was imported"),
+        "{}",
+        r.stderr
+    );
+    let store = Store::connect(&s.url()).await.unwrap();
+    let gamb = CourtId::parse("gamb").unwrap();
+    let anna = openecf_domain::EcfLogin::parse("anna").unwrap();
+    assert!(
+        store.ecf_by_login(&gamb, &anna).await.unwrap().is_none(),
+        "nothing half-written"
+    );
+
+    let dup = s.dir.path().join("dup.csv");
+    std::fs::write(&dup, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,,Legacy-Pass-2\njfiler,J F,jf@example.com,attorney,,Legacy-Pass-2\n").unwrap();
+    s.fails(
+        &["ecf", "import", "gamb", dup.to_str().unwrap()],
+        "",
+        "the CM/ECF login jfiler already exists at gamb",
+    );
+    assert!(store.ecf_by_login(&gamb, &anna).await.unwrap().is_none(), "rolled back");
+
+    let good = s.dir.path().join("good.csv");
+    std::fs::write(&good, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,GA-2,Legacy-Pass-2\nben,Ben B,ben@example.com,non-attorney filer,,Legacy-Pass-3\n").unwrap();
+    let out = s.ok(&["ecf", "import", "gamb", good.to_str().unwrap()], "");
+    assert!(out.contains("imported 2 CM/ECF accounts into gamb"), "{out}");
+    assert!(store.ecf_by_login(&gamb, &anna).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn links_are_listed_and_removed_with_a_reason() {
+    let s = setup();
+    s.ok(&["court", "go-live", "gamb", "--now"], "");
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "jfiler2026",
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jordan@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    s.ok(
+        &[
+            "ecf",
+            "add",
+            "gamb",
+            "jfiler",
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jf@example.com",
+            "--role",
+            "attorney",
+            "--password-stdin",
+        ],
+        "Legacy-Pass-1\n",
+    );
+    let store = Store::connect(&s.url()).await.unwrap();
+    let now = chrono::Utc::now();
+    let gamb = CourtId::parse("gamb").unwrap();
+    let court = store.court(&gamb, now).await.unwrap().unwrap();
+    let pacer = store
+        .pacer_by_username(&openecf_domain::Username::parse_new("jfiler2026").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let ecf = store
+        .ecf_by_login(&gamb, &openecf_domain::EcfLogin::parse("jfiler").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    store
+        .link_accounts(&court, &pacer, &ecf, "test", now)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let list = s.ok(&["link", "list", "gamb"], "");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("jfiler") && l.contains("jfiler2026")),
+        "{list}"
+    );
+    s.fails(&["link", "remove", "gamb", "jfiler", "--reason", " "], "", "say why");
+    s.fails(
+        &["link", "remove", "gamb", "nobody", "--reason", "x"],
+        "",
+        "is not linked",
+    );
+    let out = s.ok(
+        &[
+            "link",
+            "remove",
+            "gamb",
+            "jfiler",
+            "--reason",
+            "linked to the wrong person",
+        ],
+        "",
+    );
+    assert!(
+        out.contains("removed the link of CM/ECF account jfiler at gamb to PACER account jfiler2026"),
+        "{out}"
+    );
+    assert!(s.ok(&["link", "list", "gamb"], "").contains("0 links at gamb"));
+    let audit = store.audit_events(Some("gamb")).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
+}
+
+#[test]
+fn a_bad_database_url_is_named() {
+    let r = Scratch::new().run(&["--database", "mysql://x", "court", "list"], "");
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("must start with sqlite:// or postgres://"),
+        "{}",
+        r.stderr
+    );
+}
