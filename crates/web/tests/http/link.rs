@@ -292,3 +292,21 @@ async fn another_session_cannot_use_the_held_identity() {
         .await;
     assert_eq!(stolen.status, StatusCode::GONE);
 }
+
+/// The same workflow on PostgreSQL (skipped with a reason when none is reachable).
+#[tokio::test]
+async fn the_workflow_runs_on_postgresql_too() {
+    let Some(db) = openecf_store::testkit::TestDb::postgres().await else {
+        return;
+    };
+    let app = TestApp::start(db.store.clone(), openecf_web::Config::default()).await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit").await.assert_has("You have successfully linked your account.");
+    let again = app.browser();
+    again.login("jfiler2027", PACER_PW).await;
+    again.submit_link("gamb", "jfiler", ECF_PW).await.assert_has("already been linked");
+    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
+    db.finish().await;
+}
