@@ -67,6 +67,15 @@ struct ServeArgs {
     /// Hours after which a session ends however busy
     #[arg(long, default_value_t = 12, env = "OPENECF_ABSOLUTE_TIMEOUT_HOURS", value_parser = clap::value_parser!(u64).range(1..=168))]
     absolute_timeout_hours: u64,
+    /// Send mail over SMTP: smtp://HOST:PORT (?tls=required for STARTTLS) or smtps://USER:PASSWORD@HOST
+    #[arg(long, env = "OPENECF_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Without --smtp-url, mail is written here as .eml files
+    #[arg(long, env = "OPENECF_MAIL_DIR", default_value = "openecf-data/mail")]
+    mail_dir: std::path::PathBuf,
+    /// The sender of every mail
+    #[arg(long, env = "OPENECF_MAIL_FROM", default_value = "PACER Service Center <noreply@openecf.invalid>")]
+    mail_from: String,
 }
 
 #[tokio::main]
@@ -137,9 +146,33 @@ async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
         ..Config::default()
     };
+    let transport = openecf_web::mailer::Transport::from_settings(args.smtp_url.as_deref(), args.mail_dir.clone())?;
+    let mailer = openecf_web::mailer::Mailer::new(store.clone(), transport, &args.mail_from)?;
+    match &args.smtp_url {
+        Some(_) => println!("mail: sent over SMTP"),
+        None => println!("mail: written as .eml files to {}", args.mail_dir.display()),
+    }
+    mailer.spawn(Duration::from_secs(5));
+    spawn_session_purge(store.clone(), config.idle_timeout, config.absolute_timeout);
     println!("openecf listening on http://{addr}");
     openecf_web::serve(listener, AppState::new(store, hasher, config)).await?;
     Ok(())
+}
+
+/// Removes timed-out sessions now and then (they are refused on use anyway).
+fn spawn_session_purge(store: Store, idle: Duration, absolute: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now().timestamp();
+            let idle_before = now - idle.as_secs() as i64;
+            let created_before = now - absolute.as_secs() as i64;
+            if let Err(e) = store.purge_sessions(idle_before, created_before).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -50,3 +50,56 @@ pub fn go_live_notice(to: &Email, ecf_login: &str, court: &Court, on: Option<Nai
         ),
     }
 }
+
+/// Sent when an account is locked after repeated failed logins.
+pub fn account_locked(to: &Email, username: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: "Your PACER account is temporarily locked".into(),
+        body: format!(
+            "There have been repeated failed attempts to log in to your PACER account {username}, \
+             so it is locked for a while; each further failure locks it longer.\n\n\
+             If this was you, wait and try again, or reset your password. If it was not you, \
+             your password is still safe: nobody got in. Consider turning on multi-factor authentication.\n"
+        ),
+    }
+}
+
+/// A security notice: sent on every password, email or MFA change.
+pub fn security_notice(to: &Email, username: &str, what: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: format!("PACER account change: {what}"),
+        body: format!(
+            "This is a notice that the following change was made to your PACER account {username}: {what}.\n\n\
+             If you made this change, you need do nothing. If you did not, reset your password at once \
+             and contact the PACER Service Center.\n"
+        ),
+    }
+}
+
+/// Carries a single-use password reset link, good for 30 minutes.
+pub fn password_reset(to: &Email, username: &str, link: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: "Reset your PACER password".into(),
+        body: format!(
+            "Someone asked to reset the password of the PACER account {username}.\n\n\
+             To choose a new password, open this link within 30 minutes; it works once:\n\n{link}\n\n\
+             If you did not ask for this, ignore this message: your password has not changed.\n"
+        ),
+    }
+}
+
+/// Sent when a new account is registered.
+pub fn welcome(to: &Email, username: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: "Your PACER account".into(),
+        body: format!(
+            "Your PACER account {username} has been registered.\n\n\
+             To file in a court that is live on NextGen CM/ECF, log in at the court's CM/ECF site with this \
+             account and link your CM/ECF account to it from Utilities.\n"
+        ),
+    }
+}

@@ -9,6 +9,7 @@ mod courts;
 mod error;
 mod links;
 mod outbox;
+mod pacer;
 mod security;
 mod sessions;
 #[cfg(feature = "testkit")]
@@ -25,6 +26,7 @@ pub use courts::{GoLive, NewCourt};
 pub use error::StoreError;
 pub use links::{LinkOutcome, LinkRow};
 pub use outbox::OutboxRow;
+pub use pacer::{Authenticator, MfaState, MAX_AUTHENTICATORS};
 pub use security::AuditEvent;
 pub use sessions::{Principal, SessionRow};
 

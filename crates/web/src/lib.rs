@@ -9,6 +9,7 @@ mod common;
 mod csrf;
 mod error;
 mod hasher;
+pub mod mailer;
 mod headers;
 mod pages;
 mod session;

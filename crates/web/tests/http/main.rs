@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod court;
+mod mail;
 mod helpers;
 mod link;
 mod login;

@@ -1,0 +1,39 @@
+-- PACER accounts: MFA, password resets, pending MFA logins.
+
+-- How often a filer has put off MFA enrolment (3 are allowed).
+ALTER TABLE pacer_accounts ADD COLUMN mfa_skips BIGINT NOT NULL DEFAULT 0;
+
+-- TOTP authenticator apps (up to 5 per account). last_step is the last time
+-- step accepted, so a passcode is never accepted twice.
+CREATE TABLE mfa_authenticators (
+    id               INTEGER PRIMARY KEY,
+    pacer_account_id BIGINT NOT NULL REFERENCES pacer_accounts (id) ON DELETE CASCADE,
+    name             TEXT NOT NULL,
+    secret           TEXT NOT NULL,
+    created_at       BIGINT NOT NULL,
+    last_step        BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX mfa_authenticators_by_account ON mfa_authenticators (pacer_account_id);
+
+-- Single-use backup codes, stored as SHA-256 hashes.
+CREATE TABLE mfa_backup_codes (
+    pacer_account_id BIGINT NOT NULL REFERENCES pacer_accounts (id) ON DELETE CASCADE,
+    code_hash        TEXT NOT NULL,
+    used_at          BIGINT,
+    PRIMARY KEY (pacer_account_id, code_hash)
+);
+
+-- A login whose password was right, waiting for its one-time passcode.
+CREATE TABLE mfa_challenges (
+    token_hash       TEXT PRIMARY KEY,
+    pacer_account_id BIGINT NOT NULL REFERENCES pacer_accounts (id) ON DELETE CASCADE,
+    next_path        TEXT NOT NULL,
+    expires_at       BIGINT NOT NULL
+);
+
+CREATE TABLE password_resets (
+    token_hash       TEXT PRIMARY KEY,
+    pacer_account_id BIGINT NOT NULL REFERENCES pacer_accounts (id) ON DELETE CASCADE,
+    expires_at       BIGINT NOT NULL,
+    used_at          BIGINT
+);

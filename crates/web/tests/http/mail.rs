@@ -1,0 +1,134 @@
+//! Mail delivery from the outbox: over SMTP to a real SMTP server on loopback,
+//! and to a folder of .eml files.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use openecf_domain::{Email, Mail};
+use openecf_store::testkit::TestDb;
+use openecf_web::mailer::{Mailer, Transport};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// A small SMTP server: records each message's DATA; answers 451 to the first
+/// `fail_first` messages.
+struct SmtpServer {
+    port: u16,
+    messages: Arc<Mutex<Vec<String>>>,
+}
+
+async fn smtp_server(fail_first: usize) -> SmtpServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let messages = Arc::new(Mutex::new(Vec::new()));
+    let failures = Arc::new(AtomicUsize::new(fail_first));
+    let store = messages.clone();
+    tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (messages, failures) = (store.clone(), failures.clone());
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 localhost ESMTP test\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.split(' ').next().unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 localhost\r\n",
+                        "DATA" => {
+                            write.write_all(b"354 go ahead\r\n").await.unwrap();
+                            let mut data = String::new();
+                            while let Ok(Some(l)) = lines.next_line().await {
+                                if l == "." {
+                                    break;
+                                }
+                                data.push_str(&l);
+                                data.push('\n');
+                            }
+                            let fail = failures
+                                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                                .is_ok();
+                            if fail {
+                                b"451 try again later\r\n"
+                            } else {
+                                messages.lock().unwrap().push(data);
+                                b"250 queued\r\n"
+                            }
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    SmtpServer { port, messages }
+}
+
+fn mail(subject: &str) -> Mail {
+    Mail {
+        to: Email::parse("jordan@example.com").unwrap(),
+        subject: subject.into(),
+        body: "You have successfully linked your account.".into(),
+    }
+}
+
+#[tokio::test]
+async fn smtp_delivers_each_mail_once() {
+    let db = TestDb::sqlite().await.unwrap();
+    let server = smtp_server(0).await;
+    let now = chrono::Utc::now().timestamp();
+    db.store.enqueue_mail(&mail("CM/ECF account linked"), now).await.unwrap();
+    let transport = Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
+    let mailer = Mailer::new(db.store.clone(), transport, "PACER <noreply@example.com>").unwrap();
+    assert_eq!(mailer.deliver_due().await.unwrap(), 1);
+    assert_eq!(mailer.deliver_due().await.unwrap(), 0, "never twice");
+    let got = server.messages.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].contains("Subject: CM/ECF account linked"), "{}", got[0]);
+    assert!(got[0].contains("To: jordan@example.com"), "{}", got[0]);
+    assert!(got[0].contains("You have successfully linked your account."));
+    let row = &db.store.outbox().await.unwrap()[0];
+    assert!(row.sent_at.is_some());
+    assert_eq!(row.attempts, 1);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_later() {
+    let db = TestDb::sqlite().await.unwrap();
+    let server = smtp_server(1).await;
+    let now = chrono::Utc::now().timestamp();
+    db.store.enqueue_mail(&mail("Retry me"), now).await.unwrap();
+    let transport = Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
+    let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
+    assert_eq!(mailer.deliver_due_at(now).await.unwrap(), 0);
+    let row = db.store.outbox().await.unwrap()[0].clone();
+    assert_eq!((row.attempts, row.sent_at), (1, None));
+    assert!(row.last_error.unwrap().contains("451"));
+    assert_eq!(row.next_attempt_at, now + 60, "first retry after a minute");
+    assert_eq!(mailer.deliver_due_at(now + 30).await.unwrap(), 0, "not yet due");
+    assert_eq!(mailer.deliver_due_at(now + 61).await.unwrap(), 1);
+    assert_eq!(server.messages.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn without_smtp_mail_goes_to_eml_files() {
+    let db = TestDb::sqlite().await.unwrap();
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    db.store.enqueue_mail(&mail("Go-live notice"), now).await.unwrap();
+    let transport = Transport::from_settings(None, dir.path().join("mail")).unwrap();
+    let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
+    assert_eq!(mailer.deliver_due().await.unwrap(), 1);
+    assert_eq!(mailer.deliver_due().await.unwrap(), 0);
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("mail")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("Subject: Go-live notice") && eml.contains("To: jordan@example.com"), "{eml}");
+}
