@@ -13,6 +13,7 @@ pub mod mailer;
 mod headers;
 mod pages;
 mod session;
+pub mod totp;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -78,6 +79,7 @@ impl AppState {
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
     pages::routes()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::mfa_gate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::middleware))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(headers::add))

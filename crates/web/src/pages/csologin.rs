@@ -6,13 +6,12 @@ use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use openecf_domain::{Password, Username};
-use openecf_store::Principal;
+use chrono::Utc;
 use serde::Deserialize;
 
-use super::{check_password, safe_next, see_other};
+use super::{page, safe_next, see_other, signin};
 use crate::error::render;
-use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, PACER_COOKIE};
+use crate::session::{clear_cookie, hash_token, random_token, Visitor, PACER_COOKIE};
 use crate::{AppError, AppState};
 
 #[derive(Template)]
@@ -64,28 +63,10 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-pub(crate) async fn submit(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
+pub(crate) async fn submit(State(state): State<AppState>, visitor: Visitor, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
     visitor.csrf.check(&form.csrf)?;
     let next = safe_next(&form.next, "/");
-    let username = Username::parse_existing(&form.login_id).ok();
-    let account = match &username {
-        Some(u) => state.store.pacer_by_username(u).await?,
-        None => None,
-    };
-    let subject = format!("pacer:{}", form.login_id.trim().to_ascii_lowercase());
-    let password = Password::attempt(&form.password);
-    let ok = check_password(
-        &state,
-        &[subject],
-        account.as_ref().map(|(_, h)| h.as_str()),
-        password.as_ref(),
-    )
-    .await?;
-    let Some((account, _)) = account.filter(|_| ok) else {
+    let Some(account) = signin::password_ok(&state, &form.login_id, &form.password).await? else {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             LoginPage {
@@ -97,17 +78,66 @@ pub(crate) async fn submit(
             },
         ));
     };
-    // A fresh token at every login; whatever token the browser had is ended.
-    if let Some(old) = &visitor.sent_pacer_token {
-        state.store.delete_session(&hash_token(old)).await?;
+    if signin::has_mfa(&state, &account).await? {
+        // The password was right; the session waits for the one-time passcode.
+        let challenge = random_token();
+        let expires = Utc::now().timestamp() + CHALLENGE_SECS;
+        state
+            .store
+            .create_mfa_challenge(&hash_token(&challenge), account.id, &next, expires)
+            .await?;
+        return Ok(page(OtpPage {
+            csrf: visitor.csrf.value().to_owned(),
+            challenge,
+            error: None,
+        }));
     }
-    let token = session::start(&state, Principal::Pacer(account.id), &visitor).await?;
-    let mut res = see_other(&next);
-    res.headers_mut().append(
-        SET_COOKIE,
-        set_cookie(PACER_COOKIE, &token, "/", state.config.secure_cookies()),
-    );
-    Ok(res)
+    signin::finish(&state, &visitor, &account, &next).await
+}
+
+/// How long the passcode step waits after a right password.
+const CHALLENGE_SECS: i64 = 5 * 60;
+
+#[derive(Template)]
+#[template(path = "otp.html")]
+struct OtpPage {
+    csrf: String,
+    challenge: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct OtpForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    challenge: String,
+    #[serde(default, rename = "otpCode")]
+    otp_code: String,
+}
+
+/// The second step of PACER LOGIN for an account with MFA.
+pub(crate) async fn otp(State(state): State<AppState>, visitor: Visitor, Form(form): Form<OtpForm>) -> Result<Response, AppError> {
+    visitor.csrf.check(&form.csrf)?;
+    let hash = hash_token(&form.challenge);
+    let Some((account_id, next)) = state.store.mfa_challenge(&hash, Utc::now().timestamp()).await? else {
+        return Ok(see_other("/csologin/login"));
+    };
+    let Some(account) = state.store.pacer_by_id(account_id).await? else {
+        return Ok(see_other("/csologin/login"));
+    };
+    if !signin::second_factor_ok(&state, &account, &form.otp_code).await? {
+        return Ok(render(
+            StatusCode::UNAUTHORIZED,
+            OtpPage {
+                csrf: visitor.csrf.value().to_owned(),
+                challenge: form.challenge,
+                error: Some("Invalid one-time passcode.".to_owned()),
+            },
+        ));
+    }
+    state.store.delete_mfa_challenge(&hash).await?;
+    signin::finish(&state, &visitor, &account, &next).await
 }
 
 #[derive(Deserialize)]

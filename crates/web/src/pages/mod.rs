@@ -1,7 +1,11 @@
 //! The pages, one module per part of the site.
 
+mod account;
+mod api;
 mod court;
 mod csologin;
+mod mfa;
+pub(crate) mod signin;
 mod link;
 mod portal;
 
@@ -17,12 +21,32 @@ use crate::error::render;
 use crate::session::{PacerSession, Visitor};
 use crate::{AppError, AppState};
 
+pub(crate) use mfa::gate as mfa_gate;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(portal::home))
         .route("/static/style.css", get(stylesheet))
         .route("/csologin/login", get(csologin::form).post(csologin::submit))
         .route("/csologin/logout", post(csologin::logout))
+        .route("/csologin/otp", post(csologin::otp))
+        .route("/account", get(account::manage))
+        .route("/account/register", get(account::register_page).post(account::register))
+        .route("/account/upgrade", get(account::upgrade_page).post(account::upgrade))
+        .route("/account/password", get(account::password_page).post(account::change_password))
+        .route("/account/email", get(account::email_page).post(account::change_email))
+        .route("/account/sessions/revoke", post(account::revoke))
+        .route("/account/sessions/revoke-others", post(account::revoke_others))
+        .route("/account/reset", get(account::reset_page).post(account::reset_request))
+        .route("/account/reset/{token}", get(account::reset_token_page).post(account::reset))
+        .route("/account/mfa", get(mfa::overview))
+        .route("/account/mfa/add", get(mfa::add_form).post(mfa::add))
+        .route("/account/mfa/remove", post(mfa::remove))
+        .route("/account/mfa/enrol", get(mfa::enrol))
+        .route("/account/mfa/skip", post(mfa::skip))
+        .route("/services/cso-auth", post(api::cso_auth))
+        .route("/services/cso-logout", post(api::cso_logout))
+        .route("/openapi.json", get(api::openapi))
         .route("/ecf/{court}", get(court::redirect_home))
         .route("/ecf/{court}/", get(court::home))
         .route("/ecf/{court}/login", get(court::legacy_form).post(court::legacy_submit))
@@ -202,6 +226,18 @@ pub(crate) async fn check_password(
     hash: Option<&str>,
     password: Option<&Password>,
 ) -> Result<bool, AppError> {
+    check_password_notify(state, subjects, hash, password, None).await
+}
+
+/// As [`check_password`]; when the first subject's failures reach the
+/// notification threshold, `lock_notice` is mailed (to the account's owner).
+pub(crate) async fn check_password_notify(
+    state: &AppState,
+    subjects: &[String],
+    hash: Option<&str>,
+    password: Option<&Password>,
+    lock_notice: Option<&openecf_domain::Mail>,
+) -> Result<bool, AppError> {
     let now = Utc::now();
     let mut locked = false;
     for s in subjects {
@@ -222,8 +258,13 @@ pub(crate) async fn check_password(
             state.store.clear_failures(s).await?;
         }
     } else if !locked {
-        for s in subjects {
-            state.store.record_failure(s, now).await?;
+        for (i, s) in subjects.iter().enumerate() {
+            let after = state.store.record_failure(s, now).await?;
+            if i == 0 && after.count == openecf_domain::throttle::NOTIFY_AT {
+                if let Some(mail) = lock_notice {
+                    state.store.enqueue_mail(mail, now.timestamp()).await?;
+                }
+            }
         }
     }
     Ok(ok)

@@ -1,0 +1,199 @@
+//! The PACER Authentication API, as existing PACER clients call it, and its
+//! OpenAPI document. Every answer is JSON, errors included.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+use super::signin::{self, Pending};
+use crate::session::{self, hash_token, Visitor};
+use crate::{AppError, AppState};
+
+/// `loginResult` values.
+pub const OK: &str = "0";
+pub const WRONG_CREDENTIALS: &str = "1";
+pub const BAD_REQUEST: &str = "2";
+pub const OTP_REQUIRED: &str = "3";
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthRequest {
+    /// The PACER username.
+    pub login_id: String,
+    pub password: String,
+    /// Optional client code for billing: at most 32 characters, no spaces or commas.
+    #[serde(default)]
+    pub client_code: Option<String>,
+    /// "1" to acknowledge the redaction rules (filers).
+    #[serde(default)]
+    pub redact_flag: Option<String>,
+    /// The one-time passcode, for accounts with multi-factor authentication.
+    #[serde(default)]
+    pub otp_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthResponse {
+    /// "0" success; "1" wrong credentials; "2" malformed request; "3" one-time passcode required or wrong.
+    pub login_result: String,
+    /// The session token: send it as the NextGenCSO cookie or the X-NEXT-GEN-CSO header.
+    #[serde(rename = "nextGenCSO", skip_serializing_if = "Option::is_none")]
+    pub next_gen_cso: Option<String>,
+    /// Why the login failed, or (with "0") an action the account must take.
+    pub error_description: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutRequest {
+    #[serde(rename = "nextGenCSO")]
+    pub next_gen_cso: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LogoutResponse {
+    /// "0" once the token is ended (also when it had already ended).
+    pub logout_result: String,
+    pub error_description: String,
+}
+
+fn answer(status: StatusCode, result: &str, token: Option<String>, description: impl Into<String>) -> Response {
+    (
+        status,
+        Json(AuthResponse {
+            login_result: result.to_owned(),
+            next_gen_cso: token,
+            error_description: description.into(),
+        }),
+    )
+        .into_response()
+}
+
+/// JSON in, with a JSON error (never a 500) for malformed JSON, wrong types,
+/// a missing content type or an oversized body.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) => {
+                let status = rejection.status();
+                let why = match &rejection {
+                    JsonRejection::JsonSyntaxError(_) => "The request body is not valid JSON.".to_owned(),
+                    JsonRejection::JsonDataError(e) => format!("The request does not have the expected fields: {}", e.body_text()),
+                    JsonRejection::MissingJsonContentType(_) => "Send the request with Content-Type: application/json.".to_owned(),
+                    _ => format!("The request could not be read: {}", rejection.body_text()),
+                };
+                Err(answer(status, BAD_REQUEST, None, why))
+            }
+        }
+    }
+}
+
+fn client_code_ok(code: &str) -> bool {
+    code.chars().count() <= 32 && !code.chars().any(|c| c.is_whitespace() || c == ',' || c.is_control())
+}
+
+/// Log in and get a NextGenCSO token.
+#[utoipa::path(
+    post,
+    path = "/services/cso-auth",
+    request_body = AuthRequest,
+    responses(
+        (status = 200, description = "loginResult \"0\" with a token, or a non-zero loginResult with errorDescription", body = AuthResponse),
+        (status = 400, description = "malformed JSON", body = AuthResponse),
+        (status = 413, description = "body too large", body = AuthResponse),
+        (status = 415, description = "not JSON", body = AuthResponse),
+        (status = 422, description = "missing fields or wrong types", body = AuthResponse),
+    )
+)]
+pub(crate) async fn cso_auth(State(state): State<AppState>, visitor: Visitor, ApiJson(req): ApiJson<AuthRequest>) -> Result<Response, AppError> {
+    if let Some(code) = &req.client_code {
+        if !client_code_ok(code) {
+            return Ok(answer(
+                StatusCode::OK,
+                BAD_REQUEST,
+                None,
+                "clientCode: at most 32 characters, with no spaces or commas.",
+            ));
+        }
+    }
+    if req.redact_flag.as_deref().is_some_and(|f| f != "1" && f != "0") {
+        return Ok(answer(StatusCode::OK, BAD_REQUEST, None, "redactFlag: use \"1\" or \"0\"."));
+    }
+    let Some(account) = signin::password_ok(&state, &req.login_id, &req.password).await? else {
+        return Ok(answer(StatusCode::OK, WRONG_CREDENTIALS, None, "Invalid username or password."));
+    };
+    if signin::has_mfa(&state, &account).await? {
+        match req.otp_code.as_deref().filter(|c| !c.trim().is_empty()) {
+            None => {
+                return Ok(answer(
+                    StatusCode::OK,
+                    OTP_REQUIRED,
+                    None,
+                    "A one-time passcode is required: send it as otpCode.",
+                ))
+            }
+            Some(code) => {
+                if !signin::second_factor_ok(&state, &account, code).await? {
+                    return Ok(answer(StatusCode::OK, OTP_REQUIRED, None, "Invalid one-time passcode."));
+                }
+            }
+        }
+    }
+    let token = session::start(&state, openecf_store::Principal::Pacer(account.id), &visitor).await?;
+    let pending = match signin::pending(&state, &account).await? {
+        Pending::Nothing => String::new(),
+        Pending::Upgrade => "This PACER account was created before August 2014 and must be upgraded before it can link or file: log in at PACER and upgrade it.".into(),
+        Pending::EnrolMfa { forced, skips_left } => {
+            if forced {
+                "Multi-factor authentication enrolment is due: log in at PACER and set up an authenticator app before filing.".into()
+            } else {
+                format!("Multi-factor authentication is required for filers: set up an authenticator app at PACER ({skips_left} postponements left).")
+            }
+        }
+    };
+    Ok(answer(StatusCode::OK, OK, Some(token), pending))
+}
+
+/// End a NextGenCSO token.
+#[utoipa::path(
+    post,
+    path = "/services/cso-logout",
+    request_body = LogoutRequest,
+    responses(
+        (status = 200, description = "the token is ended", body = LogoutResponse),
+        (status = 400, description = "malformed JSON", body = AuthResponse),
+        (status = 422, description = "missing fields or wrong types", body = AuthResponse),
+    )
+)]
+pub(crate) async fn cso_logout(State(state): State<AppState>, ApiJson(req): ApiJson<LogoutRequest>) -> Result<Response, AppError> {
+    state.store.delete_session(&hash_token(&req.next_gen_cso)).await?;
+    Ok(Json(LogoutResponse {
+        logout_result: OK.into(),
+        error_description: String::new(),
+    })
+    .into_response())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "openecf PACER Authentication API", description = "Central Sign-On for programs: one token works at every court."),
+    paths(cso_auth, cso_logout),
+    components(schemas(AuthRequest, AuthResponse, LogoutRequest, LogoutResponse))
+)]
+pub struct ApiDoc;
+
+pub(crate) async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}

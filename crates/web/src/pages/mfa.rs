@@ -1,0 +1,262 @@
+//! Multi-factor authentication: enrolment of up to five authenticator apps,
+//! backup codes, and the rule that filers must enrol (after three skips,
+//! before anything else).
+
+use askama::Template;
+use axum::extract::{Query, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::Utc;
+use openecf_domain::mail;
+use openecf_store::{Principal, StoreError, MAX_AUTHENTICATORS};
+use serde::Deserialize;
+
+use super::account::{require_pacer, utc, NextQuery};
+use super::signin::{self, Pending};
+use super::{page, safe_next, see_other};
+use crate::session::{cookie, hash_token, Visitor, PACER_COOKIE, PACER_HEADER};
+use crate::totp;
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "mfa.html")]
+struct MfaPage {
+    authenticators: Vec<(i64, String, String)>,
+    codes_left: i64,
+    can_add: bool,
+    max: i64,
+    csrf: String,
+}
+
+pub(crate) async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let session = match require_pacer(&visitor, "/account/mfa") {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let list = state.store.authenticators(session.account.id).await?;
+    Ok(page(MfaPage {
+        can_add: (list.len() as i64) < MAX_AUTHENTICATORS,
+        authenticators: list.into_iter().map(|a| (a.id, a.name, utc(a.created_at))).collect(),
+        codes_left: state.store.backup_codes_left(session.account.id).await?,
+        max: MAX_AUTHENTICATORS,
+        csrf: visitor.csrf.value().to_owned(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "mfa_add.html")]
+struct AddPage {
+    qr_svg: String,
+    secret: String,
+    next: String,
+    name: String,
+    csrf: String,
+    error: Option<String>,
+    forced: bool,
+}
+
+async fn add_page(state: &AppState, visitor: &Visitor, secret: String, next: String, name: String, error: Option<String>) -> Result<Response, AppError> {
+    let Some(session) = &visitor.pacer else {
+        return Ok(see_other("/csologin/login?next=/account/mfa/add"));
+    };
+    let url = totp::otpauth_url(&secret, session.account.username.as_str())
+        .ok_or_else(|| AppError::BadRequest("The secret key is not valid; start again.".into()))?;
+    let forced = matches!(signin::pending(state, &session.account).await?, Pending::EnrolMfa { forced: true, .. });
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok(crate::error::render(
+        status,
+        AddPage {
+            qr_svg: totp::qr_svg(&url).unwrap_or_default(),
+            secret,
+            next,
+            name,
+            csrf: visitor.csrf.value().to_owned(),
+            error,
+            forced,
+        },
+    ))
+}
+
+pub(crate) async fn add_form(State(state): State<AppState>, visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+    if let Err(r) = require_pacer(&visitor, "/account/mfa/add") {
+        return Ok(r);
+    }
+    let next = safe_next(&q.next, "/account/mfa");
+    add_page(&state, &visitor, totp::new_secret(), next, "Authenticator app".into(), None).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AddForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "otpCode")]
+    otp_code: String,
+}
+
+#[derive(Template)]
+#[template(path = "mfa_codes.html")]
+struct CodesPage {
+    codes: Vec<String>,
+    next: String,
+}
+
+fn valid_secret(s: &str) -> bool {
+    (26..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=')
+}
+
+pub(crate) async fn add(State(state): State<AppState>, visitor: Visitor, Form(f): Form<AddForm>) -> Result<Response, AppError> {
+    visitor.csrf.check(&f.csrf)?;
+    let session = match require_pacer(&visitor, "/account/mfa/add") {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let next = safe_next(&f.next, "/account/mfa");
+    if !valid_secret(&f.secret) {
+        return Err(AppError::BadRequest("The secret key is not valid; start again.".into()));
+    }
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        let error = Some("Authenticator name: give it a name of 1 to 64 characters.".into());
+        return add_page(&state, &visitor, f.secret.clone(), next, f.name.clone(), error).await;
+    }
+    let now = Utc::now().timestamp();
+    let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
+        let error = Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
+        return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), error).await;
+    };
+    let a = &session.account;
+    let first = state.store.mfa_state(a.id).await?.authenticators == 0;
+    let codes = if first { totp::backup_codes() } else { Vec::new() };
+    let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
+    let notice = mail::security_notice(&a.email, a.username.as_str(), &format!("authenticator app \"{name}\" added for multi-factor authentication"));
+    match state.store.add_authenticator(a.id, name, &f.secret, step, &hashes, &notice, now).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(m)) => {
+            return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), Some(format!("{m}."))).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(page(CodesPage { codes, next }))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: i64,
+}
+
+pub(crate) async fn remove(State(state): State<AppState>, visitor: Visitor, Form(f): Form<RemoveForm>) -> Result<Response, AppError> {
+    visitor.csrf.check(&f.csrf)?;
+    let session = match require_pacer(&visitor, "/account/mfa") {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let a = &session.account;
+    let notice = mail::security_notice(&a.email, a.username.as_str(), "an authenticator app was removed from multi-factor authentication");
+    match state.store.remove_authenticator(a.id, f.id, &notice, Utc::now().timestamp()).await {
+        Ok(()) | Err(StoreError::NotFound(_)) => Ok(see_other("/account/mfa")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa_enrol.html")]
+struct EnrolPage {
+    next: String,
+    skips_left: i64,
+    csrf: String,
+}
+
+pub(crate) async fn enrol(State(state): State<AppState>, visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+    let session = match require_pacer(&visitor, "/account/mfa/enrol") {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let next = safe_next(&q.next, "/");
+    match signin::pending(&state, &session.account).await? {
+        Pending::EnrolMfa { skips_left, .. } => Ok(page(EnrolPage {
+            next,
+            skips_left,
+            csrf: visitor.csrf.value().to_owned(),
+        })),
+        _ => Ok(see_other(&next)),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SkipForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub(crate) async fn skip(State(state): State<AppState>, visitor: Visitor, Form(f): Form<SkipForm>) -> Result<Response, AppError> {
+    visitor.csrf.check(&f.csrf)?;
+    let session = match require_pacer(&visitor, "/account/mfa/enrol") {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let next = safe_next(&f.next, "/");
+    if let Pending::EnrolMfa { forced: false, .. } = signin::pending(&state, &session.account).await? {
+        state.store.skip_mfa(session.account.id).await?;
+        return Ok(see_other(&next));
+    }
+    Ok(see_other(&format!("/account/mfa/enrol?next={next}")))
+}
+
+/// Paths a filer who must enrol may still use.
+fn open_while_enrolling(path: &str) -> bool {
+    path.starts_with("/account/mfa")
+        || path.starts_with("/static/")
+        || path.starts_with("/services/")
+        || path.starts_with("/csologin/")
+        || path.ends_with("/logout")
+        || path == "/openapi.json"
+}
+
+/// A filer who has put off MFA three times must enrol before anything else.
+pub(crate) async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if open_while_enrolling(&path) {
+        return next.run(req).await;
+    }
+    let token = req
+        .headers()
+        .get(PACER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| cookie(req.headers(), PACER_COOKIE))
+        .map(str::to_owned);
+    if let Some(token) = token {
+        match must_enrol(&state, &token).await {
+            Ok(true) => return see_other(&format!("/account/mfa/add?next={path}")),
+            Ok(false) => {}
+            Err(e) => return e.into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+async fn must_enrol(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let Some(session) = state.store.session(&hash_token(token)).await? else {
+        return Ok(false);
+    };
+    let Principal::Pacer(id) = session.principal else {
+        return Ok(false);
+    };
+    let mfa = state.store.mfa_state(id).await?;
+    Ok(mfa.is_filer && mfa.authenticators == 0 && mfa.skips >= signin::SKIPS_ALLOWED)
+}
