@@ -74,7 +74,11 @@ struct ServeArgs {
     #[arg(long, env = "OPENECF_MAIL_DIR", default_value = "openecf-data/mail")]
     mail_dir: std::path::PathBuf,
     /// The sender of every mail
-    #[arg(long, env = "OPENECF_MAIL_FROM", default_value = "PACER Service Center <noreply@openecf.invalid>")]
+    #[arg(
+        long,
+        env = "OPENECF_MAIL_FROM",
+        default_value = "PACER Service Center <noreply@openecf.invalid>"
+    )]
     mail_from: String,
 }
 

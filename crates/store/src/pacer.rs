@@ -43,13 +43,21 @@ fn account_event(action: &str, username: &str, detail: &str) -> AuditEvent {
 impl Store {
     /// Sets a new password hash, ends every other session of the account, and
     /// queues the notice.
-    pub async fn set_pacer_password(&self, id: i64, hash: &str, keep_session: Option<&str>, notice: &Mail, now: i64) -> Result<()> {
+    pub async fn set_pacer_password(
+        &self,
+        id: i64,
+        hash: &str,
+        keep_session: Option<&str>,
+        notice: &Mail,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let username: Option<String> = sqlx::query_scalar("UPDATE pacer_accounts SET password_hash = $1 WHERE id = $2 RETURNING username")
-            .bind(hash)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let username: Option<String> =
+            sqlx::query_scalar("UPDATE pacer_accounts SET password_hash = $1 WHERE id = $2 RETURNING username")
+                .bind(hash)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let username = username.ok_or_else(|| StoreError::NotFound("no such account".into()))?;
         sqlx::query("DELETE FROM sessions WHERE pacer_account_id = $1 AND token_hash <> $2")
             .bind(id)
@@ -119,11 +127,12 @@ impl Store {
     /// Changes the email address; the notice goes to the old address.
     pub async fn set_pacer_email(&self, id: i64, email: &Email, notice: &Mail, now: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let username: Option<String> = sqlx::query_scalar("UPDATE pacer_accounts SET email = $1 WHERE id = $2 RETURNING username")
-            .bind(email.as_str())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let username: Option<String> =
+            sqlx::query_scalar("UPDATE pacer_accounts SET email = $1 WHERE id = $2 RETURNING username")
+                .bind(email.as_str())
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let username = username.ok_or_else(|| StoreError::NotFound("no such account".into()))?;
         enqueue(&mut tx, notice, now).await?;
         insert_audit(&mut tx, &account_event("account.email", &username, ""), now).await?;
@@ -149,10 +158,12 @@ impl Store {
 
     /// Counts one more "not now" to MFA enrolment; returns the new count.
     pub async fn skip_mfa(&self, id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn authenticators(&self, id: i64) -> Result<Vec<Authenticator>> {
@@ -272,30 +283,42 @@ impl Store {
     }
 
     pub async fn backup_codes_left(&self, account: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL")
-            .bind(account)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL")
+                .bind(account)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
-    pub async fn create_mfa_challenge(&self, token_hash: &str, account: i64, next: &str, expires_at: i64) -> Result<()> {
-        sqlx::query("INSERT INTO mfa_challenges (token_hash, pacer_account_id, next_path, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash)
-            .bind(account)
-            .bind(next)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+    pub async fn create_mfa_challenge(
+        &self,
+        token_hash: &str,
+        account: i64,
+        next: &str,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO mfa_challenges (token_hash, pacer_account_id, next_path, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(account)
+        .bind(next)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// The account and destination of a pending passcode step, if not expired.
     pub async fn mfa_challenge(&self, token_hash: &str, now: i64) -> Result<Option<(i64, String)>> {
-        Ok(sqlx::query_as("SELECT pacer_account_id, next_path FROM mfa_challenges WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT pacer_account_id, next_path FROM mfa_challenges WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn delete_mfa_challenge(&self, token_hash: &str) -> Result<()> {
@@ -307,7 +330,14 @@ impl Store {
     }
 
     /// Stores a reset token's hash and queues the mail that carries the token.
-    pub async fn create_password_reset(&self, token_hash: &str, account: i64, expires_at: i64, mail: &Mail, now: i64) -> Result<()> {
+    pub async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        account: i64,
+        expires_at: i64,
+        mail: &Mail,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO password_resets (token_hash, pacer_account_id, expires_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
@@ -345,11 +375,12 @@ impl Store {
         let Some(account) = account else {
             return Ok(false);
         };
-        let username: String = sqlx::query_scalar("UPDATE pacer_accounts SET password_hash = $1 WHERE id = $2 RETURNING username")
-            .bind(hash)
-            .bind(account)
-            .fetch_one(&mut *tx)
-            .await?;
+        let username: String =
+            sqlx::query_scalar("UPDATE pacer_accounts SET password_hash = $1 WHERE id = $2 RETURNING username")
+                .bind(hash)
+                .bind(account)
+                .fetch_one(&mut *tx)
+                .await?;
         sqlx::query("DELETE FROM sessions WHERE pacer_account_id = $1")
             .bind(account)
             .execute(&mut *tx)

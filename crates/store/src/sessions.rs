@@ -16,6 +16,8 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     pub ip: String,
     pub user_agent: String,
+    /// Started while MFA enrolment was overdue: may only enrol.
+    pub mfa_required: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -27,6 +29,7 @@ struct Row {
     last_seen_at: i64,
     ip: String,
     user_agent: String,
+    mfa_required: i64,
 }
 
 impl TryFrom<Row> for SessionRow {
@@ -44,11 +47,13 @@ impl TryFrom<Row> for SessionRow {
             last_seen_at: r.last_seen_at,
             ip: r.ip,
             user_agent: r.user_agent,
+            mfa_required: r.mfa_required != 0,
         })
     }
 }
 
-const SESSION_COLUMNS: &str = "token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent";
+const SESSION_COLUMNS: &str =
+    "token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent, mfa_required";
 
 impl Store {
     /// Stores a new session under the hash of its token (the token itself is never stored).
@@ -95,6 +100,15 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(SessionRow::try_from).collect()
+    }
+
+    /// Marks a session as one that may only enrol in MFA.
+    pub async fn require_mfa_for_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET mfa_required = 1 WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {

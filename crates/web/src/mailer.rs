@@ -59,14 +59,19 @@ pub fn retry_delay_secs(attempts: i64) -> i64 {
 
 impl Mailer {
     pub fn new(store: Store, transport: Transport, from: &str) -> anyhow::Result<Self> {
-        let from = from.parse().with_context(|| format!("invalid sender address {from:?}"))?;
+        let from = from
+            .parse()
+            .with_context(|| format!("invalid sender address {from:?}"))?;
         Ok(Self { store, transport, from })
     }
 
     fn message(&self, row: &OutboxRow) -> anyhow::Result<Message> {
         Ok(Message::builder()
             .from(self.from.clone())
-            .to(row.to_addr.parse().with_context(|| format!("invalid recipient {:?}", row.to_addr))?)
+            .to(row
+                .to_addr
+                .parse()
+                .with_context(|| format!("invalid recipient {:?}", row.to_addr))?)
             .subject(row.subject.clone())
             .message_id(Some(format!("<outbox-{}@openecf>", row.id)))
             .header(ContentType::TEXT_PLAIN)

@@ -21,7 +21,16 @@ pub fn new_secret() -> String {
 
 fn totp(secret: &str, username: &str) -> Option<TOTP> {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP as u64, bytes, Some(ISSUER.to_owned()), username.to_owned()).ok()
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        STEP as u64,
+        bytes,
+        Some(ISSUER.to_owned()),
+        username.to_owned(),
+    )
+    .ok()
 }
 
 /// The passcode of a time step.
@@ -67,7 +76,9 @@ pub fn backup_codes() -> Vec<String> {
     let mut rng = rand::rngs::OsRng;
     (0..10)
         .map(|_| {
-            let mut s: String = (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+            let mut s: String = (0..8)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect();
             s.insert(4, '-');
             s
         })
@@ -77,7 +88,11 @@ pub fn backup_codes() -> Vec<String> {
 /// How a backup code is stored: SHA-256 of its normal form (the codes carry
 /// 40 random bits, and each is usable once, behind the login throttle).
 pub fn hash_backup_code(code: &str) -> String {
-    let normal: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
     hex::encode(Sha256::digest(normal.as_bytes()))
 }
 

@@ -37,3 +37,7 @@ CREATE TABLE password_resets (
     expires_at       BIGINT NOT NULL,
     used_at          BIGINT
 );
+
+-- A session started when the account's MFA enrolment was already overdue: it
+-- may do nothing but enrol.
+ALTER TABLE sessions ADD COLUMN mfa_required BIGINT NOT NULL DEFAULT 0;

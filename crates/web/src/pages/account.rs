@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{DateTime, Utc};
 use openecf_domain::{mail, AccountKind, Email, Password, PasswordContext, PersonName, Username};
@@ -93,11 +93,11 @@ fn form_response(form: FormView) -> Response {
 }
 
 /// The PACER session, or PACER LOGIN with the way back.
-pub(crate) fn require_pacer(visitor: &Visitor, back: &str) -> Result<PacerSession, Response> {
+pub(crate) fn require_pacer(visitor: &Visitor, back: &str) -> Result<PacerSession, Redirect> {
     visitor
         .pacer
         .clone()
-        .ok_or_else(|| see_other(&format!("/csologin/login?next={back}")))
+        .ok_or_else(|| Redirect::to(&format!("/csologin/login?next={back}")))
 }
 
 /// A new password: both copies equal and the PACER password standard met.
@@ -160,12 +160,22 @@ pub(crate) async fn register_page(visitor: Visitor) -> Response {
     register_form(&visitor, &RegisterForm::default(), vec![])
 }
 
-pub(crate) async fn register(State(state): State<AppState>, visitor: Visitor, Form(f): Form<RegisterForm>) -> Result<Response, AppError> {
+pub(crate) async fn register(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<RegisterForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let mut errors = Vec::new();
-    let username = Username::parse_new(&f.username).map_err(|e| errors.push(format!("Username: {}", e.reason))).ok();
-    let name = PersonName::parse(&f.name).map_err(|e| errors.push(format!("Full name: {}", e.reason))).ok();
-    let email = Email::parse(&f.email).map_err(|e| errors.push(format!("Email: {}", e.reason))).ok();
+    let username = Username::parse_new(&f.username)
+        .map_err(|e| errors.push(format!("Username: {}", e.reason)))
+        .ok();
+    let name = PersonName::parse(&f.name)
+        .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
+        .ok();
+    let email = Email::parse(&f.email)
+        .map_err(|e| errors.push(format!("Email: {}", e.reason)))
+        .ok();
     let password = new_password(&f.password, &f.confirm, &f.username, &f.name, &f.email)
         .map_err(|e| errors.push(format!("Password: {e}")))
         .ok();
@@ -189,7 +199,11 @@ pub(crate) async fn register(State(state): State<AppState>, visitor: Visitor, Fo
     match state.store.add_pacer_account(&account, now.timestamp()).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => {
-            return Ok(register_form(&visitor, &f, vec!["Username: that username is taken; choose another.".into()]));
+            return Ok(register_form(
+                &visitor,
+                &f,
+                vec!["Username: that username is taken; choose another.".into()],
+            ));
         }
         Err(e) => return Err(e.into()),
     }
@@ -260,7 +274,7 @@ fn upgrade_form(visitor: &Visitor, f: &UpgradeForm, errors: Vec<String>) -> Resp
 pub(crate) async fn upgrade_page(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
     let session = match require_pacer(&visitor, "/account/upgrade") {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if !session.account.is_legacy() {
         return page(MessagePage {
@@ -280,19 +294,29 @@ pub(crate) async fn upgrade_page(visitor: Visitor, Query(q): Query<NextQuery>) -
     upgrade_form(&visitor, &f, vec![])
 }
 
-pub(crate) async fn upgrade(State(state): State<AppState>, visitor: Visitor, Form(f): Form<UpgradeForm>) -> Result<Response, AppError> {
+pub(crate) async fn upgrade(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<UpgradeForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account/upgrade") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     if !session.account.is_legacy() {
         return Ok(see_other("/account"));
     }
     let mut errors = Vec::new();
-    let username = Username::parse_new(&f.username).map_err(|e| errors.push(format!("Username: {}", e.reason))).ok();
-    let name = PersonName::parse(&f.name).map_err(|e| errors.push(format!("Full name: {}", e.reason))).ok();
-    let email = Email::parse(&f.email).map_err(|e| errors.push(format!("Email: {}", e.reason))).ok();
+    let username = Username::parse_new(&f.username)
+        .map_err(|e| errors.push(format!("Username: {}", e.reason)))
+        .ok();
+    let name = PersonName::parse(&f.name)
+        .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
+        .ok();
+    let email = Email::parse(&f.email)
+        .map_err(|e| errors.push(format!("Email: {}", e.reason)))
+        .ok();
     let password = new_password(&f.password, &f.confirm, &f.username, &f.name, &f.email)
         .map_err(|e| errors.push(format!("Password: {e}")))
         .ok();
@@ -300,11 +324,24 @@ pub(crate) async fn upgrade(State(state): State<AppState>, visitor: Visitor, For
         return Ok(upgrade_form(&visitor, &f, errors));
     };
     let hash = state.hasher.hash(&password).await?;
-    let notice = mail::security_notice(&email, username.as_str(), "account upgraded (new username, password and contact details)");
+    let notice = mail::security_notice(
+        &email,
+        username.as_str(),
+        "account upgraded (new username, password and contact details)",
+    );
     let now = Utc::now().timestamp();
     match state
         .store
-        .upgrade_pacer(session.account.id, &username, &hash, &name, &email, Some(&session.token_hash), &notice, now)
+        .upgrade_pacer(
+            session.account.id,
+            &username,
+            &hash,
+            &name,
+            &email,
+            Some(&session.token_hash),
+            &notice,
+            now,
+        )
         .await
     {
         Ok(()) => {}
@@ -356,10 +393,14 @@ pub(crate) struct NoticeQuery {
     done: String,
 }
 
-pub(crate) async fn manage(State(state): State<AppState>, visitor: Visitor, Query(q): Query<NoticeQuery>) -> Result<Response, AppError> {
+pub(crate) async fn manage(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
     let session = match require_pacer(&visitor, "/account") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let a = session.account.clone();
     let mfa = state.store.mfa_state(a.id).await?;
@@ -407,11 +448,15 @@ pub(crate) struct RevokeForm {
     session: String,
 }
 
-pub(crate) async fn revoke(State(state): State<AppState>, visitor: Visitor, Form(f): Form<RevokeForm>) -> Result<Response, AppError> {
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<RevokeForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     // Only the account's own sessions can be revoked.
     let own = state.store.pacer_sessions(session.account.id).await?;
@@ -429,7 +474,7 @@ pub(crate) async fn revoke_others(
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     state
         .store
@@ -455,7 +500,10 @@ pub(crate) struct PasswordForm {
 fn password_form(visitor: &Visitor, errors: Vec<String>) -> Response {
     form_response(FormView {
         title: "Change password",
-        intro: vec![PASSWORD_RULES.into(), "Changing your password logs out your other sessions.".into()],
+        intro: vec![
+            PASSWORD_RULES.into(),
+            "Changing your password logs out your other sessions.".into(),
+        ],
         action: "/account/password".into(),
         csrf: visitor.csrf.value().to_owned(),
         hidden: vec![],
@@ -473,13 +521,17 @@ fn password_form(visitor: &Visitor, errors: Vec<String>) -> Response {
 pub(crate) async fn password_page(visitor: Visitor) -> Response {
     match require_pacer(&visitor, "/account/password") {
         Ok(_) => password_form(&visitor, vec![]),
-        Err(r) => r,
+        Err(r) => r.into_response(),
     }
 }
 
 /// The current password, checked against the account's failure counter.
 async fn current_password_ok(state: &AppState, session: &PacerSession, current: &str) -> Result<bool, AppError> {
-    let hash = state.store.pacer_by_username(&session.account.username).await?.map(|(_, h)| h);
+    let hash = state
+        .store
+        .pacer_by_username(&session.account.username)
+        .await?
+        .map(|(_, h)| h);
     check_password(
         state,
         &[signin::subject(session.account.username.as_str())],
@@ -489,17 +541,30 @@ async fn current_password_ok(state: &AppState, session: &PacerSession, current: 
     .await
 }
 
-pub(crate) async fn change_password(State(state): State<AppState>, visitor: Visitor, Form(f): Form<PasswordForm>) -> Result<Response, AppError> {
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account/password") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let a = &session.account;
     if !current_password_ok(&state, &session, &f.current).await? {
-        return Ok(password_form(&visitor, vec!["Current password: it is not right.".into()]));
+        return Ok(password_form(
+            &visitor,
+            vec!["Current password: it is not right.".into()],
+        ));
     }
-    let password = match new_password(&f.password, &f.confirm, a.username.as_str(), a.name.as_str(), a.email.as_str()) {
+    let password = match new_password(
+        &f.password,
+        &f.confirm,
+        a.username.as_str(),
+        a.name.as_str(),
+        a.email.as_str(),
+    ) {
         Ok(p) => p,
         Err(e) => return Ok(password_form(&visitor, vec![format!("New password: {e}")])),
     };
@@ -542,26 +607,41 @@ fn email_form(visitor: &Visitor, value: &str, errors: Vec<String>) -> Response {
 pub(crate) async fn email_page(visitor: Visitor) -> Response {
     match require_pacer(&visitor, "/account/email") {
         Ok(_) => email_form(&visitor, "", vec![]),
-        Err(r) => r,
+        Err(r) => r.into_response(),
     }
 }
 
-pub(crate) async fn change_email(State(state): State<AppState>, visitor: Visitor, Form(f): Form<EmailForm>) -> Result<Response, AppError> {
+pub(crate) async fn change_email(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<EmailForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account/email") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let email = match Email::parse(&f.email) {
         Ok(e) => e,
         Err(e) => return Ok(email_form(&visitor, &f.email, vec![format!("New email: {}", e.reason)])),
     };
     if !current_password_ok(&state, &session, &f.current).await? {
-        return Ok(email_form(&visitor, &f.email, vec!["Current password: it is not right.".into()]));
+        return Ok(email_form(
+            &visitor,
+            &f.email,
+            vec!["Current password: it is not right.".into()],
+        ));
     }
     let a = &session.account;
-    let notice = mail::security_notice(&a.email, a.username.as_str(), &format!("email address changed to {email}"));
-    state.store.set_pacer_email(a.id, &email, &notice, Utc::now().timestamp()).await?;
+    let notice = mail::security_notice(
+        &a.email,
+        a.username.as_str(),
+        &format!("email address changed to {email}"),
+    );
+    state
+        .store
+        .set_pacer_email(a.id, &email, &notice, Utc::now().timestamp())
+        .await?;
     Ok(see_other("/account?done=email"))
 }
 
@@ -596,12 +676,19 @@ pub(crate) async fn reset_page(visitor: Visitor) -> Response {
     reset_request_form(&visitor, vec![])
 }
 
-pub(crate) async fn reset_request(State(state): State<AppState>, visitor: Visitor, Form(f): Form<ResetRequest>) -> Result<Response, AppError> {
+pub(crate) async fn reset_request(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<ResetRequest>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     if let Ok(username) = Username::parse_existing(&f.username) {
         if let Some((account, _)) = state.store.pacer_by_username(&username).await? {
             let token = random_token();
-            let link = format!("{}/account/reset/{token}", state.config.public_url.trim_end_matches('/'));
+            let link = format!(
+                "{}/account/reset/{token}",
+                state.config.public_url.trim_end_matches('/')
+            );
             let now = Utc::now().timestamp();
             let m = mail::password_reset(&account.email, account.username.as_str(), &link);
             state
@@ -650,14 +737,24 @@ fn reset_expired() -> Response {
         StatusCode::GONE,
         MessagePage {
             title: "Reset link expired",
-            paragraphs: vec!["This password reset link has expired or has already been used. Ask for a new one.".into()],
+            paragraphs: vec![
+                "This password reset link has expired or has already been used. Ask for a new one.".into(),
+            ],
             links: vec![("/account/reset".into(), "Reset your password")],
         },
     )
 }
 
-pub(crate) async fn reset_token_page(State(state): State<AppState>, visitor: Visitor, Path(token): Path<String>) -> Result<Response, AppError> {
-    match state.store.password_reset(&hash_token(&token), Utc::now().timestamp()).await? {
+pub(crate) async fn reset_token_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    match state
+        .store
+        .password_reset(&hash_token(&token), Utc::now().timestamp())
+        .await?
+    {
         Some(_) => Ok(reset_form(&visitor, &token, vec![])),
         None => Ok(reset_expired()),
     }
@@ -678,7 +775,13 @@ pub(crate) async fn reset(
     let Some(a) = state.store.pacer_by_id(account_id).await? else {
         return Ok(reset_expired());
     };
-    let password = match new_password(&f.password, &f.confirm, a.username.as_str(), a.name.as_str(), a.email.as_str()) {
+    let password = match new_password(
+        &f.password,
+        &f.confirm,
+        a.username.as_str(),
+        a.name.as_str(),
+        a.email.as_str(),
+    ) {
         Ok(p) => p,
         Err(e) => return Ok(reset_form(&visitor, &token, vec![format!("New password: {e}")])),
     };
@@ -687,7 +790,10 @@ pub(crate) async fn reset(
     if !state.store.redeem_password_reset(&hash, &pw_hash, &notice, now).await? {
         return Ok(reset_expired());
     }
-    state.store.clear_failures(&signin::subject(a.username.as_str())).await?;
+    state
+        .store
+        .clear_failures(&signin::subject(a.username.as_str()))
+        .await?;
     Ok(page(MessagePage {
         title: "Password changed",
         paragraphs: vec!["Your password has been changed and every session of your account has been logged out. Log in with your new password.".into()],

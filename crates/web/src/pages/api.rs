@@ -90,8 +90,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 let status = rejection.status();
                 let why = match &rejection {
                     JsonRejection::JsonSyntaxError(_) => "The request body is not valid JSON.".to_owned(),
-                    JsonRejection::JsonDataError(e) => format!("The request does not have the expected fields: {}", e.body_text()),
-                    JsonRejection::MissingJsonContentType(_) => "Send the request with Content-Type: application/json.".to_owned(),
+                    JsonRejection::JsonDataError(e) => {
+                        format!("The request does not have the expected fields: {}", e.body_text())
+                    }
+                    JsonRejection::MissingJsonContentType(_) => {
+                        "Send the request with Content-Type: application/json.".to_owned()
+                    }
                     _ => format!("The request could not be read: {}", rejection.body_text()),
                 };
                 Err(answer(status, BAD_REQUEST, None, why))
@@ -117,7 +121,11 @@ fn client_code_ok(code: &str) -> bool {
         (status = 422, description = "missing fields or wrong types", body = AuthResponse),
     )
 )]
-pub(crate) async fn cso_auth(State(state): State<AppState>, visitor: Visitor, ApiJson(req): ApiJson<AuthRequest>) -> Result<Response, AppError> {
+pub(crate) async fn cso_auth(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ApiJson(req): ApiJson<AuthRequest>,
+) -> Result<Response, AppError> {
     if let Some(code) = &req.client_code {
         if !client_code_ok(code) {
             return Ok(answer(
@@ -129,10 +137,20 @@ pub(crate) async fn cso_auth(State(state): State<AppState>, visitor: Visitor, Ap
         }
     }
     if req.redact_flag.as_deref().is_some_and(|f| f != "1" && f != "0") {
-        return Ok(answer(StatusCode::OK, BAD_REQUEST, None, "redactFlag: use \"1\" or \"0\"."));
+        return Ok(answer(
+            StatusCode::OK,
+            BAD_REQUEST,
+            None,
+            "redactFlag: use \"1\" or \"0\".",
+        ));
     }
     let Some(account) = signin::password_ok(&state, &req.login_id, &req.password).await? else {
-        return Ok(answer(StatusCode::OK, WRONG_CREDENTIALS, None, "Invalid username or password."));
+        return Ok(answer(
+            StatusCode::OK,
+            WRONG_CREDENTIALS,
+            None,
+            "Invalid username or password.",
+        ));
     };
     if signin::has_mfa(&state, &account).await? {
         match req.otp_code.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -177,7 +195,10 @@ pub(crate) async fn cso_auth(State(state): State<AppState>, visitor: Visitor, Ap
         (status = 422, description = "missing fields or wrong types", body = AuthResponse),
     )
 )]
-pub(crate) async fn cso_logout(State(state): State<AppState>, ApiJson(req): ApiJson<LogoutRequest>) -> Result<Response, AppError> {
+pub(crate) async fn cso_logout(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LogoutRequest>,
+) -> Result<Response, AppError> {
     state.store.delete_session(&hash_token(&req.next_gen_cso)).await?;
     Ok(Json(LogoutResponse {
         logout_result: OK.into(),
@@ -188,7 +209,10 @@ pub(crate) async fn cso_logout(State(state): State<AppState>, ApiJson(req): ApiJ
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "openecf PACER Authentication API", description = "Central Sign-On for programs: one token works at every court."),
+    info(
+        title = "openecf PACER Authentication API",
+        description = "Central Sign-On for programs: one token works at every court."
+    ),
     paths(cso_auth, cso_logout),
     components(schemas(AuthRequest, AuthResponse, LogoutRequest, LogoutResponse))
 )]

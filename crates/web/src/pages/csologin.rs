@@ -63,7 +63,11 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-pub(crate) async fn submit(State(state): State<AppState>, visitor: Visitor, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&form.csrf)?;
     let next = safe_next(&form.next, "/");
     let Some(account) = signin::password_ok(&state, &form.login_id, &form.password).await? else {
@@ -117,7 +121,11 @@ pub(crate) struct OtpForm {
 }
 
 /// The second step of PACER LOGIN for an account with MFA.
-pub(crate) async fn otp(State(state): State<AppState>, visitor: Visitor, Form(form): Form<OtpForm>) -> Result<Response, AppError> {
+pub(crate) async fn otp(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<OtpForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&form.csrf)?;
     let hash = hash_token(&form.challenge);
     let Some((account_id, next)) = state.store.mfa_challenge(&hash, Utc::now().timestamp()).await? else {

@@ -32,7 +32,7 @@ struct MfaPage {
 pub(crate) async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let session = match require_pacer(&visitor, "/account/mfa") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let list = state.store.authenticators(session.account.id).await?;
     Ok(page(MfaPage {
@@ -56,13 +56,23 @@ struct AddPage {
     forced: bool,
 }
 
-async fn add_page(state: &AppState, visitor: &Visitor, secret: String, next: String, name: String, error: Option<String>) -> Result<Response, AppError> {
+async fn add_page(
+    state: &AppState,
+    visitor: &Visitor,
+    secret: String,
+    next: String,
+    name: String,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let Some(session) = &visitor.pacer else {
         return Ok(see_other("/csologin/login?next=/account/mfa/add"));
     };
     let url = totp::otpauth_url(&secret, session.account.username.as_str())
         .ok_or_else(|| AppError::BadRequest("The secret key is not valid; start again.".into()))?;
-    let forced = matches!(signin::pending(state, &session.account).await?, Pending::EnrolMfa { forced: true, .. });
+    let forced = matches!(
+        signin::pending(state, &session.account).await?,
+        Pending::EnrolMfa { forced: true, .. }
+    );
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -82,12 +92,24 @@ async fn add_page(state: &AppState, visitor: &Visitor, secret: String, next: Str
     ))
 }
 
-pub(crate) async fn add_form(State(state): State<AppState>, visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub(crate) async fn add_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     if let Err(r) = require_pacer(&visitor, "/account/mfa/add") {
-        return Ok(r);
+        return Ok(r.into_response());
     }
     let next = safe_next(&q.next, "/account/mfa");
-    add_page(&state, &visitor, totp::new_secret(), next, "Authenticator app".into(), None).await
+    add_page(
+        &state,
+        &visitor,
+        totp::new_secret(),
+        next,
+        "Authenticator app".into(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -112,14 +134,20 @@ struct CodesPage {
 }
 
 fn valid_secret(s: &str) -> bool {
-    (26..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=')
+    (26..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=')
 }
 
-pub(crate) async fn add(State(state): State<AppState>, visitor: Visitor, Form(f): Form<AddForm>) -> Result<Response, AppError> {
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<AddForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account/mfa/add") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let next = safe_next(&f.next, "/account/mfa");
     if !valid_secret(&f.secret) {
@@ -132,18 +160,35 @@ pub(crate) async fn add(State(state): State<AppState>, visitor: Visitor, Form(f)
     }
     let now = Utc::now().timestamp();
     let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
-        let error = Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
+        let error =
+            Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
         return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), error).await;
     };
     let a = &session.account;
     let first = state.store.mfa_state(a.id).await?.authenticators == 0;
     let codes = if first { totp::backup_codes() } else { Vec::new() };
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
-    let notice = mail::security_notice(&a.email, a.username.as_str(), &format!("authenticator app \"{name}\" added for multi-factor authentication"));
-    match state.store.add_authenticator(a.id, name, &f.secret, step, &hashes, &notice, now).await {
+    let notice = mail::security_notice(
+        &a.email,
+        a.username.as_str(),
+        &format!("authenticator app \"{name}\" added for multi-factor authentication"),
+    );
+    match state
+        .store
+        .add_authenticator(a.id, name, &f.secret, step, &hashes, &notice, now)
+        .await
+    {
         Ok(_) => {}
         Err(StoreError::Conflict(m)) => {
-            return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), Some(format!("{m}."))).await;
+            return add_page(
+                &state,
+                &visitor,
+                f.secret.clone(),
+                next,
+                name.to_owned(),
+                Some(format!("{m}.")),
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -158,15 +203,27 @@ pub(crate) struct RemoveForm {
     id: i64,
 }
 
-pub(crate) async fn remove(State(state): State<AppState>, visitor: Visitor, Form(f): Form<RemoveForm>) -> Result<Response, AppError> {
+pub(crate) async fn remove(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<RemoveForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account/mfa") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let a = &session.account;
-    let notice = mail::security_notice(&a.email, a.username.as_str(), "an authenticator app was removed from multi-factor authentication");
-    match state.store.remove_authenticator(a.id, f.id, &notice, Utc::now().timestamp()).await {
+    let notice = mail::security_notice(
+        &a.email,
+        a.username.as_str(),
+        "an authenticator app was removed from multi-factor authentication",
+    );
+    match state
+        .store
+        .remove_authenticator(a.id, f.id, &notice, Utc::now().timestamp())
+        .await
+    {
         Ok(()) | Err(StoreError::NotFound(_)) => Ok(see_other("/account/mfa")),
         Err(e) => Err(e.into()),
     }
@@ -180,10 +237,14 @@ struct EnrolPage {
     csrf: String,
 }
 
-pub(crate) async fn enrol(State(state): State<AppState>, visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub(crate) async fn enrol(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     let session = match require_pacer(&visitor, "/account/mfa/enrol") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let next = safe_next(&q.next, "/");
     match signin::pending(&state, &session.account).await? {
@@ -204,11 +265,15 @@ pub(crate) struct SkipForm {
     next: String,
 }
 
-pub(crate) async fn skip(State(state): State<AppState>, visitor: Visitor, Form(f): Form<SkipForm>) -> Result<Response, AppError> {
+pub(crate) async fn skip(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(f): Form<SkipForm>,
+) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
     let session = match require_pacer(&visitor, "/account/mfa/enrol") {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let next = safe_next(&f.next, "/");
     if let Pending::EnrolMfa { forced: false, .. } = signin::pending(&state, &session.account).await? {
@@ -228,7 +293,8 @@ fn open_while_enrolling(path: &str) -> bool {
         || path == "/openapi.json"
 }
 
-/// A filer who has put off MFA three times must enrol before anything else.
+/// A filer who has put off MFA three times must enrol before anything else:
+/// a session started in that state may only enrol (and log out).
 pub(crate) async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     if open_while_enrolling(&path) {
@@ -257,6 +323,8 @@ async fn must_enrol(state: &AppState, token: &str) -> Result<bool, AppError> {
     let Principal::Pacer(id) = session.principal else {
         return Ok(false);
     };
-    let mfa = state.store.mfa_state(id).await?;
-    Ok(mfa.is_filer && mfa.authenticators == 0 && mfa.skips >= signin::SKIPS_ALLOWED)
+    if !session.mfa_required {
+        return Ok(false);
+    }
+    Ok(state.store.mfa_state(id).await?.authenticators == 0)
 }

@@ -4,10 +4,10 @@ mod account;
 mod api;
 mod court;
 mod csologin;
-mod mfa;
-pub(crate) mod signin;
 mod link;
+mod mfa;
 mod portal;
+pub(crate) mod signin;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -33,12 +33,18 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account::manage))
         .route("/account/register", get(account::register_page).post(account::register))
         .route("/account/upgrade", get(account::upgrade_page).post(account::upgrade))
-        .route("/account/password", get(account::password_page).post(account::change_password))
+        .route(
+            "/account/password",
+            get(account::password_page).post(account::change_password),
+        )
         .route("/account/email", get(account::email_page).post(account::change_email))
         .route("/account/sessions/revoke", post(account::revoke))
         .route("/account/sessions/revoke-others", post(account::revoke_others))
         .route("/account/reset", get(account::reset_page).post(account::reset_request))
-        .route("/account/reset/{token}", get(account::reset_token_page).post(account::reset))
+        .route(
+            "/account/reset/{token}",
+            get(account::reset_token_page).post(account::reset),
+        )
         .route("/account/mfa", get(mfa::overview))
         .route("/account/mfa/add", get(mfa::add_form).post(mfa::add))
         .route("/account/mfa/remove", post(mfa::remove))

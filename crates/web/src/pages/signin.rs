@@ -19,7 +19,11 @@ pub(crate) fn subject(login_id: &str) -> String {
 
 /// Checks a PACER username and password, counting failures; the owner of an
 /// account that gets locked is told by email.
-pub(crate) async fn password_ok(state: &AppState, login_id: &str, password: &str) -> Result<Option<PacerAccount>, AppError> {
+pub(crate) async fn password_ok(
+    state: &AppState,
+    login_id: &str,
+    password: &str,
+) -> Result<Option<PacerAccount>, AppError> {
     let account = match Username::parse_existing(login_id) {
         Ok(u) => state.store.pacer_by_username(&u).await?,
         Err(_) => None,
@@ -100,18 +104,30 @@ pub(crate) async fn pending(state: &AppState, account: &PacerAccount) -> Result<
 
 /// Issues a fresh session token (ending the one the browser had) and sends
 /// the user on: to the upgrade page, to MFA enrolment, or where they were going.
-pub(crate) async fn finish(state: &AppState, visitor: &Visitor, account: &PacerAccount, next: &str) -> Result<Response, AppError> {
+pub(crate) async fn finish(
+    state: &AppState,
+    visitor: &Visitor,
+    account: &PacerAccount,
+    next: &str,
+) -> Result<Response, AppError> {
     if let Some(old) = &visitor.sent_pacer_token {
         state.store.delete_session(&hash_token(old)).await?;
     }
     let token = session::start(state, Principal::Pacer(account.id), visitor).await?;
     let dest = match pending(state, account).await? {
         Pending::Upgrade => format!("/account/upgrade?next={next}"),
-        Pending::EnrolMfa { .. } => format!("/account/mfa/enrol?next={next}"),
+        Pending::EnrolMfa { forced, .. } => {
+            if forced {
+                state.store.require_mfa_for_session(&hash_token(&token)).await?;
+            }
+            format!("/account/mfa/enrol?next={next}")
+        }
         Pending::Nothing => next.to_owned(),
     };
     let mut res = see_other(&dest);
-    res.headers_mut()
-        .append(SET_COOKIE, set_cookie(PACER_COOKIE, &token, "/", state.config.secure_cookies()));
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(PACER_COOKIE, &token, "/", state.config.secure_cookies()),
+    );
     Ok(res)
 }

@@ -362,3 +362,77 @@ async fn fixture(store: &Store, hasher: &Hasher) {
         .unwrap()
         .unwrap();
 }
+
+impl TestApp {
+    /// Turns MFA on for an account directly in the store; returns the secret.
+    pub async fn enrol_mfa(&self, username: &str) -> String {
+        let account = self
+            .store
+            .pacer_by_username(&Username::parse_existing(username).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        let secret = openecf_web::totp::new_secret();
+        let codes: Vec<String> = ["abcd-efgh"]
+            .iter()
+            .map(|c| openecf_web::totp::hash_backup_code(c))
+            .collect();
+        let notice = openecf_domain::mail::security_notice(&account.email, username, "test");
+        self.store
+            .add_authenticator(account.id, "Test app", &secret, 0, &codes, &notice, 0)
+            .await
+            .unwrap();
+        secret
+    }
+
+    pub async fn account(&self, username: &str) -> PacerAccount {
+        self.store
+            .pacer_by_username(&Username::parse_existing(username).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+    }
+
+    pub async fn mail_to(&self, to: &str) -> Vec<openecf_store::OutboxRow> {
+        self.store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.to_addr == to)
+            .collect()
+    }
+}
+
+/// The passcode of the current 30-second step, or `offset` steps from it.
+pub fn passcode(secret: &str, offset: i64) -> String {
+    let step = Utc::now().timestamp() / openecf_web::totp::STEP + offset;
+    openecf_web::totp::code_at(secret, step).unwrap()
+}
+
+impl Browser {
+    /// Fills in and submits a form page's fields (CSRF and hidden fields included).
+    pub async fn submit(&self, form: &Page, action: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(String, String)> = vec![("csrf".into(), form.hidden("csrf"))];
+        let mut rest = form.body.as_str();
+        while let Some(i) = rest.find("<input type=\"hidden\" name=\"") {
+            rest = &rest[i + 27..];
+            let name = &rest[..rest.find('"').unwrap()];
+            if name != "csrf" && !fields.iter().any(|(k, _)| *k == name) {
+                all.push((name.to_owned(), form.hidden(name)));
+            }
+        }
+        all.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        page(
+            self.client
+                .post(format!("{}{action}", self.base))
+                .form(&all)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+}

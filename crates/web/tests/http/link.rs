@@ -303,10 +303,15 @@ async fn the_workflow_runs_on_postgresql_too() {
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
-    b.confirm("gamb", &verify, "submit").await.assert_has("You have successfully linked your account.");
+    b.confirm("gamb", &verify, "submit")
+        .await
+        .assert_has("You have successfully linked your account.");
     let again = app.browser();
     again.login("jfiler2027", PACER_PW).await;
-    again.submit_link("gamb", "jfiler", ECF_PW).await.assert_has("already been linked");
+    again
+        .submit_link("gamb", "jfiler", ECF_PW)
+        .await
+        .assert_has("already been linked");
     assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
     db.finish().await;
 }

@@ -84,8 +84,12 @@ async fn smtp_delivers_each_mail_once() {
     let db = TestDb::sqlite().await.unwrap();
     let server = smtp_server(0).await;
     let now = chrono::Utc::now().timestamp();
-    db.store.enqueue_mail(&mail("CM/ECF account linked"), now).await.unwrap();
-    let transport = Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
+    db.store
+        .enqueue_mail(&mail("CM/ECF account linked"), now)
+        .await
+        .unwrap();
+    let transport =
+        Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
     let mailer = Mailer::new(db.store.clone(), transport, "PACER <noreply@example.com>").unwrap();
     assert_eq!(mailer.deliver_due().await.unwrap(), 1);
     assert_eq!(mailer.deliver_due().await.unwrap(), 0, "never twice");
@@ -105,7 +109,8 @@ async fn a_failed_delivery_is_retried_later() {
     let server = smtp_server(1).await;
     let now = chrono::Utc::now().timestamp();
     db.store.enqueue_mail(&mail("Retry me"), now).await.unwrap();
-    let transport = Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
+    let transport =
+        Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
     let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
     assert_eq!(mailer.deliver_due_at(now).await.unwrap(), 0);
     let row = db.store.outbox().await.unwrap()[0].clone();
@@ -127,8 +132,14 @@ async fn without_smtp_mail_goes_to_eml_files() {
     let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
     assert_eq!(mailer.deliver_due().await.unwrap(), 1);
     assert_eq!(mailer.deliver_due().await.unwrap(), 0);
-    let files: Vec<_> = std::fs::read_dir(dir.path().join("mail")).unwrap().map(|e| e.unwrap().path()).collect();
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(files.len(), 1);
     let eml = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(eml.contains("Subject: Go-live notice") && eml.contains("To: jordan@example.com"), "{eml}");
+    assert!(
+        eml.contains("Subject: Go-live notice") && eml.contains("To: jordan@example.com"),
+        "{eml}"
+    );
 }

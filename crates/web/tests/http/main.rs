@@ -1,8 +1,11 @@
 //! The web app over real HTTP: a server on port 0 and a fresh database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
+mod api;
 mod court;
-mod mail;
 mod helpers;
 mod link;
 mod login;
+mod mail;
+mod mfa;

@@ -1,0 +1,382 @@
+//! The central account service: registration, upgrade, Manage My Account,
+//! password and email changes, password reset, lock notices.
+
+use crate::helpers::*;
+use openecf_domain::AccountKind;
+use reqwest::StatusCode;
+
+const NEW_PW: &str = "Copper-Kettle-Morning-77";
+
+#[tokio::test]
+async fn registration_checks_every_rule_and_names_the_one_that_failed() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/account/register").await;
+    form.assert_has(r#"<label for="username">Username</label>"#);
+    let try_register = |user: &'static str, pw: &'static str, confirm: &'static str| {
+        let (b, form) = (&b, &form);
+        async move {
+            b.submit(
+                form,
+                "/account/register",
+                &[
+                    ("username", user),
+                    ("name", "Avery Quinn"),
+                    ("email", "avery@example.com"),
+                    ("password", pw),
+                    ("confirm", confirm),
+                ],
+            )
+            .await
+        }
+    };
+    let cases = [
+        (
+            "avery",
+            NEW_PW,
+            NEW_PW,
+            "Username: a username has at least 8 characters",
+        ),
+        ("avery2026", "Short-1a", "Short-1a", "at least 14 characters"),
+        (
+            "avery2026",
+            "all-lowercase-letters",
+            "all-lowercase-letters",
+            "at least one uppercase letter",
+        ),
+        (
+            "avery2026",
+            "NoSpecialCharacters1",
+            "NoSpecialCharacters1",
+            "at least one special character",
+        ),
+        (
+            "avery2026",
+            "Hello-Avery-Sunshine",
+            "Hello-Avery-Sunshine",
+            "must not contain your name",
+        ),
+        (
+            "avery2026",
+            "Tall-Avery2026-Trees",
+            "Tall-Avery2026-Trees",
+            "must not contain your username",
+        ),
+        (
+            "avery2026",
+            "NICK1234-rem936",
+            "NICK1234-rem936",
+            "commonly used, breached passwords",
+        ),
+        (
+            "avery2026",
+            NEW_PW,
+            "Copper-Kettle-Evening-77",
+            "The two passwords do not match.",
+        ),
+        ("jfiler2026", NEW_PW, NEW_PW, "that username is taken"),
+    ];
+    for (user, pw, confirm, message) in cases {
+        let p = try_register(user, pw, confirm).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        p.assert_has(message);
+    }
+    assert!(app
+        .store
+        .pacer_by_username(&openecf_domain::Username::parse_new("avery2026").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    let ok = try_register("avery2026", NEW_PW, NEW_PW).await;
+    ok.assert_has("Your PACER account avery2026 (individual) has been registered.");
+    let account = app.account("avery2026").await;
+    assert_eq!(account.kind, AccountKind::Individual);
+    assert!(!account.is_legacy());
+    assert_eq!(app.mail_to("avery@example.com").await.len(), 1);
+    let logged_in = app.browser().login("avery2026", NEW_PW).await;
+    logged_in.assert_has("Logged in as");
+}
+
+#[tokio::test]
+async fn a_shared_firm_account_is_registered_as_such() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/account/register").await;
+    b.submit(
+        &form,
+        "/account/register",
+        &[
+            ("username", "lawfirm2026"),
+            ("name", "Baker Partners"),
+            ("email", "office@baker.example.com"),
+            ("password", NEW_PW),
+            ("confirm", NEW_PW),
+            ("shared_firm", "on"),
+        ],
+    )
+    .await
+    .assert_has("(shared firm) has been registered");
+    assert_eq!(app.account("lawfirm2026").await.kind, AccountKind::SharedFirm);
+}
+
+#[tokio::test]
+async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let upgrade = b.login("oldpcr", PACER_PW).await;
+    assert!(upgrade.url.contains("/account/upgrade"), "{}", upgrade.url);
+    upgrade
+        .assert_has("Upgrade your PACER account")
+        .assert_has(r#"value="oldpcr""#);
+    let short = b
+        .submit(
+            &upgrade,
+            "/account/upgrade",
+            &[
+                ("name", "Lee Legacy"),
+                ("email", "lee@example.com"),
+                ("password", NEW_PW),
+                ("confirm", NEW_PW),
+            ],
+        )
+        .await;
+    short.assert_has("Username: a username has at least 8 characters");
+    let weak = b
+        .submit(
+            &upgrade,
+            "/account/upgrade",
+            &[
+                ("username", "leelegacy2026"),
+                ("name", "Lee Legacy"),
+                ("email", "lee@example.com"),
+                ("password", "weak"),
+                ("confirm", "weak"),
+            ],
+        )
+        .await;
+    weak.assert_has("at least 14 characters");
+    let taken = b
+        .submit(
+            &upgrade,
+            "/account/upgrade",
+            &[
+                ("username", "jfiler2026"),
+                ("name", "Lee Legacy"),
+                ("email", "lee@example.com"),
+                ("password", NEW_PW),
+                ("confirm", NEW_PW),
+            ],
+        )
+        .await;
+    taken.assert_has("the PACER username jfiler2026 is taken");
+    let done = b
+        .submit(
+            &upgrade,
+            "/account/upgrade",
+            &[
+                ("username", "leelegacy2026"),
+                ("name", "Lee Legacy"),
+                ("email", "lee.new@example.com"),
+                ("password", NEW_PW),
+                ("confirm", NEW_PW),
+            ],
+        )
+        .await;
+    done.assert_has("Your PACER account is upgraded. Your username is now leelegacy2026.");
+    let account = app.account("leelegacy2026").await;
+    assert!(!account.is_legacy());
+    assert_eq!(account.email.as_str(), "lee.new@example.com");
+    // The same session may now link.
+    b.get("/ecf/gamb/link")
+        .await
+        .assert_has(r#"<label for="login">CM/ECF login</label>"#);
+    let verify = b.submit_link("gamb", "other1", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit")
+        .await
+        .assert_has("You have successfully linked your account.");
+    let audit = app.store.audit_events(None).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "account.upgrade" && e.pacer_username.as_deref() == Some("leelegacy2026")));
+    assert!(!app.mail_to("lee.new@example.com").await.is_empty());
+}
+
+#[tokio::test]
+async fn manage_my_account_lists_and_revokes_sessions() {
+    let app = TestApp::spawn().await;
+    let (laptop, phone) = (app.browser(), app.browser());
+    laptop.login("jfiler2026", PACER_PW).await;
+    phone.login("jfiler2026", PACER_PW).await;
+    let page = laptop.get("/account").await;
+    page.assert_has("Manage My Account").assert_has("This session");
+    assert_eq!(page.body.matches("<button type=\"submit\">Revoke</button>").count(), 1);
+    let revoke = page.body.split("name=\"session\" value=\"").nth(1).unwrap();
+    let id = &revoke[..revoke.find('"').unwrap()];
+    let csrf = page.hidden("csrf");
+    laptop
+        .post("/account/sessions/revoke", &[("csrf", &csrf), ("session", id)])
+        .await
+        .assert_has("The session has been logged out.");
+    phone.get("/account").await.assert_has("PACER LOGIN");
+    laptop.get("/account").await.assert_has("Manage My Account");
+    // Log out all other sessions.
+    let tablet = app.browser();
+    tablet.login("jfiler2026", PACER_PW).await;
+    laptop.post("/account/sessions/revoke-others", &[("csrf", &csrf)]).await;
+    tablet.get("/account").await.assert_lacks("Manage My Account");
+    laptop.get("/account").await.assert_has("Manage My Account");
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_sends_a_notice() {
+    let app = TestApp::spawn().await;
+    let (b, other) = (app.browser(), app.browser());
+    b.login("jfiler2026", PACER_PW).await;
+    other.login("jfiler2026", PACER_PW).await;
+    let form = b.get("/account/password").await;
+    let wrong = b
+        .submit(
+            &form,
+            "/account/password",
+            &[("current", "nope"), ("password", NEW_PW), ("confirm", NEW_PW)],
+        )
+        .await;
+    wrong.assert_has("Current password: it is not right.");
+    let weak = b
+        .submit(
+            &form,
+            "/account/password",
+            &[
+                ("current", PACER_PW),
+                ("password", "weakpassword"),
+                ("confirm", "weakpassword"),
+            ],
+        )
+        .await;
+    weak.assert_has("New password: The password must be at least 14 characters long.");
+    let done = b
+        .submit(
+            &form,
+            "/account/password",
+            &[("current", PACER_PW), ("password", NEW_PW), ("confirm", NEW_PW)],
+        )
+        .await;
+    done.assert_has("Your password has been changed.");
+    other.get("/account").await.assert_lacks("Manage My Account");
+    b.get("/account").await.assert_has("Manage My Account");
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert!(mail
+        .iter()
+        .any(|m| m.subject == "PACER account change: password changed"));
+    assert_eq!(
+        app.browser().login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.browser()
+        .login("jfiler2026", NEW_PW)
+        .await
+        .assert_has("Logged in as");
+}
+
+#[tokio::test]
+async fn an_email_change_is_told_to_the_old_address() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let form = b.get("/account/email").await;
+    b.submit(
+        &form,
+        "/account/email",
+        &[("current", PACER_PW), ("email", "not an email")],
+    )
+    .await
+    .assert_has("New email: an email address");
+    b.submit(
+        &form,
+        "/account/email",
+        &[("current", PACER_PW), ("email", "jordan@new.example.com")],
+    )
+    .await
+    .assert_has("Your email address has been changed.");
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jordan@new.example.com");
+    let old = app.mail_to("jfiler2026@example.com").await;
+    assert!(old
+        .iter()
+        .any(|m| m.subject.contains("email address changed to jordan@new.example.com")));
+}
+
+#[tokio::test]
+async fn a_password_reset_link_works_once_within_30_minutes() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/account/reset").await;
+    let answer = b.submit(&form, "/account/reset", &[("username", "jfiler2026")]).await;
+    answer.assert_has("If an account with that username exists");
+    let unknown = b.submit(&form, "/account/reset", &[("username", "nobody2026")]).await;
+    assert_eq!(
+        unknown.body.replace("nobody2026", ""),
+        answer.body.replace("jfiler2026", ""),
+        "the same answer"
+    );
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert_eq!(mail.len(), 1);
+    let link = mail[0]
+        .body
+        .lines()
+        .find(|l| l.contains("/account/reset/"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+    let other = app.browser();
+    other.login("jfiler2026", PACER_PW).await;
+    let reset_form = b.get(&path).await;
+    reset_form.assert_has("Choose a new password");
+    b.submit(&reset_form, &path, &[("password", "weak"), ("confirm", "weak")])
+        .await
+        .assert_has("at least 14 characters");
+    b.submit(&reset_form, &path, &[("password", NEW_PW), ("confirm", NEW_PW)])
+        .await
+        .assert_has("Your password has been changed");
+    other.get("/account").await.assert_lacks("Manage My Account");
+    assert_eq!(b.get(&path).await.status, StatusCode::GONE, "single use");
+    app.browser()
+        .login("jfiler2026", NEW_PW)
+        .await
+        .assert_has("Logged in as");
+    // An expired token is refused.
+    let account = app.account("jfiler2027").await;
+    let token = "f".repeat(64);
+    let hash = hex_sha256(&token);
+    let m = openecf_domain::mail::password_reset(&account.email, "jfiler2027", "x");
+    let past = chrono::Utc::now().timestamp() - 1;
+    app.store
+        .create_password_reset(&hash, account.id, past, &m, past)
+        .await
+        .unwrap();
+    assert_eq!(b.get(&format!("/account/reset/{token}")).await.status, StatusCode::GONE);
+}
+
+fn hex_sha256(s: &str) -> String {
+    use std::fmt::Write;
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(s.as_bytes());
+    digest.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+#[tokio::test]
+async fn the_owner_of_a_locked_account_is_emailed() {
+    let app = TestApp::spawn().await;
+    // Nine earlier failures, long enough ago that their lock has passed.
+    let earlier = chrono::Utc::now() - chrono::Duration::seconds(600);
+    for _ in 0..openecf_domain::throttle::NOTIFY_AT - 1 {
+        app.store.record_failure("pacer:jfiler2026", earlier).await.unwrap();
+    }
+    assert!(app.mail_to("jfiler2026@example.com").await.is_empty());
+    app.browser().login("jfiler2026", "wrong-password").await;
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].subject, "Your PACER account is temporarily locked");
+}

@@ -1,0 +1,129 @@
+//! Multi-factor authentication through the pages.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+fn secret_on(page: &Page) -> String {
+    let start = page.body.find(r#"<code id="secret">"#).unwrap() + 18;
+    page.body[start..start + page.body[start..].find('<').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let add = b.get("/account/mfa/add").await;
+    add.assert_has("<svg")
+        .assert_has(r#"<label for="otpCode">One-time passcode</label>"#);
+    let secret = secret_on(&add);
+    let wrong = b
+        .submit(&add, "/account/mfa/add", &[("name", "Phone"), ("otpCode", "000000")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_has("One-time passcode: it does not match.");
+    let codes_page = b
+        .submit(
+            &add,
+            "/account/mfa/add",
+            &[("name", "Phone"), ("otpCode", &passcode(&secret, 0))],
+        )
+        .await;
+    codes_page.assert_has("These are your backup codes.");
+    let codes: Vec<String> = codes_page
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    assert!(app
+        .mail_to("jfiler2026@example.com")
+        .await
+        .iter()
+        .any(|m| m.subject.contains("authenticator app \"Phone\" added")));
+
+    // PACER LOGIN now asks for the passcode.
+    let c = app.browser();
+    let otp = c.login("jfiler2026", PACER_PW).await;
+    otp.assert_has(r#"<label for="otpCode">One-time passcode</label>"#);
+    assert!(c.token().is_none(), "no session before the passcode");
+    let bad = c.submit(&otp, "/csologin/otp", &[("otpCode", "123456")]).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    bad.assert_has("Invalid one-time passcode.");
+    // The enrolment passcode's step is used up: the next step's passcode works.
+    let good = c
+        .submit(&otp, "/csologin/otp", &[("otpCode", &passcode(&secret, 1))])
+        .await;
+    good.assert_has("Logged in as");
+    assert!(c.token().is_some());
+
+    // A backup code works once.
+    let d = app.browser();
+    let otp = d.login("jfiler2026", PACER_PW).await;
+    d.submit(&otp, "/csologin/otp", &[("otpCode", &codes[0].to_uppercase())])
+        .await
+        .assert_has("Logged in as");
+    let e = app.browser();
+    let otp = e.login("jfiler2026", PACER_PW).await;
+    let reused = e.submit(&otp, "/csologin/otp", &[("otpCode", &codes[0])]).await;
+    assert_eq!(reused.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn filers_may_put_off_enrolment_three_times_then_must_enrol() {
+    let app = TestApp::spawn().await;
+    for round in 0..3 {
+        let b = app.browser();
+        let prompt = b.login_to("mlinked2026", PACER_PW, "/ecf/gamb/").await;
+        assert!(prompt.url.contains("/account/mfa/enrol"), "{}", prompt.url);
+        prompt.assert_has(&format!("put this off {} more time", 3 - round));
+        let skipped = b.submit(&prompt, "/account/mfa/skip", &[]).await;
+        assert!(skipped.url.ends_with("/ecf/gamb/"), "{}", skipped.url);
+        skipped.assert_has(">Bankruptcy<");
+    }
+    let b = app.browser();
+    let prompt = b.login_to("mlinked2026", PACER_PW, "/ecf/gamb/").await;
+    prompt
+        .assert_has("You have put this off three times")
+        .assert_lacks("Not now");
+    // Before anything else: the court site sends the filer to enrolment.
+    let court = b.get("/ecf/gamb/").await;
+    assert!(court.url.contains("/account/mfa/add"), "{}", court.url);
+    court.assert_has("Filers must use multi-factor authentication.");
+    let secret = secret_on(&court);
+    b.submit(
+        &court,
+        "/account/mfa/add",
+        &[("name", "Phone"), ("otpCode", &passcode(&secret, 0))],
+    )
+    .await
+    .assert_has("backup codes");
+    b.get("/ecf/gamb/").await.assert_has(">Bankruptcy<");
+}
+
+#[tokio::test]
+async fn at_most_five_authenticator_apps() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        app.enrol_mfa("jfiler2027").await;
+    }
+    let b = app.browser();
+    let otp = b.login("jfiler2027", PACER_PW).await;
+    b.submit(&otp, "/csologin/otp", &[("otpCode", "abcd-efgh")])
+        .await
+        .assert_has("Logged in as");
+    let overview = b.get("/account/mfa").await;
+    assert_eq!(overview.body.matches("Test app").count(), 5);
+    overview.assert_lacks("Add an authenticator app");
+    let add = b.get("/account/mfa/add").await;
+    let secret = secret_on(&add);
+    let refused = b
+        .submit(
+            &add,
+            "/account/mfa/add",
+            &[("name", "Sixth"), ("otpCode", &passcode(&secret, 0))],
+        )
+        .await;
+    refused.assert_has("at most 5 authenticator apps");
+}
