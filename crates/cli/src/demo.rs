@@ -66,7 +66,11 @@ struct DemoPacer {
     what: &'static str,
 }
 
-const PACER_ACCOUNTS: [DemoPacer; 4] = [
+/// The TOTP secret of the demo account with multi-factor authentication: add
+/// it to any authenticator app (or compute passcodes from it) to log in.
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+const PACER_ACCOUNTS: [DemoPacer; 5] = [
     DemoPacer {
         username: "jfiler2026",
         name: "Jordan Filer",
@@ -89,6 +93,13 @@ const PACER_ACCOUNTS: [DemoPacer; 4] = [
         what: "shared firm account: may search, never link",
     },
     DemoPacer {
+        username: "tokenfiler2026",
+        name: "Taylor Token",
+        kind: AccountKind::Individual,
+        created_on: (2017, 6, 12),
+        what: "individual, upgraded, multi-factor authentication on (TOTP secret below); linked to ttoken at nysd",
+    },
+    DemoPacer {
         username: "oldpcr",
         name: "Lee Legacy",
         kind: AccountKind::Individual,
@@ -106,7 +117,15 @@ struct DemoEcf {
     linked_to: Option<&'static str>,
 }
 
-const ECF_ACCOUNTS: [DemoEcf; 5] = [
+const ECF_ACCOUNTS: [DemoEcf; 7] = [
+    DemoEcf {
+        court: "gamb",
+        login: "mlinked",
+        name: "Morgan Linked",
+        role: "attorney",
+        bar_id: Some("GA-220871"),
+        linked_to: Some("mlinked2026"),
+    },
     DemoEcf {
         court: "gamb",
         login: "jfiler",
@@ -130,6 +149,14 @@ const ECF_ACCOUNTS: [DemoEcf; 5] = [
         role: "attorney",
         bar_id: Some("NY-5531902"),
         linked_to: None,
+    },
+    DemoEcf {
+        court: "nysd",
+        login: "ttoken",
+        name: "Taylor Token",
+        role: "attorney",
+        bar_id: Some("NY-4410087"),
+        linked_to: Some("tokenfiler2026"),
     },
     DemoEcf {
         court: "cand",
@@ -234,6 +261,24 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
                 .map_err(|r| anyhow!("demo link refused: {r}"))?;
         }
     }
+    let (token_user, token_id) = pacer_ids
+        .iter()
+        .find(|(u, _)| *u == "tokenfiler2026")
+        .copied()
+        .ok_or_else(|| anyhow!("demo MFA account"))?;
+    let token_email = Email::parse(&format!("{token_user}@example.com"))?;
+    let notice = openecf_domain::mail::security_notice(&token_email, token_user, "authenticator app added (demo)");
+    store
+        .add_authenticator(
+            token_id,
+            "Demo authenticator",
+            DEMO_TOTP_SECRET,
+            0,
+            &[],
+            &notice,
+            now.timestamp(),
+        )
+        .await?;
     println!("demo: seeded {} federal courts", courts.len());
     println!("  live on NextGen CM/ECF: gamb (release 1.0), nysd (1.1), txsb (1.1), ilnd (1.0)");
     println!("  not live yet, with a go-live date: cand (district), nysb (bankruptcy); all others not live");
@@ -241,6 +286,7 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
     for p in &PACER_ACCOUNTS {
         println!("  {:<16} {}", p.username, p.what);
     }
+    println!("  tokenfiler2026's TOTP secret (add it to an authenticator app): {DEMO_TOTP_SECRET}");
     println!("demo CM/ECF accounts (password for all: {ECF_PASSWORD}):");
     for DemoEcf {
         court,

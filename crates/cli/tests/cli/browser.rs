@@ -17,7 +17,7 @@ use openecf_store::testkit::services_required;
 
 use crate::Scratch;
 
-struct Killed(Child);
+pub(crate) struct Killed(Child);
 impl Drop for Killed {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -25,7 +25,7 @@ impl Drop for Killed {
     }
 }
 
-fn find(program: &str, env: &str) -> Option<PathBuf> {
+fn find_program(program: &str, env: &str) -> Option<PathBuf> {
     if let Ok(p) = std::env::var(env) {
         return Some(PathBuf::from(p));
     }
@@ -38,21 +38,33 @@ fn find(program: &str, env: &str) -> Option<PathBuf> {
 
 /// Starts a child and waits for a line of its stdout that contains
 /// `marker`; returns the child and that line.
-fn start_and_wait(mut cmd: Command, marker: &str) -> (Killed, String) {
+fn start_and_wait(cmd: Command, marker: &str) -> (Killed, String) {
+    let (child, lines) = start_and_read(cmd, marker);
+    (child, lines.last().cloned().unwrap_or_default())
+}
+
+/// Starts a child and returns it with every line of its stdout up to and
+/// including the first that contains `marker`.
+pub(crate) fn start_and_read(mut cmd: Command, marker: &str) -> (Killed, Vec<String>) {
     cmd.stdout(Stdio::piped()).stderr(Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let child = Killed(child);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
     loop {
         assert!(std::time::Instant::now() < deadline, "no {marker:?} within a minute");
         match lines.next() {
-            Some(Ok(line)) if line.contains(marker) => {
-                // Keep draining so the child never blocks on a full pipe.
-                std::thread::spawn(move || for _ in lines.by_ref() {});
-                return (child, line);
+            Some(Ok(line)) => {
+                let done = line.contains(marker);
+                seen.push(line);
+                if done {
+                    // Keep draining so the child never blocks on a full pipe.
+                    std::thread::spawn(move || for _ in lines.by_ref() {});
+                    return (child, seen);
+                }
             }
-            Some(_) => continue,
+            Some(Err(_)) => continue,
             None => panic!("the process ended before printing {marker:?}"),
         }
     }
@@ -67,6 +79,16 @@ fn screenshots_dir() -> PathBuf {
 async fn shot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+/// Waits (up to 10 s, as a person would while a page loads) for an element.
+async fn find(client: &Client, locator: Locator<'_>) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(locator)
+        .await
+        .unwrap()
 }
 
 /// The input a `<label>` with this text is for.
@@ -105,12 +127,30 @@ async fn click_button(client: &Client, text: &str) {
         .unwrap();
 }
 
-async fn text(client: &Client) -> String {
-    client.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+/// The page's text once it contains `expected` (pages load after a click).
+async fn text_with(client: &Client, expected: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = match client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(expected) {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {expected:?} on the page:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn browser() -> Option<(Killed, Client, crate::Scratch)> {
-    let (Some(driver), Some(chromium)) = (find("chromedriver", "CHROMEDRIVER"), find("chromium", "CHROMIUM")) else {
+    let (Some(driver), Some(chromium)) = (
+        find_program("chromedriver", "CHROMEDRIVER"),
+        find_program("chromium", "CHROMIUM"),
+    ) else {
         let reason = "chromedriver or chromium not found (Debian: apt-get install chromium chromium-driver)";
         assert!(!services_required(), "the browser test is required in CI: {reason}");
         eprintln!("skipping the browser test: {reason}");
@@ -162,8 +202,7 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     click_link(&c, "Document Filing System").await;
 
     // Step 2: PACER LOGIN with the individual upgraded account.
-    let login = text(&c).await;
-    assert!(login.contains("PACER LOGIN"), "{login}");
+    let login = text_with(&c, "PACER LOGIN").await;
     assert!(login.contains("Your browser must be set to accept cookies"), "{login}");
     fill(&c, "Username", "jfiler2026").await;
     fill(&c, "Password", "Walnut-Harbor-Lantern-42").await;
@@ -171,8 +210,7 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     click_button(&c, "Login").await;
 
     // Step 3: Utilities, then the link.
-    let menu = text(&c).await;
-    assert!(menu.contains("Logged in as Jordan Filer (jfiler2026)"), "{menu}");
+    let menu = text_with(&c, "Logged in as Jordan Filer (jfiler2026)").await;
     assert!(
         !menu.contains("Bankruptcy\n") && !menu.contains("Adversary"),
         "no filing menus before linking: {menu}"
@@ -188,11 +226,11 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     click_button(&c, "Submit").await;
 
     // Step 5: verify both accounts, Submit.
-    let verify = text(&c).await;
-    assert!(
-        verify.contains("Verify that the CM/ECF account and PACER account listed are accurate."),
-        "{verify}"
-    );
+    let verify = text_with(
+        &c,
+        "Verify that the CM/ECF account and PACER account listed are accurate.",
+    )
+    .await;
     assert!(
         verify.contains("jfiler2026") && verify.contains("jfiler.gamb@example.com"),
         "{verify}"
@@ -201,15 +239,46 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     click_button(&c, "Submit").await;
 
     // Step 6: linked; F5 shows the Bankruptcy and Adversary menus.
-    let done = text(&c).await;
-    assert!(done.contains("You have successfully linked your account."), "{done}");
+    let done = text_with(&c, "You have successfully linked your account.").await;
     assert!(done.contains("You will now use only your PACER account"), "{done}");
     c.refresh().await.unwrap();
-    c.find(Locator::LinkText("Bankruptcy")).await.unwrap();
-    c.find(Locator::LinkText("Adversary")).await.unwrap();
+    find(&c, Locator::LinkText("Bankruptcy")).await;
+    find(&c, Locator::LinkText("Adversary")).await;
     shot(&c, "step-6-linked").await;
     click_link(&c, "Bankruptcy").await;
-    let filing = text(&c).await;
-    assert!(filing.contains("Open a Bankruptcy Case"), "{filing}");
+    text_with(&c, "Open a Bankruptcy Case").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filer_with_mfa_logs_in_with_a_one_time_passcode() {
+    let Some((_driver, c, _profile)) = browser().await else {
+        return;
+    };
+    let data = Scratch::new();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
+    serve
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("OPENECF_DATABASE_URL", data.url())
+        .env("OPENECF_MAIL_DIR", data.dir.path().join("mail"))
+        .env("OPENECF_LOG", "warn");
+    let (_server, line) = start_and_wait(serve, "openecf listening on");
+    let base = line.rsplit(' ').next().unwrap().to_owned();
+
+    c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
+    click_link(&c, "Document Filing System").await;
+    fill(&c, "Username", "tokenfiler2026").await;
+    fill(&c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(&c, "Login").await;
+    text_with(&c, "one-time passcode from your authenticator app").await;
+    let step = chrono::Utc::now().timestamp() / openecf_web::totp::STEP;
+    let code = openecf_web::totp::code_at("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", step).unwrap();
+    fill(&c, "One-time passcode", &code).await;
+    shot(&c, "mfa-one-time-passcode").await;
+    click_button(&c, "Verify").await;
+    text_with(&c, "Logged in as Taylor Token (tokenfiler2026)").await;
+    find(&c, Locator::LinkText("Civil")).await;
+    find(&c, Locator::LinkText("Criminal")).await;
+    shot(&c, "mfa-logged-in").await;
     c.close().await.unwrap();
 }

@@ -386,3 +386,72 @@ fn a_bad_database_url_is_named() {
         r.stderr
     );
 }
+
+#[tokio::test]
+async fn serve_demo_seeds_every_case_of_the_seed_once() {
+    let s = Scratch::new();
+    let serve = || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_openecf"));
+        cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+            .env("OPENECF_DATABASE_URL", s.url())
+            .env("OPENECF_MAIL_DIR", s.dir.path().join("mail"))
+            .env("OPENECF_LOG", "warn");
+        cmd
+    };
+    let (server, out) = crate::browser::start_and_read(serve(), "openecf listening on");
+    drop(server);
+    let out = out.join("\n");
+    for expected in [
+        "seeded 204 federal courts",
+        "Walnut-Harbor-Lantern-42",
+        "Cmecf-Legacy-Pass-7",
+        "jfiler2026",
+        "mlinked2026",
+        "smithjonesfirm",
+        "oldpcr",
+        "tokenfiler2026",
+        "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    ] {
+        assert!(out.contains(expected), "{expected:?} missing from:\n{out}");
+    }
+    let store = Store::connect(&s.url()).await.unwrap();
+    let now = chrono::Utc::now();
+    assert_eq!(store.count_courts().await.unwrap(), 204);
+    let court = |id: &str| CourtId::parse(id).unwrap();
+    for live in ["gamb", "nysd", "txsb", "ilnd"] {
+        assert!(
+            store.court(&court(live), now).await.unwrap().unwrap().is_live(),
+            "{live}"
+        );
+    }
+    for planned in ["cand", "nysb"] {
+        let c = store.court(&court(planned), now).await.unwrap().unwrap();
+        assert!(
+            matches!(c.status, openecf_domain::NextGenStatus::NotLive { planned: Some(_) }),
+            "{planned}"
+        );
+    }
+    assert_eq!(store.links(&court("gamb")).await.unwrap()[0].ecf_login, "mlinked");
+    assert_eq!(store.links(&court("nysd")).await.unwrap()[0].ecf_login, "ttoken");
+    let firm = store
+        .pacer_by_username(&openecf_domain::Username::parse_new("smithjonesfirm").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(firm.kind, openecf_domain::AccountKind::SharedFirm);
+    let legacy = store
+        .pacer_by_username(&openecf_domain::Username::parse_existing("oldpcr").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert!(legacy.is_legacy());
+    store.close().await;
+
+    let (server, again) = crate::browser::start_and_read(serve(), "openecf listening on");
+    drop(server);
+    assert!(again
+        .join("\n")
+        .contains("the database already has courts; nothing seeded"));
+}
