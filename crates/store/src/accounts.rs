@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
+use sqlx::{Any, Transaction};
+
 use openecf_domain::{
-    AccountKind, BarId, CourtId, EcfAccount, EcfLogin, Email, PacerAccount, PersonName, Role, Username,
+    AccountKind, BarId, CourtId, EcfAccount, EcfLogin, Email, Mail, PacerAccount, PersonName, Role, Username,
 };
 
 use crate::{corrupt, parse_date, Result, Store, StoreError};
@@ -88,23 +90,40 @@ impl EcfRow {
     }
 }
 
+async fn insert_pacer(tx: &mut Transaction<'static, Any>, account: &NewPacerAccount, now: i64) -> Result<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO pacer_accounts (username, password_hash, name, email, kind, created_on, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(account.username.as_str())
+    .bind(&account.password_hash)
+    .bind(account.name.as_str())
+    .bind(account.email.as_str())
+    .bind(account.kind.as_str())
+    .bind(account.created_on.format("%Y-%m-%d").to_string())
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    id.ok_or_else(|| StoreError::Conflict(format!("the PACER username {} is taken", account.username)))
+}
+
 impl Store {
     #[tracing::instrument(skip(self, account), fields(username = %account.username))]
     pub async fn add_pacer_account(&self, account: &NewPacerAccount, now: i64) -> Result<i64> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO pacer_accounts (username, password_hash, name, email, kind, created_on, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
-        )
-        .bind(account.username.as_str())
-        .bind(&account.password_hash)
-        .bind(account.name.as_str())
-        .bind(account.email.as_str())
-        .bind(account.kind.as_str())
-        .bind(account.created_on.format("%Y-%m-%d").to_string())
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        id.ok_or_else(|| StoreError::Conflict(format!("the PACER username {} is taken", account.username)))
+        let mut tx = self.begin_write().await?;
+        let id = insert_pacer(&mut tx, account, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Registers an account and queues its welcome mail, in one transaction.
+    #[tracing::instrument(skip(self, account, welcome), fields(username = %account.username))]
+    pub async fn register_pacer_account(&self, account: &NewPacerAccount, welcome: &Mail, now: i64) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_pacer(&mut tx, account, now).await?;
+        crate::outbox::enqueue(&mut tx, welcome, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The account and its password hash.

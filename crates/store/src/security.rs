@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
-use openecf_domain::throttle::Failures;
+use openecf_domain::throttle::{self, Failures};
+use openecf_domain::Mail;
 use sqlx::{Any, Transaction};
 
 use crate::{epoch, Result, Store};
@@ -77,7 +78,14 @@ impl Store {
     }
 
     /// Counts one more failure against the subject and returns the new state.
-    pub async fn record_failure(&self, subject: &str, now: DateTime<Utc>) -> Result<Failures> {
+    /// When the count reaches [`throttle::NOTIFY_AT`], `lock_notice` (for the
+    /// account's owner) is queued in the same transaction.
+    pub async fn record_failure(
+        &self,
+        subject: &str,
+        now: DateTime<Utc>,
+        lock_notice: Option<&Mail>,
+    ) -> Result<Failures> {
         let mut tx = self.begin_write().await?;
         // Make sure the row exists, then lock it: two nodes counting at once
         // must not lose a failure.
@@ -110,6 +118,9 @@ impl Store {
             .bind(after.locked_until)
             .execute(&mut *tx)
             .await?;
+        if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
+            crate::outbox::enqueue(&mut tx, mail, epoch(now)).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }

@@ -325,7 +325,7 @@ async fn failures_are_counted_and_cleared(store: &Store) {
     assert_eq!(store.failures(subject).await.unwrap().count, 0);
     let mut last = Default::default();
     for _ in 0..throttle::FREE_FAILURES {
-        last = store.record_failure(subject, now()).await.unwrap();
+        last = store.record_failure(subject, now(), None).await.unwrap();
     }
     assert_eq!(last.count, throttle::FREE_FAILURES);
     assert!(store.failures(subject).await.unwrap().is_locked(now().timestamp()));

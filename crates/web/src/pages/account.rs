@@ -196,7 +196,12 @@ pub(crate) async fn register(
         kind,
         created_on: now.date_naive(),
     };
-    match state.store.add_pacer_account(&account, now.timestamp()).await {
+    let welcome = mail::welcome(&email, username.as_str());
+    match state
+        .store
+        .register_pacer_account(&account, &welcome, now.timestamp())
+        .await
+    {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => {
             return Ok(register_form(
@@ -207,10 +212,6 @@ pub(crate) async fn register(
         }
         Err(e) => return Err(e.into()),
     }
-    state
-        .store
-        .enqueue_mail(&mail::welcome(&email, username.as_str()), now.timestamp())
-        .await?;
     Ok(page(MessagePage {
         title: "Account registered",
         paragraphs: vec![format!(

@@ -265,12 +265,8 @@ pub(crate) async fn check_password_notify(
         }
     } else if !locked {
         for (i, s) in subjects.iter().enumerate() {
-            let after = state.store.record_failure(s, now).await?;
-            if i == 0 && after.count == openecf_domain::throttle::NOTIFY_AT {
-                if let Some(mail) = lock_notice {
-                    state.store.enqueue_mail(mail, now.timestamp()).await?;
-                }
-            }
+            let notice = if i == 0 { lock_notice } else { None };
+            state.store.record_failure(s, now, notice).await?;
         }
     }
     Ok(ok)

@@ -74,7 +74,8 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
     if ok {
         state.store.clear_failures(&subject).await?;
     } else {
-        state.store.record_failure(&subject, Utc::now()).await?;
+        let notice = mail::account_locked(&account.email, account.username.as_str());
+        state.store.record_failure(&subject, Utc::now(), Some(&notice)).await?;
     }
     Ok(ok)
 }

@@ -372,7 +372,10 @@ async fn the_owner_of_a_locked_account_is_emailed() {
     // Nine earlier failures, long enough ago that their lock has passed.
     let earlier = chrono::Utc::now() - chrono::Duration::seconds(600);
     for _ in 0..openecf_domain::throttle::NOTIFY_AT - 1 {
-        app.store.record_failure("pacer:jfiler2026", earlier).await.unwrap();
+        app.store
+            .record_failure("pacer:jfiler2026", earlier, None)
+            .await
+            .unwrap();
     }
     assert!(app.mail_to("jfiler2026@example.com").await.is_empty());
     app.browser().login("jfiler2026", "wrong-password").await;
