@@ -109,6 +109,42 @@ fn new_password(raw: &str, confirm: &str, username: &str, name: &str, email: &st
     Password::new_checked(raw, ctx, is_common_password).map_err(|e| e.to_string())
 }
 
+/// What registration and upgrade both ask for, each field checked, every
+/// problem reported at once.
+struct Identity {
+    username: Username,
+    name: PersonName,
+    email: Email,
+    password: Password,
+}
+
+impl Identity {
+    fn parse(username: &str, name: &str, email: &str, password: &str, confirm: &str) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let u = Username::parse_new(username)
+            .map_err(|e| errors.push(format!("Username: {}", e.reason)))
+            .ok();
+        let n = PersonName::parse(name)
+            .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
+            .ok();
+        let e = Email::parse(email)
+            .map_err(|e| errors.push(format!("Email: {}", e.reason)))
+            .ok();
+        let p = new_password(password, confirm, username, name, email)
+            .map_err(|e| errors.push(format!("Password: {e}")))
+            .ok();
+        match (u, n, e, p) {
+            (Some(username), Some(name), Some(email), Some(password)) => Ok(Self {
+                username,
+                name,
+                email,
+                password,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 const PASSWORD_RULES: &str = "A password has 14 to 45 characters, with at least one lowercase letter, one uppercase letter and one special character; it may not contain your name, username or email address, and may not be a commonly used password.";
 
 // ---- Registration ----
@@ -166,21 +202,14 @@ pub(crate) async fn register(
     Form(f): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
     visitor.csrf.check(&f.csrf)?;
-    let mut errors = Vec::new();
-    let username = Username::parse_new(&f.username)
-        .map_err(|e| errors.push(format!("Username: {}", e.reason)))
-        .ok();
-    let name = PersonName::parse(&f.name)
-        .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
-        .ok();
-    let email = Email::parse(&f.email)
-        .map_err(|e| errors.push(format!("Email: {}", e.reason)))
-        .ok();
-    let password = new_password(&f.password, &f.confirm, &f.username, &f.name, &f.email)
-        .map_err(|e| errors.push(format!("Password: {e}")))
-        .ok();
-    let (Some(username), Some(name), Some(email), Some(password)) = (username, name, email, password) else {
-        return Ok(register_form(&visitor, &f, errors));
+    let Identity {
+        username,
+        name,
+        email,
+        password,
+    } = match Identity::parse(&f.username, &f.name, &f.email, &f.password, &f.confirm) {
+        Ok(id) => id,
+        Err(errors) => return Ok(register_form(&visitor, &f, errors)),
     };
     let kind = if f.shared_firm.is_some() {
         AccountKind::SharedFirm
@@ -308,21 +337,14 @@ pub(crate) async fn upgrade(
     if !session.account.is_legacy() {
         return Ok(see_other("/account"));
     }
-    let mut errors = Vec::new();
-    let username = Username::parse_new(&f.username)
-        .map_err(|e| errors.push(format!("Username: {}", e.reason)))
-        .ok();
-    let name = PersonName::parse(&f.name)
-        .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
-        .ok();
-    let email = Email::parse(&f.email)
-        .map_err(|e| errors.push(format!("Email: {}", e.reason)))
-        .ok();
-    let password = new_password(&f.password, &f.confirm, &f.username, &f.name, &f.email)
-        .map_err(|e| errors.push(format!("Password: {e}")))
-        .ok();
-    let (Some(username), Some(name), Some(email), Some(password)) = (username, name, email, password) else {
-        return Ok(upgrade_form(&visitor, &f, errors));
+    let Identity {
+        username,
+        name,
+        email,
+        password,
+    } = match Identity::parse(&f.username, &f.name, &f.email, &f.password, &f.confirm) {
+        Ok(id) => id,
+        Err(errors) => return Ok(upgrade_form(&visitor, &f, errors)),
     };
     let hash = state.hasher.hash(&password).await?;
     let notice = mail::security_notice(

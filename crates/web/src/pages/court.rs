@@ -7,13 +7,13 @@ use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use openecf_domain::{EcfLogin, FilingMenu, NextGenStatus, Password};
+use openecf_domain::{FilingMenu, NextGenStatus};
 use openecf_store::Principal;
 use serde::Deserialize;
 
 use super::csologin::CsrfForm;
 use super::{
-    check_password, filing_login_href, load_court, long_date, page, see_other, status_text, CourtNav, CourtUser,
+    ecf_credentials_ok, filing_login_href, load_court, long_date, page, see_other, status_text, CourtNav, CourtUser,
 };
 use crate::error::render;
 use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
@@ -110,19 +110,7 @@ pub(crate) async fn legacy_submit(
 ) -> Result<Response, AppError> {
     visitor.csrf.check(&form.csrf)?;
     let court = load_court(&state, &court).await?;
-    let login = EcfLogin::parse(&form.login).ok();
-    let account = match &login {
-        Some(l) => state.store.ecf_by_login(&court.id, l).await?,
-        None => None,
-    };
-    let subject = format!("ecf:{}:{}", court.id, form.login.trim());
-    let ok = check_password(
-        &state,
-        &[subject],
-        account.as_ref().map(|(_, h)| h.as_str()),
-        Password::attempt(&form.password).as_ref(),
-    )
-    .await?;
+    let account = ecf_credentials_ok(&state, &court, &form.login, &form.password, None).await?;
     let reply = |status, error: String| {
         render(
             status,
@@ -135,7 +123,7 @@ pub(crate) async fn legacy_submit(
             },
         )
     };
-    let Some((account, _)) = account.filter(|_| ok) else {
+    let Some(account) = account else {
         return Ok(reply(StatusCode::UNAUTHORIZED, WRONG_ECF_CREDENTIALS.to_owned()));
     };
     if court.is_live() {

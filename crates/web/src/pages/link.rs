@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use chrono::Utc;
-use openecf_domain::{check_link_start, Court, EcfAccount, EcfLogin, LinkRefusal, PacerAccount, Password};
+use openecf_domain::{check_link_start, Court, EcfAccount, LinkRefusal, PacerAccount};
 use openecf_store::AuditEvent;
 use serde::Deserialize;
 
-use super::{check_password, load_court, long_date, page, refusal_status, see_other, CourtNav, CourtUser};
+use super::{ecf_credentials_ok, load_court, long_date, page, refusal_status, see_other, CourtNav, CourtUser};
 use crate::error::render;
 use crate::session::{hash_token, random_token, PacerSession, Visitor};
 use crate::{AppError, AppState};
@@ -195,25 +195,11 @@ pub(crate) async fn verify(
         .await?;
         return Ok(refusal_page(&court, &visitor, &user, &refusal));
     }
-    let login = EcfLogin::parse(&form.login).ok();
-    let account = match &login {
-        Some(l) => state.store.ecf_by_login(&court.id, l).await?,
-        None => None,
-    };
     // The link form is a password oracle for CM/ECF accounts: count failures
     // against the CM/ECF login and against the PACER account using the form.
-    let subjects = [
-        format!("ecf:{}:{}", court.id, form.login.trim()),
-        format!("link:{}", session.account.username),
-    ];
-    let ok = check_password(
-        &state,
-        &subjects,
-        account.as_ref().map(|(_, h)| h.as_str()),
-        Password::attempt(&form.password).as_ref(),
-    )
-    .await?;
-    let Some((ecf, _)) = account.filter(|_| ok) else {
+    let more = Some(format!("link:{}", session.account.username));
+    let account = ecf_credentials_ok(&state, &court, &form.login, &form.password, more).await?;
+    let Some(ecf) = account else {
         let shown_login: String = form.login.trim().chars().take(64).collect();
         audit(
             &state,

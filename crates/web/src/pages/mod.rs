@@ -223,6 +223,36 @@ pub(crate) fn refusal_status(r: &LinkRefusal) -> StatusCode {
     }
 }
 
+/// The subject of a CM/ECF login's failure counter.
+pub(crate) fn ecf_subject(court: &Court, login: &str) -> String {
+    format!("ecf:{}:{}", court.id, login.trim())
+}
+
+/// Checks a court's CM/ECF credentials against the CM/ECF login's failure
+/// counter (and any `more` subjects); the account if they are right.
+pub(crate) async fn ecf_credentials_ok(
+    state: &AppState,
+    court: &Court,
+    login: &str,
+    password: &str,
+    more: Option<String>,
+) -> Result<Option<EcfAccount>, AppError> {
+    let account = match openecf_domain::EcfLogin::parse(login) {
+        Ok(l) => state.store.ecf_by_login(&court.id, &l).await?,
+        Err(_) => None,
+    };
+    let mut subjects = vec![ecf_subject(court, login)];
+    subjects.extend(more);
+    let ok = check_password(
+        state,
+        &subjects,
+        account.as_ref().map(|(_, h)| h.as_str()),
+        Password::attempt(password).as_ref(),
+    )
+    .await?;
+    Ok(account.filter(|_| ok).map(|(a, _)| a))
+}
+
 /// Checks a password for the given subjects' failure counters: a locked
 /// subject is answered as a wrong password (after the same hashing time); a
 /// failure is counted against every subject, a success clears them.
