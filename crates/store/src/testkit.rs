@@ -23,11 +23,12 @@ pub fn services_required() -> bool {
 pub struct TestDb {
     pub store: Store,
     pub url: String,
-    cleanup: Cleanup,
+    /// Removes the database when the test is done (by its `Drop`).
+    _cleanup: Cleanup,
 }
 
 enum Cleanup {
-    Sqlite(#[allow(dead_code)] TempDir),
+    Sqlite(#[allow(dead_code, reason = "held for its Drop")] TempDir),
     Postgres { admin_url: String, name: String },
 }
 
@@ -60,7 +61,7 @@ impl TestDb {
         Ok(Self {
             store,
             url,
-            cleanup: Cleanup::Sqlite(dir),
+            _cleanup: Cleanup::Sqlite(dir),
         })
     }
 
@@ -98,23 +99,40 @@ impl TestDb {
         Ok(Self {
             store,
             url,
-            cleanup: Cleanup::Postgres {
+            _cleanup: Cleanup::Postgres {
                 admin_url: admin_url.to_owned(),
                 name,
             },
         })
     }
 
-    /// Drops a PostgreSQL database (SQLite's folder goes on drop).
+    /// Closes the pool; the database itself goes on drop.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
-            if let Ok(admin) = Store::connect(admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&admin.pool)
-                    .await;
-                admin.close().await;
-            }
-        }
+    }
+}
+
+impl Drop for Cleanup {
+    /// A PostgreSQL test database is dropped (from a thread of its own, as
+    /// this may run inside an async runtime); SQLite's folder goes with its TempDir.
+    fn drop(&mut self) {
+        let Cleanup::Postgres { admin_url, name } = self else {
+            return;
+        };
+        let (admin_url, name) = (admin_url.clone(), name.clone());
+        let dropped = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(admin) = Store::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin.pool)
+                        .await;
+                    admin.close().await;
+                }
+            });
+        });
+        let _ = dropped.join();
     }
 }

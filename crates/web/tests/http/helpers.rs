@@ -89,9 +89,16 @@ impl TestApp {
         Self::spawn_with(Config::default()).await
     }
 
-    /// A server on a fresh SQLite database with the fixture below.
+    /// A server on a fresh database with the fixture below: SQLite, or
+    /// PostgreSQL when `OPENECF_TEST_ENGINE=postgres` (CI runs the suite both ways).
     pub async fn spawn_with(config: Config) -> Self {
-        let db = TestDb::sqlite().await.unwrap();
+        let db = if std::env::var("OPENECF_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
+            TestDb::postgres()
+                .await
+                .expect("OPENECF_TEST_ENGINE=postgres needs PostgreSQL")
+        } else {
+            TestDb::sqlite().await.unwrap()
+        };
         let store = db.store.clone();
         let mut app = Self::start(store, config).await;
         app.db = Some(db);
