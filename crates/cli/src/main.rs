@@ -163,7 +163,8 @@ async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Removes timed-out sessions now and then (they are refused on use anyway).
+/// Removes timed-out sessions (they are refused on use anyway) and failure
+/// counters that can no longer lock anything, now and then.
 fn spawn_session_purge(store: Store, idle: Duration, absolute: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
@@ -174,6 +175,9 @@ fn spawn_session_purge(store: Store, idle: Duration, absolute: Duration) {
             let created_before = now - absolute.as_secs() as i64;
             if let Err(e) = store.purge_sessions(idle_before, created_before).await {
                 tracing::warn!(error = %e, "session purge failed");
+            }
+            if let Err(e) = store.purge_failures(now).await {
+                tracing::warn!(error = %e, "failure-counter purge failed");
             }
         }
     });

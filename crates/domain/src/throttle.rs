@@ -33,10 +33,13 @@ impl Failures {
         } else {
             self.count + 1
         };
+        // Times are whole seconds: a lock also covers the rest of the current
+        // second, so even the shortest one lasts at least a full second.
+        let lock = lock_secs(count);
         Self {
             count,
             last_failed_at: now,
-            locked_until: now + lock_secs(count),
+            locked_until: if lock > 0 { now + lock + 1 } else { now },
         }
     }
 }

@@ -86,6 +86,31 @@ impl Store {
         now: DateTime<Utc>,
         lock_notice: Option<&Mail>,
     ) -> Result<Failures> {
+        self.count_failure(subject, now, lock_notice, false)
+            .await?
+            .ok_or_else(|| crate::StoreError::Corrupt("failure not counted".into()))
+    }
+
+    /// Reserves one password attempt before it is checked: `None` if the
+    /// subject is locked (nothing changes); otherwise the attempt is counted as
+    /// a failure at once — in one transaction, so a burst of concurrent
+    /// attempts cannot all slip past the lock — and a success clears it later.
+    pub async fn reserve_attempt(
+        &self,
+        subject: &str,
+        now: DateTime<Utc>,
+        lock_notice: Option<&Mail>,
+    ) -> Result<Option<Failures>> {
+        self.count_failure(subject, now, lock_notice, true).await
+    }
+
+    async fn count_failure(
+        &self,
+        subject: &str,
+        now: DateTime<Utc>,
+        lock_notice: Option<&Mail>,
+        unless_locked: bool,
+    ) -> Result<Option<Failures>> {
         let mut tx = self.begin_write().await?;
         // Make sure the row exists, then lock it: two nodes counting at once
         // must not lose a failure.
@@ -110,6 +135,10 @@ impl Store {
                 locked_until: r.locked_until,
             })
             .unwrap_or_default();
+        if unless_locked && before.is_locked(epoch(now)) {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let after = before.after_failure(epoch(now));
         sqlx::query("UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1")
             .bind(subject)
@@ -122,7 +151,17 @@ impl Store {
             crate::outbox::enqueue(&mut tx, mail, epoch(now)).await?;
         }
         tx.commit().await?;
-        Ok(after)
+        Ok(Some(after))
+    }
+
+    /// Forgets failure rows that can no longer lock anything.
+    pub async fn purge_failures(&self, now: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2")
+            .bind(now)
+            .bind(now - throttle::FORGET_AFTER_SECS)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn clear_failures(&self, subject: &str) -> Result<()> {

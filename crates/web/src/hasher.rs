@@ -63,8 +63,21 @@ impl Hasher {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HasherError::Closed)?;
-        tokio::task::spawn_blocking(work).await.map_err(|_| HasherError::Closed)
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| HasherError::Closed)?;
+        // The permit lives as long as the hashing itself: a request dropped
+        // mid-hash (client gone) still holds its place until the work ends.
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|_| HasherError::Closed)
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, HasherError> {

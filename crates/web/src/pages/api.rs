@@ -19,6 +19,7 @@ pub const OK: &str = "0";
 pub const WRONG_CREDENTIALS: &str = "1";
 pub const BAD_REQUEST: &str = "2";
 pub const OTP_REQUIRED: &str = "3";
+pub const SERVICE_ERROR: &str = "9";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -40,7 +41,7 @@ pub struct AuthRequest {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthResponse {
-    /// "0" success; "1" wrong credentials; "2" malformed request; "3" one-time passcode required or wrong.
+    /// "0" success; "1" wrong credentials; "2" malformed request; "3" one-time passcode required or wrong; "9" service error.
     pub login_result: String,
     /// The session token: send it as the NextGenCSO cookie or the X-NEXT-GEN-CSO header.
     #[serde(rename = "nextGenCSO", skip_serializing_if = "Option::is_none")]
@@ -125,7 +126,28 @@ pub(crate) async fn cso_auth(
     State(state): State<AppState>,
     visitor: Visitor,
     ApiJson(req): ApiJson<AuthRequest>,
-) -> Result<Response, AppError> {
+) -> Response {
+    json_errors(auth(state, visitor, req).await)
+}
+
+/// An unexpected failure is logged and answered in JSON too (`loginResult` "9").
+fn json_errors(result: Result<Response, AppError>) -> Response {
+    match result {
+        Ok(r) => r,
+        Err(e) => {
+            let op = crate::error::operation_id_now();
+            tracing::error!(error = format!("{e:#}"), op = %op, "API request failed");
+            answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                SERVICE_ERROR,
+                None,
+                format!("Something went wrong on our side; try again. Operation id: {op}"),
+            )
+        }
+    }
+}
+
+async fn auth(state: AppState, visitor: Visitor, req: AuthRequest) -> Result<Response, AppError> {
     if let Some(code) = &req.client_code {
         if !client_code_ok(code) {
             return Ok(answer(
@@ -170,7 +192,12 @@ pub(crate) async fn cso_auth(
         }
     }
     let token = session::start(&state, openecf_store::Principal::Pacer(account.id), &visitor).await?;
-    let pending = match signin::pending(&state, &account).await? {
+    let pending = signin::pending(&state, &account).await?;
+    if let Pending::EnrolMfa { forced: true, .. } = pending {
+        // Like a browser session: it may do nothing but enrol.
+        state.store.require_mfa_for_session(&hash_token(&token)).await?;
+    }
+    let pending = match pending {
         Pending::Nothing => String::new(),
         Pending::Upgrade => "This PACER account was created before August 2014 and must be upgraded before it can link or file: log in at PACER and upgrade it.".into(),
         Pending::EnrolMfa { forced, skips_left } => {
@@ -195,16 +222,18 @@ pub(crate) async fn cso_auth(
         (status = 422, description = "missing fields or wrong types", body = AuthResponse),
     )
 )]
-pub(crate) async fn cso_logout(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<LogoutRequest>,
-) -> Result<Response, AppError> {
-    state.store.delete_session(&hash_token(&req.next_gen_cso)).await?;
-    Ok(Json(LogoutResponse {
-        logout_result: OK.into(),
-        error_description: String::new(),
-    })
-    .into_response())
+pub(crate) async fn cso_logout(State(state): State<AppState>, ApiJson(req): ApiJson<LogoutRequest>) -> Response {
+    json_errors(
+        async {
+            state.store.delete_session(&hash_token(&req.next_gen_cso)).await?;
+            Ok(Json(LogoutResponse {
+                logout_result: OK.into(),
+                error_description: String::new(),
+            })
+            .into_response())
+        }
+        .await,
+    )
 }
 
 #[derive(OpenApi)]

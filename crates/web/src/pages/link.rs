@@ -200,13 +200,16 @@ pub(crate) async fn verify(
     let more = Some(format!("link:{}", session.account.username));
     let account = ecf_credentials_ok(&state, &court, &form.login, &form.password, more).await?;
     let Some(ecf) = account else {
-        let shown_login: String = form.login.trim().chars().take(64).collect();
+        // Only a well-formed login goes into the audit trail; anything else is "<invalid>".
+        let audited =
+            openecf_domain::EcfLogin::parse(&form.login).map_or_else(|_| "<invalid>".to_owned(), |l| l.to_string());
+        let shown_login: String = form.login.trim().chars().filter(|c| !c.is_control()).take(64).collect();
         audit(
             &state,
             &visitor,
             &court,
             &session.account,
-            Some(&shown_login),
+            Some(&audited),
             "refused: wrong_credentials".into(),
         )
         .await?;

@@ -224,8 +224,12 @@ pub(crate) fn refusal_status(r: &LinkRefusal) -> StatusCode {
 }
 
 /// The subject of a CM/ECF login's failure counter.
+/// Input that is no valid CM/ECF login shares one counter per court.
 pub(crate) fn ecf_subject(court: &Court, login: &str) -> String {
-    format!("ecf:{}:{}", court.id, login.trim())
+    match openecf_domain::EcfLogin::parse(login) {
+        Ok(l) => format!("ecf:{}:{l}", court.id),
+        Err(_) => format!("ecf:{}:<invalid>", court.id),
+    }
 }
 
 /// Checks a court's CM/ECF credentials against the CM/ECF login's failure
@@ -275,9 +279,12 @@ pub(crate) async fn check_password_notify(
     lock_notice: Option<&openecf_domain::Mail>,
 ) -> Result<bool, AppError> {
     let now = Utc::now();
+    // Each attempt is counted as a failure before it is checked (atomically
+    // with the lock check), and cleared if it succeeds.
     let mut locked = false;
-    for s in subjects {
-        locked |= state.store.failures(s).await?.is_locked(now.timestamp());
+    for (i, s) in subjects.iter().enumerate() {
+        let notice = if i == 0 { lock_notice } else { None };
+        locked |= state.store.reserve_attempt(s, now, notice).await?.is_none();
     }
     let fallback;
     let password = match password {
@@ -288,15 +295,14 @@ pub(crate) async fn check_password_notify(
             &fallback
         }
     };
-    let ok = state.hasher.verify(if locked { None } else { hash }, password).await?;
+    // A locked subject spends the same hashing time and is answered as a wrong password.
+    let ok = !locked && state.hasher.verify(hash, password).await?;
+    if locked {
+        state.hasher.verify(None, password).await?;
+    }
     if ok {
         for s in subjects {
             state.store.clear_failures(s).await?;
-        }
-    } else if !locked {
-        for (i, s) in subjects.iter().enumerate() {
-            let notice = if i == 0 { lock_notice } else { None };
-            state.store.record_failure(s, now, notice).await?;
         }
     }
     Ok(ok)

@@ -13,8 +13,13 @@ use crate::totp;
 use crate::{AppError, AppState};
 
 /// The failure counter of a PACER username (known or not).
+/// Input that is no valid username shares one counter, so junk cannot grow the
+/// table or carry bytes the database refuses.
 pub(crate) fn subject(login_id: &str) -> String {
-    format!("pacer:{}", login_id.trim().to_ascii_lowercase())
+    match Username::parse_existing(login_id) {
+        Ok(u) => format!("pacer:{u}"),
+        Err(_) => "pacer:<invalid>".to_owned(),
+    }
 }
 
 /// Checks a PACER username and password, counting failures; the owner of an
@@ -47,17 +52,29 @@ pub(crate) async fn has_mfa(state: &AppState, account: &PacerAccount) -> Result<
     Ok(state.store.mfa_state(account.id).await?.authenticators > 0)
 }
 
+/// The failure counter of an account's second factor: its own, so that a
+/// right password (which clears the password counter) never resets it.
+pub(crate) fn mfa_subject(account: &PacerAccount) -> String {
+    format!("mfa:{}", account.id)
+}
+
 /// Checks a one-time passcode (or a backup code). Each is accepted once;
-/// failures count against the account like wrong passwords.
+/// failures are counted (and lock) like wrong passwords, on their own counter.
 pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, code: &str) -> Result<bool, AppError> {
-    let now = Utc::now().timestamp();
-    let subject = subject(account.username.as_str());
-    if state.store.failures(&subject).await?.is_locked(now) {
+    let now = Utc::now();
+    let subject = mfa_subject(account);
+    let notice = mail::account_locked(&account.email, account.username.as_str());
+    if state
+        .store
+        .reserve_attempt(&subject, now, Some(&notice))
+        .await?
+        .is_none()
+    {
         return Ok(false);
     }
     let mut ok = false;
     for auth in state.store.authenticators(account.id).await? {
-        if let Some(step) = totp::matching_step(&auth.secret, code, now) {
+        if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
             if state.store.accept_totp_step(auth.id, step).await? {
                 ok = true;
                 break;
@@ -68,14 +85,11 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
     if !ok && trimmed.len() >= 8 && trimmed.len() <= 16 {
         ok = state
             .store
-            .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now)
+            .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now.timestamp())
             .await?;
     }
     if ok {
         state.store.clear_failures(&subject).await?;
-    } else {
-        let notice = mail::account_locked(&account.email, account.username.as_str());
-        state.store.record_failure(&subject, Utc::now(), Some(&notice)).await?;
     }
     Ok(ok)
 }

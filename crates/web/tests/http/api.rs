@@ -211,3 +211,70 @@ async fn the_openapi_document_describes_the_api() {
         assert!(props[field].is_object(), "{field}");
     }
 }
+
+#[tokio::test]
+async fn passcode_guesses_lock_even_when_the_password_is_right() {
+    let app = TestApp::spawn().await;
+    let secret = app.enrol_mfa("jfiler2026").await;
+    for guess in ["000001", "000002", "000003", "000004", "000005", "000006"] {
+        let (_, body) = auth(
+            &app,
+            json!({"loginId": "jfiler2026", "password": PACER_PW, "otpCode": guess}),
+        )
+        .await;
+        assert_eq!(body["loginResult"], "3");
+    }
+    let id = app.account("jfiler2026").await.id;
+    let subject = format!("mfa:{id}");
+    let failures = app.store.failures(&subject).await.unwrap();
+    assert!(
+        failures.count >= openecf_domain::throttle::FREE_FAILURES,
+        "a right password did not reset it"
+    );
+    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
+    // While locked, even the right passcode is refused.
+    for _ in 0..5 {
+        app.store
+            .record_failure(&subject, chrono::Utc::now(), None)
+            .await
+            .unwrap();
+    }
+    let (_, right) = auth(
+        &app,
+        json!({"loginId": "jfiler2026", "password": PACER_PW, "otpCode": passcode(&secret, 0)}),
+    )
+    .await;
+    assert_eq!(right["loginResult"], "3");
+}
+
+#[tokio::test]
+async fn an_api_token_cannot_skip_overdue_mfa_enrolment() {
+    let app = TestApp::spawn().await;
+    let id = app.account("mlinked2026").await.id;
+    for _ in 0..3 {
+        app.store.skip_mfa(id).await.unwrap();
+    }
+    let (_, body) = auth(&app, json!({"loginId": "mlinked2026", "password": PACER_PW})).await;
+    assert_eq!(body["loginResult"], "0");
+    assert!(body["errorDescription"].as_str().unwrap().contains("enrolment is due"));
+    let token = body["nextGenCSO"].as_str().unwrap();
+    let court = page(
+        app.cookieless()
+            .get(format!("{}/ecf/gamb/", app.base))
+            .header("X-NEXT-GEN-CSO", token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(court.url.contains("/account/mfa/add"), "{}", court.url);
+}
+
+#[tokio::test]
+async fn junk_login_ids_get_the_generic_json_answer() {
+    let app = TestApp::spawn().await;
+    for id in ["jfiler\u{0}2026".to_owned(), "é".repeat(3000)] {
+        let (status, body) = auth(&app, json!({"loginId": id, "password": PACER_PW})).await;
+        assert_eq!((status, body["loginResult"].as_str()), (StatusCode::OK, Some("1")));
+    }
+}

@@ -238,3 +238,49 @@ async fn next_never_leaves_the_site() {
     let p = b.login_to("jfiler2026", PACER_PW, "//evil.example.com/").await;
     assert_eq!(p.url, format!("{}/", app.base));
 }
+
+#[tokio::test]
+async fn a_burst_of_concurrent_guesses_is_throttled_too() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/csologin/login").await;
+    let csrf = form.hidden("csrf");
+    let guesses = (0..12).map(|i| {
+        let pw = format!("Wrong-Guess-{i}");
+        let csrf = csrf.clone();
+        let (client, base) = (b.client.clone(), b.base.clone());
+        tokio::spawn(async move {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("next", "/"),
+                ("loginId", "jfiler2026"),
+                ("password", pw.as_str()),
+            ];
+            client
+                .post(format!("{base}/csologin/login"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    });
+    for g in guesses.collect::<Vec<_>>() {
+        assert_eq!(g.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let failures = app.store.failures("pacer:jfiler2026").await.unwrap();
+    assert_eq!(
+        failures.count,
+        openecf_domain::throttle::FREE_FAILURES,
+        "the rest met the lock"
+    );
+}
+
+#[tokio::test]
+async fn bytes_the_database_refuses_get_the_generic_answer() {
+    let app = TestApp::spawn().await;
+    let p = app.browser().login("jfiler\u{0}2026", PACER_PW).await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    let long = app.browser().login(&"x".repeat(5000), PACER_PW).await;
+    assert_eq!(long.status, StatusCode::UNAUTHORIZED);
+}
