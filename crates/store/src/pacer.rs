@@ -81,7 +81,7 @@ impl Store {
         name: &PersonName,
         email: &Email,
         keep_session: Option<&str>,
-        notice: &Mail,
+        notices: &[Mail],
         now: i64,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
@@ -118,7 +118,9 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
-        enqueue(&mut tx, notice, now).await?;
+        for notice in notices {
+            enqueue(&mut tx, notice, now).await?;
+        }
         insert_audit(&mut tx, &account_event("account.upgrade", username.as_str(), ""), now).await?;
         tx.commit().await?;
         Ok(())

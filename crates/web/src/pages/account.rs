@@ -260,6 +260,8 @@ pub(crate) struct UpgradeForm {
     #[serde(default)]
     next: String,
     #[serde(default)]
+    current: String,
+    #[serde(default)]
     username: String,
     #[serde(default)]
     name: String,
@@ -289,6 +291,7 @@ fn upgrade_form(visitor: &Visitor, f: &UpgradeForm, errors: Vec<String>) -> Resp
         csrf: visitor.csrf.value().to_owned(),
         hidden: vec![("next", f.next.clone())],
         fields: vec![
+            Field::password("current", "Current password", "current-password"),
             Field::text("username", "Username", &f.username, "username"),
             Field::text("name", "Full name", &f.name, "name"),
             Field::email("email", "Email", &f.email),
@@ -337,6 +340,13 @@ pub(crate) async fn upgrade(
     if !session.account.is_legacy() {
         return Ok(see_other("/account"));
     }
+    if !current_password_ok(&state, &session, &f.current).await? {
+        return Ok(upgrade_form(
+            &visitor,
+            &f,
+            vec!["Current password: it is not right.".into()],
+        ));
+    }
     let Identity {
         username,
         name,
@@ -347,11 +357,12 @@ pub(crate) async fn upgrade(
         Err(errors) => return Ok(upgrade_form(&visitor, &f, errors)),
     };
     let hash = state.hasher.hash(&password).await?;
-    let notice = mail::security_notice(
-        &email,
-        username.as_str(),
-        "account upgraded (new username, password and contact details)",
-    );
+    // The notice goes to the address the account had, and to the new one if it changed.
+    let what = "account upgraded (new username, password and contact details)";
+    let mut notices = vec![mail::security_notice(&session.account.email, username.as_str(), what)];
+    if email != session.account.email {
+        notices.push(mail::security_notice(&email, username.as_str(), what));
+    }
     let now = Utc::now().timestamp();
     match state
         .store
@@ -362,7 +373,7 @@ pub(crate) async fn upgrade(
             &name,
             &email,
             Some(&session.token_hash),
-            &notice,
+            &notices,
             now,
         )
         .await
@@ -549,7 +560,11 @@ pub(crate) async fn password_page(visitor: Visitor) -> Response {
 }
 
 /// The current password, checked against the account's failure counter.
-async fn current_password_ok(state: &AppState, session: &PacerSession, current: &str) -> Result<bool, AppError> {
+pub(crate) async fn current_password_ok(
+    state: &AppState,
+    session: &PacerSession,
+    current: &str,
+) -> Result<bool, AppError> {
     let hash = state
         .store
         .pacer_by_username(&session.account.username)

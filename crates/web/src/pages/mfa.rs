@@ -12,7 +12,7 @@ use openecf_domain::mail;
 use openecf_store::{Principal, StoreError, MAX_AUTHENTICATORS};
 use serde::Deserialize;
 
-use super::account::{require_pacer, utc, NextQuery};
+use super::account::{current_password_ok, require_pacer, utc, NextQuery};
 use super::signin::{self, Pending};
 use super::{page, safe_next, see_other};
 use crate::session::{cookie, hash_token, Visitor, PACER_COOKIE, PACER_HEADER};
@@ -27,9 +27,20 @@ struct MfaPage {
     can_add: bool,
     max: i64,
     csrf: String,
+    error: Option<&'static str>,
 }
 
-pub(crate) async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+pub(crate) struct OverviewQuery {
+    #[serde(default)]
+    error: String,
+}
+
+pub(crate) async fn overview(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, AppError> {
     let session = match require_pacer(&visitor, "/account/mfa") {
         Ok(s) => s,
         Err(r) => return Ok(r.into_response()),
@@ -41,6 +52,7 @@ pub(crate) async fn overview(State(state): State<AppState>, visitor: Visitor) ->
         codes_left: state.store.backup_codes_left(session.account.id).await?,
         max: MAX_AUTHENTICATORS,
         csrf: visitor.csrf.value().to_owned(),
+        error: (q.error == "password").then_some("Current password: it is not right. Nothing was removed."),
     }))
 }
 
@@ -124,6 +136,8 @@ pub(crate) struct AddForm {
     name: String,
     #[serde(default, rename = "otpCode")]
     otp_code: String,
+    #[serde(default)]
+    current: String,
 }
 
 #[derive(Template)]
@@ -157,6 +171,10 @@ pub(crate) async fn add(
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         let error = Some("Authenticator name: give it a name of 1 to 64 characters.".into());
         return add_page(&state, &visitor, f.secret.clone(), next, f.name.clone(), error).await;
+    }
+    if !current_password_ok(&state, &session, &f.current).await? {
+        let error = Some("Current password: it is not right.".into());
+        return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), error).await;
     }
     let now = Utc::now().timestamp();
     let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
@@ -201,6 +219,8 @@ pub(crate) struct RemoveForm {
     csrf: String,
     #[serde(default)]
     id: i64,
+    #[serde(default)]
+    current: String,
 }
 
 pub(crate) async fn remove(
@@ -213,6 +233,9 @@ pub(crate) async fn remove(
         Ok(s) => s,
         Err(r) => return Ok(r.into_response()),
     };
+    if !current_password_ok(&state, &session, &f.current).await? {
+        return Ok(see_other("/account/mfa?error=password"));
+    }
     let a = &session.account;
     let notice = mail::security_notice(
         &a.email,

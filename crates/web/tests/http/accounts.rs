@@ -133,6 +133,7 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
             &upgrade,
             "/account/upgrade",
             &[
+                ("current", PACER_PW),
                 ("name", "Lee Legacy"),
                 ("email", "lee@example.com"),
                 ("password", NEW_PW),
@@ -141,11 +142,25 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
         )
         .await;
     short.assert_has("Username: a username has at least 8 characters");
+    let stolen_session = b
+        .submit(
+            &upgrade,
+            "/account/upgrade",
+            &[
+                ("current", "not-the-password"),
+                ("username", "leelegacy2026"),
+                ("password", NEW_PW),
+                ("confirm", NEW_PW),
+            ],
+        )
+        .await;
+    stolen_session.assert_has("Current password: it is not right.");
     let weak = b
         .submit(
             &upgrade,
             "/account/upgrade",
             &[
+                ("current", PACER_PW),
                 ("username", "leelegacy2026"),
                 ("name", "Lee Legacy"),
                 ("email", "lee@example.com"),
@@ -160,6 +175,7 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
             &upgrade,
             "/account/upgrade",
             &[
+                ("current", PACER_PW),
                 ("username", "jfiler2026"),
                 ("name", "Lee Legacy"),
                 ("email", "lee@example.com"),
@@ -174,6 +190,7 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
             &upgrade,
             "/account/upgrade",
             &[
+                ("current", PACER_PW),
                 ("username", "leelegacy2026"),
                 ("name", "Lee Legacy"),
                 ("email", "lee.new@example.com"),
@@ -199,6 +216,13 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
         .iter()
         .any(|e| e.action == "account.upgrade" && e.pacer_username.as_deref() == Some("leelegacy2026")));
     assert!(!app.mail_to("lee.new@example.com").await.is_empty());
+    assert!(
+        app.mail_to("oldpcr@example.com")
+            .await
+            .iter()
+            .any(|m| m.subject.contains("account upgraded")),
+        "the old address is told too"
+    );
 }
 
 #[tokio::test]

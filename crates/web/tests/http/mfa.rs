@@ -17,8 +17,24 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
     add.assert_has("<svg")
         .assert_has(r#"<label for="otpCode">One-time passcode</label>"#);
     let secret = secret_on(&add);
+    let no_password = b
+        .submit(
+            &add,
+            "/account/mfa/add",
+            &[
+                ("current", "nope"),
+                ("name", "Phone"),
+                ("otpCode", &passcode(&secret, 0)),
+            ],
+        )
+        .await;
+    no_password.assert_has("Current password: it is not right.");
     let wrong = b
-        .submit(&add, "/account/mfa/add", &[("name", "Phone"), ("otpCode", "000000")])
+        .submit(
+            &add,
+            "/account/mfa/add",
+            &[("current", PACER_PW), ("name", "Phone"), ("otpCode", "000000")],
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     wrong.assert_has("One-time passcode: it does not match.");
@@ -26,7 +42,11 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
         .submit(
             &add,
             "/account/mfa/add",
-            &[("name", "Phone"), ("otpCode", &passcode(&secret, 0))],
+            &[
+                ("current", PACER_PW),
+                ("name", "Phone"),
+                ("otpCode", &passcode(&secret, 0)),
+            ],
         )
         .await;
     codes_page.assert_has("These are your backup codes.");
@@ -95,7 +115,11 @@ async fn filers_may_put_off_enrolment_three_times_then_must_enrol() {
     b.submit(
         &court,
         "/account/mfa/add",
-        &[("name", "Phone"), ("otpCode", &passcode(&secret, 0))],
+        &[
+            ("current", PACER_PW),
+            ("name", "Phone"),
+            ("otpCode", &passcode(&secret, 0)),
+        ],
     )
     .await
     .assert_has("backup codes");
@@ -122,8 +146,33 @@ async fn at_most_five_authenticator_apps() {
         .submit(
             &add,
             "/account/mfa/add",
-            &[("name", "Sixth"), ("otpCode", &passcode(&secret, 0))],
+            &[
+                ("current", PACER_PW),
+                ("name", "Sixth"),
+                ("otpCode", &passcode(&secret, 0)),
+            ],
         )
         .await;
     refused.assert_has("at most 5 authenticator apps");
+}
+
+#[tokio::test]
+async fn removing_an_app_needs_the_password() {
+    let app = TestApp::spawn().await;
+    app.enrol_mfa("jfiler2027").await;
+    app.enrol_mfa("jfiler2027").await;
+    let b = app.browser();
+    let otp = b.login("jfiler2027", PACER_PW).await;
+    b.submit(&otp, "/csologin/otp", &[("otpCode", "abcd-efgh")]).await.assert_has("Logged in as");
+    let overview = b.get("/account/mfa").await;
+    let id = overview.hidden("id");
+    let csrf = overview.hidden("csrf");
+    let refused = b.post("/account/mfa/remove", &[("csrf", &csrf), ("id", &id), ("current", "nope")]).await;
+    refused.assert_has("Nothing was removed.");
+    let id_of = app.account("jfiler2027").await.id;
+    assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 2);
+    b.post("/account/mfa/remove", &[("csrf", &csrf), ("id", &id), ("current", PACER_PW)]).await;
+    assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 1);
+    let notices = app.mail_to("jfiler2027@example.com").await;
+    assert!(notices.iter().any(|m| m.subject.contains("authenticator app was removed")));
 }
