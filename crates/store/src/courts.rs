@@ -101,6 +101,22 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn schedule_go_live(&self, id: &CourtId, when: GoLive, now: DateTime<Utc>) -> Result<usize> {
         let mut tx = self.begin_write().await?;
+        let before: Option<CourtRow> = sqlx::query_as(&format!(
+            "SELECT {COURT_COLUMNS} FROM courts WHERE id = $1{}",
+            self.for_update()
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(before) = before else {
+            return Err(StoreError::NotFound(format!("no court {id}")));
+        };
+        if matches!(when, GoLive::On(_)) && before.into_court(now)?.is_live() {
+            // Linked filers have given up their CM/ECF logins: there is no going back.
+            return Err(StoreError::Conflict(format!(
+                "court {id} is already live on NextGen CM/ECF; its go-live date cannot be moved"
+            )));
+        }
         let updated = match when {
             GoLive::Now(at) => {
                 sqlx::query("UPDATE courts SET live_since = $1, go_live_on = NULL WHERE id = $2")

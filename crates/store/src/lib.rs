@@ -26,7 +26,7 @@ pub use courts::{GoLive, NewCourt};
 pub use error::StoreError;
 pub use links::{LinkOutcome, LinkRow};
 pub use outbox::OutboxRow;
-pub use pacer::{Authenticator, MfaState, MAX_AUTHENTICATORS};
+pub use pacer::{Authenticator, MfaState, MAX_ACTIVE_RESETS, MAX_AUTHENTICATORS};
 pub use security::AuditEvent;
 pub use sessions::{Principal, SessionRow};
 

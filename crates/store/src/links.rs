@@ -98,9 +98,13 @@ impl Store {
                 outcome = Err(if constraint.contains("ecf_account") {
                     LinkRefusal::EcfAlreadyLinked
                 } else {
-                    LinkRefusal::PacerAlreadyLinkedHere {
-                        ecf_login: String::new(),
-                    }
+                    // Another node linked this PACER account here first: name what it linked.
+                    tx.rollback().await?;
+                    tx = self.begin_write().await?;
+                    let ecf_login = pacer_linked_here(&mut tx, &court.id, pacer.id)
+                        .await?
+                        .unwrap_or_default();
+                    LinkRefusal::PacerAlreadyLinkedHere { ecf_login }
                 });
             }
         }

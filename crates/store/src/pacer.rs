@@ -9,6 +9,18 @@ use crate::{Result, Store, StoreError};
 
 /// The most authenticator apps one account may enrol.
 pub const MAX_AUTHENTICATORS: i64 = 5;
+/// The most live password-reset links one account may have at once.
+pub const MAX_ACTIVE_RESETS: i64 = 3;
+
+/// Ends every outstanding reset link of an account (its password just changed).
+async fn end_resets(tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE pacer_account_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(account)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Authenticator {
@@ -64,6 +76,7 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        end_resets(&mut tx, id, now).await?;
         enqueue(&mut tx, notice, now).await?;
         insert_audit(&mut tx, &account_event("account.password", &username, ""), now).await?;
         tx.commit().await?;
@@ -178,7 +191,8 @@ impl Store {
     }
 
     /// Enrols an authenticator app whose first passcode (at `step`) was checked;
-    /// the first one also gets the backup codes. At most five per account.
+    /// if it is the account's first, `backup_codes_if_first` become its backup
+    /// codes. At most five per account. Returns the id and whether the codes were stored.
     #[allow(clippy::too_many_arguments)]
     pub async fn add_authenticator(
         &self,
@@ -186,11 +200,19 @@ impl Store {
         name: &str,
         secret: &str,
         step: i64,
-        backup_code_hashes: &[String],
+        backup_codes_if_first: &[String],
         notice: &Mail,
         now: i64,
-    ) -> Result<i64> {
+    ) -> Result<(i64, bool)> {
         let mut tx = self.begin_write().await?;
+        // Lock the account's row so two enrolments at once count each other.
+        sqlx::query(&format!(
+            "SELECT id FROM pacer_accounts WHERE id = $1{}",
+            self.for_update()
+        ))
+        .bind(account)
+        .fetch_optional(&mut *tx)
+        .await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1")
             .bind(account)
             .fetch_one(&mut *tx)
@@ -211,12 +233,13 @@ impl Store {
         .bind(step)
         .fetch_one(&mut *tx)
         .await?;
-        if !backup_code_hashes.is_empty() {
+        let first = count == 0;
+        if first {
             sqlx::query("DELETE FROM mfa_backup_codes WHERE pacer_account_id = $1")
                 .bind(account)
                 .execute(&mut *tx)
                 .await?;
-            for h in backup_code_hashes {
+            for h in backup_codes_if_first {
                 sqlx::query("INSERT INTO mfa_backup_codes (pacer_account_id, code_hash) VALUES ($1, $2)")
                     .bind(account)
                     .bind(h)
@@ -231,7 +254,7 @@ impl Store {
             .await?;
         insert_audit(&mut tx, &account_event("account.mfa.add", &username, name), now).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, first))
     }
 
     /// Removes an authenticator; removing the last one also removes the backup codes.
@@ -331,7 +354,9 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a reset token's hash and queues the mail that carries the token.
+    /// Stores a reset token's hash and queues the mail that carries the token;
+    /// returns false (and sends nothing) while the account already has
+    /// [`MAX_ACTIVE_RESETS`] live reset links, so nobody can flood its inbox.
     pub async fn create_password_reset(
         &self,
         token_hash: &str,
@@ -339,8 +364,26 @@ impl Store {
         expires_at: i64,
         mail: &Mail,
         now: i64,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.begin_write().await?;
+        sqlx::query(&format!(
+            "SELECT id FROM pacer_accounts WHERE id = $1{}",
+            self.for_update()
+        ))
+        .bind(account)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let active: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM password_resets WHERE pacer_account_id = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(account)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if active >= MAX_ACTIVE_RESETS {
+            tx.rollback().await?;
+            return Ok(false);
+        }
         sqlx::query("INSERT INTO password_resets (token_hash, pacer_account_id, expires_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
             .bind(account)
@@ -349,7 +392,7 @@ impl Store {
             .await?;
         enqueue(&mut tx, mail, now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The account a reset token is for, if it is unused and unexpired.
@@ -387,6 +430,7 @@ impl Store {
             .bind(account)
             .execute(&mut *tx)
             .await?;
+        end_resets(&mut tx, account, now).await?;
         enqueue(&mut tx, notice, now).await?;
         insert_audit(&mut tx, &account_event("account.password.reset", &username, ""), now).await?;
         tx.commit().await?;

@@ -81,6 +81,11 @@ fn courts_are_added_listed_and_scheduled() {
     );
     s.fails(&["court", "go-live", "gamb"], "", "required");
     s.ok(&["court", "go-live", "gamb", "--now"], "");
+    s.fails(
+        &["court", "go-live", "gamb", "--on", "2031-03-01"],
+        "",
+        "already live on NextGen CM/ECF",
+    );
     s.ok(&["court", "go-live", "nysd", "--on", "2031-03-01"], "");
     let list = s.ok(&["court", "list"], "");
     assert!(

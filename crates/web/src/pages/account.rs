@@ -97,7 +97,7 @@ pub(crate) fn require_pacer(visitor: &Visitor, back: &str) -> Result<PacerSessio
     visitor
         .pacer
         .clone()
-        .ok_or_else(|| Redirect::to(&format!("/csologin/login?next={back}")))
+        .ok_or_else(|| Redirect::to(&format!("/csologin/login?next={}", super::encode_next(back))))
 }
 
 /// A new password: both copies equal and the PACER password standard met.

@@ -19,8 +19,9 @@ use crate::error::render;
 use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
 use crate::{AppError, AppState};
 
-pub(crate) async fn redirect_home(Path(court): Path<String>) -> Response {
-    see_other(&format!("/ecf/{}/", court.to_ascii_lowercase()))
+pub(crate) async fn redirect_home(Path(court): Path<String>) -> Result<Response, AppError> {
+    let id = openecf_domain::CourtId::parse(&court).map_err(|_| AppError::NotFound)?;
+    Ok(see_other(&format!("/ecf/{id}/")))
 }
 
 #[derive(Template)]
@@ -126,8 +127,9 @@ pub(crate) async fn legacy_submit(
     let Some(account) = account else {
         return Ok(reply(StatusCode::UNAUTHORIZED, WRONG_ECF_CREDENTIALS.to_owned()));
     };
-    if court.is_live() {
-        let message = if state.store.is_ecf_linked(account.id).await? {
+    let linked = state.store.is_ecf_linked(account.id).await?;
+    if court.is_live() || linked {
+        let message = if linked {
             "This CM/ECF account has been linked to a PACER account. You now use only your PACER account to access CM/ECF at this court: log on at PACER LOGIN.".to_owned()
         } else {
             "This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here. Log on with your upgraded individual PACER account, then link this CM/ECF account from Utilities.".to_owned()

@@ -275,6 +275,11 @@ pub(crate) async fn confirm(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
+    let submit = match form.action.as_str() {
+        "submit" => true,
+        "cancel" => false,
+        _ => return Err(AppError::BadRequest("Choose Submit or Cancel.".into())),
+    };
     let now = Utc::now();
     let held = state
         .store
@@ -285,32 +290,38 @@ pub(crate) async fn confirm(
         None => None,
     };
     let Some(ecf) = ecf.filter(|e| e.court == court.id) else {
-        return Ok(refusal_page(&court, &visitor, &user, &LinkRefusal::VerificationExpired));
+        let refusal = LinkRefusal::VerificationExpired;
+        audit(
+            &state,
+            &visitor,
+            &court,
+            &session.account,
+            None,
+            format!("refused: {}", refusal.code()),
+        )
+        .await?;
+        return Ok(refusal_page(&court, &visitor, &user, &refusal));
     };
-    match form.action.as_str() {
-        "submit" => {}
-        "cancel" => {
-            audit(
-                &state,
-                &visitor,
-                &court,
-                &session.account,
-                Some(ecf.login.as_str()),
-                "cancelled".into(),
-            )
-            .await?;
-            return Ok(page(MessagePage {
-                nav: CourtNav::new(&court, &visitor, Some(&user)),
-                title: "Nothing was linked",
-                message: format!(
-                    "You cancelled. The CM/ECF account {} was not linked to your PACER account.",
-                    ecf.login
-                ),
-                refused: false,
-                action: None,
-            }));
-        }
-        _ => return Err(AppError::BadRequest("Choose Submit or Cancel.".into())),
+    if !submit {
+        audit(
+            &state,
+            &visitor,
+            &court,
+            &session.account,
+            Some(ecf.login.as_str()),
+            "cancelled".into(),
+        )
+        .await?;
+        return Ok(page(MessagePage {
+            nav: CourtNav::new(&court, &visitor, Some(&user)),
+            title: "Nothing was linked",
+            message: format!(
+                "You cancelled. The CM/ECF account {} was not linked to your PACER account.",
+                ecf.login
+            ),
+            refused: false,
+            action: None,
+        }));
     }
     match state
         .store

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::account::{current_password_ok, require_pacer, utc, NextQuery};
 use super::signin::{self, Pending};
-use super::{page, safe_next, see_other};
+use super::{encode_next, page, safe_next, see_other};
 use crate::session::{cookie, hash_token, Visitor, PACER_COOKIE, PACER_HEADER};
 use crate::totp;
 use crate::{AppError, AppState};
@@ -183,20 +183,20 @@ pub(crate) async fn add(
         return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), error).await;
     };
     let a = &session.account;
-    let first = state.store.mfa_state(a.id).await?.authenticators == 0;
-    let codes = if first { totp::backup_codes() } else { Vec::new() };
+    let codes = totp::backup_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
     let notice = mail::security_notice(
         &a.email,
         a.username.as_str(),
         &format!("authenticator app \"{name}\" added for multi-factor authentication"),
     );
-    match state
+    let codes = match state
         .store
         .add_authenticator(a.id, name, &f.secret, step, &hashes, &notice, now)
         .await
     {
-        Ok(_) => {}
+        Ok((_, true)) => codes,
+        Ok((_, false)) => Vec::new(),
         Err(StoreError::Conflict(m)) => {
             return add_page(
                 &state,
@@ -209,7 +209,7 @@ pub(crate) async fn add(
             .await;
         }
         Err(e) => return Err(e.into()),
-    }
+    };
     Ok(page(CodesPage { codes, next }))
 }
 
@@ -256,6 +256,7 @@ pub(crate) async fn remove(
 #[template(path = "mfa_enrol.html")]
 struct EnrolPage {
     next: String,
+    next_encoded: String,
     skips_left: i64,
     csrf: String,
 }
@@ -272,6 +273,7 @@ pub(crate) async fn enrol(
     let next = safe_next(&q.next, "/");
     match signin::pending(&state, &session.account).await? {
         Pending::EnrolMfa { skips_left, .. } => Ok(page(EnrolPage {
+            next_encoded: encode_next(&next),
             next,
             skips_left,
             csrf: visitor.csrf.value().to_owned(),
@@ -303,7 +305,7 @@ pub(crate) async fn skip(
         state.store.skip_mfa(session.account.id).await?;
         return Ok(see_other(&next));
     }
-    Ok(see_other(&format!("/account/mfa/enrol?next={next}")))
+    Ok(see_other(&format!("/account/mfa/enrol?next={}", encode_next(&next))))
 }
 
 /// Paths a filer who must enrol may still use.
@@ -331,7 +333,7 @@ pub(crate) async fn gate(State(state): State<AppState>, req: Request, next: Next
         .map(str::to_owned);
     if let Some(token) = token {
         match must_enrol(&state, &token).await {
-            Ok(true) => return see_other(&format!("/account/mfa/add?next={path}")),
+            Ok(true) => return see_other(&format!("/account/mfa/add?next={}", encode_next(&path))),
             Ok(false) => {}
             Err(e) => return e.into_response(),
         }

@@ -112,6 +112,20 @@ pub(crate) fn safe_next(next: &str, default: &str) -> String {
     }
 }
 
+/// A path made fit for a `?next=` query value: everything but unreserved
+/// characters and `/` is percent-encoded.
+pub(crate) fn encode_next(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -206,7 +220,7 @@ impl CourtNav {
 /// the court's own CM/ECF login at a court not yet live.
 pub(crate) fn filing_login_href(court: &Court, then: &str) -> String {
     if court.is_live() {
-        format!("/csologin/login?next={then}")
+        format!("/csologin/login?next={}", encode_next(then))
     } else {
         format!("/ecf/{}/login", court.id)
     }
@@ -306,4 +320,19 @@ pub(crate) async fn check_password_notify(
         }
     }
     Ok(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_encoded_for_a_query_and_kept_on_the_site() {
+        assert_eq!(encode_next("/ecf/gamb/"), "/ecf/gamb/");
+        assert_eq!(encode_next("/a?x=1&y=2#f"), "/a%3Fx%3D1%26y%3D2%23f");
+        assert_eq!(safe_next("//evil.example.com", "/"), "/");
+        assert_eq!(safe_next("https://evil.example.com", "/"), "/");
+        assert_eq!(safe_next("/\\evil", "/"), "/");
+        assert_eq!(safe_next("/ecf/gamb/", "/"), "/ecf/gamb/");
+    }
 }

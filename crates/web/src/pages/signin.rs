@@ -7,7 +7,7 @@ use chrono::Utc;
 use openecf_domain::{mail, PacerAccount, Password, Username};
 use openecf_store::Principal;
 
-use super::{check_password_notify, see_other};
+use super::{check_password_notify, encode_next, see_other};
 use crate::session::{self, hash_token, set_cookie, Visitor, PACER_COOKIE};
 use crate::totp;
 use crate::{AppError, AppState};
@@ -130,12 +130,12 @@ pub(crate) async fn finish(
     }
     let token = session::start(state, Principal::Pacer(account.id), visitor).await?;
     let dest = match pending(state, account).await? {
-        Pending::Upgrade => format!("/account/upgrade?next={next}"),
+        Pending::Upgrade => format!("/account/upgrade?next={}", encode_next(next)),
         Pending::EnrolMfa { forced, .. } => {
             if forced {
                 state.store.require_mfa_for_session(&hash_token(&token)).await?;
             }
-            format!("/account/mfa/enrol?next={next}")
+            format!("/account/mfa/enrol?next={}", encode_next(next))
         }
         Pending::Nothing => next.to_owned(),
     };

@@ -407,3 +407,31 @@ async fn the_owner_of_a_locked_account_is_emailed() {
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].subject, "Your PACER account is temporarily locked");
 }
+
+#[tokio::test]
+async fn reset_links_are_limited_and_end_with_the_password() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/account/reset").await;
+    for _ in 0..5 {
+        b.submit(&form, "/account/reset", &[("username", "jfiler2026")])
+            .await
+            .assert_has("If an account with that username exists");
+    }
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert_eq!(mail.len(), openecf_store::MAX_ACTIVE_RESETS as usize, "no flood");
+    let paths: Vec<String> = mail
+        .iter()
+        .map(|m| {
+            let link = m.body.lines().find(|l| l.contains("/account/reset/")).unwrap().trim();
+            link.strip_prefix(&app.base).unwrap().to_owned()
+        })
+        .collect();
+    let first = b.get(&paths[0]).await;
+    b.submit(&first, &paths[0], &[("password", NEW_PW), ("confirm", NEW_PW)])
+        .await
+        .assert_has("Your password has been changed");
+    for other in &paths[1..] {
+        assert_eq!(b.get(other).await.status, StatusCode::GONE, "the other links ended too");
+    }
+}

@@ -66,7 +66,7 @@ impl Page {
             .unwrap_or_else(|| panic!("no hidden {name} in {}", self.body))
             + marker.len();
         let end = self.body[start..].find('"').unwrap();
-        self.body[start..start + end].to_owned()
+        unescape(&self.body[start..start + end])
     }
     /// The href of the link with this exact text.
     pub fn link(&self, text: &str) -> String {
@@ -78,6 +78,20 @@ impl Page {
         let start = self.body[..end].rfind("href=\"").unwrap() + 6;
         self.body[start..end].replace("&#x2f;", "/").replace("&#x3d;", "=")
     }
+}
+
+/// What a browser reads from an HTML attribute value.
+pub fn unescape(s: &str) -> String {
+    s.replace("&#38;", "&")
+        .replace("&#x26;", "&")
+        .replace("&amp;", "&")
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#x2f;", "/")
 }
 
 pub fn now() -> chrono::DateTime<Utc> {

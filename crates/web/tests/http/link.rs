@@ -315,3 +315,27 @@ async fn the_workflow_runs_on_postgresql_too() {
     assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
     db.finish().await;
 }
+
+#[tokio::test]
+async fn a_wrong_button_keeps_the_verification_and_an_expired_one_is_audited() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    let csrf = verify.hidden("csrf");
+    let pending = verify.hidden("pending");
+    let odd = b
+        .post(
+            "/ecf/gamb/link/confirm",
+            &[("csrf", &csrf), ("pending", &pending), ("action", "maybe")],
+        )
+        .await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+    b.confirm("gamb", &verify, "submit")
+        .await
+        .assert_has("You have successfully linked your account.");
+    let again = b.confirm("gamb", &verify, "submit").await;
+    assert_eq!(again.status, StatusCode::GONE);
+    let audit = app.store.audit_events(Some("gamb")).await.unwrap();
+    assert_eq!(audit.last().unwrap().outcome, "refused: verification_expired");
+}

@@ -284,3 +284,24 @@ async fn bytes_the_database_refuses_get_the_generic_answer() {
     let long = app.browser().login(&"x".repeat(5000), PACER_PW).await;
     assert_eq!(long.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn next_keeps_its_query() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let login = b.get("/csologin/login?next=/ecf/gamb/utilities%3Fx%3D1%26y%3D2").await;
+    let csrf = login.hidden("csrf");
+    let next = login.hidden("next");
+    let p = b
+        .post(
+            "/csologin/login",
+            &[
+                ("csrf", &csrf),
+                ("next", &next),
+                ("loginId", "jfiler2026"),
+                ("password", PACER_PW),
+            ],
+        )
+        .await;
+    assert!(p.url.ends_with("/ecf/gamb/utilities?x=1&y=2"), "{}", p.url);
+}

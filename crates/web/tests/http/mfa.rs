@@ -163,16 +163,29 @@ async fn removing_an_app_needs_the_password() {
     app.enrol_mfa("jfiler2027").await;
     let b = app.browser();
     let otp = b.login("jfiler2027", PACER_PW).await;
-    b.submit(&otp, "/csologin/otp", &[("otpCode", "abcd-efgh")]).await.assert_has("Logged in as");
+    b.submit(&otp, "/csologin/otp", &[("otpCode", "abcd-efgh")])
+        .await
+        .assert_has("Logged in as");
     let overview = b.get("/account/mfa").await;
     let id = overview.hidden("id");
     let csrf = overview.hidden("csrf");
-    let refused = b.post("/account/mfa/remove", &[("csrf", &csrf), ("id", &id), ("current", "nope")]).await;
+    let refused = b
+        .post(
+            "/account/mfa/remove",
+            &[("csrf", &csrf), ("id", &id), ("current", "nope")],
+        )
+        .await;
     refused.assert_has("Nothing was removed.");
     let id_of = app.account("jfiler2027").await.id;
     assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 2);
-    b.post("/account/mfa/remove", &[("csrf", &csrf), ("id", &id), ("current", PACER_PW)]).await;
+    b.post(
+        "/account/mfa/remove",
+        &[("csrf", &csrf), ("id", &id), ("current", PACER_PW)],
+    )
+    .await;
     assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 1);
     let notices = app.mail_to("jfiler2027@example.com").await;
-    assert!(notices.iter().any(|m| m.subject.contains("authenticator app was removed")));
+    assert!(notices
+        .iter()
+        .any(|m| m.subject.contains("authenticator app was removed")));
 }
