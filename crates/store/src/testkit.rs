@@ -79,13 +79,18 @@ impl TestDb {
                 panic!("PostgreSQL is required (OPENECF_REQUIRE_SERVICES=1) but {admin_url} failed: {e}")
             }
             Err(e) => {
-                eprintln!("skipping PostgreSQL test: {admin_url} is not reachable ({e}); set OPENECF_TEST_POSTGRES_URL to run it");
+                say_skipped(&format!(
+                    "skipping PostgreSQL tests: {admin_url} is not reachable ({e}); set OPENECF_TEST_POSTGRES_URL to run them"
+                ));
                 None
             }
         }
     }
 
     async fn try_postgres(admin_url: &str) -> Result<Self> {
+        if !reachable(admin_url) {
+            return Err(StoreError::Config("nothing listens at its address".into()));
+        }
         let admin = Store::connect(admin_url).await?;
         let name = format!("openecf_test_{:016x}", rand::thread_rng().gen::<u64>());
         sqlx::query(&format!("CREATE DATABASE {name}"))
@@ -110,6 +115,40 @@ impl TestDb {
     pub async fn finish(self) {
         self.store.close().await;
     }
+}
+
+/// Tells the person running the tests, once per reason, why tests were
+/// skipped: written to the terminal itself, past the test harness's capture.
+pub fn say_skipped(reason: &str) {
+    use std::io::Write;
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut said) = SAID.lock() else { return };
+    if !said.iter().any(|r| r == reason) {
+        said.push(reason.to_owned());
+        let _ = writeln!(std::io::stderr(), "{reason}");
+    }
+}
+
+/// Whether anything listens at the URL's host and port: asked once per test
+/// binary, with a short timeout, so a machine without PostgreSQL skips fast.
+fn reachable(url: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    static ANSWER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ANSWER.get_or_init(|| {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        let host_port = host_port.split(['/', '?']).next().unwrap_or_default();
+        let with_port = if host_port.contains(':') {
+            host_port.to_owned()
+        } else {
+            format!("{host_port}:5432")
+        };
+        with_port
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .is_some_and(|addr| std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).is_ok())
+    })
 }
 
 impl Drop for Cleanup {

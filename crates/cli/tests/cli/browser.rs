@@ -27,7 +27,7 @@ impl Drop for Killed {
 
 fn find_program(program: &str, env: &str) -> Option<PathBuf> {
     if let Ok(p) = std::env::var(env) {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
     }
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -153,7 +153,7 @@ async fn browser() -> Option<(Killed, Client, crate::Scratch)> {
     ) else {
         let reason = "chromedriver or chromium not found (Debian: apt-get install chromium chromium-driver)";
         assert!(!services_required(), "the browser test is required in CI: {reason}");
-        eprintln!("skipping the browser test: {reason}");
+        openecf_store::testkit::say_skipped(&format!("skipping the browser tests: {reason}"));
         return None;
     };
     let mut cmd = Command::new(driver);
