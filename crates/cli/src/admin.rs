@@ -323,8 +323,10 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
                 row.password_hash.filter(|h| !h.is_empty()),
             ) {
                 (Some(p), None) => Secret::Plain(Password::new_legacy(&p).map_err(|e| anyhow!("password: {e}"))?),
-                (None, Some(h)) if h.starts_with("$argon2") => Secret::Hash(h),
-                (None, Some(_)) => bail!("password_hash: only Argon2 PHC strings ($argon2id$...) can be imported"),
+                (None, Some(h)) => {
+                    openecf_web::check_imported_hash(&h).map_err(|e| anyhow!("password_hash: {e}"))?;
+                    Secret::Hash(h)
+                }
                 (Some(_), Some(_)) => bail!("give password or password_hash, not both"),
                 (None, None) => bail!("password: missing"),
             };
@@ -343,7 +345,13 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
             ))
         })();
         match result {
-            Ok(ok) => parsed.push(ok),
+            Ok((account, secret)) => match store.ecf_by_login(&court, &account.login).await? {
+                Some(_) => errors.push(format!(
+                    "line {line}: the CM/ECF login {} already exists at {court}",
+                    account.login
+                )),
+                None => parsed.push((account, secret)),
+            },
             Err(e) => errors.push(format!("line {line}: {e:#}")),
         }
     }

@@ -187,6 +187,12 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
         println!("demo: the database already has courts; nothing seeded");
         return Ok(());
     }
+    if store.count_pacer_accounts().await? > 0 {
+        anyhow::bail!(
+            "--demo seeds only an empty database, and this one has PACER accounts but no courts: \
+             use a fresh one (--database sqlite://demo.db)"
+        );
+    }
     let now = Utc::now();
     let courts = federal_courts()?;
     store.add_courts(&courts).await?;

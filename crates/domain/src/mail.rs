@@ -11,6 +11,8 @@ pub struct Mail {
     pub to: Email,
     pub subject: String,
     pub body: String,
+    /// The body holds a secret (a single-use link): it is blanked once delivered.
+    pub sensitive: bool,
 }
 
 /// Sent to the PACER account's email once a CM/ECF account is linked to it.
@@ -26,6 +28,7 @@ pub fn link_confirmation(to: &Email, pacer_username: &str, court: &Court, ecf_lo
             court = court.name,
             id = court.id,
         ),
+        sensitive: false,
     }
 }
 
@@ -48,6 +51,7 @@ pub fn go_live_notice(to: &Email, ecf_login: &str, court: &Court, on: Option<Nai
             court = court.name,
             id = court.id,
         ),
+        sensitive: false,
     }
 }
 
@@ -62,6 +66,7 @@ pub fn account_locked(to: &Email, username: &str) -> Mail {
              If this was you, wait and try again, or reset your password. If it was not you, \
              your password is still safe: nobody got in. Consider turning on multi-factor authentication.\n"
         ),
+        sensitive: false,
     }
 }
 
@@ -75,6 +80,7 @@ pub fn security_notice(to: &Email, username: &str, what: &str) -> Mail {
              If you made this change, you need do nothing. If you did not, reset your password at once \
              and contact the PACER Service Center.\n"
         ),
+        sensitive: false,
     }
 }
 
@@ -88,6 +94,7 @@ pub fn password_reset(to: &Email, username: &str, link: &str) -> Mail {
              To choose a new password, open this link within 30 minutes; it works once:\n\n{link}\n\n\
              If you did not ask for this, ignore this message: your password has not changed.\n"
         ),
+        sensitive: true,
     }
 }
 
@@ -101,5 +108,6 @@ pub fn welcome(to: &Email, username: &str) -> Mail {
              To file in a court that is live on NextGen CM/ECF, log in at the court's CM/ECF site with this \
              account and link your CM/ECF account to it from Utilities.\n"
         ),
+        sensitive: false,
     }
 }

@@ -116,6 +116,12 @@ impl Store {
         Ok(id)
     }
 
+    pub async fn count_pacer_accounts(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM pacer_accounts")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     /// Registers an account and queues its welcome mail, in one transaction.
     #[tracing::instrument(skip(self, account, welcome), fields(username = %account.username))]
     pub async fn register_pacer_account(&self, account: &NewPacerAccount, welcome: &Mail, now: i64) -> Result<i64> {

@@ -111,10 +111,11 @@ impl Store {
         let Some(before) = before else {
             return Err(StoreError::NotFound(format!("no court {id}")));
         };
-        if matches!(when, GoLive::On(_)) && before.into_court(now)?.is_live() {
-            // Linked filers have given up their CM/ECF logins: there is no going back.
+        if before.into_court(now)?.is_live() {
+            // Linked filers have given up their CM/ECF logins: there is no going
+            // back, and going live again would notify everyone again.
             return Err(StoreError::Conflict(format!(
-                "court {id} is already live on NextGen CM/ECF; its go-live date cannot be moved"
+                "court {id} is already live on NextGen CM/ECF; its go-live cannot be changed"
             )));
         }
         let updated = match when {

@@ -14,22 +14,33 @@ pub struct OutboxRow {
     pub next_attempt_at: i64,
     pub sent_at: Option<i64>,
     pub last_error: Option<String>,
+    /// A random id of its own: the Message-ID and the .eml file name.
+    pub message_id: String,
 }
 
 /// Queues a mail inside the caller's transaction, so it is sent if and only if
 /// the event that causes it is committed.
 pub(crate) async fn enqueue(tx: &mut Transaction<'static, Any>, mail: &Mail, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)")
-        .bind(mail.to.as_str())
-        .bind(&mail.subject)
-        .bind(&mail.body)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    let mut id = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut id);
+    let message_id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    sqlx::query(
+        "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at, message_id, sensitive)
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+    )
+    .bind(mail.to.as_str())
+    .bind(&mail.subject)
+    .bind(&mail.body)
+    .bind(now)
+    .bind(message_id)
+    .bind(i64::from(mail.sensitive))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
-const OUTBOX_COLUMNS: &str = "id, to_addr, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error";
+const OUTBOX_COLUMNS: &str =
+    "id, to_addr, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error, message_id";
 
 impl Store {
     /// Every queued mail, newest first (for tests and the operator).
@@ -81,12 +92,18 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Records a delivery. A body that held a secret (a reset link) is blanked:
+    /// the token must not outlive its mail in the database or its backups.
     pub async fn mark_mail_sent(&self, id: i64, now: i64) -> Result<()> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL,
+                    body = CASE WHEN sensitive = 1 THEN '(removed once delivered: it held a single-use link)' ELSE body END
+             WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -12,10 +12,15 @@ pub const MAX_AUTHENTICATORS: i64 = 5;
 /// The most live password-reset links one account may have at once.
 pub const MAX_ACTIVE_RESETS: i64 = 3;
 
-/// Ends every outstanding reset link of an account (its password just changed).
+/// Ends every outstanding reset link and pending passcode step of an account
+/// (its password or email just changed): what was issued before cannot be used after.
 async fn end_resets(tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: i64, now: i64) -> Result<()> {
     sqlx::query("UPDATE password_resets SET used_at = $1 WHERE pacer_account_id = $2 AND used_at IS NULL")
         .bind(now)
+        .bind(account)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM mfa_challenges WHERE pacer_account_id = $1")
         .bind(account)
         .execute(&mut **tx)
         .await?;
@@ -131,6 +136,7 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        end_resets(&mut tx, id, now).await?;
         for notice in notices {
             enqueue(&mut tx, notice, now).await?;
         }
@@ -149,6 +155,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         let username = username.ok_or_else(|| StoreError::NotFound("no such account".into()))?;
+        end_resets(&mut tx, id, now).await?;
         enqueue(&mut tx, notice, now).await?;
         insert_audit(&mut tx, &account_event("account.email", &username, ""), now).await?;
         tx.commit().await?;
@@ -217,6 +224,16 @@ impl Store {
             .bind(account)
             .fetch_one(&mut *tx)
             .await?;
+        let same: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1 AND secret = $2")
+                .bind(account)
+                .bind(secret)
+                .fetch_one(&mut *tx)
+                .await?;
+        if same > 0 {
+            // The same secret twice would accept each passcode once per copy.
+            return Err(StoreError::Conflict("this authenticator app is already added".into()));
+        }
         if count >= MAX_AUTHENTICATORS {
             return Err(StoreError::Conflict(format!(
                 "an account may have at most {MAX_AUTHENTICATORS} authenticator apps; remove one first"

@@ -95,13 +95,8 @@ impl Store {
     /// subject is locked (nothing changes); otherwise the attempt is counted as
     /// a failure at once — in one transaction, so a burst of concurrent
     /// attempts cannot all slip past the lock — and a success clears it later.
-    pub async fn reserve_attempt(
-        &self,
-        subject: &str,
-        now: DateTime<Utc>,
-        lock_notice: Option<&Mail>,
-    ) -> Result<Option<Failures>> {
-        self.count_failure(subject, now, lock_notice, true).await
+    pub async fn reserve_attempt(&self, subject: &str, now: DateTime<Utc>) -> Result<Option<Failures>> {
+        self.count_failure(subject, now, None, true).await
     }
 
     async fn count_failure(
@@ -162,6 +157,16 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    /// Gives back one reserved attempt that turned out right (for a subject
+    /// that a success should not wipe, such as the link form's per-account count).
+    pub async fn release_attempt(&self, subject: &str) -> Result<()> {
+        sqlx::query("UPDATE auth_failures SET count = count - 1 WHERE subject = $1 AND count > 0")
+            .bind(subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn clear_failures(&self, subject: &str) -> Result<()> {

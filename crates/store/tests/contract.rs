@@ -135,6 +135,19 @@ async fn courts_are_added_once_and_go_live(store: &Store) {
         .await
         .unwrap();
     assert!(store.court(&court_id("gamb"), now()).await.unwrap().unwrap().is_live());
+    let back = store.schedule_go_live(&court_id("gamb"), GoLive::On(day), now()).await;
+    assert!(
+        matches!(back, Err(StoreError::Conflict(_))),
+        "a live court cannot go back: {back:?}"
+    );
+    let twice = store
+        .schedule_go_live(&court_id("gamb"), GoLive::Now(now()), now())
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict(_))),
+        "nor go live twice: {twice:?}"
+    );
+    assert!(store.court(&court_id("gamb"), now()).await.unwrap().unwrap().is_live());
     let missing = store
         .schedule_go_live(&court_id("zzzz"), GoLive::Now(now()), now())
         .await;

@@ -47,6 +47,27 @@ fn verify_blocking(hash: &str, password: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
 }
 
+/// Whether a password hash brought from another system may be stored: an
+/// Argon2id PHC string whose cost is no greater than a sane bound (a stored
+/// hash decides what every login attempt on its account costs).
+pub fn check_imported_hash(phc: &str) -> Result<(), String> {
+    let parsed = PasswordHash::new(phc).map_err(|e| format!("not a PHC password hash ({e})"))?;
+    if parsed.algorithm.as_str() != "argon2id" {
+        return Err(format!(
+            "only argon2id hashes can be imported, not {}",
+            parsed.algorithm
+        ));
+    }
+    let params = Params::try_from(&parsed).map_err(|e| format!("bad Argon2 parameters ({e})"))?;
+    if params.m_cost() > 64 * 1024 || params.t_cost() > 10 || params.p_cost() > 4 {
+        return Err("Argon2 parameters too costly (at most m=65536, t=10, p=4)".into());
+    }
+    if parsed.hash.is_none() || parsed.salt.is_none() {
+        return Err("the hash has no salt or no output".into());
+    }
+    Ok(())
+}
+
 impl Hasher {
     /// A pool as wide as the machine's cores.
     pub fn new() -> Result<Self, HasherError> {
@@ -99,6 +120,17 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_sane_argon2id_hashes_are_imported() {
+        let good = hash_blocking("Legacy-Pass-1").unwrap();
+        assert_eq!(check_imported_hash(&good), Ok(()));
+        assert!(check_imported_hash("$argon2id$junk").is_err());
+        let argon2i = good.replace("$argon2id$", "$argon2i$");
+        assert!(check_imported_hash(&argon2i).unwrap_err().contains("only argon2id"));
+        let costly = good.replace("m=19456", "m=4194304");
+        assert!(check_imported_hash(&costly).unwrap_err().contains("too costly"));
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_users_never_match() {

@@ -26,7 +26,7 @@ use tokio::net::TcpListener;
 
 pub use common::{common_password_count, is_common_password};
 pub use error::AppError;
-pub use hasher::{Hasher, HasherError};
+pub use hasher::{check_imported_hash, Hasher, HasherError};
 
 /// Settings of a running server.
 #[derive(Debug, Clone)]

@@ -1,9 +1,9 @@
 //! Delivers the outbox: over SMTP when an SMTP URL is configured, otherwise as
 //! `.eml` files in a folder (the development default). Each mail is claimed
 //! with a lease before it is sent, so two nodes never send the same one; a
-//! failure is retried with a growing delay. Every message carries a stable
-//! Message-ID (`<outbox-ID@openecf>`), so a receiver can drop the duplicate a
-//! crash between sending and recording could cause.
+//! failure is retried with a growing delay. Every message carries a stable,
+//! random Message-ID of its own, so a receiver can drop the duplicate a crash
+//! between sending and recording could cause.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,9 +15,13 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use openecf_store::{OutboxRow, Store};
 
-/// How long a claimed mail is reserved for the worker that claimed it.
+/// How long a claimed mail is reserved for the worker that claimed it: longer
+/// than a whole batch can take (BATCH × the SMTP timeout), so no other node
+/// takes a mail this one is still about to send.
 const LEASE_SECS: i64 = 300;
-const BATCH: i64 = 50;
+const BATCH: i64 = 5;
+const SMTP_TIMEOUT_SECS: u64 = 30;
+const _: () = assert!((BATCH as u64) * SMTP_TIMEOUT_SECS < LEASE_SECS as u64);
 
 #[derive(Clone)]
 pub enum Transport {
@@ -32,7 +36,7 @@ impl Transport {
             Some(url) => Ok(Self::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .context("invalid --smtp-url: use smtp://HOST:PORT or smtps://USER:PASSWORD@HOST")?
-                    .timeout(Some(Duration::from_secs(30)))
+                    .timeout(Some(Duration::from_secs(SMTP_TIMEOUT_SECS)))
                     .build(),
             )),
             None => {
@@ -73,7 +77,7 @@ impl Mailer {
                 .parse()
                 .with_context(|| format!("invalid recipient {:?}", row.to_addr))?)
             .subject(row.subject.clone())
-            .message_id(Some(format!("<outbox-{}@openecf>", row.id)))
+            .message_id(Some(format!("<{}@openecf>", row.message_id)))
             .header(ContentType::TEXT_PLAIN)
             .body(row.body.clone())?)
     }
@@ -85,11 +89,11 @@ impl Mailer {
                 smtp.send(message).await?;
             }
             Transport::Dir(dir) => {
-                let path = dir.join(format!("{:08}.eml", row.id));
+                let path = dir.join(format!("{:08}-{}.eml", row.id, row.message_id));
                 if path.exists() {
                     return Ok(()); // written before; never twice
                 }
-                let partial = dir.join(format!(".{:08}.eml.partial", row.id));
+                let partial = dir.join(format!(".{}.eml.partial", row.message_id));
                 tokio::fs::write(&partial, message.formatted()).await?;
                 tokio::fs::rename(&partial, &path).await?;
             }

@@ -132,16 +132,7 @@ impl FromRequestParts<AppState> for Visitor {
                 }
             }
         }
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_default();
-        let user_agent = headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let Client { ip, user_agent } = Client::of(parts);
         Ok(Self {
             pacer,
             csrf,
@@ -155,6 +146,15 @@ impl FromRequestParts<AppState> for Visitor {
 
 /// Starts a session with a fresh token and returns the token.
 pub async fn start(state: &AppState, who: Principal, visitor: &Visitor) -> Result<String, AppError> {
+    let client = Client {
+        ip: visitor.ip.clone(),
+        user_agent: visitor.user_agent.clone(),
+    };
+    start_for(state, who, &client).await
+}
+
+/// Starts a session for a client that came without a browser (the API).
+pub async fn start_for(state: &AppState, who: Principal, client: &Client) -> Result<String, AppError> {
     let token = random_token();
     state
         .store
@@ -162,9 +162,42 @@ pub async fn start(state: &AppState, who: Principal, visitor: &Visitor) -> Resul
             &hash_token(&token),
             who,
             Utc::now().timestamp(),
-            &visitor.ip,
-            &visitor.user_agent,
+            &client.ip,
+            &client.user_agent,
         )
         .await?;
     Ok(token)
+}
+
+/// Where a request came from: its address and browser. Never fails.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Client {
+    fn of(parts: &Parts) -> Self {
+        Self {
+            ip: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_default(),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(parts))
+    }
 }

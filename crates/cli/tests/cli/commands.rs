@@ -38,14 +38,16 @@ fn setup() -> Scratch {
 #[test]
 fn help_documents_every_command() {
     let s = Scratch::new();
+    let listed = |help: &str, cmd: &str| help.lines().any(|l| l.trim_start().starts_with(&format!("{cmd} ")));
     let help = s.ok(&["--help"], "");
     for cmd in ["serve", "migrate", "court", "pacer", "ecf", "link"] {
-        assert!(help.contains(cmd), "{help}");
+        assert!(listed(&help, cmd), "{cmd} not listed in:\n{help}");
     }
     let court = s.ok(&["court", "--help"], "");
     for cmd in ["add", "go-live", "list"] {
-        assert!(court.contains(cmd), "{court}");
+        assert!(listed(&court, cmd), "{cmd} not listed in:\n{court}");
     }
+    assert!(!listed(&help, "frobnicate"));
 }
 
 #[test]
@@ -83,6 +85,11 @@ fn courts_are_added_listed_and_scheduled() {
     s.ok(&["court", "go-live", "gamb", "--now"], "");
     s.fails(
         &["court", "go-live", "gamb", "--on", "2031-03-01"],
+        "",
+        "already live on NextGen CM/ECF",
+    );
+    s.fails(
+        &["court", "go-live", "gamb", "--now"],
         "",
         "already live on NextGen CM/ECF",
     );
@@ -281,9 +288,24 @@ async fn cmecf_accounts_are_added_and_imported_all_or_nothing() {
     s.fails(
         &["ecf", "import", "gamb", dup.to_str().unwrap()],
         "",
-        "the CM/ECF login jfiler already exists at gamb",
+        "line 3: the CM/ECF login jfiler already exists at gamb",
     );
-    assert!(store.ecf_by_login(&gamb, &anna).await.unwrap().is_none(), "rolled back");
+    assert!(
+        store.ecf_by_login(&gamb, &anna).await.unwrap().is_none(),
+        "nothing written"
+    );
+    let hashed = s.dir.path().join("hashed.csv");
+    let costly = "$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+    std::fs::write(
+        &hashed,
+        format!("login,name,email,role,bar_id,password_hash\nanna,Anna A,anna@example.com,attorney,,\"{costly}\"\n"),
+    )
+    .unwrap();
+    s.fails(
+        &["ecf", "import", "gamb", hashed.to_str().unwrap()],
+        "",
+        "line 2: password_hash: Argon2 parameters too costly",
+    );
 
     let good = s.dir.path().join("good.csv");
     std::fs::write(&good, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,GA-2,Legacy-Pass-2\nben,Ben B,ben@example.com,non-attorney filer,,Legacy-Pass-3\n").unwrap();

@@ -41,3 +41,8 @@ CREATE TABLE password_resets (
 -- A session started when the account's MFA enrolment was already overdue: it
 -- may do nothing but enrol.
 ALTER TABLE sessions ADD COLUMN mfa_required BIGINT NOT NULL DEFAULT 0;
+
+-- Each mail's own random id (its Message-ID and .eml file name), and whether
+-- its body holds a secret (a reset link) to blank once it is delivered.
+ALTER TABLE outbox ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN sensitive BIGINT NOT NULL DEFAULT 0;

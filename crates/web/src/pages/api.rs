@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::signin::{self, Pending};
-use crate::session::{self, hash_token, Visitor};
+use crate::session::{self, hash_token, Client};
 use crate::{AppError, AppState};
 
 /// `loginResult` values.
@@ -124,10 +124,20 @@ fn client_code_ok(code: &str) -> bool {
 )]
 pub(crate) async fn cso_auth(
     State(state): State<AppState>,
-    visitor: Visitor,
+    client: Client,
     ApiJson(req): ApiJson<AuthRequest>,
 ) -> Response {
-    json_errors(auth(state, visitor, req).await)
+    json_errors(auth(state, client, req).await)
+}
+
+/// Anything but POST on the API's paths: a JSON 405.
+pub(crate) async fn wrong_method() -> Response {
+    answer(
+        StatusCode::METHOD_NOT_ALLOWED,
+        BAD_REQUEST,
+        None,
+        "Use POST with a JSON body.",
+    )
 }
 
 /// An unexpected failure is logged and answered in JSON too (`loginResult` "9").
@@ -147,7 +157,7 @@ fn json_errors(result: Result<Response, AppError>) -> Response {
     }
 }
 
-async fn auth(state: AppState, visitor: Visitor, req: AuthRequest) -> Result<Response, AppError> {
+async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Response, AppError> {
     if let Some(code) = &req.client_code {
         if !client_code_ok(code) {
             return Ok(answer(
@@ -191,7 +201,7 @@ async fn auth(state: AppState, visitor: Visitor, req: AuthRequest) -> Result<Res
             }
         }
     }
-    let token = session::start(&state, openecf_store::Principal::Pacer(account.id), &visitor).await?;
+    let token = session::start_for(&state, openecf_store::Principal::Pacer(account.id), &client).await?;
     let pending = signin::pending(&state, &account).await?;
     if let Pending::EnrolMfa { forced: true, .. } = pending {
         // Like a browser session: it may do nothing but enrol.

@@ -148,6 +148,15 @@ pub(crate) async fn form(
         Err(redirect) => return Ok(redirect),
     };
     if let Some(refusal) = start_refusal(&court, &session, &user) {
+        audit(
+            &state,
+            &visitor,
+            &court,
+            &session.account,
+            None,
+            format!("refused: {}", refusal.code()),
+        )
+        .await?;
         return Ok(refusal_page(&court, &visitor, &user, &refusal));
     }
     Ok(page(LinkForm {

@@ -50,8 +50,11 @@ pub fn routes() -> Router<AppState> {
         .route("/account/mfa/remove", post(mfa::remove))
         .route("/account/mfa/enrol", get(mfa::enrol))
         .route("/account/mfa/skip", post(mfa::skip))
-        .route("/services/cso-auth", post(api::cso_auth))
-        .route("/services/cso-logout", post(api::cso_logout))
+        .route("/services/cso-auth", post(api::cso_auth).fallback(api::wrong_method))
+        .route(
+            "/services/cso-logout",
+            post(api::cso_logout).fallback(api::wrong_method),
+        )
         .route("/openapi.json", get(api::openapi))
         .route("/ecf/{court}", get(court::redirect_home))
         .route("/ecf/{court}/", get(court::home))
@@ -294,11 +297,15 @@ pub(crate) async fn check_password_notify(
 ) -> Result<bool, AppError> {
     let now = Utc::now();
     // Each attempt is counted as a failure before it is checked (atomically
-    // with the lock check), and cleared if it succeeds.
+    // with the lock check); a right one is then cleared.
     let mut locked = false;
+    let mut first = None;
     for (i, s) in subjects.iter().enumerate() {
-        let notice = if i == 0 { lock_notice } else { None };
-        locked |= state.store.reserve_attempt(s, now, notice).await?.is_none();
+        let reserved = state.store.reserve_attempt(s, now).await?;
+        if i == 0 {
+            first = reserved;
+        }
+        locked |= reserved.is_none();
     }
     let fallback;
     let password = match password {
@@ -315,8 +322,18 @@ pub(crate) async fn check_password_notify(
         state.hasher.verify(None, password).await?;
     }
     if ok {
-        for s in subjects {
-            state.store.clear_failures(s).await?;
+        // The credentials' own counter is cleared; the others only get this attempt back.
+        for (i, s) in subjects.iter().enumerate() {
+            if i == 0 {
+                state.store.clear_failures(s).await?;
+            } else {
+                state.store.release_attempt(s).await?;
+            }
+        }
+    } else if let (Some(after), Some(mail)) = (first, lock_notice) {
+        // A confirmed failure that brings the account to the notice threshold.
+        if after.count == openecf_domain::throttle::NOTIFY_AT {
+            state.store.enqueue_mail(mail, now.timestamp()).await?;
         }
     }
     Ok(ok)

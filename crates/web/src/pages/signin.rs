@@ -64,14 +64,9 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
     let now = Utc::now();
     let subject = mfa_subject(account);
     let notice = mail::account_locked(&account.email, account.username.as_str());
-    if state
-        .store
-        .reserve_attempt(&subject, now, Some(&notice))
-        .await?
-        .is_none()
-    {
+    let Some(reserved) = state.store.reserve_attempt(&subject, now).await? else {
         return Ok(false);
-    }
+    };
     let mut ok = false;
     for auth in state.store.authenticators(account.id).await? {
         if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
@@ -90,6 +85,8 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
     }
     if ok {
         state.store.clear_failures(&subject).await?;
+    } else if reserved.count == openecf_domain::throttle::NOTIFY_AT {
+        state.store.enqueue_mail(&notice, now.timestamp()).await?;
     }
     Ok(ok)
 }

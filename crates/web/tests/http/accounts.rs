@@ -185,6 +185,20 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
         )
         .await;
     taken.assert_has("the PACER username jfiler2026 is taken");
+    // A reset link issued before the upgrade dies with it.
+    let other = app.browser();
+    let reset_form = other.get("/account/reset").await;
+    other
+        .submit(&reset_form, "/account/reset", &[("username", "oldpcr")])
+        .await;
+    let reset_mail = app.mail_to("oldpcr@example.com").await;
+    let reset_link = reset_mail[0]
+        .body
+        .lines()
+        .find(|l| l.contains("/account/reset/"))
+        .unwrap()
+        .trim()
+        .to_owned();
     let done = b
         .submit(
             &upgrade,
@@ -222,6 +236,12 @@ async fn a_legacy_account_is_taken_to_upgrade_and_can_link_afterwards() {
             .iter()
             .any(|m| m.subject.contains("account upgraded")),
         "the old address is told too"
+    );
+    let old_link = app.browser().get(reset_link.strip_prefix(&app.base).unwrap()).await;
+    assert_eq!(
+        old_link.status,
+        StatusCode::GONE,
+        "the reset link sent before the upgrade is dead"
     );
 }
 

@@ -278,3 +278,17 @@ async fn junk_login_ids_get_the_generic_json_answer() {
         assert_eq!((status, body["loginResult"].as_str()), (StatusCode::OK, Some("1")));
     }
 }
+
+#[tokio::test]
+async fn other_methods_get_json_too() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .cookieless()
+        .get(format!("{}/services/cso-auth", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["loginResult"], "2");
+}

@@ -186,7 +186,11 @@ async fn a_shared_firm_account_is_refused() {
         .await;
     assert_eq!(post.status, StatusCode::FORBIDDEN);
     let audit = app.store.audit_events(Some("gamb")).await.unwrap();
-    assert_eq!(audit.last().unwrap().outcome, "refused: shared_firm_account");
+    let refusals = audit
+        .iter()
+        .filter(|e| e.outcome == "refused: shared_firm_account")
+        .count();
+    assert_eq!(refusals, 2, "the refused form and the refused post are both audited");
 }
 
 #[tokio::test]

@@ -76,6 +76,7 @@ fn mail(subject: &str) -> Mail {
         to: Email::parse("jordan@example.com").unwrap(),
         subject: subject.into(),
         body: "You have successfully linked your account.".into(),
+        sensitive: false,
     }
 }
 
@@ -142,4 +143,46 @@ async fn without_smtp_mail_goes_to_eml_files() {
         eml.contains("Subject: Go-live notice") && eml.contains("To: jordan@example.com"),
         "{eml}"
     );
+}
+
+#[tokio::test]
+async fn a_delivered_reset_link_does_not_stay_in_the_database() {
+    let db = TestDb::sqlite().await.unwrap();
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let to = Email::parse("jordan@example.com").unwrap();
+    db.store
+        .enqueue_mail(
+            &openecf_domain::mail::password_reset(&to, "jfiler2026", "http://x/account/reset/SECRET"),
+            now,
+        )
+        .await
+        .unwrap();
+    db.store.enqueue_mail(&mail("Ordinary"), now).await.unwrap();
+    let transport = Transport::from_settings(None, dir.path().join("mail")).unwrap();
+    let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
+    assert_eq!(mailer.deliver_due().await.unwrap(), 2);
+    let rows = db.store.outbox().await.unwrap();
+    assert!(
+        rows.iter().all(|r| !r.body.contains("SECRET")),
+        "the token is gone once delivered: {rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.body.contains("You have successfully linked")),
+        "ordinary mail is kept"
+    );
+    assert_ne!(rows[0].message_id, rows[1].message_id);
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| rows.iter().any(|r| n.contains(&r.message_id))),
+        "{names:?}"
+    );
+    let eml: String = names
+        .iter()
+        .map(|n| std::fs::read_to_string(dir.path().join("mail").join(n)).unwrap())
+        .collect();
+    assert!(eml.contains("SECRET"), "the mail itself carried the link");
 }

@@ -189,3 +189,30 @@ async fn removing_an_app_needs_the_password() {
         .iter()
         .any(|m| m.subject.contains("authenticator app was removed")));
 }
+
+#[tokio::test]
+async fn the_same_app_cannot_be_added_twice() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let add = b.get("/account/mfa/add").await;
+    let secret = secret_on(&add);
+    let fields = [
+        ("current", PACER_PW),
+        ("name", "Phone"),
+        ("otpCode", &passcode(&secret, 0)),
+    ];
+    b.submit(&add, "/account/mfa/add", &fields)
+        .await
+        .assert_has("backup codes");
+    let fields = [
+        ("current", PACER_PW),
+        ("name", "Phone again"),
+        ("otpCode", &passcode(&secret, 1)),
+    ];
+    b.submit(&add, "/account/mfa/add", &fields)
+        .await
+        .assert_has("this authenticator app is already added");
+    let id = app.account("jfiler2026").await.id;
+    assert_eq!(app.store.authenticators(id).await.unwrap().len(), 1);
+}
