@@ -192,6 +192,7 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     serve
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .env("OPENECF_DATABASE_URL", data.url())
+        .env("OPENECF_MAIL_DIR", data.dir.path().join("mail"))
         .env("OPENECF_LOG", "warn");
     let (_server, line) = start_and_wait(serve, "openecf listening on");
     let base = line.rsplit(' ').next().unwrap().to_owned();
