@@ -182,20 +182,26 @@ async fn browser() -> Option<(Killed, Client, crate::Scratch)> {
     Some((driver, client, profile))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
-    let Some((_driver, c, _profile)) = browser().await else {
-        return;
-    };
-    let data = Scratch::new();
+/// `openecf serve --demo` on the scratch folder's database; its base URL.
+fn serve_demo(data: &Scratch) -> (Killed, String) {
     let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
     serve
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .env("OPENECF_DATABASE_URL", data.url())
         .env("OPENECF_MAIL_DIR", data.dir.path().join("mail"))
         .env("OPENECF_LOG", "warn");
-    let (_server, line) = start_and_wait(serve, "openecf listening on");
-    let base = line.rsplit(' ').next().unwrap().to_owned();
+    let (server, line) = start_and_wait(serve, "openecf listening on");
+    let base = line.rsplit(' ').next().unwrap_or_default().to_owned();
+    (server, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
+    let Some((_driver, c, _profile)) = browser().await else {
+        return;
+    };
+    let data = Scratch::new();
+    let (_server, base) = serve_demo(&data);
 
     // Step 1: the court's CM/ECF site; Document Filing System.
     c.goto(&format!("{base}/ecf/gamb/")).await.unwrap();
@@ -257,14 +263,7 @@ async fn a_filer_with_mfa_logs_in_with_a_one_time_passcode() {
         return;
     };
     let data = Scratch::new();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
-    serve
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .env("OPENECF_DATABASE_URL", data.url())
-        .env("OPENECF_MAIL_DIR", data.dir.path().join("mail"))
-        .env("OPENECF_LOG", "warn");
-    let (_server, line) = start_and_wait(serve, "openecf listening on");
-    let base = line.rsplit(' ').next().unwrap().to_owned();
+    let (_server, base) = serve_demo(&data);
 
     c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
     click_link(&c, "Document Filing System").await;

@@ -150,20 +150,14 @@ const PASSWORD_RULES: &str = "A password has 14 to 45 characters, with at least 
 // ---- Registration ----
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct RegisterForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     confirm: String,
-    #[serde(default)]
     shared_firm: Option<String>,
 }
 
@@ -254,28 +248,21 @@ pub(crate) async fn register(
 // ---- Upgrade of a legacy account ----
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct UpgradeForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     next: String,
-    #[serde(default)]
     current: String,
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     confirm: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct NextQuery {
-    #[serde(default)]
     pub next: String,
 }
 
@@ -421,9 +408,9 @@ pub(crate) fn utc(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct NoticeQuery {
-    #[serde(default)]
     done: String,
 }
 
@@ -474,11 +461,10 @@ pub(crate) async fn manage(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct RevokeForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     session: String,
 }
 
@@ -520,14 +506,11 @@ pub(crate) async fn revoke_others(
 // ---- Password and email changes ----
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct PasswordForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     current: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     confirm: String,
 }
 
@@ -616,12 +599,10 @@ pub(crate) async fn change_password(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct EmailForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     current: String,
-    #[serde(default)]
     email: String,
 }
 
@@ -689,10 +670,9 @@ pub(crate) async fn change_email(
 const RESET_SECS: i64 = 30 * 60;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct ResetRequest {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     username: String,
 }
 
@@ -744,12 +724,10 @@ pub(crate) async fn reset_request(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct ResetForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     confirm: String,
 }
 

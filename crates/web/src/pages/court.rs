@@ -89,13 +89,11 @@ pub(crate) async fn legacy_form(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct EcfLoginForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     login: String,
-    #[serde(default)]
     password: String,
 }
 

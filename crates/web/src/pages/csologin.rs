@@ -25,9 +25,9 @@ struct LoginPage {
     filing: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct NextQuery {
-    #[serde(default)]
     next: String,
 }
 
@@ -51,15 +51,13 @@ pub(crate) async fn form(visitor: Visitor, Query(q): Query<NextQuery>) -> Respon
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct LoginForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     next: String,
-    #[serde(default, rename = "loginId")]
+    #[serde(rename = "loginId")]
     login_id: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -110,13 +108,12 @@ struct OtpPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct OtpForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     challenge: String,
-    #[serde(default, rename = "otpCode")]
+    #[serde(rename = "otpCode")]
     otp_code: String,
 }
 
@@ -148,9 +145,9 @@ pub(crate) async fn otp(
     signin::finish(&state, &visitor, &account, &next).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct CsrfForm {
-    #[serde(default)]
     pub csrf: String,
 }
 

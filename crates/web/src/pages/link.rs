@@ -168,13 +168,11 @@ pub(crate) async fn form(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct LinkCredentials {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     login: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -261,13 +259,11 @@ pub(crate) async fn verify(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct Confirm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     pending: String,
-    #[serde(default)]
     action: String,
 }
 

@@ -30,9 +30,9 @@ struct MfaPage {
     error: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct OverviewQuery {
-    #[serde(default)]
     error: String,
 }
 
@@ -124,19 +124,15 @@ pub(crate) async fn add_form(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct AddForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     secret: String,
-    #[serde(default)]
     next: String,
-    #[serde(default)]
     name: String,
-    #[serde(default, rename = "otpCode")]
+    #[serde(rename = "otpCode")]
     otp_code: String,
-    #[serde(default)]
     current: String,
 }
 
@@ -213,13 +209,11 @@ pub(crate) async fn add(
     Ok(page(CodesPage { codes, next }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct RemoveForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     id: i64,
-    #[serde(default)]
     current: String,
 }
 
@@ -282,11 +276,10 @@ pub(crate) async fn enrol(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct SkipForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     next: String,
 }
 
