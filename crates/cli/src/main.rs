@@ -23,6 +23,7 @@ pub struct Cli {
         long,
         global = true,
         env = "OPENECF_DATABASE_URL",
+        hide_env_values = true,
         default_value = "sqlite://openecf-data/openecf.db"
     )]
     database: String,
@@ -68,7 +69,7 @@ struct ServeArgs {
     #[arg(long, default_value_t = 12, env = "OPENECF_ABSOLUTE_TIMEOUT_HOURS", value_parser = clap::value_parser!(u64).range(1..=168))]
     absolute_timeout_hours: u64,
     /// Send mail over SMTP: smtp://HOST:PORT (?tls=required for STARTTLS) or smtps://USER:PASSWORD@HOST
-    #[arg(long, env = "OPENECF_SMTP_URL")]
+    #[arg(long, env = "OPENECF_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// Without --smtp-url, mail is written here as .eml files
     #[arg(long, env = "OPENECF_MAIL_DIR", default_value = "openecf-data/mail")]

@@ -482,3 +482,16 @@ async fn serve_demo_seeds_every_case_of_the_seed_once() {
         .join("\n")
         .contains("the database already has courts; nothing seeded"));
 }
+
+#[test]
+fn help_never_shows_secrets_from_the_environment() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_openecf"))
+        .args(["serve", "--help"])
+        .env("OPENECF_DATABASE_URL", "postgres://u:db-secret@h/db")
+        .env("OPENECF_SMTP_URL", "smtps://u:smtp-secret@mail.example.com")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--smtp-url"), "{help}");
+    assert!(!help.contains("db-secret") && !help.contains("smtp-secret"), "{help}");
+}
