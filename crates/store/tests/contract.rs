@@ -347,7 +347,7 @@ async fn failures_are_counted_and_cleared(store: &Store) {
 }
 
 async fn sessions_and_pending_links_expire(store: &Store) {
-    let court = live_court(store, "gamb").await;
+    live_court(store, "gamb").await;
     let pacer = add_pacer(store, "jdoe2026", AccountKind::Individual).await;
     let ecf = add_ecf(store, "gamb", "jdoe").await;
     let t = now().timestamp();
@@ -388,5 +388,4 @@ async fn sessions_and_pending_links_expire(store: &Store) {
     assert!(store.session("hash-b").await.unwrap().is_none());
     assert!(store.delete_session("hash-a").await.unwrap());
     assert_eq!(store.pacer_sessions(pacer.id).await.unwrap().len(), 0);
-    let _ = court;
 }
