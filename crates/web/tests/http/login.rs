@@ -177,14 +177,15 @@ async fn a_fresh_token_at_login_and_logout_ends_it() {
 #[tokio::test]
 async fn an_idle_session_ends() {
     let app = TestApp::spawn_with(openecf_web::Config {
-        idle_timeout: std::time::Duration::from_secs(1),
+        // Times are whole seconds: 2 s idle is never reached by the next request.
+        idle_timeout: std::time::Duration::from_secs(2),
         ..Default::default()
     })
     .await;
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     b.get("/ecf/gamb/").await.assert_has("Logged in as");
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     b.get("/ecf/gamb/").await.assert_lacks("Logged in as");
 }
 
