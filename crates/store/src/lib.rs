@@ -27,7 +27,7 @@ pub use error::StoreError;
 pub use links::{LinkOutcome, LinkRow};
 pub use outbox::OutboxRow;
 pub use pacer::{Authenticator, MfaState, MAX_ACTIVE_RESETS, MAX_AUTHENTICATORS};
-pub use security::AuditEvent;
+pub use security::{Attempt, AttemptOutcome, AuditEvent, MAX_IN_FLIGHT};
 pub use sessions::{Principal, SessionRow};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

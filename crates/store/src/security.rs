@@ -35,6 +35,63 @@ pub(crate) async fn insert_audit(tx: &mut Transaction<'static, Any>, e: &AuditEv
     Ok(())
 }
 
+/// The most password checks under way at once for one subject.
+pub const MAX_IN_FLIGHT: i64 = 4;
+/// How long a check under way holds its place, should its node die.
+const IN_FLIGHT_SECS: i64 = 30;
+
+/// What [`Store::begin_attempt`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    Go,
+    Locked,
+    Busy,
+}
+
+/// How a check begun with [`Store::begin_attempt`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Failed,
+    Succeeded { clear: bool },
+    Abandoned,
+}
+
+async fn write_failures(
+    tx: &mut Transaction<'static, Any>,
+    subject: &str,
+    f: &Failures,
+    in_flight: Option<(i64, i64)>,
+) -> Result<()> {
+    match in_flight {
+        Some((n, until)) => {
+            sqlx::query(
+                "UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4, in_flight = $5,
+                        in_flight_until = $6 WHERE subject = $1",
+            )
+            .bind(subject)
+            .bind(f.count)
+            .bind(f.last_failed_at)
+            .bind(f.locked_until)
+            .bind(n)
+            .bind(until)
+            .execute(&mut **tx)
+            .await?
+        }
+        None => {
+            sqlx::query(
+                "UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1",
+            )
+            .bind(subject)
+            .bind(f.count)
+            .bind(f.last_failed_at)
+            .bind(f.locked_until)
+            .execute(&mut **tx)
+            .await?
+        }
+    };
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct FailureRow {
     count: i64,
@@ -86,87 +143,104 @@ impl Store {
         now: DateTime<Utc>,
         lock_notice: Option<&Mail>,
     ) -> Result<Failures> {
-        self.count_failure(subject, now, lock_notice, false)
-            .await?
-            .ok_or_else(|| crate::StoreError::Corrupt("failure not counted".into()))
-    }
-
-    /// Reserves one password attempt before it is checked: `None` if the
-    /// subject is locked (nothing changes); otherwise the attempt is counted as
-    /// a failure at once — in one transaction, so a burst of concurrent
-    /// attempts cannot all slip past the lock — and a success clears it later.
-    pub async fn reserve_attempt(&self, subject: &str, now: DateTime<Utc>) -> Result<Option<Failures>> {
-        self.count_failure(subject, now, None, true).await
-    }
-
-    async fn count_failure(
-        &self,
-        subject: &str,
-        now: DateTime<Utc>,
-        lock_notice: Option<&Mail>,
-        unless_locked: bool,
-    ) -> Result<Option<Failures>> {
         let mut tx = self.begin_write().await?;
-        // Make sure the row exists, then lock it: two nodes counting at once
-        // must not lose a failure.
+        let (before, _) = self.lock_failures(&mut tx, subject, epoch(now)).await?;
+        let after = before.after_failure(epoch(now));
+        write_failures(&mut tx, subject, &after, None).await?;
+        if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
+            crate::outbox::enqueue(&mut tx, mail, epoch(now)).await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Starts a password check for the subject. `Locked`: answer as a wrong
+    /// password and check nothing. `Busy`: [`MAX_IN_FLIGHT`] checks are already
+    /// under way; try again shortly. `Go`: check, then call [`Store::finish_attempt`].
+    /// Bounding the checks under way bounds how far a burst of concurrent guesses
+    /// can run past the lock, without counting right passwords as failures.
+    pub async fn begin_attempt(&self, subject: &str, now: DateTime<Utc>) -> Result<Attempt> {
+        let now = epoch(now);
+        let mut tx = self.begin_write().await?;
+        let (failures, in_flight) = self.lock_failures(&mut tx, subject, now).await?;
+        if failures.is_locked(now) {
+            tx.rollback().await?;
+            return Ok(Attempt::Locked);
+        }
+        if in_flight >= MAX_IN_FLIGHT {
+            tx.rollback().await?;
+            return Ok(Attempt::Busy);
+        }
+        write_failures(&mut tx, subject, &failures, Some((in_flight + 1, now + IN_FLIGHT_SECS))).await?;
+        tx.commit().await?;
+        Ok(Attempt::Go)
+    }
+
+    /// Ends a check begun with [`Store::begin_attempt`]: a failure is counted,
+    /// a success clears the count if `clear` (else leaves it), an abandoned
+    /// check changes nothing. Returns the state after.
+    pub async fn finish_attempt(&self, subject: &str, now: DateTime<Utc>, outcome: AttemptOutcome) -> Result<Failures> {
+        let now = epoch(now);
+        let mut tx = self.begin_write().await?;
+        let (before, in_flight) = self.lock_failures(&mut tx, subject, now).await?;
+        let after = match outcome {
+            AttemptOutcome::Failed => before.after_failure(now),
+            AttemptOutcome::Succeeded { clear: true } => Failures::default(),
+            AttemptOutcome::Succeeded { clear: false } | AttemptOutcome::Abandoned => before,
+        };
+        write_failures(
+            &mut tx,
+            subject,
+            &after,
+            Some(((in_flight - 1).max(0), now + IN_FLIGHT_SECS)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The subject's row, created if need be and locked for this transaction,
+    /// with the number of checks under way (0 once their time has passed).
+    async fn lock_failures(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        subject: &str,
+        now: i64,
+    ) -> Result<(Failures, i64)> {
         sqlx::query(
             "INSERT INTO auth_failures (subject, count, last_failed_at, locked_until) VALUES ($1, 0, 0, 0)
              ON CONFLICT (subject) DO NOTHING",
         )
         .bind(subject)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        let current: Option<FailureRow> = sqlx::query_as(&format!(
-            "SELECT count, last_failed_at, locked_until FROM auth_failures WHERE subject = $1{}",
-            self.for_update()
-        ))
-        .bind(subject)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let before = current
-            .map(|r| Failures {
-                count: r.count,
-                last_failed_at: r.last_failed_at,
-                locked_until: r.locked_until,
-            })
-            .unwrap_or_default();
-        if unless_locked && before.is_locked(epoch(now)) {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        let after = before.after_failure(epoch(now));
-        sqlx::query("UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1")
+        let (count, last_failed_at, locked_until, in_flight, in_flight_until): (i64, i64, i64, i64, i64) =
+            sqlx::query_as(&format!(
+                "SELECT count, last_failed_at, locked_until, in_flight, in_flight_until FROM auth_failures
+                 WHERE subject = $1{}",
+                self.for_update()
+            ))
             .bind(subject)
-            .bind(after.count)
-            .bind(after.last_failed_at)
-            .bind(after.locked_until)
-            .execute(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
-        if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
-            crate::outbox::enqueue(&mut tx, mail, epoch(now)).await?;
-        }
-        tx.commit().await?;
-        Ok(Some(after))
+        let failures = Failures {
+            count,
+            last_failed_at,
+            locked_until,
+        };
+        Ok((failures, if in_flight_until > now { in_flight } else { 0 }))
     }
 
     /// Forgets failure rows that can no longer lock anything.
     pub async fn purge_failures(&self, now: i64) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2")
-            .bind(now)
-            .bind(now - throttle::FORGET_AFTER_SECS)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2 AND in_flight_until < $1",
+        )
+        .bind(now)
+        .bind(now - throttle::FORGET_AFTER_SECS)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected())
-    }
-
-    /// Gives back one reserved attempt that turned out right (for a subject
-    /// that a success should not wipe, such as the link form's per-account count).
-    pub async fn release_attempt(&self, subject: &str) -> Result<()> {
-        sqlx::query("UPDATE auth_failures SET count = count - 1 WHERE subject = $1 AND count > 0")
-            .bind(subject)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     pub async fn clear_failures(&self, subject: &str) -> Result<()> {

@@ -46,3 +46,8 @@ ALTER TABLE sessions ADD COLUMN mfa_required BIGINT NOT NULL DEFAULT 0;
 -- its body holds a secret (a reset link) to blank once it is delivered.
 ALTER TABLE outbox ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN sensitive BIGINT NOT NULL DEFAULT 0;
+
+-- Password checks under way for a subject (and until when that count holds,
+-- should a node die mid-check): bounds how many run at once.
+ALTER TABLE auth_failures ADD COLUMN in_flight BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE auth_failures ADD COLUMN in_flight_until BIGINT NOT NULL DEFAULT 0;

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{NaiveDate, Utc};
 use openecf_domain::{Court, CourtId, EcfAccount, FilingMenu, LinkRefusal, NextGenStatus, Password};
+use openecf_store::{Attempt, AttemptOutcome};
 
 use crate::error::render;
 use crate::session::{PacerSession, Visitor};
@@ -240,6 +241,18 @@ pub(crate) fn refusal_status(r: &LinkRefusal) -> StatusCode {
     }
 }
 
+/// Begins a password check for a subject, waiting a little (as the checks
+/// under way finish) rather than refusing when too many are already running.
+pub(crate) async fn begin_attempt(state: &AppState, subject: &str) -> Result<Attempt, AppError> {
+    for _ in 0..30 {
+        match state.store.begin_attempt(subject, Utc::now()).await? {
+            Attempt::Busy => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            other => return Ok(other),
+        }
+    }
+    Ok(Attempt::Busy)
+}
+
 /// The subject of a CM/ECF login's failure counter.
 /// Input that is no valid CM/ECF login shares one counter per court.
 pub(crate) fn ecf_subject(court: &Court, login: &str) -> String {
@@ -296,16 +309,14 @@ pub(crate) async fn check_password_notify(
     lock_notice: Option<&openecf_domain::Mail>,
 ) -> Result<bool, AppError> {
     let now = Utc::now();
-    // Each attempt is counted as a failure before it is checked (atomically
-    // with the lock check); a right one is then cleared.
+    // Each subject allows a few checks at once; a locked one allows none.
+    let mut started = Vec::new();
     let mut locked = false;
-    let mut first = None;
-    for (i, s) in subjects.iter().enumerate() {
-        let reserved = state.store.reserve_attempt(s, now).await?;
-        if i == 0 {
-            first = reserved;
+    for s in subjects {
+        match begin_attempt(state, s).await? {
+            Attempt::Go => started.push(s),
+            Attempt::Locked | Attempt::Busy => locked = true,
         }
-        locked |= reserved.is_none();
     }
     let fallback;
     let password = match password {
@@ -321,19 +332,19 @@ pub(crate) async fn check_password_notify(
     if locked {
         state.hasher.verify(None, password).await?;
     }
-    if ok {
-        // The credentials' own counter is cleared; the others only get this attempt back.
-        for (i, s) in subjects.iter().enumerate() {
-            if i == 0 {
-                state.store.clear_failures(s).await?;
-            } else {
-                state.store.release_attempt(s).await?;
+    for s in started {
+        let first = subjects.first() == Some(s);
+        let outcome = match (locked, ok) {
+            (true, _) => AttemptOutcome::Abandoned,
+            // The credentials' own counter is cleared; the others keep theirs.
+            (false, true) => AttemptOutcome::Succeeded { clear: first },
+            (false, false) => AttemptOutcome::Failed,
+        };
+        let after = state.store.finish_attempt(s, Utc::now(), outcome).await?;
+        if first && outcome == AttemptOutcome::Failed && after.count == openecf_domain::throttle::NOTIFY_AT {
+            if let Some(mail) = lock_notice {
+                state.store.enqueue_mail(mail, now.timestamp()).await?;
             }
-        }
-    } else if let (Some(after), Some(mail)) = (first, lock_notice) {
-        // A confirmed failure that brings the account to the notice threshold.
-        if after.count == openecf_domain::throttle::NOTIFY_AT {
-            state.store.enqueue_mail(mail, now.timestamp()).await?;
         }
     }
     Ok(ok)

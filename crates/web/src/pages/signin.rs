@@ -5,7 +5,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use chrono::Utc;
 use openecf_domain::{mail, PacerAccount, Password, Username};
-use openecf_store::Principal;
+use openecf_store::{Attempt, AttemptOutcome, Principal};
 
 use super::{check_password_notify, encode_next, see_other};
 use crate::session::{self, hash_token, set_cookie, Visitor, PACER_COOKIE};
@@ -64,9 +64,9 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
     let now = Utc::now();
     let subject = mfa_subject(account);
     let notice = mail::account_locked(&account.email, account.username.as_str());
-    let Some(reserved) = state.store.reserve_attempt(&subject, now).await? else {
+    if super::begin_attempt(state, &subject).await? != Attempt::Go {
         return Ok(false);
-    };
+    }
     let mut ok = false;
     for auth in state.store.authenticators(account.id).await? {
         if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
@@ -83,9 +83,13 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
             .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now.timestamp())
             .await?;
     }
-    if ok {
-        state.store.clear_failures(&subject).await?;
-    } else if reserved.count == openecf_domain::throttle::NOTIFY_AT {
+    let outcome = if ok {
+        AttemptOutcome::Succeeded { clear: true }
+    } else {
+        AttemptOutcome::Failed
+    };
+    let after = state.store.finish_attempt(&subject, Utc::now(), outcome).await?;
+    if !ok && after.count == openecf_domain::throttle::NOTIFY_AT {
         state.store.enqueue_mail(&notice, now.timestamp()).await?;
     }
     Ok(ok)

@@ -292,3 +292,24 @@ async fn other_methods_get_json_too() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["loginResult"], "2");
 }
+
+#[tokio::test]
+async fn many_right_logins_at_once_all_succeed() {
+    let app = TestApp::spawn().await;
+    let logins = (0..10).map(|_| {
+        let (client, url) = (app.cookieless(), format!("{}/services/cso-auth", app.base));
+        tokio::spawn(async move {
+            let body = json!({"loginId": "jfiler2026", "password": PACER_PW});
+            let res = client.post(url).json(&body).send().await.unwrap();
+            res.json::<Value>().await.unwrap()
+        })
+    });
+    for login in logins.collect::<Vec<_>>() {
+        assert_eq!(
+            login.await.unwrap()["loginResult"],
+            "0",
+            "a right password is never taken for a guess"
+        );
+    }
+    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
+}

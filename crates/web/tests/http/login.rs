@@ -269,11 +269,14 @@ async fn a_burst_of_concurrent_guesses_is_throttled_too() {
     for g in guesses.collect::<Vec<_>>() {
         assert_eq!(g.await.unwrap(), StatusCode::UNAUTHORIZED);
     }
+    // At most a few checks run at once, so the burst overshoots the lock by
+    // fewer than that many; the rest met the lock unchecked.
     let failures = app.store.failures("pacer:jfiler2026").await.unwrap();
-    assert_eq!(
-        failures.count,
-        openecf_domain::throttle::FREE_FAILURES,
-        "the rest met the lock"
+    let free = openecf_domain::throttle::FREE_FAILURES;
+    assert!(
+        (free..free + openecf_store::MAX_IN_FLIGHT).contains(&failures.count),
+        "{} failures counted",
+        failures.count
     );
 }
 
