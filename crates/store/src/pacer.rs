@@ -58,6 +58,19 @@ fn account_event(action: &str, username: &str, detail: &str) -> AuditEvent {
 }
 
 impl Store {
+    /// Locks an account's row for the rest of the transaction (PostgreSQL; on
+    /// SQLite the write transaction already excludes other writers).
+    async fn lock_account(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: i64) -> Result<()> {
+        sqlx::query(&format!(
+            "SELECT id FROM pacer_accounts WHERE id = $1{}",
+            self.for_update()
+        ))
+        .bind(account)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
     /// Sets a new password hash, ends every other session of the account, and
     /// queues the notice.
     pub async fn set_pacer_password(
@@ -212,14 +225,8 @@ impl Store {
         now: i64,
     ) -> Result<(i64, bool)> {
         let mut tx = self.begin_write().await?;
-        // Lock the account's row so two enrolments at once count each other.
-        sqlx::query(&format!(
-            "SELECT id FROM pacer_accounts WHERE id = $1{}",
-            self.for_update()
-        ))
-        .bind(account)
-        .fetch_optional(&mut *tx)
-        .await?;
+        // Two enrolments at once must count each other.
+        self.lock_account(&mut tx, account).await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1")
             .bind(account)
             .fetch_one(&mut *tx)
@@ -383,13 +390,8 @@ impl Store {
         now: i64,
     ) -> Result<bool> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(&format!(
-            "SELECT id FROM pacer_accounts WHERE id = $1{}",
-            self.for_update()
-        ))
-        .bind(account)
-        .fetch_optional(&mut *tx)
-        .await?;
+        // Two requests at once must count each other.
+        self.lock_account(&mut tx, account).await?;
         let active: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM password_resets WHERE pacer_account_id = $1 AND used_at IS NULL AND expires_at > $2",
         )
