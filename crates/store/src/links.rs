@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use openecf_domain::{
     check_verified_link, mail, Court, CourtId, EcfAccount, EcfLogin, LinkRefusal, LinkState, PacerAccount,
 };
-use sqlx::{Any, Transaction};
+use sqlx::Any;
 
 use crate::security::{insert_audit, AuditEvent};
 use crate::{epoch, Result, Store, StoreError};
@@ -19,8 +19,10 @@ pub struct LinkRow {
     pub linked_at: i64,
 }
 
-async fn pacer_linked_here(
-    tx: &mut Transaction<'static, Any>,
+/// The CM/ECF login a PACER account is linked to at a court, read through
+/// the pool or inside a transaction.
+async fn pacer_linked_here<'e>(
+    db: impl sqlx::Executor<'e, Database = Any>,
     court: &CourtId,
     pacer_id: i64,
 ) -> Result<Option<String>> {
@@ -30,31 +32,29 @@ async fn pacer_linked_here(
     )
     .bind(court.as_str())
     .bind(pacer_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(db)
     .await?)
+}
+
+/// Whether a CM/ECF account is linked, read through the pool or inside a transaction.
+async fn ecf_linked<'e>(db: impl sqlx::Executor<'e, Database = Any>, ecf_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM links WHERE ecf_account_id = $1")
+        .bind(ecf_id)
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
 }
 
 impl Store {
     /// The CM/ECF login this PACER account is linked to at this court, if any.
     #[tracing::instrument(skip(self))]
     pub async fn linked_login(&self, court: &CourtId, pacer_id: i64) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT e.login FROM links l JOIN ecf_accounts e ON e.id = l.ecf_account_id
-             WHERE l.court_id = $1 AND l.pacer_account_id = $2",
-        )
-        .bind(court.as_str())
-        .bind(pacer_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        pacer_linked_here(&self.pool, court, pacer_id).await
     }
 
     /// Whether this CM/ECF account is linked to a PACER account.
     pub async fn is_ecf_linked(&self, ecf_id: i64) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM links WHERE ecf_account_id = $1")
-            .bind(ecf_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n > 0)
+        ecf_linked(&self.pool, ecf_id).await
     }
 
     /// Links the verified CM/ECF account to the PACER account if the link rule
@@ -71,14 +71,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<LinkOutcome> {
         let mut tx = self.begin_write().await?;
-        let here = pacer_linked_here(&mut tx, &court.id, pacer.id).await?;
-        let ecf_linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM links WHERE ecf_account_id = $1")
-            .bind(ecf.id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let here = pacer_linked_here(&mut *tx, &court.id, pacer.id).await?;
         let state = LinkState {
             pacer_linked_here: here.as_deref(),
-            ecf_linked: ecf_linked > 0,
+            ecf_linked: ecf_linked(&mut *tx, ecf.id).await?,
         };
         let mut outcome = check_verified_link(court, pacer, ecf, state);
         if outcome.is_ok() {
@@ -101,7 +97,7 @@ impl Store {
                     // Another node linked this PACER account here first: name what it linked.
                     tx.rollback().await?;
                     tx = self.begin_write().await?;
-                    let ecf_login = pacer_linked_here(&mut tx, &court.id, pacer.id)
+                    let ecf_login = pacer_linked_here(&mut *tx, &court.id, pacer.id)
                         .await?
                         .unwrap_or_default();
                     LinkRefusal::PacerAlreadyLinkedHere { ecf_login }
