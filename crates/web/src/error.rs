@@ -67,6 +67,9 @@ pub enum AppError {
     CookiesRefused,
     #[error("the form's security token did not match")]
     Csrf,
+    /// The session may only enrol in MFA: go there, then on to `next`.
+    #[error("MFA enrolment is due")]
+    EnrolMfaFirst { next: String },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -106,6 +109,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let operation_id = operation_id_now();
         let (status, title, message, cookie_help) = match &self {
+            Self::EnrolMfaFirst { next } => {
+                let to = format!("/account/mfa/add?next={}", crate::pages::encode_next(next));
+                return axum::response::Redirect::to(&to).into_response();
+            }
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Not found",

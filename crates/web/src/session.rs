@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use chrono::Utc;
 use openecf_domain::{CourtId, EcfAccount, PacerAccount};
-use openecf_store::Principal;
+use openecf_store::{Principal, SessionRow};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -82,7 +82,7 @@ impl Visitor {
             return Ok(None);
         };
         let hash = hash_token(token);
-        let Some(Principal::Ecf(id)) = live_session(state, &hash).await? else {
+        let Some(Principal::Ecf(id)) = live_session(state, &hash).await?.map(|r| r.principal) else {
             return Ok(None);
         };
         let account = state.store.ecf_by_id(id).await?;
@@ -91,7 +91,7 @@ impl Visitor {
 }
 
 /// The principal of a stored session that has not timed out; a timed-out one is deleted.
-async fn live_session(state: &AppState, hash: &str) -> Result<Option<Principal>, AppError> {
+async fn live_session(state: &AppState, hash: &str) -> Result<Option<SessionRow>, AppError> {
     let Some(row) = state.store.session(hash).await? else {
         return Ok(None);
     };
@@ -105,7 +105,12 @@ async fn live_session(state: &AppState, hash: &str) -> Result<Option<Principal>,
     if now - row.last_seen_at >= TOUCH_EVERY.min(idle / 2) {
         state.store.touch_session(hash, now).await?;
     }
-    Ok(Some(row.principal))
+    Ok(Some(row))
+}
+
+/// Paths a filer whose MFA enrolment is overdue may still use.
+fn open_while_enrolling(path: &str) -> bool {
+    path.starts_with("/account/mfa") || path.starts_with("/csologin/") || path.ends_with("/logout")
 }
 
 impl FromRequestParts<AppState> for Visitor {
@@ -123,8 +128,23 @@ impl FromRequestParts<AppState> for Visitor {
         let mut pacer = None;
         if let Some(token) = &sent_pacer_token {
             let hash = hash_token(token);
-            if let Some(Principal::Pacer(id)) = live_session(state, &hash).await? {
-                if let Some(account) = state.store.pacer_by_id(id).await? {
+            if let Some(row) = live_session(state, &hash).await? {
+                if let Principal::Pacer(id) = row.principal {
+                    // A filer who has put off MFA three times must enrol before
+                    // anything else: such a session may only enrol (and log out).
+                    let path = parts.uri.path();
+                    if row.mfa_required
+                        && !open_while_enrolling(path)
+                        && state.store.mfa_state(id).await?.authenticators == 0
+                    {
+                        return Err(AppError::EnrolMfaFirst { next: path.to_owned() });
+                    }
+                }
+                let account = match row.principal {
+                    Principal::Pacer(id) => state.store.pacer_by_id(id).await?,
+                    Principal::Ecf(_) => None,
+                };
+                if let Some(account) = account {
                     pacer = Some(PacerSession {
                         token_hash: hash,
                         account,

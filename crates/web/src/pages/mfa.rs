@@ -3,19 +3,18 @@
 //! before anything else).
 
 use askama::Template;
-use axum::extract::{Query, Request, State};
-use axum::middleware::Next;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::Utc;
 use openecf_domain::mail;
-use openecf_store::{Principal, StoreError, MAX_AUTHENTICATORS};
+use openecf_store::{StoreError, MAX_AUTHENTICATORS};
 use serde::Deserialize;
 
 use super::account::{current_password_ok, require_pacer, utc, NextQuery};
 use super::signin::{self, Pending};
 use super::{encode_next, page, safe_next, see_other};
-use crate::session::{cookie, hash_token, Visitor, PACER_COOKIE, PACER_HEADER};
+use crate::session::Visitor;
 use crate::totp;
 use crate::{AppError, AppState};
 
@@ -299,50 +298,4 @@ pub(crate) async fn skip(
         return Ok(see_other(&next));
     }
     Ok(see_other(&format!("/account/mfa/enrol?next={}", encode_next(&next))))
-}
-
-/// Paths a filer who must enrol may still use.
-fn open_while_enrolling(path: &str) -> bool {
-    path.starts_with("/account/mfa")
-        || path.starts_with("/static/")
-        || path.starts_with("/services/")
-        || path.starts_with("/csologin/")
-        || path.ends_with("/logout")
-        || path == "/openapi.json"
-}
-
-/// A filer who has put off MFA three times must enrol before anything else:
-/// a session started in that state may only enrol (and log out).
-pub(crate) async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    if open_while_enrolling(&path) {
-        return next.run(req).await;
-    }
-    let token = req
-        .headers()
-        .get(PACER_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| cookie(req.headers(), PACER_COOKIE))
-        .map(str::to_owned);
-    if let Some(token) = token {
-        match must_enrol(&state, &token).await {
-            Ok(true) => return see_other(&format!("/account/mfa/add?next={}", encode_next(&path))),
-            Ok(false) => {}
-            Err(e) => return e.into_response(),
-        }
-    }
-    next.run(req).await
-}
-
-async fn must_enrol(state: &AppState, token: &str) -> Result<bool, AppError> {
-    let Some(session) = state.store.session(&hash_token(token)).await? else {
-        return Ok(false);
-    };
-    let Principal::Pacer(id) = session.principal else {
-        return Ok(false);
-    };
-    if !session.mfa_required {
-        return Ok(false);
-    }
-    Ok(state.store.mfa_state(id).await?.authenticators == 0)
 }

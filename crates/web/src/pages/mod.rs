@@ -22,8 +22,6 @@ use crate::error::render;
 use crate::session::{PacerSession, Visitor};
 use crate::{AppError, AppState};
 
-pub(crate) use mfa::gate as mfa_gate;
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(portal::home))
