@@ -97,8 +97,6 @@ pub(crate) struct EcfLoginForm {
     password: String,
 }
 
-pub(crate) const WRONG_ECF_CREDENTIALS: &str = "Invalid CM/ECF login or password.";
-
 /// The legacy CM/ECF login. At a court not yet live it logs the filer in; at a
 /// live court it is gone for everyone, and says why.
 pub(crate) async fn legacy_submit(
@@ -123,7 +121,10 @@ pub(crate) async fn legacy_submit(
         )
     };
     let Some(account) = account else {
-        return Ok(reply(StatusCode::UNAUTHORIZED, WRONG_ECF_CREDENTIALS.to_owned()));
+        return Ok(reply(
+            StatusCode::UNAUTHORIZED,
+            openecf_domain::LinkRefusal::WrongCredentials.to_string(),
+        ));
     };
     let linked = state.store.is_ecf_linked(account.id).await?;
     if court.is_live() || linked {
