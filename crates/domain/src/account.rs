@@ -44,7 +44,7 @@ impl AccountKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PacerAccount {
-    pub id: i64,
+    pub id: crate::ids::PacerAccountId,
     pub username: Username,
     pub name: PersonName,
     pub email: Email,

@@ -104,21 +104,36 @@ impl Court {
         self.status.is_live()
     }
 
-    /// The status of a court given a planned go-live date and the time now: a
-    /// court whose planned date has come is live from the start of that day (UTC).
-    pub fn status_at(
-        planned: Option<NaiveDate>,
-        live_since: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> NextGenStatus {
-        if let Some(since) = live_since {
-            return NextGenStatus::Live { since };
-        }
-        match planned.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()) {
-            Some(start) if start <= now => NextGenStatus::Live { since: start },
-            _ => NextGenStatus::NotLive { planned },
+    /// A court's status as recorded: live once its go-live has happened (an
+    /// event, written by the go-live switch), else its planned date if any.
+    pub fn status_of(planned: Option<NaiveDate>, live_since: Option<DateTime<Utc>>) -> NextGenStatus {
+        match live_since {
+            Some(since) => NextGenStatus::Live { since },
+            None => NextGenStatus::NotLive { planned },
         }
     }
+
+    /// May this court's go-live be set or moved? Not once it is live: linked
+    /// filers have given up their CM/ECF logins, and going live again would
+    /// notify everyone again.
+    pub fn check_go_live_change(&self) -> Result<(), GoLiveRefusal> {
+        match self.status {
+            NextGenStatus::Live { .. } => Err(GoLiveRefusal::AlreadyLive { court: self.id.clone() }),
+            NextGenStatus::NotLive { .. } => Ok(()),
+        }
+    }
+}
+
+/// The instant a court planned for `day` goes live: the start of that day (UTC).
+pub fn go_live_instant(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// Why a court's go-live cannot be changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GoLiveRefusal {
+    #[error("court {court} is already live on NextGen CM/ECF; its go-live cannot be changed")]
+    AlreadyLive { court: CourtId },
 }
 
 /// The menus that hold a court's filing events.
@@ -226,15 +241,22 @@ mod tests {
     }
 
     #[test]
-    fn a_planned_date_that_has_come_makes_the_court_live() {
-        let day = NaiveDate::from_ymd_opt(2027, 3, 1);
-        let before = DateTime::parse_from_rfc3339("2027-02-28T23:59:59Z").map(|t| t.to_utc());
-        let after = DateTime::parse_from_rfc3339("2027-03-01T00:00:00Z").map(|t| t.to_utc());
-        let (Ok(before), Ok(after)) = (before, after) else {
-            unreachable!("valid timestamps")
+    fn a_court_is_live_once_it_went_live_and_then_for_good() {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        assert_eq!(go_live_instant(day).to_rfc3339(), "2027-03-01T00:00:00+00:00");
+        let planned = Court::status_of(Some(day), None);
+        assert!(!planned.is_live(), "a planned date is not live until the switch happens");
+        let live = Court::status_of(None, Some(go_live_instant(day)));
+        assert!(live.is_live());
+        let court = Court {
+            id: CourtId::parse("gamb").unwrap(),
+            kind: CourtKind::Bankruptcy,
+            name: String::new(),
+            location: String::new(),
+            release: Release::V1_0,
+            status: live,
         };
-        assert!(!Court::status_at(day, None, before).is_live());
-        assert!(Court::status_at(day, None, after).is_live());
-        assert!(!Court::status_at(None, None, after).is_live());
+        assert!(court.check_go_live_change().is_err());
+        assert!(Court { status: planned, ..court }.check_go_live_change().is_ok());
     }
 }

@@ -3,16 +3,22 @@
 //! plain data that returns a value or a typed refusal.
 
 pub mod account;
+pub mod audit;
 pub mod court;
+pub mod ids;
 pub mod link;
 pub mod mail;
+pub mod mfa;
 pub mod names;
 pub mod password;
 pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
-pub use court::{Court, CourtKind, FilingMenu, NextGenStatus, Release};
+pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
 pub use mail::Mail;
 pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role, Username};
 pub use password::{Password, PasswordContext, PasswordRefusal};
+pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
+pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
+pub use throttle::Subject;

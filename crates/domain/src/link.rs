@@ -10,7 +10,7 @@ use crate::names::{BarId, CourtId, EcfLogin, Email, PersonName, Role};
 /// A court's legacy CM/ECF filer account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EcfAccount {
-    pub id: i64,
+    pub id: crate::ids::EcfAccountId,
     pub court: CourtId,
     pub login: EcfLogin,
     pub name: PersonName,
@@ -130,7 +130,7 @@ mod tests {
 
     fn pacer(shared: bool, legacy: bool) -> PacerAccount {
         PacerAccount {
-            id: 1,
+            id: crate::ids::PacerAccountId::new(1),
             username: Username::parse_new("jdoe2026").unwrap(),
             name: PersonName::parse("Jane Doe").unwrap(),
             email: Email::parse("jane@example.com").unwrap(),
@@ -150,7 +150,7 @@ mod tests {
 
     fn ecf(court: &str) -> EcfAccount {
         EcfAccount {
-            id: 7,
+            id: crate::ids::EcfAccountId::new(7),
             court: CourtId::parse(court).unwrap(),
             login: EcfLogin::parse("jdoe").unwrap(),
             name: PersonName::parse("Jane Doe").unwrap(),

@@ -2,6 +2,11 @@
 //! database, so every node agrees); after a few free failures each further one
 //! locks the account for a growing delay.
 
+use std::fmt;
+
+use crate::ids::PacerAccountId;
+use crate::names::{CourtId, EcfLogin, Username};
+
 /// Failures allowed before the first delay.
 pub const FREE_FAILURES: i64 = 5;
 /// The longest single lock, in seconds.
@@ -10,6 +15,54 @@ pub const MAX_LOCK_SECS: i64 = 15 * 60;
 pub const NOTIFY_AT: i64 = 10;
 /// A run of failures older than this is forgotten.
 pub const FORGET_AFTER_SECS: i64 = 60 * 60;
+
+/// The most password checks under way at once for one subject.
+pub const MAX_IN_FLIGHT: i64 = 4;
+/// How long a check under way holds its place, should its node die.
+pub const IN_FLIGHT_SECS: i64 = 30;
+
+/// What a failure counter counts against. Each is stored under its own key;
+/// input that is no valid name shares one counter, so junk can neither grow the
+/// table nor carry bytes the database refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A PACER username's password (`None`: input that is no valid username).
+    PacerPassword(Option<Username>),
+    /// A court's CM/ECF login (`None`: input that is no valid login).
+    EcfPassword { court: CourtId, login: Option<EcfLogin> },
+    /// The link form used by this PACER account: a password oracle for CM/ECF accounts.
+    LinkForm(Username),
+    /// An account's second factor: its own counter, which a right password never resets.
+    SecondFactor(PacerAccountId),
+}
+
+impl Subject {
+    /// The counter of a PACER username as typed, known or not.
+    pub fn pacer(login_id: &str) -> Self {
+        Self::PacerPassword(Username::parse_existing(login_id).ok())
+    }
+
+    /// The counter of a CM/ECF login as typed at a court, known or not.
+    pub fn ecf(court: &CourtId, login: &str) -> Self {
+        Self::EcfPassword {
+            court: court.clone(),
+            login: EcfLogin::parse(login).ok(),
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::PacerPassword(Some(u)) => write!(f, "pacer:{u}"),
+            Self::PacerPassword(None) => f.write_str("pacer:<invalid>"),
+            Self::EcfPassword { court, login: Some(l) } => write!(f, "ecf:{court}:{l}"),
+            Self::EcfPassword { court, login: None } => write!(f, "ecf:{court}:<invalid>"),
+            Self::LinkForm(u) => write!(f, "link:{u}"),
+            Self::SecondFactor(id) => write!(f, "mfa:{id}"),
+        }
+    }
+}
 
 /// The stored state of one account's failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,11 +1,11 @@
 use chrono::NaiveDate;
-use sqlx::{Any, Transaction};
 
 use openecf_domain::{
-    AccountKind, BarId, CourtId, EcfAccount, EcfLogin, Email, Mail, PacerAccount, PersonName, Role, Username,
+    AccountKind, BarId, CourtId, EcfAccount, EcfAccountId, EcfLogin, Email, PacerAccount, PacerAccountId, PersonName,
+    Role, Username,
 };
 
-use crate::{corrupt, parse_date, Result, Store, StoreError};
+use crate::{corrupt, epoch, parse_date, Missing, Result, Store, StoreError, Time, Tx};
 
 #[derive(Debug, Clone)]
 pub struct NewPacerAccount {
@@ -46,7 +46,7 @@ impl PacerRow {
     pub(crate) fn into_account(self) -> Result<(PacerAccount, String)> {
         Ok((
             PacerAccount {
-                id: self.id,
+                id: PacerAccountId::new(self.id),
                 username: Username::parse_existing(&self.username).map_err(corrupt)?,
                 name: PersonName::parse(&self.name).map_err(corrupt)?,
                 email: Email::parse(&self.email).map_err(corrupt)?,
@@ -77,7 +77,7 @@ impl EcfRow {
     pub(crate) fn into_account(self) -> Result<(EcfAccount, String)> {
         Ok((
             EcfAccount {
-                id: self.id,
+                id: EcfAccountId::new(self.id),
                 court: CourtId::parse(&self.court_id).map_err(corrupt)?,
                 login: EcfLogin::parse(&self.login).map_err(corrupt)?,
                 name: PersonName::parse(&self.name).map_err(corrupt)?,
@@ -90,28 +90,80 @@ impl EcfRow {
     }
 }
 
-async fn insert_pacer(tx: &mut Transaction<'static, Any>, account: &NewPacerAccount, now: i64) -> Result<i64> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO pacer_accounts (username, password_hash, name, email, kind, created_on, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
-    )
-    .bind(account.username.as_str())
-    .bind(&account.password_hash)
-    .bind(account.name.as_str())
-    .bind(account.email.as_str())
-    .bind(account.kind.as_str())
-    .bind(account.created_on.format("%Y-%m-%d").to_string())
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
-    id.ok_or_else(|| StoreError::Conflict(format!("the PACER username {} is taken", account.username)))
+impl Tx {
+    /// Adds a PACER account; `UsernameTaken` if its username is.
+    pub async fn insert_pacer(&mut self, account: &NewPacerAccount, now: Time) -> Result<PacerAccountId> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO pacer_accounts (username, password_hash, name, email, kind, created_on, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(account.username.as_str())
+        .bind(&account.password_hash)
+        .bind(account.name.as_str())
+        .bind(account.email.as_str())
+        .bind(account.kind.as_str())
+        .bind(account.created_on.format("%Y-%m-%d").to_string())
+        .bind(epoch(now))
+        .fetch_optional(self.conn())
+        .await?;
+        id.map(PacerAccountId::new)
+            .ok_or_else(|| StoreError::UsernameTaken(account.username.clone()))
+    }
+
+    /// Adds a court's CM/ECF accounts, all or none: the first that cannot be
+    /// added (an unknown court, a login taken) fails the transaction.
+    pub async fn insert_ecf_accounts(&mut self, accounts: &[NewEcfAccount], now: Time) -> Result<Vec<EcfAccountId>> {
+        let mut ids = Vec::with_capacity(accounts.len());
+        for a in accounts {
+            let court: Option<String> = sqlx::query_scalar("SELECT id FROM courts WHERE id = $1")
+                .bind(a.court.as_str())
+                .fetch_optional(self.conn())
+                .await?;
+            if court.is_none() {
+                return Err(StoreError::NotFound(Missing::Court(a.court.clone())));
+            }
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO ecf_accounts (court_id, login, password_hash, name, email, role, bar_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (court_id, login) DO NOTHING RETURNING id",
+            )
+            .bind(a.court.as_str())
+            .bind(a.login.as_str())
+            .bind(&a.password_hash)
+            .bind(a.name.as_str())
+            .bind(a.email.as_str())
+            .bind(a.role.as_str())
+            .bind(a.bar_id.as_ref().map(|b| b.as_str().to_owned()))
+            .bind(epoch(now))
+            .fetch_optional(self.conn())
+            .await?;
+            let id = id.ok_or_else(|| StoreError::EcfLoginTaken {
+                court: a.court.clone(),
+                login: a.login.clone(),
+            })?;
+            ids.push(EcfAccountId::new(id));
+        }
+        Ok(ids)
+    }
+
+    pub async fn ecf_by_id(&mut self, id: EcfAccountId) -> Result<Option<EcfAccount>> {
+        ecf_by_id(self.conn(), id).await
+    }
+}
+
+async fn ecf_by_id<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: EcfAccountId) -> Result<Option<EcfAccount>> {
+    let row: Option<EcfRow> = sqlx::query_as(&format!("SELECT {ECF_COLUMNS} FROM ecf_accounts WHERE id = $1"))
+        .bind(id.get())
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(EcfRow::into_account).transpose()?.map(|(a, _)| a))
 }
 
 impl Store {
+    /// Adds one PACER account (operators, tests, the demo).
     #[tracing::instrument(skip(self, account), fields(username = %account.username))]
-    pub async fn add_pacer_account(&self, account: &NewPacerAccount, now: i64) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let id = insert_pacer(&mut tx, account, now).await?;
+    pub async fn add_pacer_account(&self, account: &NewPacerAccount, now: Time) -> Result<PacerAccountId> {
+        let mut tx = self.write().await?;
+        let id = tx.insert_pacer(account, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -122,14 +174,22 @@ impl Store {
             .await?)
     }
 
-    /// Registers an account and queues its welcome mail, in one transaction.
-    #[tracing::instrument(skip(self, account, welcome), fields(username = %account.username))]
-    pub async fn register_pacer_account(&self, account: &NewPacerAccount, welcome: &Mail, now: i64) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let id = insert_pacer(&mut tx, account, now).await?;
-        crate::outbox::enqueue(&mut tx, welcome, now).await?;
+    #[tracing::instrument(skip(self, account), fields(court = %account.court, login = %account.login))]
+    pub async fn add_ecf_account(&self, account: &NewEcfAccount, now: Time) -> Result<EcfAccountId> {
+        self.import_ecf_accounts(std::slice::from_ref(account), now)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("insert returned no id".into()))
+    }
+
+    /// Adds all the accounts or none.
+    #[tracing::instrument(skip(self, accounts), fields(count = accounts.len()))]
+    pub async fn import_ecf_accounts(&self, accounts: &[NewEcfAccount], now: Time) -> Result<Vec<EcfAccountId>> {
+        let mut tx = self.write().await?;
+        let ids = tx.insert_ecf_accounts(accounts, now).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// The account and its password hash.
@@ -145,64 +205,13 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn pacer_by_id(&self, id: i64) -> Result<Option<PacerAccount>> {
+    pub async fn pacer_by_id(&self, id: PacerAccountId) -> Result<Option<PacerAccount>> {
         let row: Option<PacerRow> =
             sqlx::query_as(&format!("SELECT {PACER_COLUMNS} FROM pacer_accounts WHERE id = $1"))
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(PacerRow::into_account).transpose()?.map(|(a, _)| a))
-    }
-
-    #[tracing::instrument(skip(self, account), fields(court = %account.court, login = %account.login))]
-    pub async fn add_ecf_account(&self, account: &NewEcfAccount, now: i64) -> Result<i64> {
-        self.import_ecf_accounts(std::slice::from_ref(account), now)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| StoreError::Corrupt("insert returned no id".into()))
-    }
-
-    /// Adds all the accounts or none: the first that cannot be added (an
-    /// unknown court, a login taken) rolls the whole batch back.
-    #[tracing::instrument(skip(self, accounts), fields(count = accounts.len()))]
-    pub async fn import_ecf_accounts(&self, accounts: &[NewEcfAccount], now: i64) -> Result<Vec<i64>> {
-        let mut tx = self.begin_write().await?;
-        let mut ids = Vec::with_capacity(accounts.len());
-        for a in accounts {
-            let court: Option<String> = sqlx::query_scalar("SELECT id FROM courts WHERE id = $1")
-                .bind(a.court.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if court.is_none() {
-                return Err(StoreError::NotFound(format!("no court {}", a.court)));
-            }
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO ecf_accounts (court_id, login, password_hash, name, email, role, bar_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (court_id, login) DO NOTHING RETURNING id",
-            )
-            .bind(a.court.as_str())
-            .bind(a.login.as_str())
-            .bind(&a.password_hash)
-            .bind(a.name.as_str())
-            .bind(a.email.as_str())
-            .bind(a.role.as_str())
-            .bind(a.bar_id.as_ref().map(|b| b.as_str().to_owned()))
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match id {
-                Some(id) => ids.push(id),
-                None => {
-                    return Err(StoreError::Conflict(format!(
-                        "the CM/ECF login {} already exists at {}",
-                        a.login, a.court
-                    )))
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(ids)
     }
 
     /// The court's CM/ECF account and its password hash.
@@ -219,11 +228,7 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn ecf_by_id(&self, id: i64) -> Result<Option<EcfAccount>> {
-        let row: Option<EcfRow> = sqlx::query_as(&format!("SELECT {ECF_COLUMNS} FROM ecf_accounts WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(EcfRow::into_account).transpose()?.map(|(a, _)| a))
+    pub async fn ecf_by_id(&self, id: EcfAccountId) -> Result<Option<EcfAccount>> {
+        ecf_by_id(&self.pool, id).await
     }
 }

@@ -1,7 +1,7 @@
-use chrono::{DateTime, NaiveDate, Utc};
-use openecf_domain::{mail, Court, CourtId, CourtKind, EcfAccount, Mail, Release};
+use chrono::NaiveDate;
+use openecf_domain::{Court, CourtId, CourtKind, EcfAccount, Release};
 
-use crate::{corrupt, epoch, from_epoch, parse_date, Result, Store, StoreError};
+use crate::{corrupt, epoch, from_epoch, parse_date, Missing, Result, Store, StoreError, Time, Tx};
 
 #[derive(Debug, Clone)]
 pub struct NewCourt {
@@ -27,7 +27,7 @@ pub(crate) struct CourtRow {
 pub(crate) const COURT_COLUMNS: &str = "id, kind, name, location, nextgen_release, go_live_on, live_since";
 
 impl CourtRow {
-    pub(crate) fn into_court(self, now: DateTime<Utc>) -> Result<Court> {
+    pub(crate) fn into_court(self) -> Result<Court> {
         let planned = self.go_live_on.as_deref().map(parse_date).transpose()?;
         let live_since = self.live_since.map(from_epoch).transpose()?;
         Ok(Court {
@@ -36,22 +36,24 @@ impl CourtRow {
             name: self.name,
             location: self.location,
             release: Release::parse(&self.nextgen_release).map_err(corrupt)?,
-            status: Court::status_at(planned, live_since, now),
+            status: Court::status_of(planned, live_since),
         })
     }
 }
 
 /// When a court goes live on NextGen.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GoLive {
-    Now(DateTime<Utc>),
+    /// At once.
+    Now,
+    /// At the start of this day.
     On(NaiveDate),
 }
 
 impl Store {
     #[tracing::instrument(skip(self, courts), fields(count = courts.len()))]
     pub async fn add_courts(&self, courts: &[NewCourt]) -> Result<()> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.write().await?;
         for c in courts {
             let inserted = sqlx::query(
                 "INSERT INTO courts (id, kind, name, location, doc_id_prefix, nextgen_release)
@@ -63,10 +65,10 @@ impl Store {
             .bind(&c.location)
             .bind(&c.doc_id_prefix)
             .bind(c.release.as_str())
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
             if inserted.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!("court {} already exists", c.id)));
+                return Err(StoreError::CourtExists(c.id.clone()));
             }
         }
         tx.commit().await?;
@@ -74,20 +76,20 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn court(&self, id: &CourtId, now: DateTime<Utc>) -> Result<Option<Court>> {
+    pub async fn court(&self, id: &CourtId) -> Result<Option<Court>> {
         let row: Option<CourtRow> = sqlx::query_as(&format!("SELECT {COURT_COLUMNS} FROM courts WHERE id = $1"))
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| r.into_court(now)).transpose()
+        row.map(CourtRow::into_court).transpose()
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn courts(&self, now: DateTime<Utc>) -> Result<Vec<Court>> {
+    pub async fn courts(&self) -> Result<Vec<Court>> {
         let rows: Vec<CourtRow> = sqlx::query_as(&format!("SELECT {COURT_COLUMNS} FROM courts ORDER BY id"))
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter().map(|r| r.into_court(now)).collect()
+        rows.into_iter().map(CourtRow::into_court).collect()
     }
 
     pub async fn count_courts(&self) -> Result<i64> {
@@ -96,71 +98,50 @@ impl Store {
             .await?)
     }
 
-    /// Sets when a court goes live and, in the same transaction, writes a notice
-    /// to every CM/ECF account holder of the court. Returns how many were notified.
-    #[tracing::instrument(skip(self))]
-    pub async fn schedule_go_live(&self, id: &CourtId, when: GoLive, now: DateTime<Utc>) -> Result<usize> {
-        let mut tx = self.begin_write().await?;
-        let before: Option<CourtRow> = sqlx::query_as(&format!(
-            "SELECT {COURT_COLUMNS} FROM courts WHERE id = $1{}",
-            self.for_update()
-        ))
-        .bind(id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(before) = before else {
-            return Err(StoreError::NotFound(format!("no court {id}")));
-        };
-        if before.into_court(now)?.is_live() {
-            // Linked filers have given up their CM/ECF logins: there is no going
-            // back, and going live again would notify everyone again.
-            return Err(StoreError::Conflict(format!(
-                "court {id} is already live on NextGen CM/ECF; its go-live cannot be changed"
-            )));
-        }
-        let updated = match when {
-            GoLive::Now(at) => {
-                sqlx::query("UPDATE courts SET live_since = $1, go_live_on = NULL WHERE id = $2")
-                    .bind(epoch(at))
-                    .bind(id.as_str())
-                    .execute(&mut *tx)
-                    .await?
-            }
-            GoLive::On(day) => {
-                sqlx::query("UPDATE courts SET go_live_on = $1, live_since = NULL WHERE id = $2")
-                    .bind(day.format("%Y-%m-%d").to_string())
-                    .bind(id.as_str())
-                    .execute(&mut *tx)
-                    .await?
-            }
-        };
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("no court {id}")));
-        }
-        let row: CourtRow = sqlx::query_as(&format!("SELECT {COURT_COLUMNS} FROM courts WHERE id = $1"))
+}
+
+impl Tx {
+    /// The court, locked for the rest of the transaction.
+    pub async fn court_for_update(&mut self, id: &CourtId) -> Result<Court> {
+        let lock = self.for_update();
+        let row: Option<CourtRow> =
+            sqlx::query_as(&format!("SELECT {COURT_COLUMNS} FROM courts WHERE id = $1{lock}"))
+                .bind(id.as_str())
+                .fetch_optional(self.conn())
+                .await?;
+        row.ok_or_else(|| StoreError::NotFound(Missing::Court(id.clone())))?
+            .into_court()
+    }
+
+    /// Records the day a court plans to go live (or none).
+    pub async fn set_planned_go_live(&mut self, id: &CourtId, day: Option<NaiveDate>) -> Result<()> {
+        sqlx::query("UPDATE courts SET go_live_on = $1 WHERE id = $2")
+            .bind(day.map(|d| d.format("%Y-%m-%d").to_string()))
             .bind(id.as_str())
-            .fetch_one(&mut *tx)
+            .execute(self.conn())
             .await?;
-        let court = row.into_court(now)?;
-        let holders: Vec<crate::accounts::EcfRow> = sqlx::query_as(&format!(
+        Ok(())
+    }
+
+    /// Records that a court went live.
+    pub async fn set_live(&mut self, id: &CourtId, since: Time) -> Result<()> {
+        sqlx::query("UPDATE courts SET live_since = $1 WHERE id = $2")
+            .bind(epoch(since))
+            .bind(id.as_str())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Every CM/ECF account of a court.
+    pub async fn ecf_accounts_of(&mut self, court: &CourtId) -> Result<Vec<EcfAccount>> {
+        let rows: Vec<crate::accounts::EcfRow> = sqlx::query_as(&format!(
             "SELECT {} FROM ecf_accounts WHERE court_id = $1 ORDER BY id",
             crate::accounts::ECF_COLUMNS
         ))
-        .bind(id.as_str())
-        .fetch_all(&mut *tx)
+        .bind(court.as_str())
+        .fetch_all(self.conn())
         .await?;
-        let on = match when {
-            GoLive::Now(_) => None,
-            GoLive::On(day) => Some(day),
-        };
-        let mut notified = 0;
-        for holder in holders {
-            let (ecf, _hash): (EcfAccount, String) = holder.into_account()?;
-            let m: Mail = mail::go_live_notice(&ecf.email, ecf.login.as_str(), &court, on);
-            crate::outbox::enqueue(&mut tx, &m, epoch(now)).await?;
-            notified += 1;
-        }
-        tx.commit().await?;
-        Ok(notified)
+        rows.into_iter().map(|r| r.into_account().map(|(a, _)| a)).collect()
     }
 }

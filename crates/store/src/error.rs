@@ -1,10 +1,24 @@
+use openecf_domain::mfa::AuthenticatorRefusal;
+use openecf_domain::{CourtId, EcfLogin, GoLiveRefusal, Username};
+
+/// What the store can say went wrong. Refusals a user can cause are variants
+/// of their own; the web layer maps each to a status and a message in one place.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A uniqueness rule refused the write; names what already exists.
+    #[error("the PACER username {0} is taken")]
+    UsernameTaken(Username),
+    #[error("this account is already upgraded")]
+    AlreadyUpgraded,
+    #[error("court {0} already exists")]
+    CourtExists(CourtId),
+    #[error("the CM/ECF login {login} already exists at {court}")]
+    EcfLoginTaken { court: CourtId, login: EcfLogin },
+    #[error(transparent)]
+    Authenticator(#[from] AuthenticatorRefusal),
+    #[error(transparent)]
+    GoLive(#[from] GoLiveRefusal),
     #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    NotFound(String),
+    NotFound(Missing),
     #[error("invalid database configuration: {0}")]
     Config(String),
     #[error("stored data is invalid: {0}")]
@@ -13,6 +27,19 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// What was not there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    #[error("no court {0}")]
+    Court(CourtId),
+    #[error("no such PACER account")]
+    PacerAccount,
+    #[error("no such authenticator")]
+    Authenticator,
+    #[error("the CM/ECF account {login} at {court} is not linked")]
+    Link { court: CourtId, login: EcfLogin },
 }
 
 impl StoreError {

@@ -2,11 +2,14 @@
 //! sqlx's `Any` driver serves SQLite and PostgreSQL: every statement is written
 //! once, in the SQL both engines accept; the engine-specific part (connection
 //! options, pragmas, how a write transaction begins, the migrations' DDL) lives
-//! in [`Store::connect`] and [`Store::begin_write`].
+//! in [`Store::connect`] and [`Store::write`]. Reads are methods of the
+//! [`Store`]; writes are small operations on a [`Tx`] that the application's
+//! use cases string together and commit once.
 
 mod accounts;
 mod courts;
 mod error;
+mod jobs;
 mod links;
 mod outbox;
 mod pacer;
@@ -19,16 +22,22 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use courts::{GoLive, NewCourt};
-pub use error::StoreError;
-pub use links::{LinkOutcome, LinkRow};
+pub use error::{Missing, StoreError};
+pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
+pub use links::{LinkConflict, LinkRow};
 pub use outbox::OutboxRow;
-pub use pacer::{Authenticator, MfaState, MAX_ACTIVE_RESETS, MAX_AUTHENTICATORS};
-pub use security::{Attempt, AttemptOutcome, AuditEvent, MAX_IN_FLIGHT};
+pub use pacer::{Authenticator, MfaState};
+pub use security::{Attempt, AttemptOutcome, AuditEvent};
 pub use sessions::{Principal, SessionRow};
+
+/// The one time type that crosses the store's boundary. Stored as whole
+/// seconds since the Unix epoch.
+pub type Time = DateTime<Utc>;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -116,9 +125,47 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// A transaction for a rule that reads before it writes. SQLite takes the
-    /// write lock at once (`BEGIN IMMEDIATE`) so two writers queue instead of
-    /// failing on upgrade; PostgreSQL relies on row locks and unique constraints.
+    /// A transaction for a use case that reads before it writes: the unit of
+    /// work every write goes through. SQLite takes the write lock at once
+    /// (`BEGIN IMMEDIATE`) so two writers queue instead of failing on upgrade;
+    /// PostgreSQL relies on row locks ([`Tx`]'s reads `FOR UPDATE`) and
+    /// unique constraints. Dropped without [`Tx::commit`], it rolls back.
+    pub async fn write(&self) -> Result<Tx> {
+        let inner = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx {
+            inner,
+            engine: self.engine,
+        })
+    }
+}
+
+/// One open write transaction. The store's small operations are its methods;
+/// a use case strings them together and commits once.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    engine: Engine,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx").field("engine", &self.engine).finish_non_exhaustive()
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
+
     /// The row-lock clause for a read that a write will follow: PostgreSQL
     /// locks the rows; SQLite's `BEGIN IMMEDIATE` already holds the write lock.
     fn for_update(&self) -> &'static str {
@@ -128,21 +175,18 @@ impl Store {
         }
     }
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
-        })
+    fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
     }
 }
 
 /// Seconds since the Unix epoch, as stored.
-pub fn epoch(t: chrono::DateTime<chrono::Utc>) -> i64 {
+pub(crate) fn epoch(t: Time) -> i64 {
     t.timestamp()
 }
 
-fn from_epoch(secs: i64) -> Result<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Corrupt(format!("time {secs} out of range")))
+pub(crate) fn from_epoch(secs: i64) -> Result<Time> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Corrupt(format!("time {secs} out of range")))
 }
 
 fn parse_date(raw: &str) -> Result<chrono::NaiveDate> {

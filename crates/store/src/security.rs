@@ -1,11 +1,10 @@
-use chrono::{DateTime, Utc};
-use openecf_domain::throttle::{self, Failures};
-use openecf_domain::Mail;
+use openecf_domain::throttle::{self, Failures, Subject, IN_FLIGHT_SECS, MAX_IN_FLIGHT};
+use openecf_domain::{Mail, NewAuditEvent};
 use sqlx::{Any, Transaction};
 
-use crate::{epoch, Result, Store};
+use crate::{epoch, Result, Store, Time, Tx};
 
-/// One entry of the audit trail.
+/// One entry of the audit trail, as read back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEvent {
     pub action: String,
@@ -17,28 +16,27 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
-pub(crate) async fn insert_audit(tx: &mut Transaction<'static, Any>, e: &AuditEvent, at: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(at)
-    .bind(&e.action)
-    .bind(&e.outcome)
-    .bind(e.pacer_username.clone())
-    .bind(e.court_id.clone())
-    .bind(e.ecf_login.clone())
-    .bind(e.ip.clone())
-    .bind(&e.detail)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+impl Tx {
+    /// Writes an audit event in this transaction: it stands or falls with the
+    /// change it records.
+    pub async fn insert_audit(&mut self, e: &NewAuditEvent, at: Time) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_events (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(epoch(at))
+        .bind(e.action.as_str())
+        .bind(e.outcome.to_string())
+        .bind(e.pacer_username.clone())
+        .bind(e.court_id.clone())
+        .bind(e.ecf_login.clone())
+        .bind(e.ip.clone())
+        .bind(&e.detail)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
 }
-
-/// The most password checks under way at once for one subject.
-pub const MAX_IN_FLIGHT: i64 = 4;
-/// How long a check under way holds its place, should its node die.
-const IN_FLIGHT_SECS: i64 = 30;
 
 /// What [`Store::begin_attempt`] says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,12 +98,6 @@ struct FailureRow {
 }
 
 impl Store {
-    pub async fn audit(&self, event: &AuditEvent, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        insert_audit(&mut tx, event, epoch(now)).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 
     /// The audit trail, oldest first, optionally for one court.
     pub async fn audit_events(&self, court: Option<&str>) -> Result<Vec<AuditEvent>> {
@@ -119,10 +111,10 @@ impl Store {
     }
 
     /// The failures counted against a subject such as `pacer:jdoe2026` or `ecf:gamb:jdoe`.
-    pub async fn failures(&self, subject: &str) -> Result<Failures> {
+    pub async fn failures(&self, subject: &Subject) -> Result<Failures> {
         let row: Option<FailureRow> =
             sqlx::query_as("SELECT count, last_failed_at, locked_until FROM auth_failures WHERE subject = $1")
-                .bind(subject)
+                .bind(subject.to_string())
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row
@@ -137,18 +129,14 @@ impl Store {
     /// Counts one more failure against the subject and returns the new state.
     /// When the count reaches [`throttle::NOTIFY_AT`], `lock_notice` (for the
     /// account's owner) is queued in the same transaction.
-    pub async fn record_failure(
-        &self,
-        subject: &str,
-        now: DateTime<Utc>,
-        lock_notice: Option<&Mail>,
-    ) -> Result<Failures> {
-        let mut tx = self.begin_write().await?;
-        let (before, _) = self.lock_failures(&mut tx, subject, epoch(now)).await?;
+    pub async fn record_failure(&self, subject: &Subject, now: Time, lock_notice: Option<&Mail>) -> Result<Failures> {
+        let subject = subject.to_string();
+        let mut tx = self.write().await?;
+        let (before, _) = lock_failures(&mut tx, &subject, epoch(now)).await?;
         let after = before.after_failure(epoch(now));
-        write_failures(&mut tx, subject, &after, None).await?;
+        write_failures(&mut tx.inner, &subject, &after, None).await?;
         if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
-            crate::outbox::enqueue(&mut tx, mail, epoch(now)).await?;
+            tx.enqueue_mail(mail, now).await?;
         }
         tx.commit().await?;
         Ok(after)
@@ -159,10 +147,11 @@ impl Store {
     /// under way; try again shortly. `Go`: check, then call [`Store::finish_attempt`].
     /// Bounding the checks under way bounds how far a burst of concurrent guesses
     /// can run past the lock, without counting right passwords as failures.
-    pub async fn begin_attempt(&self, subject: &str, now: DateTime<Utc>) -> Result<Attempt> {
+    pub async fn begin_attempt(&self, subject: &Subject, now: Time) -> Result<Attempt> {
+        let subject = subject.to_string();
         let now = epoch(now);
-        let mut tx = self.begin_write().await?;
-        let (failures, in_flight) = self.lock_failures(&mut tx, subject, now).await?;
+        let mut tx = self.write().await?;
+        let (failures, in_flight) = lock_failures(&mut tx, &subject, now).await?;
         if failures.is_locked(now) {
             tx.rollback().await?;
             return Ok(Attempt::Locked);
@@ -171,7 +160,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Attempt::Busy);
         }
-        write_failures(&mut tx, subject, &failures, Some((in_flight + 1, now + IN_FLIGHT_SECS))).await?;
+        write_failures(&mut tx.inner, &subject, &failures, Some((in_flight + 1, now + IN_FLIGHT_SECS))).await?;
         tx.commit().await?;
         Ok(Attempt::Go)
     }
@@ -179,18 +168,19 @@ impl Store {
     /// Ends a check begun with [`Store::begin_attempt`]: a failure is counted,
     /// a success clears the count if `clear` (else leaves it), an abandoned
     /// check changes nothing. Returns the state after.
-    pub async fn finish_attempt(&self, subject: &str, now: DateTime<Utc>, outcome: AttemptOutcome) -> Result<Failures> {
+    pub async fn finish_attempt(&self, subject: &Subject, now: Time, outcome: AttemptOutcome) -> Result<Failures> {
+        let subject = subject.to_string();
         let now = epoch(now);
-        let mut tx = self.begin_write().await?;
-        let (before, in_flight) = self.lock_failures(&mut tx, subject, now).await?;
+        let mut tx = self.write().await?;
+        let (before, in_flight) = lock_failures(&mut tx, &subject, now).await?;
         let after = match outcome {
             AttemptOutcome::Failed => before.after_failure(now),
             AttemptOutcome::Succeeded { clear: true } => Failures::default(),
             AttemptOutcome::Succeeded { clear: false } | AttemptOutcome::Abandoned => before,
         };
         write_failures(
-            &mut tx,
-            subject,
+            &mut tx.inner,
+            &subject,
             &after,
             Some(((in_flight - 1).max(0), now + IN_FLIGHT_SECS)),
         )
@@ -199,29 +189,26 @@ impl Store {
         Ok(after)
     }
 
-    /// The subject's row, created if need be and locked for this transaction,
-    /// with the number of checks under way (0 once their time has passed).
-    async fn lock_failures(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        subject: &str,
-        now: i64,
-    ) -> Result<(Failures, i64)> {
+}
+
+/// The subject's row, created if need be and locked for this transaction,
+/// with the number of checks under way (0 once their time has passed).
+async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures, i64)> {
         sqlx::query(
             "INSERT INTO auth_failures (subject, count, last_failed_at, locked_until) VALUES ($1, 0, 0, 0)
              ON CONFLICT (subject) DO NOTHING",
         )
         .bind(subject)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
+        let lock = tx.for_update();
         let (count, last_failed_at, locked_until, in_flight, in_flight_until): (i64, i64, i64, i64, i64) =
             sqlx::query_as(&format!(
                 "SELECT count, last_failed_at, locked_until, in_flight, in_flight_until FROM auth_failures
-                 WHERE subject = $1{}",
-                self.for_update()
+                 WHERE subject = $1{lock}"
             ))
             .bind(subject)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?;
         let failures = Failures {
             count,
@@ -229,10 +216,12 @@ impl Store {
             locked_until,
         };
         Ok((failures, if in_flight_until > now { in_flight } else { 0 }))
-    }
+}
 
+impl Store {
     /// Forgets failure rows that can no longer lock anything.
-    pub async fn purge_failures(&self, now: i64) -> Result<u64> {
+    pub async fn purge_failures(&self, now: Time) -> Result<u64> {
+        let now = epoch(now);
         let done = sqlx::query(
             "DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2 AND in_flight_until < $1",
         )
@@ -243,9 +232,9 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    pub async fn clear_failures(&self, subject: &str) -> Result<()> {
+    pub async fn clear_failures(&self, subject: &Subject) -> Result<()> {
         sqlx::query("DELETE FROM auth_failures WHERE subject = $1")
-            .bind(subject)
+            .bind(subject.to_string())
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -1,19 +1,21 @@
-use crate::{Result, Store, StoreError};
+use openecf_domain::{EcfAccountId, PacerAccountId};
+
+use crate::{epoch, from_epoch, Result, Store, StoreError, Time};
 
 /// Who a session belongs to: a PACER account (the Central Sign-On, good at
 /// every court) or, at a court not yet live, a legacy CM/ECF account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Principal {
-    Pacer(i64),
-    Ecf(i64),
+    Pacer(PacerAccountId),
+    Ecf(EcfAccountId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub token_hash: String,
     pub principal: Principal,
-    pub created_at: i64,
-    pub last_seen_at: i64,
+    pub created_at: Time,
+    pub last_seen_at: Time,
     pub ip: String,
     pub user_agent: String,
     /// Started while MFA enrolment was overdue: may only enrol.
@@ -36,15 +38,15 @@ impl TryFrom<Row> for SessionRow {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self> {
         let principal = match (r.pacer_account_id, r.ecf_account_id) {
-            (Some(id), None) => Principal::Pacer(id),
-            (None, Some(id)) => Principal::Ecf(id),
+            (Some(id), None) => Principal::Pacer(PacerAccountId::new(id)),
+            (None, Some(id)) => Principal::Ecf(EcfAccountId::new(id)),
             _ => return Err(StoreError::Corrupt("a session belongs to exactly one account".into())),
         };
         Ok(SessionRow {
             token_hash: r.token_hash,
             principal,
-            created_at: r.created_at,
-            last_seen_at: r.last_seen_at,
+            created_at: from_epoch(r.created_at)?,
+            last_seen_at: from_epoch(r.last_seen_at)?,
             ip: r.ip,
             user_agent: r.user_agent,
             mfa_required: r.mfa_required != 0,
@@ -61,13 +63,13 @@ impl Store {
         &self,
         token_hash: &str,
         who: Principal,
-        now: i64,
+        now: Time,
         ip: &str,
         user_agent: &str,
     ) -> Result<()> {
         let (pacer, ecf) = match who {
-            Principal::Pacer(id) => (Some(id), None),
-            Principal::Ecf(id) => (None, Some(id)),
+            Principal::Pacer(id) => (Some(id.get()), None),
+            Principal::Ecf(id) => (None, Some(id.get())),
         };
         sqlx::query(
             "INSERT INTO sessions (token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent)
@@ -76,7 +78,7 @@ impl Store {
         .bind(token_hash)
         .bind(pacer)
         .bind(ecf)
-        .bind(now)
+        .bind(epoch(now))
         .bind(ip)
         .bind(user_agent.chars().take(256).collect::<String>())
         .execute(&self.pool)
@@ -92,11 +94,11 @@ impl Store {
         row.map(SessionRow::try_from).transpose()
     }
 
-    pub async fn pacer_sessions(&self, pacer_id: i64) -> Result<Vec<SessionRow>> {
+    pub async fn pacer_sessions(&self, pacer_id: PacerAccountId) -> Result<Vec<SessionRow>> {
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT {SESSION_COLUMNS} FROM sessions WHERE pacer_account_id = $1 ORDER BY created_at DESC"
         ))
-        .bind(pacer_id)
+        .bind(pacer_id.get())
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(SessionRow::try_from).collect()
@@ -111,9 +113,9 @@ impl Store {
         Ok(())
     }
 
-    pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
+    pub async fn touch_session(&self, token_hash: &str, now: Time) -> Result<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
+            .bind(epoch(now))
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -130,73 +132,32 @@ impl Store {
     }
 
     /// Ends every session of a PACER account but, optionally, one.
-    pub async fn delete_pacer_sessions(&self, pacer_id: i64, except: Option<&str>) -> Result<u64> {
+    pub async fn delete_pacer_sessions(&self, pacer_id: PacerAccountId, except: Option<&str>) -> Result<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE pacer_account_id = $1 AND token_hash <> $2")
-            .bind(pacer_id)
+            .bind(pacer_id.get())
             .bind(except.unwrap_or(""))
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
     }
 
-    /// Removes sessions idle since `idle_before` or created before `created_before`.
-    pub async fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64> {
+    /// Removes sessions idle since `idle_before` or created before
+    /// `created_before`, and every expired step that waits on a session or
+    /// account (held link verifications, passcode steps, reset links).
+    pub async fn purge_sessions(&self, idle_before: Time, created_before: Time, now: Time) -> Result<u64> {
+        let mut tx = self.write().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-            .bind(idle_before)
-            .bind(created_before)
-            .execute(&self.pool)
+            .bind(epoch(idle_before))
+            .bind(epoch(created_before))
+            .execute(tx.conn())
             .await?;
-        Ok(done.rows_affected())
-    }
-
-    /// Holds a verified CM/ECF identity for the session until `expires_at`.
-    pub async fn create_pending_link(
-        &self,
-        id_hash: &str,
-        session_hash: &str,
-        ecf_id: i64,
-        expires_at: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        // One verification at a time per session.
-        sqlx::query("DELETE FROM pending_links WHERE session_hash = $1")
-            .bind(session_hash)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO pending_links (id_hash, session_hash, ecf_account_id, expires_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id_hash)
-        .bind(session_hash)
-        .bind(ecf_id)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
+        for table in ["pending_links", "mfa_challenges", "password_resets"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+                .bind(epoch(now))
+                .execute(tx.conn())
+                .await?;
+        }
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// The CM/ECF account held for this session, if it has not expired.
-    pub async fn pending_link(&self, id_hash: &str, session_hash: &str, now: i64) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT ecf_account_id FROM pending_links WHERE id_hash = $1 AND session_hash = $2 AND expires_at > $3",
-        )
-        .bind(id_hash)
-        .bind(session_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// Takes the held identity (once): Submit or Cancel both use it up.
-    pub async fn take_pending_link(&self, id_hash: &str, session_hash: &str, now: i64) -> Result<Option<i64>> {
-        let id: Option<(i64, i64)> = sqlx::query_as(
-            "DELETE FROM pending_links WHERE id_hash = $1 AND session_hash = $2 RETURNING ecf_account_id, expires_at",
-        )
-        .bind(id_hash)
-        .bind(session_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(id.filter(|(_, expires)| *expires > now).map(|(ecf, _)| ecf))
+        Ok(done.rows_affected())
     }
 }

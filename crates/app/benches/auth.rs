@@ -1,11 +1,11 @@
 //! The costs behind every login: the breached-password check and the Argon2id
-//! hash (the server's physical limit). Run: `cargo bench -p openecf-web --bench auth`.
+//! hash (the server's physical limit). Run: `cargo bench -p openecf-app --bench auth`.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use openecf_domain::Password;
-use openecf_web::{common_password_count, is_common_password, Hasher};
+use openecf_app::{common_password_count, is_common_password, Hasher};
 
 fn main() {
     // Breached-password list: build the index once, then look up.

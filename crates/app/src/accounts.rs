@@ -1,0 +1,177 @@
+//! The central account service's use cases: registration, the upgrade of a
+//! legacy account, password and email changes, password resets. Each change,
+//! its notice and its audit event are one transaction.
+
+use openecf_domain::mfa::{may_send_reset, RESET_TTL_SECS};
+use openecf_domain::throttle::Subject;
+use openecf_domain::{
+    mail, AccountKind, AuditAction, AuditOutcome, Email, NewAuditEvent, PacerAccount, PacerAccountId, Password,
+    PersonName, Username,
+};
+use openecf_store::{NewPacerAccount, StoreError};
+
+use crate::tokens::{hash_token, random_token};
+use crate::{App, Result};
+
+fn account_event(action: AuditAction, username: &Username, detail: &str) -> NewAuditEvent {
+    NewAuditEvent {
+        pacer_username: Some(username.to_string()),
+        detail: detail.to_owned(),
+        ..NewAuditEvent::new(action, AuditOutcome::Done)
+    }
+}
+
+/// A new account's identity, parsed and checked by the caller.
+#[derive(Debug)]
+pub struct Identity {
+    pub username: Username,
+    pub name: PersonName,
+    pub email: Email,
+    pub password: Password,
+}
+
+/// Registers an account and queues its welcome mail. `UsernameTaken` if it is.
+pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<PacerAccountId> {
+    let hash = app.hasher.hash(&id.password).await?;
+    let now = app.clock.now();
+    let account = NewPacerAccount {
+        username: id.username.clone(),
+        password_hash: hash,
+        name: id.name.clone(),
+        email: id.email.clone(),
+        kind,
+        created_on: now.date_naive(),
+    };
+    let mut tx = app.store.write().await?;
+    let created = tx.insert_pacer(&account, now).await?;
+    tx.enqueue_mail(&mail::welcome(&id.email, id.username.as_str()), now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Upgrades a legacy account (its current password already checked): a new
+/// username, a standard password, confirmed name and email. Ends the other
+/// sessions and reset links; the notice goes to the old address, and to the
+/// new one if it changed.
+pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: &Identity) -> Result<()> {
+    let hash = app.hasher.hash(&id.password).await?;
+    let now = app.clock.now();
+    let what = "account upgraded (new username, password and contact details)";
+    let mut notices = vec![mail::security_notice(&account.email, id.username.as_str(), what)];
+    if id.email != account.email {
+        notices.push(mail::security_notice(&id.email, id.username.as_str(), what));
+    }
+    let mut tx = app.store.write().await?;
+    tx.lock_account(account.id).await?;
+    if tx.username_taken_by_other(&id.username, account.id).await? {
+        return Err(StoreError::UsernameTaken(id.username.clone()).into());
+    }
+    tx.upgrade_account(account.id, &id.username, &hash, &id.name, &id.email, now)
+        .await?;
+    tx.end_sessions(account.id, Some(keep_session)).await?;
+    tx.end_resets(account.id, now).await?;
+    for notice in &notices {
+        tx.enqueue_mail(notice, now).await?;
+    }
+    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ""), now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password (the current one already checked): ends every other
+/// session and every reset link, and tells the owner.
+pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &str, new: &Password) -> Result<()> {
+    let hash = app.hasher.hash(new).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let username = tx.lock_account(account.id).await?;
+    tx.set_password_hash(account.id, &hash).await?;
+    tx.end_sessions(account.id, Some(keep_session)).await?;
+    tx.end_resets(account.id, now).await?;
+    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), "password changed"), now)
+        .await?;
+    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ""), now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the email address (the current password already checked); the
+/// notice goes to the old address.
+pub async fn change_email(app: &App, account: &PacerAccount, email: &Email) -> Result<()> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let username = tx.lock_account(account.id).await?;
+    tx.set_email(account.id, email).await?;
+    tx.end_resets(account.id, now).await?;
+    let what = format!("email address changed to {email}");
+    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
+        .await?;
+    tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ""), now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Mails a single-use reset link (good for 30 minutes) to the account of this
+/// username, if there is one and it has fewer than three live links. The
+/// caller answers the same either way.
+pub async fn request_reset(app: &App, username: &str, public_url: &str) -> Result<()> {
+    let Ok(username) = Username::parse_existing(username) else {
+        return Ok(());
+    };
+    let Some((account, _)) = app.store.pacer_by_username(&username).await? else {
+        return Ok(());
+    };
+    let token = random_token();
+    let link = format!("{}/account/reset/{token}", public_url.trim_end_matches('/'));
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    // Two requests at once must count each other.
+    tx.lock_account(account.id).await?;
+    if !may_send_reset(tx.live_resets(account.id, now).await?) {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    tx.insert_reset(&hash_token(&token), account.id, now + chrono::Duration::seconds(RESET_TTL_SECS))
+        .await?;
+    tx.enqueue_mail(&mail::password_reset(&account.email, account.username.as_str(), &link), now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account a reset link is for, if it still works.
+pub async fn reset_target(app: &App, token: &str) -> Result<Option<PacerAccount>> {
+    let Some(id) = app.store.password_reset(&hash_token(token), app.clock.now()).await? else {
+        return Ok(None);
+    };
+    Ok(app.store.pacer_by_id(id).await?)
+}
+
+/// Uses a reset link (once) to set a new password: ends every session and
+/// every other reset link, clears the password's failure counter, tells the
+/// owner. False if the link no longer works.
+pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new: &Password) -> Result<bool> {
+    let hash = app.hasher.hash(new).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    if tx.use_reset(&hash_token(token), now).await? != Some(account.id) {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let username = tx.lock_account(account.id).await?;
+    tx.set_password_hash(account.id, &hash).await?;
+    tx.end_sessions(account.id, None).await?;
+    tx.end_resets(account.id, now).await?;
+    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), "password reset"), now)
+        .await?;
+    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ""), now)
+        .await?;
+    tx.commit().await?;
+    app.store
+        .clear_failures(&Subject::PacerPassword(Some(username)))
+        .await?;
+    Ok(true)
+}

@@ -1,0 +1,145 @@
+//! The job queue's worker. Jobs are written by use cases in the same
+//! transaction as the event that causes them; every node runs a worker, and
+//! the store's leases make each job run once at a time across nodes. A job
+//! that fails is retried with a growing delay (1, 2, 4 … minutes, at most 6
+//! hours) until its attempts are used up, then kept, failed, for the operator.
+//!
+//! Kinds: `mail.deliver` (one outbox mail), `court.go_live` (a court's switch
+//! at its planned instant), `purge` (ended sessions and expired steps; it
+//! queues its own next run).
+
+use std::time::Duration;
+
+use anyhow::Context;
+use openecf_store::{ClaimedJob, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
+
+use crate::mailer::{Mailer, SMTP_TIMEOUT_SECS};
+use crate::{courts, secs, App};
+
+/// Jobs claimed at once by one worker.
+const BATCH: i64 = 5;
+/// How long a claimed job is reserved for its worker: longer than a whole
+/// batch can take, so no other node takes a job this one is still running.
+const LEASE: Duration = Duration::from_secs(300);
+const _: () = assert!((BATCH as u64) * SMTP_TIMEOUT_SECS < LEASE.as_secs());
+/// How often the purge runs.
+const PURGE_EVERY: Duration = Duration::from_secs(300);
+
+/// The delay before the next attempt after `attempts` failed ones: 1, 2, 4, …
+/// minutes, at most 6 hours.
+pub fn retry_delay_secs(attempts: i64) -> i64 {
+    (60i64 << (attempts - 1).clamp(0, 20)).min(6 * 60 * 60)
+}
+
+#[derive(Clone)]
+pub struct Worker {
+    app: App,
+    mailer: Mailer,
+}
+
+impl Worker {
+    pub fn new(app: App, mailer: Mailer) -> Self {
+        Self { app, mailer }
+    }
+
+    /// Queues the purge (once across nodes: it is a keyed job), to run now.
+    pub async fn schedule_purge(&self) -> anyhow::Result<()> {
+        let now = self.app.clock.now();
+        let mut tx = self.app.store.write().await?;
+        tx.enqueue_job(&NewJob::keyed(PURGE, PURGE.to_owned(), String::new(), now), now)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Runs the jobs that are due, a batch at a time, until none is; returns
+    /// how many succeeded.
+    pub async fn run_due(&self) -> anyhow::Result<usize> {
+        let mut done = 0;
+        loop {
+            let claimed = self
+                .app
+                .store
+                .claim_jobs(self.app.clock.now(), LEASE, BATCH)
+                .await
+                .context("claim due jobs")?;
+            if claimed.is_empty() {
+                return Ok(done);
+            }
+            for job in &claimed {
+                match self.run(job).await {
+                    Ok(()) => done += 1,
+                    Err(e) => {
+                        let now = self.app.clock.now();
+                        let retry_at = now + chrono::Duration::seconds(retry_delay_secs(job.attempts));
+                        tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = format!("{e:#}"), "job failed; will retry");
+                        self.app
+                            .store
+                            .fail_job(job, &format!("{e:#}"), now, retry_at)
+                            .await
+                            .context("record the failed job")?;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn run(&self, job: &ClaimedJob) -> anyhow::Result<()> {
+        let app = &self.app;
+        match job.kind.as_str() {
+            MAIL_DELIVER => {
+                let id: i64 = job.payload.parse().context("a mail job names its outbox id")?;
+                self.mailer.deliver(id, app.clock.now()).await?;
+                app.store.complete_job(job).await.context("finish the mail job")?;
+            }
+            COURT_GO_LIVE => courts::run_go_live(app, job).await.context("switch the court live")?,
+            PURGE => {
+                let now = app.clock.now();
+                let idle_before = now - secs(app.settings.idle_timeout);
+                let created_before = now - secs(app.settings.absolute_timeout);
+                app.store
+                    .purge_sessions(idle_before, created_before, now)
+                    .await
+                    .context("purge sessions")?;
+                app.store.purge_failures(now).await.context("purge failure counters")?;
+                let mut tx = app.store.write().await?;
+                if tx.complete_job(job).await? {
+                    let next = now + secs(PURGE_EVERY);
+                    tx.enqueue_job(&NewJob::keyed(PURGE, PURGE.to_owned(), String::new(), next), now)
+                        .await?;
+                    tx.commit().await?;
+                }
+            }
+            other => anyhow::bail!("unknown job kind {other:?}"),
+        }
+        Ok(())
+    }
+
+    /// Runs due jobs every `every` until the process ends.
+    pub fn spawn(self, every: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            if let Err(e) = self.schedule_purge().await {
+                tracing::error!(error = format!("{e:#}"), "cannot queue the purge");
+            }
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                if let Err(e) = self.run_due().await {
+                    tracing::error!(error = format!("{e:#}"), "job pass failed");
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_a_cap() {
+        assert_eq!(retry_delay_secs(1), 60);
+        assert_eq!(retry_delay_secs(4), 480);
+        assert_eq!(retry_delay_secs(50), 6 * 60 * 60);
+    }
+}

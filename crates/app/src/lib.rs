@@ -1,0 +1,80 @@
+//! openecf's application layer: one function per thing a user, clerk or
+//! operator does. Each use case reads the [`Clock`] once, opens one store
+//! transaction, asks the domain's rule, writes (rows, audit event, outbox
+//! mail, jobs) and commits. The web handlers and the CLI only parse, call one
+//! use case and render.
+//!
+//! Also here, because use cases need them and the CLI must not pull in the
+//! web stack for them: Argon2id hashing, TOTP, the breached-password list,
+//! tokens, mail delivery and the job queue's worker.
+
+pub mod accounts;
+mod clock;
+pub mod common;
+pub mod courts;
+mod error;
+pub mod hasher;
+pub mod jobs;
+pub mod link;
+pub mod mailer;
+pub mod mfa;
+pub mod sessions;
+pub mod signin;
+pub mod tokens;
+pub mod totp;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use openecf_store::Store;
+
+pub use clock::Clock;
+pub use common::{common_password_count, is_common_password};
+pub use error::{Error, Result};
+pub use hasher::{check_imported_hash, Hasher, HasherError};
+
+/// The application's settings that use cases read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A session idle this long ends.
+    pub idle_timeout: Duration,
+    /// A session this old ends, however busy.
+    pub absolute_timeout: Duration,
+    /// How long a verified CM/ECF identity is held for the user's Submit.
+    pub verify_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            verify_ttl: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// What every use case works with.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub hasher: Hasher,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+}
+
+impl App {
+    pub fn new(store: Store, hasher: Hasher, clock: Clock, settings: Settings) -> Self {
+        Self {
+            store,
+            hasher,
+            clock,
+            settings: Arc::new(settings),
+        }
+    }
+}
+
+/// Seconds of a duration as the store's time arithmetic wants them.
+pub(crate) fn secs(d: Duration) -> chrono::Duration {
+    chrono::Duration::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1000))
+}

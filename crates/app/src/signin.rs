@@ -1,0 +1,231 @@
+//! Signing in: checking passwords and second factors against their failure
+//! counters, for PACER LOGIN, the Authentication API, the link form and the
+//! legacy CM/ECF login alike; and what an account must do first.
+
+use std::time::Duration;
+
+use openecf_domain::mfa::{mfa_due, MfaDue};
+use openecf_domain::throttle::{Subject, NOTIFY_AT};
+use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Password, Username};
+use openecf_store::{Attempt, AttemptOutcome, Principal};
+
+use crate::sessions::{self, Client};
+use crate::tokens::hash_token;
+use crate::{totp, App, Result};
+
+/// Begins a password check for a subject, waiting a little (as the checks
+/// under way finish) rather than refusing when too many are already running.
+async fn begin_attempt(app: &App, subject: &Subject) -> Result<Attempt> {
+    for _ in 0..30 {
+        match app.store.begin_attempt(subject, app.clock.now()).await? {
+            Attempt::Busy => tokio::time::sleep(Duration::from_millis(100)).await,
+            other => return Ok(other),
+        }
+    }
+    Ok(Attempt::Busy)
+}
+
+/// Checks a password for the given subjects' failure counters: a locked
+/// subject is answered as a wrong password (after the same hashing time); a
+/// failure is counted against every subject, a success clears the first's.
+/// When the first subject's failures reach the notification threshold,
+/// `lock_notice` is mailed (to the account's owner).
+pub async fn check_password(
+    app: &App,
+    subjects: &[Subject],
+    hash: Option<&str>,
+    password: Option<&Password>,
+    lock_notice: Option<&Mail>,
+) -> Result<bool> {
+    // Each subject allows a few checks at once; a locked one allows none.
+    let mut started = Vec::new();
+    let mut locked = false;
+    for s in subjects {
+        match begin_attempt(app, s).await? {
+            Attempt::Go => started.push(s),
+            Attempt::Locked | Attempt::Busy => locked = true,
+        }
+    }
+    let fallback;
+    let password = match password {
+        Some(p) => p,
+        None => {
+            fallback = Password::attempt("-").ok_or_else(|| anyhow::anyhow!("the fallback password is refused"))?;
+            &fallback
+        }
+    };
+    // A locked subject spends the same hashing time and is answered as a wrong password.
+    let ok = !locked && app.hasher.verify(hash, password).await?;
+    if locked {
+        app.hasher.verify(None, password).await?;
+    }
+    for s in started {
+        let first = subjects.first() == Some(s);
+        let outcome = match (locked, ok) {
+            (true, _) => AttemptOutcome::Abandoned,
+            // The credentials' own counter is cleared; the others keep theirs.
+            (false, true) => AttemptOutcome::Succeeded { clear: first },
+            (false, false) => AttemptOutcome::Failed,
+        };
+        let now = app.clock.now();
+        let after = app.store.finish_attempt(s, now, outcome).await?;
+        if first && outcome == AttemptOutcome::Failed && after.count == NOTIFY_AT {
+            if let Some(mail) = lock_notice {
+                let mut tx = app.store.write().await?;
+                tx.enqueue_mail(mail, now).await?;
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(ok)
+}
+
+/// Checks a PACER username and password, counting failures; the owner of an
+/// account that gets locked is told by email.
+pub async fn pacer_password(app: &App, login_id: &str, password: &str) -> Result<Option<PacerAccount>> {
+    let account = match Username::parse_existing(login_id) {
+        Ok(u) => app.store.pacer_by_username(&u).await?,
+        Err(_) => None,
+    };
+    let notice = account
+        .as_ref()
+        .map(|(a, _)| mail::account_locked(&a.email, a.username.as_str()));
+    let ok = check_password(
+        app,
+        &[Subject::pacer(login_id)],
+        account.as_ref().map(|(_, h)| h.as_str()),
+        Password::attempt(password).as_ref(),
+        notice.as_ref(),
+    )
+    .await?;
+    Ok(account.filter(|_| ok).map(|(a, _)| a))
+}
+
+/// The account's current password (asked before a sensitive change), checked
+/// against the account's failure counter.
+pub async fn current_password(app: &App, account: &PacerAccount, password: &str) -> Result<bool> {
+    let hash = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
+    check_password(
+        app,
+        &[Subject::PacerPassword(Some(account.username.clone()))],
+        hash.as_deref(),
+        Password::attempt(password).as_ref(),
+        None,
+    )
+    .await
+}
+
+/// Checks a court's CM/ECF credentials against the CM/ECF login's failure
+/// counter (and `also`, when given); the account if they are right.
+pub async fn ecf_password(
+    app: &App,
+    court: &Court,
+    login: &str,
+    password: &str,
+    also: Option<Subject>,
+) -> Result<Option<EcfAccount>> {
+    let account = match EcfLogin::parse(login) {
+        Ok(l) => app.store.ecf_by_login(&court.id, &l).await?,
+        Err(_) => None,
+    };
+    let mut subjects = vec![Subject::ecf(&court.id, login)];
+    subjects.extend(also);
+    let ok = check_password(
+        app,
+        &subjects,
+        account.as_ref().map(|(_, h)| h.as_str()),
+        Password::attempt(password).as_ref(),
+        None,
+    )
+    .await?;
+    Ok(account.filter(|_| ok).map(|(a, _)| a))
+}
+
+/// Checks a one-time passcode (or a backup code). Each is accepted once;
+/// failures are counted (and lock) like wrong passwords, on their own counter.
+pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Result<bool> {
+    let now = app.clock.now();
+    let subject = Subject::SecondFactor(account.id);
+    if begin_attempt(app, &subject).await? != Attempt::Go {
+        return Ok(false);
+    }
+    let mut ok = false;
+    for auth in app.store.authenticators(account.id).await? {
+        if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
+            if app.store.accept_totp_step(auth.id(), step).await? {
+                ok = true;
+                break;
+            }
+        }
+    }
+    let trimmed = code.trim();
+    if !ok && (8..=16).contains(&trimmed.len()) {
+        ok = app
+            .store
+            .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now)
+            .await?;
+    }
+    let outcome = if ok {
+        AttemptOutcome::Succeeded { clear: true }
+    } else {
+        AttemptOutcome::Failed
+    };
+    let after = app.store.finish_attempt(&subject, now, outcome).await?;
+    if !ok && after.count == NOTIFY_AT {
+        let notice = mail::account_locked(&account.email, account.username.as_str());
+        let mut tx = app.store.write().await?;
+        tx.enqueue_mail(&notice, now).await?;
+        tx.commit().await?;
+    }
+    Ok(ok)
+}
+
+/// Whether the account has MFA turned on.
+pub async fn has_mfa(app: &App, account: &PacerAccount) -> Result<bool> {
+    Ok(app.store.mfa_state(account.id).await?.authenticators > 0)
+}
+
+/// What the account must do before anything else, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    Nothing,
+    Upgrade,
+    EnrolMfa { forced: bool, skips_left: i64 },
+}
+
+pub async fn pending(app: &App, account: &PacerAccount) -> Result<Pending> {
+    if account.is_legacy() {
+        return Ok(Pending::Upgrade);
+    }
+    let mfa = app.store.mfa_state(account.id).await?;
+    Ok(match mfa_due(mfa.is_filer, mfa.authenticators, mfa.skips) {
+        MfaDue::No => Pending::Nothing,
+        MfaDue::Enrol { forced, skips_left } => Pending::EnrolMfa { forced, skips_left },
+    })
+}
+
+/// A signed-in session: its token and what the account must do first.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: String,
+    pub pending: Pending,
+}
+
+/// Issues a fresh session (ending `old_token`'s, if the client had one). A
+/// filer whose MFA enrolment is overdue gets a session that may only enrol.
+pub async fn start_session(
+    app: &App,
+    account: &PacerAccount,
+    client: &Client,
+    old_token: Option<&str>,
+) -> Result<SignedIn> {
+    if let Some(old) = old_token {
+        sessions::end(app, &hash_token(old)).await?;
+    }
+    let token = sessions::start(app, Principal::Pacer(account.id), client).await?;
+    let pending = pending(app, account).await?;
+    if let Pending::EnrolMfa { forced: true, .. } = pending {
+        app.store.require_mfa_for_session(&hash_token(&token)).await?;
+    }
+    Ok(SignedIn { token, pending })
+}

@@ -1,0 +1,15 @@
+//! Random tokens (sessions, held verifications, reset links): 256 bits from
+//! the OS RNG, hex-encoded; only their SHA-256 is ever stored.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,105 @@
+//! The audit trail's vocabulary: what was done and how it ended, as types, so
+//! no layer spells an outcome by hand.
+
+use std::fmt;
+
+use crate::link::LinkRefusal;
+
+/// What an audit event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    /// A link attempt at any step (form, credentials, Submit, Cancel).
+    Link,
+    /// Court staff removed a link.
+    LinkRemove,
+    /// A court went live on NextGen CM/ECF.
+    CourtGoLive,
+    AccountPassword,
+    AccountPasswordReset,
+    AccountUpgrade,
+    AccountEmail,
+    AccountMfaAdd,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Link => "link",
+            Self::LinkRemove => "link.remove",
+            Self::CourtGoLive => "court.go_live",
+            Self::AccountPassword => "account.password",
+            Self::AccountPasswordReset => "account.password.reset",
+            Self::AccountUpgrade => "account.upgrade",
+            Self::AccountEmail => "account.email",
+            Self::AccountMfaAdd => "account.mfa.add",
+        }
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the audited action ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditOutcome {
+    Linked,
+    Refused(LinkRefusal),
+    Cancelled,
+    Removed,
+    Live,
+    Done,
+}
+
+impl fmt::Display for AuditOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Linked => f.write_str("linked"),
+            Self::Refused(r) => write!(f, "refused: {}", r.code()),
+            Self::Cancelled => f.write_str("cancelled"),
+            Self::Removed => f.write_str("removed"),
+            Self::Live => f.write_str("live"),
+            Self::Done => f.write_str("done"),
+        }
+    }
+}
+
+/// One entry of the audit trail, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEvent {
+    pub action: AuditAction,
+    pub outcome: AuditOutcome,
+    pub pacer_username: Option<String>,
+    pub court_id: Option<String>,
+    pub ecf_login: Option<String>,
+    pub ip: Option<String>,
+    pub detail: String,
+}
+
+impl NewAuditEvent {
+    pub fn new(action: AuditAction, outcome: AuditOutcome) -> Self {
+        Self {
+            action,
+            outcome,
+            pacer_username: None,
+            court_id: None,
+            ecf_login: None,
+            ip: None,
+            detail: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_read_as_stored() {
+        assert_eq!(AuditOutcome::Refused(LinkRefusal::EcfAlreadyLinked).to_string(), "refused: ecf_already_linked");
+        assert_eq!(AuditOutcome::Linked.to_string(), "linked");
+        assert_eq!(AuditAction::LinkRemove.to_string(), "link.remove");
+    }
+}

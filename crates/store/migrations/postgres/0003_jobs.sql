@@ -1,0 +1,27 @@
+-- The job queue: durable work written in the same transaction as the event
+-- that causes it, run once across nodes. A worker claims due jobs with
+-- FOR UPDATE SKIP LOCKED and a lease (locked_until); a job that succeeds is
+-- deleted, one that fails is retried with backoff until max_attempts, then
+-- kept with failed_at for the operator. dedupe_key names a job that may be
+-- queued only once at a time (a court's go-live switch, the purge).
+CREATE TABLE jobs (
+    id           BIGSERIAL PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    payload      TEXT NOT NULL DEFAULT '',
+    dedupe_key   TEXT UNIQUE,
+    run_at       BIGINT NOT NULL,
+    attempts     BIGINT NOT NULL DEFAULT 0,
+    max_attempts BIGINT NOT NULL DEFAULT 25,
+    locked_until BIGINT NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    failed_at    BIGINT,
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (run_at) WHERE failed_at IS NULL;
+
+INSERT INTO jobs (kind, payload, run_at, attempts, created_at)
+SELECT 'mail.deliver', CAST(id AS TEXT), next_attempt_at, attempts, created_at FROM outbox WHERE sent_at IS NULL;
+
+INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at)
+SELECT 'court.go_live', id, 'court.go_live:' || id, CAST(EXTRACT(EPOCH FROM CAST(go_live_on AS DATE)) AS BIGINT), 0
+FROM courts WHERE go_live_on IS NOT NULL AND live_since IS NULL;
