@@ -1,0 +1,549 @@
+//! The use cases and the store under them: every test runs against SQLite
+//! and PostgreSQL, on a stopped clock that tests move.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use openecf_app::link::{Decision, Linker};
+use openecf_app::{App, Clock, Hasher, Settings};
+use openecf_domain::*;
+use openecf_store::*;
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                let db = openecf_store::testkit::TestDb::sqlite().await.unwrap();
+                super::$name(&super::app(&db.store)).await;
+                db.finish().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                let Some(db) = openecf_store::testkit::TestDb::postgres().await else { return };
+                super::$name(&super::app(&db.store)).await;
+                db.finish().await;
+            })*
+        }
+    };
+}
+
+fn app(store: &Store) -> App {
+    App::new(
+        store.clone(),
+        Hasher::with_threads(1).unwrap(),
+        Clock::stopped(now()),
+        Settings::default(),
+    )
+}
+
+/// Steps 4–5 as the link form takes them: a session holds the verified
+/// CM/ECF account, then Submit.
+async fn link(app: &App, court: &Court, pacer: &PacerAccount, ecf: &EcfAccount) -> Decision {
+    let session = format!("session-{}-{}", pacer.id, rand_suffix());
+    let t = app.clock.now();
+    app.store
+        .create_session(&session, Principal::Pacer(pacer.id), t, "127.0.0.1", "test")
+        .await
+        .unwrap();
+    let pending = format!("pending-{session}");
+    let mut tx = app.store.write().await.unwrap();
+    tx.hold_pending_link(
+        &openecf_app::tokens::hash_token(&pending),
+        &session,
+        ecf.id,
+        t + chrono::Duration::seconds(300),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let who = Linker {
+        account: pacer,
+        session_hash: &session,
+        ip: "127.0.0.1",
+    };
+    openecf_app::link::decide(app, court, who, &pending, true).await.unwrap()
+}
+
+fn rand_suffix() -> String {
+    openecf_app::tokens::random_token()[..12].to_owned()
+}
+
+contract!(
+    courts_are_added_once_and_go_live,
+    go_live_notifies_every_cmecf_holder,
+    pacer_usernames_are_unique,
+    ecf_import_is_all_or_nothing,
+    link_writes_link_mail_and_audit,
+    link_is_one_time_both_ways,
+    racing_links_of_one_cmecf_account_have_one_winner,
+    removed_link_can_be_made_again,
+    failures_are_counted_and_cleared,
+    sessions_and_pending_links_expire,
+    a_planned_go_live_is_a_job_that_fires_once_at_its_instant,
+    jobs_are_leased_retried_and_given_up,
+    mail_is_delivered_by_a_job,
+);
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+}
+
+fn court_id(id: &str) -> CourtId {
+    CourtId::parse(id).unwrap()
+}
+
+async fn add_court(app: &App, id: &str, kind: CourtKind) {
+    app.store
+        .add_courts(&[NewCourt {
+            id: court_id(id),
+            kind,
+            name: format!("Court {id}"),
+            location: "Somewhere".into(),
+            doc_id_prefix: "000".into(),
+            release: Release::V1_0,
+        }])
+        .await
+        .unwrap();
+}
+
+async fn add_pacer(app: &App, username: &str, kind: AccountKind) -> PacerAccount {
+    let store = &app.store;
+    store
+        .add_pacer_account(
+            &NewPacerAccount {
+                username: Username::parse_new(username).unwrap(),
+                password_hash: "$argon2id$fake".into(),
+                name: PersonName::parse("Pat Filer").unwrap(),
+                email: Email::parse(&format!("{username}@example.com")).unwrap(),
+                kind,
+                created_on: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .pacer_by_username(&Username::parse_new(username).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+}
+
+fn new_ecf(court: &str, login: &str) -> NewEcfAccount {
+    NewEcfAccount {
+        court: court_id(court),
+        login: EcfLogin::parse(login).unwrap(),
+        password_hash: "$argon2id$fake".into(),
+        name: PersonName::parse("Pat Filer").unwrap(),
+        email: Email::parse(&format!("{login}@ecf.example.com")).unwrap(),
+        role: Role::parse("attorney").unwrap(),
+        bar_id: Some(BarId::parse("GA-123").unwrap()),
+    }
+}
+
+async fn add_ecf(app: &App, court: &str, login: &str) -> EcfAccount {
+    let id = app.store.add_ecf_account(&new_ecf(court, login), now()).await.unwrap();
+    app.store.ecf_by_id(id).await.unwrap().unwrap()
+}
+
+async fn go_live(app: &App, id: &str, when: GoLive) -> Result<usize, openecf_app::Error> {
+    openecf_app::courts::schedule_go_live(app, &court_id(id), when).await
+}
+
+async fn live_court(app: &App, id: &str) -> Court {
+    add_court(app, id, CourtKind::Bankruptcy).await;
+    go_live(app, id, GoLive::Now).await.unwrap();
+    app.store.court(&court_id(id)).await.unwrap().unwrap()
+}
+
+fn is_store(e: &Result<usize, openecf_app::Error>, f: impl Fn(&StoreError) -> bool) -> bool {
+    matches!(e, Err(openecf_app::Error::Store(se)) if f(se))
+}
+
+async fn courts_are_added_once_and_go_live(app: &App) {
+    let store = &app.store;
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    let again = store
+        .add_courts(&[NewCourt {
+            id: court_id("gamb"),
+            kind: CourtKind::District,
+            name: "dup".into(),
+            location: String::new(),
+            doc_id_prefix: String::new(),
+            release: Release::V1_1,
+        }])
+        .await;
+    assert!(matches!(again, Err(StoreError::CourtExists(_))), "{again:?}");
+    let court = store.court(&court_id("gamb")).await.unwrap().unwrap();
+    assert_eq!(court.status, NextGenStatus::NotLive { planned: None });
+    let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+    go_live(app, "gamb", GoLive::On(day)).await.unwrap();
+    let court = store.court(&court_id("gamb")).await.unwrap().unwrap();
+    assert_eq!(court.status, NextGenStatus::NotLive { planned: Some(day) });
+    go_live(app, "gamb", GoLive::Now).await.unwrap();
+    assert!(store.court(&court_id("gamb")).await.unwrap().unwrap().is_live());
+    assert!(
+        store.jobs().await.unwrap().iter().all(|j| j.kind != COURT_GO_LIVE),
+        "going live at once takes the planned switch away"
+    );
+    let back = go_live(app, "gamb", GoLive::On(day)).await;
+    assert!(
+        is_store(&back, |e| matches!(e, StoreError::GoLive(_))),
+        "a live court cannot go back: {back:?}"
+    );
+    let twice = go_live(app, "gamb", GoLive::Now).await;
+    assert!(is_store(&twice, |e| matches!(e, StoreError::GoLive(_))), "nor go live twice: {twice:?}");
+    assert!(store.court(&court_id("gamb")).await.unwrap().unwrap().is_live());
+    let missing = go_live(app, "zzzz", GoLive::Now).await;
+    assert!(is_store(&missing, |e| matches!(e, StoreError::NotFound(Missing::Court(_)))));
+    assert_eq!(store.count_courts().await.unwrap(), 1);
+}
+
+async fn go_live_notifies_every_cmecf_holder(app: &App) {
+    add_court(app, "nysd", CourtKind::District).await;
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    add_ecf(app, "nysd", "alice").await;
+    add_ecf(app, "nysd", "bob").await;
+    add_ecf(app, "gamb", "carol").await;
+    let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+    let n = go_live(app, "nysd", GoLive::On(day)).await.unwrap();
+    assert_eq!(n, 2);
+    let outbox = app.store.outbox().await.unwrap();
+    let mut to: Vec<_> = outbox.iter().map(|m| m.to_addr.as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["alice@ecf.example.com", "bob@ecf.example.com"]);
+    assert!(outbox[0].subject.contains("March 1, 2027"), "{}", outbox[0].subject);
+}
+
+async fn pacer_usernames_are_unique(app: &App) {
+    add_pacer(app, "jdoe2026", AccountKind::Individual).await;
+    let again = NewPacerAccount {
+        username: Username::parse_new("JDOE2026").unwrap(),
+        password_hash: "x".into(),
+        name: PersonName::parse("Other").unwrap(),
+        email: Email::parse("o@example.com").unwrap(),
+        kind: AccountKind::Individual,
+        created_on: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+    };
+    assert!(matches!(
+        app.store.add_pacer_account(&again, now()).await,
+        Err(StoreError::UsernameTaken(_))
+    ));
+}
+
+async fn ecf_import_is_all_or_nothing(app: &App) {
+    let store = &app.store;
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    add_ecf(app, "gamb", "taken").await;
+    let batch = [new_ecf("gamb", "fresh1"), new_ecf("gamb", "taken")];
+    assert!(matches!(
+        store.import_ecf_accounts(&batch, now()).await,
+        Err(StoreError::EcfLoginTaken { .. })
+    ));
+    let gamb = court_id("gamb");
+    assert!(store
+        .ecf_by_login(&gamb, &EcfLogin::parse("fresh1").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    let unknown = [new_ecf("zzzz", "fresh2")];
+    assert!(matches!(
+        store.import_ecf_accounts(&unknown, now()).await,
+        Err(StoreError::NotFound(Missing::Court(_)))
+    ));
+    let ok = [new_ecf("gamb", "fresh1"), new_ecf("gamb", "fresh2")];
+    assert_eq!(store.import_ecf_accounts(&ok, now()).await.unwrap().len(), 2);
+}
+
+async fn link_writes_link_mail_and_audit(app: &App) {
+    let store = &app.store;
+    let court = live_court(app, "gamb").await;
+    let pacer = add_pacer(app, "jdoe2026", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "gamb", "jdoe").await;
+    assert_eq!(link(app, &court, &pacer, &ecf).await, Decision::Linked(ecf.clone()));
+    assert_eq!(
+        store.linked_login(&court.id, pacer.id).await.unwrap().as_deref(),
+        Some("jdoe")
+    );
+    assert!(store.is_ecf_linked(ecf.id).await.unwrap());
+    let links = store.links(&court.id).await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].pacer_username, "jdoe2026");
+    let mail = store.outbox().await.unwrap();
+    assert_eq!(mail[0].to_addr, "jdoe2026@example.com");
+    assert!(mail[0].body.contains("You have successfully linked your account."));
+    let jobs = store.jobs().await.unwrap();
+    assert!(
+        jobs.iter().any(|j| j.kind == MAIL_DELIVER && j.payload == mail[0].id.to_string()),
+        "the mail's delivery is queued with it: {jobs:?}"
+    );
+    let audit = store.audit_events(Some("gamb")).await.unwrap();
+    let last = audit.last().unwrap();
+    assert_eq!((last.action.as_str(), last.outcome.as_str()), ("link", "linked"));
+    assert_eq!(last.ip.as_deref(), Some("127.0.0.1"));
+}
+
+async fn link_is_one_time_both_ways(app: &App) {
+    let store = &app.store;
+    let court = live_court(app, "gamb").await;
+    let jane = add_pacer(app, "jdoe2026", AccountKind::Individual).await;
+    let john = add_pacer(app, "jsmith2026", AccountKind::Individual).await;
+    let first = add_ecf(app, "gamb", "jdoe").await;
+    let second = add_ecf(app, "gamb", "jdoe2").await;
+    let before = store.outbox().await.unwrap().len();
+    assert_eq!(link(app, &court, &jane, &first).await, Decision::Linked(first.clone()));
+    assert_eq!(
+        link(app, &court, &john, &first).await,
+        Decision::Refused(LinkRefusal::EcfAlreadyLinked)
+    );
+    assert_eq!(
+        link(app, &court, &jane, &second).await,
+        Decision::Refused(LinkRefusal::PacerAlreadyLinkedHere {
+            ecf_login: "jdoe".into()
+        })
+    );
+    let outcomes: Vec<_> = store
+        .audit_events(Some("gamb"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "link")
+        .map(|e| e.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "linked",
+            "refused: ecf_already_linked",
+            "refused: pacer_already_linked_here"
+        ]
+    );
+    assert_eq!(store.outbox().await.unwrap().len(), before + 1, "only the success is mailed");
+}
+
+async fn racing_links_of_one_cmecf_account_have_one_winner(app: &App) {
+    let court = live_court(app, "gamb").await;
+    let ecf = add_ecf(app, "gamb", "contested").await;
+    let mut racers = Vec::new();
+    for i in 0..6 {
+        racers.push(add_pacer(app, &format!("racer{i:04}"), AccountKind::Individual).await);
+    }
+    let tasks: Vec<_> = racers
+        .into_iter()
+        .map(|p| {
+            let (app, court, ecf) = (app.clone(), court.clone(), ecf.clone());
+            tokio::spawn(async move { link(&app, &court, &p, &ecf).await })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let wins = results.iter().filter(|r| matches!(r, Decision::Linked(_))).count();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Decision::Refused(LinkRefusal::EcfAlreadyLinked)))
+        .count();
+    assert_eq!((wins, refused), (1, 5), "{results:?}");
+    assert_eq!(app.store.links(&court.id).await.unwrap().len(), 1);
+}
+
+async fn removed_link_can_be_made_again(app: &App) {
+    let court = live_court(app, "gamb").await;
+    let wrong = add_pacer(app, "wrongone", AccountKind::Individual).await;
+    let right = add_pacer(app, "rightone", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "gamb", "jdoe").await;
+    assert_eq!(link(app, &court, &wrong, &ecf).await, Decision::Linked(ecf.clone()));
+    let login = EcfLogin::parse("jdoe").unwrap();
+    let removed = openecf_app::link::remove(app, &court, &login, "linked to the wrong person")
+        .await
+        .unwrap();
+    assert_eq!(removed.pacer_username, "wrongone");
+    assert!(matches!(
+        openecf_app::link::remove(app, &court, &login, "again").await,
+        Err(openecf_app::Error::Store(StoreError::NotFound(Missing::Link { .. })))
+    ));
+    assert_eq!(link(app, &court, &right, &ecf).await, Decision::Linked(ecf.clone()));
+    let audit = app.store.audit_events(Some("gamb")).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
+}
+
+async fn failures_are_counted_and_cleared(app: &App) {
+    let store = &app.store;
+    let subject = Subject::pacer("jdoe2026");
+    assert_eq!(subject.to_string(), "pacer:jdoe2026");
+    assert_eq!(store.failures(&subject).await.unwrap().count, 0);
+    let mut last = Default::default();
+    for _ in 0..throttle::FREE_FAILURES {
+        last = store.record_failure(&subject, now(), None).await.unwrap();
+    }
+    assert_eq!(last.count, throttle::FREE_FAILURES);
+    assert!(store.failures(&subject).await.unwrap().is_locked(now().timestamp()));
+    store.clear_failures(&subject).await.unwrap();
+    assert_eq!(store.failures(&subject).await.unwrap().count, 0);
+}
+
+async fn sessions_and_pending_links_expire(app: &App) {
+    let store = &app.store;
+    live_court(app, "gamb").await;
+    let pacer = add_pacer(app, "jdoe2026", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "gamb", "jdoe").await;
+    let t = now();
+    let secs = chrono::Duration::seconds;
+    store
+        .create_session("hash-a", Principal::Pacer(pacer.id), t, "127.0.0.1", "test")
+        .await
+        .unwrap();
+    store
+        .create_session("hash-b", Principal::Pacer(pacer.id), t, "127.0.0.1", "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session("hash-a").await.unwrap().unwrap().principal,
+        Principal::Pacer(pacer.id)
+    );
+    let hold = |id: &'static str| async move {
+        let mut tx = store.write().await.unwrap();
+        tx.hold_pending_link(id, "hash-a", ecf.id, t + secs(300)).await.unwrap();
+        tx.commit().await.unwrap();
+    };
+    let take = |id: &'static str, session: &'static str, at| async move {
+        let mut tx = store.write().await.unwrap();
+        let got = tx.take_pending_link(id, session, at).await.unwrap();
+        tx.commit().await.unwrap();
+        got
+    };
+    hold("p1").await;
+    assert_eq!(take("p1", "hash-b", t).await, None, "another session cannot use it");
+    assert_eq!(take("p1", "hash-a", t + secs(301)).await, None, "expired");
+    hold("p2").await;
+    assert_eq!(take("p2", "hash-a", t).await, Some(ecf.id));
+    assert_eq!(take("p2", "hash-a", t).await, None, "single use");
+    assert_eq!(store.delete_pacer_sessions(pacer.id, Some("hash-a")).await.unwrap(), 1);
+    assert!(store.session("hash-b").await.unwrap().is_none());
+    assert!(store.delete_session("hash-a").await.unwrap());
+    assert_eq!(store.pacer_sessions(pacer.id).await.unwrap().len(), 0);
+}
+
+fn worker(app: &App, dir: &std::path::Path) -> openecf_app::jobs::Worker {
+    let transport = openecf_app::mailer::Transport::from_settings(None, dir.to_path_buf()).unwrap();
+    let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, "PACER <noreply@example.com>").unwrap();
+    openecf_app::jobs::Worker::new(app.clone(), mailer)
+}
+
+async fn a_planned_go_live_is_a_job_that_fires_once_at_its_instant(app: &App) {
+    let store = &app.store;
+    add_court(app, "nysd", CourtKind::District).await;
+    add_ecf(app, "nysd", "alice").await;
+    let day = (now() + chrono::Duration::days(2)).date_naive();
+    go_live(app, "nysd", GoLive::On(day)).await.unwrap();
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let w = worker(app, dir.path());
+    w.run_due().await.unwrap();
+    let court = store.court(&court_id("nysd")).await.unwrap().unwrap();
+    assert!(!court.is_live(), "not before its day");
+    // A new date moves the one switch.
+    let later = day + chrono::Days::new(1);
+    go_live(app, "nysd", GoLive::On(later)).await.unwrap();
+    let switches: Vec<_> = store
+        .jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == COURT_GO_LIVE)
+        .collect();
+    assert_eq!(switches.len(), 1, "{switches:?}");
+    assert_eq!(switches[0].run_at, go_live_instant(later));
+    app.clock.advance(Duration::from_secs(3 * 24 * 3600 + 60));
+    // Two workers (two nodes) at once: the switch happens once.
+    let other = worker(app, dir.path());
+    let (a, b) = tokio::join!(w.run_due(), other.run_due());
+    a.unwrap();
+    b.unwrap();
+    let court = store.court(&court_id("nysd")).await.unwrap().unwrap();
+    assert_eq!(court.status, NextGenStatus::Live { since: go_live_instant(later) });
+    let events: Vec<_> = store
+        .audit_events(Some("nysd"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "court.go_live")
+        .collect();
+    assert_eq!(events.len(), 1, "the go-live is one event: {events:?}");
+    assert_eq!(events[0].outcome, "live");
+    let now_live: Vec<_> = store
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.subject.contains("is now live"))
+        .collect();
+    assert_eq!(now_live.len(), 1, "alice is told once that the court is live");
+    assert!(now_live[0].sent_at.is_some(), "and the worker delivered it");
+    assert!(store.jobs().await.unwrap().iter().all(|j| j.kind != COURT_GO_LIVE));
+}
+
+async fn jobs_are_leased_retried_and_given_up(app: &App) {
+    let store = &app.store;
+    let t = app.clock.now();
+    let mut tx = store.write().await.unwrap();
+    tx.enqueue_job(&NewJob::new("no.such.kind", "x".into(), t), t).await.unwrap();
+    tx.commit().await.unwrap();
+    let lease = Duration::from_secs(60);
+    let first = store.claim_jobs(t, lease, 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(store.claim_jobs(t, lease, 10).await.unwrap().is_empty(), "leased: nobody else takes it");
+    // The lease runs out: another worker takes it, and the first may no longer finish it.
+    let later = t + chrono::Duration::seconds(61);
+    let second = store.claim_jobs(later, lease, 10).await.unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].attempts, 2);
+    assert!(!store.complete_job(&first[0]).await.unwrap(), "a lost lease cannot finish the job");
+    // An unknown kind fails each time, with growing delays, until it is given up.
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let w = worker(app, dir.path());
+    store
+        .fail_job(&second[0], "test", later, later)
+        .await
+        .unwrap();
+    app.clock.advance(Duration::from_secs(120));
+    w.run_due().await.unwrap();
+    let row = store.jobs().await.unwrap().pop().unwrap();
+    assert_eq!(row.attempts, 3);
+    assert!(row.last_error.as_deref().unwrap().contains("unknown job kind"), "{row:?}");
+    assert!(row.run_at >= app.clock.now() + chrono::Duration::seconds(60), "backs off: {row:?}");
+    assert!(row.failed_at.is_none());
+    for _ in 0..30 {
+        app.clock.advance(Duration::from_secs(7 * 3600));
+        w.run_due().await.unwrap();
+    }
+    let row = store.jobs().await.unwrap().pop().unwrap();
+    assert!(row.failed_at.is_some(), "given up after its attempts: {row:?}");
+    assert_eq!(row.attempts, 25);
+}
+
+async fn mail_is_delivered_by_a_job(app: &App) {
+    let store = &app.store;
+    let t = app.clock.now();
+    let mail = mail::welcome(&Email::parse("new@example.com").unwrap(), "newuser1");
+    let mut tx = store.write().await.unwrap();
+    tx.enqueue_mail(&mail, t).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert!(store.outbox().await.unwrap().is_empty(), "rolled back: no mail, no job");
+    assert!(store.jobs().await.unwrap().is_empty());
+    let mut tx = store.write().await.unwrap();
+    tx.enqueue_mail(&mail, t).await.unwrap();
+    tx.commit().await.unwrap();
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    assert_eq!(worker(app, dir.path()).run_due().await.unwrap(), 1);
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let sent = store.outbox().await.unwrap().pop().unwrap();
+    assert_eq!(sent.sent_at, Some(t));
+    assert!(store.jobs().await.unwrap().is_empty(), "done jobs leave the queue");
+}
