@@ -144,12 +144,38 @@ pub async fn decide(app: &App, court: &Court, who: Linker<'_>, pending: &str, su
         tx.commit().await?;
         return Ok(Decision::Cancelled(ecf));
     }
+    match write_link(app, tx, court, who, &ecf, now).await? {
+        Ok(()) => Ok(Decision::Linked(ecf)),
+        Err(refusal) => {
+            // Nothing of the attempt stands but its audit event and the used-up verification.
+            let mut tx = app.store.write().await?;
+            tx.take_pending_link(&hash_token(pending), who.session_hash, now).await?;
+            tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())), now)
+                .await?;
+            tx.commit().await?;
+            Ok(Decision::Refused(refusal))
+        }
+    }
+}
+
+/// Links a verified CM/ECF account if the link rule allows it: the rule's
+/// facts are read, and the link, its confirmation mail and its audit event
+/// written, in `tx`, which this commits. The database's unique constraints
+/// settle a race between nodes. A refusal rolls `tx` back (the caller audits it).
+async fn write_link(
+    app: &App,
+    mut tx: Tx,
+    court: &Court,
+    who: Linker<'_>,
+    ecf: &EcfAccount,
+    now: Time,
+) -> Result<Result<(), LinkRefusal>> {
     let here = tx.pacer_linked_here(&court.id, who.account.id).await?;
     let state = LinkState {
         pacer_linked_here: here.as_deref(),
         ecf_linked: tx.ecf_linked(ecf.id).await?,
     };
-    let refusal = match check_verified_link(court, who.account, &ecf, state) {
+    let refusal = match check_verified_link(court, who.account, ecf, state) {
         Err(refusal) => refusal,
         Ok(()) => match tx.insert_link(&court.id, ecf.id, who.account.id, now).await? {
             Ok(()) => {
@@ -158,7 +184,7 @@ pub async fn decide(app: &App, court: &Court, who: Linker<'_>, pending: &str, su
                 tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Linked), now)
                     .await?;
                 tx.commit().await?;
-                return Ok(Decision::Linked(ecf));
+                return Ok(Ok(()));
             }
             Err(LinkConflict::EcfLinked) => LinkRefusal::EcfAlreadyLinked,
             Err(LinkConflict::PacerLinkedHere) => {
@@ -170,14 +196,20 @@ pub async fn decide(app: &App, court: &Court, who: Linker<'_>, pending: &str, su
             }
         },
     };
-    // Nothing of the attempt stands but its audit event and the used-up verification.
     tx.rollback().await?;
-    let mut tx = app.store.write().await?;
-    tx.take_pending_link(&hash_token(pending), who.session_hash, now).await?;
-    tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())), now)
-        .await?;
-    tx.commit().await?;
-    Ok(Decision::Refused(refusal))
+    Ok(Err(refusal))
+}
+
+/// Links a CM/ECF account whose holder was verified some other way (the demo's
+/// seeding): the same rule, link, mail and audit event as a Submit.
+pub async fn link_verified(app: &App, court: &Court, who: Linker<'_>, ecf: &EcfAccount) -> Result<Result<(), LinkRefusal>> {
+    let now = app.clock.now();
+    let tx = app.store.write().await?;
+    let verdict = write_link(app, tx, court, who, ecf, now).await?;
+    if let Err(refusal) = &verdict {
+        audit_alone(app, &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())), now).await?;
+    }
+    Ok(verdict)
 }
 
 /// Court staff undo a mistaken link, with the reason in the audit trail. The

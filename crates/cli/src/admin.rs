@@ -5,14 +5,14 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand};
 use openecf_domain::{
     AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PasswordContext, PersonName, Release, Role,
     Username,
 };
-use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount, Store};
-use openecf_web::Hasher;
+use openecf_app::App;
+use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount};
 
 #[derive(Debug, Subcommand)]
 pub enum CourtCommand {
@@ -131,14 +131,14 @@ fn read_password_stdin() -> anyhow::Result<String> {
     Ok(pw)
 }
 
-async fn require_court(store: &Store, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
-    store
-        .court(id, Utc::now())
+async fn require_court(app: &App, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
+    app.store
+        .court(id)
         .await?
         .ok_or_else(|| anyhow!("unknown court {id}: see openecf court list"))
 }
 
-pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
+pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
     match cmd {
         CourtCommand::Add {
             id,
@@ -157,7 +157,7 @@ pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
                 doc_id_prefix: String::new(),
                 release: Release::parse(&nextgen_release)?,
             };
-            store.add_courts(std::slice::from_ref(&court)).await?;
+            app.store.add_courts(std::slice::from_ref(&court)).await?;
             println!(
                 "added court {} ({}), {}, NextGen release {}",
                 court.id,
@@ -168,21 +168,21 @@ pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
         }
         CourtCommand::GoLive { id, now, on } => {
             let id = CourtId::parse(&id)?;
-            require_court(store, &id).await?;
+            require_court(app, &id).await?;
             let when = match (now, on) {
-                (true, _) => GoLive::Now(Utc::now()),
+                (true, _) => GoLive::Now,
                 (false, Some(day)) => GoLive::On(parse_date(&day, "--on")?),
                 (false, None) => bail!("say --now or --on YYYY-MM-DD"),
             };
-            let notified = store.schedule_go_live(&id, when, Utc::now()).await?;
+            let notified = openecf_app::courts::schedule_go_live(app, &id, when).await?;
             match when {
-                GoLive::Now(_) => println!("court {id} is live on NextGen CM/ECF now"),
+                GoLive::Now => println!("court {id} is live on NextGen CM/ECF now"),
                 GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
             }
             println!("{notified} CM/ECF account holders notified by email");
         }
         CourtCommand::List => {
-            let courts = store.courts(Utc::now()).await?;
+            let courts = app.store.courts().await?;
             println!("{:<8} {:<11} {:<8} {:<28} NAME", "ID", "KIND", "RELEASE", "NEXTGEN");
             for c in courts {
                 let status = match c.status {
@@ -204,11 +204,11 @@ pub async fn court(store: &Store, cmd: CourtCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
+pub async fn pacer(app: &App, cmd: PacerCommand) -> anyhow::Result<()> {
     let PacerCommand::Add(a) = cmd;
     let created_on = match &a.created_on {
         Some(d) => parse_date(d, "--created-on")?,
-        None => Utc::now().date_naive(),
+        None => app.clock.now().date_naive(),
     };
     let legacy = openecf_domain::account::is_legacy(created_on, false);
     let username = if legacy {
@@ -225,11 +225,10 @@ pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
         email: email.as_str(),
     };
     let password =
-        Password::new_checked(&raw, ctx, openecf_web::is_common_password).map_err(|e| anyhow!("password: {e}"))?;
-    let hasher = Hasher::new()?;
+        Password::new_checked(&raw, ctx, openecf_app::is_common_password).map_err(|e| anyhow!("password: {e}"))?;
     let account = NewPacerAccount {
         username,
-        password_hash: hasher.hash(&password).await?,
+        password_hash: app.hasher.hash(&password).await?,
         name,
         email,
         kind: if a.shared_firm {
@@ -239,7 +238,7 @@ pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
         },
         created_on,
     };
-    store.add_pacer_account(&account, Utc::now().timestamp()).await?;
+    app.store.add_pacer_account(&account, app.clock.now()).await?;
     println!(
         "added PACER account {} ({}, {}{})",
         account.username,
@@ -254,11 +253,11 @@ pub async fn pacer(store: &Store, cmd: PacerCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn ecf(store: &Store, cmd: EcfCommand) -> anyhow::Result<()> {
+pub async fn ecf(app: &App, cmd: EcfCommand) -> anyhow::Result<()> {
     match cmd {
         EcfCommand::Add(a) => {
             let court = CourtId::parse(&a.court)?;
-            require_court(store, &court).await?;
+            require_court(app, &court).await?;
             let login = EcfLogin::parse(&a.login)?;
             let name = PersonName::parse(&a.name)?;
             let email = Email::parse(&a.email)?;
@@ -266,21 +265,20 @@ pub async fn ecf(store: &Store, cmd: EcfCommand) -> anyhow::Result<()> {
             let bar_id = a.bar_id.as_deref().map(BarId::parse).transpose()?;
             let raw = read_password_stdin()?;
             let password = Password::new_legacy(&raw).map_err(|e| anyhow!("password: {e}"))?;
-            let hasher = Hasher::new()?;
             let account = NewEcfAccount {
                 court,
                 login,
-                password_hash: hasher.hash(&password).await?,
+                password_hash: app.hasher.hash(&password).await?,
                 name,
                 email,
                 role,
                 bar_id,
             };
-            store.add_ecf_account(&account, Utc::now().timestamp()).await?;
+            app.store.add_ecf_account(&account, app.clock.now()).await?;
             println!("added CM/ECF account {} at {}", account.login, account.court);
             Ok(())
         }
-        EcfCommand::Import { court, file } => crate::admin::import(store, &court, &file).await,
+        EcfCommand::Import { court, file } => crate::admin::import(app, &court, &file).await,
     }
 }
 
@@ -303,9 +301,9 @@ enum Secret {
     Hash(String),
 }
 
-async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::Result<()> {
+async fn import(app: &App, court: &str, file: &std::path::Path) -> anyhow::Result<()> {
     let court = CourtId::parse(court)?;
-    require_court(store, &court).await?;
+    require_court(app, &court).await?;
     let mut reader = csv::Reader::from_path(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
@@ -324,7 +322,7 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
             ) {
                 (Some(p), None) => Secret::Plain(Password::new_legacy(&p).map_err(|e| anyhow!("password: {e}"))?),
                 (None, Some(h)) => {
-                    openecf_web::check_imported_hash(&h).map_err(|e| anyhow!("password_hash: {e}"))?;
+                    openecf_app::check_imported_hash(&h).map_err(|e| anyhow!("password_hash: {e}"))?;
                     Secret::Hash(h)
                 }
                 (Some(_), Some(_)) => bail!("give password or password_hash, not both"),
@@ -345,7 +343,7 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
             ))
         })();
         match result {
-            Ok((account, secret)) => match store.ecf_by_login(&court, &account.login).await? {
+            Ok((account, secret)) => match app.store.ecf_by_login(&court, &account.login).await? {
                 Some(_) => errors.push(format!(
                     "line {line}: the CM/ECF login {} already exists at {court}",
                     account.login
@@ -368,29 +366,28 @@ async fn import(store: &Store, court: &str, file: &std::path::Path) -> anyhow::R
     if parsed.is_empty() {
         bail!("{} has no accounts to import", file.display());
     }
-    let hasher = Hasher::new()?;
     let mut accounts = Vec::with_capacity(parsed.len());
     for (mut account, secret) in parsed {
         account.password_hash = match secret {
-            Secret::Plain(p) => hasher.hash(&p).await?,
+            Secret::Plain(p) => app.hasher.hash(&p).await?,
             Secret::Hash(h) => h,
         };
         accounts.push(account);
     }
-    store
-        .import_ecf_accounts(&accounts, Utc::now().timestamp())
+    app.store
+        .import_ecf_accounts(&accounts, app.clock.now())
         .await
         .context("nothing was imported")?;
     println!("imported {} CM/ECF accounts into {court}", accounts.len());
     Ok(())
 }
 
-pub async fn link(store: &Store, cmd: LinkCommand) -> anyhow::Result<()> {
+pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
     match cmd {
         LinkCommand::List { court } => {
             let court = CourtId::parse(&court)?;
-            require_court(store, &court).await?;
-            let links = store.links(&court).await?;
+            require_court(app, &court).await?;
+            let links = app.store.links(&court).await?;
             println!("{:<20} {:<20} LINKED AT (UTC)", "CM/ECF LOGIN", "PACER USERNAME");
             for l in &links {
                 let at = chrono::DateTime::from_timestamp(l.linked_at, 0)
@@ -402,15 +399,15 @@ pub async fn link(store: &Store, cmd: LinkCommand) -> anyhow::Result<()> {
         }
         LinkCommand::Remove { court, login, reason } => {
             let court = CourtId::parse(&court)?;
-            require_court(store, &court).await?;
+            let court = require_court(app, &court).await?;
             let login = EcfLogin::parse(&login)?;
             if reason.trim().is_empty() {
                 bail!("--reason: say why the link is removed");
             }
-            let removed = store.remove_link(&court, &login, reason.trim(), Utc::now()).await?;
+            let removed = openecf_app::link::remove(app, &court, &login, reason.trim()).await?;
             println!(
-                "removed the link of CM/ECF account {login} at {court} to PACER account {}",
-                removed.pacer_username
+                "removed the link of CM/ECF account {login} at {} to PACER account {}",
+                court.id, removed.pacer_username
             );
         }
     }

@@ -2,12 +2,12 @@
 //! of the seed, seeded only into an empty database.
 
 use anyhow::{anyhow, Context};
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use openecf_domain::{
     AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PersonName, Release, Role, Username,
 };
-use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount, Store};
-use openecf_web::Hasher;
+use openecf_app::App;
+use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount};
 
 /// The project's copy of the federal court registry.
 pub const FEDERAL_COURTS_CSV: &str = include_str!("../../../data/federal-courts.csv");
@@ -182,7 +182,8 @@ fn date((y, m, d): (i32, u32, u32)) -> anyhow::Result<NaiveDate> {
 
 /// Seeds the demo into an empty database and prints what it created. A
 /// database that already has courts is left as it is.
-pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
+pub async fn seed(app: &App) -> anyhow::Result<()> {
+    let store = &app.store;
     if store.count_courts().await? > 0 {
         println!("demo: the database already has courts; nothing seeded");
         return Ok(());
@@ -193,25 +194,21 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
              use a fresh one (--database sqlite://demo.db)"
         );
     }
-    let now = Utc::now();
+    let now = app.clock.now();
     let courts = federal_courts()?;
     store.add_courts(&courts).await?;
     for (id, _) in LIVE {
-        store
-            .schedule_go_live(&CourtId::parse(id)?, GoLive::Now(now), now)
-            .await?;
+        openecf_app::courts::schedule_go_live(app, &CourtId::parse(id)?, GoLive::Now).await?;
     }
     for (id, days) in PLANNED {
         let day = now
             .date_naive()
             .checked_add_days(Days::new(days))
             .ok_or_else(|| anyhow!("date overflow"))?;
-        store
-            .schedule_go_live(&CourtId::parse(id)?, GoLive::On(day), now)
-            .await?;
+        openecf_app::courts::schedule_go_live(app, &CourtId::parse(id)?, GoLive::On(day)).await?;
     }
     let pacer_pw = Password::attempt(PACER_PASSWORD).ok_or_else(|| anyhow!("demo password"))?;
-    let pacer_hash = hasher.hash(&pacer_pw).await?;
+    let pacer_hash = app.hasher.hash(&pacer_pw).await?;
     let mut pacer_ids = Vec::new();
     for p in &PACER_ACCOUNTS {
         let account = NewPacerAccount {
@@ -222,10 +219,10 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
             kind: p.kind,
             created_on: date(p.created_on)?,
         };
-        pacer_ids.push((p.username, store.add_pacer_account(&account, now.timestamp()).await?));
+        pacer_ids.push((p.username, store.add_pacer_account(&account, now).await?));
     }
     let ecf_pw = Password::attempt(ECF_PASSWORD).ok_or_else(|| anyhow!("demo password"))?;
-    let ecf_hash = hasher.hash(&ecf_pw).await?;
+    let ecf_hash = app.hasher.hash(&ecf_pw).await?;
     for DemoEcf {
         court,
         login,
@@ -245,7 +242,7 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
             role: Role::parse(role)?,
             bar_id: bar.map(BarId::parse).transpose()?,
         };
-        let ecf_id = store.add_ecf_account(&account, now.timestamp()).await?;
+        let ecf_id = store.add_ecf_account(&account, now).await?;
         if let Some(username) = linked_to {
             let pacer_id = pacer_ids
                 .iter()
@@ -253,7 +250,7 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
                 .map(|(_, id)| *id)
                 .ok_or_else(|| anyhow!("demo link to unknown account"))?;
             let court = store
-                .court(&court_id, now)
+                .court(&court_id)
                 .await?
                 .ok_or_else(|| anyhow!("demo court"))?;
             let pacer = store
@@ -261,30 +258,26 @@ pub async fn seed(store: &Store, hasher: &Hasher) -> anyhow::Result<()> {
                 .await?
                 .ok_or_else(|| anyhow!("demo account"))?;
             let ecf = store.ecf_by_id(ecf_id).await?.ok_or_else(|| anyhow!("demo account"))?;
-            store
-                .link_accounts(&court, &pacer, &ecf, "demo", now)
+            let who = openecf_app::link::Linker {
+                account: &pacer,
+                session_hash: "",
+                ip: "demo",
+            };
+            openecf_app::link::link_verified(app, &court, who, &ecf)
                 .await?
                 .map_err(|r| anyhow!("demo link refused: {r}"))?;
         }
     }
-    let (token_user, token_id) = pacer_ids
+    let (_, token_id) = pacer_ids
         .iter()
         .find(|(u, _)| *u == "tokenfiler2026")
         .copied()
         .ok_or_else(|| anyhow!("demo MFA account"))?;
-    let token_email = Email::parse(&format!("{token_user}@example.com"))?;
-    let notice = openecf_domain::mail::security_notice(&token_email, token_user, "authenticator app added (demo)");
-    store
-        .add_authenticator(
-            token_id,
-            "Demo authenticator",
-            DEMO_TOTP_SECRET,
-            0,
-            &[],
-            &notice,
-            now.timestamp(),
-        )
-        .await?;
+    let token = store
+        .pacer_by_id(token_id)
+        .await?
+        .ok_or_else(|| anyhow!("demo MFA account"))?;
+    openecf_app::mfa::add_authenticator(app, &token, "Demo authenticator", DEMO_TOTP_SECRET, 0).await?;
     println!("demo: seeded {} federal courts", courts.len());
     println!("  live on NextGen CM/ECF: gamb (release 1.0), nysd (1.1), txsb (1.1), ilnd (1.0)");
     println!("  not live yet, with a go-live date: cand (district), nysb (bankruptcy); all others not live");

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_store::Store;
-use openecf_web::{AppState, Config, Hasher};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +34,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the web server (migrates the database first)
+    #[cfg(feature = "server")]
     Serve(ServeArgs),
     /// Bring the database schema up to date
     Migrate,
@@ -51,6 +52,7 @@ enum Command {
     Link(admin::LinkCommand),
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the address is printed)
@@ -123,65 +125,52 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let store = open(&cli.database).await?;
+    let app = |settings| -> anyhow::Result<App> { Ok(App::new(store.clone(), Hasher::new()?, Clock::system(), settings)) };
     match cli.command {
         Command::Migrate => {
             println!("database is up to date");
             Ok(())
         }
-        Command::Serve(args) => serve(store, args).await,
-        Command::Court(c) => admin::court(&store, c).await,
-        Command::Pacer(c) => admin::pacer(&store, c).await,
-        Command::Ecf(c) => admin::ecf(&store, c).await,
-        Command::Link(c) => admin::link(&store, c).await,
+        #[cfg(feature = "server")]
+        Command::Serve(args) => {
+            let settings = Settings {
+                idle_timeout: Duration::from_secs(args.idle_timeout_minutes * 60),
+                absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
+                ..Settings::default()
+            };
+            serve(app(settings)?, args).await
+        }
+        Command::Court(c) => admin::court(&app(Settings::default())?, c).await,
+        Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
+        Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
+        Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
     }
 }
 
-async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
-    let hasher = Hasher::new()?;
+#[cfg(feature = "server")]
+async fn serve(app: App, args: ServeArgs) -> anyhow::Result<()> {
+    use openecf_web::{AppState, Config};
     if args.demo {
-        demo::seed(&store, &hasher).await?;
+        demo::seed(&app).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     let config = Config {
-        idle_timeout: Duration::from_secs(args.idle_timeout_minutes * 60),
-        absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
-        ..Config::default()
     };
-    let transport = openecf_web::mailer::Transport::from_settings(args.smtp_url.as_deref(), args.mail_dir.clone())?;
-    let mailer = openecf_web::mailer::Mailer::new(store.clone(), transport, &args.mail_from)?;
+    let transport = openecf_app::mailer::Transport::from_settings(args.smtp_url.as_deref(), args.mail_dir.clone())?;
+    let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, &args.mail_from)?;
     match &args.smtp_url {
         Some(_) => println!("mail: sent over SMTP"),
         None => println!("mail: written as .eml files to {}", args.mail_dir.display()),
     }
-    mailer.spawn(Duration::from_secs(5));
-    spawn_session_purge(store.clone(), config.idle_timeout, config.absolute_timeout);
+    // The job queue: mail delivery, go-live switches, the purge of ended sessions.
+    openecf_app::jobs::Worker::new(app.clone(), mailer).spawn(Duration::from_secs(2));
     println!("openecf listening on http://{addr}");
-    openecf_web::serve(listener, AppState::new(store, hasher, config)).await?;
+    openecf_web::serve(listener, AppState::new(app, config)).await?;
     Ok(())
-}
-
-/// Removes timed-out sessions (they are refused on use anyway) and failure
-/// counters that can no longer lock anything, now and then.
-fn spawn_session_purge(store: Store, idle: Duration, absolute: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(300));
-        loop {
-            tick.tick().await;
-            let now = chrono::Utc::now().timestamp();
-            let idle_before = now - idle.as_secs() as i64;
-            let created_before = now - absolute.as_secs() as i64;
-            if let Err(e) = store.purge_sessions(idle_before, created_before).await {
-                tracing::warn!(error = %e, "session purge failed");
-            }
-            if let Err(e) = store.purge_failures(now).await {
-                tracing::warn!(error = %e, "failure-counter purge failed");
-            }
-        }
-    });
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use subtle::ConstantTimeEq;
 
-use crate::session::{cookie, random_token};
+use crate::session::cookie;
+use openecf_app::tokens::random_token;
 use crate::{AppError, AppState};
 
 pub const CSRF_COOKIE: &str = "openecf_csrf";
