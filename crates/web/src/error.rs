@@ -2,20 +2,50 @@
 //! something went wrong and the operation id to quote; the real error goes to
 //! the log under that id.
 
+use std::sync::Mutex;
+
 use askama::Template;
+use axum::extract::rejection::{PathRejection, QueryRejection, RawFormRejection};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
 
+use crate::paths::{encode_next, login_href};
+use crate::view::{render, Banner};
+
+/// What the error page knows of the request it answers.
+struct RequestContext {
+    operation_id: String,
+    /// Who is asking, once a handler has looked (so an error page says it too).
+    banner: Mutex<Option<Banner>>,
+}
+
 tokio::task_local! {
-    static OPERATION_ID: String;
+    static REQUEST: RequestContext;
 }
 
 /// The id of the request being served, for logs and error pages.
 pub fn operation_id_now() -> String {
-    OPERATION_ID.try_with(Clone::clone).unwrap_or_default()
+    REQUEST.try_with(|r| r.operation_id.clone()).unwrap_or_default()
+}
+
+/// Remembers who is asking, for an error page later in the same request.
+pub(crate) fn remember_banner(banner: &Banner) {
+    let _ = REQUEST.try_with(|r| {
+        if let Ok(mut b) = r.banner.lock() {
+            *b = Some(banner.clone());
+        }
+    });
+}
+
+fn banner_now() -> Banner {
+    REQUEST
+        .try_with(|r| r.banner.lock().ok().and_then(|b| b.clone()))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Gives each request an operation id: in its trace span, in the
@@ -29,10 +59,11 @@ pub async fn operation_id(req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let mut response = {
         use tracing::Instrument;
-        OPERATION_ID
-            .scope(id.clone(), next.run(req))
-            .instrument(span.clone())
-            .await
+        let context = RequestContext {
+            operation_id: id.clone(),
+            banner: Mutex::new(None),
+        };
+        REQUEST.scope(context, next.run(req)).instrument(span.clone()).await
     };
     span.in_scope(|| {
         tracing::info!(
@@ -70,6 +101,14 @@ pub enum AppError {
     /// The session may only enrol in MFA: go there, then on to `next`.
     #[error("MFA enrolment is due")]
     EnrolMfaFirst { next: String },
+    /// The page needs a PACER session: PACER LOGIN, then on to `next`.
+    /// `expired`: a form came after the session had ended.
+    #[error("PACER LOGIN is needed")]
+    LoginFirst { next: String, expired: bool },
+    /// The request was refused before its handler (too large, wrong content
+    /// type, malformed form or path): the status and what to tell the user.
+    #[error("{message}")]
+    Rejected { status: StatusCode, message: &'static str },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -86,23 +125,49 @@ impl From<crate::HasherError> for AppError {
     }
 }
 
+impl From<RawFormRejection> for AppError {
+    fn from(r: RawFormRejection) -> Self {
+        let status = r.status();
+        let message = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "The form you sent is too large. Go back, shorten what you typed and try again.",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                "The form was not sent as a web form (application/x-www-form-urlencoded). Go back, reload the page and try again."
+            }
+            _ => "The form could not be read. Go back, reload the page and try again.",
+        };
+        Self::Rejected { status, message }
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(r: PathRejection) -> Self {
+        if r.status().is_server_error() {
+            return Self::Internal(anyhow::anyhow!("path: {}", r.body_text()));
+        }
+        Self::Rejected {
+            status: StatusCode::BAD_REQUEST,
+            message: "The address of this page is not valid. Check it, or start again from the home page.",
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(_: QueryRejection) -> Self {
+        Self::Rejected {
+            status: StatusCode::BAD_REQUEST,
+            message: "The address of this page is not valid. Check it, or start again from the home page.",
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub banner: Banner,
     pub title: String,
     pub message: String,
     pub cookie_help: bool,
     pub operation_id: String,
-}
-
-pub fn render(status: StatusCode, page: impl Template) -> Response {
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
-        }
-    }
 }
 
 impl IntoResponse for AppError {
@@ -110,8 +175,17 @@ impl IntoResponse for AppError {
         let operation_id = operation_id_now();
         let (status, title, message, cookie_help) = match &self {
             Self::EnrolMfaFirst { next } => {
-                let to = format!("/account/mfa/add?next={}", crate::pages::encode_next(next));
-                return axum::response::Redirect::to(&to).into_response();
+                let to = format!("/account/mfa/add?next={}", encode_next(next));
+                return Redirect::to(&to).into_response();
+            }
+            Self::LoginFirst { next, expired } => return Redirect::to(&login_href(next, *expired)).into_response(),
+            Self::Rejected { status, message } => {
+                let title = match *status {
+                    StatusCode::PAYLOAD_TOO_LARGE => "Form too large",
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "Form not accepted",
+                    _ => "Bad request",
+                };
+                (*status, title, (*message).to_owned(), false)
             }
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -146,6 +220,7 @@ impl IntoResponse for AppError {
         render(
             status,
             ErrorPage {
+                banner: banner_now(),
                 title: title.to_owned(),
                 message,
                 cookie_help,

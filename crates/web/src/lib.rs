@@ -1,19 +1,23 @@
 //! openecf's HTTP surface: the PACER portal and PACER LOGIN (the Central
 //! Sign-On), every court's CM/ECF site, and the JSON services.
 //!
-//! The way of a request: router → handler (parse, authorise, call) → domain
-//! rule (decides) → store (one transaction) → template. Handlers only map the
-//! domain's refusals to pages and status codes.
+//! The way of a request: router (one per flow, `pages`) → extractors (who may
+//! enter, CSRF-checked forms: `extract`) → handler (parse, call) → domain rule
+//! (decides) → store (one transaction) → template (`view` and `templates/`).
+//! Handlers only map the domain's refusals to pages and status codes.
 
 mod common;
 mod csrf;
 mod error;
+mod extract;
 mod hasher;
 mod headers;
 pub mod mailer;
 mod pages;
+mod paths;
 mod session;
 pub mod totp;
+mod view;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -80,6 +84,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     pages::routes()
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::middleware))
+        .layer(axum::middleware::from_fn(paths::canonical_court))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(headers::add))
         .layer(axum::middleware::from_fn(error::operation_id))

@@ -132,7 +132,8 @@ impl FromRequestParts<AppState> for Visitor {
                 if let Principal::Pacer(id) = row.principal {
                     // A filer who has put off MFA three times must enrol before
                     // anything else: such a session may only enrol (and log out).
-                    let path = parts.uri.path();
+                    let uri = crate::extract::original_uri(parts);
+                    let path = uri.split('?').next().unwrap_or_default();
                     if row.mfa_required
                         && !open_while_enrolling(path)
                         && state.store.mfa_state(id).await?.authenticators == 0
@@ -153,14 +154,16 @@ impl FromRequestParts<AppState> for Visitor {
             }
         }
         let Client { ip, user_agent } = Client::of(parts);
-        Ok(Self {
+        let visitor = Self {
             pacer,
             csrf,
             ip,
             user_agent,
             legacy_token: cookie(headers, LEGACY_COOKIE).map(str::to_owned),
             sent_pacer_token,
-        })
+        };
+        crate::error::remember_banner(&crate::view::Banner::of(&visitor));
+        Ok(visitor)
     }
 }
 

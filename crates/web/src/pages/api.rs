@@ -5,7 +5,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -13,6 +14,13 @@ use utoipa::{OpenApi, ToSchema};
 use super::signin::{self, Pending};
 use crate::session::{self, hash_token, Client};
 use crate::{AppError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services/cso-auth", post(cso_auth).fallback(wrong_method))
+        .route("/services/cso-logout", post(cso_logout).fallback(wrong_method))
+        .route("/openapi.json", get(openapi))
+}
 
 /// `loginResult` values.
 pub const OK: &str = "0";

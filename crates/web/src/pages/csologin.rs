@@ -1,22 +1,35 @@
 //! PACER LOGIN: the Central Sign-On. One session token works at every court.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{page, safe_next, see_other, signin};
-use crate::error::render;
+use super::signin;
+use crate::extract::{CsrfForm, NoFields, Query};
+use crate::paths::{safe_next, see_other};
 use crate::session::{clear_cookie, hash_token, random_token, Visitor, PACER_COOKIE};
+use crate::view::{page, render, Banner};
 use crate::{AppError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/csologin/login", get(form).post(submit))
+        .route("/csologin/logout", post(logout))
+        .route("/csologin/otp", post(otp))
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    banner: Banner,
+    /// The session ended while a form was being filled in.
+    expired: bool,
     csrf: String,
     next: String,
     username: String,
@@ -29,11 +42,12 @@ struct LoginPage {
 #[serde(default)]
 pub(crate) struct NextQuery {
     next: String,
+    expired: String,
 }
 
 pub(crate) const WRONG_CREDENTIALS: &str = "Invalid username or password.";
 
-pub(crate) async fn form(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
+async fn form(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
     let next = safe_next(&q.next, "/");
     if visitor.pacer.is_some() {
         // Central Sign-On: already logged in, go straight on.
@@ -42,6 +56,8 @@ pub(crate) async fn form(visitor: Visitor, Query(q): Query<NextQuery>) -> Respon
     render(
         StatusCode::OK,
         LoginPage {
+            banner: Banner::of(&visitor),
+            expired: !q.expired.is_empty(),
             csrf: visitor.csrf.value().to_owned(),
             filing: next.starts_with("/ecf/"),
             next,
@@ -54,24 +70,24 @@ pub(crate) async fn form(visitor: Visitor, Query(q): Query<NextQuery>) -> Respon
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct LoginForm {
-    csrf: String,
     next: String,
     #[serde(rename = "loginId")]
     login_id: String,
     password: String,
 }
 
-pub(crate) async fn submit(
+async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<LoginForm>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
     let next = safe_next(&form.next, "/");
     let Some(account) = signin::password_ok(&state, &form.login_id, &form.password).await? else {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             LoginPage {
+                banner: Banner::of(&visitor),
+                expired: false,
                 csrf: visitor.csrf.value().to_owned(),
                 filing: next.starts_with("/ecf/"),
                 next,
@@ -89,6 +105,7 @@ pub(crate) async fn submit(
             .create_mfa_challenge(&hash_token(&challenge), account.id, &next, expires)
             .await?;
         return Ok(page(OtpPage {
+            banner: Banner::of(&visitor),
             csrf: visitor.csrf.value().to_owned(),
             challenge,
             error: None,
@@ -103,6 +120,7 @@ const CHALLENGE_SECS: i64 = 5 * 60;
 #[derive(Template)]
 #[template(path = "otp.html")]
 struct OtpPage {
+    banner: Banner,
     csrf: String,
     challenge: String,
     error: Option<String>,
@@ -111,19 +129,17 @@ struct OtpPage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct OtpForm {
-    csrf: String,
     challenge: String,
     #[serde(rename = "otpCode")]
     otp_code: String,
 }
 
 /// The second step of PACER LOGIN for an account with MFA.
-pub(crate) async fn otp(
+async fn otp(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<OtpForm>,
+    CsrfForm(form): CsrfForm<OtpForm>,
 ) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
     let hash = hash_token(&form.challenge);
     let Some((account_id, next)) = state.store.mfa_challenge(&hash, Utc::now().timestamp()).await? else {
         return Ok(see_other("/csologin/login"));
@@ -135,6 +151,7 @@ pub(crate) async fn otp(
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             OtpPage {
+                banner: Banner::of(&visitor),
                 csrf: visitor.csrf.value().to_owned(),
                 challenge: form.challenge,
                 error: Some("Invalid one-time passcode.".to_owned()),
@@ -145,18 +162,7 @@ pub(crate) async fn otp(
     signin::finish(&state, &visitor, &account, &next).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct CsrfForm {
-    pub csrf: String,
-}
-
-pub(crate) async fn logout(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<CsrfForm>,
-) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
+async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<NoFields>) -> Result<Response, AppError> {
     if let Some(old) = &visitor.sent_pacer_token {
         state.store.delete_session(&hash_token(old)).await?;
     }

@@ -3,24 +3,45 @@
 //! before anything else).
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::Utc;
 use openecf_domain::mail;
 use openecf_store::{StoreError, MAX_AUTHENTICATORS};
 use serde::Deserialize;
 
-use super::account::{current_password_ok, require_pacer, utc, NextQuery};
+use super::credentials::current_password_ok;
 use super::signin::{self, Pending};
-use super::{encode_next, page, safe_next, see_other};
-use crate::session::Visitor;
+use crate::extract::{PacerForm, PacerUser, Query};
+use crate::paths::{encode_next, safe_next, see_other};
 use crate::totp;
+use crate::view::{page, render, utc, Banner};
 use crate::{AppError, AppState};
+
+/// Under `/account/mfa`.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(overview))
+        .route("/add", get(add_form).post(add))
+        .route("/remove", post(remove))
+        .route("/enrol", get(enrol))
+        .route("/skip", post(skip))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NextQuery {
+    next: String,
+    /// The authenticator's name as typed before a session ran out.
+    name: String,
+}
 
 #[derive(Template)]
 #[template(path = "mfa.html")]
 struct MfaPage {
+    banner: Banner,
     authenticators: Vec<(i64, String, String)>,
     codes_left: i64,
     can_add: bool,
@@ -35,17 +56,14 @@ pub(crate) struct OverviewQuery {
     error: String,
 }
 
-pub(crate) async fn overview(
+async fn overview(
     State(state): State<AppState>,
-    visitor: Visitor,
+    PacerUser { session, visitor }: PacerUser,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
-    let session = match require_pacer(&visitor, "/account/mfa") {
-        Ok(s) => s,
-        Err(r) => return Ok(r.into_response()),
-    };
     let list = state.store.authenticators(session.account.id).await?;
     Ok(page(MfaPage {
+        banner: Banner::of(&visitor),
         can_add: (list.len() as i64) < MAX_AUTHENTICATORS,
         authenticators: list.into_iter().map(|a| (a.id, a.name, utc(a.created_at))).collect(),
         codes_left: state.store.backup_codes_left(session.account.id).await?,
@@ -58,6 +76,7 @@ pub(crate) async fn overview(
 #[derive(Template)]
 #[template(path = "mfa_add.html")]
 struct AddPage {
+    banner: Banner,
     qr_svg: String,
     secret: String,
     next: String,
@@ -69,15 +88,13 @@ struct AddPage {
 
 async fn add_page(
     state: &AppState,
-    visitor: &Visitor,
+    user: &PacerUser,
     secret: String,
     next: String,
     name: String,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let Some(session) = &visitor.pacer else {
-        return Ok(see_other("/csologin/login?next=/account/mfa/add"));
-    };
+    let PacerUser { session, visitor } = user;
     let url = totp::otpauth_url(&secret, session.account.username.as_str())
         .ok_or_else(|| AppError::BadRequest("The secret key is not valid; start again.".into()))?;
     let forced = matches!(
@@ -89,9 +106,10 @@ async fn add_page(
     } else {
         axum::http::StatusCode::OK
     };
-    Ok(crate::error::render(
+    Ok(render(
         status,
         AddPage {
+            banner: Banner::of(visitor),
             qr_svg: totp::qr_svg(&url).unwrap_or_default(),
             secret,
             next,
@@ -103,30 +121,23 @@ async fn add_page(
     ))
 }
 
-pub(crate) async fn add_form(
+async fn add_form(
     State(state): State<AppState>,
-    visitor: Visitor,
+    user: PacerUser,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    if let Err(r) = require_pacer(&visitor, "/account/mfa/add") {
-        return Ok(r.into_response());
-    }
     let next = safe_next(&q.next, "/account/mfa");
-    add_page(
-        &state,
-        &visitor,
-        totp::new_secret(),
-        next,
-        "Authenticator app".into(),
-        None,
-    )
-    .await
+    let name = if q.name.is_empty() {
+        "Authenticator app".to_owned()
+    } else {
+        q.name
+    };
+    add_page(&state, &user, totp::new_secret(), next, name, None).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct AddForm {
-    csrf: String,
     secret: String,
     next: String,
     name: String,
@@ -138,6 +149,7 @@ pub(crate) struct AddForm {
 #[derive(Template)]
 #[template(path = "mfa_codes.html")]
 struct CodesPage {
+    banner: Banner,
     codes: Vec<String>,
     next: String,
 }
@@ -148,16 +160,8 @@ fn valid_secret(s: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=')
 }
 
-pub(crate) async fn add(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(f): Form<AddForm>,
-) -> Result<Response, AppError> {
-    visitor.csrf.check(&f.csrf)?;
-    let session = match require_pacer(&visitor, "/account/mfa/add") {
-        Ok(s) => s,
-        Err(r) => return Ok(r.into_response()),
-    };
+async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<Response, AppError> {
+    let PacerForm { user, form: f } = form;
     let next = safe_next(&f.next, "/account/mfa");
     if !valid_secret(&f.secret) {
         return Err(AppError::BadRequest("The secret key is not valid; start again.".into()));
@@ -165,19 +169,19 @@ pub(crate) async fn add(
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         let error = Some("Authenticator name: give it a name of 1 to 64 characters.".into());
-        return add_page(&state, &visitor, f.secret.clone(), next, f.name.clone(), error).await;
+        return add_page(&state, &user, f.secret.clone(), next, f.name.clone(), error).await;
     }
-    if !current_password_ok(&state, &session, &f.current).await? {
+    if !current_password_ok(&state, &user.session, &f.current).await? {
         let error = Some("Current password: it is not right.".into());
-        return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), error).await;
+        return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
     }
     let now = Utc::now().timestamp();
     let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
         let error =
             Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
-        return add_page(&state, &visitor, f.secret.clone(), next, name.to_owned(), error).await;
+        return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
     };
-    let a = &session.account;
+    let a = &user.session.account;
     let codes = totp::backup_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
     let notice = mail::security_notice(
@@ -195,7 +199,7 @@ pub(crate) async fn add(
         Err(StoreError::Conflict(m)) => {
             return add_page(
                 &state,
-                &visitor,
+                &user,
                 f.secret.clone(),
                 next,
                 name.to_owned(),
@@ -205,27 +209,25 @@ pub(crate) async fn add(
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(page(CodesPage { codes, next }))
+    Ok(page(CodesPage {
+        banner: Banner::of(&user.visitor),
+        codes,
+        next,
+    }))
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct RemoveForm {
-    csrf: String,
     id: i64,
     current: String,
 }
 
-pub(crate) async fn remove(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(f): Form<RemoveForm>,
-) -> Result<Response, AppError> {
-    visitor.csrf.check(&f.csrf)?;
-    let session = match require_pacer(&visitor, "/account/mfa") {
-        Ok(s) => s,
-        Err(r) => return Ok(r.into_response()),
-    };
+async fn remove(State(state): State<AppState>, form: PacerForm<RemoveForm>) -> Result<Response, AppError> {
+    let PacerForm {
+        user: PacerUser { session, .. },
+        form: f,
+    } = form;
     if !current_password_ok(&state, &session, &f.current).await? {
         return Ok(see_other("/account/mfa?error=password"));
     }
@@ -248,24 +250,22 @@ pub(crate) async fn remove(
 #[derive(Template)]
 #[template(path = "mfa_enrol.html")]
 struct EnrolPage {
+    banner: Banner,
     next: String,
     next_encoded: String,
     skips_left: i64,
     csrf: String,
 }
 
-pub(crate) async fn enrol(
+async fn enrol(
     State(state): State<AppState>,
-    visitor: Visitor,
+    PacerUser { session, visitor }: PacerUser,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    let session = match require_pacer(&visitor, "/account/mfa/enrol") {
-        Ok(s) => s,
-        Err(r) => return Ok(r.into_response()),
-    };
     let next = safe_next(&q.next, "/");
     match signin::pending(&state, &session.account).await? {
         Pending::EnrolMfa { skips_left, .. } => Ok(page(EnrolPage {
+            banner: Banner::of(&visitor),
             next_encoded: encode_next(&next),
             next,
             skips_left,
@@ -278,20 +278,14 @@ pub(crate) async fn enrol(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct SkipForm {
-    csrf: String,
     next: String,
 }
 
-pub(crate) async fn skip(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(f): Form<SkipForm>,
-) -> Result<Response, AppError> {
-    visitor.csrf.check(&f.csrf)?;
-    let session = match require_pacer(&visitor, "/account/mfa/enrol") {
-        Ok(s) => s,
-        Err(r) => return Ok(r.into_response()),
-    };
+async fn skip(State(state): State<AppState>, form: PacerForm<SkipForm>) -> Result<Response, AppError> {
+    let PacerForm {
+        user: PacerUser { session, .. },
+        form: f,
+    } = form;
     let next = safe_next(&f.next, "/");
     if let Pending::EnrolMfa { forced: false, .. } = signin::pending(&state, &session.account).await? {
         state.store.skip_mfa(session.account.id).await?;

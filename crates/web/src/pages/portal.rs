@@ -1,11 +1,20 @@
+//! The PACER portal: log in, register, Manage My Account, and the NextGen
+//! status of every court.
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use chrono::Utc;
 
-use super::{page, status_text};
 use crate::session::Visitor;
+use crate::view::{page, status_text, Banner};
 use crate::{AppError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
 
 pub(crate) struct CourtLine {
     id: String,
@@ -17,21 +26,16 @@ pub(crate) struct CourtLine {
 #[derive(Template)]
 #[template(path = "portal.html")]
 struct Portal {
-    user: Option<String>,
-    csrf: String,
+    banner: Banner,
     courts: Vec<CourtLine>,
     live_count: usize,
 }
 
-pub(crate) async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let courts = state.store.courts(Utc::now()).await?;
     let live_count = courts.iter().filter(|c| c.is_live()).count();
     Ok(page(Portal {
-        user: visitor
-            .pacer
-            .as_ref()
-            .map(|s| format!("{} ({})", s.account.name, s.account.username)),
-        csrf: visitor.csrf.value().to_owned(),
+        banner: Banner::of(&visitor),
         live_count,
         courts: courts
             .into_iter()

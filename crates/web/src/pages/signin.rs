@@ -7,7 +7,8 @@ use chrono::Utc;
 use openecf_domain::{mail, PacerAccount, Password, Username};
 use openecf_store::{Attempt, AttemptOutcome, Principal};
 
-use super::{check_password_notify, encode_next, see_other};
+use super::credentials::{begin_attempt, check_password_notify};
+use crate::paths::{encode_next, see_other};
 use crate::session::{self, hash_token, set_cookie, Visitor, PACER_COOKIE};
 use crate::totp;
 use crate::{AppError, AppState};
@@ -64,7 +65,7 @@ pub(crate) async fn second_factor_ok(state: &AppState, account: &PacerAccount, c
     let now = Utc::now();
     let subject = mfa_subject(account);
     let notice = mail::account_locked(&account.email, account.username.as_str());
-    if super::begin_attempt(state, &subject).await? != Attempt::Go {
+    if begin_attempt(state, &subject).await? != Attempt::Go {
         return Ok(false);
     }
     let mut ok = false;

@@ -9,3 +9,4 @@ mod link;
 mod login;
 mod mail;
 mod mfa;
+mod pages;

@@ -3,19 +3,41 @@
 //! or refusal, is an audit event.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::Utc;
 use openecf_domain::{check_link_start, Court, EcfAccount, LinkRefusal, PacerAccount};
 use openecf_store::AuditEvent;
 use serde::Deserialize;
 
-use super::{ecf_credentials_ok, load_court, long_date, page, refusal_status, see_other, CourtNav, CourtUser};
-use crate::error::render;
+use super::{load_court, CourtNav, CourtUser};
+use crate::extract::{PacerForm, PacerUser, Path, Query};
+use crate::pages::credentials::ecf_credentials_ok;
+use crate::paths::{login_href, see_other};
 use crate::session::{hash_token, random_token, PacerSession, Visitor};
+use crate::view::{long_date, page, render};
 use crate::{AppError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ecf/{court}/link", get(form).post(verify))
+        .route("/ecf/{court}/link/confirm", post(confirm))
+        .route("/ecf/{court}/link/done", get(done))
+}
+
+fn refusal_status(r: &LinkRefusal) -> StatusCode {
+    match r {
+        LinkRefusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+        LinkRefusal::VerificationExpired => StatusCode::GONE,
+        LinkRefusal::CourtNotLive { .. }
+        | LinkRefusal::EcfAlreadyLinked
+        | LinkRefusal::PacerAlreadyLinkedHere { .. } => StatusCode::CONFLICT,
+        LinkRefusal::LegacyPacerAccount | LinkRefusal::SharedFirmAccount => StatusCode::FORBIDDEN,
+    }
+}
 
 #[derive(Template)]
 #[template(path = "link_form.html")]
@@ -56,21 +78,13 @@ struct MessagePage {
     action: Option<(String, &'static str)>,
 }
 
-/// The PACER session and this court's user, or where to log in first.
-async fn pacer_user(
-    state: &AppState,
-    visitor: &Visitor,
-    court: &Court,
-) -> Result<Result<(PacerSession, CourtUser), Response>, AppError> {
-    let Some(session) = visitor.pacer.clone() else {
-        return Ok(Err(see_other(&format!("/csologin/login?next=/ecf/{}/link", court.id))));
-    };
+/// The PACER user as this court's user: with the CM/ECF login linked here, if any.
+async fn court_user(state: &AppState, session: &PacerSession, court: &Court) -> Result<CourtUser, AppError> {
     let linked = state.store.linked_login(&court.id, session.account.id).await?;
-    let user = CourtUser::Pacer {
+    Ok(CourtUser::Pacer {
         session: session.clone(),
         linked,
-    };
-    Ok(Ok((session, user)))
+    })
 }
 
 fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &LinkRefusal) -> Response {
@@ -85,7 +99,7 @@ fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &Li
         }
         LinkRefusal::LegacyPacerAccount => action = Some(("/account/upgrade".to_owned(), "Upgrade your PACER account")),
         LinkRefusal::SharedFirmAccount => {
-            action = Some((format!("/csologin/login?next=/ecf/{}/link", court.id), "PACER LOGIN"));
+            action = Some((login_href(&format!("/ecf/{}/link", court.id), false), "PACER LOGIN"));
         }
         LinkRefusal::VerificationExpired | LinkRefusal::WrongCredentials => {
             action = Some((
@@ -137,16 +151,21 @@ fn start_refusal(court: &Court, session: &PacerSession, user: &CourtUser) -> Opt
     check_link_start(court, &session.account, linked).err()
 }
 
-pub(crate) async fn form(
+/// What the link form may be filled in with again after an expired session.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct LinkQuery {
+    login: String,
+}
+
+async fn form(
     State(state): State<AppState>,
-    visitor: Visitor,
+    PacerUser { session, visitor }: PacerUser,
     Path(court): Path<String>,
+    Query(q): Query<LinkQuery>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
-    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
-        Ok(found) => found,
-        Err(redirect) => return Ok(redirect),
-    };
+    let user = court_user(&state, &session, &court).await?;
     if let Some(refusal) = start_refusal(&court, &session, &user) {
         audit(
             &state,
@@ -163,7 +182,7 @@ pub(crate) async fn form(
         nav: CourtNav::new(&court, &visitor, Some(&user)),
         pacer_username: session.account.username.to_string(),
         pacer_name: session.account.name.to_string(),
-        login: String::new(),
+        login: q.login.trim().chars().filter(|c| !c.is_control()).take(64).collect(),
         error: None,
     }))
 }
@@ -171,25 +190,23 @@ pub(crate) async fn form(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct LinkCredentials {
-    csrf: String,
     login: String,
     password: String,
 }
 
 /// Step 4: checks the CM/ECF credentials and shows both accounts to verify.
 /// The verified identity is held server-side; the password goes no further.
-pub(crate) async fn verify(
+async fn verify(
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(court): Path<String>,
-    Form(form): Form<LinkCredentials>,
+    posted: PacerForm<LinkCredentials>,
 ) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
+    let PacerForm {
+        user: PacerUser { session, visitor },
+        form,
+    } = posted;
     let court = load_court(&state, &court).await?;
-    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
-        Ok(found) => found,
-        Err(redirect) => return Ok(redirect),
-    };
+    let user = court_user(&state, &session, &court).await?;
     if let Some(refusal) = start_refusal(&court, &session, &user) {
         audit(
             &state,
@@ -262,24 +279,22 @@ pub(crate) async fn verify(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct Confirm {
-    csrf: String,
     pending: String,
     action: String,
 }
 
 /// Step 5: Submit links the verified accounts; Cancel links nothing.
-pub(crate) async fn confirm(
+async fn confirm(
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(court): Path<String>,
-    Form(form): Form<Confirm>,
+    posted: PacerForm<Confirm>,
 ) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
+    let PacerForm {
+        user: PacerUser { session, visitor },
+        form,
+    } = posted;
     let court = load_court(&state, &court).await?;
-    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
-        Ok(found) => found,
-        Err(redirect) => return Ok(redirect),
-    };
+    let user = court_user(&state, &session, &court).await?;
     let submit = match form.action.as_str() {
         "submit" => true,
         "cancel" => false,
@@ -339,16 +354,13 @@ pub(crate) async fn confirm(
 }
 
 /// Step 6: the success page, with the refreshed main menu.
-pub(crate) async fn done(
+async fn done(
     State(state): State<AppState>,
-    visitor: Visitor,
+    PacerUser { session, visitor }: PacerUser,
     Path(court): Path<String>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
-    let (session, user) = match pacer_user(&state, &visitor, &court).await? {
-        Ok(found) => found,
-        Err(redirect) => return Ok(redirect),
-    };
+    let user = court_user(&state, &session, &court).await?;
     let CourtUser::Pacer {
         linked: Some(ecf_login),
         ..

@@ -2,24 +2,36 @@
 //! the legacy CM/ECF login of a court not yet live, and the menus' pages.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use axum::routing::{get, post};
+use axum::Router;
 use openecf_domain::{FilingMenu, NextGenStatus};
 use openecf_store::Principal;
 use serde::Deserialize;
 
-use super::csologin::CsrfForm;
-use super::{
-    ecf_credentials_ok, filing_login_href, load_court, long_date, page, see_other, status_text, CourtNav, CourtUser,
-};
-use crate::error::render;
+use super::{filing_login_href, load_court, CourtNav, CourtUser};
+use crate::extract::{CsrfForm, NoFields, Path};
+use crate::pages::credentials::ecf_credentials_ok;
+use crate::paths::see_other;
 use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
+use crate::view::{long_date, page, render, status_text};
 use crate::{AppError, AppState};
 
-pub(crate) async fn redirect_home(Path(court): Path<String>) -> Result<Response, AppError> {
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ecf/{court}", get(redirect_home))
+        .route("/ecf/{court}/", get(home))
+        .route("/ecf/{court}/login", get(legacy_form).post(legacy_submit))
+        .route("/ecf/{court}/logout", post(logout))
+        .route("/ecf/{court}/utilities", get(utilities))
+        .route("/ecf/{court}/utilities/nextgen-release-1.1", get(release_1_1))
+        .route("/ecf/{court}/{page}", get(menu_page))
+}
+
+async fn redirect_home(Path(court): Path<String>) -> Result<Response, AppError> {
     let id = openecf_domain::CourtId::parse(&court).map_err(|_| AppError::NotFound)?;
     Ok(see_other(&format!("/ecf/{id}/")))
 }
@@ -28,14 +40,13 @@ pub(crate) async fn redirect_home(Path(court): Path<String>) -> Result<Response,
 #[template(path = "court_home.html")]
 struct CourtHome {
     nav: CourtNav,
-    who: String,
     filer: bool,
     live: bool,
     status: String,
     filing_href: String,
 }
 
-pub(crate) async fn home(
+async fn home(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(court): Path<String>,
@@ -45,7 +56,6 @@ pub(crate) async fn home(
     // At a court not yet live, a PACER login is not a way into the filing system.
     let user = user.filter(|u| court.is_live() || matches!(u, CourtUser::Legacy { .. }));
     Ok(page(CourtHome {
-        who: user.as_ref().map(CourtUser::display_name).unwrap_or_default(),
         filer: user.as_ref().is_some_and(|u| u.is_filer(&court)),
         live: court.is_live(),
         status: status_text(&court.status),
@@ -71,7 +81,7 @@ fn planned(status: &NextGenStatus) -> Option<String> {
     }
 }
 
-pub(crate) async fn legacy_form(
+async fn legacy_form(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(court): Path<String>,
@@ -92,20 +102,18 @@ pub(crate) async fn legacy_form(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct EcfLoginForm {
-    csrf: String,
     login: String,
     password: String,
 }
 
 /// The legacy CM/ECF login. At a court not yet live it logs the filer in; at a
 /// live court it is gone for everyone, and says why.
-pub(crate) async fn legacy_submit(
+async fn legacy_submit(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(court): Path<String>,
-    Form(form): Form<EcfLoginForm>,
+    CsrfForm(form): CsrfForm<EcfLoginForm>,
 ) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
     let court = load_court(&state, &court).await?;
     let account = ecf_credentials_ok(&state, &court, &form.login, &form.password, None).await?;
     let reply = |status, error: String| {
@@ -150,13 +158,12 @@ pub(crate) async fn legacy_submit(
 }
 
 /// Logout ends both the court's legacy session and the Central Sign-On session.
-pub(crate) async fn logout(
+async fn logout(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(court): Path<String>,
-    Form(form): Form<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    visitor.csrf.check(&form.csrf)?;
     let court = load_court(&state, &court).await?;
     if let Some((hash, _)) = visitor.legacy(&state, &court.id).await? {
         state.store.delete_session(&hash).await?;
@@ -196,7 +203,7 @@ async fn require_user(
     }
 }
 
-pub(crate) async fn utilities(
+async fn utilities(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(court): Path<String>,
@@ -220,7 +227,7 @@ struct Release11 {
     nav: CourtNav,
 }
 
-pub(crate) async fn release_1_1(
+async fn release_1_1(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(court): Path<String>,
@@ -255,7 +262,7 @@ struct CourtInfo {
 }
 
 /// The pages behind the main menu: the filing menus, Query, Reports and Search.
-pub(crate) async fn menu_page(
+async fn menu_page(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((court, page_name)): Path<(String, String)>,

@@ -1,0 +1,127 @@
+//! A court's CM/ECF site under `/ecf/{court}/`: the site itself (`site`) and
+//! the linking of a CM/ECF account (`link`), with what both share: who is
+//! using the court's site, and its menu bar. A clerk console would arrive
+//! here as one more `.nest("/ecf/{court}/admin", …)` behind its role.
+
+mod link;
+mod site;
+
+use axum::Router;
+use chrono::Utc;
+use openecf_domain::{Court, CourtId, EcfAccount, FilingMenu};
+
+use crate::paths::login_href;
+use crate::session::{PacerSession, Visitor};
+use crate::view::Banner;
+use crate::{AppError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().merge(site::routes()).merge(link::routes())
+}
+
+pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
+    let id = CourtId::parse(raw).map_err(|_| AppError::NotFound)?;
+    state.store.court(&id, Utc::now()).await?.ok_or(AppError::NotFound)
+}
+
+/// Who is using a court's site.
+pub(crate) enum CourtUser {
+    /// A PACER user (Central Sign-On), with the CM/ECF login linked at this court if any.
+    Pacer {
+        session: PacerSession,
+        linked: Option<String>,
+    },
+    /// A legacy CM/ECF login, at a court not yet live.
+    Legacy { account: EcfAccount },
+}
+
+impl CourtUser {
+    pub(crate) async fn find(state: &AppState, visitor: &Visitor, court: &Court) -> Result<Option<Self>, AppError> {
+        if !court.is_live() {
+            if let Some((_, account)) = visitor.legacy(state, &court.id).await? {
+                return Ok(Some(Self::Legacy { account }));
+            }
+        }
+        let Some(session) = visitor.pacer.clone() else {
+            return Ok(None);
+        };
+        let linked = state.store.linked_login(&court.id, session.account.id).await?;
+        Ok(Some(Self::Pacer { session, linked }))
+    }
+
+    /// May file here: a linked PACER user at a live court, or a legacy login at a court not yet live.
+    pub(crate) fn is_filer(&self, court: &Court) -> bool {
+        match self {
+            Self::Pacer { linked, .. } => court.is_live() && linked.is_some(),
+            Self::Legacy { .. } => !court.is_live(),
+        }
+    }
+
+    pub(crate) fn display_name(&self) -> String {
+        match self {
+            Self::Pacer { session, .. } => format!("{} ({})", session.account.name, session.account.username),
+            Self::Legacy { account, .. } => format!("{} ({}, CM/ECF login)", account.name, account.login),
+        }
+    }
+}
+
+pub(crate) struct MenuItem {
+    pub label: &'static str,
+    pub href: String,
+}
+
+/// The court's menu bar, and the banner above it.
+pub(crate) struct CourtNav {
+    pub banner: Banner,
+    pub court_id: String,
+    pub court_name: String,
+    pub menus: Vec<MenuItem>,
+    pub csrf: String,
+    pub logged_in: bool,
+}
+
+impl CourtNav {
+    pub(crate) fn new(court: &Court, visitor: &Visitor, user: Option<&CourtUser>) -> Self {
+        let id = court.id.as_str();
+        let mut menus = Vec::new();
+        if user.is_some_and(|u| u.is_filer(court)) {
+            menus.extend(court.kind.filing_menus().iter().map(|m: &FilingMenu| MenuItem {
+                label: m.label(),
+                href: format!("/ecf/{id}/{}", m.slug()),
+            }));
+        }
+        for (label, slug) in [
+            ("Query", "query"),
+            ("Reports", "reports"),
+            ("Utilities", "utilities"),
+            ("Search", "search"),
+        ] {
+            menus.push(MenuItem {
+                label,
+                href: format!("/ecf/{id}/{slug}"),
+            });
+        }
+        let mut banner = Banner::of(visitor);
+        if let Some(u @ CourtUser::Legacy { .. }) = user {
+            banner.legacy = Some((id.to_owned(), u.display_name()));
+        }
+        Self {
+            banner,
+            court_id: id.to_owned(),
+            court_name: court.name.clone(),
+            menus,
+            csrf: visitor.csrf.value().to_owned(),
+            logged_in: user.is_some(),
+        }
+    }
+}
+
+/// Where the Document Filing System link leads: PACER LOGIN at a live court,
+/// the court's own CM/ECF login at a court not yet live.
+pub(crate) fn filing_login_href(court: &Court, then: &str) -> String {
+    if court.is_live() {
+        login_href(then, false)
+    } else {
+        format!("/ecf/{}/login", court.id)
+    }
+}

@@ -1,0 +1,257 @@
+//! Manage My Account: the account's details, its sessions (revoke one, or all
+//! the others), and changes of password and email address.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::Utc;
+use openecf_domain::{mail, Email};
+use serde::Deserialize;
+
+use super::credentials::current_password_ok;
+use super::identity::{new_password, PASSWORD_RULES};
+use crate::extract::{NoFields, PacerForm, PacerUser, Query};
+use crate::paths::see_other;
+use crate::session::Visitor;
+use crate::view::{form_response, page, utc, Banner, Field, FormView};
+use crate::{AppError, AppState};
+
+/// Under `/account`.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(manage))
+        .route("/password", get(password_page).post(change_password))
+        .route("/email", get(email_page).post(change_email))
+        .route("/sessions/revoke", post(revoke))
+        .route("/sessions/revoke-others", post(revoke_others))
+}
+
+pub(crate) struct SessionLine {
+    id: String,
+    started: String,
+    last_seen: String,
+    ip: String,
+    user_agent: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    banner: Banner,
+    account: openecf_domain::PacerAccount,
+    kind: &'static str,
+    legacy: bool,
+    mfa: String,
+    sessions: Vec<SessionLine>,
+    csrf: String,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NoticeQuery {
+    done: String,
+}
+
+async fn manage(
+    State(state): State<AppState>,
+    PacerUser { session, visitor }: PacerUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let a = session.account.clone();
+    let mfa = state.store.mfa_state(a.id).await?;
+    let sessions = state
+        .store
+        .pacer_sessions(a.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            current: s.token_hash == session.token_hash,
+            id: s.token_hash,
+            started: utc(s.created_at),
+            last_seen: utc(s.last_seen_at),
+            ip: s.ip,
+            user_agent: s.user_agent.chars().take(80).collect(),
+        })
+        .collect();
+    let notice = match q.done.as_str() {
+        "password" => Some("Your password has been changed. Your other sessions have been logged out."),
+        "email" => Some("Your email address has been changed."),
+        "revoked" => Some("The session has been logged out."),
+        "revoked-others" => Some("All your other sessions have been logged out."),
+        _ => None,
+    };
+    Ok(page(AccountPage {
+        banner: Banner::of(&visitor),
+        kind: a.kind.label(),
+        legacy: a.is_legacy(),
+        mfa: match (mfa.authenticators, mfa.is_filer) {
+            (0, true) => "Off: required for filers; set it up".into(),
+            (0, false) => "Off".into(),
+            (n, _) => format!("On ({n} authenticator app{})", if n == 1 { "" } else { "s" }),
+        },
+        account: a,
+        sessions,
+        csrf: visitor.csrf.value().to_owned(),
+        notice: notice.map(str::to_owned),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct RevokeForm {
+    session: String,
+}
+
+async fn revoke(State(state): State<AppState>, form: PacerForm<RevokeForm>) -> Result<Response, AppError> {
+    let PacerForm { user, form: f } = form;
+    // Only the account's own sessions can be revoked.
+    let own = state.store.pacer_sessions(user.session.account.id).await?;
+    if own.iter().any(|s| s.token_hash == f.session) {
+        state.store.delete_session(&f.session).await?;
+    }
+    Ok(see_other("/account?done=revoked"))
+}
+
+async fn revoke_others(State(state): State<AppState>, form: PacerForm<NoFields>) -> Result<Response, AppError> {
+    let session = form.user.session;
+    state
+        .store
+        .delete_pacer_sessions(session.account.id, Some(&session.token_hash))
+        .await?;
+    Ok(see_other("/account?done=revoked-others"))
+}
+
+// ---- Password and email changes ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct PasswordForm {
+    current: String,
+    password: String,
+    confirm: String,
+}
+
+fn password_form(visitor: &Visitor, errors: Vec<String>) -> Response {
+    form_response(
+        Banner::of(visitor),
+        FormView {
+            title: "Change password",
+            intro: vec![
+                PASSWORD_RULES.into(),
+                "Changing your password logs out your other sessions.".into(),
+            ],
+            action: "/account/password".into(),
+            csrf: visitor.csrf.value().to_owned(),
+            hidden: vec![],
+            fields: vec![
+                Field::password("current", "Current password", "current-password"),
+                Field::password("password", "New password", "new-password"),
+                Field::password("confirm", "Confirm new password", "new-password"),
+            ],
+            submit: "Change password",
+            errors,
+            links: vec![("/account".into(), "Manage My Account")],
+        },
+    )
+}
+
+async fn password_page(user: PacerUser) -> Response {
+    password_form(&user.visitor, vec![])
+}
+
+async fn change_password(State(state): State<AppState>, form: PacerForm<PasswordForm>) -> Result<Response, AppError> {
+    let PacerForm {
+        user: PacerUser { session, visitor },
+        form: f,
+    } = form;
+    let a = &session.account;
+    if !current_password_ok(&state, &session, &f.current).await? {
+        return Ok(password_form(
+            &visitor,
+            vec!["Current password: it is not right.".into()],
+        ));
+    }
+    let password = match new_password(
+        &f.password,
+        &f.confirm,
+        a.username.as_str(),
+        a.name.as_str(),
+        a.email.as_str(),
+    ) {
+        Ok(p) => p,
+        Err(e) => return Ok(password_form(&visitor, vec![format!("New password: {e}")])),
+    };
+    let hash = state.hasher.hash(&password).await?;
+    let notice = mail::security_notice(&a.email, a.username.as_str(), "password changed");
+    state
+        .store
+        .set_pacer_password(a.id, &hash, Some(&session.token_hash), &notice, Utc::now().timestamp())
+        .await?;
+    Ok(see_other("/account?done=password"))
+}
+
+/// The form's fields; also the query that fills the form in again after an
+/// expired session (the email only: never the password).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct EmailForm {
+    current: String,
+    email: String,
+}
+
+fn email_form(visitor: &Visitor, value: &str, errors: Vec<String>) -> Response {
+    form_response(
+        Banner::of(visitor),
+        FormView {
+            title: "Change email address",
+            intro: vec!["A notice of the change goes to your current address.".into()],
+            action: "/account/email".into(),
+            csrf: visitor.csrf.value().to_owned(),
+            hidden: vec![],
+            fields: vec![
+                Field::password("current", "Current password", "current-password"),
+                Field::email("email", "New email", value),
+            ],
+            submit: "Change email address",
+            errors,
+            links: vec![("/account".into(), "Manage My Account")],
+        },
+    )
+}
+
+async fn email_page(user: PacerUser, Query(q): Query<EmailForm>) -> Response {
+    email_form(&user.visitor, &q.email, vec![])
+}
+
+async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>) -> Result<Response, AppError> {
+    let PacerForm {
+        user: PacerUser { session, visitor },
+        form: f,
+    } = form;
+    let email = match Email::parse(&f.email) {
+        Ok(e) => e,
+        Err(e) => return Ok(email_form(&visitor, &f.email, vec![format!("New email: {}", e.reason)])),
+    };
+    if !current_password_ok(&state, &session, &f.current).await? {
+        return Ok(email_form(
+            &visitor,
+            &f.email,
+            vec!["Current password: it is not right.".into()],
+        ));
+    }
+    let a = &session.account;
+    let notice = mail::security_notice(
+        &a.email,
+        a.username.as_str(),
+        &format!("email address changed to {email}"),
+    );
+    state
+        .store
+        .set_pacer_email(a.id, &email, &notice, Utc::now().timestamp())
+        .await?;
+    Ok(see_other("/account?done=email"))
+}
