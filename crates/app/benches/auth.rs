@@ -4,8 +4,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use openecf_domain::Password;
 use openecf_app::{common_password_count, is_common_password, Hasher};
+use openecf_domain::Password;
 
 fn main() {
     // Breached-password list: build the index once, then look up.

@@ -44,7 +44,8 @@ pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<Pac
     };
     let mut tx = app.store.write().await?;
     let created = tx.insert_pacer(&account, now).await?;
-    tx.enqueue_mail(&mail::welcome(&id.email, id.username.as_str()), now).await?;
+    tx.enqueue_mail(&mail::welcome(&id.email, id.username.as_str()), now)
+        .await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -89,8 +90,11 @@ pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &s
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, Some(keep_session)).await?;
     tx.end_resets(account.id, now).await?;
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), "password changed"), now)
-        .await?;
+    tx.enqueue_mail(
+        &mail::security_notice(&account.email, username.as_str(), "password changed"),
+        now,
+    )
+    .await?;
     tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ""), now)
         .await?;
     tx.commit().await?;
@@ -134,10 +138,17 @@ pub async fn request_reset(app: &App, username: &str, public_url: &str) -> Resul
         tx.rollback().await?;
         return Ok(());
     }
-    tx.insert_reset(&hash_token(&token), account.id, now + chrono::Duration::seconds(RESET_TTL_SECS))
-        .await?;
-    tx.enqueue_mail(&mail::password_reset(&account.email, account.username.as_str(), &link), now)
-        .await?;
+    tx.insert_reset(
+        &hash_token(&token),
+        account.id,
+        now + chrono::Duration::seconds(RESET_TTL_SECS),
+    )
+    .await?;
+    tx.enqueue_mail(
+        &mail::password_reset(&account.email, account.username.as_str(), &link),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -165,8 +176,11 @@ pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new:
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, None).await?;
     tx.end_resets(account.id, now).await?;
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), "password reset"), now)
-        .await?;
+    tx.enqueue_mail(
+        &mail::security_notice(&account.email, username.as_str(), "password reset"),
+        now,
+    )
+    .await?;
     tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ""), now)
         .await?;
     tx.commit().await?;

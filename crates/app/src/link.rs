@@ -53,7 +53,12 @@ pub async fn check_start(app: &App, court: &Court, who: Linker<'_>) -> Result<Re
     let linked = app.store.linked_login(&court.id, who.account.id).await?;
     let verdict = check_link_start(court, who.account, linked.as_deref());
     if let Err(refusal) = &verdict {
-        audit_alone(app, &who.event(court, None, AuditOutcome::Refused(refusal.clone())), now).await?;
+        audit_alone(
+            app,
+            &who.event(court, None, AuditOutcome::Refused(refusal.clone())),
+            now,
+        )
+        .await?;
     }
     Ok(verdict)
 }
@@ -86,14 +91,22 @@ pub async fn verify_credentials(
         // Only a well-formed login goes into the audit trail; anything else is "<invalid>".
         let audited = EcfLogin::parse(login).map_or_else(|_| "<invalid>".to_owned(), |l| l.to_string());
         let refusal = LinkRefusal::WrongCredentials;
-        audit_alone(app, &who.event(court, Some(&audited), AuditOutcome::Refused(refusal.clone())), now).await?;
+        audit_alone(
+            app,
+            &who.event(court, Some(&audited), AuditOutcome::Refused(refusal.clone())),
+            now,
+        )
+        .await?;
         return Ok(Err(refusal));
     };
     let mut tx = app.store.write().await?;
     if tx.ecf_linked(ecf.id).await? {
         let refusal = LinkRefusal::EcfAlreadyLinked;
-        tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())), now)
-            .await?;
+        tx.insert_audit(
+            &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Err(refusal));
     }
@@ -114,8 +127,16 @@ pub enum Decision {
 }
 
 /// Takes the held identity for this session (once) and the CM/ECF account it names.
-async fn take_held(tx: &mut Tx, court: &Court, who: Linker<'_>, pending: &str, now: Time) -> Result<Option<EcfAccount>> {
-    let held = tx.take_pending_link(&hash_token(pending), who.session_hash, now).await?;
+async fn take_held(
+    tx: &mut Tx,
+    court: &Court,
+    who: Linker<'_>,
+    pending: &str,
+    now: Time,
+) -> Result<Option<EcfAccount>> {
+    let held = tx
+        .take_pending_link(&hash_token(pending), who.session_hash, now)
+        .await?;
     let ecf = match held {
         Some(id) => tx.ecf_by_id(id).await?,
         None => None,
@@ -139,8 +160,11 @@ pub async fn decide(app: &App, court: &Court, who: Linker<'_>, pending: &str, su
         return Ok(Decision::Refused(refusal));
     };
     if !submit {
-        tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Cancelled), now)
-            .await?;
+        tx.insert_audit(
+            &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Cancelled),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Decision::Cancelled(ecf));
     }
@@ -149,9 +173,13 @@ pub async fn decide(app: &App, court: &Court, who: Linker<'_>, pending: &str, su
         Err(refusal) => {
             // Nothing of the attempt stands but its audit event and the used-up verification.
             let mut tx = app.store.write().await?;
-            tx.take_pending_link(&hash_token(pending), who.session_hash, now).await?;
-            tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())), now)
+            tx.take_pending_link(&hash_token(pending), who.session_hash, now)
                 .await?;
+            tx.insert_audit(
+                &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             Ok(Decision::Refused(refusal))
         }
@@ -179,7 +207,12 @@ async fn write_link(
         Err(refusal) => refusal,
         Ok(()) => match tx.insert_link(&court.id, ecf.id, who.account.id, now).await? {
             Ok(()) => {
-                let m = mail::link_confirmation(&who.account.email, who.account.username.as_str(), court, ecf.login.as_str());
+                let m = mail::link_confirmation(
+                    &who.account.email,
+                    who.account.username.as_str(),
+                    court,
+                    ecf.login.as_str(),
+                );
                 tx.enqueue_mail(&m, now).await?;
                 tx.insert_audit(&who.event(court, Some(ecf.login.as_str()), AuditOutcome::Linked), now)
                     .await?;
@@ -191,7 +224,10 @@ async fn write_link(
                 // Another node linked this PACER account here first: name what it linked.
                 tx.rollback().await?;
                 tx = app.store.write().await?;
-                let ecf_login = tx.pacer_linked_here(&court.id, who.account.id).await?.unwrap_or_default();
+                let ecf_login = tx
+                    .pacer_linked_here(&court.id, who.account.id)
+                    .await?
+                    .unwrap_or_default();
                 LinkRefusal::PacerAlreadyLinkedHere { ecf_login }
             }
         },
@@ -202,12 +238,22 @@ async fn write_link(
 
 /// Links a CM/ECF account whose holder was verified some other way (the demo's
 /// seeding): the same rule, link, mail and audit event as a Submit.
-pub async fn link_verified(app: &App, court: &Court, who: Linker<'_>, ecf: &EcfAccount) -> Result<Result<(), LinkRefusal>> {
+pub async fn link_verified(
+    app: &App,
+    court: &Court,
+    who: Linker<'_>,
+    ecf: &EcfAccount,
+) -> Result<Result<(), LinkRefusal>> {
     let now = app.clock.now();
     let tx = app.store.write().await?;
     let verdict = write_link(app, tx, court, who, ecf, now).await?;
     if let Err(refusal) = &verdict {
-        audit_alone(app, &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())), now).await?;
+        audit_alone(
+            app,
+            &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())),
+            now,
+        )
+        .await?;
     }
     Ok(verdict)
 }

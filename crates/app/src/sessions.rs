@@ -21,7 +21,13 @@ pub struct Client {
 pub async fn start(app: &App, who: Principal, client: &Client) -> Result<String> {
     let token = random_token();
     app.store
-        .create_session(&hash_token(&token), who, app.clock.now(), &client.ip, &client.user_agent)
+        .create_session(
+            &hash_token(&token),
+            who,
+            app.clock.now(),
+            &client.ip,
+            &client.user_agent,
+        )
         .await?;
     Ok(token)
 }

@@ -229,3 +229,27 @@ pub async fn start_session(
     }
     Ok(SignedIn { token, pending })
 }
+
+/// A right password on an account with MFA: the login waits for the
+/// one-time passcode (five minutes). Returns the step's token.
+pub async fn begin_second_factor(app: &App, account: &PacerAccount, next: &str) -> Result<String> {
+    let token = crate::tokens::random_token();
+    let expires = app.clock.now() + chrono::Duration::seconds(openecf_domain::mfa::CHALLENGE_TTL_SECS);
+    app.store
+        .create_mfa_challenge(&hash_token(&token), account.id, next, expires)
+        .await?;
+    Ok(token)
+}
+
+/// The account and destination of a passcode step still waiting.
+pub async fn waiting_second_factor(app: &App, token: &str) -> Result<Option<(PacerAccount, String)>> {
+    let Some((id, next)) = app.store.mfa_challenge(&hash_token(token), app.clock.now()).await? else {
+        return Ok(None);
+    };
+    Ok(app.store.pacer_by_id(id).await?.map(|a| (a, next)))
+}
+
+/// Ends a passcode step (its passcode was right).
+pub async fn end_second_factor(app: &App, token: &str) -> Result<()> {
+    Ok(app.store.delete_mfa_challenge(&hash_token(token)).await?)
+}

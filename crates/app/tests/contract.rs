@@ -63,7 +63,9 @@ async fn link(app: &App, court: &Court, pacer: &PacerAccount, ecf: &EcfAccount) 
         session_hash: &session,
         ip: "127.0.0.1",
     };
-    openecf_app::link::decide(app, court, who, &pending, true).await.unwrap()
+    openecf_app::link::decide(app, court, who, &pending, true)
+        .await
+        .unwrap()
 }
 
 fn rand_suffix() -> String {
@@ -195,10 +197,16 @@ async fn courts_are_added_once_and_go_live(app: &App) {
         "a live court cannot go back: {back:?}"
     );
     let twice = go_live(app, "gamb", GoLive::Now).await;
-    assert!(is_store(&twice, |e| matches!(e, StoreError::GoLive(_))), "nor go live twice: {twice:?}");
+    assert!(
+        is_store(&twice, |e| matches!(e, StoreError::GoLive(_))),
+        "nor go live twice: {twice:?}"
+    );
     assert!(store.court(&court_id("gamb")).await.unwrap().unwrap().is_live());
     let missing = go_live(app, "zzzz", GoLive::Now).await;
-    assert!(is_store(&missing, |e| matches!(e, StoreError::NotFound(Missing::Court(_)))));
+    assert!(is_store(&missing, |e| matches!(
+        e,
+        StoreError::NotFound(Missing::Court(_))
+    )));
     assert_eq!(store.count_courts().await.unwrap(), 1);
 }
 
@@ -277,7 +285,8 @@ async fn link_writes_link_mail_and_audit(app: &App) {
     assert!(mail[0].body.contains("You have successfully linked your account."));
     let jobs = store.jobs().await.unwrap();
     assert!(
-        jobs.iter().any(|j| j.kind == MAIL_DELIVER && j.payload == mail[0].id.to_string()),
+        jobs.iter()
+            .any(|j| j.kind == MAIL_DELIVER && j.payload == mail[0].id.to_string()),
         "the mail's delivery is queued with it: {jobs:?}"
     );
     let audit = store.audit_events(Some("gamb")).await.unwrap();
@@ -321,7 +330,11 @@ async fn link_is_one_time_both_ways(app: &App) {
             "refused: pacer_already_linked_here"
         ]
     );
-    assert_eq!(store.outbox().await.unwrap().len(), before + 1, "only the success is mailed");
+    assert_eq!(
+        store.outbox().await.unwrap().len(),
+        before + 1,
+        "only the success is mailed"
+    );
 }
 
 async fn racing_links_of_one_cmecf_account_have_one_winner(app: &App) {
@@ -466,7 +479,12 @@ async fn a_planned_go_live_is_a_job_that_fires_once_at_its_instant(app: &App) {
     a.unwrap();
     b.unwrap();
     let court = store.court(&court_id("nysd")).await.unwrap().unwrap();
-    assert_eq!(court.status, NextGenStatus::Live { since: go_live_instant(later) });
+    assert_eq!(
+        court.status,
+        NextGenStatus::Live {
+            since: go_live_instant(later)
+        }
+    );
     let events: Vec<_> = store
         .audit_events(Some("nysd"))
         .await
@@ -492,31 +510,42 @@ async fn jobs_are_leased_retried_and_given_up(app: &App) {
     let store = &app.store;
     let t = app.clock.now();
     let mut tx = store.write().await.unwrap();
-    tx.enqueue_job(&NewJob::new("no.such.kind", "x".into(), t), t).await.unwrap();
+    tx.enqueue_job(&NewJob::new("no.such.kind", "x".into(), t), t)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let lease = Duration::from_secs(60);
     let first = store.claim_jobs(t, lease, 10).await.unwrap();
     assert_eq!(first.len(), 1);
-    assert!(store.claim_jobs(t, lease, 10).await.unwrap().is_empty(), "leased: nobody else takes it");
+    assert!(
+        store.claim_jobs(t, lease, 10).await.unwrap().is_empty(),
+        "leased: nobody else takes it"
+    );
     // The lease runs out: another worker takes it, and the first may no longer finish it.
     let later = t + chrono::Duration::seconds(61);
     let second = store.claim_jobs(later, lease, 10).await.unwrap();
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].attempts, 2);
-    assert!(!store.complete_job(&first[0]).await.unwrap(), "a lost lease cannot finish the job");
+    assert!(
+        !store.complete_job(&first[0]).await.unwrap(),
+        "a lost lease cannot finish the job"
+    );
     // An unknown kind fails each time, with growing delays, until it is given up.
     let dir = openecf_store::testkit::TempDir::new().unwrap();
     let w = worker(app, dir.path());
-    store
-        .fail_job(&second[0], "test", later, later)
-        .await
-        .unwrap();
+    store.fail_job(&second[0], "test", later, later).await.unwrap();
     app.clock.advance(Duration::from_secs(120));
     w.run_due().await.unwrap();
     let row = store.jobs().await.unwrap().pop().unwrap();
     assert_eq!(row.attempts, 3);
-    assert!(row.last_error.as_deref().unwrap().contains("unknown job kind"), "{row:?}");
-    assert!(row.run_at >= app.clock.now() + chrono::Duration::seconds(60), "backs off: {row:?}");
+    assert!(
+        row.last_error.as_deref().unwrap().contains("unknown job kind"),
+        "{row:?}"
+    );
+    assert!(
+        row.run_at >= app.clock.now() + chrono::Duration::seconds(60),
+        "backs off: {row:?}"
+    );
     assert!(row.failed_at.is_none());
     for _ in 0..30 {
         app.clock.advance(Duration::from_secs(7 * 3600));

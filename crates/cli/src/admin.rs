@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context};
 use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand};
+use openecf_app::App;
 use openecf_domain::{
     AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PasswordContext, PersonName, Release, Role,
     Username,
 };
-use openecf_app::App;
 use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount};
 
 #[derive(Debug, Subcommand)]

@@ -3,10 +3,10 @@
 
 use anyhow::{anyhow, Context};
 use chrono::{Days, NaiveDate};
+use openecf_app::App;
 use openecf_domain::{
     AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PersonName, Release, Role, Username,
 };
-use openecf_app::App;
 use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount};
 
 /// The project's copy of the federal court registry.
@@ -249,10 +249,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
                 .find(|(u, _)| *u == username)
                 .map(|(_, id)| *id)
                 .ok_or_else(|| anyhow!("demo link to unknown account"))?;
-            let court = store
-                .court(&court_id)
-                .await?
-                .ok_or_else(|| anyhow!("demo court"))?;
+            let court = store.court(&court_id).await?.ok_or_else(|| anyhow!("demo court"))?;
             let pacer = store
                 .pacer_by_id(pacer_id)
                 .await?

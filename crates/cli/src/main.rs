@@ -125,7 +125,8 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let store = open(&cli.database).await?;
-    let app = |settings| -> anyhow::Result<App> { Ok(App::new(store.clone(), Hasher::new()?, Clock::system(), settings)) };
+    let app =
+        |settings| -> anyhow::Result<App> { Ok(App::new(store.clone(), Hasher::new()?, Clock::system(), settings)) };
     match cli.command {
         Command::Migrate => {
             println!("database is up to date");

@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn outcomes_read_as_stored() {
-        assert_eq!(AuditOutcome::Refused(LinkRefusal::EcfAlreadyLinked).to_string(), "refused: ecf_already_linked");
+        assert_eq!(
+            AuditOutcome::Refused(LinkRefusal::EcfAlreadyLinked).to_string(),
+            "refused: ecf_already_linked"
+        );
         assert_eq!(AuditOutcome::Linked.to_string(), "linked");
         assert_eq!(AuditAction::LinkRemove.to_string(), "link.remove");
     }

@@ -245,7 +245,10 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
         assert_eq!(go_live_instant(day).to_rfc3339(), "2027-03-01T00:00:00+00:00");
         let planned = Court::status_of(Some(day), None);
-        assert!(!planned.is_live(), "a planned date is not live until the switch happens");
+        assert!(
+            !planned.is_live(),
+            "a planned date is not live until the switch happens"
+        );
         let live = Court::status_of(None, Some(go_live_instant(day)));
         assert!(live.is_live());
         let court = Court {
@@ -257,6 +260,11 @@ mod tests {
             status: live,
         };
         assert!(court.check_go_live_change().is_err());
-        assert!(Court { status: planned, ..court }.check_go_live_change().is_ok());
+        assert!(Court {
+            status: planned,
+            ..court
+        }
+        .check_go_live_change()
+        .is_ok());
     }
 }

@@ -14,11 +14,11 @@ pub mod password;
 pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
+pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
+pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
 pub use mail::Mail;
 pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role, Username};
 pub use password::{Password, PasswordContext, PasswordRefusal};
-pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
-pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use throttle::Subject;

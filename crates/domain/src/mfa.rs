@@ -71,15 +71,30 @@ mod tests {
         assert_eq!(check_new_authenticator(0, false), Ok(()));
         assert_eq!(check_new_authenticator(4, false), Ok(()));
         assert_eq!(check_new_authenticator(5, false), Err(AuthenticatorRefusal::TooMany));
-        assert_eq!(check_new_authenticator(1, true), Err(AuthenticatorRefusal::AlreadyAdded));
+        assert_eq!(
+            check_new_authenticator(1, true),
+            Err(AuthenticatorRefusal::AlreadyAdded)
+        );
     }
 
     #[test]
     fn filers_must_enrol_and_may_put_it_off_three_times() {
         assert_eq!(mfa_due(false, 0, 9), MfaDue::No);
         assert_eq!(mfa_due(true, 1, 0), MfaDue::No);
-        assert_eq!(mfa_due(true, 0, 0), MfaDue::Enrol { forced: false, skips_left: 3 });
-        assert_eq!(mfa_due(true, 0, 3), MfaDue::Enrol { forced: true, skips_left: 0 });
+        assert_eq!(
+            mfa_due(true, 0, 0),
+            MfaDue::Enrol {
+                forced: false,
+                skips_left: 3
+            }
+        );
+        assert_eq!(
+            mfa_due(true, 0, 3),
+            MfaDue::Enrol {
+                forced: true,
+                skips_left: 0
+            }
+        );
         assert!(may_send_reset(2));
         assert!(!may_send_reset(3));
     }

@@ -150,7 +150,10 @@ impl Tx {
     }
 }
 
-async fn ecf_by_id<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: EcfAccountId) -> Result<Option<EcfAccount>> {
+async fn ecf_by_id<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: EcfAccountId,
+) -> Result<Option<EcfAccount>> {
     let row: Option<EcfRow> = sqlx::query_as(&format!("SELECT {ECF_COLUMNS} FROM ecf_accounts WHERE id = $1"))
         .bind(id.get())
         .fetch_optional(db)

@@ -97,18 +97,16 @@ impl Store {
             .fetch_one(&self.pool)
             .await?)
     }
-
 }
 
 impl Tx {
     /// The court, locked for the rest of the transaction.
     pub async fn court_for_update(&mut self, id: &CourtId) -> Result<Court> {
         let lock = self.for_update();
-        let row: Option<CourtRow> =
-            sqlx::query_as(&format!("SELECT {COURT_COLUMNS} FROM courts WHERE id = $1{lock}"))
-                .bind(id.as_str())
-                .fetch_optional(self.conn())
-                .await?;
+        let row: Option<CourtRow> = sqlx::query_as(&format!("SELECT {COURT_COLUMNS} FROM courts WHERE id = $1{lock}"))
+            .bind(id.as_str())
+            .fetch_optional(self.conn())
+            .await?;
         row.ok_or_else(|| StoreError::NotFound(Missing::Court(id.clone())))?
             .into_court()
     }

@@ -184,25 +184,36 @@ impl Store {
 
     /// Every queued or failed job, by when it runs.
     pub async fn jobs(&self) -> Result<Vec<JobRow>> {
-        type Row = (i64, String, String, Option<String>, i64, i64, Option<String>, Option<i64>);
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            i64,
+            i64,
+            Option<String>,
+            Option<i64>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, kind, payload, dedupe_key, run_at, attempts, last_error, failed_at FROM jobs ORDER BY run_at, id",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, kind, payload, dedupe_key, run_at, attempts, last_error, failed_at)| {
-                Ok(JobRow {
-                    id: JobId::new(id),
-                    kind,
-                    payload,
-                    dedupe_key,
-                    run_at: from_epoch(run_at)?,
-                    attempts,
-                    last_error,
-                    failed_at: failed_at.map(from_epoch).transpose()?,
-                })
-            })
+            .map(
+                |(id, kind, payload, dedupe_key, run_at, attempts, last_error, failed_at)| {
+                    Ok(JobRow {
+                        id: JobId::new(id),
+                        kind,
+                        payload,
+                        dedupe_key,
+                        run_at: from_epoch(run_at)?,
+                        attempts,
+                        last_error,
+                        failed_at: failed_at.map(from_epoch).transpose()?,
+                    })
+                },
+            )
             .collect()
     }
 

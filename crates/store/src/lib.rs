@@ -21,8 +21,8 @@ pub mod testkit;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
@@ -151,7 +151,9 @@ pub struct Tx {
 
 impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tx").field("engine", &self.engine).finish_non_exhaustive()
+        f.debug_struct("Tx")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
     }
 }
 

@@ -69,7 +69,8 @@ impl Tx {
         .bind(i64::from(mail.sensitive))
         .fetch_one(self.conn())
         .await?;
-        self.enqueue_job(&NewJob::new(MAIL_DELIVER, id.to_string(), now), now).await?;
+        self.enqueue_job(&NewJob::new(MAIL_DELIVER, id.to_string(), now), now)
+            .await?;
         Ok(id)
     }
 }

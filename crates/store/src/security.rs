@@ -98,7 +98,6 @@ struct FailureRow {
 }
 
 impl Store {
-
     /// The audit trail, oldest first, optionally for one court.
     pub async fn audit_events(&self, court: Option<&str>) -> Result<Vec<AuditEvent>> {
         Ok(sqlx::query_as(
@@ -160,7 +159,13 @@ impl Store {
             tx.rollback().await?;
             return Ok(Attempt::Busy);
         }
-        write_failures(&mut tx.inner, &subject, &failures, Some((in_flight + 1, now + IN_FLIGHT_SECS))).await?;
+        write_failures(
+            &mut tx.inner,
+            &subject,
+            &failures,
+            Some((in_flight + 1, now + IN_FLIGHT_SECS)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Attempt::Go)
     }
@@ -188,34 +193,33 @@ impl Store {
         tx.commit().await?;
         Ok(after)
     }
-
 }
 
 /// The subject's row, created if need be and locked for this transaction,
 /// with the number of checks under way (0 once their time has passed).
 async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures, i64)> {
-        sqlx::query(
-            "INSERT INTO auth_failures (subject, count, last_failed_at, locked_until) VALUES ($1, 0, 0, 0)
+    sqlx::query(
+        "INSERT INTO auth_failures (subject, count, last_failed_at, locked_until) VALUES ($1, 0, 0, 0)
              ON CONFLICT (subject) DO NOTHING",
-        )
-        .bind(subject)
-        .execute(tx.conn())
-        .await?;
-        let lock = tx.for_update();
-        let (count, last_failed_at, locked_until, in_flight, in_flight_until): (i64, i64, i64, i64, i64) =
-            sqlx::query_as(&format!(
-                "SELECT count, last_failed_at, locked_until, in_flight, in_flight_until FROM auth_failures
+    )
+    .bind(subject)
+    .execute(tx.conn())
+    .await?;
+    let lock = tx.for_update();
+    let (count, last_failed_at, locked_until, in_flight, in_flight_until): (i64, i64, i64, i64, i64) =
+        sqlx::query_as(&format!(
+            "SELECT count, last_failed_at, locked_until, in_flight, in_flight_until FROM auth_failures
                  WHERE subject = $1{lock}"
-            ))
-            .bind(subject)
-            .fetch_one(tx.conn())
-            .await?;
-        let failures = Failures {
-            count,
-            last_failed_at,
-            locked_until,
-        };
-        Ok((failures, if in_flight_until > now { in_flight } else { 0 }))
+        ))
+        .bind(subject)
+        .fetch_one(tx.conn())
+        .await?;
+    let failures = Failures {
+        count,
+        last_failed_at,
+        locked_until,
+    };
+    Ok((failures, if in_flight_until > now { in_flight } else { 0 }))
 }
 
 impl Store {

@@ -11,8 +11,8 @@ use axum::response::Response;
 use subtle::ConstantTimeEq;
 
 use crate::session::cookie;
-use openecf_app::tokens::random_token;
 use crate::{AppError, AppState};
+use openecf_app::tokens::random_token;
 
 pub const CSRF_COOKIE: &str = "openecf_csrf";
 

@@ -10,6 +10,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use openecf_store::StoreError;
 use rand::RngCore;
 
 use crate::paths::{encode_next, login_href};
@@ -109,20 +110,52 @@ pub enum AppError {
     /// type, malformed form or path): the status and what to tell the user.
     #[error("{message}")]
     Rejected { status: StatusCode, message: &'static str },
+    /// A use case refused what was asked (a username taken, a court already
+    /// live …): the status and the store's own words.
+    #[error("{message}")]
+    Refused { status: StatusCode, message: String },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
-impl From<openecf_store::StoreError> for AppError {
-    fn from(e: openecf_store::StoreError) -> Self {
-        Self::Internal(e.into())
+/// The one place the store's typed errors become statuses and messages.
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        let status = match &e {
+            StoreError::NotFound(_) => return Self::NotFound,
+            StoreError::UsernameTaken(_)
+            | StoreError::AlreadyUpgraded
+            | StoreError::CourtExists(_)
+            | StoreError::EcfLoginTaken { .. }
+            | StoreError::Authenticator(_)
+            | StoreError::GoLive(_) => StatusCode::CONFLICT,
+            StoreError::Config(_) | StoreError::Corrupt(_) | StoreError::Db(_) | StoreError::Migrate(_) => {
+                return Self::Internal(anyhow::Error::new(e).context("the database failed"))
+            }
+        };
+        Self::Refused {
+            status,
+            message: format!("{}.", capitalise(&e.to_string())),
+        }
     }
 }
 
-impl From<crate::HasherError> for AppError {
-    fn from(e: crate::HasherError) -> Self {
-        Self::Internal(e.into())
+impl From<openecf_app::Error> for AppError {
+    fn from(e: openecf_app::Error) -> Self {
+        match e {
+            openecf_app::Error::Store(e) => e.into(),
+            openecf_app::Error::Hasher(e) => Self::Internal(anyhow::Error::new(e).context("password hashing failed")),
+            openecf_app::Error::Internal(e) => Self::Internal(e),
+        }
     }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 impl From<RawFormRejection> for AppError {
@@ -194,6 +227,7 @@ impl IntoResponse for AppError {
                 false,
             ),
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone(), false),
+            Self::Refused { status, message } => (*status, "Not done", message.clone(), false),
             Self::CookiesRefused => (
                 StatusCode::BAD_REQUEST,
                 "Cookies are required",

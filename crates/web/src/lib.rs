@@ -2,45 +2,33 @@
 //! Sign-On), every court's CM/ECF site, and the JSON services.
 //!
 //! The way of a request: router (one per flow, `pages`) → extractors (who may
-//! enter, CSRF-checked forms: `extract`) → handler (parse, call) → domain rule
+//! enter, CSRF-checked forms: `extract`) → handler (parse, call) → use case → domain rule
 //! (decides) → store (one transaction) → template (`view` and `templates/`).
-//! Handlers only map the domain's refusals to pages and status codes.
+//! Handlers parse, call one use case of `openecf_app`, and render: they map
+//! the domain's refusals to pages and status codes.
 
-mod common;
 mod csrf;
 mod error;
 mod extract;
-mod hasher;
 mod headers;
-pub mod mailer;
 mod pages;
 mod paths;
 mod session;
-pub mod totp;
 mod view;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use openecf_store::Store;
+use openecf_app::App;
 use tokio::net::TcpListener;
 
-pub use common::{common_password_count, is_common_password};
 pub use error::AppError;
-pub use hasher::{check_imported_hash, Hasher, HasherError};
 
-/// Settings of a running server.
+/// Settings of the HTTP surface (the use cases' own are `openecf_app::Settings`).
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// A session idle this long ends.
-    pub idle_timeout: Duration,
-    /// A session this old ends, however busy.
-    pub absolute_timeout: Duration,
-    /// How long a verified CM/ECF identity is held for the user's Submit.
-    pub verify_ttl: Duration,
     /// The address users reach the server at; `https://` makes cookies Secure.
     pub public_url: String,
 }
@@ -48,9 +36,6 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            idle_timeout: Duration::from_secs(30 * 60),
-            absolute_timeout: Duration::from_secs(12 * 60 * 60),
-            verify_ttl: Duration::from_secs(5 * 60),
             public_url: "http://127.0.0.1:8080".into(),
         }
     }
@@ -62,19 +47,25 @@ impl Config {
     }
 }
 
-/// What every handler shares.
+/// What every handler shares: the application (its store, hasher, clock and
+/// settings: `state.store`, `state.clock` … through `Deref`) and the HTTP settings.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub hasher: Hasher,
+    pub app: App,
     pub config: Arc<Config>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
 impl AppState {
-    pub fn new(store: Store, hasher: Hasher, config: Config) -> Self {
+    pub fn new(app: App, config: Config) -> Self {
         Self {
-            store,
-            hasher,
+            app,
             config: Arc::new(config),
         }
     }

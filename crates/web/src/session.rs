@@ -8,11 +8,10 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use chrono::Utc;
+use openecf_app::sessions;
+pub use openecf_app::tokens::hash_token;
 use openecf_domain::{CourtId, EcfAccount, PacerAccount};
 use openecf_store::{Principal, SessionRow};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::csrf::CsrfToken;
 use crate::{AppError, AppState};
@@ -20,19 +19,6 @@ use crate::{AppError, AppState};
 pub const PACER_COOKIE: &str = "NextGenCSO";
 pub const PACER_HEADER: &str = "x-next-gen-cso";
 pub const LEGACY_COOKIE: &str = "ECFLegacy";
-
-/// Touch `last_seen_at` at most this often (seconds): saves a write per request.
-const TOUCH_EVERY: i64 = 60;
-
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// The value of a cookie in the request, if sent.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -76,6 +62,14 @@ pub struct Visitor {
 }
 
 impl Visitor {
+    /// Where the request came from, as the use cases take it.
+    pub fn client(&self) -> sessions::Client {
+        sessions::Client {
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+        }
+    }
+
     /// The legacy CM/ECF session of this court, if any.
     pub async fn legacy(&self, state: &AppState, court: &CourtId) -> Result<Option<(String, EcfAccount)>, AppError> {
         let Some(token) = &self.legacy_token else {
@@ -90,22 +84,9 @@ impl Visitor {
     }
 }
 
-/// The principal of a stored session that has not timed out; a timed-out one is deleted.
+/// The stored session of a token hash that has not timed out.
 async fn live_session(state: &AppState, hash: &str) -> Result<Option<SessionRow>, AppError> {
-    let Some(row) = state.store.session(hash).await? else {
-        return Ok(None);
-    };
-    let now = Utc::now().timestamp();
-    let idle = state.config.idle_timeout.as_secs() as i64;
-    let absolute = state.config.absolute_timeout.as_secs() as i64;
-    if now - row.last_seen_at >= idle || now - row.created_at >= absolute {
-        state.store.delete_session(hash).await?;
-        return Ok(None);
-    }
-    if now - row.last_seen_at >= TOUCH_EVERY.min(idle / 2) {
-        state.store.touch_session(hash, now).await?;
-    }
-    Ok(Some(row))
+    Ok(sessions::resolve(state, hash).await?)
 }
 
 /// Paths a filer whose MFA enrolment is overdue may still use.
@@ -167,31 +148,6 @@ impl FromRequestParts<AppState> for Visitor {
     }
 }
 
-/// Starts a session with a fresh token and returns the token.
-pub async fn start(state: &AppState, who: Principal, visitor: &Visitor) -> Result<String, AppError> {
-    let client = Client {
-        ip: visitor.ip.clone(),
-        user_agent: visitor.user_agent.clone(),
-    };
-    start_for(state, who, &client).await
-}
-
-/// Starts a session for a client that came without a browser (the API).
-pub async fn start_for(state: &AppState, who: Principal, client: &Client) -> Result<String, AppError> {
-    let token = random_token();
-    state
-        .store
-        .create_session(
-            &hash_token(&token),
-            who,
-            Utc::now().timestamp(),
-            &client.ip,
-            &client.user_agent,
-        )
-        .await?;
-    Ok(token)
-}
-
 /// Where a request came from: its address and browser. Never fails.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
@@ -200,6 +156,14 @@ pub struct Client {
 }
 
 impl Client {
+    /// As the use cases take it.
+    pub fn to_app(&self) -> sessions::Client {
+        sessions::Client {
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+        }
+    }
+
     fn of(parts: &Parts) -> Self {
         Self {
             ip: parts

@@ -134,10 +134,14 @@ pub(crate) fn long_date(d: NaiveDate) -> String {
 }
 
 /// "2027-03-01 14:05" (UTC).
-pub(crate) fn utc(secs: i64) -> String {
-    DateTime::<Utc>::from_timestamp(secs, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+/// A time as pages show it: "2026-11-26 14:05" (UTC).
+pub(crate) fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Seconds since the epoch as pages show them.
+pub(crate) fn utc_secs(secs: i64) -> String {
+    DateTime::<Utc>::from_timestamp(secs, 0).map(utc).unwrap_or_default()
 }
 
 pub(crate) fn status_text(status: &NextGenStatus) -> String {

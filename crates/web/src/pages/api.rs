@@ -11,9 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use super::signin::{self, Pending};
-use crate::session::{self, hash_token, Client};
+use crate::session::{hash_token, Client};
 use crate::{AppError, AppState};
+use openecf_app::signin::{self, Pending};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -184,7 +184,7 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             "redactFlag: use \"1\" or \"0\".",
         ));
     }
-    let Some(account) = signin::password_ok(&state, &req.login_id, &req.password).await? else {
+    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password).await? else {
         return Ok(answer(
             StatusCode::OK,
             WRONG_CREDENTIALS,
@@ -203,19 +203,16 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
                 ))
             }
             Some(code) => {
-                if !signin::second_factor_ok(&state, &account, code).await? {
+                if !signin::second_factor(&state, &account, code).await? {
                     return Ok(answer(StatusCode::OK, OTP_REQUIRED, None, "Invalid one-time passcode."));
                 }
             }
         }
     }
-    let token = session::start_for(&state, openecf_store::Principal::Pacer(account.id), &client).await?;
-    let pending = signin::pending(&state, &account).await?;
-    if let Pending::EnrolMfa { forced: true, .. } = pending {
-        // Like a browser session: it may do nothing but enrol.
-        state.store.require_mfa_for_session(&hash_token(&token)).await?;
-    }
-    let pending = match pending {
+    // Like a browser session, one whose MFA enrolment is overdue may do nothing but enrol.
+    let signed_in = signin::start_session(&state, &account, &client.to_app(), None).await?;
+    let token = signed_in.token;
+    let pending = match signed_in.pending {
         Pending::Nothing => String::new(),
         Pending::Upgrade => "This PACER account was created before August 2014 and must be upgraded before it can link or file: log in at PACER and upgrade it.".into(),
         Pending::EnrolMfa { forced, skips_left } => {

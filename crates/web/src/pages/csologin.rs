@@ -7,13 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::Utc;
 use serde::Deserialize;
 
 use super::signin;
 use crate::extract::{CsrfForm, NoFields, Query};
 use crate::paths::{safe_next, see_other};
-use crate::session::{clear_cookie, hash_token, random_token, Visitor, PACER_COOKIE};
+use crate::session::{clear_cookie, hash_token, Visitor, PACER_COOKIE};
 use crate::view::{page, render, Banner};
 use crate::{AppError, AppState};
 
@@ -82,7 +81,7 @@ async fn submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(&form.next, "/");
-    let Some(account) = signin::password_ok(&state, &form.login_id, &form.password).await? else {
+    let Some(account) = openecf_app::signin::pacer_password(&state, &form.login_id, &form.password).await? else {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             LoginPage {
@@ -96,14 +95,9 @@ async fn submit(
             },
         ));
     };
-    if signin::has_mfa(&state, &account).await? {
+    if openecf_app::signin::has_mfa(&state, &account).await? {
         // The password was right; the session waits for the one-time passcode.
-        let challenge = random_token();
-        let expires = Utc::now().timestamp() + CHALLENGE_SECS;
-        state
-            .store
-            .create_mfa_challenge(&hash_token(&challenge), account.id, &next, expires)
-            .await?;
+        let challenge = openecf_app::signin::begin_second_factor(&state, &account, &next).await?;
         return Ok(page(OtpPage {
             banner: Banner::of(&visitor),
             csrf: visitor.csrf.value().to_owned(),
@@ -113,9 +107,6 @@ async fn submit(
     }
     signin::finish(&state, &visitor, &account, &next).await
 }
-
-/// How long the passcode step waits after a right password.
-const CHALLENGE_SECS: i64 = 5 * 60;
 
 #[derive(Template)]
 #[template(path = "otp.html")]
@@ -140,14 +131,10 @@ async fn otp(
     visitor: Visitor,
     CsrfForm(form): CsrfForm<OtpForm>,
 ) -> Result<Response, AppError> {
-    let hash = hash_token(&form.challenge);
-    let Some((account_id, next)) = state.store.mfa_challenge(&hash, Utc::now().timestamp()).await? else {
+    let Some((account, next)) = openecf_app::signin::waiting_second_factor(&state, &form.challenge).await? else {
         return Ok(see_other("/csologin/login"));
     };
-    let Some(account) = state.store.pacer_by_id(account_id).await? else {
-        return Ok(see_other("/csologin/login"));
-    };
-    if !signin::second_factor_ok(&state, &account, &form.otp_code).await? {
+    if !openecf_app::signin::second_factor(&state, &account, &form.otp_code).await? {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             OtpPage {
@@ -158,13 +145,13 @@ async fn otp(
             },
         ));
     }
-    state.store.delete_mfa_challenge(&hash).await?;
+    openecf_app::signin::end_second_factor(&state, &form.challenge).await?;
     signin::finish(&state, &visitor, &account, &next).await
 }
 
 async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<NoFields>) -> Result<Response, AppError> {
     if let Some(old) = &visitor.sent_pacer_token {
-        state.store.delete_session(&hash_token(old)).await?;
+        openecf_app::sessions::end(&state, &hash_token(old)).await?;
     }
     let mut res = see_other("/").into_response();
     res.headers_mut().append(SET_COOKIE, clear_cookie(PACER_COOKIE, "/"));

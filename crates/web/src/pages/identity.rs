@@ -3,7 +3,8 @@
 
 use openecf_domain::{Email, Password, PasswordContext, PersonName, Username};
 
-use crate::is_common_password;
+pub(crate) use openecf_app::accounts::Identity;
+use openecf_app::is_common_password;
 
 pub(crate) const PASSWORD_RULES: &str = "A password has 14 to 45 characters, with at least one lowercase letter, one uppercase letter and one special character; it may not contain your name, username or email address, and may not be a commonly used password.";
 
@@ -24,42 +25,33 @@ pub(crate) fn new_password(
 
 /// What registration and upgrade both ask for, each field checked, every
 /// problem reported at once.
-pub(crate) struct Identity {
-    pub username: Username,
-    pub name: PersonName,
-    pub email: Email,
-    pub password: Password,
-}
-
-impl Identity {
-    pub(crate) fn parse(
-        username: &str,
-        name: &str,
-        email: &str,
-        password: &str,
-        confirm: &str,
-    ) -> Result<Self, Vec<String>> {
-        let mut errors = Vec::new();
-        let u = Username::parse_new(username)
-            .map_err(|e| errors.push(format!("Username: {}", e.reason)))
-            .ok();
-        let n = PersonName::parse(name)
-            .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
-            .ok();
-        let e = Email::parse(email)
-            .map_err(|e| errors.push(format!("Email: {}", e.reason)))
-            .ok();
-        let p = new_password(password, confirm, username, name, email)
-            .map_err(|e| errors.push(format!("Password: {e}")))
-            .ok();
-        match (u, n, e, p) {
-            (Some(username), Some(name), Some(email), Some(password)) => Ok(Self {
-                username,
-                name,
-                email,
-                password,
-            }),
-            _ => Err(errors),
-        }
+pub(crate) fn parse_identity(
+    username: &str,
+    name: &str,
+    email: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<Identity, Vec<String>> {
+    let mut errors = Vec::new();
+    let u = Username::parse_new(username)
+        .map_err(|e| errors.push(format!("Username: {}", e.reason)))
+        .ok();
+    let n = PersonName::parse(name)
+        .map_err(|e| errors.push(format!("Full name: {}", e.reason)))
+        .ok();
+    let e = Email::parse(email)
+        .map_err(|e| errors.push(format!("Email: {}", e.reason)))
+        .ok();
+    let p = new_password(password, confirm, username, name, email)
+        .map_err(|e| errors.push(format!("Password: {e}")))
+        .ok();
+    match (u, n, e, p) {
+        (Some(username), Some(name), Some(email), Some(password)) => Ok(Identity {
+            username,
+            name,
+            email,
+            password,
+        }),
+        _ => Err(errors),
     }
 }

@@ -7,17 +7,16 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::Utc;
-use openecf_domain::mail;
-use openecf_store::{StoreError, MAX_AUTHENTICATORS};
+use openecf_app::signin::{self, current_password, Pending};
+use openecf_app::totp;
+use openecf_domain::mfa::MAX_AUTHENTICATORS;
+use openecf_domain::AuthenticatorId;
+use openecf_store::StoreError;
 use serde::Deserialize;
 
-use super::credentials::current_password_ok;
-use super::signin::{self, Pending};
 use crate::extract::{PacerForm, PacerUser, Query};
 use crate::paths::{encode_next, safe_next, see_other};
-use crate::totp;
-use crate::view::{page, render, utc, Banner};
+use crate::view::{page, render, utc_secs, Banner};
 use crate::{AppError, AppState};
 
 /// Under `/account/mfa`.
@@ -65,7 +64,10 @@ async fn overview(
     Ok(page(MfaPage {
         banner: Banner::of(&visitor),
         can_add: (list.len() as i64) < MAX_AUTHENTICATORS,
-        authenticators: list.into_iter().map(|a| (a.id, a.name, utc(a.created_at))).collect(),
+        authenticators: list
+            .into_iter()
+            .map(|a| (a.id, a.name, utc_secs(a.created_at)))
+            .collect(),
         codes_left: state.store.backup_codes_left(session.account.id).await?,
         max: MAX_AUTHENTICATORS,
         csrf: visitor.csrf.value().to_owned(),
@@ -171,41 +173,21 @@ async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<
         let error = Some("Authenticator name: give it a name of 1 to 64 characters.".into());
         return add_page(&state, &user, f.secret.clone(), next, f.name.clone(), error).await;
     }
-    if !current_password_ok(&state, &user.session, &f.current).await? {
+    if !current_password(&state, &user.session.account, &f.current).await? {
         let error = Some("Current password: it is not right.".into());
         return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
     }
-    let now = Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
         let error =
             Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
         return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
     };
-    let a = &user.session.account;
-    let codes = totp::backup_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
-    let notice = mail::security_notice(
-        &a.email,
-        a.username.as_str(),
-        &format!("authenticator app \"{name}\" added for multi-factor authentication"),
-    );
-    let codes = match state
-        .store
-        .add_authenticator(a.id, name, &f.secret, step, &hashes, &notice, now)
-        .await
-    {
-        Ok((_, true)) => codes,
-        Ok((_, false)) => Vec::new(),
-        Err(StoreError::Conflict(m)) => {
-            return add_page(
-                &state,
-                &user,
-                f.secret.clone(),
-                next,
-                name.to_owned(),
-                Some(format!("{m}.")),
-            )
-            .await;
+    let codes = match openecf_app::mfa::add_authenticator(&state, &user.session.account, name, &f.secret, step).await {
+        Ok(enrolled) => enrolled.backup_codes,
+        Err(openecf_app::Error::Store(StoreError::Authenticator(refusal))) => {
+            let error = Some(format!("{refusal}."));
+            return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -228,21 +210,11 @@ async fn remove(State(state): State<AppState>, form: PacerForm<RemoveForm>) -> R
         user: PacerUser { session, .. },
         form: f,
     } = form;
-    if !current_password_ok(&state, &session, &f.current).await? {
+    if !current_password(&state, &session.account, &f.current).await? {
         return Ok(see_other("/account/mfa?error=password"));
     }
-    let a = &session.account;
-    let notice = mail::security_notice(
-        &a.email,
-        a.username.as_str(),
-        "an authenticator app was removed from multi-factor authentication",
-    );
-    match state
-        .store
-        .remove_authenticator(a.id, f.id, &notice, Utc::now().timestamp())
-        .await
-    {
-        Ok(()) | Err(StoreError::NotFound(_)) => Ok(see_other("/account/mfa")),
+    match openecf_app::mfa::remove_authenticator(&state, &session.account, AuthenticatorId::new(f.id)).await {
+        Ok(()) | Err(openecf_app::Error::Store(StoreError::NotFound(_))) => Ok(see_other("/account/mfa")),
         Err(e) => Err(e.into()),
     }
 }
@@ -287,8 +259,7 @@ async fn skip(State(state): State<AppState>, form: PacerForm<SkipForm>) -> Resul
         form: f,
     } = form;
     let next = safe_next(&f.next, "/");
-    if let Pending::EnrolMfa { forced: false, .. } = signin::pending(&state, &session.account).await? {
-        state.store.skip_mfa(session.account.id).await?;
+    if openecf_app::mfa::skip(&state, &session.account).await? {
         return Ok(see_other(&next));
     }
     Ok(see_other(&format!("/account/mfa/enrol?next={}", encode_next(&next))))

@@ -4,7 +4,6 @@
 
 mod api;
 mod court;
-mod credentials;
 mod csologin;
 mod identity;
 mod mfa;

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::Utc;
 
 use crate::session::Visitor;
 use crate::view::{page, status_text, Banner};
@@ -32,7 +31,7 @@ struct Portal {
 }
 
 async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let courts = state.store.courts(Utc::now()).await?;
+    let courts = state.store.courts().await?;
     let live_count = courts.iter().filter(|c| c.is_live()).count();
     Ok(page(Portal {
         banner: Banner::of(&visitor),

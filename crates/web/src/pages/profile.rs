@@ -6,17 +6,16 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::Utc;
-use openecf_domain::{mail, Email};
+use openecf_domain::Email;
 use serde::Deserialize;
 
-use super::credentials::current_password_ok;
 use super::identity::{new_password, PASSWORD_RULES};
 use crate::extract::{NoFields, PacerForm, PacerUser, Query};
 use crate::paths::see_other;
 use crate::session::Visitor;
 use crate::view::{form_response, page, utc, Banner, Field, FormView};
 use crate::{AppError, AppState};
+use openecf_app::signin::current_password;
 
 /// Under `/account`.
 pub(crate) fn routes() -> Router<AppState> {
@@ -109,19 +108,13 @@ pub(crate) struct RevokeForm {
 async fn revoke(State(state): State<AppState>, form: PacerForm<RevokeForm>) -> Result<Response, AppError> {
     let PacerForm { user, form: f } = form;
     // Only the account's own sessions can be revoked.
-    let own = state.store.pacer_sessions(user.session.account.id).await?;
-    if own.iter().any(|s| s.token_hash == f.session) {
-        state.store.delete_session(&f.session).await?;
-    }
+    openecf_app::sessions::revoke(&state, user.session.account.id, &f.session).await?;
     Ok(see_other("/account?done=revoked"))
 }
 
 async fn revoke_others(State(state): State<AppState>, form: PacerForm<NoFields>) -> Result<Response, AppError> {
     let session = form.user.session;
-    state
-        .store
-        .delete_pacer_sessions(session.account.id, Some(&session.token_hash))
-        .await?;
+    openecf_app::sessions::revoke_others(&state, session.account.id, &session.token_hash).await?;
     Ok(see_other("/account?done=revoked-others"))
 }
 
@@ -169,7 +162,7 @@ async fn change_password(State(state): State<AppState>, form: PacerForm<Password
         form: f,
     } = form;
     let a = &session.account;
-    if !current_password_ok(&state, &session, &f.current).await? {
+    if !current_password(&state, &session.account, &f.current).await? {
         return Ok(password_form(
             &visitor,
             vec!["Current password: it is not right.".into()],
@@ -185,12 +178,7 @@ async fn change_password(State(state): State<AppState>, form: PacerForm<Password
         Ok(p) => p,
         Err(e) => return Ok(password_form(&visitor, vec![format!("New password: {e}")])),
     };
-    let hash = state.hasher.hash(&password).await?;
-    let notice = mail::security_notice(&a.email, a.username.as_str(), "password changed");
-    state
-        .store
-        .set_pacer_password(a.id, &hash, Some(&session.token_hash), &notice, Utc::now().timestamp())
-        .await?;
+    openecf_app::accounts::change_password(&state, a, &session.token_hash, &password).await?;
     Ok(see_other("/account?done=password"))
 }
 
@@ -236,22 +224,13 @@ async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>)
         Ok(e) => e,
         Err(e) => return Ok(email_form(&visitor, &f.email, vec![format!("New email: {}", e.reason)])),
     };
-    if !current_password_ok(&state, &session, &f.current).await? {
+    if !current_password(&state, &session.account, &f.current).await? {
         return Ok(email_form(
             &visitor,
             &f.email,
             vec!["Current password: it is not right.".into()],
         ));
     }
-    let a = &session.account;
-    let notice = mail::security_notice(
-        &a.email,
-        a.username.as_str(),
-        &format!("email address changed to {email}"),
-    );
-    state
-        .store
-        .set_pacer_email(a.id, &email, &notice, Utc::now().timestamp())
-        .await?;
+    openecf_app::accounts::change_email(&state, &session.account, &email).await?;
     Ok(see_other("/account?done=email"))
 }

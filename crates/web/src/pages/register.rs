@@ -4,12 +4,11 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::Utc;
-use openecf_domain::{mail, AccountKind};
-use openecf_store::{NewPacerAccount, StoreError};
+use openecf_domain::AccountKind;
+use openecf_store::StoreError;
 use serde::Deserialize;
 
-use super::identity::{Identity, PASSWORD_RULES};
+use super::identity::{parse_identity, PASSWORD_RULES};
 use crate::extract::CsrfForm;
 use crate::session::Visitor;
 use crate::view::{form_response, page, Banner, Field, FormView, MessagePage};
@@ -65,12 +64,7 @@ async fn register(
     visitor: Visitor,
     CsrfForm(f): CsrfForm<RegisterForm>,
 ) -> Result<Response, AppError> {
-    let Identity {
-        username,
-        name,
-        email,
-        password,
-    } = match Identity::parse(&f.username, &f.name, &f.email, &f.password, &f.confirm) {
+    let identity = match parse_identity(&f.username, &f.name, &f.email, &f.password, &f.confirm) {
         Ok(id) => id,
         Err(errors) => return Ok(register_form(&visitor, &f, errors)),
     };
@@ -79,23 +73,9 @@ async fn register(
     } else {
         AccountKind::Individual
     };
-    let now = Utc::now();
-    let account = NewPacerAccount {
-        username: username.clone(),
-        password_hash: state.hasher.hash(&password).await?,
-        name,
-        email: email.clone(),
-        kind,
-        created_on: now.date_naive(),
-    };
-    let welcome = mail::welcome(&email, username.as_str());
-    match state
-        .store
-        .register_pacer_account(&account, &welcome, now.timestamp())
-        .await
-    {
+    match openecf_app::accounts::register(&state, &identity, kind).await {
         Ok(_) => {}
-        Err(StoreError::Conflict(_)) => {
+        Err(openecf_app::Error::Store(StoreError::UsernameTaken(_))) => {
             return Ok(register_form(
                 &visitor,
                 &f,
@@ -104,6 +84,7 @@ async fn register(
         }
         Err(e) => return Err(e.into()),
     }
+    let username = identity.username;
     Ok(page(MessagePage {
         banner: Banner::of(&visitor),
         title: "Account registered",

@@ -5,14 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::Utc;
-use openecf_domain::{mail, Username};
 use serde::Deserialize;
 
 use super::identity::{new_password, PASSWORD_RULES};
-use super::signin;
 use crate::extract::{CsrfForm, Path};
-use crate::session::{hash_token, random_token, Visitor};
+use crate::session::Visitor;
 use crate::view::{form_response, page, render, Banner, Field, FormView, MessagePage};
 use crate::{AppError, AppState};
 
@@ -22,9 +19,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reset", get(reset_page).post(reset_request))
         .route("/reset/{token}", get(reset_token_page).post(reset))
 }
-
-/// How long a reset link works.
-const RESET_SECS: i64 = 30 * 60;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -55,21 +49,7 @@ async fn reset_request(
     visitor: Visitor,
     CsrfForm(f): CsrfForm<ResetRequest>,
 ) -> Result<Response, AppError> {
-    if let Ok(username) = Username::parse_existing(&f.username) {
-        if let Some((account, _)) = state.store.pacer_by_username(&username).await? {
-            let token = random_token();
-            let link = format!(
-                "{}/account/reset/{token}",
-                state.config.public_url.trim_end_matches('/')
-            );
-            let now = Utc::now().timestamp();
-            let m = mail::password_reset(&account.email, account.username.as_str(), &link);
-            state
-                .store
-                .create_password_reset(&hash_token(&token), account.id, now + RESET_SECS, &m, now)
-                .await?;
-        }
-    }
+    openecf_app::accounts::request_reset(&state, &f.username, &state.config.public_url).await?;
     // The same answer whether or not the account exists.
     Ok(page(MessagePage {
         banner: Banner::of(&visitor),
@@ -125,11 +105,7 @@ async fn reset_token_page(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    match state
-        .store
-        .password_reset(&hash_token(&token), Utc::now().timestamp())
-        .await?
-    {
+    match openecf_app::accounts::reset_target(&state, &token).await? {
         Some(_) => Ok(reset_form(&visitor, &token, vec![])),
         None => Ok(reset_expired(&visitor)),
     }
@@ -141,12 +117,7 @@ async fn reset(
     Path(token): Path<String>,
     CsrfForm(f): CsrfForm<ResetForm>,
 ) -> Result<Response, AppError> {
-    let now = Utc::now().timestamp();
-    let hash = hash_token(&token);
-    let Some(account_id) = state.store.password_reset(&hash, now).await? else {
-        return Ok(reset_expired(&visitor));
-    };
-    let Some(a) = state.store.pacer_by_id(account_id).await? else {
+    let Some(a) = openecf_app::accounts::reset_target(&state, &token).await? else {
         return Ok(reset_expired(&visitor));
     };
     let password = match new_password(
@@ -159,15 +130,9 @@ async fn reset(
         Ok(p) => p,
         Err(e) => return Ok(reset_form(&visitor, &token, vec![format!("New password: {e}")])),
     };
-    let pw_hash = state.hasher.hash(&password).await?;
-    let notice = mail::security_notice(&a.email, a.username.as_str(), "password reset");
-    if !state.store.redeem_password_reset(&hash, &pw_hash, &notice, now).await? {
+    if !openecf_app::accounts::reset_password(&state, &token, &a, &password).await? {
         return Ok(reset_expired(&visitor));
     }
-    state
-        .store
-        .clear_failures(&signin::subject(a.username.as_str()))
-        .await?;
     Ok(page(MessagePage {
         banner: Banner::of(&visitor),
         title: "Password changed",

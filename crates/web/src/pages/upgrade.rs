@@ -5,18 +5,16 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::Utc;
-use openecf_domain::mail;
 use openecf_store::StoreError;
 use serde::Deserialize;
 
-use super::credentials::current_password_ok;
-use super::identity::{Identity, PASSWORD_RULES};
+use super::identity::{parse_identity, PASSWORD_RULES};
 use crate::extract::{PacerForm, PacerUser, Query};
 use crate::paths::{safe_next, see_other};
 use crate::session::Visitor;
 use crate::view::{form_response, page, Banner, Field, FormView, MessagePage};
 use crate::{AppError, AppState};
+use openecf_app::signin::current_password;
 
 /// Under `/account`.
 pub(crate) fn routes() -> Router<AppState> {
@@ -92,48 +90,25 @@ async fn upgrade(State(state): State<AppState>, form: PacerForm<UpgradeForm>) ->
     if !session.account.is_legacy() {
         return Ok(see_other("/account"));
     }
-    if !current_password_ok(&state, &session, &f.current).await? {
+    if !current_password(&state, &session.account, &f.current).await? {
         return Ok(upgrade_form(
             &visitor,
             &f,
             vec!["Current password: it is not right.".into()],
         ));
     }
-    let Identity {
-        username,
-        name,
-        email,
-        password,
-    } = match Identity::parse(&f.username, &f.name, &f.email, &f.password, &f.confirm) {
+    let identity = match parse_identity(&f.username, &f.name, &f.email, &f.password, &f.confirm) {
         Ok(id) => id,
         Err(errors) => return Ok(upgrade_form(&visitor, &f, errors)),
     };
-    let hash = state.hasher.hash(&password).await?;
-    // The notice goes to the address the account had, and to the new one if it changed.
-    let what = "account upgraded (new username, password and contact details)";
-    let mut notices = vec![mail::security_notice(&session.account.email, username.as_str(), what)];
-    if email != session.account.email {
-        notices.push(mail::security_notice(&email, username.as_str(), what));
-    }
-    let now = Utc::now().timestamp();
-    match state
-        .store
-        .upgrade_pacer(
-            session.account.id,
-            &username,
-            &hash,
-            &name,
-            &email,
-            Some(&session.token_hash),
-            &notices,
-            now,
-        )
-        .await
-    {
+    match openecf_app::accounts::upgrade(&state, &session.account, &session.token_hash, &identity).await {
         Ok(()) => {}
-        Err(StoreError::Conflict(m)) => return Ok(upgrade_form(&visitor, &f, vec![format!("Username: {m}.")])),
+        Err(openecf_app::Error::Store(e @ (StoreError::UsernameTaken(_) | StoreError::AlreadyUpgraded))) => {
+            return Ok(upgrade_form(&visitor, &f, vec![format!("Username: {e}.")]))
+        }
         Err(e) => return Err(e.into()),
     }
+    let username = identity.username;
     let next = safe_next(&f.next, "/");
     Ok(page(MessagePage {
         banner: Banner::of(&visitor),

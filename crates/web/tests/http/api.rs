@@ -1,6 +1,7 @@
 //! The PACER Authentication API over real HTTP.
 
 use crate::helpers::*;
+use openecf_domain::Subject;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -80,7 +81,7 @@ async fn wrong_credentials_get_a_non_zero_result_and_no_token() {
         assert!(body.get("nextGenCSO").is_none());
     }
     assert_eq!(
-        app.store.failures("pacer:jfiler2026").await.unwrap().count,
+        app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count,
         1,
         "counted like the login page"
     );
@@ -175,7 +176,7 @@ async fn an_mfa_account_needs_its_passcode_and_each_works_once() {
     )
     .await;
     assert_eq!(wrong["loginResult"], "3");
-    let code = passcode(&secret, 0);
+    let code = app.passcode(&secret, 0);
     let (_, ok) = auth(
         &app,
         json!({"loginId": "jfiler2026", "password": PACER_PW, "otpCode": code}),
@@ -225,23 +226,23 @@ async fn passcode_guesses_lock_even_when_the_password_is_right() {
         assert_eq!(body["loginResult"], "3");
     }
     let id = app.account("jfiler2026").await.id;
-    let subject = format!("mfa:{id}");
+    let subject = Subject::SecondFactor(id);
     let failures = app.store.failures(&subject).await.unwrap();
     assert!(
         failures.count >= openecf_domain::throttle::FREE_FAILURES,
         "a right password did not reset it"
     );
-    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
+    assert_eq!(
+        app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count,
+        0
+    );
     // While locked, even the right passcode is refused.
     for _ in 0..5 {
-        app.store
-            .record_failure(&subject, chrono::Utc::now(), None)
-            .await
-            .unwrap();
+        app.store.record_failure(&subject, app.now(), None).await.unwrap();
     }
     let (_, right) = auth(
         &app,
-        json!({"loginId": "jfiler2026", "password": PACER_PW, "otpCode": passcode(&secret, 0)}),
+        json!({"loginId": "jfiler2026", "password": PACER_PW, "otpCode": app.passcode(&secret, 0)}),
     )
     .await;
     assert_eq!(right["loginResult"], "3");
@@ -311,5 +312,8 @@ async fn many_right_logins_at_once_all_succeed() {
             "a right password is never taken for a guess"
         );
     }
-    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
+    assert_eq!(
+        app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count,
+        0
+    );
 }

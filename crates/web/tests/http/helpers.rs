@@ -1,11 +1,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
+use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_domain::*;
 use openecf_store::testkit::TestDb;
 use openecf_store::*;
-use openecf_web::{AppState, Config, Hasher};
+use openecf_web::{AppState, Config};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, StatusCode};
 
@@ -15,6 +16,8 @@ pub const ECF_PW: &str = "Cmecf-Legacy-Pass-7";
 pub struct TestApp {
     pub base: String,
     pub store: Store,
+    /// The server's clock: tests move it instead of sleeping.
+    pub clock: Clock,
     pub db: Option<TestDb>,
 }
 
@@ -94,18 +97,10 @@ pub fn unescape(s: &str) -> String {
         .replace("&#x2f;", "/")
 }
 
-pub fn now() -> chrono::DateTime<Utc> {
-    Utc::now()
-}
-
 impl TestApp {
-    pub async fn spawn() -> Self {
-        Self::spawn_with(Config::default()).await
-    }
-
     /// A server on a fresh database with the fixture below: SQLite, or
     /// PostgreSQL when `OPENECF_TEST_ENGINE=postgres` (CI runs the suite both ways).
-    pub async fn spawn_with(config: Config) -> Self {
+    pub async fn spawn() -> Self {
         let db = if std::env::var("OPENECF_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
             TestDb::postgres()
                 .await
@@ -114,26 +109,41 @@ impl TestApp {
             TestDb::sqlite().await.unwrap()
         };
         let store = db.store.clone();
-        let mut app = Self::start(store, config).await;
+        let mut app = Self::start(store).await;
         app.db = Some(db);
         app
     }
 
-    pub async fn start(store: Store, config: Config) -> Self {
+    pub async fn start(store: Store) -> Self {
         let hasher = Hasher::with_threads(2).unwrap();
-        fixture(&store, &hasher).await;
+        let clock = Clock::system();
+        let app = App::new(store.clone(), hasher, clock.clone(), Settings::default());
+        fixture(&app).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState::new(
-            store.clone(),
-            hasher,
+            app,
             Config {
                 public_url: base.clone(),
-                ..config
             },
         );
         tokio::spawn(openecf_web::serve(listener, state));
-        Self { base, store, db: None }
+        Self {
+            base,
+            store,
+            clock,
+            db: None,
+        }
+    }
+
+    /// The time as the server sees it.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
     }
 
     pub fn browser(&self) -> Browser {
@@ -256,7 +266,7 @@ async fn add_pacer(
                 kind,
                 created_on: created,
             },
-            0,
+            chrono::DateTime::UNIX_EPOCH,
         )
         .await
         .unwrap();
@@ -275,7 +285,7 @@ async fn add_ecf(store: &Store, hash: &str, court: &str, login: &str, name: &str
                 role: Role::parse("attorney").unwrap(),
                 bar_id: Some(BarId::parse("GA-104233").unwrap()),
             },
-            0,
+            chrono::DateTime::UNIX_EPOCH,
         )
         .await
         .unwrap();
@@ -283,7 +293,8 @@ async fn add_ecf(store: &Store, hash: &str, court: &str, login: &str, name: &str
 }
 
 pub fn planned_day() -> NaiveDate {
-    Utc::now().date_naive().checked_add_days(Days::new(60)).unwrap()
+    #[allow(clippy::disallowed_methods, reason = "a date far enough ahead of any test's clock")]
+    chrono::Utc::now().date_naive().checked_add_days(Days::new(60)).unwrap()
 }
 
 /// Courts: gamb (bankruptcy, live, release 1.0), nysd (district, live, 1.1),
@@ -291,7 +302,8 @@ pub fn planned_day() -> NaiveDate {
 /// PACER: jfiler2026 (individual), jfiler2027 (individual), mlinked2026
 /// (linked at gamb as mlinked), smithjonesfirm (shared firm), oldpcr (legacy).
 /// CM/ECF: gamb jfiler, gamb mlinked, gamb other1, nysd jfiler, cand jfiler.
-async fn fixture(store: &Store, hasher: &Hasher) {
+async fn fixture(app: &App) {
+    let (store, hasher) = (&app.store, &app.hasher);
     let court = |id: &str, kind, release| NewCourt {
         id: CourtId::parse(id).unwrap(),
         kind,
@@ -310,13 +322,11 @@ async fn fixture(store: &Store, hasher: &Hasher) {
         .await
         .unwrap();
     for id in ["gamb", "nysd"] {
-        store
-            .schedule_go_live(&CourtId::parse(id).unwrap(), GoLive::Now(now()), now())
+        openecf_app::courts::schedule_go_live(app, &CourtId::parse(id).unwrap(), GoLive::Now)
             .await
             .unwrap();
     }
-    store
-        .schedule_go_live(&CourtId::parse("cand").unwrap(), GoLive::On(planned_day()), now())
+    openecf_app::courts::schedule_go_live(app, &CourtId::parse("cand").unwrap(), GoLive::On(planned_day()))
         .await
         .unwrap();
     let pacer_hash = hasher.hash(&Password::attempt(PACER_PW).unwrap()).await.unwrap();
@@ -372,38 +382,32 @@ async fn fixture(store: &Store, hasher: &Hasher) {
     add_ecf(store, &ecf_hash, "gamb", "other1", "Olivia Other").await;
     add_ecf(store, &ecf_hash, "nysd", "jfiler", "Jordan Filer").await;
     add_ecf(store, &ecf_hash, "cand", "jfiler", "Jordan Filer").await;
-    let gamb = store
-        .court(&CourtId::parse("gamb").unwrap(), now())
-        .await
-        .unwrap()
-        .unwrap();
-    store
-        .link_accounts(&gamb, &linked, &mlinked, "fixture", now())
+    let gamb = store.court(&CourtId::parse("gamb").unwrap()).await.unwrap().unwrap();
+    let who = openecf_app::link::Linker {
+        account: &linked,
+        session_hash: "",
+        ip: "fixture",
+    };
+    openecf_app::link::link_verified(app, &gamb, who, &mlinked)
         .await
         .unwrap()
         .unwrap();
 }
 
 impl TestApp {
-    /// Turns MFA on for an account directly in the store; returns the secret.
+    /// Turns MFA on for an account directly in the store, with the one
+    /// backup code `abcd-efgh`; returns the secret.
     pub async fn enrol_mfa(&self, username: &str) -> String {
-        let account = self
-            .store
-            .pacer_by_username(&Username::parse_existing(username).unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .0;
-        let secret = openecf_web::totp::new_secret();
-        let codes: Vec<String> = ["abcd-efgh"]
-            .iter()
-            .map(|c| openecf_web::totp::hash_backup_code(c))
-            .collect();
-        let notice = openecf_domain::mail::security_notice(&account.email, username, "test");
-        self.store
-            .add_authenticator(account.id, "Test app", &secret, 0, &codes, &notice, 0)
+        let account = self.account(username).await;
+        let secret = openecf_app::totp::new_secret();
+        let mut tx = self.store.write().await.unwrap();
+        tx.insert_authenticator(account.id, "Test app", &secret, 0, self.now())
             .await
             .unwrap();
+        tx.replace_backup_codes(account.id, &[openecf_app::totp::hash_backup_code("abcd-efgh")])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         secret
     }
 
@@ -427,10 +431,12 @@ impl TestApp {
     }
 }
 
-/// The passcode of the current 30-second step, or `offset` steps from it.
-pub fn passcode(secret: &str, offset: i64) -> String {
-    let step = Utc::now().timestamp() / openecf_web::totp::STEP + offset;
-    openecf_web::totp::code_at(secret, step).unwrap()
+impl TestApp {
+    /// The passcode of the server's current 30-second step, or `offset` steps from it.
+    pub fn passcode(&self, secret: &str, offset: i64) -> String {
+        let step = self.now().timestamp() / openecf_app::totp::STEP + offset;
+        openecf_app::totp::code_at(secret, step).unwrap()
+    }
 }
 
 impl Browser {

@@ -1,7 +1,7 @@
 //! The seed's linking workflow, and every refusal of the link rule.
 
 use crate::helpers::*;
-use openecf_domain::CourtId;
+use openecf_domain::{CourtId, Subject, Username};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -143,8 +143,22 @@ async fn wrong_cmecf_credentials_get_one_answer_and_are_counted() {
         assert_eq!(p.status, StatusCode::UNAUTHORIZED);
         p.assert_has("Invalid CM/ECF login or password.");
     }
-    assert_eq!(app.store.failures("ecf:gamb:jfiler").await.unwrap().count, 1);
-    assert_eq!(app.store.failures("link:jfiler2026").await.unwrap().count, 2);
+    assert_eq!(
+        app.store
+            .failures(&Subject::ecf(&CourtId::parse("gamb").unwrap(), "jfiler"))
+            .await
+            .unwrap()
+            .count,
+        1
+    );
+    assert_eq!(
+        app.store
+            .failures(&Subject::LinkForm(Username::parse_existing("jfiler2026").unwrap()))
+            .await
+            .unwrap()
+            .count,
+        2
+    );
     let audit = app.store.audit_events(Some("gamb")).await.unwrap();
     assert_eq!(
         audit
@@ -266,15 +280,12 @@ async fn two_racing_links_of_one_cmecf_account_have_one_winner() {
 
 #[tokio::test]
 async fn the_held_identity_expires() {
-    let app = TestApp::spawn_with(openecf_web::Config {
-        verify_ttl: std::time::Duration::from_secs(1),
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::spawn().await;
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // The verified identity is held for five minutes.
+    app.advance(std::time::Duration::from_secs(5 * 60 + 1));
     let late = b.confirm("gamb", &verify, "submit").await;
     assert_eq!(late.status, StatusCode::GONE);
     late.assert_has("The verification has expired");
@@ -308,7 +319,7 @@ async fn the_workflow_runs_on_postgresql_too() {
     let Some(db) = openecf_store::testkit::TestDb::postgres().await else {
         return;
     };
-    let app = TestApp::start(db.store.clone(), openecf_web::Config::default()).await;
+    let app = TestApp::start(db.store.clone()).await;
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
@@ -321,7 +332,10 @@ async fn the_workflow_runs_on_postgresql_too() {
         .submit_link("gamb", "jfiler", ECF_PW)
         .await
         .assert_has("already been linked");
-    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 0);
+    assert_eq!(
+        app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count,
+        0
+    );
     db.finish().await;
 }
 

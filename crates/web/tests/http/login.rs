@@ -2,6 +2,7 @@
 //! its throttle and its session token.
 
 use crate::helpers::*;
+use openecf_domain::Subject;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -54,8 +55,14 @@ async fn wrong_credentials_get_one_generic_answer() {
         p.assert_has("Invalid username or password.");
     }
     // Failures are counted per account in the database, known or not.
-    assert_eq!(app.store.failures("pacer:jfiler2026").await.unwrap().count, 1);
-    assert_eq!(app.store.failures("pacer:nobody2026").await.unwrap().count, 1);
+    assert_eq!(
+        app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count,
+        1
+    );
+    assert_eq!(
+        app.store.failures(&Subject::pacer("nobody2026")).await.unwrap().count,
+        1
+    );
 }
 
 #[tokio::test]
@@ -70,8 +77,8 @@ async fn repeated_failures_lock_the_account_with_the_same_answer() {
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
     p.assert_has("Invalid username or password.");
     assert!(b.token().is_none());
-    let failures = app.store.failures("pacer:jfiler2026").await.unwrap();
-    assert!(failures.is_locked(chrono::Utc::now().timestamp()));
+    let failures = app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap();
+    assert!(failures.is_locked(app.now().timestamp()));
 }
 
 #[tokio::test]
@@ -176,16 +183,15 @@ async fn a_fresh_token_at_login_and_logout_ends_it() {
 
 #[tokio::test]
 async fn an_idle_session_ends() {
-    let app = TestApp::spawn_with(openecf_web::Config {
-        // Times are whole seconds: 2 s idle is never reached by the next request.
-        idle_timeout: std::time::Duration::from_secs(2),
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::spawn().await;
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     b.get("/ecf/gamb/").await.assert_has("Logged in as");
-    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    // 30 minutes idle by default: 29 minutes later the session is alive (and seen again) …
+    app.advance(std::time::Duration::from_secs(29 * 60));
+    b.get("/ecf/gamb/").await.assert_has("Logged in as");
+    // … and 30 minutes after that request, it has ended.
+    app.advance(std::time::Duration::from_secs(30 * 60));
     b.get("/ecf/gamb/").await.assert_lacks("Logged in as");
 }
 
@@ -271,10 +277,10 @@ async fn a_burst_of_concurrent_guesses_is_throttled_too() {
     }
     // At most a few checks run at once, so the burst overshoots the lock by
     // fewer than that many; the rest met the lock unchecked.
-    let failures = app.store.failures("pacer:jfiler2026").await.unwrap();
+    let failures = app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap();
     let free = openecf_domain::throttle::FREE_FAILURES;
     assert!(
-        (free..free + openecf_store::MAX_IN_FLIGHT).contains(&failures.count),
+        (free..free + openecf_domain::throttle::MAX_IN_FLIGHT).contains(&failures.count),
         "{} failures counted",
         failures.count
     );

@@ -1,12 +1,16 @@
-//! Mail delivery from the outbox: over SMTP to a real SMTP server on loopback,
-//! and to a folder of .eml files.
+//! Mail delivery from the outbox by the job queue's worker: over SMTP to a
+//! real SMTP server on loopback, and to a folder of .eml files.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use std::time::Duration;
+
+use openecf_app::jobs::Worker;
+use openecf_app::mailer::{Mailer, Transport};
+use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_domain::{Email, Mail};
 use openecf_store::testkit::TestDb;
-use openecf_web::mailer::{Mailer, Transport};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -80,20 +84,38 @@ fn mail(subject: &str) -> Mail {
     }
 }
 
+/// The application on a test database, on a stopped clock.
+fn app_on(db: &TestDb) -> App {
+    let start = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    App::new(
+        db.store.clone(),
+        Hasher::with_threads(1).unwrap(),
+        Clock::stopped(start),
+        Settings::default(),
+    )
+}
+
+async fn enqueue(app: &App, mail: &Mail) {
+    let mut tx = app.store.write().await.unwrap();
+    tx.enqueue_mail(mail, app.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn worker(app: &App, transport: Transport, from: &str) -> Worker {
+    Worker::new(app.clone(), Mailer::new(app.store.clone(), transport, from).unwrap())
+}
+
 #[tokio::test]
 async fn smtp_delivers_each_mail_once() {
     let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
     let server = smtp_server(0).await;
-    let now = chrono::Utc::now().timestamp();
-    db.store
-        .enqueue_mail(&mail("CM/ECF account linked"), now)
-        .await
-        .unwrap();
+    enqueue(&app, &mail("CM/ECF account linked")).await;
     let transport =
         Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
-    let mailer = Mailer::new(db.store.clone(), transport, "PACER <noreply@example.com>").unwrap();
-    assert_eq!(mailer.deliver_due().await.unwrap(), 1);
-    assert_eq!(mailer.deliver_due().await.unwrap(), 0, "never twice");
+    let w = worker(&app, transport, "PACER <noreply@example.com>");
+    assert_eq!(w.run_due().await.unwrap(), 1);
+    assert_eq!(w.run_due().await.unwrap(), 0, "never twice");
     let got = server.messages.lock().unwrap().clone();
     assert_eq!(got.len(), 1);
     assert!(got[0].contains("Subject: CM/ECF account linked"), "{}", got[0]);
@@ -107,32 +129,39 @@ async fn smtp_delivers_each_mail_once() {
 #[tokio::test]
 async fn a_failed_delivery_is_retried_later() {
     let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
     let server = smtp_server(1).await;
-    let now = chrono::Utc::now().timestamp();
-    db.store.enqueue_mail(&mail("Retry me"), now).await.unwrap();
+    enqueue(&app, &mail("Retry me")).await;
     let transport =
         Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
-    let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
-    assert_eq!(mailer.deliver_due_at(now).await.unwrap(), 0);
+    let w = worker(&app, transport, "noreply@example.com");
+    assert_eq!(w.run_due().await.unwrap(), 0);
     let row = db.store.outbox().await.unwrap()[0].clone();
     assert_eq!((row.attempts, row.sent_at), (1, None));
     assert!(row.last_error.unwrap().contains("451"));
-    assert_eq!(row.next_attempt_at, now + 60, "first retry after a minute");
-    assert_eq!(mailer.deliver_due_at(now + 30).await.unwrap(), 0, "not yet due");
-    assert_eq!(mailer.deliver_due_at(now + 61).await.unwrap(), 1);
+    let job = db.store.jobs().await.unwrap().pop().unwrap();
+    assert_eq!(
+        job.run_at,
+        app.clock.now() + chrono::Duration::seconds(60),
+        "first retry after a minute"
+    );
+    app.clock.advance(Duration::from_secs(30));
+    assert_eq!(w.run_due().await.unwrap(), 0, "not yet due");
+    app.clock.advance(Duration::from_secs(31));
+    assert_eq!(w.run_due().await.unwrap(), 1);
     assert_eq!(server.messages.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn without_smtp_mail_goes_to_eml_files() {
     let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
     let dir = openecf_store::testkit::TempDir::new().unwrap();
-    let now = chrono::Utc::now().timestamp();
-    db.store.enqueue_mail(&mail("Go-live notice"), now).await.unwrap();
+    enqueue(&app, &mail("Go-live notice")).await;
     let transport = Transport::from_settings(None, dir.path().join("mail")).unwrap();
-    let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
-    assert_eq!(mailer.deliver_due().await.unwrap(), 1);
-    assert_eq!(mailer.deliver_due().await.unwrap(), 0);
+    let w = worker(&app, transport, "noreply@example.com");
+    assert_eq!(w.run_due().await.unwrap(), 1);
+    assert_eq!(w.run_due().await.unwrap(), 0);
     let files: Vec<_> = std::fs::read_dir(dir.path().join("mail"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -148,20 +177,18 @@ async fn without_smtp_mail_goes_to_eml_files() {
 #[tokio::test]
 async fn a_delivered_reset_link_does_not_stay_in_the_database() {
     let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
     let dir = openecf_store::testkit::TempDir::new().unwrap();
-    let now = chrono::Utc::now().timestamp();
     let to = Email::parse("jordan@example.com").unwrap();
-    db.store
-        .enqueue_mail(
-            &openecf_domain::mail::password_reset(&to, "jfiler2026", "http://x/account/reset/SECRET"),
-            now,
-        )
-        .await
-        .unwrap();
-    db.store.enqueue_mail(&mail("Ordinary"), now).await.unwrap();
+    enqueue(
+        &app,
+        &openecf_domain::mail::password_reset(&to, "jfiler2026", "http://x/account/reset/SECRET"),
+    )
+    .await;
+    enqueue(&app, &mail("Ordinary")).await;
     let transport = Transport::from_settings(None, dir.path().join("mail")).unwrap();
-    let mailer = Mailer::new(db.store.clone(), transport, "noreply@example.com").unwrap();
-    assert_eq!(mailer.deliver_due().await.unwrap(), 2);
+    let w = worker(&app, transport, "noreply@example.com");
+    assert_eq!(w.run_due().await.unwrap(), 2);
     let rows = db.store.outbox().await.unwrap();
     assert!(
         rows.iter().all(|r| !r.body.contains("SECRET")),

@@ -24,7 +24,7 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
             &[
                 ("current", "nope"),
                 ("name", "Phone"),
-                ("otpCode", &passcode(&secret, 0)),
+                ("otpCode", &app.passcode(&secret, 0)),
             ],
         )
         .await;
@@ -45,7 +45,7 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
             &[
                 ("current", PACER_PW),
                 ("name", "Phone"),
-                ("otpCode", &passcode(&secret, 0)),
+                ("otpCode", &app.passcode(&secret, 0)),
             ],
         )
         .await;
@@ -73,7 +73,7 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
     bad.assert_has("Invalid one-time passcode.");
     // The enrolment passcode's step is used up: the next step's passcode works.
     let good = c
-        .submit(&otp, "/csologin/otp", &[("otpCode", &passcode(&secret, 1))])
+        .submit(&otp, "/csologin/otp", &[("otpCode", &app.passcode(&secret, 1))])
         .await;
     good.assert_has("Logged in as");
     assert!(c.token().is_some());
@@ -118,7 +118,7 @@ async fn filers_may_put_off_enrolment_three_times_then_must_enrol() {
         &[
             ("current", PACER_PW),
             ("name", "Phone"),
-            ("otpCode", &passcode(&secret, 0)),
+            ("otpCode", &app.passcode(&secret, 0)),
         ],
     )
     .await
@@ -149,7 +149,7 @@ async fn at_most_five_authenticator_apps() {
             &[
                 ("current", PACER_PW),
                 ("name", "Sixth"),
-                ("otpCode", &passcode(&secret, 0)),
+                ("otpCode", &app.passcode(&secret, 0)),
             ],
         )
         .await;
@@ -200,7 +200,7 @@ async fn the_same_app_cannot_be_added_twice() {
     let fields = [
         ("current", PACER_PW),
         ("name", "Phone"),
-        ("otpCode", &passcode(&secret, 0)),
+        ("otpCode", &app.passcode(&secret, 0)),
     ];
     b.submit(&add, "/account/mfa/add", &fields)
         .await
@@ -208,7 +208,7 @@ async fn the_same_app_cannot_be_added_twice() {
     let fields = [
         ("current", PACER_PW),
         ("name", "Phone again"),
-        ("otpCode", &passcode(&secret, 1)),
+        ("otpCode", &app.passcode(&secret, 1)),
     ];
     b.submit(&add, "/account/mfa/add", &fields)
         .await

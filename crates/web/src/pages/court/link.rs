@@ -8,16 +8,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::Utc;
-use openecf_domain::{check_link_start, Court, EcfAccount, LinkRefusal, PacerAccount};
-use openecf_store::AuditEvent;
+use openecf_app::link::{self, Decision, Held, Linker};
+use openecf_domain::{Court, EcfAccount, LinkRefusal, PacerAccount};
 use serde::Deserialize;
 
 use super::{load_court, CourtNav, CourtUser};
 use crate::extract::{PacerForm, PacerUser, Path, Query};
-use crate::pages::credentials::ecf_credentials_ok;
 use crate::paths::{login_href, see_other};
-use crate::session::{hash_token, random_token, PacerSession, Visitor};
+use crate::session::{PacerSession, Visitor};
 use crate::view::{long_date, page, render};
 use crate::{AppError, AppState};
 
@@ -121,34 +119,12 @@ fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &Li
     )
 }
 
-async fn audit(
-    state: &AppState,
-    visitor: &Visitor,
-    court: &Court,
-    pacer: &PacerAccount,
-    ecf_login: Option<&str>,
-    outcome: String,
-) -> Result<(), AppError> {
-    let event = AuditEvent {
-        action: "link".into(),
-        outcome,
-        pacer_username: Some(pacer.username.to_string()),
-        court_id: Some(court.id.to_string()),
-        ecf_login: ecf_login.map(str::to_owned),
-        ip: Some(visitor.ip.clone()),
-        detail: String::new(),
-    };
-    state.store.audit(&event, Utc::now()).await?;
-    Ok(())
-}
-
-/// The refusal of the user's own account at this court, before any CM/ECF credentials.
-fn start_refusal(court: &Court, session: &PacerSession, user: &CourtUser) -> Option<LinkRefusal> {
-    let linked = match user {
-        CourtUser::Pacer { linked, .. } => linked.as_deref(),
-        CourtUser::Legacy { .. } => None,
-    };
-    check_link_start(court, &session.account, linked).err()
+fn linker<'a>(session: &'a PacerSession, visitor: &'a Visitor) -> Linker<'a> {
+    Linker {
+        account: &session.account,
+        session_hash: &session.token_hash,
+        ip: &visitor.ip,
+    }
 }
 
 /// What the link form may be filled in with again after an expired session.
@@ -166,16 +142,7 @@ async fn form(
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let user = court_user(&state, &session, &court).await?;
-    if let Some(refusal) = start_refusal(&court, &session, &user) {
-        audit(
-            &state,
-            &visitor,
-            &court,
-            &session.account,
-            None,
-            format!("refused: {}", refusal.code()),
-        )
-        .await?;
+    if let Err(refusal) = link::check_start(&state, &court, linker(&session, &visitor)).await? {
         return Ok(refusal_page(&court, &visitor, &user, &refusal));
     }
     Ok(page(LinkForm {
@@ -207,73 +174,26 @@ async fn verify(
     } = posted;
     let court = load_court(&state, &court).await?;
     let user = court_user(&state, &session, &court).await?;
-    if let Some(refusal) = start_refusal(&court, &session, &user) {
-        audit(
-            &state,
-            &visitor,
-            &court,
-            &session.account,
-            None,
-            format!("refused: {}", refusal.code()),
-        )
-        .await?;
-        return Ok(refusal_page(&court, &visitor, &user, &refusal));
-    }
-    // The link form is a password oracle for CM/ECF accounts: count failures
-    // against the CM/ECF login and against the PACER account using the form.
-    let more = Some(format!("link:{}", session.account.username));
-    let account = ecf_credentials_ok(&state, &court, &form.login, &form.password, more).await?;
-    let Some(ecf) = account else {
-        // Only a well-formed login goes into the audit trail; anything else is "<invalid>".
-        let audited =
-            openecf_domain::EcfLogin::parse(&form.login).map_or_else(|_| "<invalid>".to_owned(), |l| l.to_string());
-        let shown_login: String = form.login.trim().chars().filter(|c| !c.is_control()).take(64).collect();
-        audit(
-            &state,
-            &visitor,
-            &court,
-            &session.account,
-            Some(&audited),
-            "refused: wrong_credentials".into(),
-        )
-        .await?;
-        return Ok(render(
+    match link::verify_credentials(&state, &court, linker(&session, &visitor), &form.login, &form.password).await? {
+        Ok(Held { ecf, pending }) => Ok(page(VerifyPage {
+            nav: CourtNav::new(&court, &visitor, Some(&user)),
+            pacer_kind: session.account.kind.label(),
+            pacer: session.account,
+            ecf,
+            pending,
+        })),
+        Err(LinkRefusal::WrongCredentials) => Ok(render(
             StatusCode::UNAUTHORIZED,
             LinkForm {
                 nav: CourtNav::new(&court, &visitor, Some(&user)),
                 pacer_username: session.account.username.to_string(),
                 pacer_name: session.account.name.to_string(),
-                login: shown_login,
+                login: form.login.trim().chars().filter(|c| !c.is_control()).take(64).collect(),
                 error: Some(LinkRefusal::WrongCredentials.to_string()),
             },
-        ));
-    };
-    if state.store.is_ecf_linked(ecf.id).await? {
-        let refusal = LinkRefusal::EcfAlreadyLinked;
-        audit(
-            &state,
-            &visitor,
-            &court,
-            &session.account,
-            Some(ecf.login.as_str()),
-            format!("refused: {}", refusal.code()),
-        )
-        .await?;
-        return Ok(refusal_page(&court, &visitor, &user, &refusal));
+        )),
+        Err(refusal) => Ok(refusal_page(&court, &visitor, &user, &refusal)),
     }
-    let pending = random_token();
-    let expires = Utc::now().timestamp() + state.config.verify_ttl.as_secs() as i64;
-    state
-        .store
-        .create_pending_link(&hash_token(&pending), &session.token_hash, ecf.id, expires)
-        .await?;
-    Ok(page(VerifyPage {
-        nav: CourtNav::new(&court, &visitor, Some(&user)),
-        pacer_kind: session.account.kind.label(),
-        pacer: session.account,
-        ecf,
-        pending,
-    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -300,39 +220,9 @@ async fn confirm(
         "cancel" => false,
         _ => return Err(AppError::BadRequest("Choose Submit or Cancel.".into())),
     };
-    let now = Utc::now();
-    let held = state
-        .store
-        .take_pending_link(&hash_token(&form.pending), &session.token_hash, now.timestamp())
-        .await?;
-    let ecf = match held {
-        Some(id) => state.store.ecf_by_id(id).await?,
-        None => None,
-    };
-    let Some(ecf) = ecf.filter(|e| e.court == court.id) else {
-        let refusal = LinkRefusal::VerificationExpired;
-        audit(
-            &state,
-            &visitor,
-            &court,
-            &session.account,
-            None,
-            format!("refused: {}", refusal.code()),
-        )
-        .await?;
-        return Ok(refusal_page(&court, &visitor, &user, &refusal));
-    };
-    if !submit {
-        audit(
-            &state,
-            &visitor,
-            &court,
-            &session.account,
-            Some(ecf.login.as_str()),
-            "cancelled".into(),
-        )
-        .await?;
-        return Ok(page(MessagePage {
+    match link::decide(&state, &court, linker(&session, &visitor), &form.pending, submit).await? {
+        Decision::Linked(_) => Ok(see_other(&format!("/ecf/{}/link/done", court.id))),
+        Decision::Cancelled(ecf) => Ok(page(MessagePage {
             nav: CourtNav::new(&court, &visitor, Some(&user)),
             title: "Nothing was linked",
             message: format!(
@@ -341,15 +231,8 @@ async fn confirm(
             ),
             refused: false,
             action: None,
-        }));
-    }
-    match state
-        .store
-        .link_accounts(&court, &session.account, &ecf, &visitor.ip, now)
-        .await?
-    {
-        Ok(()) => Ok(see_other(&format!("/ecf/{}/link/done", court.id))),
-        Err(refusal) => Ok(refusal_page(&court, &visitor, &user, &refusal)),
+        })),
+        Decision::Refused(refusal) => Ok(refusal_page(&court, &visitor, &user, &refusal)),
     }
 }
 

@@ -7,7 +7,6 @@ mod link;
 mod site;
 
 use axum::Router;
-use chrono::Utc;
 use openecf_domain::{Court, CourtId, EcfAccount, FilingMenu};
 
 use crate::paths::login_href;
@@ -21,7 +20,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
     let id = CourtId::parse(raw).map_err(|_| AppError::NotFound)?;
-    state.store.court(&id, Utc::now()).await?.ok_or(AppError::NotFound)
+    state.store.court(&id).await?.ok_or(AppError::NotFound)
 }
 
 /// Who is using a court's site.

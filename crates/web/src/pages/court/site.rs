@@ -14,11 +14,11 @@ use serde::Deserialize;
 
 use super::{filing_login_href, load_court, CourtNav, CourtUser};
 use crate::extract::{CsrfForm, NoFields, Path};
-use crate::pages::credentials::ecf_credentials_ok;
 use crate::paths::see_other;
-use crate::session::{self, clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
+use crate::session::{clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
 use crate::view::{long_date, page, render, status_text};
 use crate::{AppError, AppState};
+use openecf_app::signin::ecf_password;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -115,7 +115,7 @@ async fn legacy_submit(
     CsrfForm(form): CsrfForm<EcfLoginForm>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
-    let account = ecf_credentials_ok(&state, &court, &form.login, &form.password, None).await?;
+    let account = ecf_password(&state, &court, &form.login, &form.password, None).await?;
     let reply = |status, error: String| {
         render(
             status,
@@ -143,7 +143,7 @@ async fn legacy_submit(
         };
         return Ok(reply(StatusCode::FORBIDDEN, message));
     }
-    let token = session::start(&state, Principal::Ecf(account.id), &visitor).await?;
+    let token = openecf_app::sessions::start(&state, Principal::Ecf(account.id), &visitor.client()).await?;
     let mut res = see_other(&format!("/ecf/{}/", court.id));
     res.headers_mut().append(
         SET_COOKIE,
