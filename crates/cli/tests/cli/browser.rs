@@ -3,9 +3,15 @@
 //! `openecf serve --demo`. A screenshot of each step is saved under
 //! `target/screenshots/`.
 //!
-//! Needs `chromedriver` and `chromium` (Debian: chromium, chromium-driver). When
-//! they are missing the test is skipped with the reason, unless
-//! `OPENECF_REQUIRE_SERVICES=1` (CI), where that is a failure.
+//! Every page visited is checked with axe-core for WCAG 2.1 A and AA
+//! violations, which fail the test with the list; a few pages are also checked
+//! for reflow at 320 CSS pixels (no sideways scrolling of the page itself).
+//!
+//! Needs `chromedriver` and `chromium` (Debian: chromium, chromium-driver), and
+//! axe-core's `axe.min.js` (`npm ci` at the workspace root puts it in
+//! `node_modules/axe-core/`; `OPENECF_AXE_JS` names another path). When
+//! they are missing the test (or the axe check) is skipped with the reason,
+//! unless `OPENECF_REQUIRE_SERVICES=1` (CI), where that is a failure.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -67,6 +73,108 @@ pub(crate) fn start_and_read(mut cmd: Command, marker: &str) -> (Killed, Vec<Str
             Some(Err(_)) => continue,
             None => panic!("the process ended before printing {marker:?}"),
         }
+    }
+}
+
+/// axe-core's source, or `None` (with the reason said) when it is missing and not required.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("OPENECF_AXE_JS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/axe-core/axe.min.js"),
+        PathBuf::from,
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let reason = format!(
+                "{} cannot be read ({e}): run `npm ci` at the workspace root, or set OPENECF_AXE_JS",
+                path.display()
+            );
+            assert!(
+                !services_required(),
+                "the accessibility check is required in CI: {reason}"
+            );
+            openecf_store::testkit::say_skipped(&format!("skipping the axe-core accessibility checks: {reason}"));
+            None
+        }
+    }
+}
+
+/// The browser and, when it is there, axe-core to check each page with.
+struct Session {
+    c: Client,
+    axe: Option<String>,
+}
+
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then(r => done(r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+    nodes: v.nodes.map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\n/g, ' '))
+  }))))
+  .catch(e => done([{ id: 'axe-error', impact: 'error', help: String(e), url: '', nodes: [] }]));
+"#;
+
+impl Session {
+    /// Runs axe-core on the page shown; fails with every WCAG 2.1 AA violation.
+    async fn check(&self, page: &str) {
+        let Some(axe) = &self.axe else { return };
+        let url = self.c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        self.c.execute(axe, vec![]).await.unwrap();
+        let found = self.c.execute_async(AXE_RUN, vec![]).await.unwrap();
+        let violations = found.as_array().cloned().unwrap_or_default();
+        if violations.is_empty() {
+            return;
+        }
+        let mut report = format!("{} WCAG 2.1 AA violation(s) on {page} ({url}):\n", violations.len());
+        for v in &violations {
+            report.push_str(&format!(
+                "- {} ({}): {} {}\n",
+                v["id"].as_str().unwrap_or_default(),
+                v["impact"].as_str().unwrap_or_default(),
+                v["help"].as_str().unwrap_or_default(),
+                v["url"].as_str().unwrap_or_default()
+            ));
+            for n in v["nodes"].as_array().into_iter().flatten() {
+                report.push_str(&format!("    {}\n", n.as_str().unwrap_or_default()));
+            }
+        }
+        panic!("{report}");
+    }
+
+    /// At 320 CSS pixels wide the page does not scroll sideways (WCAG 1.4.10):
+    /// wide tables scroll inside their own region.
+    async fn check_reflow(&self, page: &str) {
+        let (w, h) = self.c.get_window_size().await.unwrap();
+        self.c.set_window_size(320, 700).await.unwrap();
+        let widths = self
+            .c
+            .execute(
+                "const w = document.documentElement.clientWidth; \
+                 const wide = [...document.querySelectorAll('body *')] \
+                   .filter(e => e.getBoundingClientRect().right > w + 1) \
+                   .filter(e => !(e.parentElement && e.parentElement.closest('.table-wrap'))) \
+                   .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')); \
+                 return [window.innerWidth, w, document.documentElement.scrollWidth, wide.slice(0, 8).join(', ')];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        self.c.set_window_size(w as u32, h as u32).await.unwrap();
+        let inner = widths[0].as_u64().unwrap_or_default();
+        let client = widths[1].as_u64().unwrap_or_default();
+        let scroll = widths[2].as_u64().unwrap_or_default();
+        if inner > 400 {
+            openecf_store::testkit::say_skipped(&format!(
+                "the browser would not be made 320 px wide (it is {inner}); reflow not checked"
+            ));
+            return;
+        }
+        assert!(
+            scroll <= client,
+            "{page} scrolls sideways at {inner} px: it is {scroll} px wide for {client}; too wide: {}",
+            widths[3].as_str().unwrap_or_default()
+        );
     }
 }
 
@@ -146,7 +254,7 @@ async fn text_with(client: &Client, expected: &str) -> String {
     }
 }
 
-async fn browser() -> Option<(Killed, Client, crate::Scratch)> {
+async fn browser() -> Option<(Killed, Session, crate::Scratch)> {
     let (Some(driver), Some(chromium)) = (
         find_program("chromedriver", "CHROMEDRIVER"),
         find_program("chromium", "CHROMIUM"),
@@ -179,7 +287,11 @@ async fn browser() -> Option<(Killed, Client, crate::Scratch)> {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .unwrap();
-    Some((driver, client, profile))
+    let session = Session {
+        c: client,
+        axe: axe_source(),
+    };
+    Some((driver, session, profile))
 }
 
 /// `openecf serve --demo` on the scratch folder's database; its base URL.
@@ -197,44 +309,64 @@ fn serve_demo(data: &Scratch) -> (Killed, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
-    let Some((_driver, c, _profile)) = browser().await else {
+    let Some((_driver, s, _profile)) = browser().await else {
         return;
     };
+    let c = &s.c;
     let data = Scratch::new();
     let (_server, base) = serve_demo(&data);
 
+    // Pages on the way: the portal, registration, and the error page.
+    c.goto(&format!("{base}/")).await.unwrap();
+    text_with(c, "NextGen CM/ECF status of the courts").await;
+    s.check("the PACER portal").await;
+    s.check_reflow("the PACER portal").await;
+    click_link(c, "Register for a PACER account").await;
+    text_with(c, "Confirm password").await;
+    s.check("Register for a PACER account").await;
+    c.goto(&format!("{base}/ecf/nosuchct/")).await.unwrap();
+    text_with(c, "Operation id").await;
+    s.check("the error page").await;
+
     // Step 1: the court's CM/ECF site; Document Filing System.
     c.goto(&format!("{base}/ecf/gamb/")).await.unwrap();
-    shot(&c, "step-1-court-site").await;
-    click_link(&c, "Document Filing System").await;
+    shot(c, "step-1-court-site").await;
+    s.check("step 1, the court's site").await;
+    click_link(c, "Document Filing System").await;
 
     // Step 2: PACER LOGIN with the individual upgraded account.
-    let login = text_with(&c, "PACER LOGIN").await;
+    let login = text_with(c, "PACER LOGIN").await;
     assert!(login.contains("Your browser must be set to accept cookies"), "{login}");
-    fill(&c, "Username", "jfiler2026").await;
-    fill(&c, "Password", "Walnut-Harbor-Lantern-42").await;
-    shot(&c, "step-2-pacer-login").await;
-    click_button(&c, "Login").await;
+    s.check("step 2, PACER LOGIN").await;
+    fill(c, "Username", "jfiler2026").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    shot(c, "step-2-pacer-login").await;
+    click_button(c, "Login").await;
 
     // Step 3: Utilities, then the link.
-    let menu = text_with(&c, "Logged in as Jordan Filer (jfiler2026)").await;
+    let menu = text_with(c, "Logged in as Jordan Filer (jfiler2026)").await;
     assert!(
         !menu.contains("Bankruptcy\n") && !menu.contains("Adversary"),
         "no filing menus before linking: {menu}"
     );
-    click_link(&c, "Utilities").await;
-    shot(&c, "step-3-utilities").await;
-    click_link(&c, "Link a CM/ECF account to my PACER account").await;
+    s.check("step 3, the main menu").await;
+    click_link(c, "Utilities").await;
+    text_with(c, "Link a CM/ECF account to my PACER account").await;
+    shot(c, "step-3-utilities").await;
+    s.check("step 3, Utilities").await;
+    click_link(c, "Link a CM/ECF account to my PACER account").await;
 
     // Step 4: CM/ECF login and CM/ECF password, Submit.
-    fill(&c, "CM/ECF login", "jfiler").await;
-    fill(&c, "CM/ECF password", "Cmecf-Legacy-Pass-7").await;
-    shot(&c, "step-4-cmecf-credentials").await;
-    click_button(&c, "Submit").await;
+    text_with(c, "CM/ECF password").await;
+    s.check("step 4, the link form").await;
+    fill(c, "CM/ECF login", "jfiler").await;
+    fill(c, "CM/ECF password", "Cmecf-Legacy-Pass-7").await;
+    shot(c, "step-4-cmecf-credentials").await;
+    click_button(c, "Submit").await;
 
     // Step 5: verify both accounts, Submit.
     let verify = text_with(
-        &c,
+        c,
         "Verify that the CM/ECF account and PACER account listed are accurate.",
     )
     .await;
@@ -242,43 +374,65 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
         verify.contains("jfiler2026") && verify.contains("jfiler.gamb@example.com"),
         "{verify}"
     );
-    shot(&c, "step-5-verify").await;
-    click_button(&c, "Submit").await;
+    shot(c, "step-5-verify").await;
+    s.check("step 5, verify").await;
+    s.check_reflow("step 5, verify").await;
+    click_button(c, "Submit").await;
 
     // Step 6: linked; F5 shows the Bankruptcy and Adversary menus.
-    let done = text_with(&c, "You have successfully linked your account.").await;
+    let done = text_with(c, "You have successfully linked your account.").await;
     assert!(done.contains("You will now use only your PACER account"), "{done}");
+    s.check("step 6, linked").await;
     c.refresh().await.unwrap();
-    find(&c, Locator::LinkText("Bankruptcy")).await;
-    find(&c, Locator::LinkText("Adversary")).await;
-    shot(&c, "step-6-linked").await;
-    click_link(&c, "Bankruptcy").await;
-    text_with(&c, "Open a Bankruptcy Case").await;
-    c.close().await.unwrap();
+    find(c, Locator::LinkText("Bankruptcy")).await;
+    find(c, Locator::LinkText("Adversary")).await;
+    shot(c, "step-6-linked").await;
+    click_link(c, "Bankruptcy").await;
+    text_with(c, "Open a Bankruptcy Case").await;
+    s.check("the Bankruptcy menu").await;
+
+    // Manage My Account, from the banner, and its MFA page.
+    click_link(c, "Manage My Account").await;
+    text_with(c, "Sessions").await;
+    s.check("Manage My Account").await;
+    s.check_reflow("Manage My Account").await;
+    click_link(c, "Multi-factor authentication").await;
+    text_with(c, "Add an authenticator app").await;
+    s.check("Multi-factor authentication").await;
+    click_link(c, "Add an authenticator app").await;
+    text_with(c, "Secret key").await;
+    s.check("Add an authenticator app").await;
+    s.check_reflow("Add an authenticator app").await;
+    click_button(c, "Logout").await;
+    text_with(c, "PACER LOGIN").await;
+    s.c.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_filer_with_mfa_logs_in_with_a_one_time_passcode() {
-    let Some((_driver, c, _profile)) = browser().await else {
+    let Some((_driver, s, _profile)) = browser().await else {
         return;
     };
+    let c = &s.c;
     let data = Scratch::new();
     let (_server, base) = serve_demo(&data);
 
     c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
-    click_link(&c, "Document Filing System").await;
-    fill(&c, "Username", "tokenfiler2026").await;
-    fill(&c, "Password", "Walnut-Harbor-Lantern-42").await;
-    click_button(&c, "Login").await;
-    text_with(&c, "one-time passcode from your authenticator app").await;
+    click_link(c, "Document Filing System").await;
+    fill(c, "Username", "tokenfiler2026").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(c, "Login").await;
+    text_with(c, "one-time passcode from your authenticator app").await;
+    s.check("the one-time passcode step").await;
     let step = chrono::Utc::now().timestamp() / openecf_web::totp::STEP;
     let code = openecf_web::totp::code_at("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", step).unwrap();
-    fill(&c, "One-time passcode", &code).await;
-    shot(&c, "mfa-one-time-passcode").await;
-    click_button(&c, "Verify").await;
-    text_with(&c, "Logged in as Taylor Token (tokenfiler2026)").await;
-    find(&c, Locator::LinkText("Civil")).await;
-    find(&c, Locator::LinkText("Criminal")).await;
-    shot(&c, "mfa-logged-in").await;
-    c.close().await.unwrap();
+    fill(c, "One-time passcode", &code).await;
+    shot(c, "mfa-one-time-passcode").await;
+    click_button(c, "Verify").await;
+    text_with(c, "Logged in as Taylor Token (tokenfiler2026)").await;
+    find(c, Locator::LinkText("Civil")).await;
+    find(c, Locator::LinkText("Criminal")).await;
+    shot(c, "mfa-logged-in").await;
+    s.check("the district court's main menu").await;
+    s.c.close().await.unwrap();
 }
