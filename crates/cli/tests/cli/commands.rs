@@ -348,9 +348,14 @@ async fn links_are_listed_and_removed_with_a_reason() {
         "Legacy-Pass-1\n",
     );
     let store = Store::connect(&s.url()).await.unwrap();
-    let now = chrono::Utc::now();
+    let app = openecf_app::App::new(
+        store.clone(),
+        openecf_app::Hasher::with_threads(1).unwrap(),
+        openecf_app::Clock::system(),
+        openecf_app::Settings::default(),
+    );
     let gamb = CourtId::parse("gamb").unwrap();
-    let court = store.court(&gamb, now).await.unwrap().unwrap();
+    let court = store.court(&gamb).await.unwrap().unwrap();
     let pacer = store
         .pacer_by_username(&openecf_domain::Username::parse_new("jfiler2026").unwrap())
         .await
@@ -363,8 +368,12 @@ async fn links_are_listed_and_removed_with_a_reason() {
         .unwrap()
         .unwrap()
         .0;
-    store
-        .link_accounts(&court, &pacer, &ecf, "test", now)
+    let who = openecf_app::link::Linker {
+        account: &pacer,
+        session_hash: "",
+        ip: "test",
+    };
+    openecf_app::link::link_verified(&app, &court, who, &ecf)
         .await
         .unwrap()
         .unwrap();
@@ -442,17 +451,16 @@ async fn serve_demo_seeds_every_case_of_the_seed_once() {
         assert!(out.contains(expected), "{expected:?} missing from:\n{out}");
     }
     let store = Store::connect(&s.url()).await.unwrap();
-    let now = chrono::Utc::now();
     assert_eq!(store.count_courts().await.unwrap(), 204);
     let court = |id: &str| CourtId::parse(id).unwrap();
     for live in ["gamb", "nysd", "txsb", "ilnd"] {
         assert!(
-            store.court(&court(live), now).await.unwrap().unwrap().is_live(),
+            store.court(&court(live)).await.unwrap().unwrap().is_live(),
             "{live}"
         );
     }
     for planned in ["cand", "nysb"] {
-        let c = store.court(&court(planned), now).await.unwrap().unwrap();
+        let c = store.court(&court(planned)).await.unwrap().unwrap();
         assert!(
             matches!(c.status, openecf_domain::NextGenStatus::NotLive { planned: Some(_) }),
             "{planned}"
