@@ -120,7 +120,9 @@ mod tests {
             location: "Georgia".into(),
             release: Release::V1_0,
             status: if live {
-                NextGenStatus::Live { since: chrono::DateTime::UNIX_EPOCH }
+                NextGenStatus::Live {
+                    since: chrono::DateTime::UNIX_EPOCH,
+                }
             } else {
                 NextGenStatus::NotLive { planned: None }
             },

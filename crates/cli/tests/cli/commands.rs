@@ -454,10 +454,7 @@ async fn serve_demo_seeds_every_case_of_the_seed_once() {
     assert_eq!(store.count_courts().await.unwrap(), 204);
     let court = |id: &str| CourtId::parse(id).unwrap();
     for live in ["gamb", "nysd", "txsb", "ilnd"] {
-        assert!(
-            store.court(&court(live)).await.unwrap().unwrap().is_live(),
-            "{live}"
-        );
+        assert!(store.court(&court(live)).await.unwrap().unwrap().is_live(), "{live}");
     }
     for planned in ["cand", "nysb"] {
         let c = store.court(&court(planned)).await.unwrap().unwrap();
