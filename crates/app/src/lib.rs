@@ -15,6 +15,7 @@ pub mod courts;
 mod error;
 pub mod hasher;
 pub mod jobs;
+pub mod keys;
 pub mod link;
 pub mod mailer;
 pub mod mfa;

@@ -83,6 +83,28 @@ struct ServeArgs {
         default_value = "PACER Service Center <noreply@openecf.invalid>"
     )]
     mail_from: String,
+    /// The server's secret key file (CSRF tokens; created with mode 0600 on first start).
+    /// Default: secret.key beside the SQLite database, else openecf-data/secret.key.
+    /// OPENECF_SECRET_KEY (64 hex digits or base64 of 32 bytes) takes its place.
+    #[arg(long, env = "OPENECF_SECRET_KEY_FILE")]
+    secret_key_file: Option<std::path::PathBuf>,
+    /// A reverse proxy whose X-Forwarded-For is believed (repeat for several)
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR",
+        env = "OPENECF_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Registrations (POST /account/register) one address may make an hour
+    #[arg(long, default_value_t = 10, env = "OPENECF_REGISTER_PER_HOUR", value_parser = clap::value_parser!(u32).range(1..))]
+    register_per_hour: u32,
+    /// Password-reset requests one address may make an hour
+    #[arg(long, default_value_t = 10, env = "OPENECF_RESET_PER_HOUR", value_parser = clap::value_parser!(u32).range(1..))]
+    reset_per_hour: u32,
+    /// Logins (PACER LOGIN and the API) one address may try a minute
+    #[arg(long, default_value_t = 60, env = "OPENECF_LOGIN_PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
+    login_per_minute: u32,
 }
 
 #[tokio::main]
@@ -109,6 +131,31 @@ async fn open(url: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("cannot open the database {}", redact(url)))?;
     store.migrate().await.context("cannot migrate the database")?;
     Ok(store)
+}
+
+/// The server's secret key: `OPENECF_SECRET_KEY`, else the key file (made on first start).
+#[cfg(feature = "server")]
+fn secret_key(file: Option<&std::path::Path>, database: &str) -> anyhow::Result<openecf_app::keys::ServerKey> {
+    use openecf_app::keys::ServerKey;
+    if let Ok(value) = std::env::var("OPENECF_SECRET_KEY") {
+        return ServerKey::from_env_value(&value).context("OPENECF_SECRET_KEY");
+    }
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => default_key_file(database),
+    };
+    ServerKey::load_or_create(&path)
+}
+
+/// `secret.key` beside the SQLite database, else in `openecf-data/`.
+#[cfg(feature = "server")]
+fn default_key_file(database: &str) -> std::path::PathBuf {
+    let dir = database
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or_default())
+        .and_then(|p| std::path::Path::new(p).parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| std::path::PathBuf::from("openecf-data"));
+    dir.join("secret.key")
 }
 
 /// A database URL fit for messages: no password.
@@ -139,7 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
                 ..Settings::default()
             };
-            serve(app(settings)?, args).await
+            serve(app(settings)?, args, &cli.database).await
         }
         Command::Court(c) => admin::court(&app(Settings::default())?, c).await,
         Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
@@ -149,8 +196,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "server")]
-async fn serve(app: App, args: ServeArgs) -> anyhow::Result<()> {
-    use openecf_web::{AppState, Config};
+async fn serve(app: App, args: ServeArgs, database: &str) -> anyhow::Result<()> {
+    use openecf_web::{AppState, Config, RateLimits};
+    let secret_key = secret_key(args.secret_key_file.as_deref(), database)?;
     if args.demo {
         demo::seed(&app).await?;
     }
@@ -160,6 +208,13 @@ async fn serve(app: App, args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let config = Config {
         public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        secret_key,
+        rate_limits: RateLimits {
+            register_per_hour: args.register_per_hour,
+            reset_per_hour: args.reset_per_hour,
+            login_per_minute: args.login_per_minute,
+        },
+        trusted_proxies: args.trusted_proxies,
     };
     let transport = openecf_app::mailer::Transport::from_settings(args.smtp_url.as_deref(), args.mail_dir.clone())?;
     let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, &args.mail_from)?;

@@ -1,26 +1,59 @@
-//! CSRF protection by double submission: a random token in an HttpOnly cookie
-//! must come back in every state-changing form. The same cookie tells PACER
-//! LOGIN whether the browser accepts cookies at all.
+//! Cross-site request forgery: every state-changing form carries a token
+//! bound to the browser and its session, and cross-site requests are refused
+//! before any handler runs.
+//!
+//! The token is HMAC-SHA256, under a key derived from the server's secret key
+//! (`ServerKey::derive("csrf")`), of the browser's pre-session id (a random
+//! value in an HttpOnly cookie, set on the first visit: it binds the forms
+//! shown before login: PACER LOGIN, registration, reset) and of the hash of
+//! the PACER session token the request carries, if any. So a token works
+//! only in the browser, and the session, it was made for: a cookie and token
+//! pair planted from an attacker's browser stops working once the victim logs
+//! in, and a token from one session is refused in another. Nothing is stored.
+//!
+//! The same cookie tells PACER LOGIN whether the browser accepts cookies at all.
+//!
+//! Fetch Metadata and `Origin`: a POST (or any other unsafe method) whose
+//! `Sec-Fetch-Site` is `cross-site`, or whose `Origin` is present and not the
+//! public URL's, is refused with 403, login and the JSON API included.
+//! Requests without those headers (API clients, old browsers) go on to the
+//! token check (the JSON API takes none: its clients send their token
+//! themselves, which a browser on another site cannot).
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use openecf_app::keys::hmac_sha256;
 use subtle::ConstantTimeEq;
 
-use crate::session::cookie;
+use crate::session::{cookie, hash_token, PACER_COOKIE, PACER_HEADER};
 use crate::{AppError, AppState};
 use openecf_app::tokens::random_token;
 
+/// The pre-session cookie's name over plain http (development).
 pub const CSRF_COOKIE: &str = "openecf_csrf";
+/// Its name when the public URL is https: the `__Host-` prefix makes the
+/// browser refuse it unless Secure, Path=/ and without Domain, so neither a
+/// sibling subdomain nor a plain-http page can plant one.
+pub const CSRF_COOKIE_HOST: &str = "__Host-openecf_csrf";
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CsrfToken {
     value: String,
     /// Whether the browser sent the cookie back (false: first visit, or cookies refused).
     from_browser: bool,
+}
+
+impl std::fmt::Debug for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsrfToken")
+            .field("value", &"[redacted]")
+            .field("from_browser", &self.from_browser)
+            .finish()
+    }
 }
 
 impl CsrfToken {
@@ -46,19 +79,72 @@ fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The PACER session token a request carries (header first, as the
+/// `Visitor` reads it), valid or not.
+fn sent_session(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(PACER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| cookie(headers, PACER_COOKIE))
+        .filter(|t| !t.is_empty())
+}
+
+/// The form token of a pre-session id and the session token sent with it.
+fn form_token(key: &[u8; 32], pre_session: &str, session: Option<&str>) -> String {
+    let session_hash = session.map(hash_token).unwrap_or_default();
+    hex::encode(hmac_sha256(key, &[pre_session.as_bytes(), session_hash.as_bytes()]))
+}
+
+/// Whether a request with this method changes anything (and so must come from our own pages).
+fn unsafe_method(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+}
+
+/// Why a request must be refused as cross-site, if it must.
+fn cross_site(headers: &HeaderMap, own_origin: &str) -> Option<&'static str> {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+    {
+        return Some("This request came from another web site, and was refused.");
+    }
+    let origin = headers.get(axum::http::header::ORIGIN)?;
+    let matches = origin
+        .to_str()
+        .is_ok_and(|o| o.trim_end_matches('/').eq_ignore_ascii_case(own_origin));
+    (!matches).then_some("This request came from another web site (its Origin is not this site's), and was refused.")
+}
+
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE)
+    if unsafe_method(req.method()) {
+        if let Some(why) = cross_site(req.headers(), &state.config.origin()) {
+            let path = req.uri().path().to_owned();
+            return match crate::pages::api::refusal(&path, StatusCode::FORBIDDEN, why) {
+                Some(json) => json,
+                None => AppError::Rejected {
+                    status: StatusCode::FORBIDDEN,
+                    message: why,
+                }
+                .into_response(),
+            };
+        }
+    }
+    let name = state.config.csrf_cookie();
+    let existing = cookie(req.headers(), name)
         .filter(|t| well_formed(t))
         .map(str::to_owned);
+    let from_browser = existing.is_some();
+    let pre_session = existing.unwrap_or_else(random_token);
     let token = CsrfToken {
-        from_browser: existing.is_some(),
-        value: existing.unwrap_or_else(random_token),
+        from_browser,
+        value: form_token(&state.csrf_key, &pre_session, sent_session(req.headers())),
     };
-    req.extensions_mut().insert(token.clone());
+    req.extensions_mut().insert(token);
     let mut res = next.run(req).await;
-    if !token.from_browser {
+    if !from_browser {
         let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        let cookie = format!("{CSRF_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}", token.value);
+        let cookie = format!("{name}={pre_session}; Path=/; HttpOnly; SameSite=Lax{secure}");
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(SET_COOKIE, v);
         }
@@ -75,5 +161,43 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
             .get::<CsrfToken>()
             .cloned()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("CSRF middleware missing")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_bind_browser_and_session() {
+        let key = [7u8; 32];
+        let a = form_token(&key, "pre-a", None);
+        assert_eq!(a, form_token(&key, "pre-a", None));
+        assert_ne!(a, form_token(&key, "pre-b", None));
+        assert_ne!(a, form_token(&key, "pre-a", Some("session")));
+        assert_ne!(a, form_token(&[8u8; 32], "pre-a", None));
+        let t = CsrfToken {
+            value: a,
+            from_browser: true,
+        };
+        assert!(!format!("{t:?}").contains(t.value()));
+    }
+
+    #[test]
+    fn cross_site_requests_are_named() {
+        let own = "https://ecf.example.org";
+        let mut h = HeaderMap::new();
+        assert!(cross_site(&h, own).is_none());
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(cross_site(&h, own).is_none());
+        h.insert("origin", HeaderValue::from_static("https://ecf.example.org"));
+        assert!(cross_site(&h, own).is_none());
+        h.insert("origin", HeaderValue::from_static("null"));
+        assert!(cross_site(&h, own).is_some());
+        h.insert("origin", HeaderValue::from_static("https://ecf.example.org.evil.io"));
+        assert!(cross_site(&h, own).is_some());
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(cross_site(&h, own).is_some());
     }
 }

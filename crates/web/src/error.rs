@@ -99,6 +99,9 @@ pub enum AppError {
     CookiesRefused,
     #[error("the form's security token did not match")]
     Csrf,
+    /// Over a per-address rate limit (`limits` adds `Retry-After`).
+    #[error("too many requests")]
+    TooManyRequests,
     /// The session may only enrol in MFA: go there, then on to `next`.
     #[error("MFA enrolment is due")]
     EnrolMfaFirst { next: String },
@@ -216,6 +219,7 @@ impl IntoResponse for AppError {
                 let title = match *status {
                     StatusCode::PAYLOAD_TOO_LARGE => "Form too large",
                     StatusCode::UNSUPPORTED_MEDIA_TYPE => "Form not accepted",
+                    StatusCode::FORBIDDEN => "Request refused",
                     _ => "Bad request",
                 };
                 (*status, title, (*message).to_owned(), false)
@@ -238,6 +242,12 @@ impl IntoResponse for AppError {
                 StatusCode::FORBIDDEN,
                 "Form expired",
                 "The form's security token did not match. Go back, reload the page and try again.".to_owned(),
+                false,
+            ),
+            Self::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                "Too many requests came from your address. Wait a while (the Retry-After header says how long) and try again.".to_owned(),
                 false,
             ),
             Self::Internal(e) => {

@@ -11,12 +11,13 @@ mod csrf;
 mod error;
 mod extract;
 mod headers;
+mod limits;
 mod pages;
 mod paths;
 mod session;
 mod view;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
@@ -25,25 +26,59 @@ use openecf_app::App;
 use tokio::net::TcpListener;
 
 pub use error::AppError;
+pub use limits::RateLimits;
+use openecf_app::keys::ServerKey;
 
 /// Settings of the HTTP surface (the use cases' own are `openecf_app::Settings`).
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The address users reach the server at; `https://` makes cookies Secure.
+    /// The address users reach the server at; `https://` makes every cookie
+    /// Secure (and the pre-session cookie `__Host-`), and sends HSTS. Its
+    /// origin is the only one whose unsafe requests are accepted.
     pub public_url: String,
+    /// The server's secret key: CSRF tokens are keyed with a key derived from it.
+    pub secret_key: ServerKey,
+    /// Per-address rate limits on registration, reset requests and login.
+    pub rate_limits: RateLimits,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (none by default:
+    /// the client is the socket's peer).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Config {
+    /// A random secret key: tokens do not survive a restart. `serve` loads a kept one.
     fn default() -> Self {
         Self {
             public_url: "http://127.0.0.1:8080".into(),
+            secret_key: ServerKey::random(),
+            rate_limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
 
 impl Config {
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.public_url.to_ascii_lowercase().starts_with("https://")
+    }
+
+    /// The public URL's origin (`scheme://host[:port]`), lower case, as browsers send it in `Origin`.
+    pub fn origin(&self) -> String {
+        let url = self.public_url.trim();
+        let after_scheme = url.find("://").map_or(0, |i| i + 3);
+        let end = url[after_scheme..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |i| after_scheme + i);
+        url[..end].to_ascii_lowercase()
+    }
+
+    /// The pre-session (CSRF) cookie's name: `__Host-` prefixed over https.
+    pub fn csrf_cookie(&self) -> &'static str {
+        if self.secure_cookies() {
+            csrf::CSRF_COOKIE_HOST
+        } else {
+            csrf::CSRF_COOKIE
+        }
     }
 }
 
@@ -53,6 +88,9 @@ impl Config {
 pub struct AppState {
     pub app: App,
     pub config: Arc<Config>,
+    /// The key CSRF tokens are made with (derived from the server key).
+    csrf_key: Arc<[u8; 32]>,
+    limiters: Arc<limits::Limiters>,
 }
 
 impl std::ops::Deref for AppState {
@@ -65,6 +103,8 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(app: App, config: Config) -> Self {
         Self {
+            csrf_key: Arc::new(config.secret_key.derive("csrf")),
+            limiters: Arc::new(limits::Limiters::new(config.rate_limits, app.clock.clone())),
             app,
             config: Arc::new(config),
         }
@@ -75,9 +115,10 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     pages::routes()
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::middleware))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::middleware))
         .layer(axum::middleware::from_fn(paths::canonical_court))
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(axum::middleware::from_fn(headers::add))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::add))
         .layer(axum::middleware::from_fn(error::operation_id))
         .with_state(state)
 }

@@ -38,19 +38,33 @@ pub fn set_cookie(name: &str, value: &str, path: &str, secure: bool) -> HeaderVa
         .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// Clears a cookie. (Over https `headers::add` marks it Secure, as it does
+/// every cookie: the legacy court cookie too, whose Path=/ecf/{court} rules
+/// out the `__Host-` prefix, which needs Path=/; `NextGenCSO` keeps the name
+/// PACER's clients read.)
 pub fn clear_cookie(name: &str, path: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("{name}=; Path={path}; HttpOnly; SameSite=Lax; Max-Age=0"))
         .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PacerSession {
     pub token_hash: String,
     pub account: PacerAccount,
 }
 
-/// Everything a handler needs to know about who is asking.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for PacerSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PacerSession")
+            .field("token_hash", &"[redacted]")
+            .field("account", &self.account.username)
+            .finish()
+    }
+}
+
+/// Everything a handler needs to know about who is asking. `Debug` leaves
+/// the tokens out.
+#[derive(Clone)]
 pub struct Visitor {
     pub pacer: Option<PacerSession>,
     pub csrf: CsrfToken,
@@ -59,6 +73,22 @@ pub struct Visitor {
     legacy_token: Option<String>,
     /// The raw PACER token sent, valid or not (to end it at login).
     pub sent_pacer_token: Option<String>,
+}
+
+impl std::fmt::Debug for Visitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Visitor")
+            .field("pacer", &self.pacer)
+            .field("csrf", &self.csrf)
+            .field("ip", &self.ip)
+            .field("user_agent", &self.user_agent)
+            .field("legacy_token", &self.legacy_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "sent_pacer_token",
+                &self.sent_pacer_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 impl Visitor {
@@ -166,11 +196,15 @@ impl Client {
 
     fn of(parts: &Parts) -> Self {
         Self {
-            ip: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_default(),
+            // As `limits` settled it (trusted proxies), else the socket's peer.
+            ip: match parts.extensions.get::<crate::limits::ClientIp>() {
+                Some(crate::limits::ClientIp(ip)) => ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                None => parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+                    .unwrap_or_default(),
+            },
             user_agent: parts
                 .headers
                 .get(header::USER_AGENT)

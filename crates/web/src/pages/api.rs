@@ -18,7 +18,7 @@ use openecf_app::signin::{self, Pending};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/services/cso-auth", post(cso_auth).fallback(wrong_method))
-        .route("/services/cso-logout", post(cso_logout).fallback(wrong_method))
+        .route("/services/cso-logout", post(cso_logout).fallback(wrong_logout_method))
         .route("/openapi.json", get(openapi))
 }
 
@@ -29,7 +29,8 @@ pub const BAD_REQUEST: &str = "2";
 pub const OTP_REQUIRED: &str = "3";
 pub const SERVICE_ERROR: &str = "9";
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// `Debug` leaves the password out.
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthRequest {
     /// The PACER username.
@@ -46,7 +47,7 @@ pub struct AuthRequest {
     pub otp_code: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthResponse {
     /// "0" success; "1" wrong credentials; "2" malformed request; "3" one-time passcode required or wrong; "9" service error.
@@ -58,7 +59,7 @@ pub struct AuthResponse {
     pub error_description: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoutRequest {
     #[serde(rename = "nextGenCSO")]
@@ -73,6 +74,33 @@ pub struct LogoutResponse {
     pub error_description: String,
 }
 
+impl std::fmt::Debug for AuthRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthRequest")
+            .field("login_id", &self.login_id)
+            .field("password", &"[redacted]")
+            .field("client_code", &self.client_code)
+            .field("otp_code", &self.otp_code.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for LogoutRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LogoutRequest { next_gen_cso: [redacted] }")
+    }
+}
+
+impl std::fmt::Debug for AuthResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthResponse")
+            .field("login_result", &self.login_result)
+            .field("next_gen_cso", &self.next_gen_cso.as_ref().map(|_| "[redacted]"))
+            .field("error_description", &self.error_description)
+            .finish()
+    }
+}
+
 fn answer(status: StatusCode, result: &str, token: Option<String>, description: impl Into<String>) -> Response {
     (
         status,
@@ -85,30 +113,78 @@ fn answer(status: StatusCode, result: &str, token: Option<String>, description: 
         .into_response()
 }
 
+fn logout_answer(status: StatusCode, result: &str, description: impl Into<String>) -> Response {
+    (
+        status,
+        Json(LogoutResponse {
+            logout_result: result.to_owned(),
+            error_description: description.into(),
+        }),
+    )
+        .into_response()
+}
+
+/// A refusal made before the handler (cross-site, rate limit) in the JSON
+/// shape of the API path it answers; `None` for the other paths.
+pub(crate) fn refusal(path: &str, status: StatusCode, why: &str) -> Option<Response> {
+    let result = if status == StatusCode::TOO_MANY_REQUESTS {
+        WRONG_CREDENTIALS
+    } else {
+        BAD_REQUEST
+    };
+    match path {
+        "/services/cso-auth" => Some(answer(status, result, None, why)),
+        "/services/cso-logout" => Some(logout_answer(status, result, why)),
+        _ => None,
+    }
+}
+
 /// JSON in, with a JSON error (never a 500) for malformed JSON, wrong types,
-/// a missing content type or an oversized body.
+/// a missing content type or an oversized body: `cso-auth`'s shape
+/// (`loginResult`).
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Self(v)),
-            Err(rejection) => {
-                let status = rejection.status();
-                let why = match &rejection {
-                    JsonRejection::JsonSyntaxError(_) => "The request body is not valid JSON.".to_owned(),
-                    JsonRejection::JsonDataError(e) => {
-                        format!("The request does not have the expected fields: {}", e.body_text())
-                    }
-                    JsonRejection::MissingJsonContentType(_) => {
-                        "Send the request with Content-Type: application/json.".to_owned()
-                    }
-                    _ => format!("The request could not be read: {}", rejection.body_text()),
-                };
-                Err(answer(status, BAD_REQUEST, None, why))
-            }
+        read_json(req, state)
+            .await
+            .map(Self)
+            .map_err(|(status, why)| answer(status, BAD_REQUEST, None, why))
+    }
+}
+
+/// The same for `cso-logout`, whose every answer has its shape (`logoutResult`).
+pub struct LogoutJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for LogoutJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_json(req, state)
+            .await
+            .map(Self)
+            .map_err(|(status, why)| logout_answer(status, BAD_REQUEST, why))
+    }
+}
+
+async fn read_json<S: Send + Sync, T: DeserializeOwned>(req: Request, state: &S) -> Result<T, (StatusCode, String)> {
+    match Json::<T>::from_request(req, state).await {
+        Ok(Json(v)) => Ok(v),
+        Err(rejection) => {
+            let status = rejection.status();
+            let why = match &rejection {
+                JsonRejection::JsonSyntaxError(_) => "The request body is not valid JSON.".to_owned(),
+                JsonRejection::JsonDataError(e) => {
+                    format!("The request does not have the expected fields: {}", e.body_text())
+                }
+                JsonRejection::MissingJsonContentType(_) => {
+                    "Send the request with Content-Type: application/json.".to_owned()
+                }
+                _ => format!("The request could not be read: {}", rejection.body_text()),
+            };
+            Err((status, why))
         }
     }
 }
@@ -126,8 +202,12 @@ fn client_code_ok(code: &str) -> bool {
         (status = 200, description = "loginResult \"0\" with a token, or a non-zero loginResult with errorDescription", body = AuthResponse),
         (status = 400, description = "malformed JSON", body = AuthResponse),
         (status = 413, description = "body too large", body = AuthResponse),
+        (status = 403, description = "a cross-site request (loginResult \"2\")", body = AuthResponse),
+        (status = 405, description = "not POST", body = AuthResponse),
         (status = 415, description = "not JSON", body = AuthResponse),
         (status = 422, description = "missing fields or wrong types", body = AuthResponse),
+        (status = 429, description = "too many logins from this address (loginResult \"1\"); Retry-After says when to try again", body = AuthResponse),
+        (status = 500, description = "service error (loginResult \"9\")", body = AuthResponse),
     )
 )]
 pub(crate) async fn cso_auth(
@@ -146,6 +226,31 @@ pub(crate) async fn wrong_method() -> Response {
         None,
         "Use POST with a JSON body.",
     )
+}
+
+/// Anything but POST on `cso-logout`: a JSON 405 in its own shape.
+pub(crate) async fn wrong_logout_method() -> Response {
+    logout_answer(
+        StatusCode::METHOD_NOT_ALLOWED,
+        BAD_REQUEST,
+        "Use POST with a JSON body.",
+    )
+}
+
+/// `json_errors` for `cso-logout`: `logoutResult` "9".
+fn logout_errors(result: Result<Response, AppError>) -> Response {
+    match result {
+        Ok(r) => r,
+        Err(e) => {
+            let op = crate::error::operation_id_now();
+            tracing::error!(error = format!("{e:#}"), op = %op, "API request failed");
+            logout_answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                SERVICE_ERROR,
+                format!("Something went wrong on our side; try again. Operation id: {op}"),
+            )
+        }
+    }
 }
 
 /// An unexpected failure is logged and answered in JSON too (`loginResult` "9").
@@ -232,13 +337,18 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
     path = "/services/cso-logout",
     request_body = LogoutRequest,
     responses(
-        (status = 200, description = "the token is ended", body = LogoutResponse),
-        (status = 400, description = "malformed JSON", body = AuthResponse),
-        (status = 422, description = "missing fields or wrong types", body = AuthResponse),
+        (status = 200, description = "logoutResult \"0\": the token is ended", body = LogoutResponse),
+        (status = 400, description = "malformed JSON (logoutResult \"2\")", body = LogoutResponse),
+        (status = 403, description = "a cross-site request (logoutResult \"2\")", body = LogoutResponse),
+        (status = 405, description = "not POST (logoutResult \"2\")", body = LogoutResponse),
+        (status = 413, description = "body too large (logoutResult \"2\")", body = LogoutResponse),
+        (status = 415, description = "not JSON (logoutResult \"2\")", body = LogoutResponse),
+        (status = 422, description = "missing fields or wrong types (logoutResult \"2\")", body = LogoutResponse),
+        (status = 500, description = "service error (logoutResult \"9\")", body = LogoutResponse),
     )
 )]
-pub(crate) async fn cso_logout(State(state): State<AppState>, ApiJson(req): ApiJson<LogoutRequest>) -> Response {
-    json_errors(
+pub(crate) async fn cso_logout(State(state): State<AppState>, LogoutJson(req): LogoutJson<LogoutRequest>) -> Response {
+    logout_errors(
         async {
             state.store.delete_session(&hash_token(&req.next_gen_cso)).await?;
             Ok(Json(LogoutResponse {

@@ -2,7 +2,7 @@
 //! A new part of the site arrives as one more `.merge` or `.nest`: a clerk
 //! console, for instance, nested under `/ecf/{court}/admin` behind its role.
 
-mod api;
+pub(crate) mod api;
 mod court;
 mod csologin;
 mod identity;

@@ -101,6 +101,12 @@ impl TestApp {
     /// A server on a fresh database with the fixture below: SQLite, or
     /// PostgreSQL when `OPENECF_TEST_ENGINE=postgres` (CI runs the suite both ways).
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// `spawn`, with the HTTP settings changed first (its `public_url` is the
+    /// server's own address unless `configure` sets another).
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
         let db = if std::env::var("OPENECF_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
             TestDb::postgres()
                 .await
@@ -109,24 +115,28 @@ impl TestApp {
             TestDb::sqlite().await.unwrap()
         };
         let store = db.store.clone();
-        let mut app = Self::start(store).await;
+        let mut app = Self::start_with(store, configure).await;
         app.db = Some(db);
         app
     }
 
     pub async fn start(store: Store) -> Self {
+        Self::start_with(store, |_| {}).await
+    }
+
+    pub async fn start_with(store: Store, configure: impl FnOnce(&mut Config)) -> Self {
         let hasher = Hasher::with_threads(2).unwrap();
         let clock = Clock::system();
         let app = App::new(store.clone(), hasher, clock.clone(), Settings::default());
         fixture(&app).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(
-            app,
-            Config {
-                public_url: base.clone(),
-            },
-        );
+        let mut config = Config {
+            public_url: base.clone(),
+            ..Config::default()
+        };
+        configure(&mut config);
+        let state = AppState::new(app, config);
         tokio::spawn(openecf_web::serve(listener, state));
         Self {
             base,

@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod court;
+mod csrf;
 mod helpers;
 mod link;
 mod login;
