@@ -30,7 +30,13 @@ pub struct Identity {
     pub password: Password,
 }
 
-/// Registers an account and queues its welcome mail. `UsernameTaken` if it is.
+/// At most one welcome mail an hour to one address: registering many
+/// accounts under someone else's address cannot flood their inbox.
+pub const WELCOME_MAILS_PER_ADDRESS_SECS: i64 = 3600;
+
+/// Registers an account and queues its welcome mail, unless one went to the
+/// same address within the hour (the account is registered all the same).
+/// `UsernameTaken` if it is.
 pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<PacerAccountId> {
     let hash = app.hasher.hash(&id.password).await?;
     let now = app.clock.now();
@@ -44,8 +50,11 @@ pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<Pac
     };
     let mut tx = app.store.write().await?;
     let created = tx.insert_pacer(&account, now).await?;
-    tx.enqueue_mail(&mail::welcome(&id.email, id.username.as_str()), now)
-        .await?;
+    let welcome = mail::welcome(&id.email, id.username.as_str());
+    let since = now - chrono::Duration::seconds(WELCOME_MAILS_PER_ADDRESS_SECS);
+    if tx.mail_count_to(welcome.to.as_str(), &welcome.subject, since).await? == 0 {
+        tx.enqueue_mail(&welcome, now).await?;
+    }
     tx.commit().await?;
     Ok(created)
 }

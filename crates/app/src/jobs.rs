@@ -78,6 +78,18 @@ impl Worker {
                             .fail_job(job, &format!("{e:#}"), now, retry_at)
                             .await
                             .context("record the failed job")?;
+                        if job.attempts >= job.max_attempts {
+                            tracing::error!(job = %job.id, kind = %job.kind, attempts = job.attempts, "job failed for the last time; given up");
+                            if job.kind == MAIL_DELIVER {
+                                if let Ok(id) = job.payload.parse::<i64>() {
+                                    self.app
+                                        .store
+                                        .mark_mail_given_up(id, job.attempts, &format!("{e:#}"))
+                                        .await
+                                        .context("record the given-up mail")?;
+                                }
+                            }
+                        }
                     }
                 }
             }

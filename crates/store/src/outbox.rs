@@ -73,6 +73,18 @@ impl Tx {
             .await?;
         Ok(id)
     }
+
+    /// How many mails with this subject were queued to this address since `since`.
+    pub async fn mail_count_to(&mut self, to: &str, subject: &str, since: Time) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_addr = $1 AND subject = $2 AND created_at >= $3")
+                .bind(to)
+                .bind(subject)
+                .bind(epoch(since))
+                .fetch_one(self.conn())
+                .await?,
+        )
+    }
 }
 
 impl Store {
@@ -107,6 +119,17 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Records that delivery was given up (its job's attempts are used up):
+    /// the outbox row says so, for the operator.
+    pub async fn mark_mail_given_up(&self, id: i64, attempts: i64, error: &str) -> Result<()> {
+        sqlx::query("UPDATE outbox SET last_error = $1 WHERE id = $2 AND sent_at IS NULL")
+            .bind(format!("gave up after {attempts} attempts; last error: {error}"))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

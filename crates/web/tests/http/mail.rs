@@ -213,3 +213,25 @@ async fn a_delivered_reset_link_does_not_stay_in_the_database() {
         .collect();
     assert!(eml.contains("SECRET"), "the mail itself carried the link");
 }
+
+#[tokio::test]
+async fn a_delivery_that_keeps_failing_is_given_up_and_the_outbox_says_so() {
+    let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
+    let server = smtp_server(usize::MAX).await;
+    enqueue(&app, &mail("Never arrives")).await;
+    let transport =
+        Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
+    let w = worker(&app, transport, "noreply@example.com");
+    for _ in 0..40 {
+        assert_eq!(w.run_due().await.unwrap(), 0);
+        app.clock.advance(Duration::from_secs(7 * 3600));
+    }
+    let row = db.store.outbox().await.unwrap()[0].clone();
+    assert_eq!(row.sent_at, None);
+    assert_eq!(row.attempts, 25, "a bounded number of tries");
+    let error = row.last_error.unwrap();
+    assert!(error.starts_with("gave up after 25 attempts; last error:"), "{error}");
+    let job = db.store.jobs().await.unwrap().pop().unwrap();
+    assert!(job.failed_at.is_some());
+}
