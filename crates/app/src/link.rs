@@ -64,11 +64,21 @@ pub async fn check_start(app: &App, court: &Court, who: Linker<'_>) -> Result<Re
 }
 
 /// A verified CM/ECF identity, held on the server for the user's Submit.
-#[derive(Debug, Clone)]
+/// `Debug` leaves the token out.
+#[derive(Clone)]
 pub struct Held {
     pub ecf: EcfAccount,
     /// The single-use token the verify page's Submit carries (only its hash is stored).
     pub pending: String,
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Held")
+            .field("ecf", &self.ecf.login)
+            .field("pending", &"[redacted]")
+            .finish()
+    }
 }
 
 /// Step 4: checks the CM/ECF credentials (counted against the CM/ECF login

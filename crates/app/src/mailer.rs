@@ -1,6 +1,7 @@
 //! Delivers one outbox mail (the `mail.deliver` job): over SMTP when an SMTP
-//! URL is configured, otherwise as `.eml` files in a folder (the development
-//! default). The job queue claims each delivery under a lease, so two nodes
+//! URL is configured, otherwise as `.eml` files in a folder (for development
+//! only: the files, mode 0600, hold every mail's text, reset links included,
+//! until someone deletes them; over SMTP nothing is written to that folder). The job queue claims each delivery under a lease, so two nodes
 //! never send the same mail at once, and retries a failure with a growing
 //! delay. Every message carries a stable, random Message-ID of its own, so a
 //! receiver can drop the duplicate a crash between sending and recording
@@ -44,6 +45,19 @@ impl Transport {
     }
 }
 
+/// Writes a file only its owner may read (mode 0600 on Unix): a mail may hold
+/// a reset link.
+async fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await
+}
+
 #[derive(Clone)]
 pub struct Mailer {
     store: Store,
@@ -84,7 +98,8 @@ impl Mailer {
                     return Ok(()); // written before; never twice
                 }
                 let partial = dir.join(format!(".{}.eml.partial", row.message_id));
-                tokio::fs::write(&partial, message.formatted())
+                let _ = tokio::fs::remove_file(&partial).await; // a leftover of a crash
+                write_private(&partial, &message.formatted())
                     .await
                     .with_context(|| format!("cannot write {}", partial.display()))?;
                 tokio::fs::rename(&partial, &path)

@@ -205,10 +205,18 @@ pub async fn pending(app: &App, account: &PacerAccount) -> Result<Pending> {
 }
 
 /// A signed-in session: its token and what the account must do first.
-#[derive(Debug)]
 pub struct SignedIn {
     pub token: String,
     pub pending: Pending,
+}
+
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("token", &"[redacted]")
+            .field("pending", &self.pending)
+            .finish()
+    }
 }
 
 /// Issues a fresh session (ending `old_token`'s, if the client had one). A

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_store::Store;
 
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(
     name = "openecf",
     version,
@@ -52,8 +52,18 @@ enum Command {
     Link(admin::LinkCommand),
 }
 
+/// `Debug` shows the database URL without its password.
+impl std::fmt::Debug for Cli {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cli")
+            .field("database", &redact(&self.database))
+            .field("command", &self.command)
+            .finish()
+    }
+}
+
 #[cfg(feature = "server")]
-#[derive(Debug, Args)]
+#[derive(Args)]
 struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the address is printed)
     #[arg(long, default_value = "127.0.0.1:8080", env = "OPENECF_BIND")]
@@ -133,6 +143,22 @@ async fn open(url: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// `Debug` shows the SMTP URL without its password.
+#[cfg(feature = "server")]
+impl std::fmt::Debug for ServeArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeArgs")
+            .field("bind", &self.bind)
+            .field("demo", &self.demo)
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact))
+            .field("mail_dir", &self.mail_dir)
+            .field("secret_key_file", &self.secret_key_file)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The server's secret key: `OPENECF_SECRET_KEY`, else the key file (made on first start).
 #[cfg(feature = "server")]
 fn secret_key(file: Option<&std::path::Path>, database: &str) -> anyhow::Result<openecf_app::keys::ServerKey> {
@@ -158,16 +184,9 @@ fn default_key_file(database: &str) -> std::path::PathBuf {
     dir.join("secret.key")
 }
 
-/// A database URL fit for messages: no password.
+/// A database URL fit for messages: no password (`openecf_store::redact_url`).
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let userinfo = &url[s + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}://{user}@{}", &url[..s], &url[at + 1..])
-        }
-        _ => url.to_owned(),
-    }
+    openecf_store::redact_url(url)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -240,8 +259,27 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "server")]
+    fn debug_never_shows_a_password() {
+        let cli = Cli::parse_from([
+            "openecf",
+            "--database",
+            "postgres://u:hunter2@h/db",
+            "serve",
+            "--smtp-url",
+            "smtps://me:hunter3@mail.example.org",
+        ]);
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("hunter") && shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
     fn urls_in_messages_lose_their_password() {
-        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:[redacted]@h/db");
+        assert_eq!(
+            redact("postgres://u@h/db?password=secret"),
+            "postgres://u@h/db?password=[redacted]"
+        );
         assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
     }
 }

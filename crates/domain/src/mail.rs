@@ -6,13 +6,25 @@ use chrono::NaiveDate;
 use crate::court::Court;
 use crate::names::Email;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` leaves out a body that holds a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Mail {
     pub to: Email,
     pub subject: String,
     pub body: String,
     /// The body holds a secret (a single-use link): it is blanked once delivered.
     pub sensitive: bool,
+}
+
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .field("body", if self.sensitive { &"[redacted]" } else { &self.body })
+            .field("sensitive", &self.sensitive)
+            .finish()
+    }
 }
 
 /// Sent to the PACER account's email once a CM/ECF account is linked to it.

@@ -7,7 +7,8 @@ use openecf_domain::{
 
 use crate::{corrupt, epoch, parse_date, Missing, Result, Store, StoreError, Time, Tx};
 
-#[derive(Debug, Clone)]
+/// `Debug` leaves the password hash out.
+#[derive(Clone)]
 pub struct NewPacerAccount {
     pub username: Username,
     pub password_hash: String,
@@ -17,7 +18,8 @@ pub struct NewPacerAccount {
     pub created_on: NaiveDate,
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` leaves the password hash out.
+#[derive(Clone)]
 pub struct NewEcfAccount {
     pub court: CourtId,
     pub login: EcfLogin,
@@ -26,6 +28,26 @@ pub struct NewEcfAccount {
     pub email: Email,
     pub role: Role,
     pub bar_id: Option<BarId>,
+}
+
+impl std::fmt::Debug for NewPacerAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewPacerAccount")
+            .field("username", &self.username)
+            .field("password_hash", &"[redacted]")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for NewEcfAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewEcfAccount")
+            .field("court", &self.court)
+            .field("login", &self.login)
+            .field("password_hash", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -56,10 +56,105 @@ pub struct Store {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// A database URL fit for messages and logs: no password, neither in the
+/// user information (`user:password@`) nor in the query (`?password=…`).
+pub fn redact_url(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = match (base.find("://"), base.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &base[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:[redacted]@{}", &base[..s], &base[at + 1..]),
+                None => base.to_owned(),
+            }
+        }
+        _ => base.to_owned(),
+    };
+    match query {
+        None => base,
+        Some(q) => {
+            let q: Vec<String> = q
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if k.to_ascii_lowercase().contains("pass") => format!("{k}=[redacted]"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{base}?{}", q.join("&"))
+        }
+    }
+}
+
+/// The secrets a database URL carries (its password, in the user information
+/// or the query), raw and percent-decoded, to keep them out of error messages.
+fn url_secrets(url: &str) -> Vec<String> {
+    let mut secrets = Vec::new();
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    if let (Some(s), Some(at)) = (base.find("://"), base.rfind('@')) {
+        if let Some((_, pw)) = base.get(s + 3..at).and_then(|u| u.split_once(':')) {
+            secrets.push(pw.to_owned());
+        }
+    }
+    for pair in query.split('&') {
+        if let Some((k, v)) = pair.split_once('=') {
+            if k.to_ascii_lowercase().contains("pass") {
+                secrets.push(v.to_owned());
+            }
+        }
+    }
+    let decoded: Vec<String> = secrets.iter().map(|s| percent_decode(s)).collect();
+    secrets.extend(decoded);
+    secrets.retain(|s| !s.is_empty());
+    secrets
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 impl Store {
     /// Connects to `sqlite://PATH` (the file and its folder are created on
-    /// first use) or `postgres://…`.
+    /// first use) or `postgres://…`. No error it returns repeats the URL's password.
     pub async fn connect(url: &str) -> Result<Self> {
+        match Self::connect_inner(url).await {
+            Ok(store) => Ok(store),
+            Err(e) => {
+                let message = e.to_string();
+                let secrets = url_secrets(url);
+                if secrets.iter().any(|s| message.contains(s.as_str())) {
+                    let mut scrubbed = message;
+                    for s in &secrets {
+                        scrubbed = scrubbed.replace(s.as_str(), "[redacted]");
+                    }
+                    Err(StoreError::Config(scrubbed))
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    async fn connect_inner(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
             let file = path.split('?').next().unwrap_or_default();
@@ -197,4 +292,23 @@ fn parse_date(raw: &str) -> Result<chrono::NaiveDate> {
 
 fn corrupt(e: openecf_domain::InvalidInput) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::{redact_url, url_secrets};
+
+    #[test]
+    fn database_urls_lose_their_passwords() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:[redacted]@h/db");
+        assert_eq!(
+            redact_url("postgres://u@h/db?sslmode=require&password=s3cret"),
+            "postgres://u@h/db?sslmode=require&password=[redacted]"
+        );
+        assert_eq!(redact_url("sqlite://x.db?mode=rwc"), "sqlite://x.db?mode=rwc");
+        assert_eq!(
+            url_secrets("postgres://u:a%21b@h/db"),
+            vec!["a%21b".to_owned(), "a!b".to_owned()]
+        );
+    }
 }

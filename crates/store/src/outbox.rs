@@ -4,7 +4,8 @@ use crate::jobs::{NewJob, MAIL_DELIVER};
 use crate::{epoch, from_epoch, Result, Store, Time, Tx};
 
 /// A mail as kept in the outbox: its text, and what became of its delivery.
-#[derive(Debug, Clone)]
+/// `Debug` leaves the body out (a reset link is a secret until delivered).
+#[derive(Clone)]
 pub struct OutboxRow {
     pub id: i64,
     pub to_addr: String,
@@ -16,6 +17,20 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     /// A random id of its own: the Message-ID and the .eml file name.
     pub message_id: String,
+}
+
+impl std::fmt::Debug for OutboxRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxRow")
+            .field("id", &self.id)
+            .field("to_addr", &self.to_addr)
+            .field("subject", &self.subject)
+            .field("body", &"[redacted]")
+            .field("attempts", &self.attempts)
+            .field("sent_at", &self.sent_at)
+            .field("last_error", &self.last_error)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -6,13 +6,24 @@ use openecf_domain::{AuthenticatorId, Email, PacerAccountId, PersonName, Usernam
 
 use crate::{epoch, Missing, Result, Store, StoreError, Time, Tx};
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// `Debug` leaves the secret out.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Authenticator {
     pub id: i64,
     pub name: String,
     pub secret: String,
     pub created_at: i64,
     pub last_step: i64,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("secret", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 impl Authenticator {

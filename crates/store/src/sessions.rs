@@ -10,7 +10,8 @@ pub enum Principal {
     Ecf(EcfAccountId),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` leaves the token's hash out (it names the session).
+#[derive(Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub token_hash: String,
     pub principal: Principal,
@@ -20,6 +21,19 @@ pub struct SessionRow {
     pub user_agent: String,
     /// Started while MFA enrolment was overdue: may only enrol.
     pub mfa_required: bool,
+}
+
+impl std::fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("token_hash", &"[redacted]")
+            .field("principal", &self.principal)
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .field("ip", &self.ip)
+            .field("mfa_required", &self.mfa_required)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(sqlx::FromRow)]

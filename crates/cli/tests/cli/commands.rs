@@ -500,3 +500,56 @@ fn help_never_shows_secrets_from_the_environment() {
     assert!(help.contains("--smtp-url"), "{help}");
     assert!(!help.contains("db-secret") && !help.contains("smtp-secret"), "{help}");
 }
+
+#[test]
+fn database_passwords_stay_out_of_messages() {
+    let s = Scratch::new();
+    for url in [
+        "postgres://clerk:hunter2@127.0.0.1:1/openecf",
+        "postgres://clerk@127.0.0.1:1/openecf?password=hunter2",
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_openecf"))
+            .args(["--database", url, "court", "list"])
+            .current_dir(s.dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(stderr.contains("cannot open the database postgres://clerk"), "{stderr}");
+        assert!(stderr.contains("[redacted]"), "{stderr}");
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+    }
+}
+
+#[test]
+fn serve_keeps_its_secret_key_beside_the_database_readable_by_its_owner_only() {
+    let s = Scratch::new();
+    let serve = || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_openecf"));
+        cmd.args(["serve", "--bind", "127.0.0.1:0"])
+            .env("OPENECF_DATABASE_URL", s.url())
+            .env("OPENECF_MAIL_DIR", s.dir.path().join("mail"))
+            .env_remove("OPENECF_SECRET_KEY")
+            .env_remove("OPENECF_SECRET_KEY_FILE")
+            .env("OPENECF_LOG", "warn");
+        cmd
+    };
+    let (server, _) = crate::browser::start_and_read(serve(), "openecf listening on");
+    drop(server);
+    let path = s.dir.path().join("secret.key");
+    let key = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(key.len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // The same key on the next start.
+    let (server, _) = crate::browser::start_and_read(serve(), "openecf listening on");
+    drop(server);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), key);
+    // A key in the environment that is not a key: serve says so and stops.
+    let out = serve().env("OPENECF_SECRET_KEY", "not-a-key").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("OPENECF_SECRET_KEY"));
+}

@@ -235,3 +235,61 @@ async fn a_delivery_that_keeps_failing_is_given_up_and_the_outbox_says_so() {
     let job = db.store.jobs().await.unwrap().pop().unwrap();
     assert!(job.failed_at.is_some());
 }
+
+#[tokio::test]
+#[cfg(unix)]
+async fn eml_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let to = Email::parse("jordan@example.com").unwrap();
+    enqueue(
+        &app,
+        &openecf_domain::mail::password_reset(&to, "jfiler2026", "http://x/account/reset/secret-token"),
+    )
+    .await;
+    let transport = Transport::from_settings(None, dir.path().join("mail")).unwrap();
+    assert_eq!(
+        worker(&app, transport, "noreply@example.com").run_due().await.unwrap(),
+        1
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+}
+
+#[tokio::test]
+async fn over_smtp_a_reset_link_never_reaches_the_mail_folder() {
+    let db = TestDb::sqlite().await.unwrap();
+    let app = app_on(&db);
+    let server = smtp_server(0).await;
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let to = Email::parse("jordan@example.com").unwrap();
+    let reset = openecf_domain::mail::password_reset(&to, "jfiler2026", "http://x/account/reset/secret-token");
+    assert!(
+        !format!("{reset:?}").contains("secret-token"),
+        "Debug of a mail with a link"
+    );
+    enqueue(&app, &reset).await;
+    let transport = Transport::from_settings(
+        Some(&format!("smtp://127.0.0.1:{}", server.port)),
+        dir.path().join("mail"),
+    )
+    .unwrap();
+    assert_eq!(
+        worker(&app, transport, "noreply@example.com").run_due().await.unwrap(),
+        1
+    );
+    assert!(server.messages.lock().unwrap()[0].contains("secret-token"));
+    // Nothing was written to the folder (it was not even made), and the
+    // outbox no longer holds the link.
+    assert!(!dir.path().join("mail").exists());
+    let row = db.store.outbox().await.unwrap()[0].clone();
+    assert!(!row.body.contains("secret-token"));
+    assert!(!format!("{row:?}").contains("secret-token"));
+}

@@ -12,3 +12,4 @@ mod login;
 mod mail;
 mod mfa;
 mod pages;
+mod secrets;
