@@ -170,16 +170,30 @@ pub async fn reset_target(app: &App, token: &str) -> Result<Option<PacerAccount>
     Ok(app.store.pacer_by_id(id).await?)
 }
 
-/// Uses a reset link (once) to set a new password: ends every session and
-/// every other reset link, clears the password's failure counter, tells the
-/// owner. False if the link no longer works.
-pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new: &Password) -> Result<bool> {
+/// What became of a reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetOutcome {
+    Done,
+    /// The link no longer works.
+    Expired,
+    /// The new password is the current one: nothing changed, the link still works.
+    SamePassword,
+}
+
+/// Uses a reset link (once) to set a new password, which must not be the
+/// current one: ends every session and every other reset link, clears the
+/// password's failure counter, tells the owner.
+pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new: &Password) -> Result<ResetOutcome> {
+    let current = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
+    if app.hasher.verify(current.as_deref(), new).await? {
+        return Ok(ResetOutcome::SamePassword);
+    }
     let hash = app.hasher.hash(new).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     if tx.use_reset(&hash_token(token), now).await? != Some(account.id) {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(ResetOutcome::Expired);
     }
     let username = tx.lock_account(account.id).await?;
     tx.set_password_hash(account.id, &hash).await?;
@@ -196,5 +210,5 @@ pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new:
     app.store
         .clear_failures(&Subject::PacerPassword(Some(username)))
         .await?;
-    Ok(true)
+    Ok(ResetOutcome::Done)
 }

@@ -130,3 +130,48 @@ impl Mailer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use openecf_domain::Email;
+
+    /// The domain's rule is lettre's, narrowed: whatever it accepts, the
+    /// mailer can address.
+    #[test]
+    fn every_address_the_domain_accepts_lettre_accepts() {
+        let locals = [
+            "a",
+            "first.last",
+            "a+tag",
+            "x_y-z",
+            "o'neil",
+            "a..b",
+            ".a",
+            "a;b",
+            "\"q s\"",
+            "A1",
+        ];
+        let domains = [
+            "x.io",
+            "sub.example.co.uk",
+            "xn--bcher-kva.example",
+            "[127.0.0.1]",
+            "127.0.0.1",
+            "-x.io",
+            "x",
+            "x..io",
+        ];
+        let mut accepted = 0;
+        for local in locals {
+            for domain in domains {
+                let raw = format!("{local}@{domain}");
+                if let Ok(email) = Email::parse(&raw) {
+                    accepted += 1;
+                    assert!(email.as_str().parse::<lettre::Address>().is_ok(), "{raw}");
+                    assert!(email.as_str().parse::<lettre::message::Mailbox>().is_ok(), "{raw}");
+                }
+            }
+        }
+        assert!(accepted >= 15, "{accepted}");
+    }
+}

@@ -139,29 +139,62 @@ impl EcfLogin {
     }
 }
 
-/// An email address: one `@`, a dotted domain, no spaces; at most 254 characters.
+/// An email address the mailer can deliver to: lettre's rules (its `Address`
+/// parser checks the local part and the domain with the `email_address` crate,
+/// which this uses too), narrowed to what an SMTP server without SMTPUTF8
+/// takes and a court would write: ASCII only (so no bidi or zero-width
+/// characters), a dotted domain name (no IP literal such as `[127.0.0.1]`),
+/// a local part of at most 64 characters, at most 254 in all.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 string_newtype!(Email);
 
 impl Email {
+    pub const MAX: usize = 254;
+    pub const MAX_LOCAL: usize = 64;
+
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let email = raw.trim();
-        let bad = || InvalidInput::new("email", "an email address looks like name@example.com");
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(bad());
+        let bad = |why: &'static str| InvalidInput::new("email", why);
+        let looks = "an email address looks like name@example.com";
+        if email.is_empty() {
+            return Err(bad(looks));
         }
-        let (local, domain) = email.split_once('@').ok_or_else(bad)?;
-        if local.is_empty()
-            || domain.contains('@')
+        if !email.is_ascii() {
+            return Err(bad(
+                "an email address may hold only ASCII letters, digits and punctuation (no accented, invisible or direction-changing characters); write an international domain in its xn-- form",
+            ));
+        }
+        if email.len() > Self::MAX || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad(looks));
+        }
+        let (local, domain) = email.rsplit_once('@').ok_or_else(|| bad(looks))?;
+        if local.len() > Self::MAX_LOCAL {
+            return Err(bad("the part before the @ may have at most 64 characters"));
+        }
+        if domain.starts_with('[') || domain.parse::<std::net::IpAddr>().is_ok() {
+            return Err(bad(
+                "an email address needs a domain name after the @, not an IP address",
+            ));
+        }
+        if !email_address::EmailAddress::is_valid_local_part(local)
+            || !email_address::EmailAddress::is_valid_domain(domain)
             || !domain.contains('.')
-            || domain.starts_with('.')
             || domain.ends_with('.')
-            || domain.contains("..")
         {
-            return Err(bad());
+            return Err(bad(looks));
         }
         Ok(Self(email.to_owned()))
+    }
+
+    /// An address read back from the database, where older rules may have
+    /// let it in: one `@`, no spaces. (New addresses go through `parse`.)
+    pub fn from_stored(raw: &str) -> Result<Self, InvalidInput> {
+        let bad = || InvalidInput::new("email", "an email address looks like name@example.com");
+        if raw.is_empty() || raw.chars().any(|c| c.is_whitespace() || c.is_control()) || !raw.contains('@') {
+            return Err(bad());
+        }
+        Ok(Self(raw.to_owned()))
     }
 }
 
@@ -257,7 +290,30 @@ mod tests {
     #[test]
     fn emails_need_a_domain() {
         assert!(Email::parse("a@example.com").is_ok());
-        for bad in ["", "a", "a@b", "@b.com", "a@b..com", "a b@c.com", "a@b.com."] {
+        assert!(Email::parse("first.last+tag@sub.example.co.uk").is_ok());
+        assert!(Email::parse(&format!("{}@x.io", "a".repeat(64))).is_ok());
+        let long_local = format!("{}@x.io", "a".repeat(65));
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.com",
+            "a@b..com",
+            "a b@c.com",
+            "a@b.com.",
+            "a..b@x.io",
+            ".a@x.io",
+            "a.@x.io",
+            "a;b@x.io",
+            "a@[127.0.0.1]",
+            "a@127.0.0.1",
+            "a@b@x.io",
+            long_local.as_str(),
+            "a\u{202e}b@x.io",
+            "ab\u{200b}@x.io",
+            "jos\u{e9}@x.io",
+            "a@-x.io",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

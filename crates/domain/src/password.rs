@@ -38,7 +38,42 @@ pub enum PasswordRefusal {
     ContainsPersonalInfo { part: &'static str },
     #[error("This password is on the list of commonly used, breached passwords. Choose another.")]
     Common,
+    #[error("The password may not contain control characters or invisible formatting characters (such as zero-width spaces or direction marks).")]
+    InvisibleCharacters,
+    #[error("This password is too easy to guess{}. Add another word or two, or use a passphrase of unrelated words.", warning.as_deref().map(|w| format!(": {}", w.trim_end_matches('.'))).unwrap_or_default())]
+    Guessable { warning: Option<String> },
 }
+
+/// Whether a character is a control or an invisible formatting character
+/// (zero-width, bidirectional controls, soft hyphen, BOM …): it cannot be
+/// typed reliably again, and can make two passwords look alike.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+}
+
+/// The least zxcvbn score a new password needs: 3, "safely unguessable"
+/// (about 10^10 guesses), as OWASP and NIST advise for online accounts.
+pub const MIN_STRENGTH: u8 = 3;
 
 impl Password {
     pub const MIN: usize = 14;
@@ -81,8 +116,23 @@ impl Password {
         if let Some(part) = personal_part(raw, ctx) {
             return Err(PasswordRefusal::ContainsPersonalInfo { part });
         }
+        if raw.chars().any(is_invisible) {
+            return Err(PasswordRefusal::InvisibleCharacters);
+        }
         if is_common(raw) {
             return Err(PasswordRefusal::Common);
+        }
+        let inputs: Vec<&str> = [ctx.username, ctx.name, ctx.email]
+            .into_iter()
+            .chain(ctx.name.split_whitespace())
+            .chain(ctx.email.split('@').next())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let estimate = zxcvbn::zxcvbn(raw, &inputs);
+        if u8::from(estimate.score()) < MIN_STRENGTH {
+            return Err(PasswordRefusal::Guessable {
+                warning: estimate.feedback().and_then(|f| f.warning()).map(|w| w.to_string()),
+            });
         }
         Ok(Self(raw.to_owned()))
     }
@@ -161,5 +211,40 @@ mod tests {
     fn debug_never_shows_the_password() {
         let pw = Password::attempt("Secret-Stuff-123").unwrap();
         assert!(!format!("{pw:?}").contains("Secret"));
+    }
+}
+
+#[cfg(test)]
+mod strength_tests {
+    use super::*;
+
+    const CTX: PasswordContext<'static> = PasswordContext {
+        username: "jfiler2026",
+        name: "Jordan Filer",
+        email: "jf@example.com",
+    };
+
+    #[test]
+    fn guessable_and_invisible_passwords_are_refused_and_the_demo_one_is_not() {
+        let never = |_: &str| false;
+        assert!(Password::new_checked("Walnut-Harbor-Lantern-42", CTX, never).is_ok());
+        let weak = Password::new_checked("P@ssw0rd1234567", CTX, never).unwrap_err();
+        assert!(matches!(weak, PasswordRefusal::Guessable { .. }), "{weak:?}");
+        assert!(
+            weak.to_string().starts_with("This password is too easy to guess"),
+            "{weak}"
+        );
+        for invisible in [
+            "Walnut-Harbor\u{200b}-Lantern-42",
+            "Walnut-Harbor-\u{202e}Lantern-42",
+            "Walnut-Harbor-Lantern-42\u{7}",
+        ] {
+            assert_eq!(
+                Password::new_checked(invisible, CTX, never),
+                Err(PasswordRefusal::InvisibleCharacters)
+            );
+        }
+        // A legacy CM/ECF password is not held to the standard.
+        assert!(Password::new_legacy("Cmecf-Legacy-Pass-7").is_ok());
     }
 }

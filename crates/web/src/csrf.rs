@@ -16,6 +16,8 @@
 //! Fetch Metadata and `Origin`: a POST (or any other unsafe method) whose
 //! `Sec-Fetch-Site` is `cross-site`, or whose `Origin` is present and not the
 //! public URL's, is refused with 403, login and the JSON API included.
+//! (`Origin: null` counts as absent: under our `Referrer-Policy: no-referrer`
+//! browsers send it for our own forms.)
 //! Requests without those headers (API clients, old browsers) go on to the
 //! token check (the JSON API takes none: its clients send their token
 //! themselves, which a browser on another site cannot).
@@ -110,6 +112,12 @@ fn cross_site(headers: &HeaderMap, own_origin: &str) -> Option<&'static str> {
         return Some("This request came from another web site, and was refused.");
     }
     let origin = headers.get(axum::http::header::ORIGIN)?;
+    // "null" is no evidence: browsers send it for our own forms too, since
+    // our pages' Referrer-Policy is no-referrer (a sandboxed frame elsewhere
+    // sends it as well, but then with Sec-Fetch-Site: cross-site, above).
+    if origin.as_bytes() == b"null" {
+        return None;
+    }
     let matches = origin
         .to_str()
         .is_ok_and(|o| o.trim_end_matches('/').eq_ignore_ascii_case(own_origin));
@@ -193,7 +201,7 @@ mod tests {
         h.insert("origin", HeaderValue::from_static("https://ecf.example.org"));
         assert!(cross_site(&h, own).is_none());
         h.insert("origin", HeaderValue::from_static("null"));
-        assert!(cross_site(&h, own).is_some());
+        assert!(cross_site(&h, own).is_none(), "our own forms, under no-referrer");
         h.insert("origin", HeaderValue::from_static("https://ecf.example.org.evil.io"));
         assert!(cross_site(&h, own).is_some());
         let mut h = HeaderMap::new();

@@ -553,3 +553,68 @@ fn serve_keeps_its_secret_key_beside_the_database_readable_by_its_owner_only() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("OPENECF_SECRET_KEY"));
 }
+
+#[test]
+fn every_way_in_refuses_addresses_the_mailer_cannot_deliver_to() {
+    let s = setup();
+    for bad in ["a..b@x.io", "a;b@x.io", "a@[127.0.0.1]", "jf\u{200b}@x.io"] {
+        s.fails(
+            &[
+                "pacer",
+                "add",
+                "avery2026",
+                "--name",
+                "Avery Quinn",
+                "--email",
+                bad,
+                "--password-stdin",
+            ],
+            "Walnut-Harbor-Lantern-42\n",
+            "email",
+        );
+        s.fails(
+            &[
+                "ecf",
+                "add",
+                "gamb",
+                "avery",
+                "--name",
+                "Avery Quinn",
+                "--email",
+                bad,
+                "--role",
+                "attorney",
+                "--password-stdin",
+            ],
+            "Legacy-Pass-1\n",
+            "email",
+        );
+    }
+    let csv = s.dir.path().join("ip.csv");
+    std::fs::write(
+        &csv,
+        "login,name,email,role,bar_id,password\nanna,Anna A,anna@[10.0.0.1],attorney,GA-2,Legacy-Pass-2\n",
+    )
+    .unwrap();
+    let r = s.run(&["ecf", "import", "gamb", csv.to_str().unwrap()], "");
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("line 2: email: an email address needs a domain name"),
+        "{}",
+        r.stderr
+    );
+    // A strong password with a deliverable address still works.
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "avery2026",
+            "--name",
+            "Avery Quinn",
+            "--email",
+            "avery.quinn@x.io",
+            "--password-stdin",
+        ],
+        "Walnut-Harbor-Lantern-42\n",
+    );
+}

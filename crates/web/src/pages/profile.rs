@@ -168,6 +168,12 @@ async fn change_password(State(state): State<AppState>, form: PacerForm<Password
             vec!["Current password: it is not right.".into()],
         ));
     }
+    if f.password == f.current {
+        return Ok(password_form(
+            &visitor,
+            vec!["New password: it must differ from your current password.".into()],
+        ));
+    }
     let password = match new_password(
         &f.password,
         &f.confirm,

@@ -12,6 +12,7 @@ use crate::extract::{CsrfForm, Path};
 use crate::session::Visitor;
 use crate::view::{form_response, page, render, Banner, Field, FormView, MessagePage};
 use crate::{AppError, AppState};
+use openecf_app::accounts::ResetOutcome;
 
 /// Under `/account`.
 pub(crate) fn routes() -> Router<AppState> {
@@ -130,8 +131,16 @@ async fn reset(
         Ok(p) => p,
         Err(e) => return Ok(reset_form(&visitor, &token, vec![format!("New password: {e}")])),
     };
-    if !openecf_app::accounts::reset_password(&state, &token, &a, &password).await? {
-        return Ok(reset_expired(&visitor));
+    match openecf_app::accounts::reset_password(&state, &token, &a, &password).await? {
+        ResetOutcome::Done => {}
+        ResetOutcome::Expired => return Ok(reset_expired(&visitor)),
+        ResetOutcome::SamePassword => {
+            return Ok(reset_form(
+                &visitor,
+                &token,
+                vec!["New password: it must differ from your current password.".into()],
+            ))
+        }
     }
     Ok(page(MessagePage {
         banner: Banner::of(&visitor),

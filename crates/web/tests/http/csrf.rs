@@ -103,7 +103,7 @@ async fn login_csrf_and_cross_site_posts_are_refused() {
     for (header, value) in [
         ("sec-fetch-site", "cross-site"),
         ("origin", "https://attacker.example"),
-        ("origin", "null"),
+        ("origin", "http://127.0.0.1:1"),
     ] {
         let p = page(
             victim

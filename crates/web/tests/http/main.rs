@@ -6,6 +6,7 @@ mod api;
 mod court;
 mod csrf;
 mod helpers;
+mod input;
 mod limits;
 mod link;
 mod login;
