@@ -1,13 +1,18 @@
 //! The `openecf` binary: serve, migrate, and the court staff's admin commands.
 
 mod admin;
+#[cfg(feature = "server")]
 mod demo;
 
+#[cfg(feature = "server")]
 use std::net::SocketAddr;
+#[cfg(feature = "server")]
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+#[cfg(feature = "server")]
+use clap::Args;
+use clap::{Parser, Subcommand};
 use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_store::Store;
 
