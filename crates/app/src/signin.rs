@@ -5,24 +5,81 @@
 use std::time::Duration;
 
 use openecf_domain::mfa::{mfa_due, MfaDue};
+use openecf_domain::throttle::Failures;
 use openecf_domain::throttle::{Subject, NOTIFY_AT};
 use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Password, Username};
-use openecf_store::{Attempt, AttemptOutcome, Principal};
+use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, Principal, Store};
 
 use crate::sessions::{self, Client};
 use crate::tokens::hash_token;
 use crate::{totp, App, Result};
 
+/// A password check under way for one subject. It holds one of the subject's
+/// few slots; if the request is dropped before the check ends (the client
+/// went away mid-hash), dropping the guard ends the attempt as a failure, so
+/// abandoned guesses can neither jam the slots nor go uncounted.
+struct AttemptGuard {
+    store: Store,
+    clock: crate::Clock,
+    subject: Subject,
+    slot: Option<AttemptSlot>,
+}
+
+impl AttemptGuard {
+    async fn finish(mut self, outcome: AttemptOutcome) -> Result<Failures> {
+        let Some(slot) = self.slot.take() else {
+            return Ok(Failures::default());
+        };
+        Ok(self
+            .store
+            .finish_attempt(&self.subject, slot, self.clock.now(), outcome)
+            .await?)
+    }
+}
+
+impl Drop for AttemptGuard {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else {
+            return;
+        };
+        let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = store
+                    .finish_attempt(&subject, slot, clock.now(), AttemptOutcome::Failed)
+                    .await
+                {
+                    tracing::warn!(subject = %subject, error = %e, "could not end an abandoned password check");
+                }
+            });
+        }
+    }
+}
+
+/// How a password check began.
+enum Began {
+    Go(AttemptGuard),
+    Locked,
+}
+
 /// Begins a password check for a subject, waiting a little (as the checks
 /// under way finish) rather than refusing when too many are already running.
-async fn begin_attempt(app: &App, subject: &Subject) -> Result<Attempt> {
+async fn begin_attempt(app: &App, subject: &Subject) -> Result<Began> {
     for _ in 0..30 {
         match app.store.begin_attempt(subject, app.clock.now()).await? {
             Attempt::Busy => tokio::time::sleep(Duration::from_millis(100)).await,
-            other => return Ok(other),
+            Attempt::Locked => return Ok(Began::Locked),
+            Attempt::Go(slot) => {
+                return Ok(Began::Go(AttemptGuard {
+                    store: app.store.clone(),
+                    clock: app.clock.clone(),
+                    subject: subject.clone(),
+                    slot: Some(slot),
+                }))
+            }
         }
     }
-    Ok(Attempt::Busy)
+    Ok(Began::Locked)
 }
 
 /// Checks a password for the given subjects' failure counters: a locked
@@ -42,8 +99,8 @@ pub async fn check_password(
     let mut locked = false;
     for s in subjects {
         match begin_attempt(app, s).await? {
-            Attempt::Go => started.push(s),
-            Attempt::Locked | Attempt::Busy => locked = true,
+            Began::Go(guard) => started.push(guard),
+            Began::Locked => locked = true,
         }
     }
     let fallback;
@@ -59,8 +116,8 @@ pub async fn check_password(
     if locked {
         app.hasher.verify(None, password).await?;
     }
-    for s in started {
-        let first = subjects.first() == Some(s);
+    for guard in started {
+        let first = subjects.first() == Some(&guard.subject);
         let outcome = match (locked, ok) {
             (true, _) => AttemptOutcome::Abandoned,
             // The credentials' own counter is cleared; the others keep theirs.
@@ -68,7 +125,7 @@ pub async fn check_password(
             (false, false) => AttemptOutcome::Failed,
         };
         let now = app.clock.now();
-        let after = app.store.finish_attempt(s, now, outcome).await?;
+        let after = guard.finish(outcome).await?;
         if first && outcome == AttemptOutcome::Failed && after.count == NOTIFY_AT {
             if let Some(mail) = lock_notice {
                 let mut tx = app.store.write().await?;
@@ -146,9 +203,9 @@ pub async fn ecf_password(
 pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Result<bool> {
     let now = app.clock.now();
     let subject = Subject::SecondFactor(account.id);
-    if begin_attempt(app, &subject).await? != Attempt::Go {
+    let Began::Go(guard) = begin_attempt(app, &subject).await? else {
         return Ok(false);
-    }
+    };
     let mut ok = false;
     for auth in app.store.authenticators(account.id).await? {
         if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
@@ -170,7 +227,7 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Res
     } else {
         AttemptOutcome::Failed
     };
-    let after = app.store.finish_attempt(&subject, now, outcome).await?;
+    let after = guard.finish(outcome).await?;
     if !ok && after.count == NOTIFY_AT {
         let notice = mail::account_locked(&account.email, account.username.as_str());
         let mut tx = app.store.write().await?;
