@@ -1,12 +1,123 @@
 //! Multi-factor authentication: enrolling and removing authenticator apps,
 //! putting enrolment off. The limits are the domain's (`openecf_domain::mfa`).
 
-use openecf_domain::mfa::check_new_authenticator;
+use openecf_domain::mfa::{check_new_authenticator, AuthenticatorRefusal, ENROLMENT_TTL_SECS};
 use openecf_domain::{mail, AuditAction, AuditOutcome, AuthenticatorId, NewAuditEvent, PacerAccount};
-use openecf_store::StoreError;
+use openecf_store::{Enrolment, StoreError};
+use subtle::ConstantTimeEq;
 
 use crate::signin::{self, Pending};
+use crate::tokens::hash_token;
 use crate::{totp, App, Result};
+
+/// An authenticator app being added, as its page shows it.
+#[derive(Clone)]
+pub struct Setup {
+    /// The secret the server chose (never one taken from a form).
+    pub secret: String,
+    /// The account has no app yet: a code was mailed to its address and must be entered too.
+    pub needs_email_code: bool,
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("secret", &"[redacted]")
+            .field("needs_email_code", &self.needs_email_code)
+            .finish()
+    }
+}
+
+/// Six random digits.
+fn email_code() -> String {
+    use rand::Rng;
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+}
+
+/// Starts adding an authenticator app, or goes on with the one under way
+/// (15 minutes): the server chooses the secret and keeps it. For the
+/// account's first app a code goes to the account's email address, so that
+/// whoever holds only the password cannot enrol an app of their own.
+pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let username = tx.lock_account(account.id).await?;
+    if let Some(e) = tx.enrolment(account.id, now).await? {
+        tx.rollback().await?;
+        return Ok(Setup {
+            secret: e.secret,
+            needs_email_code: e.email_code_hash.is_some(),
+        });
+    }
+    let first = tx.mfa_state(account.id).await?.authenticators == 0;
+    let code = first.then(email_code);
+    let enrolment = Enrolment {
+        secret: totp::new_secret(),
+        email_code_hash: code.as_deref().map(hash_token),
+        expires_at: now + chrono::Duration::seconds(ENROLMENT_TTL_SECS),
+    };
+    tx.put_enrolment(account.id, &enrolment).await?;
+    if let Some(code) = &code {
+        tx.enqueue_mail(&mail::mfa_enrolment_code(&account.email, username.as_str(), code), now)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Setup {
+        secret: enrolment.secret,
+        needs_email_code: first,
+    })
+}
+
+/// Why an authenticator app was not added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolRefusal {
+    #[error("The setup has expired. Scan the new QR code and start again.")]
+    Expired,
+    #[error("One-time passcode: it does not match. Check the app's clock and enter the current passcode.")]
+    WrongPasscode,
+    #[error(
+        "Code from your email: it does not match. A new code has been sent; scan the new QR code and start again."
+    )]
+    WrongEmailCode,
+    #[error("{0}.")]
+    Refused(AuthenticatorRefusal),
+}
+
+/// Finishes adding the app under way, its password already checked: the
+/// app's passcode must match the server's secret and, for the first app, the
+/// mailed code must match (a wrong one ends this setup: a new one starts with
+/// a new code, so each code can be guessed once).
+pub async fn finish_enrolment(
+    app: &App,
+    account: &PacerAccount,
+    name: &str,
+    passcode: &str,
+    email_code: &str,
+) -> Result<std::result::Result<Enrolled, EnrolRefusal>> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    tx.lock_account(account.id).await?;
+    let Some(e) = tx.enrolment(account.id, now).await? else {
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    if let Some(expected) = &e.email_code_hash {
+        let given = hash_token(email_code.trim());
+        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+            tx.delete_enrolment(account.id).await?;
+            tx.commit().await?;
+            return Ok(Err(EnrolRefusal::WrongEmailCode));
+        }
+    }
+    let Some(step) = totp::matching_step(&e.secret, passcode, now.timestamp()) else {
+        return Ok(Err(EnrolRefusal::WrongPasscode));
+    };
+    tx.rollback().await?;
+    match add_authenticator(app, account, name, &e.secret, step).await {
+        Ok(enrolled) => Ok(Ok(enrolled)),
+        Err(crate::Error::Store(StoreError::Authenticator(r))) => Ok(Err(EnrolRefusal::Refused(r))),
+        Err(e) => Err(e),
+    }
+}
 
 /// What enrolling an app gave: backup codes if it was the account's first.
 #[derive(Debug)]
@@ -34,6 +145,7 @@ pub async fn add_authenticator(
     let same = tx.has_authenticator_secret(account.id, secret).await?;
     check_new_authenticator(enrolled, same).map_err(StoreError::from)?;
     let id = tx.insert_authenticator(account.id, name, secret, step, now).await?;
+    tx.delete_enrolment(account.id).await?;
     let backup_codes = if enrolled == 0 {
         let codes = totp::backup_codes();
         let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
@@ -71,11 +183,11 @@ pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: Authent
     Ok(())
 }
 
-/// "Not now" at MFA enrolment: counted, while any are left. False once they are used up.
+/// "Not now" at MFA enrolment: allowed while postponements are left (each
+/// login of a filer without an app uses one). False once they are used up.
 pub async fn skip(app: &App, account: &PacerAccount) -> Result<bool> {
-    if let Pending::EnrolMfa { forced: false, .. } = signin::pending(app, account).await? {
-        app.store.skip_mfa(account.id).await?;
-        return Ok(true);
-    }
-    Ok(false)
+    Ok(matches!(
+        signin::pending(app, account).await?,
+        Pending::EnrolMfa { forced: false, .. }
+    ))
 }

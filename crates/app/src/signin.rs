@@ -279,6 +279,13 @@ pub async fn start_session(
     if let Some(old) = old_token {
         sessions::end(app, &hash_token(old)).await?;
     }
+    // Every login of a filer without an authenticator app, browser or API,
+    // uses up one postponement of MFA enrolment.
+    if let Pending::EnrolMfa { .. } = pending(app, account).await? {
+        let mut tx = app.store.write().await?;
+        tx.count_mfa_postponement(account.id).await?;
+        tx.commit().await?;
+    }
     let token = sessions::start(app, Principal::Pacer(account.id), client).await?;
     let pending = pending(app, account).await?;
     if let Pending::EnrolMfa { forced: true, .. } = pending {

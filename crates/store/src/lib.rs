@@ -31,7 +31,7 @@ pub use error::{Missing, StoreError};
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
 pub use links::{LinkConflict, LinkRow};
 pub use outbox::OutboxRow;
-pub use pacer::{Authenticator, MfaState};
+pub use pacer::{Authenticator, Enrolment, MfaState};
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent};
 pub use sessions::{Principal, SessionRow};
 

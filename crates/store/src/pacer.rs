@@ -248,19 +248,81 @@ impl Tx {
     }
 }
 
+/// An authenticator app being added: the secret the server chose, and the
+/// hash of the code mailed to the account (its first app only).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub secret: String,
+    pub email_code_hash: Option<String>,
+    pub expires_at: Time,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("secret", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tx {
+    /// The account's enrolment under way, if it has not expired.
+    pub async fn enrolment(&mut self, account: PacerAccountId, now: Time) -> Result<Option<Enrolment>> {
+        let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT secret, email_code_hash, expires_at FROM mfa_enrolments WHERE pacer_account_id = $1 AND expires_at > $2",
+        )
+        .bind(account.get())
+        .bind(epoch(now))
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|(secret, email_code_hash, expires_at)| {
+            Ok(Enrolment {
+                secret,
+                email_code_hash,
+                expires_at: crate::from_epoch(expires_at)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Starts (or restarts) the account's enrolment.
+    pub async fn put_enrolment(&mut self, account: PacerAccountId, e: &Enrolment) -> Result<()> {
+        self.delete_enrolment(account).await?;
+        sqlx::query(
+            "INSERT INTO mfa_enrolments (pacer_account_id, secret, email_code_hash, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account.get())
+        .bind(&e.secret)
+        .bind(e.email_code_hash.clone())
+        .bind(epoch(e.expires_at))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_enrolment(&mut self, account: PacerAccountId) -> Result<()> {
+        sqlx::query("DELETE FROM mfa_enrolments WHERE pacer_account_id = $1")
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Counts one more postponement of MFA enrolment; returns the new count.
+    pub async fn count_mfa_postponement(&mut self, account: PacerAccountId) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
+                .bind(account.get())
+                .fetch_one(self.conn())
+                .await?,
+        )
+    }
+}
+
 impl Store {
     pub async fn mfa_state(&self, id: PacerAccountId) -> Result<MfaState> {
         mfa_state(&self.pool, id).await
-    }
-
-    /// Counts one more "not now" to MFA enrolment; returns the new count.
-    pub async fn skip_mfa(&self, id: PacerAccountId) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
-                .bind(id.get())
-                .fetch_one(&self.pool)
-                .await?,
-        )
     }
 
     pub async fn authenticators(&self, id: PacerAccountId) -> Result<Vec<Authenticator>> {

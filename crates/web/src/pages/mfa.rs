@@ -81,6 +81,7 @@ struct AddPage {
     banner: Banner,
     qr_svg: String,
     secret: String,
+    needs_email_code: bool,
     next: String,
     name: String,
     csrf: String,
@@ -88,17 +89,20 @@ struct AddPage {
     forced: bool,
 }
 
+/// The page of the app being added: the server's secret as a QR code and as
+/// text, and the fields that confirm it. (A setup that ended meanwhile — a
+/// wrong mailed code, or its 15 minutes — starts afresh, with a new code.)
 async fn add_page(
     state: &AppState,
     user: &PacerUser,
-    secret: String,
     next: String,
     name: String,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let PacerUser { session, visitor } = user;
-    let url = totp::otpauth_url(&secret, session.account.username.as_str())
-        .ok_or_else(|| AppError::BadRequest("The secret key is not valid; start again.".into()))?;
+    let setup = openecf_app::mfa::begin_enrolment(state, &session.account).await?;
+    let url = totp::otpauth_url(&setup.secret, session.account.username.as_str())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the server's TOTP secret is not base32")))?;
     let forced = matches!(
         signin::pending(state, &session.account).await?,
         Pending::EnrolMfa { forced: true, .. }
@@ -113,7 +117,8 @@ async fn add_page(
         AddPage {
             banner: Banner::of(visitor),
             qr_svg: totp::qr_svg(&url).unwrap_or_default(),
-            secret,
+            secret: setup.secret,
+            needs_email_code: setup.needs_email_code,
             next,
             name,
             csrf: visitor.csrf.value().to_owned(),
@@ -134,17 +139,19 @@ async fn add_form(
     } else {
         q.name
     };
-    add_page(&state, &user, totp::new_secret(), next, name, None).await
+    add_page(&state, &user, next, name, None).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct AddForm {
-    secret: String,
     next: String,
     name: String,
     #[serde(rename = "otpCode")]
     otp_code: String,
+    /// The code mailed to the account (its first app only).
+    #[serde(rename = "emailCode")]
+    email_code: String,
     current: String,
 }
 
@@ -156,40 +163,23 @@ struct CodesPage {
     next: String,
 }
 
-fn valid_secret(s: &str) -> bool {
-    (26..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=')
-}
-
 async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<Response, AppError> {
     let PacerForm { user, form: f } = form;
     let next = safe_next(&f.next, "/account/mfa");
-    if !valid_secret(&f.secret) {
-        return Err(AppError::BadRequest("The secret key is not valid; start again.".into()));
-    }
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         let error = Some("Authenticator name: give it a name of 1 to 64 characters.".into());
-        return add_page(&state, &user, f.secret.clone(), next, f.name.clone(), error).await;
+        return add_page(&state, &user, next, f.name.clone(), error).await;
     }
     if !current_password(&state, &user.session.account, &f.current).await? {
         let error = Some("Current password: it is not right.".into());
-        return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
+        return add_page(&state, &user, next, name.to_owned(), error).await;
     }
-    let now = state.clock.now().timestamp();
-    let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
-        let error =
-            Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
-        return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
-    };
-    let codes = match openecf_app::mfa::add_authenticator(&state, &user.session.account, name, &f.secret, step).await {
+    let done =
+        openecf_app::mfa::finish_enrolment(&state, &user.session.account, name, &f.otp_code, &f.email_code).await?;
+    let codes = match done {
         Ok(enrolled) => enrolled.backup_codes,
-        Err(openecf_app::Error::Store(StoreError::Authenticator(refusal))) => {
-            let error = Some(format!("{refusal}."));
-            return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(refusal) => return add_page(&state, &user, next, name.to_owned(), Some(refusal.to_string())).await,
     };
     Ok(page(CodesPage {
         banner: Banner::of(&user.visitor),
@@ -226,6 +216,7 @@ struct EnrolPage {
     next: String,
     next_encoded: String,
     skips_left: i64,
+    forced: bool,
     csrf: String,
 }
 
@@ -236,11 +227,12 @@ async fn enrol(
 ) -> Result<Response, AppError> {
     let next = safe_next(&q.next, "/");
     match signin::pending(&state, &session.account).await? {
-        Pending::EnrolMfa { skips_left, .. } => Ok(page(EnrolPage {
+        Pending::EnrolMfa { skips_left, forced } => Ok(page(EnrolPage {
             banner: Banner::of(&visitor),
             next_encoded: encode_next(&next),
             next,
             skips_left,
+            forced,
             csrf: visitor.csrf.value().to_owned(),
         })),
         _ => Ok(see_other(&next)),

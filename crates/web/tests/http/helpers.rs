@@ -463,3 +463,16 @@ impl Browser {
         .await
     }
 }
+
+impl TestApp {
+    /// The MFA setup code last mailed to an address (for an account's first app).
+    pub async fn enrolment_code(&self, to: &str) -> String {
+        let mail = self.mail_to(to).await;
+        let m = mail
+            .iter()
+            .find(|m| m.subject.contains("multi-factor authentication setup code"))
+            .unwrap_or_else(|| panic!("no setup code mailed to {to}"));
+        let at = m.body.find("QR code: ").unwrap() + 9;
+        m.body[at..at + 6].to_owned()
+    }
+}
