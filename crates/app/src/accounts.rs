@@ -13,12 +13,8 @@ use openecf_store::{NewPacerAccount, StoreError};
 use crate::tokens::{hash_token, random_token};
 use crate::{App, Result};
 
-fn account_event(action: AuditAction, username: &Username, detail: &str) -> NewAuditEvent {
-    NewAuditEvent {
-        pacer_username: Some(username.to_string()),
-        detail: detail.to_owned(),
-        ..NewAuditEvent::new(action, AuditOutcome::Done)
-    }
+fn account_event(action: AuditAction, username: &Username, ip: &str) -> NewAuditEvent {
+    crate::audit::account_event(action, AuditOutcome::Done, username, ip)
 }
 
 /// A new account's identity, parsed and checked by the caller.
@@ -54,7 +50,7 @@ pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<Pac
 /// username, a standard password, confirmed name and email. Ends the other
 /// sessions and reset links; the notice goes to the old address, and to the
 /// new one if it changed.
-pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: &Identity) -> Result<()> {
+pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: &Identity, ip: &str) -> Result<()> {
     let hash = app.hasher.hash(&id.password).await?;
     let now = app.clock.now();
     let what = "account upgraded (new username, password and contact details)";
@@ -74,7 +70,7 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
     for notice in &notices {
         tx.enqueue_mail(notice, now).await?;
     }
-    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ip), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -82,7 +78,13 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
 
 /// Sets a new password (the current one already checked): ends every other
 /// session and every reset link, and tells the owner.
-pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &str, new: &Password) -> Result<()> {
+pub async fn change_password(
+    app: &App,
+    account: &PacerAccount,
+    keep_session: &str,
+    new: &Password,
+    ip: &str,
+) -> Result<()> {
     let hash = app.hasher.hash(new).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -95,7 +97,7 @@ pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &s
         now,
     )
     .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ip), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -103,7 +105,7 @@ pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &s
 
 /// Changes the email address (the current password already checked); the
 /// notice goes to the old address.
-pub async fn change_email(app: &App, account: &PacerAccount, email: &Email) -> Result<()> {
+pub async fn change_email(app: &App, account: &PacerAccount, email: &Email, ip: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let username = tx.lock_account(account.id).await?;
@@ -112,7 +114,7 @@ pub async fn change_email(app: &App, account: &PacerAccount, email: &Email) -> R
     let what = format!("email address changed to {email}");
     tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
         .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ip), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -164,7 +166,7 @@ pub async fn reset_target(app: &App, token: &str) -> Result<Option<PacerAccount>
 /// Uses a reset link (once) to set a new password: ends every session and
 /// every other reset link, clears the password's failure counter, tells the
 /// owner. False if the link no longer works.
-pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new: &Password) -> Result<bool> {
+pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new: &Password, ip: &str) -> Result<bool> {
     let hash = app.hasher.hash(new).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -181,7 +183,7 @@ pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new:
         now,
     )
     .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)
         .await?;
     tx.commit().await?;
     app.store

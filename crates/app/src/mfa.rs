@@ -2,7 +2,7 @@
 //! putting enrolment off. The limits are the domain's (`openecf_domain::mfa`).
 
 use openecf_domain::mfa::{check_new_authenticator, AuthenticatorRefusal, ENROLMENT_TTL_SECS};
-use openecf_domain::{mail, AuditAction, AuditOutcome, AuthenticatorId, NewAuditEvent, PacerAccount};
+use openecf_domain::{mail, AuditAction, AuditOutcome, AuthenticatorId, PacerAccount};
 use openecf_store::{Enrolment, StoreError};
 use subtle::ConstantTimeEq;
 
@@ -93,6 +93,7 @@ pub async fn finish_enrolment(
     name: &str,
     passcode: &str,
     email_code: &str,
+    ip: &str,
 ) -> Result<std::result::Result<Enrolled, EnrolRefusal>> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -112,7 +113,7 @@ pub async fn finish_enrolment(
         return Ok(Err(EnrolRefusal::WrongPasscode));
     };
     tx.rollback().await?;
-    match add_authenticator(app, account, name, &e.secret, step).await {
+    match add_authenticator(app, account, name, &e.secret, step, ip).await {
         Ok(enrolled) => Ok(Ok(enrolled)),
         Err(crate::Error::Store(StoreError::Authenticator(r))) => Ok(Err(EnrolRefusal::Refused(r))),
         Err(e) => Err(e),
@@ -136,6 +137,7 @@ pub async fn add_authenticator(
     name: &str,
     secret: &str,
     step: i64,
+    ip: &str,
 ) -> Result<Enrolled> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -157,11 +159,8 @@ pub async fn add_authenticator(
     let what = format!("authenticator app \"{name}\" added for multi-factor authentication");
     tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
         .await?;
-    let event = NewAuditEvent {
-        pacer_username: Some(username.to_string()),
-        detail: name.to_owned(),
-        ..NewAuditEvent::new(AuditAction::AccountMfaAdd, AuditOutcome::Done)
-    };
+    let mut event = crate::audit::account_event(AuditAction::AccountMfaAdd, AuditOutcome::Done, &username, ip);
+    event.detail = name.to_owned();
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(Enrolled { id, backup_codes })
@@ -169,13 +168,15 @@ pub async fn add_authenticator(
 
 /// Removes an authenticator (`NotFound` if the account has none such);
 /// removing the last one also removes the backup codes.
-pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: AuthenticatorId) -> Result<()> {
+pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: AuthenticatorId, ip: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let username = tx.lock_account(account.id).await?;
     if tx.delete_authenticator(account.id, id).await? == 0 {
         tx.replace_backup_codes(account.id, &[]).await?;
     }
+    let event = crate::audit::account_event(AuditAction::AccountMfaRemove, AuditOutcome::Done, &username, ip);
+    tx.insert_audit(&event, now).await?;
     let what = "an authenticator app was removed from multi-factor authentication";
     tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
         .await?;

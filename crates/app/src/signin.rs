@@ -10,9 +10,11 @@ use openecf_domain::throttle::{Subject, NOTIFY_AT};
 use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Password, Username};
 use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, Principal, Store};
 
+use crate::audit;
 use crate::sessions::{self, Client};
 use crate::tokens::hash_token;
 use crate::{totp, App, Result};
+use openecf_domain::{AuditAction, AuditOutcome};
 
 /// A password check under way for one subject. It holds one of the subject's
 /// few slots; if the request is dropped before the check ends (the client
@@ -138,8 +140,9 @@ pub async fn check_password(
 }
 
 /// Checks a PACER username and password, counting failures; the owner of an
-/// account that gets locked is told by email.
-pub async fn pacer_password(app: &App, login_id: &str, password: &str) -> Result<Option<PacerAccount>> {
+/// account that gets locked is told by email. Audited: success, failure, or
+/// a failure that locked the account.
+pub async fn pacer_password(app: &App, login_id: &str, password: &str, ip: &str) -> Result<Option<PacerAccount>> {
     let account = match Username::parse_existing(login_id) {
         Ok(u) => app.store.pacer_by_username(&u).await?,
         Err(_) => None,
@@ -147,14 +150,31 @@ pub async fn pacer_password(app: &App, login_id: &str, password: &str) -> Result
     let notice = account
         .as_ref()
         .map(|(a, _)| mail::account_locked(&a.email, a.username.as_str()));
+    let subject = Subject::pacer(login_id);
     let ok = check_password(
         app,
-        &[Subject::pacer(login_id)],
+        std::slice::from_ref(&subject),
         account.as_ref().map(|(_, h)| h.as_str()),
         Password::attempt(password).as_ref(),
         notice.as_ref(),
     )
     .await?;
+    // Only a well-formed username goes into the audit trail.
+    if let Subject::PacerPassword(Some(username)) = &subject {
+        let outcome = if ok {
+            AuditOutcome::Succeeded
+        } else if app
+            .store
+            .failures(&subject)
+            .await?
+            .is_locked(app.clock.now().timestamp())
+        {
+            AuditOutcome::Locked
+        } else {
+            AuditOutcome::Failed
+        };
+        audit::record(app, &audit::account_event(AuditAction::Login, outcome, username, ip)).await?;
+    }
     Ok(account.filter(|_| ok).map(|(a, _)| a))
 }
 
@@ -200,7 +220,8 @@ pub async fn ecf_password(
 
 /// Checks a one-time passcode (or a backup code). Each is accepted once;
 /// failures are counted (and lock) like wrong passwords, on their own counter.
-pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Result<bool> {
+/// Audited, saying when a backup code was used.
+pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &str) -> Result<bool> {
     let now = app.clock.now();
     let subject = Subject::SecondFactor(account.id);
     let Began::Go(guard) = begin_attempt(app, &subject).await? else {
@@ -216,12 +237,25 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Res
         }
     }
     let trimmed = code.trim();
+    let mut backup = false;
     if !ok && (8..=16).contains(&trimmed.len()) {
         ok = app
             .store
             .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now)
             .await?;
+        backup = ok;
     }
+    let outcome = if ok {
+        AuditOutcome::Succeeded
+    } else {
+        AuditOutcome::Failed
+    };
+    let mut event = audit::account_event(AuditAction::SecondFactor, outcome, &account.username, ip);
+    if backup {
+        let left = app.store.backup_codes_left(account.id).await?;
+        event.detail = format!("backup code used; {left} left");
+    }
+    audit::record(app, &event).await?;
     let outcome = if ok {
         AttemptOutcome::Succeeded { clear: true }
     } else {
@@ -316,4 +350,18 @@ pub async fn waiting_second_factor(app: &App, token: &str) -> Result<Option<(Pac
 /// Ends a passcode step (its passcode was right).
 pub async fn end_second_factor(app: &App, token: &str) -> Result<()> {
     Ok(app.store.delete_mfa_challenge(&hash_token(token)).await?)
+}
+
+/// Logout: ends the session, audited.
+pub async fn logout(app: &App, token_hash: &str, ip: &str) -> Result<()> {
+    let who = app.store.session(token_hash).await?;
+    if sessions::end(app, token_hash).await? {
+        if let Some(Principal::Pacer(id)) = who.map(|s| s.principal) {
+            if let Some(account) = app.store.pacer_by_id(id).await? {
+                let event = audit::account_event(AuditAction::Logout, AuditOutcome::Done, &account.username, ip);
+                audit::record(app, &event).await?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -413,3 +413,72 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Security events, newest first, one a line
+    List {
+        /// Only this PACER account's events
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this court's events
+        #[arg(long)]
+        court: Option<String>,
+        /// Only events on or after this day (YYYY-MM-DD, UTC)
+        #[arg(long)]
+        since: Option<String>,
+        /// At most this many
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        limit: i64,
+    },
+}
+
+pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<()> {
+    let AuditCommand::List {
+        account,
+        court,
+        since,
+        limit,
+    } = cmd;
+    let account = account
+        .as_deref()
+        .map(Username::parse_existing)
+        .transpose()
+        .map_err(|e| anyhow!("--account: {}", e.reason))?;
+    let court = court
+        .as_deref()
+        .map(CourtId::parse)
+        .transpose()
+        .map_err(|e| anyhow!("--court: {}", e.reason))?;
+    let since = since
+        .as_deref()
+        .map(|d| parse_date(d, "--since"))
+        .transpose()?
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());
+    let filter = openecf_store::AuditFilter {
+        account: account.map(|a| a.to_string()),
+        court: court.map(|c| c.to_string()),
+        since,
+        limit,
+    };
+    let rows = openecf_app::audit::list(app, &filter).await?;
+    for r in &rows {
+        let e = &r.event;
+        let mut line = format!(
+            "{}  {:<22} {:<34} account={} court={} ecf={} ip={}",
+            r.at.format("%Y-%m-%d %H:%M:%S"),
+            e.action,
+            e.outcome,
+            e.pacer_username.as_deref().unwrap_or("-"),
+            e.court_id.as_deref().unwrap_or("-"),
+            e.ecf_login.as_deref().unwrap_or("-"),
+            e.ip.as_deref().unwrap_or("-"),
+        );
+        if !e.detail.is_empty() {
+            line.push_str(&format!("  ({})", e.detail.replace(['\n', '\r'], " ")));
+        }
+        println!("{line}");
+    }
+    eprintln!("{} events", rows.len());
+    Ok(())
+}

@@ -55,6 +55,9 @@ enum Command {
     /// Links between CM/ECF and PACER accounts
     #[command(subcommand)]
     Link(admin::LinkCommand),
+    /// The audit trail of security events
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
 }
 
 #[cfg(feature = "server")]
@@ -150,6 +153,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
         Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
+        Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
     }
 }
 

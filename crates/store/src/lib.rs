@@ -32,7 +32,7 @@ pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
 pub use links::{LinkConflict, LinkRow};
 pub use outbox::OutboxRow;
 pub use pacer::{Authenticator, Enrolment, MfaState};
-pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent};
+pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};
 
 /// The one time type that crosses the store's boundary. Stored as whole

@@ -80,6 +80,15 @@ impl Tx {
         Ok(done.rows_affected())
     }
 
+    /// Ends one session; whether there was one.
+    pub async fn end_session(&mut self, token_hash: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Ends every outstanding reset link and pending passcode step of an
     /// account (its password or email just changed): what was issued before
     /// cannot be used after.

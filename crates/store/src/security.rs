@@ -77,7 +77,68 @@ struct FailureRow {
     locked_until: i64,
 }
 
+/// Which audit events to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub account: Option<String>,
+    pub court: Option<String>,
+    pub since: Option<Time>,
+    pub limit: i64,
+}
+
+/// An audit event with its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at: Time,
+    pub event: AuditEvent,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRowRaw {
+    at: i64,
+    action: String,
+    outcome: String,
+    pacer_username: Option<String>,
+    court_id: Option<String>,
+    ecf_login: Option<String>,
+    ip: Option<String>,
+    detail: String,
+}
+
 impl Store {
+    /// Audit events, newest first, filtered.
+    pub async fn audit_list(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let rows: Vec<AuditRowRaw> = sqlx::query_as(
+            "SELECT at, action, outcome, pacer_username, court_id, ecf_login, ip, detail FROM audit_events
+             WHERE (CAST($1 AS TEXT) IS NULL OR pacer_username = CAST($1 AS TEXT))
+               AND (CAST($2 AS TEXT) IS NULL OR court_id = CAST($2 AS TEXT))
+               AND at >= $3
+             ORDER BY at DESC, id DESC LIMIT $4",
+        )
+        .bind(f.account.clone())
+        .bind(f.court.clone())
+        .bind(f.since.map_or(i64::MIN, epoch))
+        .bind(f.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    at: crate::from_epoch(r.at)?,
+                    event: AuditEvent {
+                        action: r.action,
+                        outcome: r.outcome,
+                        pacer_username: r.pacer_username,
+                        court_id: r.court_id,
+                        ecf_login: r.ecf_login,
+                        ip: r.ip,
+                        detail: r.detail,
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// The audit trail, oldest first, optionally for one court.
     pub async fn audit_events(&self, court: Option<&str>) -> Result<Vec<AuditEvent>> {
         Ok(sqlx::query_as(

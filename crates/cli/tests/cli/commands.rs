@@ -410,6 +410,29 @@ async fn links_are_listed_and_removed_with_a_reason() {
     assert!(audit
         .iter()
         .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
+
+    // The audit trail, newest first, filtered.
+    let listed = s.ok(&["audit", "list", "--court", "gamb"], "");
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(
+        lines[0].contains("link.remove") && lines[0].contains("(linked to the wrong person)"),
+        "{listed}"
+    );
+    assert!(
+        lines[1].contains("link ") && lines[1].contains("linked") && lines[1].contains("account=jfiler2026"),
+        "{listed}"
+    );
+    assert!(lines.iter().all(|l| l.contains("court=gamb")), "{listed}");
+    let one = s.ok(&["audit", "list", "--account", "jfiler2026", "--limit", "1"], "");
+    assert_eq!(one.lines().count(), 1, "{one}");
+    assert!(s.ok(&["audit", "list", "--since", "2999-01-01"], "").is_empty());
+    s.fails(
+        &["audit", "list", "--since", "yesterday"],
+        "",
+        "--since: \"yesterday\" is not a date",
+    );
+    s.fails(&["audit", "list", "--court", "not a court"], "", "--court:");
+    s.fails(&["audit", "list", "--limit", "0"], "", "--limit");
 }
 
 #[test]

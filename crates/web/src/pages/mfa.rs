@@ -175,8 +175,8 @@ async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<
         let error = Some("Current password: it is not right.".into());
         return add_page(&state, &user, next, name.to_owned(), error).await;
     }
-    let done =
-        openecf_app::mfa::finish_enrolment(&state, &user.session.account, name, &f.otp_code, &f.email_code).await?;
+    let (account, ip) = (&user.session.account, &user.visitor.ip);
+    let done = openecf_app::mfa::finish_enrolment(&state, account, name, &f.otp_code, &f.email_code, ip).await?;
     let codes = match done {
         Ok(enrolled) => enrolled.backup_codes,
         Err(refusal) => return add_page(&state, &user, next, name.to_owned(), Some(refusal.to_string())).await,
@@ -197,13 +197,14 @@ pub(crate) struct RemoveForm {
 
 async fn remove(State(state): State<AppState>, form: PacerForm<RemoveForm>) -> Result<Response, AppError> {
     let PacerForm {
-        user: PacerUser { session, .. },
+        user: PacerUser { session, visitor },
         form: f,
     } = form;
     if !current_password(&state, &session.account, &f.current).await? {
         return Ok(see_other("/account/mfa?error=password"));
     }
-    match openecf_app::mfa::remove_authenticator(&state, &session.account, AuthenticatorId::new(f.id)).await {
+    let id = AuthenticatorId::new(f.id);
+    match openecf_app::mfa::remove_authenticator(&state, &session.account, id, &visitor.ip).await {
         Ok(()) | Err(openecf_app::Error::Store(StoreError::NotFound(_))) => Ok(see_other("/account/mfa")),
         Err(e) => Err(e.into()),
     }

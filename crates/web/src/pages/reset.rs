@@ -130,7 +130,7 @@ async fn reset(
         Ok(p) => p,
         Err(e) => return Ok(reset_form(&visitor, &token, vec![format!("New password: {e}")])),
     };
-    if !openecf_app::accounts::reset_password(&state, &token, &a, &password).await? {
+    if !openecf_app::accounts::reset_password(&state, &token, &a, &password, &visitor.ip).await? {
         return Ok(reset_expired(&visitor));
     }
     Ok(page(MessagePage {

@@ -10,3 +10,4 @@ mod login;
 mod mail;
 mod mfa;
 mod pages;
+mod security;
