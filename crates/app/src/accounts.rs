@@ -185,9 +185,7 @@ pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new:
     .await?;
     tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)
         .await?;
+    tx.clear_failures(&Subject::PacerPassword(Some(username))).await?;
     tx.commit().await?;
-    app.store
-        .clear_failures(&Subject::PacerPassword(Some(username)))
-        .await?;
     Ok(true)
 }

@@ -177,6 +177,9 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
             let notified = openecf_app::courts::schedule_go_live(app, &id, when).await?;
             match when {
                 GoLive::Now => println!("court {id} is live on NextGen CM/ECF now"),
+                GoLive::On(day) if day <= app.clock.now().date_naive() => {
+                    println!("court {id} is live on NextGen CM/ECF since {day}")
+                }
                 GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
             }
             println!("{notified} CM/ECF account holders notified by email");

@@ -17,6 +17,15 @@ pub struct AuditEvent {
 }
 
 impl Tx {
+    /// Forgets a subject's failures (its password was just reset).
+    pub async fn clear_failures(&mut self, subject: &Subject) -> Result<()> {
+        sqlx::query("DELETE FROM auth_failures WHERE subject = $1")
+            .bind(subject.to_string())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Writes an audit event in this transaction: it stands or falls with the
     /// change it records.
     pub async fn insert_audit(&mut self, e: &NewAuditEvent, at: Time) -> Result<()> {

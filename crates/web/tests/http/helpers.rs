@@ -18,6 +18,7 @@ pub struct TestApp {
     pub store: Store,
     /// The server's clock: tests move it instead of sleeping.
     pub clock: Clock,
+    pub app: App,
     pub db: Option<TestDb>,
 }
 
@@ -122,7 +123,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState::new(
-            app,
+            app.clone(),
             Config {
                 public_url: base.clone(),
             },
@@ -132,6 +133,7 @@ impl TestApp {
             base,
             store,
             clock,
+            app,
             db: None,
         }
     }
