@@ -83,7 +83,7 @@ mod tests {
     }
 
     #[test]
-    fn filers_must_enrol_and_may_put_it_off_three_times() {
+    fn filers_must_enrol_and_may_put_it_off_at_three_logins() {
         assert_eq!(mfa_due(false, 0, 9), MfaDue::No);
         assert_eq!(mfa_due(true, 1, 0), MfaDue::No);
         assert_eq!(
@@ -95,6 +95,14 @@ mod tests {
         );
         assert_eq!(
             mfa_due(true, 0, 3),
+            MfaDue::Enrol {
+                forced: false,
+                skips_left: 0
+            },
+            "the third login without an app is the last that may put it off"
+        );
+        assert_eq!(
+            mfa_due(true, 0, 4),
             MfaDue::Enrol {
                 forced: true,
                 skips_left: 0
