@@ -49,7 +49,7 @@ pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup>
             needs_email_code: e.email_code_hash.is_some(),
         });
     }
-    let first = tx.mfa_state(account.id).await?.authenticators == 0;
+    let first = !tx.mfa_state(account.id).await?.is_on();
     let code = first.then(email_code);
     let enrolment = Enrolment {
         secret: totp::new_secret(),
@@ -143,12 +143,14 @@ pub async fn add_authenticator(
     let mut tx = app.store.write().await?;
     // Two enrolments at once must count each other.
     let username = tx.lock_account(account.id).await?;
-    let enrolled = tx.mfa_state(account.id).await?.authenticators;
+    let state = tx.mfa_state(account.id).await?;
+    let enrolled = state.authenticators;
     let same = tx.has_authenticator_secret(account.id, secret).await?;
     check_new_authenticator(enrolled, same).map_err(StoreError::from)?;
     let id = tx.insert_authenticator(account.id, name, secret, step, now).await?;
     tx.delete_enrolment(account.id).await?;
-    let backup_codes = if enrolled == 0 {
+    // The account's first app brings backup codes (unless it has some already).
+    let backup_codes = if enrolled == 0 && state.backup_codes == 0 {
         let codes = totp::backup_codes();
         let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
         tx.replace_backup_codes(account.id, &hashes).await?;
@@ -191,4 +193,91 @@ pub async fn skip(app: &App, account: &PacerAccount) -> Result<bool> {
         signin::pending(app, account).await?,
         Pending::EnrolMfa { forced: false, .. }
     ))
+}
+
+/// A fresh batch of ten backup codes; the old batch ends. Shown once.
+fn fresh_codes() -> (Vec<String>, Vec<String>) {
+    let codes = totp::backup_codes();
+    let hashes = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
+    (codes, hashes)
+}
+
+/// A new batch of backup codes for an account that has a second factor (its
+/// current password already checked): the old batch ends. Audited; the owner
+/// is told.
+pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Result<Option<Vec<String>>> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let username = tx.lock_account(account.id).await?;
+    if !tx.mfa_state(account.id).await?.is_on() {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let (codes, hashes) = fresh_codes();
+    tx.replace_backup_codes(account.id, &hashes).await?;
+    let what = "a new batch of backup codes was made; the old codes no longer work";
+    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+        .await?;
+    let event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
+    tx.insert_audit(&event, now).await?;
+    tx.commit().await?;
+    Ok(Some(codes))
+}
+
+/// Multi-factor authentication with backup codes alone, for someone who
+/// cannot use an authenticator app: like a first app, it needs the code
+/// mailed to the account's address (the setup under way).
+pub async fn codes_only(
+    app: &App,
+    account: &PacerAccount,
+    email_code: &str,
+    ip: &str,
+) -> Result<std::result::Result<Vec<String>, EnrolRefusal>> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let username = tx.lock_account(account.id).await?;
+    let Some(e) = tx.enrolment(account.id, now).await? else {
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    let Some(expected) = &e.email_code_hash else {
+        // Not the first second factor: new codes come from "Get new backup codes".
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    if !bool::from(hash_token(email_code.trim()).as_bytes().ct_eq(expected.as_bytes())) {
+        tx.delete_enrolment(account.id).await?;
+        tx.commit().await?;
+        return Ok(Err(EnrolRefusal::WrongEmailCode));
+    }
+    let (codes, hashes) = fresh_codes();
+    tx.replace_backup_codes(account.id, &hashes).await?;
+    tx.delete_enrolment(account.id).await?;
+    let what = "multi-factor authentication turned on with backup codes";
+    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+        .await?;
+    let mut event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
+    event.detail = "backup codes only".to_owned();
+    tx.insert_audit(&event, now).await?;
+    tx.commit().await?;
+    Ok(Ok(codes))
+}
+
+/// The operator's recovery path for someone who lost every second factor
+/// (identity checked by court staff or the operator outside the system):
+/// every app and backup code is removed, every session ended, and the next
+/// login must set MFA up again (with the code mailed to the account).
+/// Audited with the operator's reason; the owner is told.
+pub async fn operator_reset(app: &App, account: &PacerAccount, reason: &str, operator: &str) -> Result<()> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let username = tx.lock_account(account.id).await?;
+    tx.reset_mfa(account.id, openecf_domain::mfa::SKIPS_ALLOWED).await?;
+    tx.end_sessions(account.id, None).await?;
+    let what = "every authenticator app and backup code was removed by the PACER Service Center; set multi-factor authentication up again at your next login";
+    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+        .await?;
+    let mut event = crate::audit::account_event(AuditAction::AccountMfaReset, AuditOutcome::Done, &username, "");
+    event.detail = format!("by {operator}: {reason}");
+    tx.insert_audit(&event, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

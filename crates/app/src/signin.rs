@@ -273,7 +273,7 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &s
 
 /// Whether the account has MFA turned on.
 pub async fn has_mfa(app: &App, account: &PacerAccount) -> Result<bool> {
-    Ok(app.store.mfa_state(account.id).await?.authenticators > 0)
+    Ok(app.store.mfa_state(account.id).await?.is_on())
 }
 
 /// What the account must do before anything else, if anything.
@@ -289,7 +289,7 @@ pub async fn pending(app: &App, account: &PacerAccount) -> Result<Pending> {
         return Ok(Pending::Upgrade);
     }
     let mfa = app.store.mfa_state(account.id).await?;
-    Ok(match mfa_due(mfa.is_filer, mfa.authenticators, mfa.skips) {
+    Ok(match mfa_due(mfa.is_filer, i64::from(mfa.is_on()), mfa.skips) {
         MfaDue::No => Pending::Nothing,
         MfaDue::Enrol { forced, skips_left } => Pending::EnrolMfa { forced, skips_left },
     })

@@ -50,6 +50,18 @@ pub enum CourtCommand {
 pub enum PacerCommand {
     /// Create a PACER account; the password is read from standard input
     Add(PacerAdd),
+    /// Remove every authenticator app and backup code of an account whose
+    /// holder lost them all (after checking who they are); the next login
+    /// must set MFA up again. Audited; the holder is emailed.
+    ResetMfa {
+        username: String,
+        /// Why (kept in the audit trail)
+        #[arg(long)]
+        reason: String,
+        /// Who does it (kept in the audit trail)
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -208,7 +220,14 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
 }
 
 pub async fn pacer(app: &App, cmd: PacerCommand) -> anyhow::Result<()> {
-    let PacerCommand::Add(a) = cmd;
+    let a = match cmd {
+        PacerCommand::Add(a) => a,
+        PacerCommand::ResetMfa {
+            username,
+            reason,
+            operator,
+        } => return reset_mfa(app, &username, &reason, &operator).await,
+    };
     let created_on = match &a.created_on {
         Some(d) => parse_date(d, "--created-on")?,
         None => app.clock.now().date_naive(),
@@ -483,5 +502,20 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<()> {
         println!("{line}");
     }
     eprintln!("{} events", rows.len());
+    Ok(())
+}
+
+async fn reset_mfa(app: &App, username: &str, reason: &str, operator: &str) -> anyhow::Result<()> {
+    let username = Username::parse_existing(username).map_err(|e| anyhow!("username: {}", e.reason))?;
+    if reason.trim().is_empty() {
+        bail!("--reason: say why (for example, how the holder's identity was checked)");
+    }
+    let (account, _) = app
+        .store
+        .pacer_by_username(&username)
+        .await?
+        .ok_or_else(|| anyhow!("no PACER account {username}"))?;
+    openecf_app::mfa::operator_reset(app, &account, reason.trim(), operator.trim()).await?;
+    println!("removed every authenticator app and backup code of {username}; its sessions are ended and it must set up MFA at its next login");
     Ok(())
 }

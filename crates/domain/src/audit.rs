@@ -20,6 +20,10 @@ pub enum AuditAction {
     AccountEmail,
     AccountMfaAdd,
     AccountMfaRemove,
+    /// A new batch of backup codes (or MFA with backup codes alone).
+    AccountMfaBackupCodes,
+    /// The operator removed every second factor (the recovery path).
+    AccountMfaReset,
     /// A password check at PACER LOGIN or the Authentication API.
     Login,
     /// A one-time passcode or backup code at login.
@@ -41,6 +45,8 @@ impl AuditAction {
             Self::AccountEmail => "account.email",
             Self::AccountMfaAdd => "account.mfa.add",
             Self::AccountMfaRemove => "account.mfa.remove",
+            Self::AccountMfaBackupCodes => "account.mfa.backup_codes",
+            Self::AccountMfaReset => "account.mfa.reset",
             Self::Login => "login",
             Self::SecondFactor => "login.second_factor",
             Self::Logout => "logout",
@@ -60,6 +66,8 @@ impl AuditAction {
             "account.email" => "Email address changed",
             "account.mfa.add" => "Authenticator app added",
             "account.mfa.remove" => "Authenticator app removed",
+            "account.mfa.backup_codes" => "New backup codes",
+            "account.mfa.reset" => "Multi-factor authentication reset by the PACER Service Center",
             "login" => "Login",
             "login.second_factor" => "One-time passcode",
             "logout" => "Logout",

@@ -27,13 +27,23 @@ pub struct MfaState {
     /// Has a CM/ECF account linked at some court: MFA is required.
     pub is_filer: bool,
     pub authenticators: i64,
+    /// Unused backup codes: on their own, they are a second factor too.
+    pub backup_codes: i64,
     pub skips: i64,
 }
 
+impl MfaState {
+    /// A second factor is set up: an authenticator app, or backup codes.
+    pub fn is_on(&self) -> bool {
+        self.authenticators > 0 || self.backup_codes > 0
+    }
+}
+
 async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: PacerAccountId) -> Result<MfaState> {
-    let (links, authenticators, skips): (i64, i64, i64) = sqlx::query_as(
+    let (links, authenticators, backup_codes, skips): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM links WHERE pacer_account_id = $1),
                 (SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1),
+                (SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL),
                 (SELECT mfa_skips FROM pacer_accounts WHERE id = $1)",
     )
     .bind(id.get())
@@ -42,6 +52,7 @@ async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: Pa
     Ok(MfaState {
         is_filer: links > 0,
         authenticators,
+        backup_codes,
         skips,
     })
 }
@@ -312,6 +323,28 @@ impl Tx {
 
     pub async fn delete_enrolment(&mut self, account: PacerAccountId) -> Result<()> {
         sqlx::query("DELETE FROM mfa_enrolments WHERE pacer_account_id = $1")
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes every second factor of an account (apps, backup codes, a setup
+    /// under way) and sets its postponements: the operator's recovery path.
+    pub async fn reset_mfa(&mut self, account: PacerAccountId, skips: i64) -> Result<()> {
+        for table in [
+            "mfa_authenticators",
+            "mfa_backup_codes",
+            "mfa_enrolments",
+            "mfa_challenges",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE pacer_account_id = $1"))
+                .bind(account.get())
+                .execute(self.conn())
+                .await?;
+        }
+        sqlx::query("UPDATE pacer_accounts SET mfa_skips = $1 WHERE id = $2")
+            .bind(skips)
             .bind(account.get())
             .execute(self.conn())
             .await?;

@@ -115,10 +115,7 @@ impl FromRequestParts<AppState> for Visitor {
                     // anything else: such a session may only enrol (and log out).
                     let uri = crate::extract::original_uri(parts);
                     let path = uri.split('?').next().unwrap_or_default();
-                    if row.mfa_required
-                        && !open_while_enrolling(path)
-                        && state.store.mfa_state(id).await?.authenticators == 0
-                    {
+                    if row.mfa_required && !open_while_enrolling(path) && !state.store.mfa_state(id).await?.is_on() {
                         return Err(AppError::EnrolMfaFirst { next: path.to_owned() });
                     }
                 }

@@ -523,3 +523,67 @@ fn help_never_shows_secrets_from_the_environment() {
     assert!(help.contains("--smtp-url"), "{help}");
     assert!(!help.contains("db-secret") && !help.contains("smtp-secret"), "{help}");
 }
+
+#[tokio::test]
+async fn an_operator_resets_the_mfa_of_a_holder_who_lost_every_factor() {
+    let s = setup();
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "jfiler2026",
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jf@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    let store = Store::connect(&s.url()).await.unwrap();
+    let username = openecf_domain::Username::parse_existing("jfiler2026").unwrap();
+    let account = store.pacer_by_username(&username).await.unwrap().unwrap().0;
+    let mut tx = store.write().await.unwrap();
+    let t = openecf_app::Clock::system().now();
+    tx.insert_authenticator(account.id, "Lost phone", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 0, t)
+        .await
+        .unwrap();
+    tx.replace_backup_codes(account.id, &["x".into()]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.mfa_state(account.id).await.unwrap().is_on());
+
+    s.fails(&["pacer", "reset-mfa", "jfiler2026", "--reason", " "], "", "--reason");
+    s.fails(
+        &["pacer", "reset-mfa", "nobody2026", "--reason", "x"],
+        "",
+        "no PACER account nobody2026",
+    );
+    let out = s.ok(
+        &[
+            "pacer",
+            "reset-mfa",
+            "jfiler2026",
+            "--reason",
+            "identity checked by the clerk's office in person",
+            "--operator",
+            "clerk-ann",
+        ],
+        "",
+    );
+    assert!(
+        out.contains("removed every authenticator app and backup code of jfiler2026"),
+        "{out}"
+    );
+    let state = store.mfa_state(account.id).await.unwrap();
+    assert!(!state.is_on(), "{state:?}");
+    let audit = s.ok(&["audit", "list", "--account", "jfiler2026"], "");
+    assert!(
+        audit.lines().next().unwrap().contains("account.mfa.reset")
+            && audit.contains("by clerk-ann: identity checked by the clerk's office in person"),
+        "{audit}"
+    );
+    let mail = store.outbox().await.unwrap();
+    assert!(mail
+        .iter()
+        .any(|m| m.to_addr == "jf@example.com" && m.subject.contains("removed by the PACER Service Center")));
+}

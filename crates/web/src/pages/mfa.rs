@@ -24,6 +24,8 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(overview))
         .route("/add", get(add_form).post(add))
+        .route("/codes-only", post(codes_only))
+        .route("/backup-codes", post(new_backup_codes))
         .route("/remove", post(remove))
         .route("/enrol", get(enrol))
         .route("/skip", post(skip))
@@ -47,6 +49,7 @@ struct MfaPage {
     max: i64,
     csrf: String,
     error: Option<&'static str>,
+    mfa_on: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,7 +74,12 @@ async fn overview(
         codes_left: state.store.backup_codes_left(session.account.id).await?,
         max: MAX_AUTHENTICATORS,
         csrf: visitor.csrf.value().to_owned(),
-        error: (q.error == "password").then_some("Current password: it is not right. Nothing was removed."),
+        error: match q.error.as_str() {
+            "password" => Some("Current password: it is not right. Nothing was removed."),
+            "password-codes" => Some("Current password: it is not right. Your backup codes are unchanged."),
+            _ => None,
+        },
+        mfa_on: state.store.mfa_state(session.account.id).await?.is_on(),
     }))
 }
 
@@ -159,6 +167,7 @@ pub(crate) struct AddForm {
 #[template(path = "mfa_codes.html")]
 struct CodesPage {
     banner: Banner,
+    title: &'static str,
     codes: Vec<String>,
     next: String,
 }
@@ -183,6 +192,7 @@ async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<
     };
     Ok(page(CodesPage {
         banner: Banner::of(&user.visitor),
+        title: "Authenticator app added",
         codes,
         next,
     }))
@@ -256,4 +266,59 @@ async fn skip(State(state): State<AppState>, form: PacerForm<SkipForm>) -> Resul
         return Ok(see_other(&next));
     }
     Ok(see_other(&format!("/account/mfa/enrol?next={}", encode_next(&next))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CodesOnlyForm {
+    next: String,
+    current: String,
+    #[serde(rename = "emailCode")]
+    email_code: String,
+}
+
+/// Multi-factor authentication with backup codes alone, for someone who
+/// cannot use an authenticator app.
+async fn codes_only(State(state): State<AppState>, form: PacerForm<CodesOnlyForm>) -> Result<Response, AppError> {
+    let PacerForm { user, form: f } = form;
+    let next = safe_next(&f.next, "/account/mfa");
+    if !current_password(&state, &user.session.account, &f.current).await? {
+        let error = Some("Current password: it is not right.".into());
+        return add_page(&state, &user, next, String::new(), error).await;
+    }
+    match openecf_app::mfa::codes_only(&state, &user.session.account, &f.email_code, &user.visitor.ip).await? {
+        Ok(codes) => Ok(page(CodesPage {
+            banner: Banner::of(&user.visitor),
+            title: "Multi-factor authentication with backup codes",
+            codes,
+            next,
+        })),
+        Err(refusal) => add_page(&state, &user, next, String::new(), Some(refusal.to_string())).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NewCodesForm {
+    current: String,
+}
+
+/// A new batch of backup codes; the old batch ends.
+async fn new_backup_codes(State(state): State<AppState>, form: PacerForm<NewCodesForm>) -> Result<Response, AppError> {
+    let PacerForm {
+        user: PacerUser { session, visitor },
+        form: f,
+    } = form;
+    if !current_password(&state, &session.account, &f.current).await? {
+        return Ok(see_other("/account/mfa?error=password-codes"));
+    }
+    let Some(codes) = openecf_app::mfa::new_backup_codes(&state, &session.account, &visitor.ip).await? else {
+        return Ok(see_other("/account/mfa"));
+    };
+    Ok(page(CodesPage {
+        banner: Banner::of(&visitor),
+        title: "New backup codes",
+        codes,
+        next: "/account/mfa".to_owned(),
+    }))
 }

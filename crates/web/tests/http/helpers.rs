@@ -445,7 +445,15 @@ impl Browser {
     /// Fills in and submits a form page's fields (CSRF and hidden fields included).
     pub async fn submit(&self, form: &Page, action: &str, fields: &[(&str, &str)]) -> Page {
         let mut all: Vec<(String, String)> = vec![("csrf".into(), form.hidden("csrf"))];
-        let mut rest = form.body.as_str();
+        // The hidden fields of the form that posts to `action` (a page may have several).
+        let marker = format!("action=\"{action}\"");
+        let mut rest = match form.body.find(&marker) {
+            Some(at) => {
+                let from = &form.body[at..];
+                &from[..from.find("</form>").unwrap_or(from.len())]
+            }
+            None => form.body.as_str(),
+        };
         while let Some(i) = rest.find("<input type=\"hidden\" name=\"") {
             rest = &rest[i + 27..];
             let name = &rest[..rest.find('"').unwrap()];

@@ -278,3 +278,59 @@ async fn the_authenticator_key_is_the_servers() {
         .assert_has("One-time passcode: it does not match.");
     assert_eq!(app.store.authenticators(id).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn backup_codes_alone_are_a_second_factor_and_a_new_batch_ends_the_old() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let add = b.get("/account/mfa/add").await;
+    add.assert_has("Cannot use an authenticator app?");
+    let code = app.enrolment_code("jfiler2026@example.com").await;
+    let wrong = b
+        .submit(
+            &add,
+            "/account/mfa/codes-only",
+            &[("current", "nope"), ("emailCode", &code)],
+        )
+        .await;
+    wrong.assert_has("Current password: it is not right.");
+    let shown = b
+        .submit(
+            &add,
+            "/account/mfa/codes-only",
+            &[("current", PACER_PW), ("emailCode", &code)],
+        )
+        .await;
+    shown.assert_has("Multi-factor authentication with backup codes");
+    let codes: Vec<String> = shown
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    // PACER LOGIN now asks for the second factor; a backup code answers it.
+    let c = app.browser();
+    let otp = c.login("jfiler2026", PACER_PW).await;
+    otp.assert_has("One-time passcode");
+    c.submit(&otp, "/csologin/otp", &[("otpCode", &codes[0])])
+        .await
+        .assert_has("Logged in as");
+    let overview = c.get("/account/mfa").await;
+    overview.assert_has("Backup codes left: 9");
+    // A new batch (with the password) ends the old one.
+    let fresh = c
+        .submit(&overview, "/account/mfa/backup-codes", &[("current", PACER_PW)])
+        .await;
+    fresh.assert_has("New backup codes");
+    let d = app.browser();
+    let otp = d.login("jfiler2026", PACER_PW).await;
+    assert_eq!(
+        d.submit(&otp, "/csologin/otp", &[("otpCode", &codes[1])]).await.status,
+        StatusCode::UNAUTHORIZED,
+        "an old code no longer works"
+    );
+    let notices = app.mail_to("jfiler2026@example.com").await;
+    assert!(notices.iter().any(|m| m.subject.contains("new batch of backup codes")));
+}
