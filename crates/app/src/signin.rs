@@ -142,7 +142,13 @@ pub async fn check_password(
 /// Checks a PACER username and password, counting failures; the owner of an
 /// account that gets locked is told by email. Audited: success, failure, or
 /// a failure that locked the account.
-pub async fn pacer_password(app: &App, login_id: &str, password: &str, ip: &str) -> Result<Option<PacerAccount>> {
+pub async fn pacer_password(
+    app: &App,
+    login_id: &str,
+    password: &str,
+    ip: &str,
+    device: Option<&str>,
+) -> Result<Option<PacerAccount>> {
     let account = match Username::parse_existing(login_id) {
         Ok(u) => app.store.pacer_by_username(&u).await?,
         Err(_) => None,
@@ -150,10 +156,20 @@ pub async fn pacer_password(app: &App, login_id: &str, password: &str, ip: &str)
     let notice = account
         .as_ref()
         .map(|(a, _)| mail::account_locked(&a.email, a.username.as_str()));
+    // From a browser where this account logged in before, the check counts
+    // against that browser, not the account: a lockout caused from elsewhere
+    // does not lock the owner out of it.
     let subject = Subject::pacer(login_id);
+    let mut counter = subject.clone();
+    if let (Some(token), Some((a, _))) = (device, &account) {
+        let hash = hash_token(token);
+        if app.store.known_device(&hash, app.clock.now()).await? == Some(a.id) {
+            counter = Subject::KnownDevice(hash);
+        }
+    }
     let ok = check_password(
         app,
-        std::slice::from_ref(&subject),
+        std::slice::from_ref(&counter),
         account.as_ref().map(|(_, h)| h.as_str()),
         Password::attempt(password).as_ref(),
         notice.as_ref(),
@@ -165,7 +181,7 @@ pub async fn pacer_password(app: &App, login_id: &str, password: &str, ip: &str)
             AuditOutcome::Succeeded
         } else if app
             .store
-            .failures(&subject)
+            .failures(&counter)
             .await?
             .is_locked(app.clock.now().timestamp())
         {
@@ -364,4 +380,18 @@ pub async fn logout(app: &App, token_hash: &str, ip: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// After a successful login in a browser: the browser's device token, if it
+/// already is one of this account's known devices, else a new one to set.
+pub async fn remember_device(app: &App, account: &PacerAccount, current: Option<&str>) -> Result<Option<String>> {
+    let now = app.clock.now();
+    if let Some(token) = current {
+        if app.store.known_device(&hash_token(token), now).await? == Some(account.id) {
+            return Ok(None);
+        }
+    }
+    let token = crate::tokens::random_token();
+    app.store.add_known_device(&hash_token(&token), account.id, now).await?;
+    Ok(Some(token))
 }

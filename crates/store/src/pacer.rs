@@ -363,6 +363,31 @@ impl Tx {
 }
 
 impl Store {
+    /// The account a known device's token (hash) belongs to, marking it used.
+    pub async fn known_device(&self, token_hash: &str, now: Time) -> Result<Option<PacerAccountId>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 RETURNING pacer_account_id",
+        )
+        .bind(epoch(now))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id.map(PacerAccountId::new))
+    }
+
+    /// Remembers a browser in which the account logged in.
+    pub async fn add_known_device(&self, token_hash: &str, account: PacerAccountId, now: Time) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO known_devices (token_hash, pacer_account_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)",
+        )
+        .bind(token_hash)
+        .bind(account.get())
+        .bind(epoch(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     pub async fn mfa_state(&self, id: PacerAccountId) -> Result<MfaState> {
         mfa_state(&self.pool, id).await
     }

@@ -184,7 +184,7 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             "redactFlag: use \"1\" or \"0\".",
         ));
     }
-    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password, &client.ip).await? else {
+    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? else {
         return Ok(answer(
             StatusCode::OK,
             WRONG_CREDENTIALS,

@@ -81,8 +81,14 @@ async fn submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(&form.next, "/");
-    let Some(account) =
-        openecf_app::signin::pacer_password(&state, &form.login_id, &form.password, &visitor.ip).await?
+    let Some(account) = openecf_app::signin::pacer_password(
+        &state,
+        &form.login_id,
+        &form.password,
+        &visitor.ip,
+        visitor.device.as_deref(),
+    )
+    .await?
     else {
         return Ok(render(
             StatusCode::UNAUTHORIZED,

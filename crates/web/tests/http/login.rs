@@ -375,3 +375,47 @@ async fn api_login(app: &TestApp, login: &str, password: &str) -> (StatusCode, s
         .unwrap();
     (res.status(), res.json().await.unwrap())
 }
+
+#[tokio::test]
+async fn a_lockout_from_elsewhere_does_not_lock_the_owner_out_of_a_known_browser() {
+    let app = TestApp::spawn().await;
+    // The owner has logged in with this browser before, and logged out.
+    let owner = app.browser();
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    let home = owner.get("/").await;
+    owner.submit(&home, "/csologin/logout", &[]).await;
+    // Someone elsewhere locks the account with wrong guesses.
+    let attacker = app.browser();
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES + 2 {
+        attacker.login("jfiler2026", "Not-The-Password-1").await;
+    }
+    let stranger = app.browser();
+    assert_eq!(
+        stranger.login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "locked"
+    );
+    let locked_count = app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count;
+    // The owner's browser still opens the account at once.
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    // Wrong guesses from the known browser count against that browser only.
+    let home = owner.get("/").await;
+    owner.submit(&home, "/csologin/logout", &[]).await;
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES {
+        owner.login("jfiler2026", "Not-The-Password-2").await;
+    }
+    assert_eq!(
+        owner.login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "this browser is locked now"
+    );
+    let account_failures = app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count;
+    assert_eq!(account_failures, locked_count, "the account's own count is untouched");
+    // Unknown clients keep the account's growing delays.
+    assert!(app
+        .store
+        .failures(&Subject::pacer("jfiler2026"))
+        .await
+        .unwrap()
+        .is_locked(app.now().timestamp()));
+}
