@@ -88,12 +88,12 @@ pub async fn change_password(
     let hash = app.hasher.hash(new).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, Some(keep_session)).await?;
     tx.end_resets(account.id, now).await?;
     tx.enqueue_mail(
-        &mail::security_notice(&account.email, username.as_str(), "password changed"),
+        &mail::security_notice(&email, username.as_str(), "password changed"),
         now,
     )
     .await?;
@@ -108,11 +108,11 @@ pub async fn change_password(
 pub async fn change_email(app: &App, account: &PacerAccount, email: &Email, ip: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, old_email) = tx.lock_account(account.id).await?;
     tx.set_email(account.id, email).await?;
     tx.end_resets(account.id, now).await?;
     let what = format!("email address changed to {email}");
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
+    tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
         .await?;
     tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ip), now)
         .await?;
@@ -174,15 +174,12 @@ pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new:
         tx.rollback().await?;
         return Ok(false);
     }
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, None).await?;
     tx.end_resets(account.id, now).await?;
-    tx.enqueue_mail(
-        &mail::security_notice(&account.email, username.as_str(), "password reset"),
-        now,
-    )
-    .await?;
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), "password reset"), now)
+        .await?;
     tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)
         .await?;
     tx.clear_failures(&Subject::PacerPassword(Some(username))).await?;

@@ -41,7 +41,7 @@ fn email_code() -> String {
 pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     if let Some(e) = tx.enrolment(account.id, now).await? {
         tx.rollback().await?;
         return Ok(Setup {
@@ -58,7 +58,7 @@ pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup>
     };
     tx.put_enrolment(account.id, &enrolment).await?;
     if let Some(code) = &code {
-        tx.enqueue_mail(&mail::mfa_enrolment_code(&account.email, username.as_str(), code), now)
+        tx.enqueue_mail(&mail::mfa_enrolment_code(&email, username.as_str(), code), now)
             .await?;
     }
     tx.commit().await?;
@@ -142,7 +142,7 @@ pub async fn add_authenticator(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     // Two enrolments at once must count each other.
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     let state = tx.mfa_state(account.id).await?;
     let enrolled = state.authenticators;
     let same = tx.has_authenticator_secret(account.id, secret).await?;
@@ -159,7 +159,7 @@ pub async fn add_authenticator(
         Vec::new()
     };
     let what = format!("authenticator app \"{name}\" added for multi-factor authentication");
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), &what), now)
         .await?;
     let mut event = crate::audit::account_event(AuditAction::AccountMfaAdd, AuditOutcome::Done, &username, ip);
     event.detail = name.to_owned();
@@ -173,14 +173,14 @@ pub async fn add_authenticator(
 pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: AuthenticatorId, ip: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     if tx.delete_authenticator(account.id, id).await? == 0 {
         tx.replace_backup_codes(account.id, &[]).await?;
     }
     let event = crate::audit::account_event(AuditAction::AccountMfaRemove, AuditOutcome::Done, &username, ip);
     tx.insert_audit(&event, now).await?;
     let what = "an authenticator app was removed from multi-factor authentication";
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -208,7 +208,7 @@ fn fresh_codes() -> (Vec<String>, Vec<String>) {
 pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Result<Option<Vec<String>>> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     if !tx.mfa_state(account.id).await?.is_on() {
         tx.rollback().await?;
         return Ok(None);
@@ -216,7 +216,7 @@ pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Re
     let (codes, hashes) = fresh_codes();
     tx.replace_backup_codes(account.id, &hashes).await?;
     let what = "a new batch of backup codes was made; the old codes no longer work";
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
     let event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
     tx.insert_audit(&event, now).await?;
@@ -235,7 +235,7 @@ pub async fn codes_only(
 ) -> Result<std::result::Result<Vec<String>, EnrolRefusal>> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     let Some(e) = tx.enrolment(account.id, now).await? else {
         return Ok(Err(EnrolRefusal::Expired));
     };
@@ -252,7 +252,7 @@ pub async fn codes_only(
     tx.replace_backup_codes(account.id, &hashes).await?;
     tx.delete_enrolment(account.id).await?;
     let what = "multi-factor authentication turned on with backup codes";
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
     let mut event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
     event.detail = "backup codes only".to_owned();
@@ -269,11 +269,11 @@ pub async fn codes_only(
 pub async fn operator_reset(app: &App, account: &PacerAccount, reason: &str, operator: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     tx.reset_mfa(account.id, openecf_domain::mfa::SKIPS_ALLOWED).await?;
     tx.end_sessions(account.id, None).await?;
     let what = "every authenticator app and backup code was removed by the PACER Service Center; set multi-factor authentication up again at your next login";
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
     let mut event = crate::audit::account_event(AuditAction::AccountMfaReset, AuditOutcome::Done, &username, "");
     event.detail = format!("by {operator}: {reason}");

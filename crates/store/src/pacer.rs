@@ -59,17 +59,22 @@ async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: Pa
 
 impl Tx {
     /// Locks an account's row for the rest of the transaction and returns its
-    /// username (PostgreSQL; on SQLite the write transaction already excludes
-    /// other writers). `NotFound` if there is no such account.
-    pub async fn lock_account(&mut self, account: PacerAccountId) -> Result<Username> {
+    /// username and email address as they are now (PostgreSQL; on SQLite the
+    /// write transaction already excludes other writers). `NotFound` if there
+    /// is no such account.
+    pub async fn lock_account(&mut self, account: PacerAccountId) -> Result<(Username, Email)> {
         let lock = self.for_update();
-        let name: Option<String> =
-            sqlx::query_scalar(&format!("SELECT username FROM pacer_accounts WHERE id = $1{lock}"))
-                .bind(account.get())
-                .fetch_optional(self.conn())
-                .await?;
-        let name = name.ok_or(StoreError::NotFound(Missing::PacerAccount))?;
-        Username::parse_existing(&name).map_err(crate::corrupt)
+        let row: Option<(String, String)> = sqlx::query_as(&format!(
+            "SELECT username, email FROM pacer_accounts WHERE id = $1{lock}"
+        ))
+        .bind(account.get())
+        .fetch_optional(self.conn())
+        .await?;
+        let (name, email) = row.ok_or(StoreError::NotFound(Missing::PacerAccount))?;
+        Ok((
+            Username::parse_existing(&name).map_err(crate::corrupt)?,
+            Email::parse(&email).map_err(crate::corrupt)?,
+        ))
     }
 
     pub async fn set_password_hash(&mut self, account: PacerAccountId, hash: &str) -> Result<()> {
