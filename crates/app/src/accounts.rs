@@ -13,12 +13,8 @@ use openecf_store::{NewPacerAccount, StoreError};
 use crate::tokens::{hash_token, random_token};
 use crate::{App, Result};
 
-fn account_event(action: AuditAction, username: &Username, detail: &str) -> NewAuditEvent {
-    NewAuditEvent {
-        pacer_username: Some(username.to_string()),
-        detail: detail.to_owned(),
-        ..NewAuditEvent::new(action, AuditOutcome::Done)
-    }
+fn account_event(action: AuditAction, username: &Username, ip: &str) -> NewAuditEvent {
+    crate::audit::account_event(action, AuditOutcome::Done, username, ip)
 }
 
 /// A new account's identity, parsed and checked by the caller.
@@ -63,7 +59,7 @@ pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<Pac
 /// username, a standard password, confirmed name and email. Ends the other
 /// sessions and reset links; the notice goes to the old address, and to the
 /// new one if it changed.
-pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: &Identity) -> Result<()> {
+pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: &Identity, ip: &str) -> Result<()> {
     let hash = app.hasher.hash(&id.password).await?;
     let now = app.clock.now();
     let what = "account upgraded (new username, password and contact details)";
@@ -83,7 +79,7 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
     for notice in &notices {
         tx.enqueue_mail(notice, now).await?;
     }
-    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ip), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -91,20 +87,26 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
 
 /// Sets a new password (the current one already checked): ends every other
 /// session and every reset link, and tells the owner.
-pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &str, new: &Password) -> Result<()> {
+pub async fn change_password(
+    app: &App,
+    account: &PacerAccount,
+    keep_session: &str,
+    new: &Password,
+    ip: &str,
+) -> Result<()> {
     let hash = app.hasher.hash(new).await?;
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, Some(keep_session)).await?;
     tx.end_resets(account.id, now).await?;
     tx.enqueue_mail(
-        &mail::security_notice(&account.email, username.as_str(), "password changed"),
+        &mail::security_notice(&email, username.as_str(), "password changed"),
         now,
     )
     .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ip), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -112,16 +114,16 @@ pub async fn change_password(app: &App, account: &PacerAccount, keep_session: &s
 
 /// Changes the email address (the current password already checked); the
 /// notice goes to the old address.
-pub async fn change_email(app: &App, account: &PacerAccount, email: &Email) -> Result<()> {
+pub async fn change_email(app: &App, account: &PacerAccount, email: &Email, ip: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, old_email) = tx.lock_account(account.id).await?;
     tx.set_email(account.id, email).await?;
     tx.end_resets(account.id, now).await?;
     let what = format!("email address changed to {email}");
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
+    tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
         .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ""), now)
+    tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ip), now)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -183,7 +185,13 @@ pub enum ResetOutcome {
 /// Uses a reset link (once) to set a new password, which must not be the
 /// current one: ends every session and every other reset link, clears the
 /// password's failure counter, tells the owner.
-pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new: &Password) -> Result<ResetOutcome> {
+pub async fn reset_password(
+    app: &App,
+    token: &str,
+    account: &PacerAccount,
+    new: &Password,
+    ip: &str,
+) -> Result<ResetOutcome> {
     let current = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
     if app.hasher.verify(current.as_deref(), new).await? {
         return Ok(ResetOutcome::SamePassword);
@@ -195,20 +203,15 @@ pub async fn reset_password(app: &App, token: &str, account: &PacerAccount, new:
         tx.rollback().await?;
         return Ok(ResetOutcome::Expired);
     }
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, None).await?;
     tx.end_resets(account.id, now).await?;
-    tx.enqueue_mail(
-        &mail::security_notice(&account.email, username.as_str(), "password reset"),
-        now,
-    )
-    .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ""), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), "password reset"), now)
         .await?;
+    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)
+        .await?;
+    tx.clear_failures(&Subject::PacerPassword(Some(username))).await?;
     tx.commit().await?;
-    app.store
-        .clear_failures(&Subject::PacerPassword(Some(username)))
-        .await?;
     Ok(ResetOutcome::Done)
 }

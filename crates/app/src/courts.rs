@@ -81,10 +81,12 @@ pub async fn run_go_live(app: &App, job: &ClaimedJob) -> Result<()> {
     let court = tx.court_for_update(&id).await?;
     if let openecf_domain::NextGenStatus::NotLive { planned: Some(day) } = court.status {
         let at = go_live_instant(day);
-        if at <= now {
-            let notified = switch_live(&mut tx, &court, at, now).await?;
-            tracing::info!(court = %id, notified, "court is live on NextGen CM/ECF");
+        if at > now {
+            // Early (a clock that stepped back): fail, so it runs again later.
+            return Err(anyhow::anyhow!("court {id} goes live at {at}, not yet").into());
         }
+        let notified = switch_live(&mut tx, &court, at, now).await?;
+        tracing::info!(court = %id, notified, "court is live on NextGen CM/ECF");
     }
     if !tx.complete_job(job).await? {
         tx.rollback().await?;

@@ -20,8 +20,11 @@ use crate::{courts, secs, App};
 const BATCH: i64 = 5;
 /// How long a claimed job is reserved for its worker: longer than a whole
 /// batch can take, so no other node takes a job this one is still running.
-const LEASE: Duration = Duration::from_secs(300);
-const _: () = assert!((BATCH as u64) * SMTP_TIMEOUT_SECS < LEASE.as_secs());
+const LEASE: Duration = Duration::from_secs(600);
+/// How long one job may run; past it, it fails (and is retried), so a batch
+/// always ends before its lease does.
+const JOB_TIMEOUT: Duration = Duration::from_secs(2 * SMTP_TIMEOUT_SECS);
+const _: () = assert!((BATCH as u64) * JOB_TIMEOUT.as_secs() < LEASE.as_secs());
 /// How often the purge runs.
 const PURGE_EVERY: Duration = Duration::from_secs(300);
 
@@ -67,32 +70,41 @@ impl Worker {
                 return Ok(done);
             }
             for job in &claimed {
-                match self.run(job).await {
+                let outcome = match tokio::time::timeout(JOB_TIMEOUT, self.run(job)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(anyhow::anyhow!("the job took longer than {} s", JOB_TIMEOUT.as_secs())),
+                };
+                match outcome {
                     Ok(()) => done += 1,
-                    Err(e) => {
-                        let now = self.app.clock.now();
-                        let retry_at = now + chrono::Duration::seconds(retry_delay_secs(job.attempts));
-                        tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = format!("{e:#}"), "job failed; will retry");
-                        self.app
-                            .store
-                            .fail_job(job, &format!("{e:#}"), now, retry_at)
-                            .await
-                            .context("record the failed job")?;
-                        if job.attempts >= job.max_attempts {
-                            tracing::error!(job = %job.id, kind = %job.kind, attempts = job.attempts, "job failed for the last time; given up");
-                            if job.kind == MAIL_DELIVER {
-                                if let Ok(id) = job.payload.parse::<i64>() {
-                                    self.app
-                                        .store
-                                        .mark_mail_given_up(id, job.attempts, &format!("{e:#}"))
-                                        .await
-                                        .context("record the given-up mail")?;
-                                }
-                            }
+                    Err(e) => self.failed(job, &e).await,
+                }
+            }
+        }
+    }
+
+    /// Records a failure for a retry, or, once the job's attempts are used up,
+    /// gives it up (kept, failed, for the operator) and says so in the log.
+    async fn failed(&self, job: &ClaimedJob, e: &anyhow::Error) {
+        let now = self.app.clock.now();
+        let retry_at = now + chrono::Duration::seconds(retry_delay_secs(job.attempts));
+        let error = format!("{e:#}");
+        match self.app.store.fail_job(job, &error, now, retry_at).await {
+            Ok(true) => {
+                // A mail given up says so in the outbox, for the operator.
+                if job.kind == MAIL_DELIVER {
+                    if let Ok(id) = job.payload.parse::<i64>() {
+                        if let Err(store) = self.app.store.mark_mail_given_up(id, job.attempts, &error).await {
+                            tracing::error!(job = %job.id, store = %store, "cannot record a given-up mail");
                         }
                     }
                 }
+                tracing::error!(job = %job.id, kind = %job.kind, attempts = job.attempts, error, "job given up")
             }
+            Ok(false) => {
+                tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error, "job failed; will retry")
+            }
+            // The lease runs out and the job runs again.
+            Err(store) => tracing::error!(job = %job.id, error, store = %store, "cannot record a failed job"),
         }
     }
 
@@ -102,7 +114,9 @@ impl Worker {
             MAIL_DELIVER => {
                 let id: i64 = job.payload.parse().context("a mail job names its outbox id")?;
                 self.mailer.deliver(id, app.clock.now()).await?;
-                app.store.complete_job(job).await.context("finish the mail job")?;
+                if !app.store.complete_job(job).await.context("finish the mail job")? {
+                    tracing::warn!(job = %job.id, "a mail job's lease ran out while it was sent");
+                }
             }
             COURT_GO_LIVE => courts::run_go_live(app, job).await.context("switch the court live")?,
             PURGE => {
@@ -127,7 +141,9 @@ impl Worker {
         Ok(())
     }
 
-    /// Runs due jobs every `every` until the process ends.
+    /// Runs due jobs every `every` until the process ends. Each pass runs as
+    /// a task of its own, so a panic in one job ends that pass (its jobs run
+    /// again once their lease ends), not the worker.
     pub fn spawn(self, every: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             if let Err(e) = self.schedule_purge().await {
@@ -136,8 +152,11 @@ impl Worker {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                if let Err(e) = self.run_due().await {
-                    tracing::error!(error = format!("{e:#}"), "job pass failed");
+                let pass = self.clone();
+                match tokio::spawn(async move { pass.run_due().await }).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::error!(error = format!("{e:#}"), "job pass failed"),
+                    Err(panic) => tracing::error!(error = %panic, "a job pass panicked"),
                 }
             }
         })

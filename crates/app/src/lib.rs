@@ -9,6 +9,7 @@
 //! tokens, mail delivery and the job queue's worker.
 
 pub mod accounts;
+pub mod audit;
 mod clock;
 pub mod common;
 pub mod courts;

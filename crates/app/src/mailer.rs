@@ -81,6 +81,8 @@ impl Mailer {
                 .parse()
                 .with_context(|| format!("invalid recipient {:?}", row.to_addr))?)
             .subject(row.subject.clone())
+            // Dated when its event happened (the application's clock), the same on every retry.
+            .date(std::time::SystemTime::from(row.created_at))
             .message_id(Some(format!("<{}@openecf>", row.message_id)))
             .header(ContentType::TEXT_PLAIN)
             .body(row.body.clone())?)

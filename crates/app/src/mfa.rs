@@ -1,12 +1,124 @@
 //! Multi-factor authentication: enrolling and removing authenticator apps,
 //! putting enrolment off. The limits are the domain's (`openecf_domain::mfa`).
 
-use openecf_domain::mfa::check_new_authenticator;
-use openecf_domain::{mail, AuditAction, AuditOutcome, AuthenticatorId, NewAuditEvent, PacerAccount};
-use openecf_store::StoreError;
+use openecf_domain::mfa::{check_new_authenticator, AuthenticatorRefusal, ENROLMENT_TTL_SECS};
+use openecf_domain::{mail, AuditAction, AuditOutcome, AuthenticatorId, PacerAccount};
+use openecf_store::{Enrolment, StoreError};
+use subtle::ConstantTimeEq;
 
 use crate::signin::{self, Pending};
+use crate::tokens::hash_token;
 use crate::{totp, App, Result};
+
+/// An authenticator app being added, as its page shows it.
+#[derive(Clone)]
+pub struct Setup {
+    /// The secret the server chose (never one taken from a form).
+    pub secret: String,
+    /// The account has no app yet: a code was mailed to its address and must be entered too.
+    pub needs_email_code: bool,
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("secret", &"[redacted]")
+            .field("needs_email_code", &self.needs_email_code)
+            .finish()
+    }
+}
+
+/// Six random digits.
+fn email_code() -> String {
+    use rand::Rng;
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+}
+
+/// Starts adding an authenticator app, or goes on with the one under way
+/// (15 minutes): the server chooses the secret and keeps it. For the
+/// account's first app a code goes to the account's email address, so that
+/// whoever holds only the password cannot enrol an app of their own.
+pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let (username, email) = tx.lock_account(account.id).await?;
+    if let Some(e) = tx.enrolment(account.id, now).await? {
+        tx.rollback().await?;
+        return Ok(Setup {
+            secret: e.secret,
+            needs_email_code: e.email_code_hash.is_some(),
+        });
+    }
+    let first = !tx.mfa_state(account.id).await?.is_on();
+    let code = first.then(email_code);
+    let enrolment = Enrolment {
+        secret: totp::new_secret(),
+        email_code_hash: code.as_deref().map(hash_token),
+        expires_at: now + chrono::Duration::seconds(ENROLMENT_TTL_SECS),
+    };
+    tx.put_enrolment(account.id, &enrolment).await?;
+    if let Some(code) = &code {
+        tx.enqueue_mail(&mail::mfa_enrolment_code(&email, username.as_str(), code), now)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Setup {
+        secret: enrolment.secret,
+        needs_email_code: first,
+    })
+}
+
+/// Why an authenticator app was not added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolRefusal {
+    #[error("The setup has expired. Scan the new QR code and start again.")]
+    Expired,
+    #[error("One-time passcode: it does not match. Check the app's clock and enter the current passcode.")]
+    WrongPasscode,
+    #[error(
+        "Code from your email: it does not match. A new code has been sent; scan the new QR code and start again."
+    )]
+    WrongEmailCode,
+    #[error("{0}.")]
+    Refused(AuthenticatorRefusal),
+}
+
+/// Finishes adding the app under way, its password already checked: the
+/// app's passcode must match the server's secret and, for the first app, the
+/// mailed code must match (a wrong one ends this setup: a new one starts with
+/// a new code, so each code can be guessed once).
+pub async fn finish_enrolment(
+    app: &App,
+    account: &PacerAccount,
+    name: &str,
+    passcode: &str,
+    email_code: &str,
+    ip: &str,
+) -> Result<std::result::Result<Enrolled, EnrolRefusal>> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    tx.lock_account(account.id).await?;
+    let Some(e) = tx.enrolment(account.id, now).await? else {
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    if let Some(expected) = &e.email_code_hash {
+        let given = hash_token(email_code.trim());
+        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+            tx.delete_enrolment(account.id).await?;
+            tx.commit().await?;
+            return Ok(Err(EnrolRefusal::WrongEmailCode));
+        }
+    }
+    let Some(step) = totp::matching_step(&e.secret, passcode, now.timestamp()) else {
+        return Ok(Err(EnrolRefusal::WrongPasscode));
+    };
+    tx.rollback().await?;
+    match add_authenticator(app, account, name, &e.secret, step, ip).await {
+        Ok(enrolled) => Ok(Ok(enrolled)),
+        Err(crate::Error::Store(StoreError::Authenticator(r))) => Ok(Err(EnrolRefusal::Refused(r))),
+        Err(e) => Err(e),
+    }
+}
 
 /// What enrolling an app gave: backup codes if it was the account's first.
 #[derive(Debug)]
@@ -25,16 +137,20 @@ pub async fn add_authenticator(
     name: &str,
     secret: &str,
     step: i64,
+    ip: &str,
 ) -> Result<Enrolled> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     // Two enrolments at once must count each other.
-    let username = tx.lock_account(account.id).await?;
-    let enrolled = tx.mfa_state(account.id).await?.authenticators;
+    let (username, email) = tx.lock_account(account.id).await?;
+    let state = tx.mfa_state(account.id).await?;
+    let enrolled = state.authenticators;
     let same = tx.has_authenticator_secret(account.id, secret).await?;
     check_new_authenticator(enrolled, same).map_err(StoreError::from)?;
     let id = tx.insert_authenticator(account.id, name, secret, step, now).await?;
-    let backup_codes = if enrolled == 0 {
+    tx.delete_enrolment(account.id).await?;
+    // The account's first app brings backup codes (unless it has some already).
+    let backup_codes = if enrolled == 0 && state.backup_codes == 0 {
         let codes = totp::backup_codes();
         let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
         tx.replace_backup_codes(account.id, &hashes).await?;
@@ -43,13 +159,10 @@ pub async fn add_authenticator(
         Vec::new()
     };
     let what = format!("authenticator app \"{name}\" added for multi-factor authentication");
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), &what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), &what), now)
         .await?;
-    let event = NewAuditEvent {
-        pacer_username: Some(username.to_string()),
-        detail: name.to_owned(),
-        ..NewAuditEvent::new(AuditAction::AccountMfaAdd, AuditOutcome::Done)
-    };
+    let mut event = crate::audit::account_event(AuditAction::AccountMfaAdd, AuditOutcome::Done, &username, ip);
+    event.detail = name.to_owned();
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(Enrolled { id, backup_codes })
@@ -57,25 +170,114 @@ pub async fn add_authenticator(
 
 /// Removes an authenticator (`NotFound` if the account has none such);
 /// removing the last one also removes the backup codes.
-pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: AuthenticatorId) -> Result<()> {
+pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: AuthenticatorId, ip: &str) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let username = tx.lock_account(account.id).await?;
+    let (username, email) = tx.lock_account(account.id).await?;
     if tx.delete_authenticator(account.id, id).await? == 0 {
         tx.replace_backup_codes(account.id, &[]).await?;
     }
+    let event = crate::audit::account_event(AuditAction::AccountMfaRemove, AuditOutcome::Done, &username, ip);
+    tx.insert_audit(&event, now).await?;
     let what = "an authenticator app was removed from multi-factor authentication";
-    tx.enqueue_mail(&mail::security_notice(&account.email, username.as_str(), what), now)
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// "Not now" at MFA enrolment: counted, while any are left. False once they are used up.
+/// "Not now" at MFA enrolment: allowed while postponements are left (each
+/// login of a filer without an app uses one). False once they are used up.
 pub async fn skip(app: &App, account: &PacerAccount) -> Result<bool> {
-    if let Pending::EnrolMfa { forced: false, .. } = signin::pending(app, account).await? {
-        app.store.skip_mfa(account.id).await?;
-        return Ok(true);
+    Ok(matches!(
+        signin::pending(app, account).await?,
+        Pending::EnrolMfa { forced: false, .. }
+    ))
+}
+
+/// A fresh batch of ten backup codes; the old batch ends. Shown once.
+fn fresh_codes() -> (Vec<String>, Vec<String>) {
+    let codes = totp::backup_codes();
+    let hashes = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
+    (codes, hashes)
+}
+
+/// A new batch of backup codes for an account that has a second factor (its
+/// current password already checked): the old batch ends. Audited; the owner
+/// is told.
+pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Result<Option<Vec<String>>> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let (username, email) = tx.lock_account(account.id).await?;
+    if !tx.mfa_state(account.id).await?.is_on() {
+        tx.rollback().await?;
+        return Ok(None);
     }
-    Ok(false)
+    let (codes, hashes) = fresh_codes();
+    tx.replace_backup_codes(account.id, &hashes).await?;
+    let what = "a new batch of backup codes was made; the old codes no longer work";
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
+        .await?;
+    let event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
+    tx.insert_audit(&event, now).await?;
+    tx.commit().await?;
+    Ok(Some(codes))
+}
+
+/// Multi-factor authentication with backup codes alone, for someone who
+/// cannot use an authenticator app: like a first app, it needs the code
+/// mailed to the account's address (the setup under way).
+pub async fn codes_only(
+    app: &App,
+    account: &PacerAccount,
+    email_code: &str,
+    ip: &str,
+) -> Result<std::result::Result<Vec<String>, EnrolRefusal>> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let (username, email) = tx.lock_account(account.id).await?;
+    let Some(e) = tx.enrolment(account.id, now).await? else {
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    let Some(expected) = &e.email_code_hash else {
+        // Not the first second factor: new codes come from "Get new backup codes".
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    if !bool::from(hash_token(email_code.trim()).as_bytes().ct_eq(expected.as_bytes())) {
+        tx.delete_enrolment(account.id).await?;
+        tx.commit().await?;
+        return Ok(Err(EnrolRefusal::WrongEmailCode));
+    }
+    let (codes, hashes) = fresh_codes();
+    tx.replace_backup_codes(account.id, &hashes).await?;
+    tx.delete_enrolment(account.id).await?;
+    let what = "multi-factor authentication turned on with backup codes";
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
+        .await?;
+    let mut event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
+    event.detail = "backup codes only".to_owned();
+    tx.insert_audit(&event, now).await?;
+    tx.commit().await?;
+    Ok(Ok(codes))
+}
+
+/// The operator's recovery path for someone who lost every second factor
+/// (identity checked by court staff or the operator outside the system):
+/// every app and backup code is removed, every session ended, and the next
+/// login must set MFA up again (with the code mailed to the account).
+/// Audited with the operator's reason; the owner is told.
+pub async fn operator_reset(app: &App, account: &PacerAccount, reason: &str, operator: &str) -> Result<()> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let (username, email) = tx.lock_account(account.id).await?;
+    tx.reset_mfa(account.id, openecf_domain::mfa::SKIPS_ALLOWED).await?;
+    tx.end_sessions(account.id, None).await?;
+    let what = "every authenticator app and backup code was removed by the PACER Service Center; set multi-factor authentication up again at your next login";
+    tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
+        .await?;
+    let mut event = crate::audit::account_event(AuditAction::AccountMfaReset, AuditOutcome::Done, &username, "");
+    event.detail = format!("by {operator}: {reason}");
+    tx.insert_audit(&event, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

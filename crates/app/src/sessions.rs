@@ -1,9 +1,10 @@
 //! Sessions: started at login with a fresh token, ended by timeouts, logout,
 //! revocation and credential changes. Only the token's hash is stored.
 
-use openecf_domain::PacerAccountId;
+use openecf_domain::{AuditAction, AuditOutcome, PacerAccount};
 use openecf_store::{Principal, SessionRow};
 
+use crate::audit::account_event;
 use crate::tokens::{hash_token, random_token};
 use crate::{secs, App, Result};
 
@@ -56,16 +57,32 @@ pub async fn end(app: &App, token_hash: &str) -> Result<bool> {
     Ok(app.store.delete_session(token_hash).await?)
 }
 
-/// Ends one of the account's own sessions (Revoke); another's is left alone.
-pub async fn revoke(app: &App, account: PacerAccountId, token_hash: &str) -> Result<bool> {
-    let own = app.store.pacer_sessions(account).await?;
-    if own.iter().any(|s| s.token_hash == token_hash) {
-        return Ok(app.store.delete_session(token_hash).await?);
-    }
-    Ok(false)
+/// Ends one of the account's own sessions (Revoke); another's is left alone. Audited.
+pub async fn revoke(app: &App, account: &PacerAccount, token_hash: &str, ip: &str) -> Result<bool> {
+    let own = app.store.pacer_sessions(account.id).await?;
+    let Some(revoked) = own.iter().find(|s| s.token_hash == token_hash) else {
+        return Ok(false);
+    };
+    let mut tx = app.store.write().await?;
+    let n = tx.end_session(token_hash).await?;
+    let mut event = account_event(AuditAction::SessionRevoke, AuditOutcome::Done, &account.username, ip);
+    event.detail = format!(
+        "the session started {} from {}",
+        revoked.created_at.format("%Y-%m-%d %H:%M UTC"),
+        revoked.ip
+    );
+    tx.insert_audit(&event, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
-/// Ends every session of the account but the one asking (Log out all other sessions).
-pub async fn revoke_others(app: &App, account: PacerAccountId, keep: &str) -> Result<u64> {
-    Ok(app.store.delete_pacer_sessions(account, Some(keep)).await?)
+/// Ends every session of the account but the one asking (Log out all other sessions). Audited.
+pub async fn revoke_others(app: &App, account: &PacerAccount, keep: &str, ip: &str) -> Result<u64> {
+    let mut tx = app.store.write().await?;
+    let n = tx.end_sessions(account.id, Some(keep)).await?;
+    let mut event = account_event(AuditAction::SessionRevoke, AuditOutcome::Done, &account.username, ip);
+    event.detail = format!("all other sessions ({n})");
+    tx.insert_audit(&event, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(n)
 }

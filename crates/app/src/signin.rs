@@ -5,24 +5,83 @@
 use std::time::Duration;
 
 use openecf_domain::mfa::{mfa_due, MfaDue};
+use openecf_domain::throttle::Failures;
 use openecf_domain::throttle::{Subject, NOTIFY_AT};
 use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Password, Username};
-use openecf_store::{Attempt, AttemptOutcome, Principal};
+use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, Principal, Store};
 
+use crate::audit;
 use crate::sessions::{self, Client};
 use crate::tokens::hash_token;
 use crate::{totp, App, Result};
+use openecf_domain::{AuditAction, AuditOutcome};
+
+/// A password check under way for one subject. It holds one of the subject's
+/// few slots; if the request is dropped before the check ends (the client
+/// went away mid-hash), dropping the guard ends the attempt as a failure, so
+/// abandoned guesses can neither jam the slots nor go uncounted.
+struct AttemptGuard {
+    store: Store,
+    clock: crate::Clock,
+    subject: Subject,
+    slot: Option<AttemptSlot>,
+}
+
+impl AttemptGuard {
+    async fn finish(mut self, outcome: AttemptOutcome) -> Result<Failures> {
+        let Some(slot) = self.slot.take() else {
+            return Ok(Failures::default());
+        };
+        Ok(self
+            .store
+            .finish_attempt(&self.subject, slot, self.clock.now(), outcome)
+            .await?)
+    }
+}
+
+impl Drop for AttemptGuard {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else {
+            return;
+        };
+        let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = store
+                    .finish_attempt(&subject, slot, clock.now(), AttemptOutcome::Failed)
+                    .await
+                {
+                    tracing::warn!(subject = %subject, error = %e, "could not end an abandoned password check");
+                }
+            });
+        }
+    }
+}
+
+/// How a password check began.
+enum Began {
+    Go(AttemptGuard),
+    Locked,
+}
 
 /// Begins a password check for a subject, waiting a little (as the checks
 /// under way finish) rather than refusing when too many are already running.
-async fn begin_attempt(app: &App, subject: &Subject) -> Result<Attempt> {
+async fn begin_attempt(app: &App, subject: &Subject) -> Result<Began> {
     for _ in 0..30 {
         match app.store.begin_attempt(subject, app.clock.now()).await? {
             Attempt::Busy => tokio::time::sleep(Duration::from_millis(100)).await,
-            other => return Ok(other),
+            Attempt::Locked => return Ok(Began::Locked),
+            Attempt::Go(slot) => {
+                return Ok(Began::Go(AttemptGuard {
+                    store: app.store.clone(),
+                    clock: app.clock.clone(),
+                    subject: subject.clone(),
+                    slot: Some(slot),
+                }))
+            }
         }
     }
-    Ok(Attempt::Busy)
+    Ok(Began::Locked)
 }
 
 /// Checks a password for the given subjects' failure counters: a locked
@@ -42,8 +101,8 @@ pub async fn check_password(
     let mut locked = false;
     for s in subjects {
         match begin_attempt(app, s).await? {
-            Attempt::Go => started.push(s),
-            Attempt::Locked | Attempt::Busy => locked = true,
+            Began::Go(guard) => started.push(guard),
+            Began::Locked => locked = true,
         }
     }
     let fallback;
@@ -59,8 +118,8 @@ pub async fn check_password(
     if locked {
         app.hasher.verify(None, password).await?;
     }
-    for s in started {
-        let first = subjects.first() == Some(s);
+    for guard in started {
+        let first = subjects.first() == Some(&guard.subject);
         let outcome = match (locked, ok) {
             (true, _) => AttemptOutcome::Abandoned,
             // The credentials' own counter is cleared; the others keep theirs.
@@ -68,7 +127,7 @@ pub async fn check_password(
             (false, false) => AttemptOutcome::Failed,
         };
         let now = app.clock.now();
-        let after = app.store.finish_attempt(s, now, outcome).await?;
+        let after = guard.finish(outcome).await?;
         if first && outcome == AttemptOutcome::Failed && after.count == NOTIFY_AT {
             if let Some(mail) = lock_notice {
                 let mut tx = app.store.write().await?;
@@ -81,8 +140,15 @@ pub async fn check_password(
 }
 
 /// Checks a PACER username and password, counting failures; the owner of an
-/// account that gets locked is told by email.
-pub async fn pacer_password(app: &App, login_id: &str, password: &str) -> Result<Option<PacerAccount>> {
+/// account that gets locked is told by email. Audited: success, failure, or
+/// a failure that locked the account.
+pub async fn pacer_password(
+    app: &App,
+    login_id: &str,
+    password: &str,
+    ip: &str,
+    device: Option<&str>,
+) -> Result<Option<PacerAccount>> {
     let account = match Username::parse_existing(login_id) {
         Ok(u) => app.store.pacer_by_username(&u).await?,
         Err(_) => None,
@@ -90,14 +156,41 @@ pub async fn pacer_password(app: &App, login_id: &str, password: &str) -> Result
     let notice = account
         .as_ref()
         .map(|(a, _)| mail::account_locked(&a.email, a.username.as_str()));
+    // From a browser where this account logged in before, the check counts
+    // against that browser, not the account: a lockout caused from elsewhere
+    // does not lock the owner out of it.
+    let subject = Subject::pacer(login_id);
+    let mut counter = subject.clone();
+    if let (Some(token), Some((a, _))) = (device, &account) {
+        let hash = hash_token(token);
+        if app.store.known_device(&hash, app.clock.now()).await? == Some(a.id) {
+            counter = Subject::KnownDevice(hash);
+        }
+    }
     let ok = check_password(
         app,
-        &[Subject::pacer(login_id)],
+        std::slice::from_ref(&counter),
         account.as_ref().map(|(_, h)| h.as_str()),
         Password::attempt(password).as_ref(),
         notice.as_ref(),
     )
     .await?;
+    // Only a well-formed username goes into the audit trail.
+    if let Subject::PacerPassword(Some(username)) = &subject {
+        let outcome = if ok {
+            AuditOutcome::Succeeded
+        } else if app
+            .store
+            .failures(&counter)
+            .await?
+            .is_locked(app.clock.now().timestamp())
+        {
+            AuditOutcome::Locked
+        } else {
+            AuditOutcome::Failed
+        };
+        audit::record(app, &audit::account_event(AuditAction::Login, outcome, username, ip)).await?;
+    }
     Ok(account.filter(|_| ok).map(|(a, _)| a))
 }
 
@@ -143,12 +236,13 @@ pub async fn ecf_password(
 
 /// Checks a one-time passcode (or a backup code). Each is accepted once;
 /// failures are counted (and lock) like wrong passwords, on their own counter.
-pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Result<bool> {
+/// Audited, saying when a backup code was used.
+pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &str) -> Result<bool> {
     let now = app.clock.now();
     let subject = Subject::SecondFactor(account.id);
-    if begin_attempt(app, &subject).await? != Attempt::Go {
+    let Began::Go(guard) = begin_attempt(app, &subject).await? else {
         return Ok(false);
-    }
+    };
     let mut ok = false;
     for auth in app.store.authenticators(account.id).await? {
         if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
@@ -159,18 +253,31 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Res
         }
     }
     let trimmed = code.trim();
+    let mut backup = false;
     if !ok && (8..=16).contains(&trimmed.len()) {
         ok = app
             .store
             .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now)
             .await?;
+        backup = ok;
     }
+    let outcome = if ok {
+        AuditOutcome::Succeeded
+    } else {
+        AuditOutcome::Failed
+    };
+    let mut event = audit::account_event(AuditAction::SecondFactor, outcome, &account.username, ip);
+    if backup {
+        let left = app.store.backup_codes_left(account.id).await?;
+        event.detail = format!("backup code used; {left} left");
+    }
+    audit::record(app, &event).await?;
     let outcome = if ok {
         AttemptOutcome::Succeeded { clear: true }
     } else {
         AttemptOutcome::Failed
     };
-    let after = app.store.finish_attempt(&subject, now, outcome).await?;
+    let after = guard.finish(outcome).await?;
     if !ok && after.count == NOTIFY_AT {
         let notice = mail::account_locked(&account.email, account.username.as_str());
         let mut tx = app.store.write().await?;
@@ -182,7 +289,7 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str) -> Res
 
 /// Whether the account has MFA turned on.
 pub async fn has_mfa(app: &App, account: &PacerAccount) -> Result<bool> {
-    Ok(app.store.mfa_state(account.id).await?.authenticators > 0)
+    Ok(app.store.mfa_state(account.id).await?.is_on())
 }
 
 /// What the account must do before anything else, if anything.
@@ -198,7 +305,7 @@ pub async fn pending(app: &App, account: &PacerAccount) -> Result<Pending> {
         return Ok(Pending::Upgrade);
     }
     let mfa = app.store.mfa_state(account.id).await?;
-    Ok(match mfa_due(mfa.is_filer, mfa.authenticators, mfa.skips) {
+    Ok(match mfa_due(mfa.is_filer, i64::from(mfa.is_on()), mfa.skips) {
         MfaDue::No => Pending::Nothing,
         MfaDue::Enrol { forced, skips_left } => Pending::EnrolMfa { forced, skips_left },
     })
@@ -230,6 +337,13 @@ pub async fn start_session(
     if let Some(old) = old_token {
         sessions::end(app, &hash_token(old)).await?;
     }
+    // Every login of a filer without an authenticator app, browser or API,
+    // uses up one postponement of MFA enrolment.
+    if let Pending::EnrolMfa { .. } = pending(app, account).await? {
+        let mut tx = app.store.write().await?;
+        tx.count_mfa_postponement(account.id).await?;
+        tx.commit().await?;
+    }
     let token = sessions::start(app, Principal::Pacer(account.id), client).await?;
     let pending = pending(app, account).await?;
     if let Pending::EnrolMfa { forced: true, .. } = pending {
@@ -260,4 +374,32 @@ pub async fn waiting_second_factor(app: &App, token: &str) -> Result<Option<(Pac
 /// Ends a passcode step (its passcode was right).
 pub async fn end_second_factor(app: &App, token: &str) -> Result<()> {
     Ok(app.store.delete_mfa_challenge(&hash_token(token)).await?)
+}
+
+/// Logout: ends the session, audited.
+pub async fn logout(app: &App, token_hash: &str, ip: &str) -> Result<()> {
+    let who = app.store.session(token_hash).await?;
+    if sessions::end(app, token_hash).await? {
+        if let Some(Principal::Pacer(id)) = who.map(|s| s.principal) {
+            if let Some(account) = app.store.pacer_by_id(id).await? {
+                let event = audit::account_event(AuditAction::Logout, AuditOutcome::Done, &account.username, ip);
+                audit::record(app, &event).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After a successful login in a browser: the browser's device token, if it
+/// already is one of this account's known devices, else a new one to set.
+pub async fn remember_device(app: &App, account: &PacerAccount, current: Option<&str>) -> Result<Option<String>> {
+    let now = app.clock.now();
+    if let Some(token) = current {
+        if app.store.known_device(&hash_token(token), now).await? == Some(account.id) {
+            return Ok(None);
+        }
+    }
+    let token = crate::tokens::random_token();
+    app.store.add_known_device(&hash_token(&token), account.id, now).await?;
+    Ok(Some(token))
 }

@@ -86,6 +86,9 @@ contract!(
     a_planned_go_live_is_a_job_that_fires_once_at_its_instant,
     jobs_are_leased_retried_and_given_up,
     mail_is_delivered_by_a_job,
+    a_go_live_day_already_begun_makes_the_court_live_at_once,
+    concurrent_claims_never_share_a_job,
+    a_lost_lease_cannot_fail_or_finish_the_new_holders_job,
 );
 
 fn now() -> DateTime<Utc> {
@@ -575,4 +578,74 @@ async fn mail_is_delivered_by_a_job(app: &App) {
     let sent = store.outbox().await.unwrap().pop().unwrap();
     assert_eq!(sent.sent_at, Some(t));
     assert!(store.jobs().await.unwrap().is_empty(), "done jobs leave the queue");
+}
+
+async fn a_go_live_day_already_begun_makes_the_court_live_at_once(app: &App) {
+    add_court(app, "nysd", CourtKind::District).await;
+    add_ecf(app, "nysd", "alice").await;
+    let tomorrow = (now() + chrono::Duration::days(1)).date_naive();
+    go_live(app, "nysd", GoLive::On(tomorrow)).await.unwrap();
+    let today = now().date_naive();
+    go_live(app, "nysd", GoLive::On(today)).await.unwrap();
+    let court = app.store.court(&court_id("nysd")).await.unwrap().unwrap();
+    assert_eq!(
+        court.status,
+        NextGenStatus::Live {
+            since: go_live_instant(today)
+        }
+    );
+    assert!(
+        app.store.jobs().await.unwrap().iter().all(|j| j.kind != COURT_GO_LIVE),
+        "the planned switch is gone"
+    );
+    let mail = app.store.outbox().await.unwrap();
+    assert!(mail[0].subject.contains("is now live"), "{}", mail[0].subject);
+}
+
+async fn concurrent_claims_never_share_a_job(app: &App) {
+    let t = app.clock.now();
+    let mut tx = app.store.write().await.unwrap();
+    for i in 0..20 {
+        tx.enqueue_job(&NewJob::new("test.kind", i.to_string(), t), t)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let claims: Vec<_> = (0..4)
+        .map(|_| {
+            let store = app.store.clone();
+            tokio::spawn(async move { store.claim_jobs(t, Duration::from_secs(60), 5).await.unwrap() })
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for c in claims {
+        for job in c.await.unwrap() {
+            assert!(seen.insert(job.payload.clone()), "job {} claimed twice", job.payload);
+        }
+    }
+    assert_eq!(seen.len(), 20, "four workers of five took all twenty");
+}
+
+async fn a_lost_lease_cannot_fail_or_finish_the_new_holders_job(app: &App) {
+    let store = &app.store;
+    let t = app.clock.now();
+    let mut tx = store.write().await.unwrap();
+    tx.enqueue_job(&NewJob::new("test.kind", "x".into(), t), t)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let lease = Duration::from_secs(60);
+    let old = store.claim_jobs(t, lease, 1).await.unwrap().pop().unwrap();
+    let later = t + chrono::Duration::seconds(61);
+    let new = store.claim_jobs(later, lease, 1).await.unwrap().pop().unwrap();
+    assert_ne!(old.lease_id, new.lease_id);
+    // The first worker's late failure changes nothing of the second's claim.
+    store.fail_job(&old, "late", later, later).await.unwrap();
+    assert!(
+        store.claim_jobs(later, lease, 1).await.unwrap().is_empty(),
+        "still held by the second worker"
+    );
+    assert!(!store.complete_job(&old).await.unwrap());
+    assert!(store.complete_job(&new).await.unwrap());
+    assert!(store.jobs().await.unwrap().is_empty());
 }

@@ -50,6 +50,18 @@ pub enum CourtCommand {
 pub enum PacerCommand {
     /// Create a PACER account; the password is read from standard input
     Add(PacerAdd),
+    /// Remove every authenticator app and backup code of an account whose
+    /// holder lost them all (after checking who they are); the next login
+    /// must set MFA up again. Audited; the holder is emailed.
+    ResetMfa {
+        username: String,
+        /// Why (kept in the audit trail)
+        #[arg(long)]
+        reason: String,
+        /// Who does it (kept in the audit trail)
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +189,9 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
             let notified = openecf_app::courts::schedule_go_live(app, &id, when).await?;
             match when {
                 GoLive::Now => println!("court {id} is live on NextGen CM/ECF now"),
+                GoLive::On(day) if day <= app.clock.now().date_naive() => {
+                    println!("court {id} is live on NextGen CM/ECF since {day}")
+                }
                 GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
             }
             println!("{notified} CM/ECF account holders notified by email");
@@ -205,7 +220,14 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
 }
 
 pub async fn pacer(app: &App, cmd: PacerCommand) -> anyhow::Result<()> {
-    let PacerCommand::Add(a) = cmd;
+    let a = match cmd {
+        PacerCommand::Add(a) => a,
+        PacerCommand::ResetMfa {
+            username,
+            reason,
+            operator,
+        } => return reset_mfa(app, &username, &reason, &operator).await,
+    };
     let created_on = match &a.created_on {
         Some(d) => parse_date(d, "--created-on")?,
         None => app.clock.now().date_naive(),
@@ -411,5 +433,89 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Security events, newest first, one a line
+    List {
+        /// Only this PACER account's events
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this court's events
+        #[arg(long)]
+        court: Option<String>,
+        /// Only events on or after this day (YYYY-MM-DD, UTC)
+        #[arg(long)]
+        since: Option<String>,
+        /// At most this many
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        limit: i64,
+    },
+}
+
+pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<()> {
+    let AuditCommand::List {
+        account,
+        court,
+        since,
+        limit,
+    } = cmd;
+    let account = account
+        .as_deref()
+        .map(Username::parse_existing)
+        .transpose()
+        .map_err(|e| anyhow!("--account: {}", e.reason))?;
+    let court = court
+        .as_deref()
+        .map(CourtId::parse)
+        .transpose()
+        .map_err(|e| anyhow!("--court: {}", e.reason))?;
+    let since = since
+        .as_deref()
+        .map(|d| parse_date(d, "--since"))
+        .transpose()?
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());
+    let filter = openecf_store::AuditFilter {
+        account: account.map(|a| a.to_string()),
+        court: court.map(|c| c.to_string()),
+        since,
+        limit,
+    };
+    let rows = openecf_app::audit::list(app, &filter).await?;
+    for r in &rows {
+        let e = &r.event;
+        let mut line = format!(
+            "{}  {:<22} {:<34} account={} court={} ecf={} ip={}",
+            r.at.format("%Y-%m-%d %H:%M:%S"),
+            e.action,
+            e.outcome,
+            e.pacer_username.as_deref().unwrap_or("-"),
+            e.court_id.as_deref().unwrap_or("-"),
+            e.ecf_login.as_deref().unwrap_or("-"),
+            e.ip.as_deref().unwrap_or("-"),
+        );
+        if !e.detail.is_empty() {
+            line.push_str(&format!("  ({})", e.detail.replace(['\n', '\r'], " ")));
+        }
+        println!("{line}");
+    }
+    eprintln!("{} events", rows.len());
+    Ok(())
+}
+
+async fn reset_mfa(app: &App, username: &str, reason: &str, operator: &str) -> anyhow::Result<()> {
+    let username = Username::parse_existing(username).map_err(|e| anyhow!("username: {}", e.reason))?;
+    if reason.trim().is_empty() {
+        bail!("--reason: say why (for example, how the holder's identity was checked)");
+    }
+    let (account, _) = app
+        .store
+        .pacer_by_username(&username)
+        .await?
+        .ok_or_else(|| anyhow!("no PACER account {username}"))?;
+    openecf_app::mfa::operator_reset(app, &account, reason.trim(), operator.trim()).await?;
+    println!("removed every authenticator app and backup code of {username}; its sessions are ended and it must set up MFA at its next login");
     Ok(())
 }

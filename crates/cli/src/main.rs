@@ -1,13 +1,18 @@
 //! The `openecf` binary: serve, migrate, and the court staff's admin commands.
 
 mod admin;
+#[cfg(feature = "server")]
 mod demo;
 
+#[cfg(feature = "server")]
 use std::net::SocketAddr;
+#[cfg(feature = "server")]
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+#[cfg(feature = "server")]
+use clap::Args;
+use clap::{Parser, Subcommand};
 use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_store::Store;
 
@@ -50,6 +55,9 @@ enum Command {
     /// Links between CM/ECF and PACER accounts
     #[command(subcommand)]
     Link(admin::LinkCommand),
+    /// The audit trail of security events
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
 }
 
 /// `Debug` shows the database URL without its password.
@@ -211,6 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
         Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
+        Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
     }
 }
 

@@ -19,6 +19,18 @@ pub enum AuditAction {
     AccountUpgrade,
     AccountEmail,
     AccountMfaAdd,
+    AccountMfaRemove,
+    /// A new batch of backup codes (or MFA with backup codes alone).
+    AccountMfaBackupCodes,
+    /// The operator removed every second factor (the recovery path).
+    AccountMfaReset,
+    /// A password check at PACER LOGIN or the Authentication API.
+    Login,
+    /// A one-time passcode or backup code at login.
+    SecondFactor,
+    Logout,
+    /// A session ended from Manage My Account.
+    SessionRevoke,
 }
 
 impl AuditAction {
@@ -32,6 +44,35 @@ impl AuditAction {
             Self::AccountUpgrade => "account.upgrade",
             Self::AccountEmail => "account.email",
             Self::AccountMfaAdd => "account.mfa.add",
+            Self::AccountMfaRemove => "account.mfa.remove",
+            Self::AccountMfaBackupCodes => "account.mfa.backup_codes",
+            Self::AccountMfaReset => "account.mfa.reset",
+            Self::Login => "login",
+            Self::SecondFactor => "login.second_factor",
+            Self::Logout => "logout",
+            Self::SessionRevoke => "session.revoke",
+        }
+    }
+
+    /// What it was, in words for the account holder.
+    pub fn describe(action: &str) -> &'static str {
+        match action {
+            "link" => "CM/ECF account link",
+            "link.remove" => "CM/ECF link removed by the court",
+            "court.go_live" => "Court went live",
+            "account.password" => "Password changed",
+            "account.password.reset" => "Password reset",
+            "account.upgrade" => "Account upgraded",
+            "account.email" => "Email address changed",
+            "account.mfa.add" => "Authenticator app added",
+            "account.mfa.remove" => "Authenticator app removed",
+            "account.mfa.backup_codes" => "New backup codes",
+            "account.mfa.reset" => "Multi-factor authentication reset by the PACER Service Center",
+            "login" => "Login",
+            "login.second_factor" => "One-time passcode",
+            "logout" => "Logout",
+            "session.revoke" => "Session logged out from Manage My Account",
+            _ => "Other",
         }
     }
 }
@@ -51,6 +92,10 @@ pub enum AuditOutcome {
     Removed,
     Live,
     Done,
+    Succeeded,
+    Failed,
+    /// A failure that locked the account for a while.
+    Locked,
 }
 
 impl fmt::Display for AuditOutcome {
@@ -62,6 +107,9 @@ impl fmt::Display for AuditOutcome {
             Self::Removed => f.write_str("removed"),
             Self::Live => f.write_str("live"),
             Self::Done => f.write_str("done"),
+            Self::Succeeded => f.write_str("succeeded"),
+            Self::Failed => f.write_str("failed"),
+            Self::Locked => f.write_str("failed: locked"),
         }
     }
 }

@@ -123,3 +123,19 @@ pub fn welcome(to: &Email, username: &str) -> Mail {
         sensitive: false,
     }
 }
+
+/// The code that confirms, with the account's own mailbox, the first
+/// authenticator app of an account: a password thief cannot enrol one.
+pub fn mfa_enrolment_code(to: &Email, username: &str, code: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: "Your PACER multi-factor authentication setup code".to_owned(),
+        body: format!(
+            "Someone, we hope you, is setting up multi-factor authentication for the PACER account {username}.\n\n\
+             To finish, enter this code on the page that shows the QR code: {code}\n\n\
+             The code works once, for 15 minutes. If this was not you, change your password at once:\n\
+             whoever started this knows it.\n"
+        ),
+        sensitive: true,
+    }
+}

@@ -3,12 +3,15 @@
 
 /// The most authenticator apps one account may enrol.
 pub const MAX_AUTHENTICATORS: i64 = 5;
-/// How many times a filer may choose "Not now" at MFA enrolment.
+/// How many logins a filer without an authenticator app may make before
+/// enrolment is forced: each such login, browser or API, uses one up.
 pub const SKIPS_ALLOWED: i64 = 3;
 /// The most live password-reset links one account may have at once.
 pub const MAX_ACTIVE_RESETS: i64 = 3;
 /// How long a password-reset link works, in seconds.
 pub const RESET_TTL_SECS: i64 = 30 * 60;
+/// How long an authenticator app's enrolment (its secret, its mailed code) lasts, in seconds.
+pub const ENROLMENT_TTL_SECS: i64 = 15 * 60;
 /// How long the passcode step of a login waits for its passcode, in seconds.
 pub const CHALLENGE_TTL_SECS: i64 = 5 * 60;
 
@@ -45,16 +48,18 @@ pub fn may_send_reset(active: i64) -> bool {
 pub enum MfaDue {
     /// Nothing: MFA is on, or not required.
     No,
-    /// A filer without an authenticator: asked to enrol, `skips_left` "Not now"s to go;
-    /// `forced` once they are used up (the session may then only enrol).
+    /// A filer without an authenticator: asked to enrol, with `skips_left`
+    /// more logins that may put it off; `forced` once the postponements are
+    /// used up (the session may then only enrol).
     Enrol { forced: bool, skips_left: i64 },
 }
 
-/// Filers (accounts linked to a CM/ECF account) must use MFA.
+/// Filers (accounts linked to a CM/ECF account) must use MFA. `skips` counts
+/// the logins made without it, this one included.
 pub fn mfa_due(is_filer: bool, authenticators: i64, skips: i64) -> MfaDue {
     if is_filer && authenticators == 0 {
         MfaDue::Enrol {
-            forced: skips >= SKIPS_ALLOWED,
+            forced: skips > SKIPS_ALLOWED,
             skips_left: (SKIPS_ALLOWED - skips).max(0),
         }
     } else {
@@ -78,7 +83,7 @@ mod tests {
     }
 
     #[test]
-    fn filers_must_enrol_and_may_put_it_off_three_times() {
+    fn filers_must_enrol_and_may_put_it_off_at_three_logins() {
         assert_eq!(mfa_due(false, 0, 9), MfaDue::No);
         assert_eq!(mfa_due(true, 1, 0), MfaDue::No);
         assert_eq!(
@@ -90,6 +95,14 @@ mod tests {
         );
         assert_eq!(
             mfa_due(true, 0, 3),
+            MfaDue::Enrol {
+                forced: false,
+                skips_left: 0
+            },
+            "the third login without an app is the last that may put it off"
+        );
+        assert_eq!(
+            mfa_due(true, 0, 4),
             MfaDue::Enrol {
                 forced: true,
                 skips_left: 0

@@ -34,6 +34,11 @@ pub enum Subject {
     LinkForm(Username),
     /// An account's second factor: its own counter, which a right password never resets.
     SecondFactor(PacerAccountId),
+    /// An account's password tried from a browser where it logged in before
+    /// (a known device, by its token's hash): such failures count against
+    /// that browser only, so a lockout caused from elsewhere never locks the
+    /// owner out of it.
+    KnownDevice(String),
 }
 
 impl Subject {
@@ -60,6 +65,7 @@ impl fmt::Display for Subject {
             Self::EcfPassword { court, login: None } => write!(f, "ecf:{court}:<invalid>"),
             Self::LinkForm(u) => write!(f, "link:{u}"),
             Self::SecondFactor(id) => write!(f, "mfa:{id}"),
+            Self::KnownDevice(hash) => write!(f, "device:{}", hash.get(..32).unwrap_or(hash)),
         }
     }
 }

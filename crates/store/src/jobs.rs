@@ -57,6 +57,8 @@ pub struct ClaimedJob {
     pub attempts: i64,
     pub max_attempts: i64,
     pub lease_until: i64,
+    /// This claim's own lease: only its holder may finish or fail the job.
+    pub lease_id: i64,
 }
 
 /// A queued job as the operator sees it.
@@ -79,7 +81,7 @@ impl Tx {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (dedupe_key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload,
-                 run_at = excluded.run_at, attempts = 0, locked_until = 0, last_error = NULL, failed_at = NULL
+                 run_at = excluded.run_at, attempts = 0, last_error = NULL, failed_at = NULL
              RETURNING id",
         )
         .bind(job.kind)
@@ -105,9 +107,9 @@ impl Tx {
     /// its end commit together. False if the lease was lost (another worker
     /// took the job after this one's lease ran out): the caller rolls back.
     pub async fn complete_job(&mut self, job: &ClaimedJob) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM jobs WHERE id = $1 AND locked_until = $2")
+        let done = sqlx::query("DELETE FROM jobs WHERE id = $1 AND lease_id = $2")
             .bind(job.id.get())
-            .bind(job.lease_until)
+            .bind(job.lease_id)
             .execute(self.conn())
             .await?;
         Ok(done.rows_affected() == 1)
@@ -126,6 +128,10 @@ impl Store {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
+        // Nothing due: no write transaction (on SQLite it would take the write lock).
+        if self.next_job_at().await?.is_none_or(|at| epoch(at) > now) {
+            return Ok(Vec::new());
+        }
         let mut tx = self.write().await?;
         let due: Vec<Claimable> = sqlx::query_as(&format!(
             "SELECT id, kind, payload, attempts, max_attempts FROM jobs
@@ -138,8 +144,10 @@ impl Store {
         .await?;
         let mut claimed = Vec::with_capacity(due.len());
         for (id, kind, payload, attempts, max_attempts) in due {
-            sqlx::query("UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id = $2")
+            let lease_id = rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX);
+            sqlx::query("UPDATE jobs SET locked_until = $1, lease_id = $2, attempts = attempts + 1 WHERE id = $3")
                 .bind(lease_until)
+                .bind(lease_id)
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
@@ -150,6 +158,7 @@ impl Store {
                 attempts: attempts + 1,
                 max_attempts,
                 lease_until,
+                lease_id,
             });
         }
         tx.commit().await?;
@@ -165,21 +174,22 @@ impl Store {
     }
 
     /// Records a failed attempt: the job runs again at `retry_at`, or, once
-    /// its attempts are used up, stays failed for the operator.
-    pub async fn fail_job(&self, job: &ClaimedJob, error: &str, now: Time, retry_at: Time) -> Result<()> {
+    /// its attempts are used up, stays failed for the operator. Returns
+    /// whether it was given up.
+    pub async fn fail_job(&self, job: &ClaimedJob, error: &str, now: Time, retry_at: Time) -> Result<bool> {
         let gave_up = job.attempts >= job.max_attempts;
         sqlx::query(
-            "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = 0, failed_at = $3
-             WHERE id = $4 AND locked_until = $5",
+            "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = 0, lease_id = 0, failed_at = $3
+             WHERE id = $4 AND lease_id = $5",
         )
         .bind(error)
         .bind(epoch(retry_at))
         .bind(gave_up.then(|| epoch(now)))
         .bind(job.id.get())
-        .bind(job.lease_until)
+        .bind(job.lease_id)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(gave_up)
     }
 
     /// Every queued or failed job, by when it runs.

@@ -31,8 +31,8 @@ pub use error::{Missing, StoreError};
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
 pub use links::{LinkConflict, LinkRow};
 pub use outbox::OutboxRow;
-pub use pacer::{Authenticator, MfaState};
-pub use security::{Attempt, AttemptOutcome, AuditEvent};
+pub use pacer::{Authenticator, Enrolment, MfaState};
+pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};
 
 /// The one time type that crosses the store's boundary. Stored as whole

@@ -103,10 +103,17 @@ impl Tx {
                 login: login.clone(),
             }));
         };
-        let linked_at: i64 = sqlx::query_scalar("DELETE FROM links WHERE id = $1 RETURNING linked_at")
+        // Another node may have removed it meanwhile.
+        let linked_at: Option<i64> = sqlx::query_scalar("DELETE FROM links WHERE id = $1 RETURNING linked_at")
             .bind(link_id)
-            .fetch_one(self.conn())
+            .fetch_optional(self.conn())
             .await?;
+        let Some(linked_at) = linked_at else {
+            return Err(StoreError::NotFound(Missing::Link {
+                court: court.clone(),
+                login: login.clone(),
+            }));
+        };
         Ok(LinkRow {
             ecf_login: login.to_string(),
             ecf_name,

@@ -38,13 +38,23 @@ pub struct MfaState {
     /// Has a CM/ECF account linked at some court: MFA is required.
     pub is_filer: bool,
     pub authenticators: i64,
+    /// Unused backup codes: on their own, they are a second factor too.
+    pub backup_codes: i64,
     pub skips: i64,
 }
 
+impl MfaState {
+    /// A second factor is set up: an authenticator app, or backup codes.
+    pub fn is_on(&self) -> bool {
+        self.authenticators > 0 || self.backup_codes > 0
+    }
+}
+
 async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: PacerAccountId) -> Result<MfaState> {
-    let (links, authenticators, skips): (i64, i64, i64) = sqlx::query_as(
+    let (links, authenticators, backup_codes, skips): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM links WHERE pacer_account_id = $1),
                 (SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1),
+                (SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL),
                 (SELECT mfa_skips FROM pacer_accounts WHERE id = $1)",
     )
     .bind(id.get())
@@ -53,23 +63,29 @@ async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: Pa
     Ok(MfaState {
         is_filer: links > 0,
         authenticators,
+        backup_codes,
         skips,
     })
 }
 
 impl Tx {
     /// Locks an account's row for the rest of the transaction and returns its
-    /// username (PostgreSQL; on SQLite the write transaction already excludes
-    /// other writers). `NotFound` if there is no such account.
-    pub async fn lock_account(&mut self, account: PacerAccountId) -> Result<Username> {
+    /// username and email address as they are now (PostgreSQL; on SQLite the
+    /// write transaction already excludes other writers). `NotFound` if there
+    /// is no such account.
+    pub async fn lock_account(&mut self, account: PacerAccountId) -> Result<(Username, Email)> {
         let lock = self.for_update();
-        let name: Option<String> =
-            sqlx::query_scalar(&format!("SELECT username FROM pacer_accounts WHERE id = $1{lock}"))
-                .bind(account.get())
-                .fetch_optional(self.conn())
-                .await?;
-        let name = name.ok_or(StoreError::NotFound(Missing::PacerAccount))?;
-        Username::parse_existing(&name).map_err(crate::corrupt)
+        let row: Option<(String, String)> = sqlx::query_as(&format!(
+            "SELECT username, email FROM pacer_accounts WHERE id = $1{lock}"
+        ))
+        .bind(account.get())
+        .fetch_optional(self.conn())
+        .await?;
+        let (name, email) = row.ok_or(StoreError::NotFound(Missing::PacerAccount))?;
+        Ok((
+            Username::parse_existing(&name).map_err(crate::corrupt)?,
+            Email::from_stored(&email).map_err(crate::corrupt)?,
+        ))
     }
 
     pub async fn set_password_hash(&mut self, account: PacerAccountId, hash: &str) -> Result<()> {
@@ -89,6 +105,15 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(done.rows_affected())
+    }
+
+    /// Ends one session; whether there was one.
+    pub async fn end_session(&mut self, token_hash: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Ends every outstanding reset link and pending passcode step of an
@@ -259,19 +284,128 @@ impl Tx {
     }
 }
 
-impl Store {
-    pub async fn mfa_state(&self, id: PacerAccountId) -> Result<MfaState> {
-        mfa_state(&self.pool, id).await
+/// An authenticator app being added: the secret the server chose, and the
+/// hash of the code mailed to the account (its first app only).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub secret: String,
+    pub email_code_hash: Option<String>,
+    pub expires_at: Time,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("secret", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tx {
+    /// The account's enrolment under way, if it has not expired.
+    pub async fn enrolment(&mut self, account: PacerAccountId, now: Time) -> Result<Option<Enrolment>> {
+        let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT secret, email_code_hash, expires_at FROM mfa_enrolments WHERE pacer_account_id = $1 AND expires_at > $2",
+        )
+        .bind(account.get())
+        .bind(epoch(now))
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|(secret, email_code_hash, expires_at)| {
+            Ok(Enrolment {
+                secret,
+                email_code_hash,
+                expires_at: crate::from_epoch(expires_at)?,
+            })
+        })
+        .transpose()
     }
 
-    /// Counts one more "not now" to MFA enrolment; returns the new count.
-    pub async fn skip_mfa(&self, id: PacerAccountId) -> Result<i64> {
+    /// Starts (or restarts) the account's enrolment.
+    pub async fn put_enrolment(&mut self, account: PacerAccountId, e: &Enrolment) -> Result<()> {
+        self.delete_enrolment(account).await?;
+        sqlx::query(
+            "INSERT INTO mfa_enrolments (pacer_account_id, secret, email_code_hash, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account.get())
+        .bind(&e.secret)
+        .bind(e.email_code_hash.clone())
+        .bind(epoch(e.expires_at))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_enrolment(&mut self, account: PacerAccountId) -> Result<()> {
+        sqlx::query("DELETE FROM mfa_enrolments WHERE pacer_account_id = $1")
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes every second factor of an account (apps, backup codes, a setup
+    /// under way) and sets its postponements: the operator's recovery path.
+    pub async fn reset_mfa(&mut self, account: PacerAccountId, skips: i64) -> Result<()> {
+        for table in [
+            "mfa_authenticators",
+            "mfa_backup_codes",
+            "mfa_enrolments",
+            "mfa_challenges",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE pacer_account_id = $1"))
+                .bind(account.get())
+                .execute(self.conn())
+                .await?;
+        }
+        sqlx::query("UPDATE pacer_accounts SET mfa_skips = $1 WHERE id = $2")
+            .bind(skips)
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Counts one more postponement of MFA enrolment; returns the new count.
+    pub async fn count_mfa_postponement(&mut self, account: PacerAccountId) -> Result<i64> {
         Ok(
             sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
-                .bind(id.get())
-                .fetch_one(&self.pool)
+                .bind(account.get())
+                .fetch_one(self.conn())
                 .await?,
         )
+    }
+}
+
+impl Store {
+    /// The account a known device's token (hash) belongs to, marking it used.
+    pub async fn known_device(&self, token_hash: &str, now: Time) -> Result<Option<PacerAccountId>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 RETURNING pacer_account_id",
+        )
+        .bind(epoch(now))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id.map(PacerAccountId::new))
+    }
+
+    /// Remembers a browser in which the account logged in.
+    pub async fn add_known_device(&self, token_hash: &str, account: PacerAccountId, now: Time) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO known_devices (token_hash, pacer_account_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)",
+        )
+        .bind(token_hash)
+        .bind(account.get())
+        .bind(epoch(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn mfa_state(&self, id: PacerAccountId) -> Result<MfaState> {
+        mfa_state(&self.pool, id).await
     }
 
     pub async fn authenticators(&self, id: PacerAccountId) -> Result<Vec<Authenticator>> {

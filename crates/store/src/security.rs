@@ -17,6 +17,15 @@ pub struct AuditEvent {
 }
 
 impl Tx {
+    /// Forgets a subject's failures (its password was just reset).
+    pub async fn clear_failures(&mut self, subject: &Subject) -> Result<()> {
+        sqlx::query("DELETE FROM auth_failures WHERE subject = $1")
+            .bind(subject.to_string())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Writes an audit event in this transaction: it stands or falls with the
     /// change it records.
     pub async fn insert_audit(&mut self, e: &NewAuditEvent, at: Time) -> Result<()> {
@@ -41,10 +50,15 @@ impl Tx {
 /// What [`Store::begin_attempt`] says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
-    Go,
+    /// Check, then end the attempt with [`Store::finish_attempt`] and this slot.
+    Go(AttemptSlot),
     Locked,
     Busy,
 }
+
+/// A password check under way: its place among the [`MAX_IN_FLIGHT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptSlot(i64);
 
 /// How a check begun with [`Store::begin_attempt`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,39 +68,14 @@ pub enum AttemptOutcome {
     Abandoned,
 }
 
-async fn write_failures(
-    tx: &mut Transaction<'static, Any>,
-    subject: &str,
-    f: &Failures,
-    in_flight: Option<(i64, i64)>,
-) -> Result<()> {
-    match in_flight {
-        Some((n, until)) => {
-            sqlx::query(
-                "UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4, in_flight = $5,
-                        in_flight_until = $6 WHERE subject = $1",
-            )
-            .bind(subject)
-            .bind(f.count)
-            .bind(f.last_failed_at)
-            .bind(f.locked_until)
-            .bind(n)
-            .bind(until)
-            .execute(&mut **tx)
-            .await?
-        }
-        None => {
-            sqlx::query(
-                "UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1",
-            )
-            .bind(subject)
-            .bind(f.count)
-            .bind(f.last_failed_at)
-            .bind(f.locked_until)
-            .execute(&mut **tx)
-            .await?
-        }
-    };
+async fn write_failures(tx: &mut Transaction<'static, Any>, subject: &str, f: &Failures) -> Result<()> {
+    sqlx::query("UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4 WHERE subject = $1")
+        .bind(subject)
+        .bind(f.count)
+        .bind(f.last_failed_at)
+        .bind(f.locked_until)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -97,7 +86,68 @@ struct FailureRow {
     locked_until: i64,
 }
 
+/// Which audit events to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub account: Option<String>,
+    pub court: Option<String>,
+    pub since: Option<Time>,
+    pub limit: i64,
+}
+
+/// An audit event with its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at: Time,
+    pub event: AuditEvent,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRowRaw {
+    at: i64,
+    action: String,
+    outcome: String,
+    pacer_username: Option<String>,
+    court_id: Option<String>,
+    ecf_login: Option<String>,
+    ip: Option<String>,
+    detail: String,
+}
+
 impl Store {
+    /// Audit events, newest first, filtered.
+    pub async fn audit_list(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let rows: Vec<AuditRowRaw> = sqlx::query_as(
+            "SELECT at, action, outcome, pacer_username, court_id, ecf_login, ip, detail FROM audit_events
+             WHERE (CAST($1 AS TEXT) IS NULL OR pacer_username = CAST($1 AS TEXT))
+               AND (CAST($2 AS TEXT) IS NULL OR court_id = CAST($2 AS TEXT))
+               AND at >= $3
+             ORDER BY at DESC, id DESC LIMIT $4",
+        )
+        .bind(f.account.clone())
+        .bind(f.court.clone())
+        .bind(f.since.map_or(i64::MIN, epoch))
+        .bind(f.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    at: crate::from_epoch(r.at)?,
+                    event: AuditEvent {
+                        action: r.action,
+                        outcome: r.outcome,
+                        pacer_username: r.pacer_username,
+                        court_id: r.court_id,
+                        ecf_login: r.ecf_login,
+                        ip: r.ip,
+                        detail: r.detail,
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// The audit trail, oldest first, optionally for one court.
     pub async fn audit_events(&self, court: Option<&str>) -> Result<Vec<AuditEvent>> {
         Ok(sqlx::query_as(
@@ -133,7 +183,7 @@ impl Store {
         let mut tx = self.write().await?;
         let (before, _) = lock_failures(&mut tx, &subject, epoch(now)).await?;
         let after = before.after_failure(epoch(now));
-        write_failures(&mut tx.inner, &subject, &after, None).await?;
+        write_failures(&mut tx.inner, &subject, &after).await?;
         if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
             tx.enqueue_mail(mail, now).await?;
         }
@@ -159,37 +209,40 @@ impl Store {
             tx.rollback().await?;
             return Ok(Attempt::Busy);
         }
-        write_failures(
-            &mut tx.inner,
-            &subject,
-            &failures,
-            Some((in_flight + 1, now + IN_FLIGHT_SECS)),
-        )
-        .await?;
+        let slot: i64 =
+            sqlx::query_scalar("INSERT INTO auth_attempts (subject, expires_at) VALUES ($1, $2) RETURNING id")
+                .bind(&subject)
+                .bind(now + IN_FLIGHT_SECS)
+                .fetch_one(tx.conn())
+                .await?;
         tx.commit().await?;
-        Ok(Attempt::Go)
+        Ok(Attempt::Go(AttemptSlot(slot)))
     }
 
     /// Ends a check begun with [`Store::begin_attempt`]: a failure is counted,
     /// a success clears the count if `clear` (else leaves it), an abandoned
     /// check changes nothing. Returns the state after.
-    pub async fn finish_attempt(&self, subject: &Subject, now: Time, outcome: AttemptOutcome) -> Result<Failures> {
+    pub async fn finish_attempt(
+        &self,
+        subject: &Subject,
+        slot: AttemptSlot,
+        now: Time,
+        outcome: AttemptOutcome,
+    ) -> Result<Failures> {
         let subject = subject.to_string();
         let now = epoch(now);
         let mut tx = self.write().await?;
-        let (before, in_flight) = lock_failures(&mut tx, &subject, now).await?;
+        let (before, _) = lock_failures(&mut tx, &subject, now).await?;
         let after = match outcome {
             AttemptOutcome::Failed => before.after_failure(now),
             AttemptOutcome::Succeeded { clear: true } => Failures::default(),
             AttemptOutcome::Succeeded { clear: false } | AttemptOutcome::Abandoned => before,
         };
-        write_failures(
-            &mut tx.inner,
-            &subject,
-            &after,
-            Some(((in_flight - 1).max(0), now + IN_FLIGHT_SECS)),
-        )
-        .await?;
+        write_failures(&mut tx.inner, &subject, &after).await?;
+        sqlx::query("DELETE FROM auth_attempts WHERE id = $1")
+            .bind(slot.0)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -206,33 +259,51 @@ async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures
     .execute(tx.conn())
     .await?;
     let lock = tx.for_update();
-    let (count, last_failed_at, locked_until, in_flight, in_flight_until): (i64, i64, i64, i64, i64) =
-        sqlx::query_as(&format!(
-            "SELECT count, last_failed_at, locked_until, in_flight, in_flight_until FROM auth_failures
-                 WHERE subject = $1{lock}"
-        ))
-        .bind(subject)
-        .fetch_one(tx.conn())
-        .await?;
+    let (count, last_failed_at, locked_until): (i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT count, last_failed_at, locked_until FROM auth_failures WHERE subject = $1{lock}"
+    ))
+    .bind(subject)
+    .fetch_one(tx.conn())
+    .await?;
+    // Each check under way holds its own slot until it ends or its own time runs out.
+    let in_flight: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM auth_attempts WHERE subject = $1 AND expires_at > $2")
+            .bind(subject)
+            .bind(now)
+            .fetch_one(tx.conn())
+            .await?;
     let failures = Failures {
         count,
         last_failed_at,
         locked_until,
     };
-    Ok((failures, if in_flight_until > now { in_flight } else { 0 }))
+    Ok((failures, in_flight))
 }
 
 impl Store {
+    /// How many password checks are under way for a subject now.
+    pub async fn attempts_under_way(&self, subject: &Subject, now: Time) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM auth_attempts WHERE subject = $1 AND expires_at > $2")
+                .bind(subject.to_string())
+                .bind(epoch(now))
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Forgets failure rows that can no longer lock anything.
     pub async fn purge_failures(&self, now: Time) -> Result<u64> {
         let now = epoch(now);
-        let done = sqlx::query(
-            "DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2 AND in_flight_until < $1",
-        )
-        .bind(now)
-        .bind(now - throttle::FORGET_AFTER_SECS)
-        .execute(&self.pool)
-        .await?;
+        let done = sqlx::query("DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2")
+            .bind(now)
+            .bind(now - throttle::FORGET_AFTER_SECS)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM auth_attempts WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 

@@ -19,6 +19,18 @@ use crate::{AppError, AppState};
 pub const PACER_COOKIE: &str = "NextGenCSO";
 pub const PACER_HEADER: &str = "x-next-gen-cso";
 pub const LEGACY_COOKIE: &str = "ECFLegacy";
+/// A browser in which an account logged in before (a lockout from elsewhere
+/// does not lock its owner out of it). Only its hash is stored.
+pub const DEVICE_COOKIE: &str = "openecf_device";
+
+/// The device cookie: a year, sent to PACER LOGIN only.
+pub fn device_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={token}; Path=/csologin; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
 
 /// The value of a cookie in the request, if sent.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -73,6 +85,8 @@ pub struct Visitor {
     legacy_token: Option<String>,
     /// The raw PACER token sent, valid or not (to end it at login).
     pub sent_pacer_token: Option<String>,
+    /// The browser's known-device token, if it sent one.
+    pub device: Option<String>,
 }
 
 impl std::fmt::Debug for Visitor {
@@ -145,10 +159,7 @@ impl FromRequestParts<AppState> for Visitor {
                     // anything else: such a session may only enrol (and log out).
                     let uri = crate::extract::original_uri(parts);
                     let path = uri.split('?').next().unwrap_or_default();
-                    if row.mfa_required
-                        && !open_while_enrolling(path)
-                        && state.store.mfa_state(id).await?.authenticators == 0
-                    {
+                    if row.mfa_required && !open_while_enrolling(path) && !state.store.mfa_state(id).await?.is_on() {
                         return Err(AppError::EnrolMfaFirst { next: path.to_owned() });
                     }
                 }
@@ -171,6 +182,9 @@ impl FromRequestParts<AppState> for Visitor {
             ip,
             user_agent,
             legacy_token: cookie(headers, LEGACY_COOKIE).map(str::to_owned),
+            device: cookie(headers, DEVICE_COOKIE)
+                .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(str::to_owned),
             sent_pacer_token,
         };
         crate::error::remember_banner(&crate::view::Banner::of(&visitor));

@@ -410,6 +410,29 @@ async fn links_are_listed_and_removed_with_a_reason() {
     assert!(audit
         .iter()
         .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
+
+    // The audit trail, newest first, filtered.
+    let listed = s.ok(&["audit", "list", "--court", "gamb"], "");
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(
+        lines[0].contains("link.remove") && lines[0].contains("(linked to the wrong person)"),
+        "{listed}"
+    );
+    assert!(
+        lines[1].contains("link ") && lines[1].contains("linked") && lines[1].contains("account=jfiler2026"),
+        "{listed}"
+    );
+    assert!(lines.iter().all(|l| l.contains("court=gamb")), "{listed}");
+    let one = s.ok(&["audit", "list", "--account", "jfiler2026", "--limit", "1"], "");
+    assert_eq!(one.lines().count(), 1, "{one}");
+    assert!(s.ok(&["audit", "list", "--since", "2999-01-01"], "").is_empty());
+    s.fails(
+        &["audit", "list", "--since", "yesterday"],
+        "",
+        "--since: \"yesterday\" is not a date",
+    );
+    s.fails(&["audit", "list", "--court", "not a court"], "", "--court:");
+    s.fails(&["audit", "list", "--limit", "0"], "", "--limit");
 }
 
 #[test]
@@ -499,6 +522,70 @@ fn help_never_shows_secrets_from_the_environment() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("--smtp-url"), "{help}");
     assert!(!help.contains("db-secret") && !help.contains("smtp-secret"), "{help}");
+}
+
+#[tokio::test]
+async fn an_operator_resets_the_mfa_of_a_holder_who_lost_every_factor() {
+    let s = setup();
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "jfiler2026",
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jf@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    let store = Store::connect(&s.url()).await.unwrap();
+    let username = openecf_domain::Username::parse_existing("jfiler2026").unwrap();
+    let account = store.pacer_by_username(&username).await.unwrap().unwrap().0;
+    let mut tx = store.write().await.unwrap();
+    let t = openecf_app::Clock::system().now();
+    tx.insert_authenticator(account.id, "Lost phone", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 0, t)
+        .await
+        .unwrap();
+    tx.replace_backup_codes(account.id, &["x".into()]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.mfa_state(account.id).await.unwrap().is_on());
+
+    s.fails(&["pacer", "reset-mfa", "jfiler2026", "--reason", " "], "", "--reason");
+    s.fails(
+        &["pacer", "reset-mfa", "nobody2026", "--reason", "x"],
+        "",
+        "no PACER account nobody2026",
+    );
+    let out = s.ok(
+        &[
+            "pacer",
+            "reset-mfa",
+            "jfiler2026",
+            "--reason",
+            "identity checked by the clerk's office in person",
+            "--operator",
+            "clerk-ann",
+        ],
+        "",
+    );
+    assert!(
+        out.contains("removed every authenticator app and backup code of jfiler2026"),
+        "{out}"
+    );
+    let state = store.mfa_state(account.id).await.unwrap();
+    assert!(!state.is_on(), "{state:?}");
+    let audit = s.ok(&["audit", "list", "--account", "jfiler2026"], "");
+    assert!(
+        audit.lines().next().unwrap().contains("account.mfa.reset")
+            && audit.contains("by clerk-ann: identity checked by the clerk's office in person"),
+        "{audit}"
+    );
+    let mail = store.outbox().await.unwrap();
+    assert!(mail
+        .iter()
+        .any(|m| m.to_addr == "jf@example.com" && m.subject.contains("removed by the PACER Service Center")));
 }
 
 #[test]

@@ -13,6 +13,8 @@ CREATE TABLE jobs (
     attempts     BIGINT NOT NULL DEFAULT 0,
     max_attempts BIGINT NOT NULL DEFAULT 25,
     locked_until BIGINT NOT NULL DEFAULT 0,
+    -- A new value at each claim: only the worker holding it may finish the job.
+    lease_id     BIGINT NOT NULL DEFAULT 0,
     last_error   TEXT,
     failed_at    BIGINT,
     created_at   BIGINT NOT NULL
@@ -20,7 +22,10 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs (run_at) WHERE failed_at IS NULL;
 
 INSERT INTO jobs (kind, payload, run_at, attempts, created_at)
-SELECT 'mail.deliver', CAST(id AS TEXT), next_attempt_at, attempts, created_at FROM outbox WHERE sent_at IS NULL;
+SELECT 'mail.deliver', CAST(id AS TEXT), next_attempt_at, 0, created_at FROM outbox WHERE sent_at IS NULL;
+
+UPDATE courts SET live_since = CAST(EXTRACT(EPOCH FROM CAST(go_live_on AS DATE)) AS BIGINT)
+WHERE go_live_on IS NOT NULL AND live_since IS NULL AND CAST(go_live_on AS DATE) <= CURRENT_DATE;
 
 INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at)
 SELECT 'court.go_live', id, 'court.go_live:' || id, CAST(EXTRACT(EPOCH FROM CAST(go_live_on AS DATE)) AS BIGINT), 0

@@ -13,6 +13,8 @@ CREATE TABLE jobs (
     attempts     BIGINT NOT NULL DEFAULT 0,
     max_attempts BIGINT NOT NULL DEFAULT 25,
     locked_until BIGINT NOT NULL DEFAULT 0,
+    -- A new value at each claim: only the worker holding it may finish the job.
+    lease_id     BIGINT NOT NULL DEFAULT 0,
     last_error   TEXT,
     failed_at    BIGINT,
     created_at   BIGINT NOT NULL
@@ -21,7 +23,11 @@ CREATE INDEX jobs_due ON jobs (run_at) WHERE failed_at IS NULL;
 
 -- Mail still to send becomes a delivery job each.
 INSERT INTO jobs (kind, payload, run_at, attempts, created_at)
-SELECT 'mail.deliver', CAST(id AS TEXT), next_attempt_at, attempts, created_at FROM outbox WHERE sent_at IS NULL;
+SELECT 'mail.deliver', CAST(id AS TEXT), next_attempt_at, 0, created_at FROM outbox WHERE sent_at IS NULL;
+
+-- A planned date that has come made a court live when it was read: record it.
+UPDATE courts SET live_since = CAST(strftime('%s', go_live_on) AS INTEGER)
+WHERE go_live_on IS NOT NULL AND live_since IS NULL AND go_live_on <= date('now');
 
 -- A planned go-live becomes the job that switches the court live at the start of its day (UTC).
 INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at)

@@ -289,7 +289,7 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             "redactFlag: use \"1\" or \"0\".",
         ));
     }
-    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password).await? else {
+    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? else {
         return Ok(answer(
             StatusCode::OK,
             WRONG_CREDENTIALS,
@@ -308,7 +308,7 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
                 ))
             }
             Some(code) => {
-                if !signin::second_factor(&state, &account, code).await? {
+                if !signin::second_factor(&state, &account, code, &client.ip).await? {
                     return Ok(answer(StatusCode::OK, OTP_REQUIRED, None, "Invalid one-time passcode."));
                 }
             }
@@ -347,10 +347,14 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
         (status = 500, description = "service error (logoutResult \"9\")", body = LogoutResponse),
     )
 )]
-pub(crate) async fn cso_logout(State(state): State<AppState>, LogoutJson(req): LogoutJson<LogoutRequest>) -> Response {
+pub(crate) async fn cso_logout(
+    State(state): State<AppState>,
+    client: Client,
+    LogoutJson(req): LogoutJson<LogoutRequest>,
+) -> Response {
     logout_errors(
         async {
-            state.store.delete_session(&hash_token(&req.next_gen_cso)).await?;
+            signin::logout(&state, &hash_token(&req.next_gen_cso), &client.ip).await?;
             Ok(Json(LogoutResponse {
                 logout_result: OK.into(),
                 error_description: String::new(),

@@ -81,7 +81,15 @@ async fn submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(&form.next, "/");
-    let Some(account) = openecf_app::signin::pacer_password(&state, &form.login_id, &form.password).await? else {
+    let Some(account) = openecf_app::signin::pacer_password(
+        &state,
+        &form.login_id,
+        &form.password,
+        &visitor.ip,
+        visitor.device.as_deref(),
+    )
+    .await?
+    else {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             LoginPage {
@@ -134,7 +142,7 @@ async fn otp(
     let Some((account, next)) = openecf_app::signin::waiting_second_factor(&state, &form.challenge).await? else {
         return Ok(see_other("/csologin/login"));
     };
-    if !openecf_app::signin::second_factor(&state, &account, &form.otp_code).await? {
+    if !openecf_app::signin::second_factor(&state, &account, &form.otp_code, &visitor.ip).await? {
         return Ok(render(
             StatusCode::UNAUTHORIZED,
             OtpPage {
@@ -151,7 +159,7 @@ async fn otp(
 
 async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<NoFields>) -> Result<Response, AppError> {
     if let Some(old) = &visitor.sent_pacer_token {
-        openecf_app::sessions::end(&state, &hash_token(old)).await?;
+        openecf_app::signin::logout(&state, &hash_token(old), &visitor.ip).await?;
     }
     let mut res = see_other("/").into_response();
     res.headers_mut().append(SET_COOKIE, clear_cookie(PACER_COOKIE, "/"));

@@ -24,6 +24,8 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(overview))
         .route("/add", get(add_form).post(add))
+        .route("/codes-only", post(codes_only))
+        .route("/backup-codes", post(new_backup_codes))
         .route("/remove", post(remove))
         .route("/enrol", get(enrol))
         .route("/skip", post(skip))
@@ -47,6 +49,7 @@ struct MfaPage {
     max: i64,
     csrf: String,
     error: Option<&'static str>,
+    mfa_on: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,7 +74,12 @@ async fn overview(
         codes_left: state.store.backup_codes_left(session.account.id).await?,
         max: MAX_AUTHENTICATORS,
         csrf: visitor.csrf.value().to_owned(),
-        error: (q.error == "password").then_some("Current password: it is not right. Nothing was removed."),
+        error: match q.error.as_str() {
+            "password" => Some("Current password: it is not right. Nothing was removed."),
+            "password-codes" => Some("Current password: it is not right. Your backup codes are unchanged."),
+            _ => None,
+        },
+        mfa_on: state.store.mfa_state(session.account.id).await?.is_on(),
     }))
 }
 
@@ -81,6 +89,7 @@ struct AddPage {
     banner: Banner,
     qr_svg: String,
     secret: String,
+    needs_email_code: bool,
     next: String,
     name: String,
     csrf: String,
@@ -88,17 +97,20 @@ struct AddPage {
     forced: bool,
 }
 
+/// The page of the app being added: the server's secret as a QR code and as
+/// text, and the fields that confirm it. (A setup that ended meanwhile — a
+/// wrong mailed code, or its 15 minutes — starts afresh, with a new code.)
 async fn add_page(
     state: &AppState,
     user: &PacerUser,
-    secret: String,
     next: String,
     name: String,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let PacerUser { session, visitor } = user;
-    let url = totp::otpauth_url(&secret, session.account.username.as_str())
-        .ok_or_else(|| AppError::BadRequest("The secret key is not valid; start again.".into()))?;
+    let setup = openecf_app::mfa::begin_enrolment(state, &session.account).await?;
+    let url = totp::otpauth_url(&setup.secret, session.account.username.as_str())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the server's TOTP secret is not base32")))?;
     let forced = matches!(
         signin::pending(state, &session.account).await?,
         Pending::EnrolMfa { forced: true, .. }
@@ -113,7 +125,8 @@ async fn add_page(
         AddPage {
             banner: Banner::of(visitor),
             qr_svg: totp::qr_svg(&url).unwrap_or_default(),
-            secret,
+            secret: setup.secret,
+            needs_email_code: setup.needs_email_code,
             next,
             name,
             csrf: visitor.csrf.value().to_owned(),
@@ -134,17 +147,19 @@ async fn add_form(
     } else {
         q.name
     };
-    add_page(&state, &user, totp::new_secret(), next, name, None).await
+    add_page(&state, &user, next, name, None).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct AddForm {
-    secret: String,
     next: String,
     name: String,
     #[serde(rename = "otpCode")]
     otp_code: String,
+    /// The code mailed to the account (its first app only).
+    #[serde(rename = "emailCode")]
+    email_code: String,
     current: String,
 }
 
@@ -152,47 +167,32 @@ pub(crate) struct AddForm {
 #[template(path = "mfa_codes.html")]
 struct CodesPage {
     banner: Banner,
+    title: &'static str,
     codes: Vec<String>,
     next: String,
-}
-
-fn valid_secret(s: &str) -> bool {
-    (26..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=')
 }
 
 async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<Response, AppError> {
     let PacerForm { user, form: f } = form;
     let next = safe_next(&f.next, "/account/mfa");
-    if !valid_secret(&f.secret) {
-        return Err(AppError::BadRequest("The secret key is not valid; start again.".into()));
-    }
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         let error = Some("Authenticator name: give it a name of 1 to 64 characters.".into());
-        return add_page(&state, &user, f.secret.clone(), next, f.name.clone(), error).await;
+        return add_page(&state, &user, next, f.name.clone(), error).await;
     }
     if !current_password(&state, &user.session.account, &f.current).await? {
         let error = Some("Current password: it is not right.".into());
-        return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
+        return add_page(&state, &user, next, name.to_owned(), error).await;
     }
-    let now = state.clock.now().timestamp();
-    let Some(step) = totp::matching_step(&f.secret, &f.otp_code, now) else {
-        let error =
-            Some("One-time passcode: it does not match. Check the app's clock and enter the current passcode.".into());
-        return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
-    };
-    let codes = match openecf_app::mfa::add_authenticator(&state, &user.session.account, name, &f.secret, step).await {
+    let (account, ip) = (&user.session.account, &user.visitor.ip);
+    let done = openecf_app::mfa::finish_enrolment(&state, account, name, &f.otp_code, &f.email_code, ip).await?;
+    let codes = match done {
         Ok(enrolled) => enrolled.backup_codes,
-        Err(openecf_app::Error::Store(StoreError::Authenticator(refusal))) => {
-            let error = Some(format!("{refusal}."));
-            return add_page(&state, &user, f.secret.clone(), next, name.to_owned(), error).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(refusal) => return add_page(&state, &user, next, name.to_owned(), Some(refusal.to_string())).await,
     };
     Ok(page(CodesPage {
         banner: Banner::of(&user.visitor),
+        title: "Authenticator app added",
         codes,
         next,
     }))
@@ -207,13 +207,14 @@ pub(crate) struct RemoveForm {
 
 async fn remove(State(state): State<AppState>, form: PacerForm<RemoveForm>) -> Result<Response, AppError> {
     let PacerForm {
-        user: PacerUser { session, .. },
+        user: PacerUser { session, visitor },
         form: f,
     } = form;
     if !current_password(&state, &session.account, &f.current).await? {
         return Ok(see_other("/account/mfa?error=password"));
     }
-    match openecf_app::mfa::remove_authenticator(&state, &session.account, AuthenticatorId::new(f.id)).await {
+    let id = AuthenticatorId::new(f.id);
+    match openecf_app::mfa::remove_authenticator(&state, &session.account, id, &visitor.ip).await {
         Ok(()) | Err(openecf_app::Error::Store(StoreError::NotFound(_))) => Ok(see_other("/account/mfa")),
         Err(e) => Err(e.into()),
     }
@@ -226,6 +227,7 @@ struct EnrolPage {
     next: String,
     next_encoded: String,
     skips_left: i64,
+    forced: bool,
     csrf: String,
 }
 
@@ -236,11 +238,12 @@ async fn enrol(
 ) -> Result<Response, AppError> {
     let next = safe_next(&q.next, "/");
     match signin::pending(&state, &session.account).await? {
-        Pending::EnrolMfa { skips_left, .. } => Ok(page(EnrolPage {
+        Pending::EnrolMfa { skips_left, forced } => Ok(page(EnrolPage {
             banner: Banner::of(&visitor),
             next_encoded: encode_next(&next),
             next,
             skips_left,
+            forced,
             csrf: visitor.csrf.value().to_owned(),
         })),
         _ => Ok(see_other(&next)),
@@ -263,4 +266,59 @@ async fn skip(State(state): State<AppState>, form: PacerForm<SkipForm>) -> Resul
         return Ok(see_other(&next));
     }
     Ok(see_other(&format!("/account/mfa/enrol?next={}", encode_next(&next))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CodesOnlyForm {
+    next: String,
+    current: String,
+    #[serde(rename = "emailCode")]
+    email_code: String,
+}
+
+/// Multi-factor authentication with backup codes alone, for someone who
+/// cannot use an authenticator app.
+async fn codes_only(State(state): State<AppState>, form: PacerForm<CodesOnlyForm>) -> Result<Response, AppError> {
+    let PacerForm { user, form: f } = form;
+    let next = safe_next(&f.next, "/account/mfa");
+    if !current_password(&state, &user.session.account, &f.current).await? {
+        let error = Some("Current password: it is not right.".into());
+        return add_page(&state, &user, next, String::new(), error).await;
+    }
+    match openecf_app::mfa::codes_only(&state, &user.session.account, &f.email_code, &user.visitor.ip).await? {
+        Ok(codes) => Ok(page(CodesPage {
+            banner: Banner::of(&user.visitor),
+            title: "Multi-factor authentication with backup codes",
+            codes,
+            next,
+        })),
+        Err(refusal) => add_page(&state, &user, next, String::new(), Some(refusal.to_string())).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NewCodesForm {
+    current: String,
+}
+
+/// A new batch of backup codes; the old batch ends.
+async fn new_backup_codes(State(state): State<AppState>, form: PacerForm<NewCodesForm>) -> Result<Response, AppError> {
+    let PacerForm {
+        user: PacerUser { session, visitor },
+        form: f,
+    } = form;
+    if !current_password(&state, &session.account, &f.current).await? {
+        return Ok(see_other("/account/mfa?error=password-codes"));
+    }
+    let Some(codes) = openecf_app::mfa::new_backup_codes(&state, &session.account, &visitor.ip).await? else {
+        return Ok(see_other("/account/mfa"));
+    };
+    Ok(page(CodesPage {
+        banner: Banner::of(&visitor),
+        title: "New backup codes",
+        codes,
+        next: "/account/mfa".to_owned(),
+    }))
 }

@@ -45,9 +45,22 @@ struct AccountPage {
     legacy: bool,
     mfa: String,
     sessions: Vec<SessionLine>,
+    activity: Vec<ActivityLine>,
     csrf: String,
     notice: Option<String>,
 }
+
+/// One line of "Recent security activity".
+pub(crate) struct ActivityLine {
+    pub at: String,
+    pub what: &'static str,
+    pub outcome: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+/// How many security events Manage My Account shows.
+const RECENT_ACTIVITY: i64 = 20;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -83,8 +96,20 @@ async fn manage(
         "revoked-others" => Some("All your other sessions have been logged out."),
         _ => None,
     };
+    let activity = openecf_app::audit::recent_for(&state, &a.username, RECENT_ACTIVITY)
+        .await?
+        .into_iter()
+        .map(|r| ActivityLine {
+            at: utc(r.at),
+            what: openecf_domain::AuditAction::describe(&r.event.action),
+            outcome: r.event.outcome,
+            ip: r.event.ip.unwrap_or_default(),
+            detail: r.event.detail,
+        })
+        .collect();
     Ok(page(AccountPage {
         banner: Banner::of(&visitor),
+        activity,
         kind: a.kind.label(),
         legacy: a.is_legacy(),
         mfa: match (mfa.authenticators, mfa.is_filer) {
@@ -108,13 +133,13 @@ pub(crate) struct RevokeForm {
 async fn revoke(State(state): State<AppState>, form: PacerForm<RevokeForm>) -> Result<Response, AppError> {
     let PacerForm { user, form: f } = form;
     // Only the account's own sessions can be revoked.
-    openecf_app::sessions::revoke(&state, user.session.account.id, &f.session).await?;
+    openecf_app::sessions::revoke(&state, &user.session.account, &f.session, &user.visitor.ip).await?;
     Ok(see_other("/account?done=revoked"))
 }
 
 async fn revoke_others(State(state): State<AppState>, form: PacerForm<NoFields>) -> Result<Response, AppError> {
-    let session = form.user.session;
-    openecf_app::sessions::revoke_others(&state, session.account.id, &session.token_hash).await?;
+    let PacerUser { session, visitor } = form.user;
+    openecf_app::sessions::revoke_others(&state, &session.account, &session.token_hash, &visitor.ip).await?;
     Ok(see_other("/account?done=revoked-others"))
 }
 
@@ -184,7 +209,7 @@ async fn change_password(State(state): State<AppState>, form: PacerForm<Password
         Ok(p) => p,
         Err(e) => return Ok(password_form(&visitor, vec![format!("New password: {e}")])),
     };
-    openecf_app::accounts::change_password(&state, a, &session.token_hash, &password).await?;
+    openecf_app::accounts::change_password(&state, a, &session.token_hash, &password, &visitor.ip).await?;
     Ok(see_other("/account?done=password"))
 }
 
@@ -237,6 +262,6 @@ async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>)
             vec!["Current password: it is not right.".into()],
         ));
     }
-    openecf_app::accounts::change_email(&state, &session.account, &email).await?;
+    openecf_app::accounts::change_email(&state, &session.account, &email, &visitor.ip).await?;
     Ok(see_other("/account?done=email"))
 }

@@ -131,7 +131,7 @@ async fn reset(
         Ok(p) => p,
         Err(e) => return Ok(reset_form(&visitor, &token, vec![format!("New password: {e}")])),
     };
-    match openecf_app::accounts::reset_password(&state, &token, &a, &password).await? {
+    match openecf_app::accounts::reset_password(&state, &token, &a, &password, &visitor.ip).await? {
         ResetOutcome::Done => {}
         ResetOutcome::Expired => return Ok(reset_expired(&visitor)),
         ResetOutcome::SamePassword => {

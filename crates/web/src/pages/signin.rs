@@ -8,7 +8,7 @@ use openecf_app::signin::{self, Pending};
 use openecf_domain::PacerAccount;
 
 use crate::paths::{encode_next, see_other};
-use crate::session::{set_cookie, Visitor, PACER_COOKIE};
+use crate::session::{device_cookie, set_cookie, Visitor, PACER_COOKIE};
 use crate::{AppError, AppState};
 
 /// Issues a fresh session token (ending the one the browser had) and sends
@@ -31,5 +31,9 @@ pub(crate) async fn finish(
         SET_COOKIE,
         set_cookie(PACER_COOKIE, &signed_in.token, "/", state.config.secure_cookies()),
     );
+    if let Some(device) = signin::remember_device(state, account, visitor.device.as_deref()).await? {
+        res.headers_mut()
+            .append(SET_COOKIE, device_cookie(&device, state.config.secure_cookies()));
+    }
     Ok(res)
 }

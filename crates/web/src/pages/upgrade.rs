@@ -101,7 +101,7 @@ async fn upgrade(State(state): State<AppState>, form: PacerForm<UpgradeForm>) ->
         Ok(id) => id,
         Err(errors) => return Ok(upgrade_form(&visitor, &f, errors)),
     };
-    match openecf_app::accounts::upgrade(&state, &session.account, &session.token_hash, &identity).await {
+    match openecf_app::accounts::upgrade(&state, &session.account, &session.token_hash, &identity, &visitor.ip).await {
         Ok(()) => {}
         Err(openecf_app::Error::Store(e @ (StoreError::UsernameTaken(_) | StoreError::AlreadyUpgraded))) => {
             return Ok(upgrade_form(&visitor, &f, vec![format!("Username: {e}.")]))

@@ -249,26 +249,45 @@ async fn passcode_guesses_lock_even_when_the_password_is_right() {
 }
 
 #[tokio::test]
-async fn an_api_token_cannot_skip_overdue_mfa_enrolment() {
+async fn api_logins_use_up_the_filers_mfa_postponements_too() {
     let app = TestApp::spawn().await;
-    let id = app.account("mlinked2026").await.id;
-    for _ in 0..3 {
-        app.store.skip_mfa(id).await.unwrap();
+    // Each API login of a filer without an authenticator app counts.
+    for left in [2, 1, 0] {
+        let (_, body) = auth(&app, json!({"loginId": "mlinked2026", "password": PACER_PW})).await;
+        assert_eq!(body["loginResult"], "0");
+        let said = body["errorDescription"].as_str().unwrap();
+        assert!(said.contains(&format!("({left} postponements left)")), "{said}");
     }
     let (_, body) = auth(&app, json!({"loginId": "mlinked2026", "password": PACER_PW})).await;
     assert_eq!(body["loginResult"], "0");
-    assert!(body["errorDescription"].as_str().unwrap().contains("enrolment is due"));
+    assert!(
+        body["errorDescription"].as_str().unwrap().contains("enrolment is due"),
+        "{body}"
+    );
     let token = body["nextGenCSO"].as_str().unwrap();
-    let court = page(
-        app.cookieless()
-            .get(format!("{}/ecf/gamb/", app.base))
-            .header("X-NEXT-GEN-CSO", token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(court.url.contains("/account/mfa/add"), "{}", court.url);
+    // The token opens no court page, filing menu or link form: only enrolment.
+    for path in [
+        "/ecf/gamb/",
+        "/ecf/gamb/bankruptcy",
+        "/ecf/nysd/link",
+        "/ecf/gamb/utilities",
+    ] {
+        let p = page(
+            app.cookieless()
+                .get(format!("{}{path}", app.base))
+                .header("X-NEXT-GEN-CSO", token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(p.url.contains("/account/mfa/add"), "{path} → {}", p.url);
+    }
+    // Nor does a browser login afterwards.
+    let b = app.browser();
+    let prompt = b.login_to("mlinked2026", PACER_PW, "/ecf/gamb/").await;
+    prompt.assert_lacks("Not now");
+    assert!(b.get("/ecf/gamb/bankruptcy").await.url.contains("/account/mfa/add"));
 }
 
 #[tokio::test]

@@ -128,3 +128,35 @@ async fn the_portal_lists_every_court_with_its_status() {
         .assert_has("goes live on")
         .assert_has("PACER LOGIN");
 }
+
+#[tokio::test]
+async fn a_court_goes_live_at_its_planned_date_when_the_worker_switches_it() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.get("/ecf/cand/")
+        .await
+        .assert_has("Not live on NextGen CM/ECF yet: goes live on");
+    // Its day comes, but only the switch (a job) makes the court live.
+    app.advance(std::time::Duration::from_secs(61 * 24 * 3600));
+    b.get("/ecf/cand/").await.assert_has("Not live on NextGen CM/ECF yet");
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let transport = openecf_app::mailer::Transport::from_settings(None, dir.path().to_path_buf()).unwrap();
+    let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, "noreply@example.com").unwrap();
+    openecf_app::jobs::Worker::new(app.app.clone(), mailer)
+        .run_due()
+        .await
+        .unwrap();
+    b.get("/ecf/cand/").await.assert_has("Live on NextGen CM/ECF since");
+    // The legacy CM/ECF login is over there, and the holder was told to link.
+    let login = b.get("/ecf/cand/login").await;
+    let refused = b
+        .submit(&login, "/ecf/cand/login", &[("login", "jfiler"), ("password", ECF_PW)])
+        .await;
+    refused.assert_has("This court is live on NextGen CM/ECF");
+    let told = app.mail_to("jfiler.cand@example.com").await;
+    assert!(
+        told.iter()
+            .any(|m| m.subject.contains("is now live") && m.sent_at.is_some()),
+        "{told:?}"
+    );
+}

@@ -18,6 +18,7 @@ pub struct TestApp {
     pub store: Store,
     /// The server's clock: tests move it instead of sleeping.
     pub clock: Clock,
+    pub app: App,
     pub db: Option<TestDb>,
 }
 
@@ -136,12 +137,13 @@ impl TestApp {
             ..Config::default()
         };
         configure(&mut config);
-        let state = AppState::new(app, config);
+        let state = AppState::new(app.clone(), config);
         tokio::spawn(openecf_web::serve(listener, state));
         Self {
             base,
             store,
             clock,
+            app,
             db: None,
         }
     }
@@ -453,7 +455,15 @@ impl Browser {
     /// Fills in and submits a form page's fields (CSRF and hidden fields included).
     pub async fn submit(&self, form: &Page, action: &str, fields: &[(&str, &str)]) -> Page {
         let mut all: Vec<(String, String)> = vec![("csrf".into(), form.hidden("csrf"))];
-        let mut rest = form.body.as_str();
+        // The hidden fields of the form that posts to `action` (a page may have several).
+        let marker = format!("action=\"{action}\"");
+        let mut rest = match form.body.find(&marker) {
+            Some(at) => {
+                let from = &form.body[at..];
+                &from[..from.find("</form>").unwrap_or(from.len())]
+            }
+            None => form.body.as_str(),
+        };
         while let Some(i) = rest.find("<input type=\"hidden\" name=\"") {
             rest = &rest[i + 27..];
             let name = &rest[..rest.find('"').unwrap()];
@@ -471,5 +481,18 @@ impl Browser {
                 .unwrap(),
         )
         .await
+    }
+}
+
+impl TestApp {
+    /// The MFA setup code last mailed to an address (for an account's first app).
+    pub async fn enrolment_code(&self, to: &str) -> String {
+        let mail = self.mail_to(to).await;
+        let m = mail
+            .iter()
+            .find(|m| m.subject.contains("multi-factor authentication setup code"))
+            .unwrap_or_else(|| panic!("no setup code mailed to {to}"));
+        let at = m.body.find("QR code: ").unwrap() + 9;
+        m.body[at..at + 6].to_owned()
     }
 }

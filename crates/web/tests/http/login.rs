@@ -315,3 +315,107 @@ async fn next_keeps_its_query() {
         .await;
     assert!(p.url.ends_with("/ecf/gamb/utilities?x=1&y=2"), "{}", p.url);
 }
+
+/// Polls (briefly, for the server's background work) until `done` holds.
+async fn eventually<F: std::future::Future<Output = bool>>(mut done: impl FnMut() -> F) {
+    for _ in 0..200 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the condition never held");
+}
+
+#[tokio::test]
+async fn guesses_abandoned_mid_hash_neither_jam_the_account_nor_go_uncounted() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn().await;
+    let addr = app.base.strip_prefix("http://").unwrap().to_owned();
+    let subject = Subject::pacer("jfiler2026");
+    // As many wrong guesses as may be checked at once, each from a client that
+    // hangs up while the server is still checking it.
+    let mut clients = Vec::new();
+    for _ in 0..openecf_domain::throttle::MAX_IN_FLIGHT {
+        let body = r#"{"loginId":"jfiler2026","password":"Wrong-Guess-Pass-1"}"#;
+        let request = format!(
+            "POST /services/cso-auth HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        conn.write_all(request.as_bytes()).await.unwrap();
+        clients.push(conn);
+    }
+    eventually(|| async {
+        app.store.attempts_under_way(&subject, app.now()).await.unwrap() == openecf_domain::throttle::MAX_IN_FLIGHT
+    })
+    .await;
+    drop(clients);
+    // Each abandoned guess releases its slot and is counted as a failure.
+    eventually(|| async { app.store.attempts_under_way(&subject, app.now()).await.unwrap() == 0 }).await;
+    assert_eq!(
+        app.store.failures(&subject).await.unwrap().count,
+        openecf_domain::throttle::MAX_IN_FLIGHT
+    );
+    // The right password still opens the account, at once.
+    let started = std::time::Instant::now();
+    let (status, body) = api_login(&app, "jfiler2026", PACER_PW).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["loginResult"], "0", "{body}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "it did not wait");
+}
+
+async fn api_login(app: &TestApp, login: &str, password: &str) -> (StatusCode, serde_json::Value) {
+    let res = app
+        .cookieless()
+        .post(format!("{}/services/cso-auth", app.base))
+        .json(&serde_json::json!({"loginId": login, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_lockout_from_elsewhere_does_not_lock_the_owner_out_of_a_known_browser() {
+    let app = TestApp::spawn().await;
+    // The owner has logged in with this browser before, and logged out.
+    let owner = app.browser();
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    let home = owner.get("/").await;
+    owner.submit(&home, "/csologin/logout", &[]).await;
+    // Someone elsewhere locks the account with wrong guesses.
+    let attacker = app.browser();
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES + 2 {
+        attacker.login("jfiler2026", "Not-The-Password-1").await;
+    }
+    let stranger = app.browser();
+    assert_eq!(
+        stranger.login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "locked"
+    );
+    let locked_count = app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count;
+    // The owner's browser still opens the account at once.
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    // Wrong guesses from the known browser count against that browser only.
+    let home = owner.get("/").await;
+    owner.submit(&home, "/csologin/logout", &[]).await;
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES {
+        owner.login("jfiler2026", "Not-The-Password-2").await;
+    }
+    assert_eq!(
+        owner.login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "this browser is locked now"
+    );
+    let account_failures = app.store.failures(&Subject::pacer("jfiler2026")).await.unwrap().count;
+    assert_eq!(account_failures, locked_count, "the account's own count is untouched");
+    // Unknown clients keep the account's growing delays.
+    assert!(app
+        .store
+        .failures(&Subject::pacer("jfiler2026"))
+        .await
+        .unwrap()
+        .is_locked(app.now().timestamp()));
+}

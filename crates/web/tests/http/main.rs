@@ -14,3 +14,4 @@ mod mail;
 mod mfa;
 mod pages;
 mod secrets;
+mod security;

@@ -29,16 +29,26 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
         )
         .await;
     no_password.assert_has("Current password: it is not right.");
+    // The first app needs the code mailed to the account's address as well.
+    add.assert_has(r#"<label for="emailCode">Code from your email</label>"#);
+    let code = app.enrolment_code("jfiler2026@example.com").await;
     let wrong = b
         .submit(
             &add,
             "/account/mfa/add",
-            &[("current", PACER_PW), ("name", "Phone"), ("otpCode", "000000")],
+            &[
+                ("current", PACER_PW),
+                ("name", "Phone"),
+                ("otpCode", "000000"),
+                ("emailCode", &code),
+            ],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     wrong.assert_has("One-time passcode: it does not match.");
-    let codes_page = b
+    assert_eq!(secret_on(&wrong), secret, "the same setup goes on");
+    // Someone with only the password cannot finish it: a wrong mailed code ends the setup.
+    let guessed = b
         .submit(
             &add,
             "/account/mfa/add",
@@ -46,6 +56,25 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
                 ("current", PACER_PW),
                 ("name", "Phone"),
                 ("otpCode", &app.passcode(&secret, 0)),
+                ("emailCode", if code == "123456" { "654321" } else { "123456" }),
+            ],
+        )
+        .await;
+    guessed.assert_has("Code from your email: it does not match.");
+    let secret = secret_on(&guessed);
+    let codes = app.mail_to("jfiler2026@example.com").await;
+    let setup_mails = codes.iter().filter(|m| m.subject.contains("setup code")).count();
+    assert_eq!(setup_mails, 2, "a new code went out with the new setup");
+    let code = app.enrolment_code("jfiler2026@example.com").await;
+    let codes_page = b
+        .submit(
+            &guessed,
+            "/account/mfa/add",
+            &[
+                ("current", PACER_PW),
+                ("name", "Phone"),
+                ("otpCode", &app.passcode(&secret, 0)),
+                ("emailCode", &code),
             ],
         )
         .await;
@@ -91,13 +120,25 @@ async fn enrol_an_app_then_log_in_with_a_passcode_or_a_backup_code() {
 }
 
 #[tokio::test]
-async fn filers_may_put_off_enrolment_three_times_then_must_enrol() {
+async fn filers_may_put_off_enrolment_at_three_logins_then_must_enrol() {
     let app = TestApp::spawn().await;
-    for round in 0..3 {
+    for (round, said) in [
+        "you may put this off at 2 more logins",
+        "you may put this off at 1 more login)",
+        "this is the last login at which you may put it off",
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let b = app.browser();
         let prompt = b.login_to("mlinked2026", PACER_PW, "/ecf/gamb/").await;
         assert!(prompt.url.contains("/account/mfa/enrol"), "{}", prompt.url);
-        prompt.assert_has(&format!("put this off {} more time", 3 - round));
+        prompt.assert_has(said);
+        // Ignoring the prompt is putting it off too: the login counted.
+        if round == 1 {
+            b.get("/ecf/gamb/").await.assert_has(">Bankruptcy<");
+            continue;
+        }
         let skipped = b.submit(&prompt, "/account/mfa/skip", &[]).await;
         assert!(skipped.url.ends_with("/ecf/gamb/"), "{}", skipped.url);
         skipped.assert_has(">Bankruptcy<");
@@ -105,13 +146,14 @@ async fn filers_may_put_off_enrolment_three_times_then_must_enrol() {
     let b = app.browser();
     let prompt = b.login_to("mlinked2026", PACER_PW, "/ecf/gamb/").await;
     prompt
-        .assert_has("You have put this off three times")
+        .assert_has("You have put this off at three logins")
         .assert_lacks("Not now");
     // Before anything else: the court site sends the filer to enrolment.
     let court = b.get("/ecf/gamb/").await;
     assert!(court.url.contains("/account/mfa/add"), "{}", court.url);
     court.assert_has("Filers must use multi-factor authentication.");
     let secret = secret_on(&court);
+    let code = app.enrolment_code("mlinked2026@example.com").await;
     b.submit(
         &court,
         "/account/mfa/add",
@@ -119,6 +161,7 @@ async fn filers_may_put_off_enrolment_three_times_then_must_enrol() {
             ("current", PACER_PW),
             ("name", "Phone"),
             ("otpCode", &app.passcode(&secret, 0)),
+            ("emailCode", &code),
         ],
     )
     .await
@@ -191,28 +234,103 @@ async fn removing_an_app_needs_the_password() {
 }
 
 #[tokio::test]
-async fn the_same_app_cannot_be_added_twice() {
+async fn the_authenticator_key_is_the_servers() {
     let app = TestApp::spawn().await;
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     let add = b.get("/account/mfa/add").await;
     let secret = secret_on(&add);
+    // A key of the client's own choosing, posted with the form, is not taken.
+    let mine = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let code = app.enrolment_code("jfiler2026@example.com").await;
+    let fields = [
+        ("current", PACER_PW),
+        ("name", "Phone"),
+        ("secret", mine),
+        ("otpCode", &app.passcode(mine, 0)),
+        ("emailCode", &code),
+    ];
+    b.submit(&add, "/account/mfa/add", &fields)
+        .await
+        .assert_has("One-time passcode: it does not match.");
     let fields = [
         ("current", PACER_PW),
         ("name", "Phone"),
         ("otpCode", &app.passcode(&secret, 0)),
+        ("emailCode", &code),
     ];
     b.submit(&add, "/account/mfa/add", &fields)
         .await
         .assert_has("backup codes");
+    let id = app.account("jfiler2026").await.id;
+    assert_eq!(app.store.authenticators(id).await.unwrap()[0].secret, secret);
+    // The next app gets a key of its own (and, not being the first, no mailed code).
+    let again = b.get("/account/mfa/add").await;
+    assert_ne!(secret_on(&again), secret);
+    again.assert_lacks("Code from your email");
     let fields = [
         ("current", PACER_PW),
         ("name", "Phone again"),
         ("otpCode", &app.passcode(&secret, 1)),
     ];
-    b.submit(&add, "/account/mfa/add", &fields)
+    b.submit(&again, "/account/mfa/add", &fields)
         .await
-        .assert_has("this authenticator app is already added");
-    let id = app.account("jfiler2026").await.id;
+        .assert_has("One-time passcode: it does not match.");
     assert_eq!(app.store.authenticators(id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn backup_codes_alone_are_a_second_factor_and_a_new_batch_ends_the_old() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let add = b.get("/account/mfa/add").await;
+    add.assert_has("Cannot use an authenticator app?");
+    let code = app.enrolment_code("jfiler2026@example.com").await;
+    let wrong = b
+        .submit(
+            &add,
+            "/account/mfa/codes-only",
+            &[("current", "nope"), ("emailCode", &code)],
+        )
+        .await;
+    wrong.assert_has("Current password: it is not right.");
+    let shown = b
+        .submit(
+            &add,
+            "/account/mfa/codes-only",
+            &[("current", PACER_PW), ("emailCode", &code)],
+        )
+        .await;
+    shown.assert_has("Multi-factor authentication with backup codes");
+    let codes: Vec<String> = shown
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    // PACER LOGIN now asks for the second factor; a backup code answers it.
+    let c = app.browser();
+    let otp = c.login("jfiler2026", PACER_PW).await;
+    otp.assert_has("One-time passcode");
+    c.submit(&otp, "/csologin/otp", &[("otpCode", &codes[0])])
+        .await
+        .assert_has("Logged in as");
+    let overview = c.get("/account/mfa").await;
+    overview.assert_has("Backup codes left: 9");
+    // A new batch (with the password) ends the old one.
+    let fresh = c
+        .submit(&overview, "/account/mfa/backup-codes", &[("current", PACER_PW)])
+        .await;
+    fresh.assert_has("New backup codes");
+    let d = app.browser();
+    let otp = d.login("jfiler2026", PACER_PW).await;
+    assert_eq!(
+        d.submit(&otp, "/csologin/otp", &[("otpCode", &codes[1])]).await.status,
+        StatusCode::UNAUTHORIZED,
+        "an old code no longer works"
+    );
+    let notices = app.mail_to("jfiler2026@example.com").await;
+    assert!(notices.iter().any(|m| m.subject.contains("new batch of backup codes")));
 }

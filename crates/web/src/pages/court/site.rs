@@ -166,10 +166,10 @@ async fn logout(
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     if let Some((hash, _)) = visitor.legacy(&state, &court.id).await? {
-        state.store.delete_session(&hash).await?;
+        openecf_app::sessions::end(&state, &hash).await?;
     }
     if let Some(token) = &visitor.sent_pacer_token {
-        state.store.delete_session(&hash_token(token)).await?;
+        openecf_app::signin::logout(&state, &hash_token(token), &visitor.ip).await?;
     }
     let mut res = see_other(&format!("/ecf/{}/", court.id));
     res.headers_mut().append(SET_COOKIE, clear_cookie(PACER_COOKIE, "/"));

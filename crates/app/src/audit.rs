@@ -1,0 +1,50 @@
+//! The audit trail of security events (ASVS 7.1.3, 7.2.1): who, when, from
+//! which address, what, and how it ended. Events that change something are
+//! written in the same transaction as the change; a check that changes
+//! nothing (a login, a failed passcode) is an event of its own.
+
+use openecf_domain::{AuditAction, AuditOutcome, NewAuditEvent, Username};
+use openecf_store::{AuditFilter, AuditRow};
+
+use crate::{App, Result};
+
+/// An account's security event, from an address.
+pub(crate) fn account_event(
+    action: AuditAction,
+    outcome: AuditOutcome,
+    username: &Username,
+    ip: &str,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        pacer_username: Some(username.to_string()),
+        ip: (!ip.is_empty()).then(|| ip.to_owned()),
+        ..NewAuditEvent::new(action, outcome)
+    }
+}
+
+/// Writes one event of its own.
+pub(crate) async fn record(app: &App, event: &NewAuditEvent) -> Result<()> {
+    let mut tx = app.store.write().await?;
+    tx.insert_audit(event, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Events, newest first (the operator's `openecf audit list`).
+pub async fn list(app: &App, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+    Ok(app.store.audit_list(filter).await?)
+}
+
+/// An account's own recent security activity (Manage My Account).
+pub async fn recent_for(app: &App, username: &Username, limit: i64) -> Result<Vec<AuditRow>> {
+    list(
+        app,
+        &AuditFilter {
+            account: Some(username.to_string()),
+            court: None,
+            since: None,
+            limit,
+        },
+    )
+    .await
+}

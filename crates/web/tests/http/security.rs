@@ -1,0 +1,107 @@
+//! Security events are audited (who, when, from where, how it ended) and the
+//! account holder sees them in Manage My Account.
+
+use crate::helpers::*;
+use openecf_store::AuditFilter;
+use reqwest::StatusCode;
+
+async fn events_of(app: &TestApp, username: &str) -> Vec<(String, String, Option<String>, String)> {
+    let filter = AuditFilter {
+        account: Some(username.to_owned()),
+        court: None,
+        since: None,
+        limit: 100,
+    };
+    app.store
+        .audit_list(&filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.event.action, r.event.outcome, r.event.ip, r.event.detail))
+        .collect()
+}
+
+#[tokio::test]
+async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holder() {
+    let app = TestApp::spawn().await;
+    app.enrol_mfa("jfiler2026").await;
+    // A wrong password, then the right one with a wrong passcode, then a backup code.
+    let b = app.browser();
+    assert_eq!(
+        b.login("jfiler2026", "Wrong-Password-99").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let otp = b.login("jfiler2026", PACER_PW).await;
+    assert_eq!(
+        b.submit(&otp, "/csologin/otp", &[("otpCode", "000000")]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    b.submit(&otp, "/csologin/otp", &[("otpCode", "abcd-efgh")])
+        .await
+        .assert_has("Logged in as");
+    // A second browser, logged out from the first.
+    let other = app.browser();
+    let otp = other.login("jfiler2026", PACER_PW).await;
+    let secret = app
+        .store
+        .authenticators(app.account("jfiler2026").await.id)
+        .await
+        .unwrap()[0]
+        .secret
+        .clone();
+    other
+        .submit(&otp, "/csologin/otp", &[("otpCode", &app.passcode(&secret, 0))])
+        .await
+        .assert_has("Logged in as");
+    let account = b.get("/account").await;
+    b.submit(&account, "/account/sessions/revoke-others", &[]).await;
+    // The email address changes.
+    let form = b.get("/account/email").await;
+    b.submit(
+        &form,
+        "/account/email",
+        &[("current", PACER_PW), ("email", "jordan@new.example.com")],
+    )
+    .await;
+    let events = events_of(&app, "jfiler2026").await;
+    let seen: Vec<(&str, &str)> = events.iter().map(|(a, o, _, _)| (a.as_str(), o.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("account.email", "done"),
+            ("session.revoke", "done"),
+            ("login.second_factor", "succeeded"),
+            ("login", "succeeded"),
+            ("login.second_factor", "succeeded"),
+            ("login.second_factor", "failed"),
+            ("login", "succeeded"),
+            ("login", "failed"),
+        ],
+        "newest first"
+    );
+    assert!(
+        events.iter().all(|(_, _, ip, _)| ip.as_deref() == Some("127.0.0.1")),
+        "{events:?}"
+    );
+    assert!(events[5].3.is_empty());
+    assert_eq!(events[4].3, "backup code used; 0 left");
+    // The holder sees them.
+    let page = b.get("/account").await;
+    page.assert_has("Recent security activity")
+        .assert_has("Email address changed")
+        .assert_has("Session logged out from Manage My Account")
+        .assert_has("backup code used; 0 left")
+        .assert_has("<td>failed</td>");
+    // Logout is audited too; a locked account's failure says so.
+    let out = b.get("/account").await;
+    b.submit(&out, "/csologin/logout", &[]).await;
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES {
+        app.browser().login("jfiler2026", "Wrong-Password-99").await;
+    }
+    let events = events_of(&app, "jfiler2026").await;
+    assert_eq!(
+        (events[0].0.as_str(), events[0].1.as_str()),
+        ("login", "failed: locked")
+    );
+    assert!(events.iter().any(|(a, _, _, _)| a == "logout"), "{events:?}");
+}
