@@ -20,6 +20,7 @@ pub mod keys;
 pub mod link;
 pub mod mailer;
 pub mod mfa;
+pub mod seal;
 pub mod sessions;
 pub mod signin;
 pub mod tokens;
@@ -44,6 +45,9 @@ pub struct Settings {
     pub absolute_timeout: Duration,
     /// How long a verified CM/ECF identity is held for the user's Submit.
     pub verify_ttl: Duration,
+    /// The server's secret key: TOTP secrets are sealed and backup codes
+    /// keyed with keys derived from it.
+    pub secret_key: keys::ServerKey,
 }
 
 impl Default for Settings {
@@ -52,6 +56,7 @@ impl Default for Settings {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             verify_ttl: Duration::from_secs(5 * 60),
+            secret_key: keys::ServerKey::random(),
         }
     }
 }

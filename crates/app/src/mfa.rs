@@ -8,7 +8,7 @@ use subtle::ConstantTimeEq;
 
 use crate::signin::{self, Pending};
 use crate::tokens::hash_token;
-use crate::{totp, App, Result};
+use crate::{seal, totp, App, Result};
 
 /// An authenticator app being added, as its page shows it.
 #[derive(Clone)]
@@ -42,17 +42,19 @@ pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup>
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (username, email) = tx.lock_account(account.id).await?;
+    let key = &app.settings.secret_key;
     if let Some(e) = tx.enrolment(account.id, now).await? {
         tx.rollback().await?;
         return Ok(Setup {
-            secret: e.secret,
+            secret: seal::open(key, &e.secret)?,
             needs_email_code: e.email_code_hash.is_some(),
         });
     }
     let first = !tx.mfa_state(account.id).await?.is_on();
     let code = first.then(email_code);
+    let secret = totp::new_secret();
     let enrolment = Enrolment {
-        secret: totp::new_secret(),
+        secret: seal::seal(key, &secret)?,
         email_code_hash: code.as_deref().map(hash_token),
         expires_at: now + chrono::Duration::seconds(ENROLMENT_TTL_SECS),
     };
@@ -63,7 +65,7 @@ pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup>
     }
     tx.commit().await?;
     Ok(Setup {
-        secret: enrolment.secret,
+        secret,
         needs_email_code: first,
     })
 }
@@ -109,11 +111,12 @@ pub async fn finish_enrolment(
             return Ok(Err(EnrolRefusal::WrongEmailCode));
         }
     }
-    let Some(step) = totp::matching_step(&e.secret, passcode, now.timestamp()) else {
+    let secret = seal::open(&app.settings.secret_key, &e.secret)?;
+    let Some(step) = totp::matching_step(&secret, passcode, now.timestamp()) else {
         return Ok(Err(EnrolRefusal::WrongPasscode));
     };
     tx.rollback().await?;
-    match add_authenticator(app, account, name, &e.secret, step, ip).await {
+    match add_authenticator(app, account, name, &secret, step, ip).await {
         Ok(enrolled) => Ok(Ok(enrolled)),
         Err(crate::Error::Store(StoreError::Authenticator(r))) => Ok(Err(EnrolRefusal::Refused(r))),
         Err(e) => Err(e),
@@ -145,14 +148,20 @@ pub async fn add_authenticator(
     let (username, email) = tx.lock_account(account.id).await?;
     let state = tx.mfa_state(account.id).await?;
     let enrolled = state.authenticators;
-    let same = tx.has_authenticator_secret(account.id, secret).await?;
+    let key = &app.settings.secret_key;
+    let mut same = false;
+    for existing in tx.authenticators(account.id).await? {
+        same |= seal::open(key, &existing.secret)? == secret;
+    }
     check_new_authenticator(enrolled, same).map_err(StoreError::from)?;
-    let id = tx.insert_authenticator(account.id, name, secret, step, now).await?;
+    let id = tx
+        .insert_authenticator(account.id, name, &seal::seal(key, secret)?, step, now)
+        .await?;
     tx.delete_enrolment(account.id).await?;
     // The account's first app brings backup codes (unless it has some already).
     let backup_codes = if enrolled == 0 && state.backup_codes == 0 {
         let codes = totp::backup_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
+        let hashes: Vec<String> = codes.iter().map(|c| totp::hash_backup_code(key, c)).collect();
         tx.replace_backup_codes(account.id, &hashes).await?;
         codes
     } else {
@@ -196,9 +205,9 @@ pub async fn skip(app: &App, account: &PacerAccount) -> Result<bool> {
 }
 
 /// A fresh batch of ten backup codes; the old batch ends. Shown once.
-fn fresh_codes() -> (Vec<String>, Vec<String>) {
+fn fresh_codes(key: &crate::keys::ServerKey) -> (Vec<String>, Vec<String>) {
     let codes = totp::backup_codes();
-    let hashes = codes.iter().map(|c| totp::hash_backup_code(c)).collect();
+    let hashes = codes.iter().map(|c| totp::hash_backup_code(key, c)).collect();
     (codes, hashes)
 }
 
@@ -213,7 +222,7 @@ pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Re
         tx.rollback().await?;
         return Ok(None);
     }
-    let (codes, hashes) = fresh_codes();
+    let (codes, hashes) = fresh_codes(&app.settings.secret_key);
     tx.replace_backup_codes(account.id, &hashes).await?;
     let what = "a new batch of backup codes was made; the old codes no longer work";
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
@@ -248,7 +257,7 @@ pub async fn codes_only(
         tx.commit().await?;
         return Ok(Err(EnrolRefusal::WrongEmailCode));
     }
-    let (codes, hashes) = fresh_codes();
+    let (codes, hashes) = fresh_codes(&app.settings.secret_key);
     tx.replace_backup_codes(account.id, &hashes).await?;
     tx.delete_enrolment(account.id).await?;
     let what = "multi-factor authentication turned on with backup codes";
@@ -280,4 +289,29 @@ pub async fn operator_reset(app: &App, account: &PacerAccount, reason: &str, ope
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Brings secrets stored by an older version up to today's protection (run
+/// at every start; quick when there is nothing to do): plain TOTP secrets are
+/// sealed under the server key, and backup codes stored as unkeyed hashes of
+/// short codes are removed (a copy of the database could be searched for
+/// them); their owners are told to make new ones. Returns how many secrets
+/// were sealed and how many accounts lost their old codes.
+pub async fn protect_stored_secrets(app: &App) -> Result<(usize, usize)> {
+    let now = app.clock.now();
+    let key = &app.settings.secret_key;
+    let mut tx = app.store.write().await?;
+    let plain = tx.plain_authenticator_secrets().await?;
+    for (id, secret) in &plain {
+        tx.set_authenticator_secret(*id, &seal::seal(key, secret)?).await?;
+    }
+    let owners = tx.remove_legacy_backup_codes().await?;
+    for owner in &owners {
+        let (username, email) = tx.lock_account(*owner).await?;
+        let what = "your backup codes were replaced by stronger ones: get new backup codes under Manage My Account, Multi-factor authentication";
+        tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok((plain.len(), owners.len()))
 }

@@ -245,7 +245,8 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &s
     };
     let mut ok = false;
     for auth in app.store.authenticators(account.id).await? {
-        if let Some(step) = totp::matching_step(&auth.secret, code, now.timestamp()) {
+        let secret = crate::seal::open(&app.settings.secret_key, &auth.secret)?;
+        if let Some(step) = totp::matching_step(&secret, code, now.timestamp()) {
             if app.store.accept_totp_step(auth.id(), step).await? {
                 ok = true;
                 break;
@@ -254,10 +255,14 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &s
     }
     let trimmed = code.trim();
     let mut backup = false;
-    if !ok && (8..=16).contains(&trimmed.len()) {
+    if !ok && (8..=24).contains(&trimmed.len()) {
         ok = app
             .store
-            .use_backup_code(account.id, &totp::hash_backup_code(trimmed), now)
+            .use_backup_code(
+                account.id,
+                &totp::hash_backup_code(&app.settings.secret_key, trimmed),
+                now,
+            )
             .await?;
         backup = ok;
     }

@@ -4,9 +4,10 @@
 use qrcode::render::svg;
 use qrcode::QrCode;
 use rand::Rng;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Secret, TOTP};
+
+use crate::keys::ServerKey;
 
 pub const STEP: i64 = 30;
 pub const ISSUER: &str = "PACER (openecf)";
@@ -70,30 +71,44 @@ pub fn qr_svg(url: &str) -> Option<String> {
     })
 }
 
-/// Ten single-use backup codes like `k3mf-9qzt`.
+/// Ten single-use backup codes like `k3mf-9qzt-x7cd-hw2p`: 16 characters
+/// from 31 unambiguous ones (79 random bits each).
 pub fn backup_codes() -> Vec<String> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rngs::OsRng;
     (0..10)
         .map(|_| {
-            let mut s: String = (0..8)
-                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            let chars: Vec<char> = (0..16)
+                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
                 .collect();
-            s.insert(4, '-');
-            s
+            chars
+                .chunks(4)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("-")
         })
         .collect()
 }
 
-/// How a backup code is stored: SHA-256 of its normal form (the codes carry
-/// 40 random bits, and each is usable once, behind the login throttle).
-pub fn hash_backup_code(code: &str) -> String {
-    let normal: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+/// A backup code's normal form: letters and digits, lower case.
+fn normal(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
-        .to_ascii_lowercase();
-    hex::encode(Sha256::digest(normal.as_bytes()))
+        .to_ascii_lowercase()
+}
+
+/// How a backup code is stored: `h1:` and an HMAC-SHA256 of its normal form
+/// under a key derived from the server key, so that a copy of the database
+/// alone cannot be searched for the codes.
+pub fn hash_backup_code(key: &ServerKey, code: &str) -> String {
+    let mac = crate::keys::hmac_sha256(&key.derive("backup-codes"), &[normal(code).as_bytes()]);
+    format!("h1:{}", hex::encode(mac))
+}
+
+/// Whether a stored backup code was stored the old way (plain SHA-256).
+pub fn is_legacy_backup_hash(stored: &str) -> bool {
+    !stored.starts_with("h1:")
 }
 
 #[cfg(test)]
@@ -126,6 +141,16 @@ mod tests {
         assert_eq!(codes.len(), 10);
         let unique: std::collections::HashSet<_> = codes.iter().collect();
         assert_eq!(unique.len(), 10);
-        assert_eq!(hash_backup_code("ABCD-EFGH"), hash_backup_code("abcdefgh"));
+        assert!(
+            codes.iter().all(|c| c.len() == 19 && normal(c).len() == 16),
+            "{codes:?}"
+        );
+        let key = ServerKey::random();
+        assert_eq!(hash_backup_code(&key, "ABCD-EFGH"), hash_backup_code(&key, "abcdefgh"));
+        assert_ne!(
+            hash_backup_code(&key, "abcdefgh"),
+            hash_backup_code(&ServerKey::random(), "abcdefgh"),
+            "keyed: a database copy alone cannot be searched"
+        );
     }
 }

@@ -89,6 +89,7 @@ contract!(
     a_go_live_day_already_begun_makes_the_court_live_at_once,
     concurrent_claims_never_share_a_job,
     a_lost_lease_cannot_fail_or_finish_the_new_holders_job,
+    secrets_stored_by_an_older_version_are_protected_at_start,
 );
 
 fn now() -> DateTime<Utc> {
@@ -648,4 +649,44 @@ async fn a_lost_lease_cannot_fail_or_finish_the_new_holders_job(app: &App) {
     assert!(!store.complete_job(&old).await.unwrap());
     assert!(store.complete_job(&new).await.unwrap());
     assert!(store.jobs().await.unwrap().is_empty());
+}
+
+async fn secrets_stored_by_an_older_version_are_protected_at_start(app: &App) {
+    let pacer = add_pacer(app, "jdoe2026", AccountKind::Individual).await;
+    let t = app.clock.now();
+    let mut tx = app.store.write().await.unwrap();
+    tx.insert_authenticator(pacer.id, "Old phone", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 0, t)
+        .await
+        .unwrap();
+    // An old-style backup code: the unkeyed SHA-256 of an 8-character code.
+    tx.replace_backup_codes(
+        pacer.id,
+        &["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into()],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(openecf_app::mfa::protect_stored_secrets(app).await.unwrap(), (1, 1));
+    let stored = app.store.authenticators(pacer.id).await.unwrap()[0].secret.clone();
+    assert!(
+        openecf_app::seal::is_sealed(&stored) && !stored.contains("JBSWY3DP"),
+        "{stored}"
+    );
+    assert_eq!(
+        openecf_app::seal::open(&app.settings.secret_key, &stored).unwrap(),
+        "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    );
+    assert_eq!(app.store.backup_codes_left(pacer.id).await.unwrap(), 0);
+    let mail = app.store.outbox().await.unwrap();
+    assert!(
+        mail[0].subject.contains("backup codes were replaced"),
+        "{}",
+        mail[0].subject
+    );
+    // The sealed app still takes its passcodes; a second start changes nothing.
+    let code = openecf_app::totp::code_at("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", t.timestamp() / 30).unwrap();
+    assert!(openecf_app::signin::second_factor(app, &pacer, &code, "127.0.0.1")
+        .await
+        .unwrap());
+    assert_eq!(openecf_app::mfa::protect_stored_secrets(app).await.unwrap(), (0, 0));
 }

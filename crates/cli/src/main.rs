@@ -32,6 +32,12 @@ pub struct Cli {
         default_value = "sqlite://openecf-data/openecf.db"
     )]
     database: String,
+    /// The server's secret key file (CSRF tokens, TOTP secrets and backup codes at rest;
+    /// created with mode 0600 on first use). Default: secret.key beside the SQLite
+    /// database, else openecf-data/secret.key. OPENECF_SECRET_KEY (64 hex digits or
+    /// base64 of 32 bytes) takes its place.
+    #[arg(long, global = true, env = "OPENECF_SECRET_KEY_FILE")]
+    secret_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -65,6 +71,7 @@ impl std::fmt::Debug for Cli {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Cli")
             .field("database", &redact(&self.database))
+            .field("secret_key_file", &self.secret_key_file)
             .field("command", &self.command)
             .finish()
     }
@@ -101,11 +108,6 @@ struct ServeArgs {
         default_value = "PACER Service Center <noreply@openecf.invalid>"
     )]
     mail_from: String,
-    /// The server's secret key file (CSRF tokens; created with mode 0600 on first start).
-    /// Default: secret.key beside the SQLite database, else openecf-data/secret.key.
-    /// OPENECF_SECRET_KEY (64 hex digits or base64 of 32 bytes) takes its place.
-    #[arg(long, env = "OPENECF_SECRET_KEY_FILE")]
-    secret_key_file: Option<std::path::PathBuf>,
     /// A reverse proxy whose X-Forwarded-For is believed (repeat for several)
     #[arg(
         long = "trusted-proxy",
@@ -161,14 +163,12 @@ impl std::fmt::Debug for ServeArgs {
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("mail_dir", &self.mail_dir)
-            .field("secret_key_file", &self.secret_key_file)
             .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
 
 /// The server's secret key: `OPENECF_SECRET_KEY`, else the key file (made on first start).
-#[cfg(feature = "server")]
 fn secret_key(file: Option<&std::path::Path>, database: &str) -> anyhow::Result<openecf_app::keys::ServerKey> {
     use openecf_app::keys::ServerKey;
     if let Ok(value) = std::env::var("OPENECF_SECRET_KEY") {
@@ -182,7 +182,6 @@ fn secret_key(file: Option<&std::path::Path>, database: &str) -> anyhow::Result<
 }
 
 /// `secret.key` beside the SQLite database, else in `openecf-data/`.
-#[cfg(feature = "server")]
 fn default_key_file(database: &str) -> std::path::PathBuf {
     let dir = database
         .strip_prefix("sqlite://")
@@ -199,11 +198,22 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let store = open(&cli.database).await?;
-    let app =
-        |settings| -> anyhow::Result<App> { Ok(App::new(store.clone(), Hasher::new()?, Clock::system(), settings)) };
+    let key = secret_key(cli.secret_key_file.as_deref(), &cli.database)?;
+    let app = |settings: Settings| -> anyhow::Result<App> {
+        let settings = Settings {
+            secret_key: key.clone(),
+            ..settings
+        };
+        let app = App::new(store.clone(), Hasher::new()?, Clock::system(), settings);
+        Ok(app)
+    };
     match cli.command {
         Command::Migrate => {
+            let (sealed, replaced) = openecf_app::mfa::protect_stored_secrets(&app(Settings::default())?).await?;
             println!("database is up to date");
+            if sealed + replaced > 0 {
+                println!("sealed {sealed} authenticator secrets; removed the old backup codes of {replaced} accounts");
+            }
             Ok(())
         }
         #[cfg(feature = "server")]
@@ -213,7 +223,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
                 ..Settings::default()
             };
-            serve(app(settings)?, args, &cli.database).await
+            serve(app(settings)?, args).await
         }
         Command::Court(c) => admin::court(&app(Settings::default())?, c).await,
         Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
@@ -224,9 +234,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "server")]
-async fn serve(app: App, args: ServeArgs, database: &str) -> anyhow::Result<()> {
+async fn serve(app: App, args: ServeArgs) -> anyhow::Result<()> {
     use openecf_web::{AppState, Config, RateLimits};
-    let secret_key = secret_key(args.secret_key_file.as_deref(), database)?;
+    let secret_key = app.settings.secret_key.clone();
+    openecf_app::mfa::protect_stored_secrets(&app)
+        .await
+        .context("cannot seal the stored authenticator secrets")?;
     if args.demo {
         demo::seed(&app).await?;
     }

@@ -68,6 +68,18 @@ async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: Pa
     })
 }
 
+async fn authenticators<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: PacerAccountId,
+) -> Result<Vec<Authenticator>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, secret, created_at, last_step FROM mfa_authenticators WHERE pacer_account_id = $1 ORDER BY id",
+    )
+    .bind(id.get())
+    .fetch_all(db)
+    .await?)
+}
+
 impl Tx {
     /// Locks an account's row for the rest of the transaction and returns its
     /// username and email address as they are now (PostgreSQL; on SQLite the
@@ -183,6 +195,59 @@ impl Tx {
 
     pub async fn mfa_state(&mut self, account: PacerAccountId) -> Result<MfaState> {
         mfa_state(self.conn(), account).await
+    }
+
+    /// The account's authenticators (their secrets as stored).
+    pub async fn authenticators(&mut self, account: PacerAccountId) -> Result<Vec<Authenticator>> {
+        authenticators(self.conn(), account).await
+    }
+
+    /// Authenticators whose secret is stored as plain text (written before
+    /// secrets were sealed), with that text.
+    pub async fn plain_authenticator_secrets(&mut self) -> Result<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, secret FROM mfa_authenticators WHERE secret NOT LIKE 'v1:%'")
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn set_authenticator_secret(&mut self, id: i64, sealed: &str) -> Result<()> {
+        sqlx::query("UPDATE mfa_authenticators SET secret = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM mfa_enrolments WHERE secret NOT LIKE 'v1:%'")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The stored hashes of the account's unused backup codes.
+    pub async fn backup_code_hashes(&mut self, account: PacerAccountId) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT code_hash FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL",
+            )
+            .bind(account.get())
+            .fetch_all(self.conn())
+            .await?,
+        )
+    }
+
+    /// Removes backup codes stored the old way (unkeyed SHA-256 of a short
+    /// code); returns the accounts that had some.
+    pub async fn remove_legacy_backup_codes(&mut self) -> Result<Vec<PacerAccountId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "DELETE FROM mfa_backup_codes WHERE code_hash NOT LIKE 'h1:%' RETURNING pacer_account_id",
+        )
+        .fetch_all(self.conn())
+        .await?;
+        let mut ids: Vec<PacerAccountId> = ids.into_iter().map(PacerAccountId::new).collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 
     /// Whether the account already has an authenticator with this secret.
@@ -409,12 +474,7 @@ impl Store {
     }
 
     pub async fn authenticators(&self, id: PacerAccountId) -> Result<Vec<Authenticator>> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, secret, created_at, last_step FROM mfa_authenticators WHERE pacer_account_id = $1 ORDER BY id",
-        )
-        .bind(id.get())
-        .fetch_all(&self.pool)
-        .await?)
+        authenticators(&self.pool, id).await
     }
 
     /// Accepts a passcode's time step for an authenticator only if it is later

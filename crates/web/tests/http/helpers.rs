@@ -412,11 +412,13 @@ impl TestApp {
     pub async fn enrol_mfa(&self, username: &str) -> String {
         let account = self.account(username).await;
         let secret = openecf_app::totp::new_secret();
+        let key = &self.app.settings.secret_key;
+        let sealed = openecf_app::seal::seal(key, &secret).unwrap();
         let mut tx = self.store.write().await.unwrap();
-        tx.insert_authenticator(account.id, "Test app", &secret, 0, self.now())
+        tx.insert_authenticator(account.id, "Test app", &sealed, 0, self.now())
             .await
             .unwrap();
-        tx.replace_backup_codes(account.id, &[openecf_app::totp::hash_backup_code("abcd-efgh")])
+        tx.replace_backup_codes(account.id, &[openecf_app::totp::hash_backup_code(key, "abcd-efgh")])
             .await
             .unwrap();
         tx.commit().await.unwrap();

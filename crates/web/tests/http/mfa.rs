@@ -263,7 +263,13 @@ async fn the_authenticator_key_is_the_servers() {
         .await
         .assert_has("backup codes");
     let id = app.account("jfiler2026").await.id;
-    assert_eq!(app.store.authenticators(id).await.unwrap()[0].secret, secret);
+    // Held sealed: the database alone does not give the key up.
+    let stored = app.store.authenticators(id).await.unwrap()[0].secret.clone();
+    assert!(stored.starts_with("v1:") && !stored.contains(&secret), "{stored}");
+    assert_eq!(
+        openecf_app::seal::open(&app.app.settings.secret_key, &stored).unwrap(),
+        secret
+    );
     // The next app gets a key of its own (and, not being the first, no mailed code).
     let again = b.get("/account/mfa/add").await;
     assert_ne!(secret_on(&again), secret);

@@ -42,13 +42,14 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
     // A second browser, logged out from the first.
     let other = app.browser();
     let otp = other.login("jfiler2026", PACER_PW).await;
-    let secret = app
+    let stored = app
         .store
         .authenticators(app.account("jfiler2026").await.id)
         .await
         .unwrap()[0]
         .secret
         .clone();
+    let secret = openecf_app::seal::open(&app.app.settings.secret_key, &stored).unwrap();
     other
         .submit(&otp, "/csologin/otp", &[("otpCode", &app.passcode(&secret, 0))])
         .await
@@ -104,4 +105,57 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         ("login", "failed: locked")
     );
     assert!(events.iter().any(|(a, _, _, _)| a == "logout"), "{events:?}");
+}
+
+#[tokio::test]
+async fn backup_codes_are_long_and_kept_only_as_keyed_hashes() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let add = b.get("/account/mfa/add").await;
+    let code = app.enrolment_code("jfiler2026@example.com").await;
+    let shown = b
+        .submit(
+            &add,
+            "/account/mfa/codes-only",
+            &[("current", PACER_PW), ("emailCode", &code)],
+        )
+        .await;
+    let codes: Vec<String> = shown
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_owned())
+        .collect();
+    // 16 characters of 31: more than 64 random bits each.
+    assert!(codes.iter().all(|c| c.replace('-', "").len() == 16), "{codes:?}");
+    let id = app.account("jfiler2026").await.id;
+    let stored: Vec<String> = sqlx_free_backup_hashes(&app, id).await;
+    assert_eq!(stored.len(), 10);
+    for (code, hash) in codes.iter().zip(&stored) {
+        assert!(hash.starts_with("h1:"), "{hash}");
+        assert!(!hash.contains(&code.replace('-', "")));
+        let plain_sha = sha256_hex(&code.replace('-', ""));
+        assert!(
+            stored.iter().all(|h| !h.contains(&plain_sha)),
+            "not an unkeyed hash of the code"
+        );
+    }
+}
+
+/// The stored backup-code hashes of an account, through the store's own statement.
+async fn sqlx_free_backup_hashes(app: &TestApp, id: openecf_domain::PacerAccountId) -> Vec<String> {
+    let mut tx = app.store.write().await.unwrap();
+    let hashes = tx.backup_code_hashes(id).await.unwrap();
+    tx.rollback().await.unwrap();
+    hashes
+}
+
+fn sha256_hex(s: &str) -> String {
+    use std::fmt::Write;
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(s.as_bytes());
+    digest.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
