@@ -315,3 +315,29 @@ pub async fn protect_stored_secrets(app: &App) -> Result<(usize, usize)> {
     tx.commit().await?;
     Ok((plain.len(), owners.len()))
 }
+
+/// Rotates the server key's hold on stored secrets: every TOTP secret is
+/// opened with the current key and sealed again under `new`, in one
+/// transaction. Backup codes are keyed one way and cannot follow: they are
+/// removed and their owners told to make new ones; setups under way end.
+/// Returns (secrets resealed, accounts whose backup codes were removed).
+pub async fn rotate_key(app: &App, new: &crate::keys::ServerKey) -> Result<(usize, usize)> {
+    let now = app.clock.now();
+    let old = &app.settings.secret_key;
+    let mut tx = app.store.write().await?;
+    let all = tx.all_authenticator_secrets().await?;
+    for (id, stored) in &all {
+        let plain = seal::open(old, stored)?;
+        tx.set_authenticator_secret(*id, &seal::seal(new, &plain)?).await?;
+    }
+    tx.end_all_enrolments().await?;
+    let owners = tx.remove_all_backup_codes().await?;
+    for owner in &owners {
+        let (username, email) = tx.lock_account(*owner).await?;
+        let what = "your backup codes were replaced when the server's key was changed: get new backup codes under Manage My Account, Multi-factor authentication";
+        tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok((all.len(), owners.len()))
+}

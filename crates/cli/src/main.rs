@@ -64,6 +64,14 @@ enum Command {
     /// The audit trail of security events
     #[command(subcommand)]
     Audit(admin::AuditCommand),
+    /// Make a new secret key in NEW_KEY_FILE and seal the stored TOTP secrets
+    /// under it (backup codes are removed and their owners told); then start
+    /// every node with --secret-key-file NEW_KEY_FILE
+    RotateSecretKey {
+        /// Where to write the new key (must not exist yet)
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+    },
 }
 
 /// `Debug` shows the database URL without its password.
@@ -230,6 +238,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
+        Command::RotateSecretKey { new_key_file } => {
+            if new_key_file.exists() {
+                anyhow::bail!(
+                    "--new-key-file: {} exists already; name a new file",
+                    new_key_file.display()
+                );
+            }
+            // Written (and synced) before the database changes: should the
+            // rotation fail, delete the new file and run it again.
+            let new = openecf_app::keys::ServerKey::load_or_create(&new_key_file)?;
+            let (sealed, codes) = openecf_app::mfa::rotate_key(&app(Settings::default())?, &new).await?;
+            println!(
+                "sealed {sealed} authenticator secrets under the new key in {}; removed the backup codes of {codes} accounts (their owners are emailed)",
+                new_key_file.display()
+            );
+            println!(
+                "now start every node with --secret-key-file {} (or OPENECF_SECRET_KEY set to it)",
+                new_key_file.display()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -224,6 +224,29 @@ impl Tx {
         Ok(())
     }
 
+    /// Every authenticator's secret as stored.
+    pub async fn all_authenticator_secrets(&mut self) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("SELECT id, secret FROM mfa_authenticators ORDER BY id")
+            .fetch_all(self.conn())
+            .await?)
+    }
+
+    pub async fn end_all_enrolments(&mut self) -> Result<()> {
+        sqlx::query("DELETE FROM mfa_enrolments").execute(self.conn()).await?;
+        Ok(())
+    }
+
+    /// Removes every backup code; returns the accounts that had some unused.
+    pub async fn remove_all_backup_codes(&mut self) -> Result<Vec<PacerAccountId>> {
+        let ids: Vec<i64> = sqlx::query_scalar("DELETE FROM mfa_backup_codes RETURNING pacer_account_id")
+            .fetch_all(self.conn())
+            .await?;
+        let mut ids: Vec<PacerAccountId> = ids.into_iter().map(PacerAccountId::new).collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
     /// The stored hashes of the account's unused backup codes.
     pub async fn backup_code_hashes(&mut self, account: PacerAccountId) -> Result<Vec<String>> {
         Ok(

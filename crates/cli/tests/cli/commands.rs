@@ -705,3 +705,79 @@ fn every_way_in_refuses_addresses_the_mailer_cannot_deliver_to() {
         "Walnut-Harbor-Lantern-42\n",
     );
 }
+
+#[tokio::test]
+async fn the_secret_key_rotates_and_authenticators_follow_it() {
+    let s = setup();
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "jfiler2026",
+            "--name",
+            "Jordan Filer",
+            "--email",
+            "jf@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    let old_file = s.dir.path().join("secret.key");
+    let old_key = openecf_app::keys::ServerKey::load_or_create(&old_file).unwrap();
+    let store = Store::connect(&s.url()).await.unwrap();
+    let account = store
+        .pacer_by_username(&openecf_domain::Username::parse_existing("jfiler2026").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let mut tx = store.write().await.unwrap();
+    let t = openecf_app::Clock::system().now();
+    tx.insert_authenticator(
+        account.id,
+        "Phone",
+        &openecf_app::seal::seal(&old_key, secret).unwrap(),
+        0,
+        t,
+    )
+    .await
+    .unwrap();
+    tx.replace_backup_codes(
+        account.id,
+        &[openecf_app::totp::hash_backup_code(&old_key, "abcd-efgh")],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let new_file = s.dir.path().join("new.key");
+    let out = s.ok(&["rotate-secret-key", "--new-key-file", new_file.to_str().unwrap()], "");
+    assert!(
+        out.contains("sealed 1 authenticator secrets under the new key"),
+        "{out}"
+    );
+    s.fails(
+        &["rotate-secret-key", "--new-key-file", new_file.to_str().unwrap()],
+        "",
+        "exists already",
+    );
+    let new_key = openecf_app::keys::ServerKey::load_or_create(&new_file).unwrap();
+    let stored = store.authenticators(account.id).await.unwrap()[0].secret.clone();
+    assert_eq!(openecf_app::seal::open(&new_key, &stored).unwrap(), secret);
+    assert!(
+        openecf_app::seal::open(&old_key, &stored).is_err(),
+        "the old key no longer opens it"
+    );
+    assert_eq!(
+        store.backup_codes_left(account.id).await.unwrap(),
+        0,
+        "keyed codes cannot follow"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&new_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
