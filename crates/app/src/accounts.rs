@@ -76,6 +76,7 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
         .await?;
     tx.end_sessions(account.id, Some(keep_session)).await?;
     tx.end_resets(account.id, now).await?;
+    tx.forget_devices(account.id).await?;
     for notice in &notices {
         tx.enqueue_mail(notice, now).await?;
     }
@@ -101,6 +102,7 @@ pub async fn change_password(
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, Some(keep_session)).await?;
     tx.end_resets(account.id, now).await?;
+    tx.forget_devices(account.id).await?;
     tx.enqueue_mail(
         &mail::security_notice(&email, username.as_str(), "password changed"),
         now,
@@ -207,6 +209,7 @@ pub async fn reset_password(
     tx.set_password_hash(account.id, &hash).await?;
     tx.end_sessions(account.id, None).await?;
     tx.end_resets(account.id, now).await?;
+    tx.forget_devices(account.id).await?;
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), "password reset"), now)
         .await?;
     tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)

@@ -7,7 +7,6 @@ use openecf_store::{Enrolment, StoreError};
 use subtle::ConstantTimeEq;
 
 use crate::signin::{self, Pending};
-use crate::tokens::hash_token;
 use crate::{seal, totp, App, Result};
 
 /// An authenticator app being added, as its page shows it.
@@ -28,35 +27,67 @@ impl std::fmt::Debug for Setup {
     }
 }
 
-/// Six random digits.
+/// Eight random digits.
 fn email_code() -> String {
     use rand::Rng;
-    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+    format!("{:08}", rand::rngs::OsRng.gen_range(0..100_000_000u32))
 }
 
-/// Starts adding an authenticator app, or goes on with the one under way
-/// (15 minutes): the server chooses the secret and keeps it. For the
-/// account's first app a code goes to the account's email address, so that
-/// whoever holds only the password cannot enrol an app of their own.
-pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup> {
+/// How a mailed setup code is kept: keyed, so a copy of the database does not give it up.
+fn code_hash(app: &App, code: &str) -> String {
+    hex::encode(crate::keys::hmac_sha256(
+        &app.settings.secret_key.derive("setup-codes"),
+        &[code.trim().as_bytes()],
+    ))
+}
+
+/// At most this many setup codes are mailed to an account an hour: each
+/// wrong code ends its setup, so this bounds the guesses too.
+const SETUP_CODES_PER_HOUR: i64 = 3;
+
+/// Starts adding an authenticator app, or goes on with the one this session
+/// has under way (15 minutes): the server chooses the secret and keeps it,
+/// shown to this session only. For the account's first second factor a code
+/// goes to the account's email address, so that whoever holds only the
+/// password cannot enrol a factor of their own.
+pub async fn begin_enrolment(
+    app: &App,
+    account: &PacerAccount,
+    session_hash: &str,
+) -> Result<std::result::Result<Setup, EnrolRefusal>> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (username, email) = tx.lock_account(account.id).await?;
     let key = &app.settings.secret_key;
-    if let Some(e) = tx.enrolment(account.id, now).await? {
-        tx.rollback().await?;
-        return Ok(Setup {
-            secret: seal::open(key, &e.secret)?,
-            needs_email_code: e.email_code_hash.is_some(),
-        });
-    }
     let first = !tx.mfa_state(account.id).await?.is_on();
+    if let Some(e) = tx.enrolment(account.id, now).await? {
+        // Its own setup goes on, unless it began while the account had a
+        // factor and the account has none now: that one needs a mailed code.
+        if e.session_hash == session_hash && (e.email_code_hash.is_some() || !first) {
+            tx.rollback().await?;
+            return Ok(Ok(Setup {
+                secret: seal::open(key, &e.secret)?,
+                needs_email_code: e.email_code_hash.is_some(),
+            }));
+        }
+    }
     let code = first.then(email_code);
+    if code.is_some() {
+        let subject = mail::mfa_enrolment_code(&email, username.as_str(), "").subject;
+        let sent = tx
+            .mail_count_to(email.as_str(), &subject, now - chrono::Duration::hours(1))
+            .await?;
+        if sent >= SETUP_CODES_PER_HOUR {
+            tx.rollback().await?;
+            return Ok(Err(EnrolRefusal::TooManyCodes));
+        }
+    }
     let secret = totp::new_secret();
     let enrolment = Enrolment {
         secret: seal::seal(key, &secret)?,
-        email_code_hash: code.as_deref().map(hash_token),
+        email_code_hash: code.as_deref().map(|c| code_hash(app, c)),
         expires_at: now + chrono::Duration::seconds(ENROLMENT_TTL_SECS),
+        session_hash: session_hash.to_owned(),
     };
     tx.put_enrolment(account.id, &enrolment).await?;
     if let Some(code) = &code {
@@ -64,10 +95,10 @@ pub async fn begin_enrolment(app: &App, account: &PacerAccount) -> Result<Setup>
             .await?;
     }
     tx.commit().await?;
-    Ok(Setup {
+    Ok(Ok(Setup {
         secret,
         needs_email_code: first,
-    })
+    }))
 }
 
 /// Why an authenticator app was not added.
@@ -78,20 +109,52 @@ pub enum EnrolRefusal {
     #[error("One-time passcode: it does not match. Check the app's clock and enter the current passcode.")]
     WrongPasscode,
     #[error(
-        "Code from your email: it does not match. A new code has been sent; scan the new QR code and start again."
+        "Code from your email: it does not match. Start again with the new QR code and the newest code we email you."
     )]
     WrongEmailCode,
+    #[error("Too many setup codes were emailed to this account in the last hour. Try again in an hour.")]
+    TooManyCodes,
     #[error("{0}.")]
     Refused(AuthenticatorRefusal),
 }
 
-/// Finishes adding the app under way, its password already checked: the
-/// app's passcode must match the server's secret and, for the first app, the
-/// mailed code must match (a wrong one ends this setup: a new one starts with
-/// a new code, so each code can be guessed once).
+/// The setup this session has under way, its mailed code checked (a wrong
+/// one ends the setup). A setup without a code cannot finish once the
+/// account has no factor left.
+async fn own_setup(
+    app: &App,
+    tx: &mut openecf_store::Tx,
+    account: &PacerAccount,
+    session_hash: &str,
+    email_code: &str,
+    now: openecf_store::Time,
+) -> Result<std::result::Result<Enrolment, EnrolRefusal>> {
+    let first = !tx.mfa_state(account.id).await?.is_on();
+    let Some(e) = tx.enrolment(account.id, now).await? else {
+        return Ok(Err(EnrolRefusal::Expired));
+    };
+    if e.session_hash != session_hash || (first && e.email_code_hash.is_none()) {
+        return Ok(Err(EnrolRefusal::Expired));
+    }
+    if let Some(expected) = &e.email_code_hash {
+        let given = code_hash(app, email_code);
+        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+            tx.delete_enrolment(account.id).await?;
+            return Ok(Err(EnrolRefusal::WrongEmailCode));
+        }
+    }
+    Ok(Ok(e))
+}
+
+/// Finishes adding the app this session has under way, its password already
+/// checked: the app's passcode must match the server's secret and, for the
+/// first factor, the mailed code must match. The first factor ends every
+/// other session of the account (a session that never passed MFA must not
+/// outlive its arrival).
 pub async fn finish_enrolment(
     app: &App,
     account: &PacerAccount,
+    session_hash: &str,
     name: &str,
     passcode: &str,
     email_code: &str,
@@ -100,23 +163,19 @@ pub async fn finish_enrolment(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     tx.lock_account(account.id).await?;
-    let Some(e) = tx.enrolment(account.id, now).await? else {
-        return Ok(Err(EnrolRefusal::Expired));
-    };
-    if let Some(expected) = &e.email_code_hash {
-        let given = hash_token(email_code.trim());
-        if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-            tx.delete_enrolment(account.id).await?;
+    let e = match own_setup(app, &mut tx, account, session_hash, email_code, now).await? {
+        Ok(e) => e,
+        Err(refusal) => {
             tx.commit().await?;
-            return Ok(Err(EnrolRefusal::WrongEmailCode));
+            return Ok(Err(refusal));
         }
-    }
+    };
     let secret = seal::open(&app.settings.secret_key, &e.secret)?;
     let Some(step) = totp::matching_step(&secret, passcode, now.timestamp()) else {
         return Ok(Err(EnrolRefusal::WrongPasscode));
     };
     tx.rollback().await?;
-    match add_authenticator(app, account, name, &secret, step, ip).await {
+    match add_authenticator(app, account, name, &secret, step, ip, Some(session_hash)).await {
         Ok(enrolled) => Ok(Ok(enrolled)),
         Err(crate::Error::Store(StoreError::Authenticator(r))) => Ok(Err(EnrolRefusal::Refused(r))),
         Err(e) => Err(e),
@@ -141,6 +200,7 @@ pub async fn add_authenticator(
     secret: &str,
     step: i64,
     ip: &str,
+    keep_session: Option<&str>,
 ) -> Result<Enrolled> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -158,6 +218,10 @@ pub async fn add_authenticator(
         .insert_authenticator(account.id, name, &seal::seal(key, secret)?, step, now)
         .await?;
     tx.delete_enrolment(account.id).await?;
+    if !state.is_on() {
+        // The first factor: no session that never passed MFA outlives it.
+        tx.end_sessions(account.id, keep_session).await?;
+    }
     // The account's first app brings backup codes (unless it has some already).
     let backup_codes = if enrolled == 0 && state.backup_codes == 0 {
         let codes = totp::backup_codes();
@@ -186,6 +250,8 @@ pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: Authent
     if tx.delete_authenticator(account.id, id).await? == 0 {
         tx.replace_backup_codes(account.id, &[]).await?;
     }
+    // A setup begun while the account had a factor must not finish without one.
+    tx.delete_enrolment(account.id).await?;
     let event = crate::audit::account_event(AuditAction::AccountMfaRemove, AuditOutcome::Done, &username, ip);
     tx.insert_audit(&event, now).await?;
     let what = "an authenticator app was removed from multi-factor authentication";
@@ -239,27 +305,25 @@ pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Re
 pub async fn codes_only(
     app: &App,
     account: &PacerAccount,
+    session_hash: &str,
     email_code: &str,
     ip: &str,
 ) -> Result<std::result::Result<Vec<String>, EnrolRefusal>> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (username, email) = tx.lock_account(account.id).await?;
-    let Some(e) = tx.enrolment(account.id, now).await? else {
+    if tx.mfa_state(account.id).await?.is_on() {
+        // Not the first factor: new codes come from "Get new backup codes".
         return Ok(Err(EnrolRefusal::Expired));
-    };
-    let Some(expected) = &e.email_code_hash else {
-        // Not the first second factor: new codes come from "Get new backup codes".
-        return Ok(Err(EnrolRefusal::Expired));
-    };
-    if !bool::from(hash_token(email_code.trim()).as_bytes().ct_eq(expected.as_bytes())) {
-        tx.delete_enrolment(account.id).await?;
+    }
+    if let Err(refusal) = own_setup(app, &mut tx, account, session_hash, email_code, now).await? {
         tx.commit().await?;
-        return Ok(Err(EnrolRefusal::WrongEmailCode));
+        return Ok(Err(refusal));
     }
     let (codes, hashes) = fresh_codes(&app.settings.secret_key);
     tx.replace_backup_codes(account.id, &hashes).await?;
     tx.delete_enrolment(account.id).await?;
+    tx.end_sessions(account.id, Some(session_hash)).await?;
     let what = "multi-factor authentication turned on with backup codes";
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;

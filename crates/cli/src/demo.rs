@@ -274,7 +274,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         .pacer_by_id(token_id)
         .await?
         .ok_or_else(|| anyhow!("demo MFA account"))?;
-    openecf_app::mfa::add_authenticator(app, &token, "Demo authenticator", DEMO_TOTP_SECRET, 0, "demo").await?;
+    openecf_app::mfa::add_authenticator(app, &token, "Demo authenticator", DEMO_TOTP_SECRET, 0, "demo", None).await?;
     println!("demo: seeded {} federal courts", courts.len());
     println!("  live on NextGen CM/ECF: gamb (release 1.0), nysd (1.1), txsb (1.1), ilnd (1.0)");
     println!("  not live yet, with a go-live date: cand (district), nysb (bankruptcy); all others not live");

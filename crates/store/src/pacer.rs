@@ -236,6 +236,15 @@ impl Tx {
         Ok(())
     }
 
+    /// Forgets every browser the account logged in from (its password changed).
+    pub async fn forget_devices(&mut self, account: PacerAccountId) -> Result<()> {
+        sqlx::query("DELETE FROM known_devices WHERE pacer_account_id = $1")
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Removes every backup code; returns the accounts that had some unused.
     pub async fn remove_all_backup_codes(&mut self) -> Result<Vec<PacerAccountId>> {
         let ids: Vec<i64> = sqlx::query_scalar("DELETE FROM mfa_backup_codes RETURNING pacer_account_id")
@@ -379,6 +388,8 @@ pub struct Enrolment {
     pub secret: String,
     pub email_code_hash: Option<String>,
     pub expires_at: Time,
+    /// The session that began it: only that one may see or finish it.
+    pub session_hash: String,
 }
 
 impl std::fmt::Debug for Enrolment {
@@ -393,17 +404,19 @@ impl std::fmt::Debug for Enrolment {
 impl Tx {
     /// The account's enrolment under way, if it has not expired.
     pub async fn enrolment(&mut self, account: PacerAccountId, now: Time) -> Result<Option<Enrolment>> {
-        let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
-            "SELECT secret, email_code_hash, expires_at FROM mfa_enrolments WHERE pacer_account_id = $1 AND expires_at > $2",
+        let row: Option<(String, Option<String>, i64, String)> = sqlx::query_as(
+            "SELECT secret, email_code_hash, expires_at, session_hash FROM mfa_enrolments
+             WHERE pacer_account_id = $1 AND expires_at > $2",
         )
         .bind(account.get())
         .bind(epoch(now))
         .fetch_optional(self.conn())
         .await?;
-        row.map(|(secret, email_code_hash, expires_at)| {
+        row.map(|(secret, email_code_hash, expires_at, session_hash)| {
             Ok(Enrolment {
                 secret,
                 email_code_hash,
+                session_hash,
                 expires_at: crate::from_epoch(expires_at)?,
             })
         })
@@ -414,12 +427,14 @@ impl Tx {
     pub async fn put_enrolment(&mut self, account: PacerAccountId, e: &Enrolment) -> Result<()> {
         self.delete_enrolment(account).await?;
         sqlx::query(
-            "INSERT INTO mfa_enrolments (pacer_account_id, secret, email_code_hash, expires_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO mfa_enrolments (pacer_account_id, secret, email_code_hash, expires_at, session_hash)
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(account.get())
         .bind(&e.secret)
         .bind(e.email_code_hash.clone())
         .bind(epoch(e.expires_at))
+        .bind(&e.session_hash)
         .execute(self.conn())
         .await?;
         Ok(())

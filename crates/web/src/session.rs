@@ -33,15 +33,19 @@ pub fn device_cookie(token: &str, secure: bool) -> HeaderValue {
 }
 
 /// The value of a cookie in the request, if sent.
+/// A cookie sent twice (one planted for a narrower path or a parent domain,
+/// say) counts as not sent: which one the browser meant cannot be known.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
+    let mut found = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .filter(|(k, _)| *k == name)
+        .map(|(_, v)| v);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 pub fn set_cookie(name: &str, value: &str, path: &str, secure: bool) -> HeaderValue {

@@ -16,7 +16,9 @@ CREATE TABLE mfa_enrolments (
     pacer_account_id BIGINT PRIMARY KEY REFERENCES pacer_accounts (id) ON DELETE CASCADE,
     secret           TEXT NOT NULL,
     email_code_hash  TEXT,
-    expires_at       BIGINT NOT NULL
+    expires_at       BIGINT NOT NULL,
+    -- Only the session that began the setup may see or finish it.
+    session_hash     TEXT NOT NULL DEFAULT ''
 );
 
 -- Browsers in which an account has logged in successfully: a lockout caused

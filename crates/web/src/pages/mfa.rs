@@ -77,6 +77,7 @@ async fn overview(
         error: match q.error.as_str() {
             "password" => Some("Current password: it is not right. Nothing was removed."),
             "password-codes" => Some("Current password: it is not right. Your backup codes are unchanged."),
+            "passcode" => Some("One-time passcode: it does not match. Nothing was removed."),
             _ => None,
         },
         mfa_on: state.store.mfa_state(session.account.id).await?.is_on(),
@@ -108,7 +109,15 @@ async fn add_page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let PacerUser { session, visitor } = user;
-    let setup = openecf_app::mfa::begin_enrolment(state, &session.account).await?;
+    let setup = match openecf_app::mfa::begin_enrolment(state, &session.account, &session.token_hash).await? {
+        Ok(setup) => setup,
+        Err(refusal) => {
+            return Err(AppError::Refused {
+                status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+                message: refusal.to_string(),
+            })
+        }
+    };
     let url = totp::otpauth_url(&setup.secret, session.account.username.as_str())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the server's TOTP secret is not base32")))?;
     let forced = matches!(
@@ -185,7 +194,9 @@ async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<
         return add_page(&state, &user, next, name.to_owned(), error).await;
     }
     let (account, ip) = (&user.session.account, &user.visitor.ip);
-    let done = openecf_app::mfa::finish_enrolment(&state, account, name, &f.otp_code, &f.email_code, ip).await?;
+    let session_hash = &user.session.token_hash;
+    let done =
+        openecf_app::mfa::finish_enrolment(&state, account, session_hash, name, &f.otp_code, &f.email_code, ip).await?;
     let codes = match done {
         Ok(enrolled) => enrolled.backup_codes,
         Err(refusal) => return add_page(&state, &user, next, name.to_owned(), Some(refusal.to_string())).await,
@@ -203,6 +214,9 @@ async fn add(State(state): State<AppState>, form: PacerForm<AddForm>) -> Result<
 pub(crate) struct RemoveForm {
     id: i64,
     current: String,
+    /// A passcode (or backup code): a password alone does not remove a factor.
+    #[serde(rename = "otpCode")]
+    otp_code: String,
 }
 
 async fn remove(State(state): State<AppState>, form: PacerForm<RemoveForm>) -> Result<Response, AppError> {
@@ -212,6 +226,9 @@ async fn remove(State(state): State<AppState>, form: PacerForm<RemoveForm>) -> R
     } = form;
     if !current_password(&state, &session.account, &f.current).await? {
         return Ok(see_other("/account/mfa?error=password"));
+    }
+    if !signin::second_factor(&state, &session.account, &f.otp_code, &visitor.ip).await? {
+        return Ok(see_other("/account/mfa?error=passcode"));
     }
     let id = AuthenticatorId::new(f.id);
     match openecf_app::mfa::remove_authenticator(&state, &session.account, id, &visitor.ip).await {
@@ -286,7 +303,8 @@ async fn codes_only(State(state): State<AppState>, form: PacerForm<CodesOnlyForm
         let error = Some("Current password: it is not right.".into());
         return add_page(&state, &user, next, String::new(), error).await;
     }
-    match openecf_app::mfa::codes_only(&state, &user.session.account, &f.email_code, &user.visitor.ip).await? {
+    let (account, session_hash) = (&user.session.account, &user.session.token_hash);
+    match openecf_app::mfa::codes_only(&state, account, session_hash, &f.email_code, &user.visitor.ip).await? {
         Ok(codes) => Ok(page(CodesPage {
             banner: Banner::of(&user.visitor),
             title: "Multi-factor authentication with backup codes",

@@ -67,15 +67,28 @@ async fn the_legacy_login_is_gone_at_a_live_court_for_everyone() {
         )
         .await;
     assert_eq!(linked.status, StatusCode::FORBIDDEN);
-    linked.assert_has("This CM/ECF account has been linked to a PACER account. You now use only your PACER account");
+    // No password is checked at a live court: right or wrong, the same answer
+    // (the form is no password oracle for accounts that could still be linked).
     let wrong = b
         .post(
             "/ecf/gamb/login",
             &[("csrf", &csrf), ("login", "mlinked"), ("password", "wrong-password")],
         )
         .await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    wrong.assert_has("Invalid CM/ECF login or password.");
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(wrong.body.replace("mlinked", "jfiler"), unlinked.body, "one answer");
+    assert_eq!(
+        app.store
+            .failures(&openecf_domain::Subject::ecf(
+                &openecf_domain::CourtId::parse("gamb").unwrap(),
+                "mlinked"
+            ))
+            .await
+            .unwrap()
+            .count,
+        0,
+        "nothing was checked"
+    );
 }
 
 #[tokio::test]

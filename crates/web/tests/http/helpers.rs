@@ -495,6 +495,6 @@ impl TestApp {
             .find(|m| m.subject.contains("multi-factor authentication setup code"))
             .unwrap_or_else(|| panic!("no setup code mailed to {to}"));
         let at = m.body.find("QR code: ").unwrap() + 9;
-        m.body[at..at + 6].to_owned()
+        m.body[at..at + 8].to_owned()
     }
 }

@@ -68,7 +68,7 @@ async fn steps_one_to_six_link_the_account_at_a_release_1_0_court() {
         ("linked", Some("jfiler"))
     );
     assert_eq!(last.ip.as_deref(), Some("127.0.0.1"));
-    // After linking, the legacy CM/ECF login of that account is refused here, with the reason.
+    // After linking, the legacy CM/ECF login is refused here (the court is live).
     let legacy = app.browser();
     let form = legacy.get("/ecf/gamb/login").await;
     let csrf = form.hidden("csrf");
@@ -78,7 +78,7 @@ async fn steps_one_to_six_link_the_account_at_a_release_1_0_court() {
             &[("csrf", &csrf), ("login", "jfiler"), ("password", ECF_PW)],
         )
         .await;
-    refused.assert_has("This CM/ECF account has been linked to a PACER account.");
+    refused.assert_has("This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here.");
 }
 
 #[tokio::test]

@@ -346,16 +346,17 @@ async fn guesses_abandoned_mid_hash_neither_jam_the_account_nor_go_uncounted() {
         conn.write_all(request.as_bytes()).await.unwrap();
         clients.push(conn);
     }
-    eventually(|| async {
-        app.store.attempts_under_way(&subject, app.now()).await.unwrap() == openecf_domain::throttle::MAX_IN_FLIGHT
-    })
-    .await;
+    // Hang up while at least one of them is being checked (the others may
+    // have been checked already: they count as failures all the same).
+    eventually(|| async { app.store.attempts_under_way(&subject, app.now()).await.unwrap() >= 1 }).await;
     drop(clients);
-    // Each abandoned guess releases its slot and is counted as a failure.
+    // Each abandoned guess releases its slot and is counted as a failure
+    // (a request dropped before its check began is no guess, and not counted).
     eventually(|| async { app.store.attempts_under_way(&subject, app.now()).await.unwrap() == 0 }).await;
-    assert_eq!(
-        app.store.failures(&subject).await.unwrap().count,
-        openecf_domain::throttle::MAX_IN_FLIGHT
+    let counted = app.store.failures(&subject).await.unwrap().count;
+    assert!(
+        (1..=openecf_domain::throttle::MAX_IN_FLIGHT).contains(&counted),
+        "{counted} failures counted"
     );
     // The right password still opens the account, at once.
     let started = std::time::Instant::now();

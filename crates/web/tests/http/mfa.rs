@@ -200,10 +200,10 @@ async fn at_most_five_authenticator_apps() {
 }
 
 #[tokio::test]
-async fn removing_an_app_needs_the_password() {
+async fn removing_an_app_needs_the_password_and_a_passcode() {
     let app = TestApp::spawn().await;
     app.enrol_mfa("jfiler2027").await;
-    app.enrol_mfa("jfiler2027").await;
+    let secret = app.enrol_mfa("jfiler2027").await;
     let b = app.browser();
     let otp = b.login("jfiler2027", PACER_PW).await;
     b.submit(&otp, "/csologin/otp", &[("otpCode", "abcd-efgh")])
@@ -221,9 +221,27 @@ async fn removing_an_app_needs_the_password() {
     refused.assert_has("Nothing was removed.");
     let id_of = app.account("jfiler2027").await.id;
     assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 2);
+    // The password alone (a thief's) removes nothing.
     b.post(
         "/account/mfa/remove",
-        &[("csrf", &csrf), ("id", &id), ("current", PACER_PW)],
+        &[
+            ("csrf", &csrf),
+            ("id", &id),
+            ("current", PACER_PW),
+            ("otpCode", "000000"),
+        ],
+    )
+    .await
+    .assert_has("One-time passcode: it does not match. Nothing was removed.");
+    assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 2);
+    b.post(
+        "/account/mfa/remove",
+        &[
+            ("csrf", &csrf),
+            ("id", &id),
+            ("current", PACER_PW),
+            ("otpCode", &app.passcode(&secret, 0)),
+        ],
     )
     .await;
     assert_eq!(app.store.authenticators(id_of).await.unwrap().len(), 1);
@@ -339,4 +357,57 @@ async fn backup_codes_alone_are_a_second_factor_and_a_new_batch_ends_the_old() {
     );
     let notices = app.mail_to("jfiler2026@example.com").await;
     assert!(notices.iter().any(|m| m.subject.contains("new batch of backup codes")));
+}
+
+#[tokio::test]
+async fn a_password_thief_can_neither_share_nor_guess_the_owners_setup() {
+    let app = TestApp::spawn().await;
+    let owner = app.browser();
+    owner.login("jfiler2026", PACER_PW).await;
+    let thief = app.browser();
+    thief.login("jfiler2026", PACER_PW).await;
+    // Each session gets a setup (and a secret) of its own; the newest one is
+    // the one that may finish.
+    let thiefs = thief.get("/account/mfa/add").await;
+    let owners = owner.get("/account/mfa/add").await;
+    assert_ne!(
+        secret_on(&owners),
+        secret_on(&thiefs),
+        "the thief never sees the owner's key"
+    );
+    let secret = secret_on(&owners);
+    let code = app.enrolment_code("jfiler2026@example.com").await;
+    owner
+        .submit(
+            &owners,
+            "/account/mfa/add",
+            &[
+                ("current", PACER_PW),
+                ("name", "Phone"),
+                ("otpCode", &app.passcode(&secret, 0)),
+                ("emailCode", &code),
+            ],
+        )
+        .await
+        .assert_has("backup codes");
+    // The first factor ends every session that never passed MFA.
+    owner.get("/account").await.assert_has("Logged in as");
+    thief.get("/account").await.assert_lacks("Logged in as");
+    // The mailed codes are capped at three an hour, so they cannot be guessed.
+    let other = app.browser();
+    other.login("jfiler2027", PACER_PW).await;
+    let mut last = other.get("/account/mfa/add").await;
+    for _ in 0..3 {
+        last = other
+            .submit(
+                &last,
+                "/account/mfa/codes-only",
+                &[("current", PACER_PW), ("emailCode", "00000000")],
+            )
+            .await;
+    }
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS, "{}", last.body);
+    last.assert_has("Too many setup codes were emailed to this account in the last hour.");
+    let account = app.account("jfiler2027").await.id;
+    assert_eq!(app.store.backup_codes_left(account).await.unwrap(), 0);
 }

@@ -115,7 +115,6 @@ async fn legacy_submit(
     CsrfForm(form): CsrfForm<EcfLoginForm>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
-    let account = ecf_password(&state, &court, &form.login, &form.password, None).await?;
     let reply = |status, error: String| {
         render(
             status,
@@ -128,20 +127,22 @@ async fn legacy_submit(
             },
         )
     };
+    // At a live court no CM/ECF password is checked at all: the form must
+    // not serve as a password oracle for the accounts that can still be linked.
+    if court.is_live() {
+        let message = "This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here. Log on with your upgraded individual PACER account, then link this CM/ECF account from Utilities.";
+        return Ok(reply(StatusCode::FORBIDDEN, message.to_owned()));
+    }
+    let account = ecf_password(&state, &court, &form.login, &form.password, None).await?;
     let Some(account) = account else {
         return Ok(reply(
             StatusCode::UNAUTHORIZED,
             openecf_domain::LinkRefusal::WrongCredentials.to_string(),
         ));
     };
-    let linked = state.store.is_ecf_linked(account.id).await?;
-    if court.is_live() || linked {
-        let message = if linked {
-            "This CM/ECF account has been linked to a PACER account. You now use only your PACER account to access CM/ECF at this court: log on at PACER LOGIN.".to_owned()
-        } else {
-            "This court is live on NextGen CM/ECF, so CM/ECF logins can no longer be used here. Log on with your upgraded individual PACER account, then link this CM/ECF account from Utilities.".to_owned()
-        };
-        return Ok(reply(StatusCode::FORBIDDEN, message));
+    if state.store.is_ecf_linked(account.id).await? {
+        let message = "This CM/ECF account has been linked to a PACER account. You now use only your PACER account to access CM/ECF at this court: log on at PACER LOGIN.";
+        return Ok(reply(StatusCode::FORBIDDEN, message.to_owned()));
     }
     let token = openecf_app::sessions::start(&state, Principal::Ecf(account.id), &visitor.client()).await?;
     let mut res = see_other(&format!("/ecf/{}/", court.id));
