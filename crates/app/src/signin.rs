@@ -29,13 +29,17 @@ struct AttemptGuard {
 
 impl AttemptGuard {
     async fn finish(mut self, outcome: AttemptOutcome) -> Result<Failures> {
-        let Some(slot) = self.slot.take() else {
+        let Some(slot) = self.slot else {
             return Ok(Failures::default());
         };
-        Ok(self
+        // The slot is let go only once its end is recorded: dropped before
+        // that (mid-write), the guard still ends it, as a failure.
+        let after = self
             .store
             .finish_attempt(&self.subject, slot, self.clock.now(), outcome)
-            .await?)
+            .await;
+        self.slot = None;
+        Ok(after?)
     }
 }
 
@@ -68,16 +72,28 @@ enum Began {
 /// under way finish) rather than refusing when too many are already running.
 async fn begin_attempt(app: &App, subject: &Subject) -> Result<Began> {
     for _ in 0..30 {
-        match app.store.begin_attempt(subject, app.clock.now()).await? {
-            Attempt::Busy => tokio::time::sleep(Duration::from_millis(100)).await,
-            Attempt::Locked => return Ok(Began::Locked),
-            Attempt::Go(slot) => {
-                return Ok(Began::Go(AttemptGuard {
-                    store: app.store.clone(),
-                    clock: app.clock.clone(),
-                    subject: subject.clone(),
-                    slot: Some(slot),
-                }))
+        // The guard holds the slot before the store takes it: dropped while
+        // the slot is being taken, it still ends it.
+        let slot = AttemptSlot::random();
+        let mut guard = AttemptGuard {
+            store: app.store.clone(),
+            clock: app.clock.clone(),
+            subject: subject.clone(),
+            slot: Some(slot),
+        };
+        match app.store.begin_attempt(subject, slot, app.clock.now()).await {
+            Ok(Attempt::Go(_)) => return Ok(Began::Go(guard)),
+            Ok(Attempt::Busy) => {
+                guard.slot = None;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Ok(Attempt::Locked) => {
+                guard.slot = None;
+                return Ok(Began::Locked);
+            }
+            Err(e) => {
+                guard.slot = None;
+                return Err(e.into());
             }
         }
     }

@@ -60,6 +60,14 @@ pub enum Attempt {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptSlot(i64);
 
+impl AttemptSlot {
+    /// A new slot's id, chosen by the caller before the slot is taken, so that
+    /// a caller dropped mid-call can still end it.
+    pub fn random() -> Self {
+        Self(rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX))
+    }
+}
+
 /// How a check begun with [`Store::begin_attempt`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptOutcome {
@@ -196,7 +204,7 @@ impl Store {
     /// under way; try again shortly. `Go`: check, then call [`Store::finish_attempt`].
     /// Bounding the checks under way bounds how far a burst of concurrent guesses
     /// can run past the lock, without counting right passwords as failures.
-    pub async fn begin_attempt(&self, subject: &Subject, now: Time) -> Result<Attempt> {
+    pub async fn begin_attempt(&self, subject: &Subject, slot: AttemptSlot, now: Time) -> Result<Attempt> {
         let subject = subject.to_string();
         let now = epoch(now);
         let mut tx = self.write().await?;
@@ -209,14 +217,14 @@ impl Store {
             tx.rollback().await?;
             return Ok(Attempt::Busy);
         }
-        let slot: i64 =
-            sqlx::query_scalar("INSERT INTO auth_attempts (subject, expires_at) VALUES ($1, $2) RETURNING id")
-                .bind(&subject)
-                .bind(now + IN_FLIGHT_SECS)
-                .fetch_one(tx.conn())
-                .await?;
+        sqlx::query("INSERT INTO auth_attempts (id, subject, expires_at) VALUES ($1, $2, $3)")
+            .bind(slot.0)
+            .bind(&subject)
+            .bind(now + IN_FLIGHT_SECS)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
-        Ok(Attempt::Go(AttemptSlot(slot)))
+        Ok(Attempt::Go(slot))
     }
 
     /// Ends a check begun with [`Store::begin_attempt`]: a failure is counted,

@@ -120,7 +120,22 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::add))
         .layer(axum::middleware::from_fn(error::operation_id))
+        .layer(axum::middleware::from_fn(run_to_completion))
         .with_state(state)
+}
+
+/// Runs each request as a task of its own, so that a client going away
+/// mid-request does not cancel its work halfway: a password check still
+/// counts and frees its slot, and no database transaction is left half-done
+/// on a pooled connection (which, on SQLite, would hold the write lock).
+async fn run_to_completion(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's task failed");
+            axum::response::IntoResponse::into_response(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
 }
 
 /// Serves until the process is told to stop (Ctrl-C or SIGTERM).

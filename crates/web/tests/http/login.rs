@@ -317,14 +317,14 @@ async fn next_keeps_its_query() {
 }
 
 /// Polls (briefly, for the server's background work) until `done` holds.
-async fn eventually<F: std::future::Future<Output = bool>>(mut done: impl FnMut() -> F) {
-    for _ in 0..200 {
+async fn eventually<F: std::future::Future<Output = bool>>(what: &str, mut done: impl FnMut() -> F) {
+    for _ in 0..500 {
         if done().await {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    panic!("the condition never held");
+    panic!("never: {what}");
 }
 
 #[tokio::test]
@@ -348,11 +348,17 @@ async fn guesses_abandoned_mid_hash_neither_jam_the_account_nor_go_uncounted() {
     }
     // Hang up while at least one of them is being checked (the others may
     // have been checked already: they count as failures all the same).
-    eventually(|| async { app.store.attempts_under_way(&subject, app.now()).await.unwrap() >= 1 }).await;
+    eventually("a check under way", || async {
+        app.store.attempts_under_way(&subject, app.now()).await.unwrap() >= 1
+    })
+    .await;
     drop(clients);
     // Each abandoned guess releases its slot and is counted as a failure
     // (a request dropped before its check began is no guess, and not counted).
-    eventually(|| async { app.store.attempts_under_way(&subject, app.now()).await.unwrap() == 0 }).await;
+    eventually("every slot released", || async {
+        app.store.attempts_under_way(&subject, app.now()).await.unwrap() == 0
+    })
+    .await;
     let counted = app.store.failures(&subject).await.unwrap().count;
     assert!(
         (1..=openecf_domain::throttle::MAX_IN_FLIGHT).contains(&counted),
