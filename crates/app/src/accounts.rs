@@ -33,7 +33,7 @@ pub const WELCOME_MAILS_PER_ADDRESS_SECS: i64 = 3600;
 /// Registers an account and queues its welcome mail, unless one went to the
 /// same address within the hour (the account is registered all the same).
 /// `UsernameTaken` if it is.
-pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<PacerAccountId> {
+pub async fn register(app: &App, id: &Identity, kind: AccountKind, public_url: &str) -> Result<PacerAccountId> {
     let hash = app.hasher.hash(&id.password).await?;
     let now = app.clock.now();
     let account = NewPacerAccount {
@@ -46,7 +46,10 @@ pub async fn register(app: &App, id: &Identity, kind: AccountKind) -> Result<Pac
     };
     let mut tx = app.store.write().await?;
     let created = tx.insert_pacer(&account, now).await?;
-    let welcome = mail::welcome(&id.email, id.username.as_str());
+    let token = random_token();
+    tx.insert_email_confirmation(&hash_token(&token), created, &id.email, "register", now + confirm_ttl())
+        .await?;
+    let welcome = mail::welcome(&id.email, id.username.as_str(), &confirm_link(public_url, &token));
     let since = now - chrono::Duration::seconds(WELCOME_MAILS_PER_ADDRESS_SECS);
     if tx.mail_count_to(welcome.to.as_str(), &welcome.subject, since).await? == 0 {
         tx.enqueue_mail(&welcome, now).await?;
@@ -114,21 +117,88 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Changes the email address (the current password already checked); the
-/// notice goes to the old address.
-pub async fn change_email(app: &App, account: &PacerAccount, email: &Email, ip: &str) -> Result<()> {
+/// How long an email confirmation link works.
+fn confirm_ttl() -> chrono::Duration {
+    chrono::Duration::hours(24)
+}
+
+fn confirm_link(public_url: &str, token: &str) -> String {
+    format!("{}/account/email/confirm/{token}", public_url.trim_end_matches('/'))
+}
+
+/// Asks to change the email address (the current password already checked):
+/// the new address gets a confirmation link, and the change takes effect
+/// only once it is confirmed; the old address is told now.
+pub async fn request_email_change(
+    app: &App,
+    account: &PacerAccount,
+    email: &Email,
+    public_url: &str,
+    ip: &str,
+) -> Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (username, old_email) = tx.lock_account(account.id).await?;
-    tx.set_email(account.id, email).await?;
-    tx.end_resets(account.id, now).await?;
-    let what = format!("email address changed to {email}");
+    let token = random_token();
+    tx.insert_email_confirmation(&hash_token(&token), account.id, email, "change", now + confirm_ttl())
+        .await?;
+    tx.enqueue_mail(
+        &mail::confirm_email_change(email, username.as_str(), &confirm_link(public_url, &token)),
+        now,
+    )
+    .await?;
+    let what =
+        format!("a change of email address to {email} was asked for; it takes effect once that address confirms it");
     tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
         .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountEmail, &username, ip), now)
-        .await?;
+    let mut event = account_event(AuditAction::AccountEmail, &username, ip);
+    event.outcome = AuditOutcome::Requested;
+    event.detail = format!("to {email}");
+    tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What a confirmation link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The registration's address is confirmed.
+    Registered,
+    /// The account's address is now this one.
+    Changed(Email),
+    /// The link has expired or was used.
+    Expired,
+}
+
+/// Uses an email confirmation link (once).
+pub async fn confirm_email(app: &App, token: &str, ip: &str) -> Result<Confirmed> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let Some((account, email, purpose)) = tx.take_email_confirmation(&hash_token(token), now).await? else {
+        tx.rollback().await?;
+        return Ok(Confirmed::Expired);
+    };
+    let (username, old_email) = tx.lock_account(account).await?;
+    let done = if purpose == "change" {
+        tx.set_email(account, &email).await?;
+        tx.end_resets(account, now).await?;
+        let what = format!("email address changed to {email}");
+        tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
+            .await?;
+        let mut event = account_event(AuditAction::AccountEmail, &username, ip);
+        event.detail = format!("to {email}");
+        tx.insert_audit(&event, now).await?;
+        Confirmed::Changed(email)
+    } else if email == old_email {
+        Confirmed::Registered
+    } else {
+        // The address changed since: this link no longer confirms it.
+        tx.rollback().await?;
+        return Ok(Confirmed::Expired);
+    };
+    tx.set_email_verified(account, now).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 /// Mails a single-use reset link (good for 30 minutes) to the account of this

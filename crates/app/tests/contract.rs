@@ -563,7 +563,11 @@ async fn jobs_are_leased_retried_and_given_up(app: &App) {
 async fn mail_is_delivered_by_a_job(app: &App) {
     let store = &app.store;
     let t = app.clock.now();
-    let mail = mail::welcome(&Email::parse("new@example.com").unwrap(), "newuser1");
+    let mail = mail::welcome(
+        &Email::parse("new@example.com").unwrap(),
+        "newuser1",
+        "http://x/account/email/confirm/t",
+    );
     let mut tx = store.write().await.unwrap();
     tx.enqueue_mail(&mail, t).await.unwrap();
     tx.rollback().await.unwrap();

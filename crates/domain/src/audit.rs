@@ -96,6 +96,8 @@ pub enum AuditOutcome {
     Failed,
     /// A failure that locked the account for a while.
     Locked,
+    /// Asked for; takes effect once confirmed.
+    Requested,
 }
 
 impl fmt::Display for AuditOutcome {
@@ -110,6 +112,7 @@ impl fmt::Display for AuditOutcome {
             Self::Succeeded => f.write_str("succeeded"),
             Self::Failed => f.write_str("failed"),
             Self::Locked => f.write_str("failed: locked"),
+            Self::Requested => f.write_str("requested"),
         }
     }
 }

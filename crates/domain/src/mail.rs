@@ -111,16 +111,33 @@ pub fn password_reset(to: &Email, username: &str, link: &str) -> Mail {
 }
 
 /// Sent when a new account is registered.
-pub fn welcome(to: &Email, username: &str) -> Mail {
+pub fn welcome(to: &Email, username: &str, confirm_link: &str) -> Mail {
     Mail {
         to: to.clone(),
         subject: "Your PACER account".into(),
         body: format!(
             "Your PACER account {username} has been registered.\n\n\
+             Confirm that this is your email address by opening this link within 24 hours:\n\n{confirm_link}\n\n\
              To file in a court that is live on NextGen CM/ECF, log in at the court's CM/ECF site with this \
              account and link your CM/ECF account to it from Utilities.\n"
         ),
-        sensitive: false,
+        sensitive: true,
+    }
+}
+
+/// Sent to the new address of an email change: the change takes effect only
+/// once this address confirms it.
+pub fn confirm_email_change(to: &Email, username: &str, confirm_link: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: "Confirm your new PACER email address".into(),
+        body: format!(
+            "The PACER account {username} asked to use this email address from now on.\n\n\
+             To confirm it, open this link within 24 hours; until then the account keeps its old address:\n\n\
+             {confirm_link}\n\n\
+             If you did not ask for this, ignore this message.\n"
+        ),
+        sensitive: true,
     }
 }
 

@@ -236,6 +236,69 @@ impl Tx {
         Ok(())
     }
 
+    /// Holds an address to confirm (`purpose`: `register` or `change`); a
+    /// newer one of the same purpose replaces it.
+    pub async fn insert_email_confirmation(
+        &mut self,
+        token_hash: &str,
+        account: PacerAccountId,
+        email: &Email,
+        purpose: &str,
+        expires_at: Time,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM email_confirmations WHERE pacer_account_id = $1 AND purpose = $2")
+            .bind(account.get())
+            .bind(purpose)
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO email_confirmations (token_hash, pacer_account_id, email, purpose, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(account.get())
+        .bind(email.as_str())
+        .bind(purpose)
+        .bind(epoch(expires_at))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a confirmation link (once): its account, address and purpose, if it was live.
+    pub async fn take_email_confirmation(
+        &mut self,
+        token_hash: &str,
+        now: Time,
+    ) -> Result<Option<(PacerAccountId, Email, String)>> {
+        let row: Option<(i64, String, String, i64)> = sqlx::query_as(
+            "DELETE FROM email_confirmations WHERE token_hash = $1
+             RETURNING pacer_account_id, email, purpose, expires_at",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.conn())
+        .await?;
+        let Some((account, email, purpose, expires)) = row.filter(|r| r.3 > epoch(now)) else {
+            return Ok(None);
+        };
+        let _ = expires;
+        Ok(Some((
+            PacerAccountId::new(account),
+            Email::from_stored(&email).map_err(crate::corrupt)?,
+            purpose,
+        )))
+    }
+
+    /// Records that the account's address is confirmed.
+    pub async fn set_email_verified(&mut self, account: PacerAccountId, now: Time) -> Result<()> {
+        sqlx::query("UPDATE pacer_accounts SET email_verified_at = $1 WHERE id = $2")
+            .bind(epoch(now))
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Forgets every browser the account logged in from (its password changed).
     pub async fn forget_devices(&mut self, account: PacerAccountId) -> Result<()> {
         sqlx::query("DELETE FROM known_devices WHERE pacer_account_id = $1")

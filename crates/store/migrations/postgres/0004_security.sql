@@ -33,3 +33,15 @@ CREATE INDEX known_devices_by_account ON known_devices (pacer_account_id);
 
 CREATE INDEX audit_events_by_account ON audit_events (pacer_username, at);
 CREATE INDEX audit_events_by_time ON audit_events (at);
+
+-- Email addresses are confirmed: at registration, and a change takes effect
+-- only once the new address confirms it (a single-use link, 24 hours).
+ALTER TABLE pacer_accounts ADD COLUMN email_verified_at BIGINT;
+CREATE TABLE email_confirmations (
+    token_hash       TEXT PRIMARY KEY,
+    pacer_account_id BIGINT NOT NULL REFERENCES pacer_accounts (id) ON DELETE CASCADE,
+    email            TEXT NOT NULL,
+    purpose          TEXT NOT NULL CHECK (purpose IN ('register', 'change')),
+    expires_at       BIGINT NOT NULL
+);
+CREATE INDEX email_confirmations_by_account ON email_confirmations (pacer_account_id);

@@ -10,10 +10,10 @@ use openecf_domain::Email;
 use serde::Deserialize;
 
 use super::identity::{new_password, PASSWORD_RULES};
-use crate::extract::{NoFields, PacerForm, PacerUser, Query};
+use crate::extract::{NoFields, PacerForm, PacerUser, Path, Query};
 use crate::paths::see_other;
 use crate::session::Visitor;
-use crate::view::{form_response, page, utc, Banner, Field, FormView};
+use crate::view::{form_response, page, render, utc, Banner, Field, FormView, MessagePage};
 use crate::{AppError, AppState};
 use openecf_app::signin::current_password;
 
@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(manage))
         .route("/password", get(password_page).post(change_password))
         .route("/email", get(email_page).post(change_email))
+        .route("/email/confirm/{token}", get(confirm_email))
         .route("/sessions/revoke", post(revoke))
         .route("/sessions/revoke-others", post(revoke_others))
 }
@@ -91,7 +92,7 @@ async fn manage(
         .collect();
     let notice = match q.done.as_str() {
         "password" => Some("Your password has been changed. Your other sessions have been logged out."),
-        "email" => Some("Your email address has been changed."),
+        "email" => Some("We have emailed a confirmation link to the new address. Your email address changes once you open it (within 24 hours); until then it stays as it is."),
         "revoked" => Some("The session has been logged out."),
         "revoked-others" => Some("All your other sessions have been logged out."),
         _ => None,
@@ -262,6 +263,45 @@ async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>)
             vec!["Current password: it is not right.".into()],
         ));
     }
-    openecf_app::accounts::change_email(&state, &session.account, &email, &visitor.ip).await?;
+    let url = &state.config.public_url;
+    openecf_app::accounts::request_email_change(&state, &session.account, &email, url, &visitor.ip).await?;
     Ok(see_other("/account?done=email"))
+}
+
+/// An email confirmation link: at registration it confirms the address; for
+/// a change, the new address takes effect now. Works without a login (it is
+/// opened from the mailbox, often in another browser).
+async fn confirm_email(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    use openecf_app::accounts::Confirmed;
+    let (title, text) = match openecf_app::accounts::confirm_email(&state, &token, &visitor.ip).await? {
+        Confirmed::Registered => (
+            "Email address confirmed",
+            "Thank you: your email address is confirmed.".to_owned(),
+        ),
+        Confirmed::Changed(email) => (
+            "Email address changed",
+            format!("Your PACER account's email address is now {email}. A notice went to the old address."),
+        ),
+        Confirmed::Expired => {
+            return Ok(render(
+                axum::http::StatusCode::GONE,
+                MessagePage {
+                    banner: Banner::of(&visitor),
+                    title: "Confirmation link expired",
+                    paragraphs: vec!["This confirmation link has expired or has already been used.".into()],
+                    links: vec![("/account/email".into(), "Change email address")],
+                },
+            ))
+        }
+    };
+    Ok(page(MessagePage {
+        banner: Banner::of(&visitor),
+        title,
+        paragraphs: vec![text],
+        links: vec![("/account".into(), "Manage My Account")],
+    }))
 }

@@ -73,7 +73,7 @@ async fn register(
     } else {
         AccountKind::Individual
     };
-    match openecf_app::accounts::register(&state, &identity, kind).await {
+    match openecf_app::accounts::register(&state, &identity, kind, &state.config.public_url).await {
         Ok(_) => {}
         Err(openecf_app::Error::Store(StoreError::UsernameTaken(_))) => {
             return Ok(register_form(

@@ -342,12 +342,66 @@ async fn an_email_change_is_told_to_the_old_address() {
         &[("current", PACER_PW), ("email", "jordan@new.example.com")],
     )
     .await
-    .assert_has("Your email address has been changed.");
+    .assert_has("We have emailed a confirmation link to the new address.");
+    // Nothing changes until the new address confirms; the old one is told at once.
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jfiler2026@example.com");
+    let old = app.mail_to("jfiler2026@example.com").await;
+    assert!(old.iter().any(|m| m
+        .subject
+        .contains("a change of email address to jordan@new.example.com was asked for")));
+    let sent = app.mail_to("jordan@new.example.com").await;
+    let link = sent[0]
+        .body
+        .lines()
+        .find(|l| l.contains("/account/email/confirm/"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+    // The link works once, from any browser (it is opened from the mailbox).
+    let mailbox = app.browser();
+    mailbox
+        .get(&path)
+        .await
+        .assert_has("email address is now jordan@new.example.com.");
     assert_eq!(app.account("jfiler2026").await.email.as_str(), "jordan@new.example.com");
+    assert_eq!(mailbox.get(&path).await.status, StatusCode::GONE, "single use");
     let old = app.mail_to("jfiler2026@example.com").await;
     assert!(old
         .iter()
         .any(|m| m.subject.contains("email address changed to jordan@new.example.com")));
+}
+
+#[tokio::test]
+async fn a_registration_confirms_its_address_and_links_expire() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let form = b.get("/account/register").await;
+    b.submit(
+        &form,
+        "/account/register",
+        &[
+            ("username", "newfiler2026"),
+            ("name", "Nora Newfiler"),
+            ("email", "nora@example.com"),
+            ("password", "Quartz-Meadow-Falcon-88"),
+            ("confirm", "Quartz-Meadow-Falcon-88"),
+        ],
+    )
+    .await
+    .assert_has("has been registered");
+    let welcome = app.mail_to("nora@example.com").await;
+    let link = welcome[0]
+        .body
+        .lines()
+        .find(|l| l.contains("/account/email/confirm/"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+    // 24 hours, then the link is gone.
+    app.advance(std::time::Duration::from_secs(25 * 3600));
+    assert_eq!(b.get(&path).await.status, StatusCode::GONE);
 }
 
 #[tokio::test]

@@ -69,7 +69,7 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
     assert_eq!(
         seen,
         [
-            ("account.email", "done"),
+            ("account.email", "requested"),
             ("session.revoke", "done"),
             ("login.second_factor", "succeeded"),
             ("login", "succeeded"),
@@ -90,6 +90,7 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
     let page = b.get("/account").await;
     page.assert_has("Recent security activity")
         .assert_has("Email address changed")
+        .assert_has("to jordan@new.example.com")
         .assert_has("Session logged out from Manage My Account")
         .assert_has("backup code used; 0 left")
         .assert_has("<td>failed</td>");
