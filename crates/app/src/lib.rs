@@ -14,6 +14,7 @@ mod clock;
 pub mod common;
 pub mod courts;
 mod error;
+pub mod filing;
 pub mod hasher;
 pub mod jobs;
 pub mod keys;

@@ -84,7 +84,11 @@ impl Mailer {
             // Dated when its event happened (the application's clock), the same on every retry.
             .date(std::time::SystemTime::from(row.created_at))
             .message_id(Some(format!("<{}@openecf>", row.message_id)))
-            .header(ContentType::TEXT_PLAIN)
+            .header(if row.html {
+                ContentType::TEXT_HTML
+            } else {
+                ContentType::TEXT_PLAIN
+            })
             .body(row.body.clone())?)
     }
 

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod case;
 pub mod court;
 pub mod ids;
 pub mod link;
@@ -15,6 +16,7 @@ pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
 pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
+pub use case::{CaseNumber, CaseQuery, CaseType, PartyRole};
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};

@@ -14,6 +14,8 @@ pub struct Mail {
     pub body: String,
     /// The body holds a secret (a single-use link): it is blanked once delivered.
     pub sensitive: bool,
+    /// The body is HTML (a Notice of Electronic Filing), not plain text.
+    pub html: bool,
 }
 
 impl std::fmt::Debug for Mail {
@@ -41,6 +43,7 @@ pub fn link_confirmation(to: &Email, pacer_username: &str, court: &Court, ecf_lo
             id = court.id,
         ),
         sensitive: false,
+        html: false,
     }
 }
 
@@ -64,6 +67,7 @@ pub fn go_live_notice(to: &Email, ecf_login: &str, court: &Court, on: Option<Nai
             id = court.id,
         ),
         sensitive: false,
+        html: false,
     }
 }
 
@@ -79,6 +83,7 @@ pub fn account_locked(to: &Email, username: &str) -> Mail {
              your password is still safe: nobody got in. Consider turning on multi-factor authentication.\n"
         ),
         sensitive: false,
+        html: false,
     }
 }
 
@@ -93,6 +98,7 @@ pub fn security_notice(to: &Email, username: &str, what: &str) -> Mail {
              and contact the PACER Service Center.\n"
         ),
         sensitive: false,
+        html: false,
     }
 }
 
@@ -107,6 +113,7 @@ pub fn password_reset(to: &Email, username: &str, link: &str) -> Mail {
              If you did not ask for this, ignore this message: your password has not changed.\n"
         ),
         sensitive: true,
+        html: false,
     }
 }
 
@@ -122,6 +129,7 @@ pub fn welcome(to: &Email, username: &str, confirm_link: &str) -> Mail {
              account and link your CM/ECF account to it from Utilities.\n"
         ),
         sensitive: true,
+        html: false,
     }
 }
 
@@ -138,6 +146,7 @@ pub fn confirm_email_change(to: &Email, username: &str, confirm_link: &str) -> M
              If you did not ask for this, ignore this message.\n"
         ),
         sensitive: true,
+        html: false,
     }
 }
 
@@ -154,5 +163,6 @@ pub fn mfa_enrolment_code(to: &Email, username: &str, code: &str) -> Mail {
              whoever started this knows it.\n"
         ),
         sensitive: true,
+        html: false,
     }
 }

@@ -9,6 +9,7 @@
 mod accounts;
 mod courts;
 mod error;
+mod filing;
 mod jobs;
 mod links;
 mod outbox;
@@ -28,6 +29,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
+pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, PartyRow};
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
 pub use links::{LinkConflict, LinkRow};
 pub use outbox::OutboxRow;

@@ -17,6 +17,8 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     /// A random id of its own: the Message-ID and the .eml file name.
     pub message_id: String,
+    /// The body is HTML.
+    pub html: bool,
 }
 
 impl std::fmt::Debug for OutboxRow {
@@ -44,6 +46,7 @@ struct Row {
     sent_at: Option<i64>,
     last_error: Option<String>,
     message_id: String,
+    html: i64,
 }
 
 impl TryFrom<Row> for OutboxRow {
@@ -59,11 +62,12 @@ impl TryFrom<Row> for OutboxRow {
             sent_at: r.sent_at.map(from_epoch).transpose()?,
             last_error: r.last_error,
             message_id: r.message_id,
+            html: r.html != 0,
         })
     }
 }
 
-const OUTBOX_COLUMNS: &str = "id, to_addr, subject, body, created_at, attempts, sent_at, last_error, message_id";
+const OUTBOX_COLUMNS: &str = "id, to_addr, subject, body, created_at, attempts, sent_at, last_error, message_id, html";
 
 impl Tx {
     /// Queues a mail in this transaction, with the job that delivers it: it is
@@ -73,8 +77,8 @@ impl Tx {
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut id);
         let message_id: String = id.iter().map(|b| format!("{b:02x}")).collect();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at, message_id, sensitive)
-             VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id",
+            "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at, message_id, sensitive, html)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
         )
         .bind(mail.to.as_str())
         .bind(&mail.subject)
@@ -82,6 +86,7 @@ impl Tx {
         .bind(epoch(now))
         .bind(message_id)
         .bind(i64::from(mail.sensitive))
+        .bind(i64::from(mail.html))
         .fetch_one(self.conn())
         .await?;
         self.enqueue_job(&NewJob::new(MAIL_DELIVER, id.to_string(), now), now)

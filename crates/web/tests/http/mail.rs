@@ -81,6 +81,7 @@ fn mail(subject: &str) -> Mail {
         subject: subject.into(),
         body: "You have successfully linked your account.".into(),
         sensitive: false,
+        html: false,
     }
 }
 

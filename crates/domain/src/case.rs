@@ -1,0 +1,250 @@
+//! Cases and their numbers, as CM/ECF writes them: district
+//! `O:YY-TT-NNNNN` (with the assigned judge's initials once assigned,
+//! `1:26-cv-00012-ABC`), bankruptcy `O:YY-bk-NNNNN`, adversary `O:YY-ap-NNNNN`.
+
+use std::fmt;
+
+use crate::names::InvalidInput;
+
+/// The kind of a case, as its number spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseType {
+    Civil,
+    Criminal,
+    Magistrate,
+    Miscellaneous,
+    Bankruptcy,
+    Adversary,
+}
+
+impl CaseType {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Civil => "cv",
+            Self::Criminal => "cr",
+            Self::Magistrate => "mj",
+            Self::Miscellaneous => "mc",
+            Self::Bankruptcy => "bk",
+            Self::Adversary => "ap",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, InvalidInput> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "cv" => Ok(Self::Civil),
+            "cr" => Ok(Self::Criminal),
+            "mj" => Ok(Self::Magistrate),
+            "mc" => Ok(Self::Miscellaneous),
+            "bk" => Ok(Self::Bankruptcy),
+            "ap" => Ok(Self::Adversary),
+            other => Err(InvalidInput::new(
+                "case type",
+                format!("unknown case type {other:?}: use cv, cr, mj, mc, bk or ap"),
+            )),
+        }
+    }
+}
+
+/// A case number. `seq` is never reused and never skipped within its
+/// court, office, year and type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CaseNumber {
+    pub office: u8,
+    /// Two digits: 26 for 2026.
+    pub year: u8,
+    pub case_type: CaseType,
+    pub seq: u32,
+    /// The assigned judge's initials (district courts), shown as a suffix.
+    pub judge: Option<String>,
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{:02}-{}-{:05}",
+            self.office,
+            self.year,
+            self.case_type.code(),
+            self.seq
+        )?;
+        if let Some(j) = &self.judge {
+            write!(f, "-{j}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A case number as a filer types it: `26-567`, `1:26-567`, `1-26-cv-567`,
+/// `26cv567`, `1:26-cv-00567-ABC`. Parts not typed are `None` (the caller
+/// fills them from the court, or asks which case was meant).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub office: Option<u8>,
+    pub year: u8,
+    pub case_type: Option<CaseType>,
+    pub seq: u32,
+}
+
+impl CaseQuery {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let bad = || {
+            InvalidInput::new(
+                "case number",
+                format!(
+                    "{:?} is not a case number: type it like 26-567 or 1:26-cv-00567",
+                    raw.trim()
+                ),
+            )
+        };
+        let s = raw.trim().to_ascii_lowercase();
+        if s.is_empty() || s.len() > 40 || !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-')) {
+            return Err(bad());
+        }
+        // An office before ':' (or as the first of four '-' parts).
+        let (office, rest) = match s.split_once(':') {
+            Some((o, r)) => (Some(o.parse::<u8>().map_err(|_| bad())?), r.to_owned()),
+            None => (None, s.clone()),
+        };
+        // Split digits from letters: 26cv567 → 26, cv, 567.
+        let mut parts: Vec<String> = Vec::new();
+        for chunk in rest.split('-').filter(|p| !p.is_empty()) {
+            let mut cur = String::new();
+            for c in chunk.chars() {
+                if !cur.is_empty() && cur.chars().last().is_some_and(|l| l.is_ascii_digit()) != c.is_ascii_digit() {
+                    parts.push(std::mem::take(&mut cur));
+                }
+                cur.push(c);
+            }
+            if !cur.is_empty() {
+                parts.push(cur);
+            }
+        }
+        let mut office = office;
+        if office.is_none()
+            && parts.len() >= 3
+            && parts[0].len() == 1
+            && parts[1].chars().all(|c| c.is_ascii_digit())
+            && parts[2].chars().all(|c| c.is_ascii_alphabetic())
+        {
+            office = Some(parts.remove(0).parse().map_err(|_| bad())?);
+        }
+        // year, [type], seq, [judge]
+        let year: u8 = parts.first().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+        let (case_type, seq_at) = match parts.get(1) {
+            Some(p) if p.chars().all(|c| c.is_ascii_alphabetic()) => (Some(CaseType::parse(p).map_err(|_| bad())?), 2),
+            _ => (None, 1),
+        };
+        let seq: u32 = parts.get(seq_at).ok_or_else(bad)?.parse().map_err(|_| bad())?;
+        // A judge's initials may follow; anything else may not.
+        match parts.get(seq_at + 1) {
+            None => {}
+            Some(j) if j.chars().all(|c| c.is_ascii_alphabetic()) && parts.len() == seq_at + 2 => {}
+            Some(_) => return Err(bad()),
+        }
+        if year > 99 || seq == 0 {
+            return Err(bad());
+        }
+        Ok(Self {
+            office,
+            year,
+            case_type,
+            seq,
+        })
+    }
+
+    /// Whether a case number is one this query may mean.
+    pub fn matches(&self, n: &CaseNumber) -> bool {
+        self.year == n.year
+            && self.seq == n.seq
+            && self.office.is_none_or(|o| o == n.office)
+            && self.case_type.is_none_or(|t| t == n.case_type)
+    }
+}
+
+/// A party's role in a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartyRole {
+    Plaintiff,
+    Defendant,
+    Debtor,
+    Creditor,
+    Petitioner,
+    Respondent,
+}
+
+impl PartyRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plaintiff => "Plaintiff",
+            Self::Defendant => "Defendant",
+            Self::Debtor => "Debtor",
+            Self::Creditor => "Creditor",
+            Self::Petitioner => "Petitioner",
+            Self::Respondent => "Respondent",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "plaintiff" => Ok(Self::Plaintiff),
+            "defendant" => Ok(Self::Defendant),
+            "debtor" => Ok(Self::Debtor),
+            "creditor" => Ok(Self::Creditor),
+            "petitioner" => Ok(Self::Petitioner),
+            "respondent" => Ok(Self::Respondent),
+            other => Err(InvalidInput::new("role", format!("unknown party role {other:?}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(seq: u32, judge: Option<&str>) -> CaseNumber {
+        CaseNumber {
+            office: 1,
+            year: 26,
+            case_type: CaseType::Civil,
+            seq,
+            judge: judge.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_cmecf_writes_them() {
+        assert_eq!(n(12, Some("ABC")).to_string(), "1:26-cv-00012-ABC");
+        assert_eq!(n(567, None).to_string(), "1:26-cv-00567");
+    }
+
+    #[test]
+    fn the_loose_forms_filers_type_are_understood() {
+        let full = n(567, Some("ABC"));
+        for typed in [
+            "26-567",
+            "1:26-567",
+            "1-26-cv-567",
+            "26cv567",
+            "1:26-cv-00567",
+            "1:26-cv-00567-ABC",
+            " 26-CV-567 ",
+        ] {
+            let q = CaseQuery::parse(typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            assert!(q.matches(&full), "{typed} → {q:?}");
+        }
+        assert!(!CaseQuery::parse("26-568").unwrap().matches(&full));
+        assert!(!CaseQuery::parse("1:26-cr-567").unwrap().matches(&full));
+        for junk in [
+            "",
+            "abc",
+            "26",
+            "26-0",
+            "1:26-cv-567-ABC-x",
+            "26-567; drop",
+            "1:26-zz-567",
+        ] {
+            assert!(CaseQuery::parse(junk).is_err(), "{junk}");
+        }
+    }
+}
