@@ -49,6 +49,12 @@ pub struct Settings {
     /// The server's secret key: TOTP secrets are sealed and backup codes
     /// keyed with keys derived from it.
     pub secret_key: keys::ServerKey,
+    /// Where filed documents are kept.
+    pub documents: filing::docstore::DocumentStore,
+    /// The largest document a court accepts, in bytes (50 MB).
+    pub max_document_bytes: u64,
+    /// The address users reach the server at (links in notices).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -58,6 +64,9 @@ impl Default for Settings {
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             verify_ttl: Duration::from_secs(5 * 60),
             secret_key: keys::ServerKey::random(),
+            documents: filing::docstore::DocumentStore::default(),
+            max_document_bytes: 50 * 1024 * 1024,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

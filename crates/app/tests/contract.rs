@@ -30,11 +30,16 @@ macro_rules! contract {
 }
 
 fn app(store: &Store) -> App {
+    // Documents go to a folder of their own for the test's life (leaked on purpose: it is tiny).
+    let dir = std::env::temp_dir().join(format!("openecf-docs-{}", &openecf_app::tokens::random_token()[..12]));
     App::new(
         store.clone(),
         Hasher::with_threads(1).unwrap(),
         Clock::stopped(now()),
-        Settings::default(),
+        Settings {
+            documents: openecf_app::filing::docstore::DocumentStore::Local(dir),
+            ..Settings::default()
+        },
     )
 }
 
@@ -90,6 +95,9 @@ contract!(
     concurrent_claims_never_share_a_job,
     a_lost_lease_cannot_fail_or_finish_the_new_holders_job,
     secrets_stored_by_an_older_version_are_protected_at_start,
+    a_civil_case_is_opened_filed_into_and_noticed,
+    concurrent_filings_get_consecutive_numbers_and_cases_never_share_one,
+    a_refused_pdf_leaves_nothing_behind,
 );
 
 fn now() -> DateTime<Utc> {
@@ -693,4 +701,237 @@ async fn secrets_stored_by_an_older_version_are_protected_at_start(app: &App) {
         .await
         .unwrap());
     assert_eq!(openecf_app::mfa::protect_stored_secrets(app).await.unwrap(), (0, 0));
+}
+
+use openecf_app::filing::{self, pdf::sample, FilingRefusal, NewCivilCase, NewFiling, Upload};
+
+fn upload(name: &str, pages: u32) -> Upload {
+    Upload {
+        filename: name.to_owned(),
+        bytes: sample::pdf(pages, name, sample::Extra::Nothing),
+    }
+}
+
+/// A live district court with a linked filer (and a second one).
+async fn district_with_filers(app: &App) -> (Court, PacerAccount, PacerAccount) {
+    add_court(app, "nysd", CourtKind::District).await;
+    go_live(app, "nysd", GoLive::Now).await.unwrap();
+    let court = app.store.court(&court_id("nysd")).await.unwrap().unwrap();
+    app.store.add_judge(&court.id, "Ann B. Clerk", "ABC").await.unwrap();
+    let mut filers = Vec::new();
+    for (pacer, ecf) in [("plaintiffatty", "patty"), ("defenseatty", "datty")] {
+        let p = add_pacer(app, pacer, AccountKind::Individual).await;
+        let e = add_ecf(app, "nysd", ecf).await;
+        assert_eq!(link(app, &court, &p, &e).await, Decision::Linked(e.clone()));
+        filers.push(p);
+    }
+    let d = filers.pop().unwrap();
+    let p = filers.pop().unwrap();
+    (court, p, d)
+}
+
+fn civil_case() -> NewCivilCase {
+    NewCivilCase {
+        plaintiffs: vec!["Jane Doe".into()],
+        defendants: vec!["Richard Roe".into()],
+        nature_of_suit: "190 Contract: Other".into(),
+        cause: "28:1332 Diversity-Breach of Contract".into(),
+        jurisdiction: "Diversity".into(),
+        jury_demand: "Plaintiff".into(),
+        complaint: upload("complaint.pdf", 4),
+        attachments: vec![("Civil Cover Sheet".into(), upload("cover.pdf", 1))],
+    }
+}
+
+async fn a_civil_case_is_opened_filed_into_and_noticed(app: &App) {
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    let receipt = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let year = now().format("%y").to_string();
+    assert_eq!(receipt.case.number.to_string(), format!("1:{year}-cv-00001-ABC"));
+    assert_eq!(receipt.case.title, "Jane Doe v. Richard Roe");
+    assert_eq!(receipt.entry_number, 1);
+    // The defense appears by answering; then files a motion with an attachment.
+    let answer = NewFiling {
+        case_number: format!("{year}-1"),
+        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
+        party: "Richard Roe".into(),
+        docket_text: String::new(),
+        main: upload("answer.pdf", 2),
+        attachments: vec![],
+    };
+    let motion = NewFiling {
+        event: openecf_domain::civil_event("Motion to Dismiss").unwrap(),
+        docket_text: "for Failure to State a Claim".into(),
+        main: upload("motion.pdf", 3),
+        attachments: vec![("Exhibit A".into(), upload("exhibit.pdf", 1))],
+        ..answer.clone()
+    };
+    // Not of record yet: a motion is refused; the answer is the appearance.
+    assert_eq!(
+        filing::file_document(app, &court, &defense_atty, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotOfRecord
+    );
+    assert_eq!(
+        filing::file_document(app, &court, &defense_atty, &answer)
+            .await
+            .unwrap()
+            .unwrap()
+            .entry_number,
+        2
+    );
+    let filed = filing::file_document(app, &court, &defense_atty, &motion)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(filed.entry_number, 3);
+    let docket = app.store.docket(filed.case.id).await.unwrap();
+    let texts: Vec<&str> = docket.iter().map(|e| e.docket_text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "COMPLAINT against Richard Roe filed by Jane Doe.",
+            "ANSWER to Complaint filed by Richard Roe.",
+            "MOTION to Dismiss for Failure to State a Claim filed by Richard Roe.",
+        ]
+    );
+    assert_eq!(docket[2].documents.len(), 2);
+    assert_eq!(docket[2].documents[0].pages, 3);
+    assert!(
+        docket[2].documents[0].stamp.starts_with("[STAMP dcecfStamp_ID="),
+        "{}",
+        docket[2].documents[0].stamp
+    );
+    // The stored bytes are the filed bytes.
+    let bytes = app
+        .settings
+        .documents
+        .get(&docket[2].documents[1].sha256)
+        .await
+        .unwrap();
+    assert_eq!(bytes, upload("exhibit.pdf", 1).bytes);
+    // Both attorneys of record got the motion's notice, in CM/ECF's words.
+    let mail = app.store.outbox().await.unwrap();
+    let notices: Vec<_> = mail
+        .iter()
+        .filter(|m| m.subject.contains("Motion to Dismiss"))
+        .collect();
+    let mut to: Vec<&str> = notices.iter().map(|m| m.to_addr.as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["defenseatty@example.com", "plaintiffatty@example.com"]);
+    let nef = notices[0];
+    assert!(nef.html);
+    assert_eq!(
+        nef.subject,
+        format!("Activity in Case 1:{year}-cv-00001-ABC Jane Doe v. Richard Roe Motion to Dismiss")
+    );
+    for words in [
+        "Notice of Electronic Filing",
+        "The following transaction was entered by Pat Filer on",
+        "Case Name:",
+        "Document Number:",
+        "Docket Text:",
+        "The following document(s) are associated with this transaction:",
+        "Original filename:</strong>exhibit.pdf",
+    ] {
+        assert!(nef.body.contains(words), "{words} missing:\n{}", nef.body);
+    }
+}
+
+async fn concurrent_filings_get_consecutive_numbers_and_cases_never_share_one(app: &App) {
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
+    // Cases opened at once get consecutive numbers.
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let (app, court, atty) = (app.clone(), court.clone(), plaintiff_atty.clone());
+            tokio::spawn(async move {
+                filing::open_civil_case(&app, &court, &atty, &civil_case())
+                    .await
+                    .unwrap()
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for o in opens {
+        seqs.push(o.await.unwrap().case.number.seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+    // Filings into one case at once get consecutive entry numbers.
+    let year = now().format("%y").to_string();
+    let filings: Vec<_> = (0..6)
+        .map(|i| {
+            let (app, court, atty) = (app.clone(), court.clone(), plaintiff_atty.clone());
+            let year = year.clone();
+            tokio::spawn(async move {
+                let f = NewFiling {
+                    case_number: format!("1:{year}-cv-00002"),
+                    event: openecf_domain::civil_event("Memorandum of Law").unwrap(),
+                    party: "Jane Doe".into(),
+                    docket_text: format!("number {i}"),
+                    main: upload("memo.pdf", 1),
+                    attachments: vec![],
+                };
+                filing::file_document(&app, &court, &atty, &f)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .entry_number
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for f in filings {
+        numbers.push(f.await.unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, [2, 3, 4, 5, 6, 7]);
+}
+
+async fn a_refused_pdf_leaves_nothing_behind(app: &App) {
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
+    let mut bad = civil_case();
+    bad.attachments = vec![(
+        "Exhibit".into(),
+        Upload {
+            filename: "x.pdf".into(),
+            bytes: sample::pdf(1, "x", sample::Extra::JavaScript),
+        },
+    )];
+    let refused = filing::open_civil_case(app, &court, &plaintiff_atty, &bad)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Attachment 1: This PDF document cannot be accepted: it contains JavaScript."
+    );
+    let year = now().format("%y").to_string();
+    assert!(app
+        .store
+        .find_cases(&court.id, &CaseQuery::parse(&format!("{year}-1")).unwrap())
+        .await
+        .unwrap()
+        .is_empty());
+    // The next case still gets number 1: nothing was skipped.
+    let ok = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ok.case.number.seq, 1);
+    // A filer not linked at the court cannot file.
+    let stranger = add_pacer(app, "strangerx", AccountKind::Individual).await;
+    assert_eq!(
+        filing::open_civil_case(app, &court, &stranger, &civil_case())
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAFiler
+    );
 }

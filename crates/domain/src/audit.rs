@@ -24,6 +24,8 @@ pub enum AuditAction {
     AccountMfaBackupCodes,
     /// The operator removed every second factor (the recovery path).
     AccountMfaReset,
+    /// A case opened or a document filed.
+    Filing,
     /// A password check at PACER LOGIN or the Authentication API.
     Login,
     /// A one-time passcode or backup code at login.
@@ -47,6 +49,7 @@ impl AuditAction {
             Self::AccountMfaRemove => "account.mfa.remove",
             Self::AccountMfaBackupCodes => "account.mfa.backup_codes",
             Self::AccountMfaReset => "account.mfa.reset",
+            Self::Filing => "filing",
             Self::Login => "login",
             Self::SecondFactor => "login.second_factor",
             Self::Logout => "logout",
@@ -68,6 +71,7 @@ impl AuditAction {
             "account.mfa.remove" => "Authenticator app removed",
             "account.mfa.backup_codes" => "New backup codes",
             "account.mfa.reset" => "Multi-factor authentication reset by the PACER Service Center",
+            "filing" => "Filing",
             "login" => "Login",
             "login.second_factor" => "One-time passcode",
             "logout" => "Logout",

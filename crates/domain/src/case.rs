@@ -248,3 +248,73 @@ mod tests {
         }
     }
 }
+
+/// A filing event of a court's catalogue: its category (as the menu groups
+/// them), its name, and the docket text it begins with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    pub category: &'static str,
+    pub name: &'static str,
+    pub docket_text: &'static str,
+    /// Makes the filer an attorney of record for their party (a first appearance).
+    pub appearance: bool,
+}
+
+/// The district courts' civil events that can be filed into an existing case.
+pub const CIVIL_EVENTS: &[Event] = &[
+    Event {
+        category: "Answers to Complaints",
+        name: "Answer to Complaint",
+        docket_text: "ANSWER to Complaint",
+        appearance: true,
+    },
+    Event {
+        category: "Motions and Related Filings",
+        name: "Motion to Dismiss",
+        docket_text: "MOTION to Dismiss",
+        appearance: false,
+    },
+    Event {
+        category: "Motions and Related Filings",
+        name: "Motion for Extension of Time",
+        docket_text: "MOTION for Extension of Time",
+        appearance: false,
+    },
+    Event {
+        category: "Motions and Related Filings",
+        name: "Motion for Summary Judgment",
+        docket_text: "MOTION for Summary Judgment",
+        appearance: false,
+    },
+    Event {
+        category: "Responses and Replies",
+        name: "Response in Opposition to Motion",
+        docket_text: "RESPONSE in Opposition re Motion",
+        appearance: false,
+    },
+    Event {
+        category: "Notices",
+        name: "Notice of Appearance",
+        docket_text: "NOTICE of Appearance",
+        appearance: true,
+    },
+    Event {
+        category: "Other Filings",
+        name: "Memorandum of Law",
+        docket_text: "MEMORANDUM OF LAW",
+        appearance: false,
+    },
+];
+
+/// The event that opens a civil case.
+pub const COMPLAINT: Event = Event {
+    category: "Open a Civil Case",
+    name: "Complaint",
+    docket_text: "COMPLAINT",
+    appearance: true,
+};
+
+/// A civil event by its name.
+pub fn civil_event(name: &str) -> Option<&'static Event> {
+    CIVIL_EVENTS.iter().find(|e| e.name == name)
+}

@@ -16,7 +16,7 @@ pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
 pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
-pub use case::{CaseNumber, CaseQuery, CaseType, PartyRole};
+pub use case::{civil_event, CaseNumber, CaseQuery, CaseType, Event, PartyRole, CIVIL_EVENTS, COMPLAINT};
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};

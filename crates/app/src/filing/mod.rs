@@ -1,4 +1,486 @@
 //! The filing system: opening cases, filing documents into them, the
 //! docket, and the Notice of Electronic Filing to every attorney of record.
 
+pub mod docstore;
 pub mod pdf;
+
+use chrono::Datelike;
+use openecf_domain::mail::{Nef, NefDocument};
+use openecf_domain::{
+    AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
+    PartyRole, COMPLAINT,
+};
+use openecf_store::{CaseRow, NewCase, NewDocument, Time, Tx};
+
+use crate::{App, Result};
+use pdf::PdfRefusal;
+
+/// A file as uploaded.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a filing was refused; nothing of it was kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilingRefusal {
+    #[error("Only filers whose CM/ECF account is linked to their PACER account at this court may file here.")]
+    NotAFiler,
+    #[error("Civil cases are opened at district courts.")]
+    WrongCourtKind,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("There is no case {0} at this court.")]
+    NoSuchCase(String),
+    #[error("{0} may mean several cases: type the whole number, like 1:26-cv-00012.")]
+    SeveralCases(String),
+    #[error("You are not an attorney of record in this case. File a Notice of Appearance or an Answer first.")]
+    NotOfRecord,
+    #[error("{which}: {refusal}")]
+    Pdf { which: String, refusal: PdfRefusal },
+}
+
+/// What the filer sees after Submit: the case, the entry, and the notice.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub case: CaseRow,
+    pub entry_number: i64,
+    pub nef: Nef,
+}
+
+/// A new civil case, as the filer entered it.
+#[derive(Debug, Clone)]
+pub struct NewCivilCase {
+    pub plaintiffs: Vec<String>,
+    pub defendants: Vec<String>,
+    pub nature_of_suit: String,
+    pub cause: String,
+    pub jurisdiction: String,
+    pub jury_demand: String,
+    pub complaint: Upload,
+    pub attachments: Vec<(String, Upload)>,
+}
+
+/// A filing into an existing case.
+#[derive(Debug, Clone)]
+pub struct NewFiling {
+    pub case_number: String,
+    pub event: &'static Event,
+    /// The party the filer files for (its name, as on the docket).
+    pub party: String,
+    /// What the filer added to the event's docket text.
+    pub docket_text: String,
+    pub main: Upload,
+    pub attachments: Vec<(String, Upload)>,
+}
+
+fn clean(raw: &str, what: &str, max: usize) -> std::result::Result<String, FilingRefusal> {
+    let v: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
+    if v.is_empty() {
+        return Err(FilingRefusal::Invalid(format!("{what}: it is required.")));
+    }
+    if v.chars().count() > max {
+        return Err(FilingRefusal::Invalid(format!("{what}: at most {max} characters.")));
+    }
+    Ok(v)
+}
+
+/// May this account file at this court? A PACER user whose CM/ECF account
+/// is linked here, at a live court.
+async fn check_filer(
+    app: &App,
+    court: &Court,
+    account: &PacerAccount,
+) -> Result<std::result::Result<(), FilingRefusal>> {
+    if !court.is_live() || app.store.linked_login(&court.id, account.id).await?.is_none() {
+        return Ok(Err(FilingRefusal::NotAFiler));
+    }
+    Ok(Ok(()))
+}
+
+/// Checks and stores every document of a filing (before the transaction:
+/// the bytes are on disk, synced, before the entry that names them commits).
+async fn store_documents(
+    app: &App,
+    main: &Upload,
+    main_description: &str,
+    attachments: &[(String, Upload)],
+) -> Result<std::result::Result<Vec<(NewDocument, u32)>, FilingRefusal>> {
+    let mut out = Vec::new();
+    let all =
+        std::iter::once((main_description.to_owned(), main)).chain(attachments.iter().map(|(d, u)| (d.clone(), u)));
+    for (n, (description, upload)) in all.enumerate() {
+        let which = if n == 0 {
+            "Main document".to_owned()
+        } else {
+            format!("Attachment {n}")
+        };
+        let checked = match pdf::check(&upload.bytes, app.settings.max_document_bytes) {
+            Ok(c) => c,
+            Err(refusal) => return Ok(Err(FilingRefusal::Pdf { which, refusal })),
+        };
+        let description = match clean(&description, &format!("{which} description"), 200) {
+            Ok(d) => d,
+            Err(e) => return Ok(Err(e)),
+        };
+        let sha = app.settings.documents.put(&upload.bytes).await?;
+        let filename: String = upload
+            .filename
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        out.push((
+            NewDocument {
+                attachment: i64::try_from(n).unwrap_or(i64::MAX),
+                description,
+                original_filename: if filename.is_empty() {
+                    "document.pdf".into()
+                } else {
+                    filename
+                },
+                size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
+                pages: i64::from(checked.pages),
+                stamp: String::new(),
+                sha256: sha,
+            },
+            checked.pages,
+        ));
+    }
+    Ok(Ok(out))
+}
+
+/// The electronic document stamp, as CM/ECF prints it in the notice.
+fn stamp(court: &Court, now: Time, entry_id: i64, attachment: i64, sha: &str) -> String {
+    let kind = if court.kind == CourtKind::Bankruptcy {
+        "bkecfStamp_ID"
+    } else {
+        "dcecfStamp_ID"
+    };
+    format!(
+        "[STAMP {kind}=1045387{} [Date={}] [FileNumber={entry_id}-{attachment}] [{}]]",
+        court.id,
+        now.format("%-m/%-d/%Y"),
+        sha.get(..64).unwrap_or(sha)
+    )
+}
+
+/// Writes an entry with its documents, in the transaction that holds the
+/// case's lock; returns its number and the notice's documents.
+#[allow(clippy::too_many_arguments)]
+async fn write_entry(
+    app: &App,
+    tx: &mut Tx,
+    court: &Court,
+    case: &CaseRow,
+    event: &Event,
+    docket_text: &str,
+    filer: &PacerAccount,
+    documents: &[(NewDocument, u32)],
+    now: Time,
+) -> Result<(i64, Vec<NefDocument>)> {
+    let number = tx.next_entry_number(case.id).await?;
+    let entry_id = tx
+        .insert_entry(case.id, number, event.name, docket_text, filer.id, now)
+        .await?;
+    let base = app.settings.public_url.trim_end_matches('/');
+    let mut nef_docs = Vec::new();
+    for (d, _) in documents {
+        let mut d = d.clone();
+        d.stamp = stamp(court, now, entry_id, d.attachment, &d.sha256);
+        let doc_id = tx.insert_document(entry_id, &d).await?;
+        nef_docs.push(NefDocument {
+            description: if d.attachment == 0 {
+                "Main Document".into()
+            } else {
+                format!("Exhibit {} {}", d.attachment, d.description)
+            },
+            original_filename: d.original_filename.clone(),
+            stamp: d.stamp.clone(),
+            link: format!("{base}/ecf/{}/doc1/{doc_id}", court.id),
+        });
+    }
+    Ok((number, nef_docs))
+}
+
+/// Queues the notice to every attorney of record to be noticed, in the
+/// entry's transaction, and audits the filing.
+#[allow(clippy::too_many_arguments)]
+async fn notify(
+    app: &App,
+    tx: &mut Tx,
+    court: &Court,
+    case: &CaseRow,
+    event: &Event,
+    docket_text: &str,
+    filer: &PacerAccount,
+    party: &str,
+    number: i64,
+    documents: Vec<NefDocument>,
+    now: Time,
+) -> Result<Nef> {
+    let attorneys = tx.attorneys_of(case.id).await?;
+    let mut noticed: Vec<(String, String)> = attorneys
+        .iter()
+        .filter(|a| a.to_be_noticed != 0)
+        .map(|a| (a.name.clone(), a.email.clone()))
+        .collect();
+    noticed.sort();
+    noticed.dedup();
+    let base = app.settings.public_url.trim_end_matches('/');
+    let nef = Nef {
+        court_name: court.name.clone(),
+        district: court.kind != CourtKind::Bankruptcy,
+        case_title: case.title.clone(),
+        case_number: case.number.to_string(),
+        docket_link: format!("{base}/ecf/{}/case/{}", court.id, case.id),
+        event: event.name.to_owned(),
+        entered_by: filer.name.to_string(),
+        entered_at: now.format("%-m/%-d/%Y at %-I:%M %p UTC").to_string(),
+        filed_on: now.format("%-m/%-d/%Y").to_string(),
+        filer: party.to_owned(),
+        document_number: number,
+        docket_text: docket_text.to_owned(),
+        noticed: noticed.clone(),
+        documents,
+    };
+    for (_, email) in &noticed {
+        if let Ok(to) = Email::from_stored(email) {
+            tx.enqueue_mail(&nef.mail(&to), now).await?;
+        }
+    }
+    let event_row = NewAuditEvent {
+        pacer_username: Some(filer.username.to_string()),
+        court_id: Some(court.id.to_string()),
+        detail: format!("{} #{number} in {}", event.name, case.number),
+        ..NewAuditEvent::new(AuditAction::Filing, AuditOutcome::Done)
+    };
+    tx.insert_audit(&event_row, now).await?;
+    Ok(nef)
+}
+
+/// Opens a civil case at a district court: its number (never reused, never
+/// skipped), its parties, the filer as lead attorney of the plaintiffs, the
+/// complaint as entry 1, and the notice, in one transaction.
+pub async fn open_civil_case(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    new: &NewCivilCase,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if court.kind != CourtKind::District {
+        return Ok(Err(FilingRefusal::WrongCourtKind));
+    }
+    if let Err(r) = check_filer(app, court, filer).await? {
+        return Ok(Err(r));
+    }
+    let parties = |names: &[String], what: &str| -> std::result::Result<Vec<String>, FilingRefusal> {
+        let v: Vec<String> = names
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| clean(n, what, 200))
+            .collect::<std::result::Result<_, _>>()?;
+        if v.is_empty() {
+            return Err(FilingRefusal::Invalid(format!("{what}: name at least one.")));
+        }
+        Ok(v)
+    };
+    let checked = (|| {
+        Ok::<_, FilingRefusal>((
+            parties(&new.plaintiffs, "Plaintiff")?,
+            parties(&new.defendants, "Defendant")?,
+            clean(&new.nature_of_suit, "Nature of suit", 120)?,
+            clean(&new.cause, "Cause", 200)?,
+            clean(&new.jurisdiction, "Jurisdiction", 80)?,
+            clean(&new.jury_demand, "Jury demand", 40)?,
+        ))
+    })();
+    let (plaintiffs, defendants, nature_of_suit, cause, jurisdiction, jury_demand) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let documents = match store_documents(app, &new.complaint, "Complaint", &new.attachments).await? {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let title = format!(
+        "{}{} v. {}{}",
+        plaintiffs[0],
+        if plaintiffs.len() > 1 { " et al" } else { "" },
+        defendants[0],
+        if defendants.len() > 1 { " et al" } else { "" }
+    );
+    let judges = app.store.judges(&court.id).await?;
+    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let mut tx = app.store.write().await?;
+    let seq = tx.next_case_seq(&court.id, 1, year, CaseType::Civil).await?;
+    let judge = (!judges.is_empty()).then(|| judges[usize::try_from(seq).unwrap_or(0) % judges.len()].1.clone());
+    let new_case = NewCase {
+        court: court.id.clone(),
+        office: 1,
+        year,
+        case_type: CaseType::Civil,
+        judge_initials: judge,
+        title,
+        nature_of_suit,
+        cause,
+        jurisdiction,
+        jury_demand,
+    };
+    let case_id = tx.insert_case(&new_case, seq, now).await?;
+    let mut first = true;
+    for name in &plaintiffs {
+        let party = tx.insert_party(case_id, name, PartyRole::Plaintiff).await?;
+        tx.insert_attorney(case_id, party, filer.id, first).await?;
+        first = false;
+    }
+    for name in &defendants {
+        tx.insert_party(case_id, name, PartyRole::Defendant).await?;
+    }
+    let case = tx.lock_case(case_id).await?;
+    let docket_text = format!(
+        "COMPLAINT against {} filed by {}.",
+        defendants.join(", "),
+        plaintiffs.join(", ")
+    );
+    let (number, nef_docs) = write_entry(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &COMPLAINT,
+        &docket_text,
+        filer,
+        &documents,
+        now,
+    )
+    .await?;
+    let nef = notify(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &COMPLAINT,
+        &docket_text,
+        filer,
+        &plaintiffs.join(", "),
+        number,
+        nef_docs,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Receipt {
+        case,
+        entry_number: number,
+        nef,
+    }))
+}
+
+/// The case a typed number means at this court.
+pub async fn find_case(app: &App, court: &Court, typed: &str) -> Result<std::result::Result<CaseRow, FilingRefusal>> {
+    let q = match CaseQuery::parse(typed) {
+        Ok(q) => q,
+        Err(e) => return Ok(Err(FilingRefusal::Invalid(format!("Case number: {}", e.reason)))),
+    };
+    let mut found = app.store.find_cases(&court.id, &q).await?;
+    Ok(match found.len() {
+        0 => Err(FilingRefusal::NoSuchCase(typed.trim().to_owned())),
+        1 => Ok(found.remove(0)),
+        _ => Err(FilingRefusal::SeveralCases(typed.trim().to_owned())),
+    })
+}
+
+/// Files a document into an existing case: the filer must be an attorney of
+/// record, or the event is their first appearance for a party of the case.
+/// The entry takes the next number of the case (under its lock, so two
+/// nodes filing at once get consecutive numbers), and the notice goes to
+/// every attorney of record, in one transaction.
+pub async fn file_document(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    new: &NewFiling,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if let Err(r) = check_filer(app, court, filer).await? {
+        return Ok(Err(r));
+    }
+    let case = match find_case(app, court, &new.case_number).await? {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let parties = app.store.parties(case.id).await?;
+    let Some(party) = parties.iter().find(|p| p.name == new.party) else {
+        return Ok(Err(FilingRefusal::Invalid(
+            "Filer: choose the party you file for.".into(),
+        )));
+    };
+    let of_record = app.store.is_attorney(case.id, filer.id).await?;
+    if !of_record && !new.event.appearance {
+        return Ok(Err(FilingRefusal::NotOfRecord));
+    }
+    let added = new.docket_text.trim();
+    if added.chars().count() > 500 || added.chars().any(char::is_control) {
+        return Ok(Err(FilingRefusal::Invalid(
+            "Docket text: at most 500 characters, on one line.".into(),
+        )));
+    }
+    let documents = match store_documents(app, &new.main, new.event.name, &new.attachments).await? {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let docket_text = if added.is_empty() {
+        format!("{} filed by {}.", new.event.docket_text, party.name)
+    } else {
+        format!("{} {} filed by {}.", new.event.docket_text, added, party.name)
+    };
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let case = tx.lock_case(case.id).await?;
+    if new.event.appearance {
+        tx.insert_attorney(case.id, party.id, filer.id, !of_record).await?;
+    }
+    let (number, nef_docs) = write_entry(
+        app,
+        &mut tx,
+        court,
+        &case,
+        new.event,
+        &docket_text,
+        filer,
+        &documents,
+        now,
+    )
+    .await?;
+    let nef = notify(
+        app,
+        &mut tx,
+        court,
+        &case,
+        new.event,
+        &docket_text,
+        filer,
+        &party.name,
+        number,
+        nef_docs,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Receipt {
+        case,
+        entry_number: number,
+        nef,
+    }))
+}
+
+/// Whether the account may read a case's docket and documents: an attorney
+/// of record (the public's access, with its fees, comes later).
+pub async fn may_read(app: &App, case_id: i64, account: &PacerAccount) -> Result<bool> {
+    Ok(app.store.is_attorney(case_id, account.id).await?)
+}
