@@ -32,6 +32,10 @@ pub struct Cli {
         default_value = "sqlite://openecf-data/openecf.db"
     )]
     database: String,
+    /// Where filed documents are kept (content-addressed PDFs); default `documents/`
+    /// beside the SQLite database, else openecf-data/documents
+    #[arg(long, global = true, env = "OPENECF_DOCUMENTS_DIR")]
+    documents_dir: Option<std::path::PathBuf>,
     /// The server's secret key file (CSRF tokens, TOTP secrets and backup codes at rest;
     /// created with mode 0600 on first use). Default: secret.key beside the SQLite
     /// database, else openecf-data/secret.key. OPENECF_SECRET_KEY (64 hex digits or
@@ -191,12 +195,17 @@ fn secret_key(file: Option<&std::path::Path>, database: &str) -> anyhow::Result<
 
 /// `secret.key` beside the SQLite database, else in `openecf-data/`.
 fn default_key_file(database: &str) -> std::path::PathBuf {
-    let dir = database
+    data_dir(database).join("secret.key")
+}
+
+/// The SQLite database's folder, else `openecf-data/`.
+fn data_dir(database: &str) -> std::path::PathBuf {
+    database
         .strip_prefix("sqlite://")
         .map(|p| p.split('?').next().unwrap_or_default())
         .and_then(|p| std::path::Path::new(p).parent().map(std::path::Path::to_path_buf))
-        .unwrap_or_else(|| std::path::PathBuf::from("openecf-data"));
-    dir.join("secret.key")
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::PathBuf::from("openecf-data"))
 }
 
 /// A database URL fit for messages: no password (`openecf_store::redact_url`).
@@ -226,12 +235,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         #[cfg(feature = "server")]
         Command::Serve(args) => {
+            let listener = tokio::net::TcpListener::bind(args.bind)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.bind))?;
+            let addr = listener.local_addr()?;
+            let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+            let documents = cli
+                .documents_dir
+                .clone()
+                .unwrap_or_else(|| data_dir(&cli.database).join("documents"));
             let settings = Settings {
                 idle_timeout: Duration::from_secs(args.idle_timeout_minutes * 60),
                 absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
+                public_url: public_url.clone(),
+                documents: openecf_app::filing::docstore::DocumentStore::Local(documents),
                 ..Settings::default()
             };
-            serve(app(settings)?, args).await
+            serve(app(settings)?, args, listener, public_url).await
         }
         Command::Court(c) => admin::court(&app(Settings::default())?, c).await,
         Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
@@ -263,7 +283,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "server")]
-async fn serve(app: App, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(app: App, args: ServeArgs, listener: tokio::net::TcpListener, public_url: String) -> anyhow::Result<()> {
     use openecf_web::{AppState, Config, RateLimits};
     let secret_key = app.settings.secret_key.clone();
     openecf_app::mfa::protect_stored_secrets(&app)
@@ -272,12 +292,9 @@ async fn serve(app: App, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         demo::seed(&app).await?;
     }
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     let config = Config {
-        public_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        public_url,
         secret_key,
         rate_limits: RateLimits {
             register_per_hour: args.register_per_hour,

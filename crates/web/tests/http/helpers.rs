@@ -20,6 +20,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub app: App,
     pub db: Option<TestDb>,
+    /// Where this server keeps filed documents (removed with the test).
+    _documents: openecf_store::testkit::TempDir,
 }
 
 /// A browser: its own cookie jar, redirects followed.
@@ -128,10 +130,16 @@ impl TestApp {
     pub async fn start_with(store: Store, configure: impl FnOnce(&mut Config)) -> Self {
         let hasher = Hasher::with_threads(2).unwrap();
         let clock = Clock::system();
-        let app = App::new(store.clone(), hasher, clock.clone(), Settings::default());
-        fixture(&app).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let documents = openecf_store::testkit::TempDir::new().unwrap();
+        let settings = Settings {
+            public_url: base.clone(),
+            documents: openecf_app::filing::docstore::DocumentStore::Local(documents.path().to_path_buf()),
+            ..Settings::default()
+        };
+        let app = App::new(store.clone(), hasher, clock.clone(), settings);
+        fixture(&app).await;
         let mut config = Config {
             public_url: base.clone(),
             ..Config::default()
@@ -145,6 +153,7 @@ impl TestApp {
             clock,
             app,
             db: None,
+            _documents: documents,
         }
     }
 

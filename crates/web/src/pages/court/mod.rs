@@ -3,6 +3,7 @@
 //! using the court's site, and its menu bar. A clerk console would arrive
 //! here as one more `.nest("/ecf/{court}/admin", …)` behind its role.
 
+mod filing;
 mod link;
 mod site;
 
@@ -15,7 +16,10 @@ use crate::view::Banner;
 use crate::{AppError, AppState};
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(site::routes()).merge(link::routes())
+    Router::new()
+        .merge(site::routes())
+        .merge(link::routes())
+        .merge(filing::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {

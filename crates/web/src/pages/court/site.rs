@@ -251,7 +251,9 @@ async fn release_1_1(
 struct FilingMenuPage {
     nav: CourtNav,
     menu: &'static str,
-    categories: &'static [&'static str],
+    /// Each category, with the page that files its events (where filing is built).
+    categories: Vec<(&'static str, Option<String>)>,
+    filing: bool,
 }
 
 #[derive(Template)]
@@ -304,9 +306,29 @@ async fn menu_page(
             },
         ));
     }
+    // Civil filing at district courts is built; the other menus come later.
+    let filing = menu == FilingMenu::Civil;
+    let categories = menu
+        .categories()
+        .iter()
+        .map(|c| {
+            let href = if !filing {
+                None
+            } else if *c == openecf_domain::COMPLAINT.category {
+                Some(format!("/ecf/{}/civil/open", court.id))
+            } else {
+                openecf_domain::CIVIL_EVENTS
+                    .iter()
+                    .any(|e| e.category == *c)
+                    .then(|| format!("/ecf/{}/civil/file", court.id))
+            };
+            (*c, href)
+        })
+        .collect();
     Ok(page(FilingMenuPage {
         nav,
         menu: menu.label(),
-        categories: menu.categories(),
+        categories,
+        filing,
     }))
 }

@@ -1,0 +1,517 @@
+//! Filing at a district court: Open a Civil Case, Civil Events (filing into
+//! an existing case), the notice as the receipt, the docket, and the
+//! documents. Uploads are multipart forms; the CSRF token is one of their
+//! fields, checked before anything is read further.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Upload};
+use openecf_domain::{Court, CIVIL_EVENTS};
+use serde::Deserialize;
+
+use super::{load_court, CourtNav, CourtUser};
+use crate::extract::{PacerUser, Path, Query};
+use crate::view::{page, render};
+use crate::{AppError, AppState};
+
+/// The largest upload a filing form accepts (its documents together).
+const FORM_LIMIT: usize = 120 * 1024 * 1024;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/ecf/{court}/civil/open",
+            get(open_form).post(open).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route(
+            "/ecf/{court}/civil/file",
+            get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route("/ecf/{court}/case/{id}", get(docket))
+        .route("/ecf/{court}/doc1/{id}", get(document))
+}
+
+/// The court and its linked filer, or the page that says why not.
+async fn filer_at(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+    let court = load_court(state, raw).await?;
+    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
+    let court_user = CourtUser::Pacer {
+        session: user.session.clone(),
+        linked,
+    };
+    let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
+    if !court_user.is_filer(&court) {
+        return Ok(Err(render(
+            StatusCode::FORBIDDEN,
+            Message {
+                nav,
+                title: "Filing",
+                message: FilingRefusal::NotAFiler.to_string(),
+            },
+        )));
+    }
+    Ok(Ok((court, nav)))
+}
+
+#[derive(Template)]
+#[template(path = "court_info.html")]
+struct Message {
+    nav: CourtNav,
+    title: &'static str,
+    message: String,
+}
+
+/// A multipart form: its text fields and its files.
+struct Posted {
+    fields: HashMap<String, String>,
+    files: HashMap<String, Upload>,
+}
+
+impl Posted {
+    fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// Reads a multipart form, its CSRF token first checked.
+async fn read_multipart(user: &PacerUser, mut form: Multipart) -> Result<Posted, AppError> {
+    let unreadable = |_| AppError::Rejected {
+        status: StatusCode::BAD_REQUEST,
+        message: "The form could not be read. Go back, reload the page and try again.",
+    };
+    let mut posted = Posted {
+        fields: HashMap::new(),
+        files: HashMap::new(),
+    };
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(filename) => {
+                let bytes = field.bytes().await.map_err(unreadable)?;
+                if !bytes.is_empty() {
+                    posted.files.insert(
+                        name,
+                        Upload {
+                            filename,
+                            bytes: bytes.to_vec(),
+                        },
+                    );
+                }
+            }
+            None => {
+                let text = field.text().await.map_err(unreadable)?;
+                if name == "csrf" {
+                    // Checked at once: nothing else of a forged form is looked at.
+                    user.visitor.csrf.check(&text)?;
+                }
+                posted.fields.insert(name, text);
+            }
+        }
+    }
+    if !posted.fields.contains_key("csrf") {
+        user.visitor.csrf.check("")?;
+    }
+    Ok(posted)
+}
+
+#[derive(Template)]
+#[template(path = "filing_open.html")]
+struct OpenPage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    limit_mb: u64,
+    plaintiffs: String,
+    defendants: String,
+    nature_of_suit: String,
+    cause: String,
+    jurisdictions: Vec<(&'static str, bool)>,
+    jury_demands: Vec<(&'static str, bool)>,
+}
+
+const JURISDICTIONS: &[&str] = &[
+    "Federal Question",
+    "Diversity",
+    "U.S. Government Plaintiff",
+    "U.S. Government Defendant",
+];
+const JURY_DEMANDS: &[&str] = &["None", "Plaintiff", "Defendant", "Both"];
+
+fn open_page(state: &AppState, nav: CourtNav, user: &PacerUser, p: Option<&Posted>, error: Option<String>) -> Response {
+    let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        OpenPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            plaintiffs: get("plaintiffs"),
+            defendants: get("defendants"),
+            nature_of_suit: get("nature_of_suit"),
+            cause: get("cause"),
+            jurisdictions: JURISDICTIONS.iter().map(|j| (*j, get("jurisdiction") == *j)).collect(),
+            jury_demands: JURY_DEMANDS.iter().map(|j| (*j, get("jury_demand") == *j)).collect(),
+        },
+    )
+}
+
+async fn open_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    Ok(open_page(&state, nav, &user, None, None))
+}
+
+fn lines(raw: &str) -> Vec<String> {
+    raw.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn attachments(p: &mut Posted) -> Vec<(String, Upload)> {
+    p.files
+        .remove("attachment")
+        .map(|u| vec![(p.text("attachment_description"), u)])
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "filing_receipt.html")]
+struct ReceiptPage {
+    nav: CourtNav,
+    entry_number: i64,
+    case_id: i64,
+    case_number: String,
+    nef: String,
+}
+
+fn receipt(nav: CourtNav, r: &filing::Receipt) -> Response {
+    page(ReceiptPage {
+        nav,
+        entry_number: r.entry_number,
+        case_id: r.case.id,
+        case_number: r.case.number.to_string(),
+        nef: r.nef.fragment(),
+    })
+}
+
+async fn open(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let mut posted = read_multipart(&user, form).await?;
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let Some(complaint) = posted.files.remove("main") else {
+        return Ok(open_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some("Complaint: choose the PDF to file.".into()),
+        ));
+    };
+    let new = NewCivilCase {
+        plaintiffs: lines(&posted.text("plaintiffs")),
+        defendants: lines(&posted.text("defendants")),
+        nature_of_suit: posted.text("nature_of_suit"),
+        cause: posted.text("cause"),
+        jurisdiction: posted.text("jurisdiction"),
+        jury_demand: posted.text("jury_demand"),
+        complaint,
+        attachments: attachments(&mut posted),
+    };
+    match filing::open_civil_case(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(open_page(&state, nav, &user, Some(&posted), Some(refusal.to_string()))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "filing_file.html")]
+struct FilePage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    limit_mb: u64,
+    case_number: String,
+    party: String,
+    docket_text: String,
+    events: Vec<(&'static str, &'static str, bool)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct FileQuery {
+    case_number: String,
+    event: String,
+}
+
+fn file_page(
+    state: &AppState,
+    nav: CourtNav,
+    user: &PacerUser,
+    values: [String; 4],
+    error: Option<String>,
+) -> Response {
+    let [case_number, event, party, docket_text] = values;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        FilePage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            case_number,
+            party,
+            docket_text,
+            events: CIVIL_EVENTS
+                .iter()
+                .map(|e| (e.category, e.name, e.name == event))
+                .collect(),
+        },
+    )
+}
+
+async fn file_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, AppError> {
+    let (_, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    Ok(file_page(
+        &state,
+        nav,
+        &user,
+        [q.case_number, q.event, String::new(), String::new()],
+        None,
+    ))
+}
+
+async fn file(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let mut posted = read_multipart(&user, form).await?;
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let values = [
+        posted.text("case_number"),
+        posted.text("event"),
+        posted.text("party"),
+        posted.text("docket_text"),
+    ];
+    let Some(event) = openecf_domain::civil_event(&values[1]) else {
+        return Ok(file_page(
+            &state,
+            nav,
+            &user,
+            values,
+            Some("Event: choose one from the list.".into()),
+        ));
+    };
+    let Some(main) = posted.files.remove("main") else {
+        return Ok(file_page(
+            &state,
+            nav,
+            &user,
+            values,
+            Some("Main document: choose the PDF to file.".into()),
+        ));
+    };
+    let new = NewFiling {
+        case_number: values[0].clone(),
+        event,
+        party: values[2].trim().to_owned(),
+        docket_text: values[3].clone(),
+        main,
+        attachments: attachments(&mut posted),
+    };
+    match filing::file_document(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(file_page(&state, nav, &user, values, Some(refusal.to_string()))),
+    }
+}
+
+struct EntryLine {
+    date: String,
+    number: i64,
+    link: Option<String>,
+    text: String,
+    attachments: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "docket.html")]
+struct DocketPage {
+    nav: CourtNav,
+    case_number: String,
+    title: String,
+    date_filed: String,
+    cause: String,
+    nature_of_suit: String,
+    jurisdiction: String,
+    jury_demand: String,
+    parties: Vec<(&'static str, String, String)>,
+    entries: Vec<EntryLine>,
+}
+
+/// A case's docket, for its attorneys of record.
+async fn docket(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path((court, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let case = state.store.case(&court.id, id).await?.ok_or(AppError::NotFound)?;
+    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
+    let nav = CourtNav::new(
+        &court,
+        &user.visitor,
+        Some(&CourtUser::Pacer {
+            session: user.session.clone(),
+            linked,
+        }),
+    );
+    if !filing::may_read(&state, case.id, &user.session.account).await? {
+        return Ok(render(
+            StatusCode::FORBIDDEN,
+            Message {
+                nav,
+                title: "Docket",
+                message: "This docket is open to the case's attorneys of record. Public access to dockets (with PACER fees) comes in a later release.".into(),
+            },
+        ));
+    }
+    let attorneys = state.store.attorneys(case.id).await?;
+    let parties = state
+        .store
+        .parties(case.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let counsel: Vec<String> = attorneys
+                .iter()
+                .filter(|a| a.party_id == p.id)
+                .map(|a| {
+                    format!(
+                        "{}{}",
+                        a.name,
+                        if a.lead != 0 {
+                            " (LEAD ATTORNEY)"
+                        } else {
+                            " (ATTORNEY TO BE NOTICED)"
+                        }
+                    )
+                })
+                .collect();
+            (p.role.as_str(), p.name, counsel.join("; "))
+        })
+        .collect();
+    let entries = state
+        .store
+        .docket(case.id)
+        .await?
+        .into_iter()
+        .map(|e| EntryLine {
+            date: e.filed_at.format("%m/%d/%Y").to_string(),
+            number: e.number,
+            link: e.documents.first().map(|d| format!("/ecf/{}/doc1/{}", court.id, d.id)),
+            text: e.docket_text,
+            attachments: e
+                .documents
+                .iter()
+                .skip(1)
+                .map(|d| {
+                    (
+                        format!("/ecf/{}/doc1/{}", court.id, d.id),
+                        format!("# {} {}", d.attachment, d.description),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(page(DocketPage {
+        nav,
+        case_number: case.number.to_string(),
+        title: case.title,
+        date_filed: case.date_filed.format("%m/%d/%Y").to_string(),
+        cause: case.cause,
+        nature_of_suit: case.nature_of_suit,
+        jurisdiction: case.jurisdiction,
+        jury_demand: case.jury_demand,
+        parties,
+        entries,
+    }))
+}
+
+/// A filed document (PDF), for the case's attorneys of record.
+async fn document(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path((court, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
+    if !filing::may_read(&state, case_id, &user.session.account).await? {
+        return Err(AppError::NotFound);
+    }
+    let bytes = state
+        .settings
+        .documents
+        .get(&doc.sha256)
+        .await
+        .map_err(AppError::Internal)?;
+    let disposition = format!(
+        "inline; filename=\"{}\"",
+        doc.original_filename.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,154 @@
+//! Filing over HTTP: a linked filer opens a civil case, files a motion with
+//! an attachment, reads the docket and the document; bad PDFs and forged
+//! forms are refused.
+
+use crate::helpers::*;
+use openecf_app::filing::pdf::sample::{pdf, Extra};
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+
+fn file_part(name: &str, bytes: Vec<u8>) -> Part {
+    Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str("application/pdf")
+        .unwrap()
+}
+
+async fn post_multipart(b: &Browser, path: &str, form: Form) -> Page {
+    page(
+        b.client
+            .post(format!("{}{path}", b.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// jfiler2026, logged in and linked at nysd (a live district court).
+async fn linked_filer(app: &TestApp) -> Browser {
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("nysd", "jfiler", ECF_PW).await;
+    b.confirm("nysd", &verify, "submit")
+        .await
+        .assert_has("You have successfully linked your account.");
+    b
+}
+
+#[tokio::test]
+async fn a_linked_filer_opens_a_case_files_a_motion_and_reads_the_docket() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let menu = b.get("/ecf/nysd/civil").await;
+    menu.assert_has(r#"<a href="/ecf/nysd/civil/open">Open a Civil Case</a>"#);
+    let form = b.get("/ecf/nysd/civil/open").await;
+    let csrf = form.hidden("csrf");
+    let open = Form::new()
+        .text("csrf", csrf.clone())
+        .text("plaintiffs", "Jordan Filer")
+        .text("defendants", "Acme Widgets, Inc.")
+        .text("nature_of_suit", "190 Contract: Other")
+        .text("cause", "28:1332 Diversity-Breach of Contract")
+        .text("jurisdiction", "Diversity")
+        .text("jury_demand", "Plaintiff")
+        .part("main", file_part("complaint.pdf", pdf(5, "Complaint", Extra::Nothing)))
+        .part("attachment", file_part("cover.pdf", pdf(1, "Cover", Extra::Nothing)))
+        .text("attachment_description", "Civil Cover Sheet");
+    let receipt = post_multipart(&b, "/ecf/nysd/civil/open", open).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    let year = app.now().format("%y").to_string();
+    receipt
+        .assert_has("Notice of Electronic Filing")
+        .assert_has(&format!("1:{year}-cv-00001"))
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.")
+        .assert_has("COMPLAINT against Acme Widgets, Inc. filed by Jordan Filer.");
+    // A motion with an exhibit, into the case, by its number as typed loosely.
+    let motion = Form::new()
+        .text("csrf", csrf.clone())
+        .text("case_number", format!("{year}cv1"))
+        .text("event", "Motion for Extension of Time")
+        .text("party", "Jordan Filer")
+        .text("docket_text", "to Serve the Summons")
+        .part("main", file_part("motion.pdf", pdf(2, "Motion", Extra::Nothing)))
+        .part(
+            "attachment",
+            file_part("exhibit-a.pdf", pdf(1, "Exhibit", Extra::Nothing)),
+        )
+        .text("attachment_description", "Exhibit A");
+    let filed = post_multipart(&b, "/ecf/nysd/civil/file", motion).await;
+    filed
+        .assert_has("Filed: document number 2")
+        .assert_has("MOTION for Extension of Time to Serve the Summons filed by Jordan Filer.")
+        .assert_has("exhibit-a.pdf");
+    // The docket, and the document behind its link.
+    let case_href = filed.link(&format!("1:{year}-cv-00001"));
+    let docket = b.get(&case_href).await;
+    docket
+        .assert_has(&format!("CIVIL DOCKET FOR CASE #: 1:{year}-cv-00001"))
+        .assert_has("Jordan Filer (LEAD ATTORNEY)")
+        .assert_has("MOTION for Extension of Time");
+    let doc_href = docket.link("2");
+    let doc = b.client.get(format!("{}{doc_href}", b.base)).send().await.unwrap();
+    assert_eq!(doc.headers()["content-type"], "application/pdf");
+    assert_eq!(doc.bytes().await.unwrap().to_vec(), pdf(2, "Motion", Extra::Nothing));
+    // The notice went to the attorney of record, as CM/ECF's HTML mail.
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    let nef = mail
+        .iter()
+        .find(|m| m.subject == format!("Activity in Case 1:{year}-cv-00001 Jordan Filer v. Acme Widgets, Inc. Motion for Extension of Time"))
+        .expect("the NEF");
+    assert!(nef.html && nef.body.contains("Electronic document Stamp:"));
+    // Someone not of record sees neither docket nor document.
+    let other = app.browser();
+    other.login("jfiler2027", PACER_PW).await;
+    assert_eq!(other.get(&case_href).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(other.get(&doc_href).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.get("/ecf/nysd/civil/open").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bad_pdfs_and_forged_forms_are_refused_and_keep_nothing() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let form = |csrf: &str, main: Vec<u8>| {
+        Form::new()
+            .text("csrf", csrf.to_owned())
+            .text("plaintiffs", "Jordan Filer")
+            .text("defendants", "Acme")
+            .text("nature_of_suit", "190 Contract: Other")
+            .text("cause", "Breach")
+            .text("jurisdiction", "Diversity")
+            .text("jury_demand", "None")
+            .part("main", file_part("complaint.pdf", main))
+    };
+    for (bad, message) in [
+        (pdf(1, "x", Extra::JavaScript), "it contains JavaScript"),
+        (pdf(1, "x", Extra::Launch), "launches another program"),
+        (pdf(1, "x", Extra::EmbeddedFile), "files embedded in it"),
+        (pdf(1, "x", Extra::Encrypted), "encrypted or protected by a password"),
+        (b"not a pdf at all".to_vec(), "the file is not a PDF document"),
+    ] {
+        let refused = post_multipart(&b, "/ecf/nysd/civil/open", form(&csrf, bad)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused
+            .assert_has("This PDF document cannot be accepted")
+            .assert_has(message)
+            .assert_has(r#"value="190 Contract: Other""#);
+    }
+    let forged = post_multipart(
+        &b,
+        "/ecf/nysd/civil/open",
+        form("0".repeat(64).as_str(), pdf(1, "x", Extra::Nothing)),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let year = app.now().format("%y").to_string();
+    let none = b.get(&format!("/ecf/nysd/civil/file?case_number={year}-1")).await;
+    none.assert_has(&format!("value=\"{year}-1\""));
+    // Nothing was kept: the first case still gets number 1.
+    let ok = post_multipart(&b, "/ecf/nysd/civil/open", form(&csrf, pdf(1, "x", Extra::Nothing))).await;
+    ok.assert_has(&format!("1:{year}-cv-00001"));
+}
