@@ -44,6 +44,16 @@ pub enum CourtCommand {
     },
     /// List the courts and their NextGen status
     List,
+    /// Add a judge to a court's list (new civil cases are assigned among them)
+    Judge {
+        /// Court id
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Two to four capital letters, shown after the case number (1:26-cv-00012-ABC)
+        #[arg(long)]
+        initials: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +205,17 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
                 GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
             }
             println!("{notified} CM/ECF account holders notified by email");
+        }
+        CourtCommand::Judge { id, name, initials } => {
+            let id = CourtId::parse(&id)?;
+            require_court(app, &id).await?;
+            let name = PersonName::parse(&name).map_err(|e| anyhow!("--name: {}", e.reason))?;
+            let initials = initials.trim();
+            if !(2..=4).contains(&initials.len()) || !initials.bytes().all(|b| b.is_ascii_uppercase()) {
+                bail!("--initials: two to four capital letters, like ABC");
+            }
+            app.store.add_judge(&id, name.as_str(), initials).await?;
+            println!("judge {name} ({initials}) is on the list of {id}");
         }
         CourtCommand::List => {
             let courts = app.store.courts().await?;

@@ -275,6 +275,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow!("demo MFA account"))?;
     openecf_app::mfa::add_authenticator(app, &token, "Demo authenticator", DEMO_TOTP_SECRET, 0, "demo", None).await?;
+    let case = seed_civil_case(app, &token).await?;
     println!("demo: seeded {} federal courts", courts.len());
     println!("  live on NextGen CM/ECF: gamb (release 1.0), nysd (1.1), txsb (1.1), ilnd (1.0)");
     println!("  not live yet, with a go-live date: cand (district), nysb (bankruptcy); all others not live");
@@ -283,6 +284,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         println!("  {:<16} {}", p.username, p.what);
     }
     println!("  tokenfiler2026's TOTP secret (add it to an authenticator app): {DEMO_TOTP_SECRET}");
+    println!("demo case at nysd: {case} (tokenfiler2026 for the plaintiff; file for the defendant after linking jfiler at nysd)");
     println!("demo CM/ECF accounts (password for all: {ECF_PASSWORD}):");
     for DemoEcf {
         court,
@@ -299,4 +301,56 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         println!("  {court:<5} {login:<10} {name} ({role}), {state}");
     }
     Ok(())
+}
+
+/// A civil case at nysd with a few entries and PDF documents, opened through
+/// the same use cases a filer's Submit calls (so its notices are in the mail
+/// folder): judges first, then the case, then a memorandum.
+async fn seed_civil_case(app: &App, filer: &openecf_domain::PacerAccount) -> anyhow::Result<String> {
+    use openecf_app::filing::pdf::sample::{pdf, Extra};
+    use openecf_app::filing::{self, NewCivilCase, NewFiling, Upload};
+    let nysd = app
+        .store
+        .court(&CourtId::parse("nysd")?)
+        .await?
+        .ok_or_else(|| anyhow!("demo court nysd"))?;
+    for (name, initials) in [("Ann B. Clerk", "ABC"), ("Dana E. Foster", "DEF")] {
+        app.store.add_judge(&nysd.id, name, initials).await?;
+    }
+    let upload = |name: &str, pages: u32, text: &str| Upload {
+        filename: name.to_owned(),
+        bytes: pdf(pages, text, Extra::Nothing),
+    };
+    let new = NewCivilCase {
+        plaintiffs: vec!["Acme Widgets, Inc.".into()],
+        defendants: vec!["Beta Supply Co.".into()],
+        nature_of_suit: "190 Contract: Other".into(),
+        cause: "28:1332 Diversity-Breach of Contract".into(),
+        jurisdiction: "Diversity".into(),
+        jury_demand: "Plaintiff".into(),
+        complaint: upload("complaint.pdf", 6, "Complaint of Acme Widgets, Inc."),
+        attachments: vec![(
+            "Civil Cover Sheet".into(),
+            upload("civil-cover-sheet.pdf", 1, "Civil Cover Sheet"),
+        )],
+    };
+    let receipt = filing::open_civil_case(app, &nysd, filer, &new)
+        .await?
+        .map_err(|r| anyhow!("demo case refused: {r}"))?;
+    let number = receipt.case.number.to_string();
+    let memo = NewFiling {
+        case_number: number.clone(),
+        event: openecf_domain::civil_event("Memorandum of Law").ok_or_else(|| anyhow!("demo event"))?,
+        party: "Acme Widgets, Inc.".into(),
+        docket_text: "in Support of the Complaint".into(),
+        main: upload("memorandum.pdf", 3, "Memorandum of Law"),
+        attachments: vec![(
+            "Exhibit A".into(),
+            upload("exhibit-a.pdf", 2, "Exhibit A: the contract"),
+        )],
+    };
+    filing::file_document(app, &nysd, filer, &memo)
+        .await?
+        .map_err(|r| anyhow!("demo filing refused: {r}"))?;
+    Ok(number)
 }

@@ -488,6 +488,31 @@ async fn serve_demo_seeds_every_case_of_the_seed_once() {
     }
     assert_eq!(store.links(&court("gamb")).await.unwrap()[0].ecf_login, "mlinked");
     assert_eq!(store.links(&court("nysd")).await.unwrap()[0].ecf_login, "ttoken");
+    // The demo case at nysd, filed through the use cases: its docket, its
+    // documents on disk, and its notices in the outbox.
+    let year = openecf_app::Clock::system().now().format("%y").to_string();
+    let number = format!("1:{year}-cv-00001");
+    assert!(out.contains(&format!("demo case at nysd: {number}-")), "{out}");
+    let cases = store
+        .find_cases(&court("nysd"), &openecf_domain::CaseQuery::parse(&number).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(cases[0].title, "Acme Widgets, Inc. v. Beta Supply Co.");
+    let docket = store.docket(cases[0].id).await.unwrap();
+    assert_eq!(docket.len(), 2);
+    assert_eq!(docket[1].documents.len(), 2);
+    let sha = &docket[1].documents[0].sha256;
+    assert!(s
+        .dir
+        .path()
+        .join("documents")
+        .join(&sha[..2])
+        .join(format!("{sha}.pdf"))
+        .exists());
+    let outbox = store.outbox().await.unwrap();
+    assert!(outbox
+        .iter()
+        .any(|m| m.subject.starts_with(&format!("Activity in Case {number}")) && m.html));
     let firm = store
         .pacer_by_username(&openecf_domain::Username::parse_new("smithjonesfirm").unwrap())
         .await
@@ -780,4 +805,29 @@ async fn the_secret_key_rotates_and_authenticators_follow_it() {
         let mode = std::fs::metadata(&new_file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
+}
+
+#[tokio::test]
+async fn judges_are_added_to_a_courts_list() {
+    let s = setup();
+    s.fails(
+        &["court", "judge", "nysd", "--name", "Ann B. Clerk", "--initials", "abc"],
+        "",
+        "--initials",
+    );
+    s.fails(
+        &["court", "judge", "zzzz", "--name", "Ann B. Clerk", "--initials", "ABC"],
+        "",
+        "unknown court",
+    );
+    let out = s.ok(
+        &["court", "judge", "nysd", "--name", "Ann B. Clerk", "--initials", "ABC"],
+        "",
+    );
+    assert!(out.contains("judge Ann B. Clerk (ABC) is on the list of nysd"), "{out}");
+    let store = Store::connect(&s.url()).await.unwrap();
+    assert_eq!(
+        store.judges(&CourtId::parse("nysd").unwrap()).await.unwrap(),
+        [("Ann B. Clerk".to_owned(), "ABC".to_owned())]
+    );
 }
