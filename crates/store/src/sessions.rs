@@ -174,4 +174,23 @@ impl Store {
         tx.commit().await?;
         Ok(done.rows_affected())
     }
+
+    /// Records that the session's filer acknowledged the redaction rules.
+    pub async fn acknowledge_redaction(&self, token_hash: &str, now: Time) -> Result<()> {
+        sqlx::query("UPDATE sessions SET redaction_ack_at = $1 WHERE token_hash = $2")
+            .bind(epoch(now))
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the session's filer has acknowledged the redaction rules.
+    pub async fn redaction_acknowledged(&self, token_hash: &str) -> Result<bool> {
+        let at: Option<Option<i64>> = sqlx::query_scalar("SELECT redaction_ack_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(at.flatten().is_some())
+    }
 }

@@ -484,3 +484,14 @@ pub async fn file_document(
 pub async fn may_read(app: &App, case_id: i64, account: &PacerAccount) -> Result<bool> {
     Ok(app.store.is_attorney(case_id, account.id).await?)
 }
+
+/// Whether this session's filer has acknowledged the redaction rules (CM/ECF
+/// asks before the first filing of each session).
+pub async fn redaction_acknowledged(app: &App, session_hash: &str) -> Result<bool> {
+    Ok(app.store.redaction_acknowledged(session_hash).await?)
+}
+
+/// "I understand that, if I file, I must comply with the redaction rules."
+pub async fn acknowledge_redaction(app: &App, session_hash: &str) -> Result<()> {
+    Ok(app.store.acknowledge_redaction(session_hash, app.clock.now()).await?)
+}

@@ -85,3 +85,7 @@ CREATE TABLE documents (
 
 -- Mail may be HTML (a Notice of Electronic Filing).
 ALTER TABLE outbox ADD COLUMN html BIGINT NOT NULL DEFAULT 0;
+
+-- A session's filer has acknowledged the redaction rules (asked before the
+-- first filing of each session).
+ALTER TABLE sessions ADD COLUMN redaction_ack_at BIGINT;

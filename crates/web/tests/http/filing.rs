@@ -34,6 +34,14 @@ async fn linked_filer(app: &TestApp) -> Browser {
     b.confirm("nysd", &verify, "submit")
         .await
         .assert_has("You have successfully linked your account.");
+    // The first filing page of the session asks for the redaction acknowledgment.
+    let notice = b.get("/ecf/nysd/civil/open").await;
+    notice.assert_has("I understand that, if I file, I must comply with the redaction rules. I have read this notice.");
+    let unticked = b.submit(&notice, "/ecf/nysd/redaction", &[]).await;
+    assert_eq!(unticked.status, StatusCode::CONFLICT);
+    b.submit(&notice, "/ecf/nysd/redaction", &[("understand", "yes")])
+        .await
+        .assert_has("Open a Civil Case");
     b
 }
 
@@ -151,4 +159,28 @@ async fn bad_pdfs_and_forged_forms_are_refused_and_keep_nothing() {
     // Nothing was kept: the first case still gets number 1.
     let ok = post_multipart(&b, "/ecf/nysd/civil/open", form(&csrf, pdf(1, "x", Extra::Nothing))).await;
     ok.assert_has(&format!("1:{year}-cv-00001"));
+}
+
+#[tokio::test]
+async fn check_pdf_document_says_whether_a_pdf_can_be_filed() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    b.get("/ecf/gamb/utilities").await.assert_has("Check PDF Document");
+    let csrf = b.get("/ecf/gamb/utilities/check-pdf").await.hidden("csrf");
+    let check = |bytes: Vec<u8>| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .part("document", file_part("x.pdf", bytes))
+    };
+    let good = post_multipart(&b, "/ecf/gamb/utilities/check-pdf", check(pdf(3, "ok", Extra::Nothing))).await;
+    good.assert_has("This PDF document can be filed: 3 pages.");
+    let bad = post_multipart(
+        &b,
+        "/ecf/gamb/utilities/check-pdf",
+        check(pdf(1, "x", Extra::EmbeddedFile)),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_has("This PDF document cannot be accepted: it has files embedded in it.");
 }

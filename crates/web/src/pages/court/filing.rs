@@ -33,6 +33,13 @@ pub(crate) fn routes() -> Router<AppState> {
             "/ecf/{court}/civil/file",
             get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
+        .route(
+            "/ecf/{court}/utilities/check-pdf",
+            get(check_pdf_form)
+                .post(check_pdf)
+                .layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route("/ecf/{court}/redaction", axum::routing::post(acknowledge))
         .route("/ecf/{court}/case/{id}", get(docket))
         .route("/ecf/{court}/doc1/{id}", get(document))
 }
@@ -176,10 +183,18 @@ async fn open_form(
     user: PacerUser,
     Path(court): Path<String>,
 ) -> Result<Response, AppError> {
-    let (_, nav) = match filer_at(&state, &user, &court).await? {
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
+        return Ok(redaction_page(
+            nav,
+            &user,
+            &format!("/ecf/{}/civil/open", court.id),
+            false,
+        ));
+    }
     Ok(open_page(&state, nav, &user, None, None))
 }
 
@@ -229,6 +244,14 @@ async fn open(
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
+        return Ok(redaction_page(
+            nav,
+            &user,
+            &format!("/ecf/{}/civil/open", court.id),
+            true,
+        ));
+    }
     let Some(complaint) = posted.files.remove("main") else {
         return Ok(open_page(
             &state,
@@ -311,10 +334,18 @@ async fn file_form(
     Path(court): Path<String>,
     Query(q): Query<FileQuery>,
 ) -> Result<Response, AppError> {
-    let (_, nav) = match filer_at(&state, &user, &court).await? {
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
+        return Ok(redaction_page(
+            nav,
+            &user,
+            &format!("/ecf/{}/civil/file", court.id),
+            false,
+        ));
+    }
     Ok(file_page(
         &state,
         nav,
@@ -335,6 +366,14 @@ async fn file(
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
+        return Ok(redaction_page(
+            nav,
+            &user,
+            &format!("/ecf/{}/civil/file", court.id),
+            true,
+        ));
+    }
     let values = [
         posted.text("case_number"),
         posted.text("event"),
@@ -514,4 +553,126 @@ async fn document(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "check_pdf.html")]
+struct CheckPdfPage {
+    nav: CourtNav,
+    csrf: String,
+    limit_mb: u64,
+    result: Option<String>,
+    ok: bool,
+}
+
+async fn check_pdf_page(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+    result: Option<(bool, String)>,
+) -> Result<Response, AppError> {
+    let court = load_court(state, raw).await?;
+    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
+    let nav = CourtNav::new(
+        &court,
+        &user.visitor,
+        Some(&CourtUser::Pacer {
+            session: user.session.clone(),
+            linked,
+        }),
+    );
+    let status = match &result {
+        Some((false, _)) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    Ok(render(
+        status,
+        CheckPdfPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            ok: result.as_ref().is_some_and(|(ok, _)| *ok),
+            result: result.map(|(_, r)| r),
+        },
+    ))
+}
+
+/// Utilities → Check PDF Document: the NextGen PDF check on its own; nothing is kept.
+async fn check_pdf_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    check_pdf_page(&state, &user, &court, None).await
+}
+
+async fn check_pdf(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let mut posted = read_multipart(&user, form).await?;
+    let result = match posted.files.remove("document") {
+        None => (false, "Choose the PDF document to check.".to_owned()),
+        Some(doc) => match filing::pdf::check(&doc.bytes, state.settings.max_document_bytes) {
+            Ok(checked) => (
+                true,
+                format!(
+                    "This PDF document can be filed: {} page{}.",
+                    checked.pages,
+                    if checked.pages == 1 { "" } else { "s" }
+                ),
+            ),
+            Err(refusal) => (false, refusal.to_string()),
+        },
+    };
+    check_pdf_page(&state, &user, &court, Some(result)).await
+}
+
+#[derive(Template)]
+#[template(path = "redaction.html")]
+struct RedactionPage {
+    nav: CourtNav,
+    csrf: String,
+    next: String,
+    refused: bool,
+}
+
+fn redaction_page(nav: CourtNav, user: &PacerUser, next: &str, refused: bool) -> Response {
+    render(
+        if refused { StatusCode::CONFLICT } else { StatusCode::OK },
+        RedactionPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            next: next.to_owned(),
+            refused,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AcknowledgeForm {
+    next: String,
+    understand: String,
+}
+
+/// The filer acknowledges the redaction rules, for this session.
+async fn acknowledge(
+    State(state): State<AppState>,
+    Path(court): Path<String>,
+    form: crate::extract::PacerForm<AcknowledgeForm>,
+) -> Result<Response, AppError> {
+    let crate::extract::PacerForm { user, form } = form;
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let next = crate::paths::safe_next(&form.next, &format!("/ecf/{}/civil", court.id));
+    if form.understand != "yes" {
+        return Ok(redaction_page(nav, &user, &next, true));
+    }
+    filing::acknowledge_redaction(&state, &user.session.token_hash).await?;
+    Ok(crate::paths::see_other(&next))
 }
