@@ -100,6 +100,25 @@ pub mod sample {
         Encrypted,
     }
 
+    /// A one-page PDF of about `size` bytes (a page, and an image-like
+    /// stream of random bytes that pads it), for measuring large filings.
+    pub fn pdf_of_size(size: usize) -> Vec<u8> {
+        let base = pdf(1, "A large exhibit", Extra::Nothing);
+        let Ok(mut doc) = Document::load_mem(&base) else {
+            return base;
+        };
+        let mut pad = vec![0u8; size.saturating_sub(base.len())];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut pad);
+        doc.add_object(
+            Stream::new(dictionary! { "Type" => "XObject", "Subtype" => "Image" }, pad).with_compression(false),
+        );
+        let mut out = Vec::new();
+        if doc.save_to(&mut out).is_err() {
+            return base;
+        }
+        out
+    }
+
     /// A PDF of `pages` pages, each saying `text`, with `extra` added.
     pub fn pdf(pages: u32, text: &str, extra: Extra) -> Vec<u8> {
         let mut doc = Document::with_version("1.5");
