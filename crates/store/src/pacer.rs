@@ -2,6 +2,7 @@
 //! password resets, as small operations on a [`Tx`]; the rules that decide
 //! them are the domain's, strung together by the application's use cases.
 
+use openecf_domain::throttle::KNOWN_DEVICE_TTL_SECS;
 use openecf_domain::{AuthenticatorId, Email, PacerAccountId, PersonName, Username};
 
 use crate::{epoch, Missing, Result, Store, StoreError, Time, Tx};
@@ -545,16 +546,38 @@ impl Tx {
 }
 
 impl Store {
-    /// The account a known device's token (hash) belongs to, marking it used.
+    /// The account a known device's token (hash) belongs to, marking it used;
+    /// none once it went unused for [`KNOWN_DEVICE_TTL_SECS`].
     pub async fn known_device(&self, token_hash: &str, now: Time) -> Result<Option<PacerAccountId>> {
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 RETURNING pacer_account_id",
+            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 AND last_used_at > $3
+             RETURNING pacer_account_id",
         )
         .bind(epoch(now))
         .bind(token_hash)
+        .bind(epoch(now) - KNOWN_DEVICE_TTL_SECS)
         .fetch_optional(&self.pool)
         .await?;
         Ok(id.map(PacerAccountId::new))
+    }
+
+    /// How many known devices the account has, used or not.
+    pub async fn known_device_count(&self, account: PacerAccountId) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE pacer_account_id = $1")
+                .bind(account.get())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Forgets known devices unused for [`KNOWN_DEVICE_TTL_SECS`]; how many.
+    pub async fn purge_known_devices(&self, now: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM known_devices WHERE last_used_at <= $1")
+            .bind(epoch(now) - KNOWN_DEVICE_TTL_SECS)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Remembers a browser in which the account logged in.
