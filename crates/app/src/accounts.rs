@@ -250,13 +250,15 @@ pub enum ResetOutcome {
     Done,
     /// The link no longer works.
     Expired,
-    /// The new password is the current one: nothing changed, the link still works.
+    /// The new password is the current one: nothing changed, the link still
+    /// works, and the guess counted as a failure on the account's password.
     SamePassword,
 }
 
 /// Uses a reset link (once) to set a new password, which must not be the
-/// current one: ends every session and every other reset link, clears the
-/// password's failure counter, tells the owner.
+/// current one (a reset to it counts as a failed password; see
+/// [`crate::signin::is_current_password`]): ends every session and every
+/// other reset link, clears the password's failure counter, tells the owner.
 pub async fn reset_password(
     app: &App,
     token: &str,
@@ -264,8 +266,16 @@ pub async fn reset_password(
     new: &Password,
     ip: &str,
 ) -> Result<ResetOutcome> {
-    let current = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
-    if app.hasher.verify(current.as_deref(), new).await? {
+    // Counted on the account's password counter: the link is no oracle.
+    if crate::signin::is_current_password(app, account, new).await? {
+        let mut event = crate::audit::account_event(
+            AuditAction::AccountPasswordReset,
+            AuditOutcome::Failed,
+            &account.username,
+            ip,
+        );
+        event.detail = "the new password was the current one".into();
+        crate::audit::record(app, &event).await?;
         return Ok(ResetOutcome::SamePassword);
     }
     let hash = app.hasher.hash(new).await?;

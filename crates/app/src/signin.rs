@@ -112,6 +112,29 @@ pub async fn check_password(
     password: Option<&Password>,
     lock_notice: Option<&Mail>,
 ) -> Result<bool> {
+    check_counted(app, subjects, hash, password, lock_notice, Guess::SignIn).await
+}
+
+/// What a match means to a password check's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guess {
+    /// Signing in or re-authenticating: a match succeeds (and clears the
+    /// first subject's count), a miss is a failure.
+    SignIn,
+    /// A new password that must not be the current one (a reset): a match
+    /// is a guess of the current password that hit, counted as a failure;
+    /// a miss counts nothing.
+    NotCurrent,
+}
+
+async fn check_counted(
+    app: &App,
+    subjects: &[Subject],
+    hash: Option<&str>,
+    password: Option<&Password>,
+    lock_notice: Option<&Mail>,
+    guess: Guess,
+) -> Result<bool> {
     // Each subject allows a few checks at once; a locked one allows none.
     let mut started = Vec::new();
     let mut locked = false;
@@ -136,11 +159,12 @@ pub async fn check_password(
     }
     for guard in started {
         let first = subjects.first() == Some(&guard.subject);
-        let outcome = match (locked, ok) {
-            (true, _) => AttemptOutcome::Abandoned,
+        let outcome = match (locked, ok, guess) {
+            (true, _, _) => AttemptOutcome::Abandoned,
             // The credentials' own counter is cleared; the others keep theirs.
-            (false, true) => AttemptOutcome::Succeeded { clear: first },
-            (false, false) => AttemptOutcome::Failed,
+            (false, true, Guess::SignIn) => AttemptOutcome::Succeeded { clear: first },
+            (false, false, Guess::SignIn) | (false, true, Guess::NotCurrent) => AttemptOutcome::Failed,
+            (false, false, Guess::NotCurrent) => AttemptOutcome::Succeeded { clear: false },
         };
         let now = app.clock.now();
         let after = guard.finish(outcome).await?;
@@ -220,6 +244,26 @@ pub async fn current_password(app: &App, account: &PacerAccount, password: &str)
         hash.as_deref(),
         Password::attempt(password).as_ref(),
         None,
+    )
+    .await
+}
+
+/// Whether a reset's new password is the account's current one. It is
+/// checked against the account's password counter, and a match counts as a
+/// failure there: a reset link is no way to test guesses of the current
+/// password without limit. While the counter is locked the answer is "no"
+/// (after the same hashing time), whatever the password: the reset goes on,
+/// so a lock caused by someone else never blocks the owner's reset.
+pub async fn is_current_password(app: &App, account: &PacerAccount, password: &Password) -> Result<bool> {
+    let hash = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
+    let notice = mail::account_locked(&account.email, account.username.as_str());
+    check_counted(
+        app,
+        &[Subject::PacerPassword(Some(account.username.clone()))],
+        hash.as_deref(),
+        Some(password),
+        Some(&notice),
+        Guess::NotCurrent,
     )
     .await
 }

@@ -504,3 +504,56 @@ async fn reset_links_are_limited_and_end_with_the_password() {
         assert_eq!(b.get(other).await.status, StatusCode::GONE, "the other links ended too");
     }
 }
+
+#[tokio::test]
+async fn a_reset_to_the_current_password_counts_as_a_failed_password() {
+    let app = TestApp::spawn().await;
+    // Nine earlier failures, long enough ago that their lock has passed.
+    let earlier = app.now() - chrono::Duration::seconds(600);
+    for _ in 0..openecf_domain::throttle::NOTIFY_AT - 1 {
+        app.store
+            .record_failure(&Subject::pacer("jfiler2026"), earlier, None)
+            .await
+            .unwrap();
+    }
+    let b = app.browser();
+    let form = b.get("/account/reset").await;
+    b.submit(&form, "/account/reset", &[("username", "jfiler2026")]).await;
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    let link = mail[0]
+        .body
+        .lines()
+        .find(|l| l.contains("/account/reset/"))
+        .unwrap()
+        .trim();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+    // Whoever holds the link tries the current password: the answer stays …
+    let reset_form = b.get(&path).await;
+    b.submit(&reset_form, &path, &[("password", PACER_PW), ("confirm", PACER_PW)])
+        .await
+        .assert_has("New password: it must differ from your current password.");
+    // … but it was a guess, counted on the account: the tenth failure locks it
+    // and tells the owner.
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Your PACER account is temporarily locked"),
+        "{mail:?}"
+    );
+    assert_eq!(
+        app.browser().login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "locked"
+    );
+    // While locked, the link answers nothing about a guess: the reset goes on.
+    b.submit(&reset_form, &path, &[("password", PACER_PW), ("confirm", PACER_PW)])
+        .await
+        .assert_has("Your password has been changed");
+    // The owner sees the attempt under Recent security activity.
+    let owner = app.browser();
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    owner
+        .get("/account")
+        .await
+        .assert_has("the new password was the current one");
+}
