@@ -13,8 +13,8 @@ use openecf_store::{NewPacerAccount, StoreError};
 use crate::tokens::{hash_token, random_token};
 use crate::{App, Result};
 
-fn account_event(action: AuditAction, username: &Username, ip: &str) -> NewAuditEvent {
-    crate::audit::account_event(action, AuditOutcome::Done, username, ip)
+fn account_event(action: AuditAction, account: PacerAccountId, username: &Username, ip: &str) -> NewAuditEvent {
+    crate::audit::account_event(action, AuditOutcome::Done, account, username, ip)
 }
 
 /// A new account's identity, parsed and checked by the caller.
@@ -83,8 +83,11 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
     for notice in &notices {
         tx.enqueue_mail(notice, now).await?;
     }
-    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ip), now)
-        .await?;
+    tx.insert_audit(
+        &account_event(AuditAction::AccountUpgrade, account.id, &id.username, ip),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -111,8 +114,11 @@ pub async fn change_password(
         now,
     )
     .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ip), now)
-        .await?;
+    tx.insert_audit(
+        &account_event(AuditAction::AccountPassword, account.id, &username, ip),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -151,7 +157,7 @@ pub async fn request_email_change(
         format!("a change of email address to {email} was asked for; it takes effect once that address confirms it");
     tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
         .await?;
-    let mut event = account_event(AuditAction::AccountEmail, &username, ip);
+    let mut event = account_event(AuditAction::AccountEmail, account.id, &username, ip);
     event.outcome = AuditOutcome::Requested;
     event.detail = format!("to {email}");
     tx.insert_audit(&event, now).await?;
@@ -185,7 +191,7 @@ pub async fn confirm_email(app: &App, token: &str, ip: &str) -> Result<Confirmed
         let what = format!("email address changed to {email}");
         tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
             .await?;
-        let mut event = account_event(AuditAction::AccountEmail, &username, ip);
+        let mut event = account_event(AuditAction::AccountEmail, account, &username, ip);
         event.detail = format!("to {email}");
         tx.insert_audit(&event, now).await?;
         Confirmed::Changed(email)
@@ -271,6 +277,7 @@ pub async fn reset_password(
         let mut event = crate::audit::account_event(
             AuditAction::AccountPasswordReset,
             AuditOutcome::Failed,
+            account.id,
             &account.username,
             ip,
         );
@@ -292,8 +299,11 @@ pub async fn reset_password(
     tx.forget_devices(account.id).await?;
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), "password reset"), now)
         .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)
-        .await?;
+    tx.insert_audit(
+        &account_event(AuditAction::AccountPasswordReset, account.id, &username, ip),
+        now,
+    )
+    .await?;
     tx.clear_failures(&Subject::PacerPassword(Some(username))).await?;
     tx.commit().await?;
     Ok(ResetOutcome::Done)

@@ -14,7 +14,7 @@ use crate::audit;
 use crate::sessions::{self, Client};
 use crate::tokens::hash_token;
 use crate::{totp, App, Result};
-use openecf_domain::{AuditAction, AuditOutcome};
+use openecf_domain::{AuditAction, AuditOutcome, NewAuditEvent};
 
 /// A password check under way for one subject. It holds one of the subject's
 /// few slots; if the request is dropped before the check ends (the client
@@ -229,7 +229,14 @@ pub async fn pacer_password(
         } else {
             AuditOutcome::Failed
         };
-        audit::record(app, &audit::account_event(AuditAction::Login, outcome, username, ip)).await?;
+        // Keyed by the account when there is one: a failure typed for a name
+        // nobody holds belongs to no account's own view, not even to
+        // whoever registers that name later.
+        let event = NewAuditEvent {
+            pacer_account: account.as_ref().map(|(a, _)| a.id),
+            ..audit::name_event(AuditAction::Login, outcome, username, ip)
+        };
+        audit::record(app, &event).await?;
     }
     Ok(account.filter(|_| ok).map(|(a, _)| a))
 }
@@ -331,7 +338,7 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &s
     } else {
         AuditOutcome::Failed
     };
-    let mut event = audit::account_event(AuditAction::SecondFactor, outcome, &account.username, ip);
+    let mut event = audit::account_event(AuditAction::SecondFactor, outcome, account.id, &account.username, ip);
     if backup {
         let left = app.store.backup_codes_left(account.id).await?;
         event.detail = format!("backup code used; {left} left");
@@ -447,7 +454,13 @@ pub async fn logout(app: &App, token_hash: &str, ip: &str) -> Result<()> {
     if sessions::end(app, token_hash).await? {
         if let Some(Principal::Pacer(id)) = who.map(|s| s.principal) {
             if let Some(account) = app.store.pacer_by_id(id).await? {
-                let event = audit::account_event(AuditAction::Logout, AuditOutcome::Done, &account.username, ip);
+                let event = audit::account_event(
+                    AuditAction::Logout,
+                    AuditOutcome::Done,
+                    account.id,
+                    &account.username,
+                    ip,
+                );
                 audit::record(app, &event).await?;
             }
         }

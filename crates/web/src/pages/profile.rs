@@ -97,7 +97,7 @@ async fn manage(
         "revoked-others" => Some("All your other sessions have been logged out."),
         _ => None,
     };
-    let activity = openecf_app::audit::recent_for(&state, &a.username, RECENT_ACTIVITY)
+    let activity = openecf_app::audit::recent_for(&state, a.id, RECENT_ACTIVITY)
         .await?
         .into_iter()
         .map(|r| ActivityLine {
