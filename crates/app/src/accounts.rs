@@ -132,9 +132,16 @@ fn confirm_link(public_url: &str, token: &str) -> String {
     format!("{}/account/email/confirm/{token}", public_url.trim_end_matches('/'))
 }
 
-/// Asks to change the email address (the current password already checked):
-/// the new address gets a confirmation link, and the change takes effect
-/// only once it is confirmed; the old address is told now.
+fn approve_link(public_url: &str, token: &str) -> String {
+    format!("{}/account/email/approve/{token}", public_url.trim_end_matches('/'))
+}
+
+/// Asks to change the email address (the current password, and with MFA on
+/// a passcode, already checked). The change takes effect only once both the
+/// new address confirms it and the current address approves it, each with
+/// its own single-use link (24 hours), in either order: a password thief
+/// cannot move the account's mail (and with it the MFA setup code) away.
+/// A new request replaces an earlier one.
 pub async fn request_email_change(
     app: &App,
     account: &PacerAccount,
@@ -145,18 +152,31 @@ pub async fn request_email_change(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (username, old_email) = tx.lock_account(account.id).await?;
-    let token = random_token();
-    tx.insert_email_confirmation(&hash_token(&token), account.id, email, "change", now + confirm_ttl())
-        .await?;
+    let (confirm, approve) = (random_token(), random_token());
+    tx.insert_email_change(
+        account.id,
+        email,
+        &old_email,
+        &hash_token(&confirm),
+        &hash_token(&approve),
+        now + confirm_ttl(),
+    )
+    .await?;
     tx.enqueue_mail(
-        &mail::confirm_email_change(email, username.as_str(), &confirm_link(public_url, &token)),
+        &mail::confirm_email_change(email, username.as_str(), &confirm_link(public_url, &confirm)),
         now,
     )
     .await?;
-    let what =
-        format!("a change of email address to {email} was asked for; it takes effect once that address confirms it");
-    tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
-        .await?;
+    tx.enqueue_mail(
+        &mail::approve_email_change(
+            &old_email,
+            username.as_str(),
+            email,
+            &approve_link(public_url, &approve),
+        ),
+        now,
+    )
+    .await?;
     let mut event = account_event(AuditAction::AccountEmail, account.id, &username, ip);
     event.outcome = AuditOutcome::Requested;
     event.detail = format!("to {email}");
@@ -165,44 +185,96 @@ pub async fn request_email_change(
     Ok(())
 }
 
-/// What a confirmation link did.
+/// What a confirmation or approval link did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirmed {
     /// The registration's address is confirmed.
     Registered,
+    /// The new address confirmed the change to it; the current address has
+    /// yet to approve it.
+    AwaitingApproval(Email),
+    /// The current address approved the change to this address, which has
+    /// yet to confirm it.
+    AwaitingConfirmation(Email),
     /// The account's address is now this one.
     Changed(Email),
     /// The link has expired or was used.
     Expired,
 }
 
-/// Uses an email confirmation link (once).
+/// Uses an email confirmation link (once): a registration's, or the new
+/// address's half of an email change.
 pub async fn confirm_email(app: &App, token: &str, ip: &str) -> Result<Confirmed> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
+    if let Some(step) = tx.use_email_change_confirmation(&hash_token(token), now).await? {
+        return email_change_step(app, tx, step, false, ip).await;
+    }
     let Some((account, email, purpose)) = tx.take_email_confirmation(&hash_token(token), now).await? else {
         tx.rollback().await?;
         return Ok(Confirmed::Expired);
     };
-    let (username, old_email) = tx.lock_account(account).await?;
-    let done = if purpose == "change" {
-        tx.set_email(account, &email).await?;
-        tx.end_resets(account, now).await?;
-        let what = format!("email address changed to {email}");
-        tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
-            .await?;
-        let mut event = account_event(AuditAction::AccountEmail, account, &username, ip);
-        event.detail = format!("to {email}");
-        tx.insert_audit(&event, now).await?;
-        Confirmed::Changed(email)
-    } else if email == old_email {
-        Confirmed::Registered
-    } else {
+    let (_, current) = tx.lock_account(account).await?;
+    if purpose != "register" || email != current {
         // The address changed since: this link no longer confirms it.
         tx.rollback().await?;
         return Ok(Confirmed::Expired);
-    };
+    }
     tx.set_email_verified(account, now).await?;
+    tx.commit().await?;
+    Ok(Confirmed::Registered)
+}
+
+/// Uses the current address's approval link of an email change (once).
+pub async fn approve_email_change(app: &App, token: &str, ip: &str) -> Result<Confirmed> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let Some(step) = tx.use_email_change_approval(&hash_token(token), now).await? else {
+        tx.rollback().await?;
+        return Ok(Confirmed::Expired);
+    };
+    email_change_step(app, tx, step, true, ip).await
+}
+
+/// One half of an email change is done (its link used in `tx`): the change
+/// is made if the other half was done before, else it waits for it.
+async fn email_change_step(
+    app: &App,
+    mut tx: openecf_store::Tx,
+    (account, email, approver, other_pending): (PacerAccountId, Email, Email, bool),
+    approval: bool,
+    ip: &str,
+) -> Result<Confirmed> {
+    let now = app.clock.now();
+    let (username, current) = tx.lock_account(account).await?;
+    if current != approver {
+        // The account's address changed since the request: it no longer counts.
+        tx.end_email_change(account).await?;
+        tx.commit().await?;
+        return Ok(Confirmed::Expired);
+    }
+    let mut event = account_event(AuditAction::AccountEmail, account, &username, ip);
+    let done = if other_pending {
+        event.outcome = AuditOutcome::Requested;
+        if approval {
+            event.detail = format!("to {email}: approved by the current address");
+            Confirmed::AwaitingConfirmation(email)
+        } else {
+            event.detail = format!("to {email}: confirmed by the new address");
+            Confirmed::AwaitingApproval(email)
+        }
+    } else {
+        tx.end_email_change(account).await?;
+        tx.set_email(account, &email).await?;
+        tx.set_email_verified(account, now).await?;
+        tx.end_resets(account, now).await?;
+        let what = format!("email address changed to {email}");
+        tx.enqueue_mail(&mail::security_notice(&current, username.as_str(), &what), now)
+            .await?;
+        event.detail = format!("to {email}");
+        Confirmed::Changed(email)
+    };
+    tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(done)
 }

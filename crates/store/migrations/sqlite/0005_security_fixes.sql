@@ -17,3 +17,20 @@ UPDATE audit_events SET pacer_account_id = (
 )
 WHERE pacer_username IS NOT NULL;
 CREATE INDEX audit_events_by_account_id ON audit_events (pacer_account_id, at);
+
+-- An email change takes effect only once both the new address confirms it and
+-- the current address approves it: each gets a single-use link (24 hours),
+-- either may be opened first, and the change is made when the second is. One
+-- change at a time per account (a new request replaces it). A used link's hash
+-- is cleared; the current address it was mailed to is kept, so an approval
+-- no longer counts once the account's address has changed meanwhile.
+CREATE TABLE email_changes (
+    pacer_account_id BIGINT PRIMARY KEY REFERENCES pacer_accounts (id) ON DELETE CASCADE,
+    email            TEXT NOT NULL,
+    old_email        TEXT NOT NULL,
+    confirm_hash     TEXT UNIQUE,
+    approve_hash     TEXT UNIQUE,
+    expires_at       BIGINT NOT NULL
+);
+-- Change links mailed before this version needed the new address only.
+DELETE FROM email_confirmations WHERE purpose = 'change';

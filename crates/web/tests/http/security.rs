@@ -55,12 +55,16 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         .assert_has("Logged in as");
     let account = b.get("/account").await;
     b.submit(&account, "/account/sessions/revoke-others", &[]).await;
-    // The email address changes.
+    // The email address changes (with MFA on, a passcode too).
     let form = b.get("/account/email").await;
     b.submit(
         &form,
         "/account/email",
-        &[("current", PACER_PW), ("email", "jordan@new.example.com")],
+        &[
+            ("current", PACER_PW),
+            ("otpCode", &app.passcode(&secret, 1)),
+            ("email", "jordan@new.example.com"),
+        ],
     )
     .await;
     let events = events_of(&app, "jfiler2026").await;
@@ -69,6 +73,7 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         seen,
         [
             ("account.email", "requested"),
+            ("login.second_factor", "succeeded"),
             ("session.revoke", "done"),
             ("login.second_factor", "succeeded"),
             ("login", "succeeded"),
@@ -83,8 +88,8 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         events.iter().all(|(_, _, ip, _)| ip.as_deref() == Some("127.0.0.1")),
         "{events:?}"
     );
-    assert!(events[5].3.is_empty());
-    assert_eq!(events[4].3, "backup code used; 0 left");
+    assert!(events[6].3.is_empty());
+    assert_eq!(events[5].3, "backup code used; 0 left");
     // The holder sees them.
     let page = b.get("/account").await;
     page.assert_has("Recent security activity")
