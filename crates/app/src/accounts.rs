@@ -13,8 +13,8 @@ use openecf_store::{NewPacerAccount, StoreError};
 use crate::tokens::{hash_token, random_token};
 use crate::{App, Result};
 
-fn account_event(action: AuditAction, username: &Username, ip: &str) -> NewAuditEvent {
-    crate::audit::account_event(action, AuditOutcome::Done, username, ip)
+fn account_event(action: AuditAction, account: PacerAccountId, username: &Username, ip: &str) -> NewAuditEvent {
+    crate::audit::account_event(action, AuditOutcome::Done, account, username, ip)
 }
 
 /// A new account's identity, parsed and checked by the caller.
@@ -83,8 +83,11 @@ pub async fn upgrade(app: &App, account: &PacerAccount, keep_session: &str, id: 
     for notice in &notices {
         tx.enqueue_mail(notice, now).await?;
     }
-    tx.insert_audit(&account_event(AuditAction::AccountUpgrade, &id.username, ip), now)
-        .await?;
+    tx.insert_audit(
+        &account_event(AuditAction::AccountUpgrade, account.id, &id.username, ip),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -111,8 +114,11 @@ pub async fn change_password(
         now,
     )
     .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPassword, &username, ip), now)
-        .await?;
+    tx.insert_audit(
+        &account_event(AuditAction::AccountPassword, account.id, &username, ip),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -126,9 +132,16 @@ fn confirm_link(public_url: &str, token: &str) -> String {
     format!("{}/account/email/confirm/{token}", public_url.trim_end_matches('/'))
 }
 
-/// Asks to change the email address (the current password already checked):
-/// the new address gets a confirmation link, and the change takes effect
-/// only once it is confirmed; the old address is told now.
+fn approve_link(public_url: &str, token: &str) -> String {
+    format!("{}/account/email/approve/{token}", public_url.trim_end_matches('/'))
+}
+
+/// Asks to change the email address (the current password, and with MFA on
+/// a passcode, already checked). The change takes effect only once both the
+/// new address confirms it and the current address approves it, each with
+/// its own single-use link (24 hours), in either order: a password thief
+/// cannot move the account's mail (and with it the MFA setup code) away.
+/// A new request replaces an earlier one.
 pub async fn request_email_change(
     app: &App,
     account: &PacerAccount,
@@ -139,19 +152,32 @@ pub async fn request_email_change(
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (username, old_email) = tx.lock_account(account.id).await?;
-    let token = random_token();
-    tx.insert_email_confirmation(&hash_token(&token), account.id, email, "change", now + confirm_ttl())
-        .await?;
+    let (confirm, approve) = (random_token(), random_token());
+    tx.insert_email_change(
+        account.id,
+        email,
+        &old_email,
+        &hash_token(&confirm),
+        &hash_token(&approve),
+        now + confirm_ttl(),
+    )
+    .await?;
     tx.enqueue_mail(
-        &mail::confirm_email_change(email, username.as_str(), &confirm_link(public_url, &token)),
+        &mail::confirm_email_change(email, username.as_str(), &confirm_link(public_url, &confirm)),
         now,
     )
     .await?;
-    let what =
-        format!("a change of email address to {email} was asked for; it takes effect once that address confirms it");
-    tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
-        .await?;
-    let mut event = account_event(AuditAction::AccountEmail, &username, ip);
+    tx.enqueue_mail(
+        &mail::approve_email_change(
+            &old_email,
+            username.as_str(),
+            email,
+            &approve_link(public_url, &approve),
+        ),
+        now,
+    )
+    .await?;
+    let mut event = account_event(AuditAction::AccountEmail, account.id, &username, ip);
     event.outcome = AuditOutcome::Requested;
     event.detail = format!("to {email}");
     tx.insert_audit(&event, now).await?;
@@ -159,44 +185,96 @@ pub async fn request_email_change(
     Ok(())
 }
 
-/// What a confirmation link did.
+/// What a confirmation or approval link did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirmed {
     /// The registration's address is confirmed.
     Registered,
+    /// The new address confirmed the change to it; the current address has
+    /// yet to approve it.
+    AwaitingApproval(Email),
+    /// The current address approved the change to this address, which has
+    /// yet to confirm it.
+    AwaitingConfirmation(Email),
     /// The account's address is now this one.
     Changed(Email),
     /// The link has expired or was used.
     Expired,
 }
 
-/// Uses an email confirmation link (once).
+/// Uses an email confirmation link (once): a registration's, or the new
+/// address's half of an email change.
 pub async fn confirm_email(app: &App, token: &str, ip: &str) -> Result<Confirmed> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
+    if let Some(step) = tx.use_email_change_confirmation(&hash_token(token), now).await? {
+        return email_change_step(app, tx, step, false, ip).await;
+    }
     let Some((account, email, purpose)) = tx.take_email_confirmation(&hash_token(token), now).await? else {
         tx.rollback().await?;
         return Ok(Confirmed::Expired);
     };
-    let (username, old_email) = tx.lock_account(account).await?;
-    let done = if purpose == "change" {
-        tx.set_email(account, &email).await?;
-        tx.end_resets(account, now).await?;
-        let what = format!("email address changed to {email}");
-        tx.enqueue_mail(&mail::security_notice(&old_email, username.as_str(), &what), now)
-            .await?;
-        let mut event = account_event(AuditAction::AccountEmail, &username, ip);
-        event.detail = format!("to {email}");
-        tx.insert_audit(&event, now).await?;
-        Confirmed::Changed(email)
-    } else if email == old_email {
-        Confirmed::Registered
-    } else {
+    let (_, current) = tx.lock_account(account).await?;
+    if purpose != "register" || email != current {
         // The address changed since: this link no longer confirms it.
         tx.rollback().await?;
         return Ok(Confirmed::Expired);
-    };
+    }
     tx.set_email_verified(account, now).await?;
+    tx.commit().await?;
+    Ok(Confirmed::Registered)
+}
+
+/// Uses the current address's approval link of an email change (once).
+pub async fn approve_email_change(app: &App, token: &str, ip: &str) -> Result<Confirmed> {
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let Some(step) = tx.use_email_change_approval(&hash_token(token), now).await? else {
+        tx.rollback().await?;
+        return Ok(Confirmed::Expired);
+    };
+    email_change_step(app, tx, step, true, ip).await
+}
+
+/// One half of an email change is done (its link used in `tx`): the change
+/// is made if the other half was done before, else it waits for it.
+async fn email_change_step(
+    app: &App,
+    mut tx: openecf_store::Tx,
+    (account, email, approver, other_pending): (PacerAccountId, Email, Email, bool),
+    approval: bool,
+    ip: &str,
+) -> Result<Confirmed> {
+    let now = app.clock.now();
+    let (username, current) = tx.lock_account(account).await?;
+    if current != approver {
+        // The account's address changed since the request: it no longer counts.
+        tx.end_email_change(account).await?;
+        tx.commit().await?;
+        return Ok(Confirmed::Expired);
+    }
+    let mut event = account_event(AuditAction::AccountEmail, account, &username, ip);
+    let done = if other_pending {
+        event.outcome = AuditOutcome::Requested;
+        if approval {
+            event.detail = format!("to {email}: approved by the current address");
+            Confirmed::AwaitingConfirmation(email)
+        } else {
+            event.detail = format!("to {email}: confirmed by the new address");
+            Confirmed::AwaitingApproval(email)
+        }
+    } else {
+        tx.end_email_change(account).await?;
+        tx.set_email(account, &email).await?;
+        tx.set_email_verified(account, now).await?;
+        tx.end_resets(account, now).await?;
+        let what = format!("email address changed to {email}");
+        tx.enqueue_mail(&mail::security_notice(&current, username.as_str(), &what), now)
+            .await?;
+        event.detail = format!("to {email}");
+        Confirmed::Changed(email)
+    };
+    tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -250,13 +328,15 @@ pub enum ResetOutcome {
     Done,
     /// The link no longer works.
     Expired,
-    /// The new password is the current one: nothing changed, the link still works.
+    /// The new password is the current one: nothing changed, the link still
+    /// works, and the guess counted as a failure on the account's password.
     SamePassword,
 }
 
 /// Uses a reset link (once) to set a new password, which must not be the
-/// current one: ends every session and every other reset link, clears the
-/// password's failure counter, tells the owner.
+/// current one (a reset to it counts as a failed password; see
+/// [`crate::signin::is_current_password`]): ends every session and every
+/// other reset link, clears the password's failure counter, tells the owner.
 pub async fn reset_password(
     app: &App,
     token: &str,
@@ -264,8 +344,17 @@ pub async fn reset_password(
     new: &Password,
     ip: &str,
 ) -> Result<ResetOutcome> {
-    let current = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
-    if app.hasher.verify(current.as_deref(), new).await? {
+    // Counted on the account's password counter: the link is no oracle.
+    if crate::signin::is_current_password(app, account, new).await? {
+        let mut event = crate::audit::account_event(
+            AuditAction::AccountPasswordReset,
+            AuditOutcome::Failed,
+            account.id,
+            &account.username,
+            ip,
+        );
+        event.detail = "the new password was the current one".into();
+        crate::audit::record(app, &event).await?;
         return Ok(ResetOutcome::SamePassword);
     }
     let hash = app.hasher.hash(new).await?;
@@ -282,8 +371,11 @@ pub async fn reset_password(
     tx.forget_devices(account.id).await?;
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), "password reset"), now)
         .await?;
-    tx.insert_audit(&account_event(AuditAction::AccountPasswordReset, &username, ip), now)
-        .await?;
+    tx.insert_audit(
+        &account_event(AuditAction::AccountPasswordReset, account.id, &username, ip),
+        now,
+    )
+    .await?;
     tx.clear_failures(&Subject::PacerPassword(Some(username))).await?;
     tx.commit().await?;
     Ok(ResetOutcome::Done)

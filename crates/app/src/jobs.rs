@@ -5,7 +5,8 @@
 //! hours) until its attempts are used up, then kept, failed, for the operator.
 //!
 //! Kinds: `mail.deliver` (one outbox mail), `court.go_live` (a court's switch
-//! at its planned instant), `purge` (ended sessions and expired steps; it
+//! at its planned instant), `purge` (ended sessions, expired steps, spent
+//! failure counters, known devices unused for 180 days; it
 //! queues its own next run).
 
 use std::time::Duration;
@@ -128,6 +129,10 @@ impl Worker {
                     .await
                     .context("purge sessions")?;
                 app.store.purge_failures(now).await.context("purge failure counters")?;
+                app.store
+                    .purge_known_devices(now)
+                    .await
+                    .context("purge known devices")?;
                 let mut tx = app.store.write().await?;
                 if tx.complete_job(job).await? {
                     let next = now + secs(PURGE_EVERY);

@@ -28,6 +28,7 @@ pub struct Linker<'a> {
 impl Linker<'_> {
     fn event(&self, court: &Court, ecf_login: Option<&str>, outcome: AuditOutcome) -> NewAuditEvent {
         NewAuditEvent {
+            pacer_account: Some(self.account.id),
             pacer_username: Some(self.account.username.to_string()),
             court_id: Some(court.id.to_string()),
             ecf_login: ecf_login.map(str::to_owned),
@@ -273,8 +274,9 @@ pub async fn link_verified(
 pub async fn remove(app: &App, court: &Court, login: &EcfLogin, reason: &str) -> Result<openecf_store::LinkRow> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let row = tx.delete_link(&court.id, login).await?;
+    let (row, pacer_account) = tx.delete_link(&court.id, login).await?;
     let event = NewAuditEvent {
+        pacer_account: Some(pacer_account),
         pacer_username: Some(row.pacer_username.clone()),
         court_id: Some(court.id.to_string()),
         ecf_login: Some(login.to_string()),

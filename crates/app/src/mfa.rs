@@ -234,7 +234,13 @@ pub async fn add_authenticator(
     let what = format!("authenticator app \"{name}\" added for multi-factor authentication");
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), &what), now)
         .await?;
-    let mut event = crate::audit::account_event(AuditAction::AccountMfaAdd, AuditOutcome::Done, &username, ip);
+    let mut event = crate::audit::account_event(
+        AuditAction::AccountMfaAdd,
+        AuditOutcome::Done,
+        account.id,
+        &username,
+        ip,
+    );
     event.detail = name.to_owned();
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;
@@ -252,7 +258,13 @@ pub async fn remove_authenticator(app: &App, account: &PacerAccount, id: Authent
     }
     // A setup begun while the account had a factor must not finish without one.
     tx.delete_enrolment(account.id).await?;
-    let event = crate::audit::account_event(AuditAction::AccountMfaRemove, AuditOutcome::Done, &username, ip);
+    let event = crate::audit::account_event(
+        AuditAction::AccountMfaRemove,
+        AuditOutcome::Done,
+        account.id,
+        &username,
+        ip,
+    );
     tx.insert_audit(&event, now).await?;
     let what = "an authenticator app was removed from multi-factor authentication";
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
@@ -293,7 +305,13 @@ pub async fn new_backup_codes(app: &App, account: &PacerAccount, ip: &str) -> Re
     let what = "a new batch of backup codes was made; the old codes no longer work";
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
-    let event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
+    let event = crate::audit::account_event(
+        AuditAction::AccountMfaBackupCodes,
+        AuditOutcome::Done,
+        account.id,
+        &username,
+        ip,
+    );
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;
     Ok(Some(codes))
@@ -327,7 +345,13 @@ pub async fn codes_only(
     let what = "multi-factor authentication turned on with backup codes";
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
-    let mut event = crate::audit::account_event(AuditAction::AccountMfaBackupCodes, AuditOutcome::Done, &username, ip);
+    let mut event = crate::audit::account_event(
+        AuditAction::AccountMfaBackupCodes,
+        AuditOutcome::Done,
+        account.id,
+        &username,
+        ip,
+    );
     event.detail = "backup codes only".to_owned();
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;
@@ -348,7 +372,13 @@ pub async fn operator_reset(app: &App, account: &PacerAccount, reason: &str, ope
     let what = "every authenticator app and backup code was removed by the PACER Service Center; set multi-factor authentication up again at your next login";
     tx.enqueue_mail(&mail::security_notice(&email, username.as_str(), what), now)
         .await?;
-    let mut event = crate::audit::account_event(AuditAction::AccountMfaReset, AuditOutcome::Done, &username, "");
+    let mut event = crate::audit::account_event(
+        AuditAction::AccountMfaReset,
+        AuditOutcome::Done,
+        account.id,
+        &username,
+        "",
+    );
     event.detail = format!("by {operator}: {reason}");
     tx.insert_audit(&event, now).await?;
     tx.commit().await?;

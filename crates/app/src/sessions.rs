@@ -65,7 +65,13 @@ pub async fn revoke(app: &App, account: &PacerAccount, token_hash: &str, ip: &st
     };
     let mut tx = app.store.write().await?;
     let n = tx.end_session(token_hash).await?;
-    let mut event = account_event(AuditAction::SessionRevoke, AuditOutcome::Done, &account.username, ip);
+    let mut event = account_event(
+        AuditAction::SessionRevoke,
+        AuditOutcome::Done,
+        account.id,
+        &account.username,
+        ip,
+    );
     event.detail = format!(
         "the session started {} from {}",
         revoked.created_at.format("%Y-%m-%d %H:%M UTC"),
@@ -80,7 +86,13 @@ pub async fn revoke(app: &App, account: &PacerAccount, token_hash: &str, ip: &st
 pub async fn revoke_others(app: &App, account: &PacerAccount, keep: &str, ip: &str) -> Result<u64> {
     let mut tx = app.store.write().await?;
     let n = tx.end_sessions(account.id, Some(keep)).await?;
-    let mut event = account_event(AuditAction::SessionRevoke, AuditOutcome::Done, &account.username, ip);
+    let mut event = account_event(
+        AuditAction::SessionRevoke,
+        AuditOutcome::Done,
+        account.id,
+        &account.username,
+        ip,
+    );
     event.detail = format!("all other sessions ({n})");
     tx.insert_audit(&event, app.clock.now()).await?;
     tx.commit().await?;

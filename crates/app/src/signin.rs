@@ -14,7 +14,7 @@ use crate::audit;
 use crate::sessions::{self, Client};
 use crate::tokens::hash_token;
 use crate::{totp, App, Result};
-use openecf_domain::{AuditAction, AuditOutcome};
+use openecf_domain::{AuditAction, AuditOutcome, NewAuditEvent};
 
 /// A password check under way for one subject. It holds one of the subject's
 /// few slots; if the request is dropped before the check ends (the client
@@ -112,6 +112,29 @@ pub async fn check_password(
     password: Option<&Password>,
     lock_notice: Option<&Mail>,
 ) -> Result<bool> {
+    check_counted(app, subjects, hash, password, lock_notice, Guess::SignIn).await
+}
+
+/// What a match means to a password check's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guess {
+    /// Signing in or re-authenticating: a match succeeds (and clears the
+    /// first subject's count), a miss is a failure.
+    SignIn,
+    /// A new password that must not be the current one (a reset): a match
+    /// is a guess of the current password that hit, counted as a failure;
+    /// a miss counts nothing.
+    NotCurrent,
+}
+
+async fn check_counted(
+    app: &App,
+    subjects: &[Subject],
+    hash: Option<&str>,
+    password: Option<&Password>,
+    lock_notice: Option<&Mail>,
+    guess: Guess,
+) -> Result<bool> {
     // Each subject allows a few checks at once; a locked one allows none.
     let mut started = Vec::new();
     let mut locked = false;
@@ -136,11 +159,12 @@ pub async fn check_password(
     }
     for guard in started {
         let first = subjects.first() == Some(&guard.subject);
-        let outcome = match (locked, ok) {
-            (true, _) => AttemptOutcome::Abandoned,
+        let outcome = match (locked, ok, guess) {
+            (true, _, _) => AttemptOutcome::Abandoned,
             // The credentials' own counter is cleared; the others keep theirs.
-            (false, true) => AttemptOutcome::Succeeded { clear: first },
-            (false, false) => AttemptOutcome::Failed,
+            (false, true, Guess::SignIn) => AttemptOutcome::Succeeded { clear: first },
+            (false, false, Guess::SignIn) | (false, true, Guess::NotCurrent) => AttemptOutcome::Failed,
+            (false, false, Guess::NotCurrent) => AttemptOutcome::Succeeded { clear: false },
         };
         let now = app.clock.now();
         let after = guard.finish(outcome).await?;
@@ -205,7 +229,14 @@ pub async fn pacer_password(
         } else {
             AuditOutcome::Failed
         };
-        audit::record(app, &audit::account_event(AuditAction::Login, outcome, username, ip)).await?;
+        // Keyed by the account when there is one: a failure typed for a name
+        // nobody holds belongs to no account's own view, not even to
+        // whoever registers that name later.
+        let event = NewAuditEvent {
+            pacer_account: account.as_ref().map(|(a, _)| a.id),
+            ..audit::name_event(AuditAction::Login, outcome, username, ip)
+        };
+        audit::record(app, &event).await?;
     }
     Ok(account.filter(|_| ok).map(|(a, _)| a))
 }
@@ -220,6 +251,26 @@ pub async fn current_password(app: &App, account: &PacerAccount, password: &str)
         hash.as_deref(),
         Password::attempt(password).as_ref(),
         None,
+    )
+    .await
+}
+
+/// Whether a reset's new password is the account's current one. It is
+/// checked against the account's password counter, and a match counts as a
+/// failure there: a reset link is no way to test guesses of the current
+/// password without limit. While the counter is locked the answer is "no"
+/// (after the same hashing time), whatever the password: the reset goes on,
+/// so a lock caused by someone else never blocks the owner's reset.
+pub async fn is_current_password(app: &App, account: &PacerAccount, password: &Password) -> Result<bool> {
+    let hash = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
+    let notice = mail::account_locked(&account.email, account.username.as_str());
+    check_counted(
+        app,
+        &[Subject::PacerPassword(Some(account.username.clone()))],
+        hash.as_deref(),
+        Some(password),
+        Some(&notice),
+        Guess::NotCurrent,
     )
     .await
 }
@@ -287,7 +338,7 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &s
     } else {
         AuditOutcome::Failed
     };
-    let mut event = audit::account_event(AuditAction::SecondFactor, outcome, &account.username, ip);
+    let mut event = audit::account_event(AuditAction::SecondFactor, outcome, account.id, &account.username, ip);
     if backup {
         let left = app.store.backup_codes_left(account.id).await?;
         event.detail = format!("backup code used; {left} left");
@@ -403,7 +454,13 @@ pub async fn logout(app: &App, token_hash: &str, ip: &str) -> Result<()> {
     if sessions::end(app, token_hash).await? {
         if let Some(Principal::Pacer(id)) = who.map(|s| s.principal) {
             if let Some(account) = app.store.pacer_by_id(id).await? {
-                let event = audit::account_event(AuditAction::Logout, AuditOutcome::Done, &account.username, ip);
+                let event = audit::account_event(
+                    AuditAction::Logout,
+                    AuditOutcome::Done,
+                    account.id,
+                    &account.username,
+                    ip,
+                );
                 audit::record(app, &event).await?;
             }
         }

@@ -461,7 +461,9 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
 pub enum AuditCommand {
     /// Security events, newest first, one a line
     List {
-        /// Only this PACER account's events
+        /// Only events of this PACER username: those written with it (by
+        /// whoever held it, or typed for it when nobody did) and those of the
+        /// account that holds it now (under any username it had)
         #[arg(long)]
         account: Option<String>,
         /// Only this court's events
@@ -498,8 +500,14 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<()> {
         .map(|d| parse_date(d, "--since"))
         .transpose()?
         .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());
+    // The operator's view: the name as typed, and the account holding it now.
+    let account_id = match &account {
+        Some(u) => app.store.pacer_by_username(u).await?.map(|(a, _)| a.id),
+        None => None,
+    };
     let filter = openecf_store::AuditFilter {
         account: account.map(|a| a.to_string()),
+        account_id,
         court: court.map(|c| c.to_string()),
         since,
         limit,

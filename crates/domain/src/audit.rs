@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::ids::PacerAccountId;
 use crate::link::LinkRefusal;
 
 /// What an audit event records.
@@ -126,6 +127,10 @@ impl fmt::Display for AuditOutcome {
 pub struct NewAuditEvent {
     pub action: AuditAction,
     pub outcome: AuditOutcome,
+    /// The PACER account, when there is one: what an account holder's own
+    /// view of the trail is keyed by (a username can change hands).
+    pub pacer_account: Option<PacerAccountId>,
+    /// The PACER username as given (also for a name that has no account).
     pub pacer_username: Option<String>,
     pub court_id: Option<String>,
     pub ecf_login: Option<String>,
@@ -138,6 +143,7 @@ impl NewAuditEvent {
         Self {
             action,
             outcome,
+            pacer_account: None,
             pacer_username: None,
             court_id: None,
             ecf_login: None,

@@ -141,9 +141,31 @@ pub fn confirm_email_change(to: &Email, username: &str, confirm_link: &str) -> M
         subject: "Confirm your new PACER email address".into(),
         body: format!(
             "The PACER account {username} asked to use this email address from now on.\n\n\
-             To confirm it, open this link within 24 hours; until then the account keeps its old address:\n\n\
+             To confirm it, open this link within 24 hours. The change also needs the approval of the \
+             account's current address (a link was sent there); until both are done the account keeps \
+             its old address:\n\n\
              {confirm_link}\n\n\
              If you did not ask for this, ignore this message.\n"
+        ),
+        sensitive: true,
+        html: false,
+    }
+}
+
+/// Sent to an account's current address when a change of address is asked
+/// for: the change needs this approval as well as the new address's
+/// confirmation, so a password thief cannot move the account's mail away.
+pub fn approve_email_change(to: &Email, username: &str, new_email: &Email, approve_link: &str) -> Mail {
+    Mail {
+        to: to.clone(),
+        subject: format!("Approve the change of your PACER email address to {new_email}"),
+        body: format!(
+            "Someone asked to change the email address of the PACER account {username} to {new_email}.\n\n\
+             The change takes effect only once you approve it with this link (within 24 hours) and the new \
+             address confirms it:\n\n\
+             {approve_link}\n\n\
+             If you did not ask for this, do not open the link: your address stays as it is. Someone may \
+             know your password: change it at once and turn on multi-factor authentication.\n"
         ),
         sensitive: true,
         html: false,

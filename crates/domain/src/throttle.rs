@@ -16,6 +16,11 @@ pub const NOTIFY_AT: i64 = 10;
 /// A run of failures older than this is forgotten.
 pub const FORGET_AFTER_SECS: i64 = 60 * 60;
 
+/// A known device (a browser the account logged in from) unused for this
+/// long no longer counts as known, and the purge forgets it: a device cookie
+/// lost or stolen long ago cannot keep a way past the account's lock.
+pub const KNOWN_DEVICE_TTL_SECS: i64 = 180 * 24 * 60 * 60;
+
 /// The most password checks under way at once for one subject.
 pub const MAX_IN_FLIGHT: i64 = 4;
 /// How long a check under way holds its place, should its node die.

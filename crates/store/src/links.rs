@@ -85,10 +85,10 @@ impl Tx {
         }
     }
 
-    /// Removes a link; what it linked, or `NotFound`.
-    pub async fn delete_link(&mut self, court: &CourtId, login: &EcfLogin) -> Result<LinkRow> {
-        let row: Option<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT l.id, e.name, p.username, p.name FROM links l
+    /// Removes a link; what it linked (and the PACER account's id), or `NotFound`.
+    pub async fn delete_link(&mut self, court: &CourtId, login: &EcfLogin) -> Result<(LinkRow, PacerAccountId)> {
+        let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT l.id, e.name, p.username, p.name, p.id FROM links l
              JOIN ecf_accounts e ON e.id = l.ecf_account_id
              JOIN pacer_accounts p ON p.id = l.pacer_account_id
              WHERE l.court_id = $1 AND e.login = $2",
@@ -97,7 +97,7 @@ impl Tx {
         .bind(login.as_str())
         .fetch_optional(self.conn())
         .await?;
-        let Some((link_id, ecf_name, pacer_username, pacer_name)) = row else {
+        let Some((link_id, ecf_name, pacer_username, pacer_name, pacer_id)) = row else {
             return Err(StoreError::NotFound(Missing::Link {
                 court: court.clone(),
                 login: login.clone(),
@@ -114,13 +114,14 @@ impl Tx {
                 login: login.clone(),
             }));
         };
-        Ok(LinkRow {
+        let row = LinkRow {
             ecf_login: login.to_string(),
             ecf_name,
             pacer_username,
             pacer_name,
             linked_at,
-        })
+        };
+        Ok((row, PacerAccountId::new(pacer_id)))
     }
 
     /// Holds a verified CM/ECF identity for the session until `expires_at`

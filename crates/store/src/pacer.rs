@@ -2,6 +2,7 @@
 //! password resets, as small operations on a [`Tx`]; the rules that decide
 //! them are the domain's, strung together by the application's use cases.
 
+use openecf_domain::throttle::KNOWN_DEVICE_TTL_SECS;
 use openecf_domain::{AuthenticatorId, Email, PacerAccountId, PersonName, Username};
 
 use crate::{epoch, Missing, Result, Store, StoreError, Time, Tx};
@@ -289,6 +290,94 @@ impl Tx {
         )))
     }
 
+    /// Holds a change of the account's address to `email`, waiting for the
+    /// new address's confirmation and the current address's (`old_email`)
+    /// approval, each by its own link (hashes); replaces any earlier change.
+    pub async fn insert_email_change(
+        &mut self,
+        account: PacerAccountId,
+        email: &Email,
+        old_email: &Email,
+        confirm_hash: &str,
+        approve_hash: &str,
+        expires_at: Time,
+    ) -> Result<()> {
+        self.end_email_change(account).await?;
+        sqlx::query(
+            "INSERT INTO email_changes (pacer_account_id, email, old_email, confirm_hash, approve_hash, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(account.get())
+        .bind(email.as_str())
+        .bind(old_email.as_str())
+        .bind(confirm_hash)
+        .bind(approve_hash)
+        .bind(epoch(expires_at))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Uses the new address's confirmation link of a live email change
+    /// (once): the account, the new address, the address that must approve,
+    /// and whether that approval is still to come.
+    pub async fn use_email_change_confirmation(
+        &mut self,
+        token_hash: &str,
+        now: Time,
+    ) -> Result<Option<(PacerAccountId, Email, Email, bool)>> {
+        self.use_email_change_link("confirm_hash", "approve_hash", token_hash, now)
+            .await
+    }
+
+    /// Uses the current address's approval link of a live email change
+    /// (once): the account, the new address, the address that approved, and
+    /// whether the new address's confirmation is still to come.
+    pub async fn use_email_change_approval(
+        &mut self,
+        token_hash: &str,
+        now: Time,
+    ) -> Result<Option<(PacerAccountId, Email, Email, bool)>> {
+        self.use_email_change_link("approve_hash", "confirm_hash", token_hash, now)
+            .await
+    }
+
+    async fn use_email_change_link(
+        &mut self,
+        this: &str,
+        other: &str,
+        token_hash: &str,
+        now: Time,
+    ) -> Result<Option<(PacerAccountId, Email, Email, bool)>> {
+        // Row-locking: of two links opened at once, the second sees the first's use.
+        let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(&format!(
+            "UPDATE email_changes SET {this} = NULL WHERE {this} = $1 AND expires_at > $2
+             RETURNING pacer_account_id, email, old_email, {other}"
+        ))
+        .bind(token_hash)
+        .bind(epoch(now))
+        .fetch_optional(self.conn())
+        .await?;
+        let Some((account, email, old_email, other_hash)) = row else {
+            return Ok(None);
+        };
+        Ok(Some((
+            PacerAccountId::new(account),
+            Email::from_stored(&email).map_err(crate::corrupt)?,
+            Email::from_stored(&old_email).map_err(crate::corrupt)?,
+            other_hash.is_some(),
+        )))
+    }
+
+    /// Drops the account's pending email change, if any.
+    pub async fn end_email_change(&mut self, account: PacerAccountId) -> Result<()> {
+        sqlx::query("DELETE FROM email_changes WHERE pacer_account_id = $1")
+            .bind(account.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Records that the account's address is confirmed.
     pub async fn set_email_verified(&mut self, account: PacerAccountId, now: Time) -> Result<()> {
         sqlx::query("UPDATE pacer_accounts SET email_verified_at = $1 WHERE id = $2")
@@ -545,16 +634,38 @@ impl Tx {
 }
 
 impl Store {
-    /// The account a known device's token (hash) belongs to, marking it used.
+    /// The account a known device's token (hash) belongs to, marking it used;
+    /// none once it went unused for [`KNOWN_DEVICE_TTL_SECS`].
     pub async fn known_device(&self, token_hash: &str, now: Time) -> Result<Option<PacerAccountId>> {
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 RETURNING pacer_account_id",
+            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 AND last_used_at > $3
+             RETURNING pacer_account_id",
         )
         .bind(epoch(now))
         .bind(token_hash)
+        .bind(epoch(now) - KNOWN_DEVICE_TTL_SECS)
         .fetch_optional(&self.pool)
         .await?;
         Ok(id.map(PacerAccountId::new))
+    }
+
+    /// How many known devices the account has, used or not.
+    pub async fn known_device_count(&self, account: PacerAccountId) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE pacer_account_id = $1")
+                .bind(account.get())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Forgets known devices unused for [`KNOWN_DEVICE_TTL_SECS`]; how many.
+    pub async fn purge_known_devices(&self, now: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM known_devices WHERE last_used_at <= $1")
+            .bind(epoch(now) - KNOWN_DEVICE_TTL_SECS)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Remembers a browser in which the account logged in.

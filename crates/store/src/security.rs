@@ -1,5 +1,5 @@
 use openecf_domain::throttle::{self, Failures, Subject, IN_FLIGHT_SECS, MAX_IN_FLIGHT};
-use openecf_domain::{Mail, NewAuditEvent};
+use openecf_domain::{Mail, NewAuditEvent, PacerAccountId};
 use sqlx::{Any, Transaction};
 
 use crate::{epoch, Result, Store, Time, Tx};
@@ -30,8 +30,9 @@ impl Tx {
     /// change it records.
     pub async fn insert_audit(&mut self, e: &NewAuditEvent, at: Time) -> Result<()> {
         sqlx::query(
-            "INSERT INTO audit_events (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO audit_events
+                 (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail, pacer_account_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(epoch(at))
         .bind(e.action.as_str())
@@ -41,6 +42,7 @@ impl Tx {
         .bind(e.ecf_login.clone())
         .bind(e.ip.clone())
         .bind(&e.detail)
+        .bind(e.pacer_account.map(|a| a.get()))
         .execute(self.conn())
         .await?;
         Ok(())
@@ -94,10 +96,14 @@ struct FailureRow {
     locked_until: i64,
 }
 
-/// Which audit events to list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which audit events to list. `account` and `account_id` together match
+/// an event that has either; with neither, every account's events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AuditFilter {
+    /// Events written with this PACER username (whoever held it).
     pub account: Option<String>,
+    /// Events of this PACER account (under any username it had).
+    pub account_id: Option<PacerAccountId>,
     pub court: Option<String>,
     pub since: Option<Time>,
     pub limit: i64,
@@ -127,7 +133,8 @@ impl Store {
     pub async fn audit_list(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
         let rows: Vec<AuditRowRaw> = sqlx::query_as(
             "SELECT at, action, outcome, pacer_username, court_id, ecf_login, ip, detail FROM audit_events
-             WHERE (CAST($1 AS TEXT) IS NULL OR pacer_username = CAST($1 AS TEXT))
+             WHERE ((CAST($1 AS TEXT) IS NULL AND CAST($5 AS BIGINT) IS NULL)
+                    OR pacer_username = CAST($1 AS TEXT) OR pacer_account_id = CAST($5 AS BIGINT))
                AND (CAST($2 AS TEXT) IS NULL OR court_id = CAST($2 AS TEXT))
                AND at >= $3
              ORDER BY at DESC, id DESC LIMIT $4",
@@ -136,6 +143,7 @@ impl Store {
         .bind(f.court.clone())
         .bind(f.since.map_or(i64::MIN, epoch))
         .bind(f.limit)
+        .bind(f.account_id.map(|a| a.get()))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()

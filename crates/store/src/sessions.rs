@@ -165,7 +165,13 @@ impl Store {
             .bind(epoch(created_before))
             .execute(tx.conn())
             .await?;
-        for table in ["pending_links", "mfa_challenges", "password_resets"] {
+        for table in [
+            "pending_links",
+            "mfa_challenges",
+            "password_resets",
+            "email_confirmations",
+            "email_changes",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
                 .bind(epoch(now))
                 .execute(tx.conn())

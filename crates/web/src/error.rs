@@ -85,6 +85,8 @@ fn loggable_path(path: &str) -> &str {
         "/account/reset/{token}"
     } else if path.starts_with("/account/email/confirm/") {
         "/account/email/confirm/{token}"
+    } else if path.starts_with("/account/email/approve/") {
+        "/account/email/approve/{token}"
     } else {
         path
     }
@@ -284,6 +286,10 @@ mod tests {
         assert_eq!(
             super::loggable_path("/account/email/confirm/abc123"),
             "/account/email/confirm/{token}"
+        );
+        assert_eq!(
+            super::loggable_path("/account/email/approve/abc123"),
+            "/account/email/approve/{token}"
         );
         assert_eq!(super::loggable_path("/ecf/gamb/"), "/ecf/gamb/");
     }

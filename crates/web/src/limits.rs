@@ -1,12 +1,16 @@
 //! Anti-automation: per-client-address rate limits (the `governor` crate's
 //! GCRA, on the application's `Clock`, so tests move time instead of waiting)
-//! on registration, password-reset requests and login (PACER LOGIN and the
-//! API). Over the limit, 429 with `Retry-After`: the error page for forms, the
-//! API's JSON for the API.
+//! on registration, password-reset requests and password checks (PACER
+//! LOGIN, the API, a court's legacy CM/ECF login and the link form's CM/ECF
+//! password). Over the limit, 429 with `Retry-After`: the error page for
+//! forms, the API's JSON for the API.
 //!
 //! Also where the client's address is settled, once per request: the socket
 //! peer, or, when the peer is one of the configured trusted proxies, the
-//! right-most entry of `X-Forwarded-For` that is not a trusted proxy.
+//! right-most entry of `X-Forwarded-For` that is not a trusted proxy. Every
+//! address is canonical (an IPv4-mapped IPv6 address is its IPv4 address),
+//! and an IPv6 client is limited by its /64: one host usually holds a whole
+//! /64, so its single addresses would be free for the taking.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -32,7 +36,8 @@ pub struct RateLimits {
     pub register_per_hour: u32,
     /// POST /account/reset (asking for a reset link), per address per hour.
     pub reset_per_hour: u32,
-    /// POST /csologin/login and /services/cso-auth, per address per minute.
+    /// POST /csologin/login, /services/cso-auth, /ecf/{court}/login and
+    /// /ecf/{court}/link, per address per minute.
     pub login_per_minute: u32,
 }
 
@@ -79,7 +84,22 @@ fn limited(method: &Method, path: &str) -> Option<Limited> {
         "/account/register" => Some(Limited::Register),
         "/account/reset" => Some(Limited::Reset),
         "/csologin/login" | "/services/cso-auth" => Some(Limited::Login),
-        _ => None,
+        // A court's legacy CM/ECF login and the link form both check a CM/ECF
+        // password. (Court ids reach here canonical: `paths::canonical_court`
+        // runs first and redirects any other spelling.)
+        _ => match path.strip_prefix("/ecf/")?.split_once('/')? {
+            (court, "login" | "link") if !court.is_empty() => Some(Limited::Login),
+            _ => None,
+        },
+    }
+}
+
+/// What a client's requests are counted under: its address, or for IPv6 its
+/// /64 (the usual allocation to one subscriber or host).
+fn limit_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        v4 => v4,
     }
 }
 
@@ -131,7 +151,7 @@ impl Limiters {
             }
         }
         limiter
-            .check_key(&ip)
+            .check_key(&limit_key(ip))
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
@@ -142,10 +162,13 @@ pub struct ClientIp(pub Option<IpAddr>);
 
 /// The socket peer, or behind trusted proxies the right-most untrusted
 /// `X-Forwarded-For` entry (one that cannot be read stops the walk: the
-/// last trusted hop is then the client).
+/// last trusted hop is then the client). Canonical: a peer or hop written
+/// as an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`, as a dual-stack
+/// socket reports IPv4 peers) is its IPv4 address, for the trusted list too.
 pub(crate) fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let mut client = peer?;
-    if !trusted.contains(&client) {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.to_canonical() == ip);
+    let mut client = peer?.to_canonical();
+    if !is_trusted(client) {
         return Some(client);
     }
     let hops: Vec<&str> = headers
@@ -159,7 +182,7 @@ pub(crate) fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[Ip
     for hop in hops.iter().rev() {
         let Some(ip) = parse_hop(hop) else { break };
         client = ip;
-        if !trusted.contains(&ip) {
+        if !is_trusted(ip) {
             break;
         }
     }
@@ -170,6 +193,7 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<IpAddr>()
         .ok()
         .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .map(|ip| ip.to_canonical())
 }
 
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -213,6 +237,35 @@ mod tests {
         );
         h.insert("x-forwarded-for", HeaderValue::from_static("garbage"));
         assert_eq!(client_ip(Some(proxy), &h, &[proxy]), Some(proxy));
+        // IPv4-mapped peers and hops are their IPv4 addresses.
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("::ffff:198.51.100.7, [::ffff:10.0.0.1]:443"),
+        );
+        assert_eq!(
+            client_ip(Some(mapped), &h, &[proxy]),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        assert_eq!(
+            client_ip(Some(proxy), &h, &[mapped]),
+            Some("198.51.100.7".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_and_court_logins_are_limited() {
+        let key = |s: &str| limit_key(s.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        let post = Method::POST;
+        assert_eq!(limited(&post, "/ecf/gamb/login"), Some(Limited::Login));
+        assert_eq!(limited(&post, "/ecf/gamb/link"), Some(Limited::Login));
+        assert_eq!(limited(&post, "/ecf/gamb/link/confirm"), None);
+        assert_eq!(limited(&post, "/ecf/gamb/logout"), None);
+        assert_eq!(limited(&Method::GET, "/ecf/gamb/login"), None);
     }
 
     #[test]

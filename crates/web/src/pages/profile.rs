@@ -15,7 +15,7 @@ use crate::paths::see_other;
 use crate::session::Visitor;
 use crate::view::{form_response, page, render, utc, Banner, Field, FormView, MessagePage};
 use crate::{AppError, AppState};
-use openecf_app::signin::current_password;
+use openecf_app::signin::{current_password, has_mfa, second_factor};
 
 /// Under `/account`.
 pub(crate) fn routes() -> Router<AppState> {
@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/password", get(password_page).post(change_password))
         .route("/email", get(email_page).post(change_email))
         .route("/email/confirm/{token}", get(confirm_email))
+        .route("/email/approve/{token}", get(approve_email))
         .route("/sessions/revoke", post(revoke))
         .route("/sessions/revoke-others", post(revoke_others))
 }
@@ -92,12 +93,12 @@ async fn manage(
         .collect();
     let notice = match q.done.as_str() {
         "password" => Some("Your password has been changed. Your other sessions have been logged out."),
-        "email" => Some("We have emailed a confirmation link to the new address. Your email address changes once you open it (within 24 hours); until then it stays as it is."),
+        "email" => Some("We have emailed a confirmation link to the new address and an approval link to your current address. Your email address changes once both are opened (within 24 hours); until then it stays as it is."),
         "revoked" => Some("The session has been logged out."),
         "revoked-others" => Some("All your other sessions have been logged out."),
         _ => None,
     };
-    let activity = openecf_app::audit::recent_for(&state, &a.username, RECENT_ACTIVITY)
+    let activity = openecf_app::audit::recent_for(&state, a.id, RECENT_ACTIVITY)
         .await?
         .into_iter()
         .map(|r| ActivityLine {
@@ -215,27 +216,39 @@ async fn change_password(State(state): State<AppState>, form: PacerForm<Password
 }
 
 /// The form's fields; also the query that fills the form in again after an
-/// expired session (the email only: never the password).
+/// expired session (the email only: never the password or passcode).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct EmailForm {
     current: String,
     email: String,
+    /// With MFA on: a one-time passcode or backup code as well.
+    #[serde(rename = "otpCode")]
+    otp_code: String,
 }
 
-fn email_form(visitor: &Visitor, value: &str, errors: Vec<String>) -> Response {
+fn email_form(visitor: &Visitor, value: &str, mfa: bool, errors: Vec<String>) -> Response {
+    let mut fields = vec![Field::password("current", "Current password", "current-password")];
+    if mfa {
+        fields.push(Field::text(
+            "otpCode",
+            "One-time passcode or backup code",
+            "",
+            "one-time-code",
+        ));
+    }
+    fields.push(Field::email("email", "New email", value));
     form_response(
         Banner::of(visitor),
         FormView {
             title: "Change email address",
-            intro: vec!["A notice of the change goes to your current address.".into()],
+            intro: vec![
+                "The change takes effect once the new address confirms it and your current address approves it: each gets a link, good for 24 hours.".into(),
+            ],
             action: "/account/email".into(),
             csrf: visitor.csrf.value().to_owned(),
             hidden: vec![],
-            fields: vec![
-                Field::password("current", "Current password", "current-password"),
-                Field::email("email", "New email", value),
-            ],
+            fields,
             submit: "Change email address",
             errors,
             links: vec![("/account".into(), "Manage My Account")],
@@ -243,8 +256,13 @@ fn email_form(visitor: &Visitor, value: &str, errors: Vec<String>) -> Response {
     )
 }
 
-async fn email_page(user: PacerUser, Query(q): Query<EmailForm>) -> Response {
-    email_form(&user.visitor, &q.email, vec![])
+async fn email_page(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Query(q): Query<EmailForm>,
+) -> Result<Response, AppError> {
+    let mfa = has_mfa(&state, &user.session.account).await?;
+    Ok(email_form(&user.visitor, &q.email, mfa, vec![]))
 }
 
 async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>) -> Result<Response, AppError> {
@@ -252,15 +270,33 @@ async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>)
         user: PacerUser { session, visitor },
         form: f,
     } = form;
+    let mfa = has_mfa(&state, &session.account).await?;
     let email = match Email::parse(&f.email) {
         Ok(e) => e,
-        Err(e) => return Ok(email_form(&visitor, &f.email, vec![format!("New email: {}", e.reason)])),
+        Err(e) => {
+            return Ok(email_form(
+                &visitor,
+                &f.email,
+                mfa,
+                vec![format!("New email: {}", e.reason)],
+            ))
+        }
     };
     if !current_password(&state, &session.account, &f.current).await? {
         return Ok(email_form(
             &visitor,
             &f.email,
+            mfa,
             vec!["Current password: it is not right.".into()],
+        ));
+    }
+    // With MFA on, a password alone does not move the account's mail.
+    if mfa && !second_factor(&state, &session.account, &f.otp_code, &visitor.ip).await? {
+        return Ok(email_form(
+            &visitor,
+            &f.email,
+            mfa,
+            vec!["One-time passcode: it does not match.".into()],
         ));
     }
     let url = &state.config.public_url;
@@ -269,39 +305,63 @@ async fn change_email(State(state): State<AppState>, form: PacerForm<EmailForm>)
 }
 
 /// An email confirmation link: at registration it confirms the address; for
-/// a change, the new address takes effect now. Works without a login (it is
+/// a change, it is the new address's half. Works without a login (it is
 /// opened from the mailbox, often in another browser).
 async fn confirm_email(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
+    let done = openecf_app::accounts::confirm_email(&state, &token, &visitor.ip).await?;
+    Ok(confirmed_page(&visitor, done))
+}
+
+/// The current address's approval of an email change (its half). Works
+/// without a login, like the confirmation link.
+async fn approve_email(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let done = openecf_app::accounts::approve_email_change(&state, &token, &visitor.ip).await?;
+    Ok(confirmed_page(&visitor, done))
+}
+
+fn confirmed_page(visitor: &Visitor, done: openecf_app::accounts::Confirmed) -> Response {
     use openecf_app::accounts::Confirmed;
-    let (title, text) = match openecf_app::accounts::confirm_email(&state, &token, &visitor.ip).await? {
+    let (title, text) = match done {
         Confirmed::Registered => (
             "Email address confirmed",
             "Thank you: your email address is confirmed.".to_owned(),
+        ),
+        Confirmed::AwaitingApproval(email) => (
+            "New email address confirmed",
+            format!("Thank you: {email} is confirmed. Your PACER account's email address changes to it once the change is approved with the link we emailed to your current address (within 24 hours)."),
+        ),
+        Confirmed::AwaitingConfirmation(email) => (
+            "Email address change approved",
+            format!("Thank you: the change to {email} is approved. Your PACER account's email address changes once that address confirms it with the link we emailed there (within 24 hours)."),
         ),
         Confirmed::Changed(email) => (
             "Email address changed",
             format!("Your PACER account's email address is now {email}. A notice went to the old address."),
         ),
         Confirmed::Expired => {
-            return Ok(render(
+            return render(
                 axum::http::StatusCode::GONE,
                 MessagePage {
-                    banner: Banner::of(&visitor),
+                    banner: Banner::of(visitor),
                     title: "Confirmation link expired",
                     paragraphs: vec!["This confirmation link has expired or has already been used.".into()],
                     links: vec![("/account/email".into(), "Change email address")],
                 },
-            ))
+            )
         }
     };
-    Ok(page(MessagePage {
-        banner: Banner::of(&visitor),
+    page(MessagePage {
+        banner: Banner::of(visitor),
         title,
         paragraphs: vec![text],
         links: vec![("/account".into(), "Manage My Account")],
-    }))
+    })
 }

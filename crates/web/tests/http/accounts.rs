@@ -323,12 +323,33 @@ async fn a_password_change_ends_the_other_sessions_and_sends_a_notice() {
         .assert_has("Logged in as");
 }
 
+/// The path of the link in the last mail to `to` whose body has `marker`.
+async fn mailed_link(app: &TestApp, to: &str, marker: &str) -> String {
+    let mail = app.mail_to(to).await;
+    let body = &mail
+        .iter()
+        .rev()
+        .find(|m| m.body.contains(marker))
+        .unwrap_or_else(|| panic!("no {marker} link mailed to {to}: {mail:?}"))
+        .body;
+    let link = body.lines().find(|l| l.contains(marker)).unwrap().trim();
+    link.strip_prefix(&app.base).unwrap().to_owned()
+}
+
+/// Asks for a change of jfiler2026's address (logged in in `b`).
+async fn ask_email_change(b: &Browser, to: &str) -> Page {
+    let form = b.get("/account/email").await;
+    b.submit(&form, "/account/email", &[("current", PACER_PW), ("email", to)])
+        .await
+}
+
 #[tokio::test]
-async fn an_email_change_is_told_to_the_old_address() {
+async fn an_email_change_needs_the_new_address_and_the_current_one() {
     let app = TestApp::spawn().await;
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     let form = b.get("/account/email").await;
+    form.assert_lacks("One-time passcode");
     b.submit(
         &form,
         "/account/email",
@@ -336,40 +357,111 @@ async fn an_email_change_is_told_to_the_old_address() {
     )
     .await
     .assert_has("New email: an email address");
-    b.submit(
-        &form,
-        "/account/email",
-        &[("current", PACER_PW), ("email", "jordan@new.example.com")],
-    )
-    .await
-    .assert_has("We have emailed a confirmation link to the new address.");
-    // Nothing changes until the new address confirms; the old one is told at once.
-    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jfiler2026@example.com");
+    ask_email_change(&b, "jordan@new.example.com").await.assert_has(
+        "We have emailed a confirmation link to the new address and an approval link to your current address.",
+    );
+    // The current address is asked to approve: that mail is its notice too.
     let old = app.mail_to("jfiler2026@example.com").await;
-    assert!(old.iter().any(|m| m
-        .subject
-        .contains("a change of email address to jordan@new.example.com was asked for")));
-    let sent = app.mail_to("jordan@new.example.com").await;
-    let link = sent[0]
-        .body
-        .lines()
-        .find(|l| l.contains("/account/email/confirm/"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let path = link.strip_prefix(&app.base).unwrap().to_owned();
-    // The link works once, from any browser (it is opened from the mailbox).
+    assert!(
+        old.iter()
+            .any(|m| m.subject == "Approve the change of your PACER email address to jordan@new.example.com"),
+        "{old:?}"
+    );
+    let confirm = mailed_link(&app, "jordan@new.example.com", "/account/email/confirm/").await;
+    let approve = mailed_link(&app, "jfiler2026@example.com", "/account/email/approve/").await;
+    // The new address alone (a password thief's mailbox) changes nothing.
     let mailbox = app.browser();
     mailbox
-        .get(&path)
+        .get(&confirm)
+        .await
+        .assert_has("jordan@new.example.com is confirmed")
+        .assert_has("approved with the link we emailed to your current address");
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jfiler2026@example.com");
+    assert_eq!(mailbox.get(&confirm).await.status, StatusCode::GONE, "single use");
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jfiler2026@example.com");
+    // The current address approves: now it changes.
+    let owner = app.browser();
+    owner
+        .get(&approve)
         .await
         .assert_has("email address is now jordan@new.example.com.");
     assert_eq!(app.account("jfiler2026").await.email.as_str(), "jordan@new.example.com");
-    assert_eq!(mailbox.get(&path).await.status, StatusCode::GONE, "single use");
+    assert_eq!(owner.get(&approve).await.status, StatusCode::GONE, "single use");
     let old = app.mail_to("jfiler2026@example.com").await;
     assert!(old
         .iter()
         .any(|m| m.subject.contains("email address changed to jordan@new.example.com")));
+}
+
+#[tokio::test]
+async fn an_email_change_may_be_approved_first_and_does_nothing_once_its_day_is_over() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    ask_email_change(&b, "jordan@new.example.com").await;
+    let approve = mailed_link(&app, "jfiler2026@example.com", "/account/email/approve/").await;
+    let confirm = mailed_link(&app, "jordan@new.example.com", "/account/email/confirm/").await;
+    // An approval link is no confirmation link, and the other way round.
+    let swapped = approve.replace("/approve/", "/confirm/");
+    assert_eq!(b.get(&swapped).await.status, StatusCode::GONE);
+    b.get(&approve)
+        .await
+        .assert_has("the change to jordan@new.example.com is approved");
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jfiler2026@example.com");
+    b.get(&confirm)
+        .await
+        .assert_has("email address is now jordan@new.example.com.");
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jordan@new.example.com");
+    // A later change: confirmed, but approved only after 24 hours.
+    ask_email_change(&b, "jordan@third.example.com").await;
+    let confirm = mailed_link(&app, "jordan@third.example.com", "/account/email/confirm/").await;
+    let approve = mailed_link(&app, "jordan@new.example.com", "/account/email/approve/").await;
+    b.get(&confirm).await.assert_has("is confirmed");
+    app.advance(std::time::Duration::from_secs(24 * 3600 + 60));
+    let late = app.browser().get(&approve).await;
+    assert_eq!(late.status, StatusCode::GONE);
+    late.assert_has("This confirmation link has expired or has already been used.");
+    assert_eq!(app.account("jfiler2026").await.email.as_str(), "jordan@new.example.com");
+}
+
+#[tokio::test]
+async fn with_mfa_on_an_email_change_needs_a_passcode_too() {
+    let app = TestApp::spawn().await;
+    let secret = app.enrol_mfa("jfiler2026").await;
+    let b = app.browser();
+    let otp = b.login("jfiler2026", PACER_PW).await;
+    b.submit(&otp, "/csologin/otp", &[("otpCode", &app.passcode(&secret, 0))])
+        .await
+        .assert_has("Logged in as");
+    let form = b.get("/account/email").await;
+    form.assert_has("One-time passcode or backup code");
+    // The password alone moves nothing, and mails nothing.
+    for code in ["", "000000"] {
+        b.submit(
+            &form,
+            "/account/email",
+            &[
+                ("current", PACER_PW),
+                ("otpCode", code),
+                ("email", "thief@evil.example.com"),
+            ],
+        )
+        .await
+        .assert_has("One-time passcode: it does not match.");
+    }
+    assert!(app.mail_to("thief@evil.example.com").await.is_empty());
+    b.submit(
+        &form,
+        "/account/email",
+        &[
+            ("current", PACER_PW),
+            ("otpCode", "abcd-efgh"),
+            ("email", "jordan@new.example.com"),
+        ],
+    )
+    .await
+    .assert_has("We have emailed a confirmation link to the new address");
+    assert_eq!(app.mail_to("jordan@new.example.com").await.len(), 1);
 }
 
 #[tokio::test]
@@ -503,4 +595,57 @@ async fn reset_links_are_limited_and_end_with_the_password() {
     for other in &paths[1..] {
         assert_eq!(b.get(other).await.status, StatusCode::GONE, "the other links ended too");
     }
+}
+
+#[tokio::test]
+async fn a_reset_to_the_current_password_counts_as_a_failed_password() {
+    let app = TestApp::spawn().await;
+    // Nine earlier failures, long enough ago that their lock has passed.
+    let earlier = app.now() - chrono::Duration::seconds(600);
+    for _ in 0..openecf_domain::throttle::NOTIFY_AT - 1 {
+        app.store
+            .record_failure(&Subject::pacer("jfiler2026"), earlier, None)
+            .await
+            .unwrap();
+    }
+    let b = app.browser();
+    let form = b.get("/account/reset").await;
+    b.submit(&form, "/account/reset", &[("username", "jfiler2026")]).await;
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    let link = mail[0]
+        .body
+        .lines()
+        .find(|l| l.contains("/account/reset/"))
+        .unwrap()
+        .trim();
+    let path = link.strip_prefix(&app.base).unwrap().to_owned();
+    // Whoever holds the link tries the current password: the answer stays …
+    let reset_form = b.get(&path).await;
+    b.submit(&reset_form, &path, &[("password", PACER_PW), ("confirm", PACER_PW)])
+        .await
+        .assert_has("New password: it must differ from your current password.");
+    // … but it was a guess, counted on the account: the tenth failure locks it
+    // and tells the owner.
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Your PACER account is temporarily locked"),
+        "{mail:?}"
+    );
+    assert_eq!(
+        app.browser().login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "locked"
+    );
+    // While locked, the link answers nothing about a guess: the reset goes on.
+    b.submit(&reset_form, &path, &[("password", PACER_PW), ("confirm", PACER_PW)])
+        .await
+        .assert_has("Your password has been changed");
+    // The owner sees the attempt under Recent security activity.
+    let owner = app.browser();
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    owner
+        .get("/account")
+        .await
+        .assert_has("the new password was the current one");
 }

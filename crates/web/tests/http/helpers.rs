@@ -110,17 +110,7 @@ impl TestApp {
     /// `spawn`, with the HTTP settings changed first (its `public_url` is the
     /// server's own address unless `configure` sets another).
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
-        let db = if std::env::var("OPENECF_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
-            TestDb::postgres()
-                .await
-                .expect("OPENECF_TEST_ENGINE=postgres needs PostgreSQL")
-        } else {
-            TestDb::sqlite().await.unwrap()
-        };
-        let store = db.store.clone();
-        let mut app = Self::start_with(store, configure).await;
-        app.db = Some(db);
-        app
+        Self::spawn_on("127.0.0.1:0", configure).await
     }
 
     pub async fn start(store: Store) -> Self {
@@ -128,10 +118,30 @@ impl TestApp {
     }
 
     pub async fn start_with(store: Store, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_on(store, "127.0.0.1:0", configure).await
+    }
+
+    /// `spawn_with`, the server listening on `bind` (say `[::]:0`, a
+    /// dual-stack socket that sees IPv4 clients as `::ffff:a.b.c.d`); the
+    /// tests reach it at 127.0.0.1.
+    pub async fn spawn_on(bind: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        let db = if std::env::var("OPENECF_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
+            TestDb::postgres()
+                .await
+                .expect("OPENECF_TEST_ENGINE=postgres needs PostgreSQL")
+        } else {
+            TestDb::sqlite().await.unwrap()
+        };
+        let mut app = Self::start_on(db.store.clone(), bind, configure).await;
+        app.db = Some(db);
+        app
+    }
+
+    async fn start_on(store: Store, bind: &str, configure: impl FnOnce(&mut Config)) -> Self {
         let hasher = Hasher::with_threads(2).unwrap();
         let clock = Clock::system();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
+        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let documents = openecf_store::testkit::TempDir::new().unwrap();
         let settings = Settings {
             public_url: base.clone(),

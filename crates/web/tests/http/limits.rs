@@ -206,3 +206,88 @@ async fn one_address_gets_at_most_one_welcome_mail_an_hour() {
         .assert_has("Account registered");
     assert_eq!(app.mail_to("robin@example.com").await.len(), 2);
 }
+
+/// A login on the API with this `X-Forwarded-For`; its status.
+async fn api_login_via(app: &TestApp, forwarded: &str) -> StatusCode {
+    app.cookieless()
+        .post(format!("{}/services/cso-auth", app.base))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"loginId": "nobody2026", "password": "x"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_seen_as_ipv4_mapped_is_trusted_and_ipv6_clients_count_by_their_64() {
+    // A dual-stack socket sees the proxy at 127.0.0.1 as ::ffff:127.0.0.1.
+    let app = TestApp::spawn_on("[::]:0", |c| {
+        c.rate_limits.login_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(api_login_via(&app, "198.51.100.1").await, StatusCode::OK);
+    assert_eq!(
+        api_login_via(&app, "198.51.100.2").await,
+        StatusCode::OK,
+        "each forwarded client has its own limit: the mapped peer is the trusted proxy"
+    );
+    assert_eq!(
+        api_login_via(&app, "::ffff:198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a mapped address is the same client"
+    );
+    // IPv6 clients: one /64, one limit.
+    assert_eq!(api_login_via(&app, "2001:db8:0:1::1").await, StatusCode::OK);
+    assert_eq!(
+        api_login_via(&app, "2001:db8:0:1:ffff:ffff:ffff:ffff").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "another address in the same /64"
+    );
+    assert_eq!(api_login_via(&app, "2001:db8:0:2::1").await, StatusCode::OK);
+    // The audit trail keeps the canonical address.
+    let events = app.store.audit_events(None).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.ip.as_deref() == Some("198.51.100.2")),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_court_login_and_the_link_form_are_limited_like_pacer_login() {
+    let app = TestApp::spawn_with(|c| c.rate_limits.login_per_minute = 3).await;
+    // A court's legacy CM/ECF login (cand is not live yet).
+    let b = app.browser();
+    let form = b.get("/ecf/cand/login").await;
+    for _ in 0..3 {
+        let p = b
+            .submit(
+                &form,
+                "/ecf/cand/login",
+                &[("login", "jfiler"), ("password", "Wrong-Guess-1234")],
+            )
+            .await;
+        assert_ne!(p.status, StatusCode::TOO_MANY_REQUESTS, "{}", p.body);
+    }
+    let p = b
+        .submit(&form, "/ecf/cand/login", &[("login", "jfiler"), ("password", ECF_PW)])
+        .await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    p.assert_has("Too many requests");
+    assert!(retry_after(&p) > 0);
+    // The link form's CM/ECF password check, from another address.
+    let b = browser_from(&app, "127.0.0.2");
+    b.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    for _ in 0..2 {
+        let p = b.submit_link("gamb", "jfiler", "Wrong-Guess-1234").await;
+        assert_ne!(p.status, StatusCode::TOO_MANY_REQUESTS, "{}", p.body);
+    }
+    let p = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    p.assert_has("Too many requests");
+    app.advance(Duration::from_secs(60));
+    b.submit_link("gamb", "jfiler", ECF_PW)
+        .await
+        .assert_has("Verify that the CM/ECF account and PACER account listed are accurate.");
+}

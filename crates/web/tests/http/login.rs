@@ -426,3 +426,40 @@ async fn a_lockout_from_elsewhere_does_not_lock_the_owner_out_of_a_known_browser
         .unwrap()
         .is_locked(app.now().timestamp()));
 }
+
+#[tokio::test]
+async fn a_known_browser_unused_for_180_days_no_longer_counts_and_is_purged() {
+    let app = TestApp::spawn().await;
+    let owner = app.browser();
+    owner.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    let home = owner.get("/").await;
+    owner.submit(&home, "/csologin/logout", &[]).await;
+    let account = app.account("jfiler2026").await.id;
+    assert_eq!(app.store.known_device_count(account).await.unwrap(), 1);
+    // Half a year and a day later, someone elsewhere locks the account.
+    app.advance(std::time::Duration::from_secs(181 * 24 * 3600));
+    let recent = app.browser();
+    recent.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+    let attacker = app.browser();
+    for _ in 0..openecf_domain::throttle::FREE_FAILURES + 2 {
+        attacker.login("jfiler2026", "Not-The-Password-1").await;
+    }
+    // The old browser is a stranger now: it is locked out like any other.
+    assert_eq!(
+        owner.login("jfiler2026", PACER_PW).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a device unused for 180 days is no longer known"
+    );
+    // The purge forgets it; the browser used today stays known.
+    assert_eq!(app.store.known_device_count(account).await.unwrap(), 2);
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let transport = openecf_app::mailer::Transport::from_settings(None, dir.path().to_path_buf()).unwrap();
+    let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, "noreply@example.com").unwrap();
+    let worker = openecf_app::jobs::Worker::new(app.app.clone(), mailer);
+    worker.schedule_purge().await.unwrap();
+    worker.run_due().await.unwrap();
+    assert_eq!(app.store.known_device_count(account).await.unwrap(), 1);
+    let home = recent.get("/").await;
+    recent.submit(&home, "/csologin/logout", &[]).await;
+    recent.login("jfiler2026", PACER_PW).await.assert_has("Logged in as");
+}

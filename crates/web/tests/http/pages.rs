@@ -223,5 +223,5 @@ async fn a_change_of_email_sent_after_the_session_ended_keeps_the_new_address() 
             &[("current", PACER_PW), ("email", "jamie.new@example.com")],
         )
         .await;
-    done.assert_has("We have emailed a confirmation link to the new address.");
+    done.assert_has("We have emailed a confirmation link to the new address and an approval link");
 }

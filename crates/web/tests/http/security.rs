@@ -8,9 +8,8 @@ use reqwest::StatusCode;
 async fn events_of(app: &TestApp, username: &str) -> Vec<(String, String, Option<String>, String)> {
     let filter = AuditFilter {
         account: Some(username.to_owned()),
-        court: None,
-        since: None,
         limit: 100,
+        ..AuditFilter::default()
     };
     app.store
         .audit_list(&filter)
@@ -56,12 +55,16 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         .assert_has("Logged in as");
     let account = b.get("/account").await;
     b.submit(&account, "/account/sessions/revoke-others", &[]).await;
-    // The email address changes.
+    // The email address changes (with MFA on, a passcode too).
     let form = b.get("/account/email").await;
     b.submit(
         &form,
         "/account/email",
-        &[("current", PACER_PW), ("email", "jordan@new.example.com")],
+        &[
+            ("current", PACER_PW),
+            ("otpCode", &app.passcode(&secret, 1)),
+            ("email", "jordan@new.example.com"),
+        ],
     )
     .await;
     let events = events_of(&app, "jfiler2026").await;
@@ -70,6 +73,7 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         seen,
         [
             ("account.email", "requested"),
+            ("login.second_factor", "succeeded"),
             ("session.revoke", "done"),
             ("login.second_factor", "succeeded"),
             ("login", "succeeded"),
@@ -84,8 +88,8 @@ async fn logins_passcodes_logouts_and_changes_are_audited_and_shown_to_the_holde
         events.iter().all(|(_, _, ip, _)| ip.as_deref() == Some("127.0.0.1")),
         "{events:?}"
     );
-    assert!(events[5].3.is_empty());
-    assert_eq!(events[4].3, "backup code used; 0 left");
+    assert!(events[6].3.is_empty());
+    assert_eq!(events[5].3, "backup code used; 0 left");
     // The holder sees them.
     let page = b.get("/account").await;
     page.assert_has("Recent security activity")
@@ -159,4 +163,91 @@ fn sha256_hex(s: &str) -> String {
         let _ = write!(out, "{b:02x}");
         out
     })
+}
+
+/// Registers an account through the form.
+async fn register(app: &TestApp, username: &str) {
+    let b = app.browser();
+    let form = b.get("/account/register").await;
+    b.submit(
+        &form,
+        "/account/register",
+        &[
+            ("username", username),
+            ("name", "Robin Newcomer"),
+            ("email", &format!("{username}@new.example.com")),
+            ("password", PACER_PW),
+            ("confirm", PACER_PW),
+        ],
+    )
+    .await
+    .assert_has("Account registered");
+}
+
+#[tokio::test]
+async fn recent_activity_is_the_accounts_own_not_that_of_its_username() {
+    use openecf_domain::*;
+    let app = TestApp::spawn().await;
+    // Someone guesses at a name nobody holds yet.
+    for _ in 0..2 {
+        app.browser().login("robin2026", "Guess-Guess-Guess-1").await;
+    }
+    // A legacy account logs in and upgrades to a new username, freeing its old one.
+    let hash = app
+        .app
+        .hasher
+        .hash(&Password::attempt(PACER_PW).unwrap())
+        .await
+        .unwrap();
+    app.store
+        .add_pacer_account(
+            &openecf_store::NewPacerAccount {
+                username: Username::parse_existing("oldlegacy1").unwrap(),
+                password_hash: hash,
+                name: PersonName::parse("Lee Legacy").unwrap(),
+                email: Email::parse("lee@example.com").unwrap(),
+                kind: AccountKind::Individual,
+                created_on: chrono::NaiveDate::from_ymd_opt(2011, 3, 2).unwrap(),
+            },
+            app.now(),
+        )
+        .await
+        .unwrap();
+    let legacy = app.browser();
+    let upgrade = legacy.login("oldlegacy1", PACER_PW).await;
+    legacy
+        .submit(
+            &upgrade,
+            "/account/upgrade",
+            &[
+                ("current", PACER_PW),
+                ("username", "leelegacy2026"),
+                ("name", "Lee Legacy"),
+                ("email", "lee@example.com"),
+                ("password", "Quartz-Meadow-Falcon-88"),
+                ("confirm", "Quartz-Meadow-Falcon-88"),
+            ],
+        )
+        .await;
+    // The upgraded holder sees their history, from before the upgrade too.
+    legacy
+        .get("/account")
+        .await
+        .assert_has("Account upgraded")
+        .assert_has("<td>Login</td><td>succeeded</td>");
+    // Newcomers register both names: neither sees anything that was not theirs.
+    for name in ["robin2026", "oldlegacy1"] {
+        register(&app, name).await;
+        let b = app.browser();
+        b.login(name, PACER_PW).await.assert_has("Logged in as");
+        b.get("/account")
+            .await
+            .assert_has("Recent security activity")
+            .assert_has("<td>Login</td><td>succeeded</td>")
+            .assert_lacks("<td>failed</td>")
+            .assert_lacks("Account upgraded");
+    }
+    // The operator's trail still has every event typed for the name.
+    let typed: Vec<String> = events_of(&app, "robin2026").await.into_iter().map(|e| e.1).collect();
+    assert_eq!(typed, ["succeeded", "failed", "failed"]);
 }
