@@ -254,6 +254,7 @@ async fn notify(
         }
     }
     let event_row = NewAuditEvent {
+        pacer_account: Some(filer.id),
         pacer_username: Some(filer.username.to_string()),
         court_id: Some(court.id.to_string()),
         detail: format!("{} #{number} in {}", event.name, case.number),
