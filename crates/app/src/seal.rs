@@ -17,14 +17,32 @@ pub fn is_sealed(stored: &str) -> bool {
 }
 
 fn cipher(key: &ServerKey) -> XChaCha20Poly1305 {
-    XChaCha20Poly1305::new(&key.derive("totp-secrets").into())
+    cipher_for(key, "totp-secrets")
+}
+
+fn cipher_for(key: &ServerKey, purpose: &str) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new(&key.derive(purpose).into())
+}
+
+/// Seals a debtor's SSN or ITIN (a key of its own purpose).
+pub fn seal_tax_id(key: &ServerKey, plain: &str) -> anyhow::Result<String> {
+    seal_with(&cipher_for(key, "tax-ids"), plain)
+}
+
+/// Opens a sealed SSN or ITIN.
+pub fn open_tax_id(key: &ServerKey, stored: &str) -> anyhow::Result<String> {
+    open_with(&cipher_for(key, "tax-ids"), stored)
 }
 
 /// Seals a secret for storage.
 pub fn seal(key: &ServerKey, plain: &str) -> anyhow::Result<String> {
+    seal_with(&cipher(key), plain)
+}
+
+fn seal_with(cipher: &XChaCha20Poly1305, plain: &str) -> anyhow::Result<String> {
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let sealed = cipher(key)
+    let sealed = cipher
         .encrypt(XNonce::from_slice(&nonce), plain.as_bytes())
         .map_err(|_| anyhow::anyhow!("cannot seal a secret"))?;
     Ok(format!("{PREFIX}{}{}", hex::encode(nonce), hex::encode(sealed)))
@@ -34,6 +52,10 @@ pub fn seal(key: &ServerKey, plain: &str) -> anyhow::Result<String> {
 /// sealed under another key or altered), a plain one (written before sealing
 /// began) as it is.
 pub fn open(key: &ServerKey, stored: &str) -> anyhow::Result<String> {
+    open_with(&cipher(key), stored)
+}
+
+fn open_with(cipher: &XChaCha20Poly1305, stored: &str) -> anyhow::Result<String> {
     let Some(hexed) = stored.strip_prefix(PREFIX) else {
         return Ok(stored.to_owned());
     };
@@ -42,7 +64,7 @@ pub fn open(key: &ServerKey, stored: &str) -> anyhow::Result<String> {
         anyhow::bail!("a sealed secret is too short");
     }
     let (nonce, sealed) = bytes.split_at(24);
-    let plain = cipher(key)
+    let plain = cipher
         .decrypt(XNonce::from_slice(nonce), sealed)
         .map_err(|_| anyhow::anyhow!("a sealed secret does not open with this server key (was the key changed?)"))?;
     String::from_utf8(plain).map_err(|_| anyhow::anyhow!("a sealed secret is not text"))

@@ -98,6 +98,7 @@ contract!(
     a_civil_case_is_opened_filed_into_and_noticed,
     concurrent_filings_get_consecutive_numbers_and_cases_never_share_one,
     a_refused_pdf_leaves_nothing_behind,
+    a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
 );
 
 fn now() -> DateTime<Utc> {
@@ -934,4 +935,84 @@ async fn a_refused_pdf_leaves_nothing_behind(app: &App) {
             .unwrap_err(),
         FilingRefusal::NotAFiler
     );
+}
+
+async fn a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows(app: &App) {
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    go_live(app, "gamb", GoLive::Now).await.unwrap();
+    let court = app.store.court(&court_id("gamb")).await.unwrap().unwrap();
+    let atty = add_pacer(app, "debtoratty", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "gamb", "datty").await;
+    assert_eq!(link(app, &court, &atty, &ecf).await, Decision::Linked(ecf.clone()));
+    let petition = filing::NewPetition {
+        chapter: 7,
+        debtors: vec![
+            ("Jane Debtor".into(), "123-45-6789".into()),
+            ("John Debtor".into(), "987654321".into()),
+        ],
+        petition: upload("petition.pdf", 40),
+        attachments: vec![],
+    };
+    let mut bad = petition.clone();
+    bad.debtors[1].1 = "12-34".into();
+    assert_eq!(
+        filing::open_bankruptcy_case(app, &court, &atty, &bad)
+            .await
+            .unwrap()
+            .unwrap_err()
+            .to_string(),
+        "Joint debtor SSN/ITIN: nine digits, like 123-45-6789"
+    );
+    let r = filing::open_bankruptcy_case(app, &court, &atty, &petition)
+        .await
+        .unwrap()
+        .unwrap();
+    let year = now().format("%y").to_string();
+    assert_eq!(r.case.number.to_string(), format!("1:{year}-bk-00001"));
+    assert_eq!(r.case.chapter, Some(7));
+    let docket = app.store.docket(r.case.id).await.unwrap();
+    assert_eq!(
+        docket[0].docket_text,
+        "Chapter 7 Voluntary Petition (Joint). Fee Amount $338.00 Filed by Jane Debtor and John Debtor."
+    );
+    // Only the last four digits are kept in the clear; the rest is sealed.
+    let parties = app.store.parties(r.case.id).await.unwrap();
+    assert_eq!(parties[0].ssn_last4.as_deref(), Some("6789"));
+    assert_eq!(parties[1].ssn_last4.as_deref(), Some("4321"));
+    assert!(r.nef.fragment().contains("Jane Debtor") && !r.nef.fragment().contains("123-45"));
+    let mail = app.store.outbox().await.unwrap();
+    assert!(mail
+        .iter()
+        .any(|m| m.subject == format!("Ch-7 1:{year}-bk-00001 Jane Debtor and John Debtor Voluntary Petition")));
+    assert!(mail
+        .iter()
+        .all(|m| !m.body.contains("6789") || !m.body.contains("12345")));
+    // An adversary proceeding in it.
+    let adversary = filing::NewAdversary {
+        lead_case_number: format!("{year}-1"),
+        plaintiffs: vec!["Chapter 7 Trustee".into()],
+        defendants: vec!["Preferred Creditor LLC".into()],
+        nature_of_suit: "12 Recovery of money/property - 547 preference".into(),
+        complaint: upload("adversary-complaint.pdf", 8),
+        attachments: vec![],
+    };
+    let a = filing::open_adversary(app, &court, &atty, &adversary)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.case.number.to_string(), format!("1:{year}-ap-00001"));
+    assert_eq!(a.case.lead_case_id, Some(r.case.id));
+    let lead = app.store.docket(r.case.id).await.unwrap();
+    assert_eq!(lead.len(), 2);
+    assert_eq!(
+        lead[1].docket_text,
+        format!("Adversary case 1:{year}-ap-00001. Complaint by Chapter 7 Trustee against Preferred Creditor LLC.")
+    );
+    // A civil case is no bankruptcy case.
+    let mut wrong = adversary.clone();
+    wrong.lead_case_number = format!("{year}-ap-1");
+    assert!(filing::open_adversary(app, &court, &atty, &wrong)
+        .await
+        .unwrap()
+        .is_err());
 }

@@ -318,3 +318,134 @@ pub const COMPLAINT: Event = Event {
 pub fn civil_event(name: &str) -> Option<&'static Event> {
     CIVIL_EVENTS.iter().find(|e| e.name == name)
 }
+
+/// The bankruptcy courts' events that can be filed into a bankruptcy case
+/// or an adversary proceeding.
+pub const BANKRUPTCY_EVENTS: &[Event] = &[
+    Event {
+        category: "Motions/Applications",
+        name: "Motion for Relief from Stay",
+        docket_text: "MOTION for Relief from Stay",
+        appearance: false,
+    },
+    Event {
+        category: "Answer/Response",
+        name: "Answer to Complaint",
+        docket_text: "ANSWER to Complaint",
+        appearance: true,
+    },
+    Event {
+        category: "Claim Actions",
+        name: "Objection to Claim",
+        docket_text: "OBJECTION to Claim",
+        appearance: false,
+    },
+    Event {
+        category: "Notices",
+        name: "Notice of Appearance and Request for Notice",
+        docket_text: "NOTICE of Appearance and Request for Notice",
+        appearance: true,
+    },
+];
+
+/// The event that opens a bankruptcy case (its docket text names the chapter).
+pub const PETITION: Event = Event {
+    category: "Open a Bankruptcy Case",
+    name: "Voluntary Petition",
+    docket_text: "Voluntary Petition",
+    appearance: true,
+};
+
+/// The event that opens an adversary proceeding.
+pub const ADVERSARY_COMPLAINT: Event = Event {
+    category: "Open an Adversary Proceeding",
+    name: "Adversary Complaint",
+    docket_text: "ADVERSARY COMPLAINT",
+    appearance: true,
+};
+
+/// A bankruptcy event by its name.
+pub fn bankruptcy_event(name: &str) -> Option<&'static Event> {
+    BANKRUPTCY_EVENTS.iter().find(|e| e.name == name)
+}
+
+/// The filing fee of a voluntary petition, in cents, by chapter.
+pub fn petition_fee_cents(chapter: i64) -> Option<i64> {
+    match chapter {
+        7 => Some(33_800),
+        11 | 15 => Some(173_800),
+        12 => Some(27_800),
+        13 => Some(31_300),
+        _ => None,
+    }
+}
+
+/// "$338.00".
+pub fn dollars(cents: i64) -> String {
+    format!("${}.{:02}", cents / 100, cents % 100)
+}
+
+/// A Social Security number or ITIN. `Debug` never shows it; only its last
+/// four digits are ever shown on a page, notice or report.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TaxId(String);
+
+impl fmt::Debug for TaxId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TaxId(xxx-xx-{})", self.last4())
+    }
+}
+
+impl TaxId {
+    /// Nine digits, with or without dashes or spaces; not all zeros, no area 000 or 666.
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+        let bad = || InvalidInput::new("SSN/ITIN", "nine digits, like 123-45-6789");
+        if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        if digits.starts_with("000") || digits.starts_with("666") || digits.ends_with("0000") || &digits[3..5] == "00" {
+            return Err(bad());
+        }
+        Ok(Self(digits))
+    }
+
+    /// The whole number, to seal for storage.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn last4(&self) -> &str {
+        self.0.get(5..).unwrap_or("")
+    }
+
+    /// "xxx-xx-6789", as pages show it.
+    pub fn masked(&self) -> String {
+        format!("xxx-xx-{}", self.last4())
+    }
+}
+
+#[cfg(test)]
+mod bankruptcy_tests {
+    use super::*;
+
+    #[test]
+    fn tax_ids_show_only_their_last_four_digits() {
+        let id = TaxId::parse("123-45-6789").unwrap();
+        assert_eq!(id.masked(), "xxx-xx-6789");
+        assert_eq!(format!("{id:?}"), "TaxId(xxx-xx-6789)");
+        assert_eq!(TaxId::parse("923 70 1234").unwrap().last4(), "1234");
+        for bad in [
+            "12345678",
+            "000-12-3456",
+            "666-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "12a-45-6789",
+        ] {
+            assert!(TaxId::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(petition_fee_cents(7).map(dollars).as_deref(), Some("$338.00"));
+        assert_eq!(petition_fee_cents(9), None);
+    }
+}

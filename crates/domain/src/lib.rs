@@ -16,7 +16,10 @@ pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
 pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
-pub use case::{civil_event, CaseNumber, CaseQuery, CaseType, Event, PartyRole, CIVIL_EVENTS, COMPLAINT};
+pub use case::{
+    bankruptcy_event, civil_event, dollars, petition_fee_cents, CaseNumber, CaseQuery, CaseType, Event, PartyRole,
+    TaxId, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS, COMPLAINT, PETITION,
+};
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};

@@ -213,6 +213,8 @@ pub struct Nef {
     /// "11/26/2026".
     pub filed_on: String,
     pub filer: String,
+    /// A bankruptcy case's chapter (its notices' subjects begin "Ch-7").
+    pub chapter: Option<i64>,
     pub document_number: i64,
     pub docket_text: String,
     pub noticed: Vec<(String, String)>,
@@ -230,6 +232,9 @@ fn html_escape(s: &str) -> String {
 impl Nef {
     /// CM/ECF's subject line: "Activity in Case 1:26-cv-00012-ABC Doe v. Roe Motion to Dismiss".
     pub fn subject(&self) -> String {
+        if let Some(ch) = self.chapter {
+            return format!("Ch-{ch} {} {} {}", self.case_number, self.case_title, self.event);
+        }
         format!(
             "Activity in Case {} {} {}",
             self.case_number, self.case_title, self.event

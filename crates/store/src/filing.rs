@@ -19,6 +19,10 @@ pub struct NewCase {
     pub cause: String,
     pub jurisdiction: String,
     pub jury_demand: String,
+    /// Bankruptcy cases: the chapter.
+    pub chapter: Option<i64>,
+    /// Adversary proceedings: the lead bankruptcy case.
+    pub lead_case_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +36,8 @@ pub struct CaseRow {
     pub jurisdiction: String,
     pub jury_demand: String,
     pub date_filed: Time,
+    pub chapter: Option<i64>,
+    pub lead_case_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -49,10 +55,12 @@ struct CaseRaw {
     jurisdiction: String,
     jury_demand: String,
     date_filed: i64,
+    chapter: Option<i64>,
+    lead_case_id: Option<i64>,
 }
 
 const CASE_COLUMNS: &str = "id, court_id, office, year, case_type, seq, judge_initials, title, nature_of_suit, cause, \
-                            jurisdiction, jury_demand, date_filed";
+                            jurisdiction, jury_demand, date_filed, chapter, lead_case_id";
 
 impl TryFrom<CaseRaw> for CaseRow {
     type Error = StoreError;
@@ -74,6 +82,8 @@ impl TryFrom<CaseRaw> for CaseRow {
             jurisdiction: r.jurisdiction,
             jury_demand: r.jury_demand,
             date_filed: from_epoch(r.date_filed)?,
+            chapter: r.chapter,
+            lead_case_id: r.lead_case_id,
         })
     }
 }
@@ -83,6 +93,8 @@ pub struct PartyRow {
     pub id: i64,
     pub name: String,
     pub role: PartyRole,
+    /// A debtor's SSN or ITIN: its last four digits (the only part ever shown).
+    pub ssn_last4: Option<String>,
 }
 
 /// An attorney of record, with what a notice needs.
@@ -175,8 +187,8 @@ impl Tx {
     pub async fn insert_case(&mut self, c: &NewCase, seq: u32, now: Time) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO cases (court_id, office, year, case_type, seq, judge_initials, title, nature_of_suit, cause,
-                                jurisdiction, jury_demand, date_filed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                jurisdiction, jury_demand, date_filed, chapter, lead_case_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(c.court.as_str())
         .bind(i64::from(c.office))
@@ -190,19 +202,34 @@ impl Tx {
         .bind(&c.jurisdiction)
         .bind(&c.jury_demand)
         .bind(epoch(now))
+        .bind(c.chapter)
+        .bind(c.lead_case_id)
         .fetch_one(self.conn())
         .await?)
     }
 
     pub async fn insert_party(&mut self, case_id: i64, name: &str, role: PartyRole) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("INSERT INTO parties (case_id, name, role) VALUES ($1, $2, $3) RETURNING id")
-                .bind(case_id)
-                .bind(name)
-                .bind(role.as_str())
-                .fetch_one(self.conn())
-                .await?,
+        self.insert_party_with_ssn(case_id, name, role, None).await
+    }
+
+    /// A party with an SSN or ITIN: `(sealed, last four)`.
+    pub async fn insert_party_with_ssn(
+        &mut self,
+        case_id: i64,
+        name: &str,
+        role: PartyRole,
+        ssn: Option<(&str, &str)>,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO parties (case_id, name, role, ssn_sealed, ssn_last4) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
+        .bind(case_id)
+        .bind(name)
+        .bind(role.as_str())
+        .bind(ssn.map(|(sealed, _)| sealed.to_owned()))
+        .bind(ssn.map(|(_, last4)| last4.to_owned()))
+        .fetch_one(self.conn())
+        .await?)
     }
 
     /// Records an attorney of record for a party (again: nothing changes).
@@ -297,17 +324,18 @@ impl Tx {
 }
 
 async fn parties<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, case_id: i64) -> Result<Vec<PartyRow>> {
-    let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, role FROM parties WHERE case_id = $1 ORDER BY id")
+    let rows: Vec<(i64, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, name, role, ssn_last4 FROM parties WHERE case_id = $1 ORDER BY id")
             .bind(case_id)
             .fetch_all(db)
             .await?;
     rows.into_iter()
-        .map(|(id, name, role)| {
+        .map(|(id, name, role, ssn_last4)| {
             Ok(PartyRow {
                 id,
                 name,
                 role: PartyRole::parse(&role).map_err(corrupt)?,
+                ssn_last4,
             })
         })
         .collect()

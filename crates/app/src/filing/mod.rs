@@ -8,7 +8,7 @@ use chrono::Datelike;
 use openecf_domain::mail::{Nef, NefDocument};
 use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
-    PartyRole, COMPLAINT,
+    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, PETITION,
 };
 use openecf_store::{CaseRow, NewCase, NewDocument, Time, Tx};
 
@@ -243,6 +243,7 @@ async fn notify(
         entered_at: now.format("%-m/%-d/%Y at %-I:%M %p UTC").to_string(),
         filed_on: now.format("%-m/%-d/%Y").to_string(),
         filer: party.to_owned(),
+        chapter: case.chapter,
         document_number: number,
         docket_text: docket_text.to_owned(),
         noticed: noticed.clone(),
@@ -332,6 +333,8 @@ pub async fn open_civil_case(
         cause,
         jurisdiction,
         jury_demand,
+        chapter: None,
+        lead_case_id: None,
     };
     let case_id = tx.insert_case(&new_case, seq, now).await?;
     let mut first = true;
@@ -495,4 +498,275 @@ pub async fn redaction_acknowledged(app: &App, session_hash: &str) -> Result<boo
 /// "I understand that, if I file, I must comply with the redaction rules."
 pub async fn acknowledge_redaction(app: &App, session_hash: &str) -> Result<()> {
     Ok(app.store.acknowledge_redaction(session_hash, app.clock.now()).await?)
+}
+
+/// A voluntary petition, as the filer entered it.
+#[derive(Debug, Clone)]
+pub struct NewPetition {
+    /// 7, 11, 12, 13 or 15.
+    pub chapter: i64,
+    /// One debtor, or two for a joint petition: (name, SSN or ITIN as typed).
+    pub debtors: Vec<(String, String)>,
+    pub petition: Upload,
+    pub attachments: Vec<(String, Upload)>,
+}
+
+/// Opens a bankruptcy case by voluntary petition at a bankruptcy court: the
+/// debtors (their SSN or ITIN sealed under the server key; only the last four
+/// digits are kept in the clear), the filer as their lead attorney, the
+/// petition as entry 1 with its filing fee, and the notice.
+pub async fn open_bankruptcy_case(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    new: &NewPetition,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if court.kind != CourtKind::Bankruptcy {
+        return Ok(Err(FilingRefusal::Invalid(
+            "Bankruptcy cases are opened at bankruptcy courts.".into(),
+        )));
+    }
+    if let Err(r) = check_filer(app, court, filer).await? {
+        return Ok(Err(r));
+    }
+    let Some(fee) = openecf_domain::petition_fee_cents(new.chapter) else {
+        return Ok(Err(FilingRefusal::Invalid(
+            "Chapter: choose 7, 11, 12, 13 or 15.".into(),
+        )));
+    };
+    if new.debtors.is_empty() || new.debtors.len() > 2 {
+        return Ok(Err(FilingRefusal::Invalid(
+            "Debtor: one debtor, or two for a joint petition.".into(),
+        )));
+    }
+    let mut debtors = Vec::new();
+    for (n, (name, ssn)) in new.debtors.iter().enumerate() {
+        let which = if n == 0 { "Debtor" } else { "Joint debtor" };
+        let name = match clean(name, &format!("{which} name"), 200) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e)),
+        };
+        let id = match openecf_domain::TaxId::parse(ssn) {
+            Ok(id) => id,
+            Err(e) => return Ok(Err(FilingRefusal::Invalid(format!("{which} SSN/ITIN: {}", e.reason)))),
+        };
+        debtors.push((name, id));
+    }
+    let documents = match store_documents(app, &new.petition, "Voluntary Petition", &new.attachments).await? {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let names: Vec<&str> = debtors.iter().map(|(n, _)| n.as_str()).collect();
+    let title = names.join(" and ");
+    let mut tx = app.store.write().await?;
+    let seq = tx.next_case_seq(&court.id, 1, year, CaseType::Bankruptcy).await?;
+    let new_case = NewCase {
+        court: court.id.clone(),
+        office: 1,
+        year,
+        case_type: CaseType::Bankruptcy,
+        judge_initials: None,
+        title: title.clone(),
+        nature_of_suit: String::new(),
+        cause: String::new(),
+        jurisdiction: String::new(),
+        jury_demand: "None".into(),
+        chapter: Some(new.chapter),
+        lead_case_id: None,
+    };
+    let case_id = tx.insert_case(&new_case, seq, now).await?;
+    for (n, (name, id)) in debtors.iter().enumerate() {
+        let sealed = crate::seal::seal_tax_id(&app.settings.secret_key, id.expose())?;
+        let party = tx
+            .insert_party_with_ssn(case_id, name, PartyRole::Debtor, Some((&sealed, id.last4())))
+            .await?;
+        tx.insert_attorney(case_id, party, filer.id, n == 0).await?;
+    }
+    let case = tx.lock_case(case_id).await?;
+    let docket_text = format!(
+        "Chapter {} Voluntary Petition{}. Fee Amount {} Filed by {}.",
+        new.chapter,
+        if debtors.len() > 1 { " (Joint)" } else { "" },
+        openecf_domain::dollars(fee),
+        title
+    );
+    let (number, nef_docs) = write_entry(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &PETITION,
+        &docket_text,
+        filer,
+        &documents,
+        now,
+    )
+    .await?;
+    let nef = notify(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &PETITION,
+        &docket_text,
+        filer,
+        &title,
+        number,
+        nef_docs,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Receipt {
+        case,
+        entry_number: number,
+        nef,
+    }))
+}
+
+/// An adversary proceeding, as the filer entered it.
+#[derive(Debug, Clone)]
+pub struct NewAdversary {
+    /// The lead bankruptcy case, as typed.
+    pub lead_case_number: String,
+    pub plaintiffs: Vec<String>,
+    pub defendants: Vec<String>,
+    pub nature_of_suit: String,
+    pub complaint: Upload,
+    pub attachments: Vec<(String, Upload)>,
+}
+
+/// Opens an adversary proceeding in a bankruptcy case: its own number
+/// (`1:26-ap-00005`), tied to the lead case, the filer as lead attorney of
+/// the plaintiffs, the complaint as entry 1, and an entry on the lead case's
+/// docket that names it; notices for both, in one transaction.
+pub async fn open_adversary(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    new: &NewAdversary,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if court.kind != CourtKind::Bankruptcy {
+        return Ok(Err(FilingRefusal::Invalid(
+            "Adversary proceedings are opened at bankruptcy courts.".into(),
+        )));
+    }
+    if let Err(r) = check_filer(app, court, filer).await? {
+        return Ok(Err(r));
+    }
+    let lead = match find_case(app, court, &new.lead_case_number).await? {
+        Ok(c) if c.number.case_type == CaseType::Bankruptcy => c,
+        Ok(_) => {
+            return Ok(Err(FilingRefusal::Invalid(
+                "Lead case: name the bankruptcy case (its number has -bk-).".into(),
+            )))
+        }
+        Err(e) => return Ok(Err(e)),
+    };
+    let list = |names: &[String], what: &str| -> std::result::Result<Vec<String>, FilingRefusal> {
+        let v: Vec<String> = names
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| clean(n, what, 200))
+            .collect::<std::result::Result<_, _>>()?;
+        if v.is_empty() {
+            return Err(FilingRefusal::Invalid(format!("{what}: name at least one.")));
+        }
+        Ok(v)
+    };
+    let (plaintiffs, defendants, nature_of_suit) = match (|| {
+        Ok::<_, FilingRefusal>((
+            list(&new.plaintiffs, "Plaintiff")?,
+            list(&new.defendants, "Defendant")?,
+            clean(&new.nature_of_suit, "Nature of suit", 120)?,
+        ))
+    })() {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let documents = match store_documents(app, &new.complaint, "Adversary Complaint", &new.attachments).await? {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let title = format!("{} v. {}", plaintiffs.join(", "), defendants.join(", "));
+    let mut tx = app.store.write().await?;
+    let lead = tx.lock_case(lead.id).await?;
+    let seq = tx.next_case_seq(&court.id, 1, year, CaseType::Adversary).await?;
+    let new_case = NewCase {
+        court: court.id.clone(),
+        office: 1,
+        year,
+        case_type: CaseType::Adversary,
+        judge_initials: None,
+        title: title.clone(),
+        nature_of_suit,
+        cause: String::new(),
+        jurisdiction: String::new(),
+        jury_demand: "None".into(),
+        chapter: None,
+        lead_case_id: Some(lead.id),
+    };
+    let case_id = tx.insert_case(&new_case, seq, now).await?;
+    for (n, name) in plaintiffs.iter().enumerate() {
+        let party = tx.insert_party(case_id, name, PartyRole::Plaintiff).await?;
+        tx.insert_attorney(case_id, party, filer.id, n == 0).await?;
+    }
+    for name in &defendants {
+        tx.insert_party(case_id, name, PartyRole::Defendant).await?;
+    }
+    let case = tx.lock_case(case_id).await?;
+    let docket_text = format!(
+        "Adversary case {}. Complaint by {} against {}.",
+        case.number,
+        plaintiffs.join(", "),
+        defendants.join(", ")
+    );
+    let (number, nef_docs) = write_entry(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &ADVERSARY_COMPLAINT,
+        &docket_text,
+        filer,
+        &documents,
+        now,
+    )
+    .await?;
+    // The lead case's docket names the new proceeding.
+    let lead_number = tx.next_entry_number(lead.id).await?;
+    tx.insert_entry(
+        lead.id,
+        lead_number,
+        ADVERSARY_COMPLAINT.name,
+        &docket_text,
+        filer.id,
+        now,
+    )
+    .await?;
+    let party = plaintiffs.join(", ");
+    let nef = notify(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &ADVERSARY_COMPLAINT,
+        &docket_text,
+        filer,
+        &party,
+        number,
+        nef_docs,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Receipt {
+        case,
+        entry_number: number,
+        nef,
+    }))
 }

@@ -33,6 +33,9 @@ CREATE TABLE cases (
     jurisdiction   TEXT NOT NULL DEFAULT '',
     jury_demand    TEXT NOT NULL DEFAULT 'None',
     date_filed     BIGINT NOT NULL,
+    -- Bankruptcy: the chapter (7, 11, 12, 13 or 15); adversary: its lead case.
+    chapter        BIGINT,
+    lead_case_id   BIGINT REFERENCES cases (id),
     UNIQUE (court_id, office, year, case_type, seq)
 );
 
@@ -40,7 +43,11 @@ CREATE TABLE parties (
     id      INTEGER PRIMARY KEY,
     case_id BIGINT NOT NULL REFERENCES cases (id),
     name    TEXT NOT NULL,
-    role    TEXT NOT NULL
+    role    TEXT NOT NULL,
+    -- A debtor's SSN or ITIN: sealed under the server key; only its last
+    -- four digits are ever shown.
+    ssn_sealed TEXT,
+    ssn_last4  TEXT
 );
 CREATE INDEX parties_by_case ON parties (case_id);
 
