@@ -99,6 +99,15 @@ async fn check_filer(
     Ok(Ok(()))
 }
 
+/// Text ending in one full stop ("… filed by Beta Supply Co." takes none more).
+fn sentence(text: &str) -> String {
+    if text.ends_with('.') {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// Checks and stores every document of a filing (before the transaction:
 /// the bytes are on disk, synced, before the entry that names them commits).
 async fn store_documents(
@@ -347,11 +356,11 @@ pub async fn open_civil_case(
         tx.insert_party(case_id, name, PartyRole::Defendant).await?;
     }
     let case = tx.lock_case(case_id).await?;
-    let docket_text = format!(
-        "COMPLAINT against {} filed by {}.",
+    let docket_text = sentence(&format!(
+        "COMPLAINT against {} filed by {}",
         defendants.join(", "),
         plaintiffs.join(", ")
-    );
+    ));
     let (number, nef_docs) = write_entry(
         app,
         &mut tx,
@@ -439,9 +448,9 @@ pub async fn file_document(
         Err(e) => return Ok(Err(e)),
     };
     let docket_text = if added.is_empty() {
-        format!("{} filed by {}.", new.event.docket_text, party.name)
+        sentence(&format!("{} filed by {}", new.event.docket_text, party.name))
     } else {
-        format!("{} {} filed by {}.", new.event.docket_text, added, party.name)
+        sentence(&format!("{} {} filed by {}", new.event.docket_text, added, party.name))
     };
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
@@ -585,13 +594,13 @@ pub async fn open_bankruptcy_case(
         tx.insert_attorney(case_id, party, filer.id, n == 0).await?;
     }
     let case = tx.lock_case(case_id).await?;
-    let docket_text = format!(
-        "Chapter {} Voluntary Petition{}. Fee Amount {} Filed by {}.",
+    let docket_text = sentence(&format!(
+        "Chapter {} Voluntary Petition{}. Fee Amount {} Filed by {}",
         new.chapter,
         if debtors.len() > 1 { " (Joint)" } else { "" },
         openecf_domain::dollars(fee),
         title
-    );
+    ));
     let (number, nef_docs) = write_entry(
         app,
         &mut tx,
@@ -719,12 +728,12 @@ pub async fn open_adversary(
         tx.insert_party(case_id, name, PartyRole::Defendant).await?;
     }
     let case = tx.lock_case(case_id).await?;
-    let docket_text = format!(
-        "Adversary case {}. Complaint by {} against {}.",
+    let docket_text = sentence(&format!(
+        "Adversary case {}. Complaint by {} against {}",
         case.number,
         plaintiffs.join(", "),
         defendants.join(", ")
-    );
+    ));
     let (number, nef_docs) = write_entry(
         app,
         &mut tx,

@@ -184,3 +184,86 @@ async fn check_pdf_document_says_whether_a_pdf_can_be_filed() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_has("This PDF document cannot be accepted: it has files embedded in it.");
 }
+
+#[tokio::test]
+async fn a_linked_filer_opens_a_joint_petition_an_adversary_and_files_into_it() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit")
+        .await
+        .assert_has("You have successfully linked your account.");
+    let menu = b.get("/ecf/gamb/bankruptcy").await;
+    menu.assert_has(r#"<a href="/ecf/gamb/bankruptcy/open">"#);
+    let notice = b.get("/ecf/gamb/bankruptcy/open").await;
+    b.submit(&notice, "/ecf/gamb/redaction", &[("understand", "yes")])
+        .await
+        .assert_has("Open a Bankruptcy Case: Voluntary Petition")
+        .assert_has("Chapter 7 (filing fee $338.00)");
+    // A district court has no petitions, even for a filer linked there.
+    let verify = b.submit_link("nysd", "jfiler", ECF_PW).await;
+    b.confirm("nysd", &verify, "submit").await;
+    assert_eq!(b.get("/ecf/nysd/bankruptcy/open").await.status, StatusCode::NOT_FOUND);
+    let csrf = b.get("/ecf/gamb/bankruptcy/open").await.hidden("csrf");
+    let petition = |joint_ssn: &str| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("chapter", "7")
+            .text("debtor", "Jane Debtor")
+            .text("debtor_ssn", "123-45-6789")
+            .text("joint", "John Debtor")
+            .text("joint_ssn", joint_ssn.to_owned())
+            .part("main", file_part("petition.pdf", pdf(40, "Petition", Extra::Nothing)))
+    };
+    // A wrong SSN is named, the form keeps the names, and no case is opened.
+    let refused = post_multipart(&b, "/ecf/gamb/bankruptcy/open", petition("12-34")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused
+        .assert_has("Joint debtor SSN/ITIN: nine digits, like 123-45-6789")
+        .assert_has(r#"value="John Debtor""#)
+        .assert_lacks("123-45-6789\"");
+    let year = app.now().format("%y").to_string();
+    let receipt = post_multipart(&b, "/ecf/gamb/bankruptcy/open", petition("987654321")).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    receipt
+        .assert_has(&format!("1:{year}-bk-00001"))
+        .assert_has("Chapter 7 Voluntary Petition (Joint). Fee Amount $338.00 Filed by Jane Debtor and John Debtor.")
+        .assert_lacks("6789")
+        .assert_lacks("987654321");
+    let docket = b.get(&receipt.link(&format!("1:{year}-bk-00001"))).await;
+    docket
+        .assert_has("Chapter 7")
+        .assert_has("xxx-xx-6789")
+        .assert_lacks("123-45-6789");
+    // An adversary proceeding, by the lead case's number as typed loosely.
+    let adversary = Form::new()
+        .text("csrf", csrf.clone())
+        .text("lead_case", format!("{year}-1"))
+        .text("plaintiffs", "Chapter 7 Trustee")
+        .text("defendants", "Preferred Creditor LLC")
+        .text("nature_of_suit", "12 Recovery of money/property - 547 preference")
+        .part("main", file_part("complaint.pdf", pdf(8, "Complaint", Extra::Nothing)));
+    let opened = post_multipart(&b, "/ecf/gamb/adversary/open", adversary).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    opened.assert_has(&format!("1:{year}-ap-00001"));
+    // And a motion into the bankruptcy case.
+    let motion = Form::new()
+        .text("csrf", csrf.clone())
+        .text("case_number", format!("1:{year}-bk-1"))
+        .text("event", "Motion for Relief from Stay")
+        .text("party", "Jane Debtor")
+        .text("docket_text", "as to 12 Main Street")
+        .part("main", file_part("motion.pdf", pdf(3, "Motion", Extra::Nothing)));
+    let filed = post_multipart(&b, "/ecf/gamb/bankruptcy/file", motion).await;
+    filed
+        .assert_has("Filed: document number 3")
+        .assert_has("MOTION for Relief from Stay as to 12 Main Street filed by Jane Debtor.");
+    let lead = b.get(&filed.link(&format!("1:{year}-bk-00001"))).await;
+    lead.assert_has(&format!("Adversary case 1:{year}-ap-00001."));
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    assert!(mail
+        .iter()
+        .any(|m| m.subject == format!("Ch-7 1:{year}-bk-00001 Jane Debtor and John Debtor Voluntary Petition")));
+    assert!(mail.iter().all(|m| !m.body.contains("123-45-6789")));
+}

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Upload};
-use openecf_domain::{Court, CIVIL_EVENTS};
+use openecf_domain::{Court, CourtKind, Event, BANKRUPTCY_EVENTS, CIVIL_EVENTS};
 use serde::Deserialize;
 
 use super::{load_court, CourtNav, CourtUser};
@@ -31,6 +31,22 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route(
             "/ecf/{court}/civil/file",
+            get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route(
+            "/ecf/{court}/bankruptcy/open",
+            get(petition_form)
+                .post(petition)
+                .layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route(
+            "/ecf/{court}/adversary/open",
+            get(adversary_form)
+                .post(adversary)
+                .layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route(
+            "/ecf/{court}/bankruptcy/file",
             get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
         .route(
@@ -281,6 +297,8 @@ async fn open(
 #[template(path = "filing_file.html")]
 struct FilePage {
     nav: CourtNav,
+    heading: &'static str,
+    action: String,
     csrf: String,
     error: Option<String>,
     limit_mb: u64,
@@ -305,6 +323,8 @@ fn file_page(
     error: Option<String>,
 ) -> Response {
     let [case_number, event, party, docket_text] = values;
+    let court_id = nav.court_id.clone();
+    let bankruptcy = nav.bankruptcy;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -314,13 +334,19 @@ fn file_page(
         status,
         FilePage {
             nav,
+            heading: if bankruptcy {
+                "Bankruptcy Events"
+            } else {
+                "Civil Events"
+            },
+            action: file_path_of(&court_id, bankruptcy),
             csrf: user.visitor.csrf.value().to_owned(),
             error,
             limit_mb: state.settings.max_document_bytes / (1024 * 1024),
             case_number,
             party,
             docket_text,
-            events: CIVIL_EVENTS
+            events: events_of(bankruptcy)
                 .iter()
                 .map(|e| (e.category, e.name, e.name == event))
                 .collect(),
@@ -339,12 +365,8 @@ async fn file_form(
         Err(refused) => return Ok(refused),
     };
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
-        return Ok(redaction_page(
-            nav,
-            &user,
-            &format!("/ecf/{}/civil/file", court.id),
-            false,
-        ));
+        let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
+        return Ok(redaction_page(nav, &user, &next, false));
     }
     Ok(file_page(
         &state,
@@ -367,12 +389,8 @@ async fn file(
         Err(refused) => return Ok(refused),
     };
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
-        return Ok(redaction_page(
-            nav,
-            &user,
-            &format!("/ecf/{}/civil/file", court.id),
-            true,
-        ));
+        let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
+        return Ok(redaction_page(nav, &user, &next, true));
     }
     let values = [
         posted.text("case_number"),
@@ -380,7 +398,8 @@ async fn file(
         posted.text("party"),
         posted.text("docket_text"),
     ];
-    let Some(event) = openecf_domain::civil_event(&values[1]) else {
+    let bankruptcy = court.kind == CourtKind::Bankruptcy;
+    let Some(event) = events_of(bankruptcy).iter().find(|e| e.name == values[1]) else {
         return Ok(file_page(
             &state,
             nav,
@@ -424,6 +443,8 @@ struct EntryLine {
 #[template(path = "docket.html")]
 struct DocketPage {
     nav: CourtNav,
+    heading: &'static str,
+    chapter: Option<i64>,
     case_number: String,
     title: String,
     date_filed: String,
@@ -484,7 +505,11 @@ async fn docket(
                     )
                 })
                 .collect();
-            (p.role.as_str(), p.name, counsel.join("; "))
+            let name = match &p.ssn_last4 {
+                Some(last4) => format!("{} (SSN / ITIN: xxx-xx-{last4})", p.name),
+                None => p.name,
+            };
+            (p.role.as_str(), name, counsel.join("; "))
         })
         .collect();
     let entries = state
@@ -510,8 +535,15 @@ async fn docket(
                 .collect(),
         })
         .collect();
+    let heading = match case.number.case_type {
+        openecf_domain::CaseType::Bankruptcy => "Bankruptcy Petition #: ",
+        openecf_domain::CaseType::Adversary => "Adversary Proceeding #: ",
+        _ => "CIVIL DOCKET FOR CASE #: ",
+    };
     Ok(page(DocketPage {
         nav,
+        heading,
+        chapter: case.chapter,
         case_number: case.number.to_string(),
         title: case.title,
         date_filed: case.date_filed.format("%m/%d/%Y").to_string(),
@@ -675,4 +707,216 @@ async fn acknowledge(
     }
     filing::acknowledge_redaction(&state, &user.session.token_hash).await?;
     Ok(crate::paths::see_other(&next))
+}
+
+/// The events a court's filers file into existing cases.
+fn events_of(bankruptcy: bool) -> &'static [Event] {
+    if bankruptcy {
+        BANKRUPTCY_EVENTS
+    } else {
+        CIVIL_EVENTS
+    }
+}
+
+/// Where a court's events are filed.
+fn file_path_of(court: &str, bankruptcy: bool) -> String {
+    format!("/ecf/{court}/{}/file", if bankruptcy { "bankruptcy" } else { "civil" })
+}
+
+#[derive(Template)]
+#[template(path = "petition_open.html")]
+struct PetitionPage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    limit_mb: u64,
+    chapters: Vec<(i64, String, bool)>,
+    debtor: String,
+    joint: String,
+}
+
+fn petition_page(
+    state: &AppState,
+    nav: CourtNav,
+    user: &PacerUser,
+    p: Option<&Posted>,
+    error: Option<String>,
+) -> Response {
+    let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
+    let chosen = get("chapter");
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        PetitionPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            chapters: [7, 11, 12, 13, 15]
+                .into_iter()
+                .map(|c| {
+                    let fee = openecf_domain::petition_fee_cents(c)
+                        .map(openecf_domain::dollars)
+                        .unwrap_or_default();
+                    (c, fee, chosen == c.to_string())
+                })
+                .collect(),
+            debtor: get("debtor"),
+            joint: get("joint"),
+        },
+    )
+}
+
+/// The court and its filer, and the redaction acknowledgment, before a bankruptcy form.
+async fn bankruptcy_gate(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+    path: &str,
+    posted: bool,
+) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+    let (court, nav) = match filer_at(state, user, raw).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if court.kind != CourtKind::Bankruptcy {
+        return Err(AppError::NotFound);
+    }
+    if !filing::redaction_acknowledged(state, &user.session.token_hash).await? {
+        let next = format!("/ecf/{}/{path}", court.id);
+        return Ok(Err(redaction_page(nav, user, &next, posted)));
+    }
+    Ok(Ok((court, nav)))
+}
+
+async fn petition_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    match bankruptcy_gate(&state, &user, &court, "bankruptcy/open", false).await? {
+        Ok((_, nav)) => Ok(petition_page(&state, nav, &user, None, None)),
+        Err(page) => Ok(page),
+    }
+}
+
+async fn petition(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let mut posted = read_multipart(&user, form).await?;
+    let (court, nav) = match bankruptcy_gate(&state, &user, &court, "bankruptcy/open", true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    let Some(petition) = posted.files.remove("main") else {
+        return Ok(petition_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some("Voluntary petition: choose the PDF to file.".into()),
+        ));
+    };
+    let mut debtors = vec![(posted.text("debtor"), posted.text("debtor_ssn"))];
+    if !posted.text("joint").trim().is_empty() || !posted.text("joint_ssn").trim().is_empty() {
+        debtors.push((posted.text("joint"), posted.text("joint_ssn")));
+    }
+    let new = filing::NewPetition {
+        chapter: posted.text("chapter").trim().parse().unwrap_or(0),
+        debtors,
+        petition,
+        attachments: attachments(&mut posted),
+    };
+    match filing::open_bankruptcy_case(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(petition_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some(refusal.to_string()),
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "adversary_open.html")]
+struct AdversaryPage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    lead_case: String,
+    plaintiffs: String,
+    defendants: String,
+    nature_of_suit: String,
+}
+
+fn adversary_page(nav: CourtNav, user: &PacerUser, p: Option<&Posted>, error: Option<String>) -> Response {
+    let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        AdversaryPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            lead_case: get("lead_case"),
+            plaintiffs: get("plaintiffs"),
+            defendants: get("defendants"),
+            nature_of_suit: get("nature_of_suit"),
+        },
+    )
+}
+
+async fn adversary_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    match bankruptcy_gate(&state, &user, &court, "adversary/open", false).await? {
+        Ok((_, nav)) => Ok(adversary_page(nav, &user, None, None)),
+        Err(page) => Ok(page),
+    }
+}
+
+async fn adversary(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let mut posted = read_multipart(&user, form).await?;
+    let (court, nav) = match bankruptcy_gate(&state, &user, &court, "adversary/open", true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    let Some(complaint) = posted.files.remove("main") else {
+        return Ok(adversary_page(
+            nav,
+            &user,
+            Some(&posted),
+            Some("Complaint: choose the PDF to file.".into()),
+        ));
+    };
+    let new = filing::NewAdversary {
+        lead_case_number: posted.text("lead_case"),
+        plaintiffs: lines(&posted.text("plaintiffs")),
+        defendants: lines(&posted.text("defendants")),
+        nature_of_suit: posted.text("nature_of_suit"),
+        complaint,
+        attachments: vec![],
+    };
+    match filing::open_adversary(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(adversary_page(nav, &user, Some(&posted), Some(refusal.to_string()))),
+    }
 }

@@ -306,21 +306,30 @@ async fn menu_page(
             },
         ));
     }
-    // Civil filing at district courts is built; the other menus come later.
-    let filing = menu == FilingMenu::Civil;
+    // Civil, bankruptcy and adversary filing is built; criminal filing comes later.
+    let filing = menu != FilingMenu::Criminal;
+    let (events, file_path): (&[openecf_domain::Event], &str) = match menu {
+        FilingMenu::Civil => (openecf_domain::CIVIL_EVENTS, "civil/file"),
+        _ => (openecf_domain::BANKRUPTCY_EVENTS, "bankruptcy/file"),
+    };
     let categories = menu
         .categories()
         .iter()
         .map(|c| {
+            let opens = [
+                (openecf_domain::COMPLAINT.category, "civil/open"),
+                (openecf_domain::PETITION.category, "bankruptcy/open"),
+                (openecf_domain::ADVERSARY_COMPLAINT.category, "adversary/open"),
+            ];
             let href = if !filing {
                 None
-            } else if *c == openecf_domain::COMPLAINT.category {
-                Some(format!("/ecf/{}/civil/open", court.id))
+            } else if let Some((_, path)) = opens.iter().find(|(cat, _)| cat == c) {
+                Some(format!("/ecf/{}/{path}", court.id))
             } else {
-                openecf_domain::CIVIL_EVENTS
+                events
                     .iter()
                     .any(|e| e.category == *c)
-                    .then(|| format!("/ecf/{}/civil/file", court.id))
+                    .then(|| format!("/ecf/{}/{file_path}", court.id))
             };
             (*c, href)
         })
