@@ -1,7 +1,8 @@
 //! The seed's steps 1–6 in headless Chromium, driven through WebDriver, as a
 //! person would do them: by link texts, labels and buttons, on the demo data of
 //! `openecf serve --demo`. A screenshot of each step is saved under
-//! `target/screenshots/`.
+//! `target/screenshots/`. A linked filer then files an answer at nysd, with a
+//! real PDF uploaded, and finds it on the docket.
 //!
 //! Every page visited is checked with axe-core for WCAG 2.1 A and AA
 //! violations, which fail the test with the list; a few pages are also checked
@@ -296,15 +297,26 @@ async fn browser() -> Option<(Killed, Session, crate::Scratch)> {
 
 /// `openecf serve --demo` on the scratch folder's database; its base URL.
 fn serve_demo(data: &Scratch) -> (Killed, String) {
+    let (server, base, _) = serve_demo_printing(data);
+    (server, base)
+}
+
+/// `openecf serve --demo`, its base URL, and what it printed up to then.
+fn serve_demo_printing(data: &Scratch) -> (Killed, String, Vec<String>) {
     let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
     serve
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .env("OPENECF_DATABASE_URL", data.url())
         .env("OPENECF_MAIL_DIR", data.dir.path().join("mail"))
+        .env("OPENECF_DOCUMENTS_DIR", data.dir.path().join("documents"))
         .env("OPENECF_LOG", "warn");
-    let (server, line) = start_and_wait(serve, "openecf listening on");
-    let base = line.rsplit(' ').next().unwrap_or_default().to_owned();
-    (server, base)
+    let (server, printed) = start_and_read(serve, "openecf listening on");
+    let base = printed
+        .last()
+        .and_then(|line| line.rsplit(' ').next())
+        .unwrap_or_default()
+        .to_owned();
+    (server, base, printed)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -435,5 +447,162 @@ async fn a_filer_with_mfa_logs_in_with_a_one_time_passcode() {
     find(c, Locator::LinkText("Criminal")).await;
     shot(c, "mfa-logged-in").await;
     s.check("the district court's main menu").await;
+    s.c.close().await.unwrap();
+}
+
+/// Waits for a page that contains `expected`; if PACER LOGIN asks first to
+/// set up multi-factor authentication, puts it off ("Not now").
+async fn past_mfa_prompt(s: &Session, expected: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = match s.c.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(expected) {
+            return text;
+        }
+        if text.contains("Set up multi-factor authentication") && text.contains("Not now") {
+            s.check("the MFA set-up prompt").await;
+            click_button(&s.c, "Not now").await;
+            return text_with(&s.c, expected).await;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {expected:?} on the page:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
+    let Some((_driver, s, _profile)) = browser().await else {
+        return;
+    };
+    let c = &s.c;
+    let data = Scratch::new();
+    let (_server, base, printed) = serve_demo_printing(&data);
+    // "demo case at nysd: 1:26-cv-00001-ABC (…)": typed loosely, as `26-1`.
+    let case_number = printed
+        .iter()
+        .find_map(|l| l.split("demo case at nysd: ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no demo case printed: {printed:?}"))
+        .to_owned();
+    let year = case_number
+        .strip_prefix("1:")
+        .and_then(|n| n.split('-').next())
+        .unwrap_or_else(|| panic!("not a civil case number: {case_number}"));
+    let typed = format!("{year}-1");
+    // The PDF to upload, as a file on disk: WebDriver uploads by path.
+    let pdf = data.dir.path().join("answer.pdf");
+    std::fs::write(
+        &pdf,
+        openecf_app::filing::pdf::sample::pdf(2, "Answer", openecf_app::filing::pdf::sample::Extra::Nothing),
+    )
+    .unwrap();
+
+    // Log in at nysd and link CM/ECF login jfiler (a release 1.1 court).
+    c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
+    click_link(c, "Document Filing System").await;
+    text_with(c, "PACER LOGIN").await;
+    fill(c, "Username", "jfiler2026").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(c, "Login").await;
+    past_mfa_prompt(&s, "Logged in as Jordan Filer (jfiler2026)").await;
+    click_link(c, "Utilities").await;
+    text_with(c, "NextGen Release 1.1 Menu Items").await;
+    s.check("Utilities at a release 1.1 court").await;
+    click_link(c, "NextGen Release 1.1 Menu Items").await;
+    text_with(c, "Link a CM/ECF account to my PACER account").await;
+    s.check("NextGen Release 1.1 Menu Items").await;
+    click_link(c, "Link a CM/ECF account to my PACER account").await;
+    text_with(c, "CM/ECF password").await;
+    fill(c, "CM/ECF login", "jfiler").await;
+    fill(c, "CM/ECF password", "Cmecf-Legacy-Pass-7").await;
+    click_button(c, "Submit").await;
+    text_with(
+        c,
+        "Verify that the CM/ECF account and PACER account listed are accurate.",
+    )
+    .await;
+    click_button(c, "Submit").await;
+    text_with(c, "You have successfully linked your account.").await;
+    c.refresh().await.unwrap();
+
+    // Civil → Answers to Complaints; the redaction notice comes first.
+    find(c, Locator::LinkText("Civil")).await;
+    click_link(c, "Civil").await;
+    text_with(c, "Answers to Complaints").await;
+    s.check("the Civil menu").await;
+    click_link(c, "Answers to Complaints").await;
+    text_with(c, "Notice of Redaction Responsibility").await;
+    s.check("the redaction notice").await;
+    find(
+        c,
+        Locator::XPath(&labelled(
+            "I understand that, if I file, I must comply with the redaction rules. I have read this notice.",
+        )),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    click_button(c, "Continue").await;
+
+    // Civil Events: the case, the event, the party, the PDF.
+    text_with(c, "File into an existing case.").await;
+    s.check("Civil Events").await;
+    fill(c, "Case number", &typed).await;
+    find(c, Locator::Id("event"))
+        .await
+        .select_by_value("Answer to Complaint")
+        .await
+        .unwrap();
+    fill(
+        c,
+        "Filer (the party you file for, as named in the case)",
+        "Beta Supply Co.",
+    )
+    .await;
+    fill(c, "Main document (PDF)", pdf.to_str().unwrap()).await;
+    click_button(c, "Submit").await;
+
+    // The receipt: the Notice of Electronic Filing.
+    let nef = text_with(c, "Filed: document number").await;
+    assert!(nef.contains("Notice of Electronic Filing"), "{nef}");
+    assert!(nef.contains("ANSWER to Complaint filed by Beta Supply Co."), "{nef}");
+    assert!(nef.contains(&case_number), "{nef}");
+    assert!(nef.contains("answer.pdf"), "the original filename: {nef}");
+    shot(c, "filing-nef").await;
+    s.check("the Notice of Electronic Filing").await;
+
+    // The case number links to the docket, which has the entry.
+    let link = find(
+        c,
+        Locator::XPath(&format!("//p[@role='status']/a[normalize-space()='{case_number}']")),
+    )
+    .await;
+    let number = nef
+        .split("Filed: document number ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
+    link.click().await.unwrap();
+    let docket = text_with(c, &format!("CIVIL DOCKET FOR CASE #: {case_number}")).await;
+    let entry = docket
+        .lines()
+        .find(|l| l.contains("ANSWER to Complaint filed by Beta Supply Co."))
+        .unwrap_or_else(|| panic!("no answer on the docket:\n{docket}"));
+    assert!(
+        entry.split_whitespace().any(|w| w == number),
+        "entry {number} is not numbered so: {entry}"
+    );
+    find(c, Locator::LinkText(&number)).await;
+    shot(c, "filing-docket").await;
+    s.check("the docket").await;
+    s.check_reflow("the docket").await;
     s.c.close().await.unwrap();
 }
