@@ -577,6 +577,7 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     assert!(nef.contains("answer.pdf"), "the original filename: {nef}");
     shot(c, "filing-nef").await;
     s.check("the Notice of Electronic Filing").await;
+    s.check_reflow("the Notice of Electronic Filing").await;
 
     // The case number links to the docket, which has the entry.
     let link = find(
