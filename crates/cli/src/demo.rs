@@ -276,6 +276,16 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow!("demo MFA account"))?;
     openecf_app::mfa::add_authenticator(app, &token, "Demo authenticator", DEMO_TOTP_SECRET, 0, "demo", None).await?;
     let case = seed_civil_case(app, &token).await?;
+    let (_, mlinked_id) = pacer_ids
+        .iter()
+        .find(|(u, _)| *u == "mlinked2026")
+        .copied()
+        .ok_or_else(|| anyhow!("demo linked account"))?;
+    let mlinked = store
+        .pacer_by_id(mlinked_id)
+        .await?
+        .ok_or_else(|| anyhow!("demo linked account"))?;
+    let bankruptcy = seed_bankruptcy_case(app, &mlinked).await?;
     println!("demo: seeded {} federal courts", courts.len());
     println!("  live on NextGen CM/ECF: gamb (release 1.0), nysd (1.1), txsb (1.1), ilnd (1.0)");
     println!("  not live yet, with a go-live date: cand (district), nysb (bankruptcy); all others not live");
@@ -285,6 +295,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
     }
     println!("  tokenfiler2026's TOTP secret (add it to an authenticator app): {DEMO_TOTP_SECRET}");
     println!("demo case at nysd: {case} (tokenfiler2026 for the plaintiff; file for the defendant after linking jfiler at nysd)");
+    println!("demo case at gamb: {bankruptcy} (a chapter 7 petition by mlinked2026 for the debtor)");
     println!("demo CM/ECF accounts (password for all: {ECF_PASSWORD}):");
     for DemoEcf {
         court,
@@ -353,4 +364,30 @@ async fn seed_civil_case(app: &App, filer: &openecf_domain::PacerAccount) -> any
         .await?
         .map_err(|r| anyhow!("demo filing refused: {r}"))?;
     Ok(number)
+}
+
+/// A chapter 7 case at gamb, by voluntary petition with its schedules, opened
+/// through the same use case as the petition form.
+async fn seed_bankruptcy_case(app: &App, filer: &openecf_domain::PacerAccount) -> anyhow::Result<String> {
+    use openecf_app::filing::pdf::sample::{pdf, Extra};
+    use openecf_app::filing::{self, NewPetition, Upload};
+    let gamb = app
+        .store
+        .court(&CourtId::parse("gamb")?)
+        .await?
+        .ok_or_else(|| anyhow!("demo court gamb"))?;
+    let upload = |name: &str, pages: u32, text: &str| Upload {
+        filename: name.to_owned(),
+        bytes: pdf(pages, text, Extra::Nothing),
+    };
+    let new = NewPetition {
+        chapter: 7,
+        debtors: vec![("Casey Q. Debtor".into(), "123-45-6789".into())],
+        petition: upload("voluntary-petition.pdf", 12, "Voluntary Petition"),
+        attachments: vec![("Schedules A-J".into(), upload("schedules.pdf", 20, "Schedules A-J"))],
+    };
+    let receipt = filing::open_bankruptcy_case(app, &gamb, filer, &new)
+        .await?
+        .map_err(|r| anyhow!("demo petition refused: {r}"))?;
+    Ok(receipt.case.number.to_string())
 }
