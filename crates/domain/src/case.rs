@@ -261,6 +261,9 @@ pub struct Event {
 }
 
 /// The district courts' civil events that can be filed into an existing case.
+/// How long a notice's free look at its document lasts (one view, within this).
+pub const FREE_LOOK_SECS: i64 = 15 * 24 * 60 * 60;
+
 pub const CIVIL_EVENTS: &[Event] = &[
     Event {
         category: "Answers to Complaints",

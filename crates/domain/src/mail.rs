@@ -196,6 +196,8 @@ pub struct NefDocument {
     pub original_filename: String,
     pub stamp: String,
     pub link: String,
+    /// The document's id (its free looks are made for it).
+    pub document_id: i64,
 }
 
 /// What a Notice of Electronic Filing says.

@@ -211,6 +211,7 @@ async fn write_entry(
             original_filename: d.original_filename.clone(),
             stamp: d.stamp.clone(),
             link: format!("{base}/ecf/{}/doc1/{doc_id}", court.id),
+            document_id: doc_id,
         });
     }
     Ok((number, nef_docs))
@@ -258,10 +259,28 @@ async fn notify(
         noticed: noticed.clone(),
         documents,
     };
+    // Each recipient's notice links the main document with a free look of
+    // their own: one view without logging in, within 15 days.
+    let expires = now + chrono::Duration::seconds(openecf_domain::FREE_LOOK_SECS);
     for (_, email) in &noticed {
-        if let Ok(to) = Email::from_stored(email) {
-            tx.enqueue_mail(&nef.mail(&to), now).await?;
+        let Ok(to) = Email::from_stored(email) else { continue };
+        let mut own = nef.clone();
+        if let Some(main) = own.documents.first_mut() {
+            let token = crate::tokens::random_token();
+            tx.insert_free_look(
+                &crate::tokens::hash_token(&token),
+                main.document_id,
+                to.as_str(),
+                now,
+                expires,
+            )
+            .await?;
+            main.link = format!("{}?magic_num={token}", main.link);
         }
+        let mut mail = own.mail(&to);
+        // The link is a secret: the stored copy is blanked once delivered.
+        mail.sensitive = true;
+        tx.enqueue_mail(&mail, now).await?;
     }
     let event_row = NewAuditEvent {
         pacer_account: Some(filer.id),
@@ -496,6 +515,16 @@ pub async fn file_document(
 /// of record (the public's access, with its fees, comes later).
 pub async fn may_read(app: &App, case_id: i64, account: &PacerAccount) -> Result<bool> {
     Ok(app.store.is_attorney(case_id, account.id).await?)
+}
+
+/// A free look at a document through the link in a recipient's notice: the
+/// first view within 15 days is granted; the link is spent by it.
+pub async fn free_look(app: &App, document_id: i64, token: &str) -> Result<openecf_store::FreeLook> {
+    let now = app.clock.now();
+    Ok(app
+        .store
+        .use_free_look(&crate::tokens::hash_token(token), document_id, now)
+        .await?)
 }
 
 /// Whether this session's filer has acknowledged the redaction rules (CM/ECF

@@ -267,3 +267,97 @@ async fn a_linked_filer_opens_a_joint_petition_an_adversary_and_files_into_it() 
         .any(|m| m.subject == format!("Ch-7 1:{year}-bk-00001 Jane Debtor and John Debtor Voluntary Petition")));
     assert!(mail.iter().all(|m| !m.body.contains("123-45-6789")));
 }
+
+/// The path of the free-look link (`…/doc1/ID?magic_num=…`) in a notice.
+fn free_look_link(body: &str) -> String {
+    let href = body
+        .split('"')
+        .find(|part| part.contains("magic_num="))
+        .expect("a free-look link");
+    href[href.find("/ecf/").expect("a court path")..].to_owned()
+}
+
+#[tokio::test]
+async fn each_recipient_of_a_notice_opens_the_document_once_free() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let open = Form::new()
+        .text("csrf", csrf)
+        .text("plaintiffs", "Jordan Filer")
+        .text("defendants", "Acme")
+        .text("nature_of_suit", "190 Contract: Other")
+        .text("cause", "Breach")
+        .text("jurisdiction", "Diversity")
+        .text("jury_demand", "None")
+        .part("main", file_part("complaint.pdf", pdf(2, "Complaint", Extra::Nothing)));
+    let receipt = post_multipart(&b, "/ecf/nysd/civil/open", open).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    // The receipt's own link is the plain one; the mailed notice's is the free look.
+    assert!(!receipt.body.contains("magic_num"));
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    let nef = mail.iter().find(|m| m.subject.starts_with("Activity in Case")).unwrap();
+    let link = free_look_link(&nef.body);
+    // Without logging in: the first view is the PDF, the second is refused.
+    let stranger = reqwest::Client::new();
+    let first = stranger.get(format!("{}{link}", b.base)).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        first.bytes().await.unwrap().to_vec(),
+        pdf(2, "Complaint", Extra::Nothing)
+    );
+    let again = stranger.get(format!("{}{link}", b.base)).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
+    assert!(again.text().await.unwrap().contains("has been used or has expired"));
+    // A made-up token, or one for another document, opens nothing.
+    let (path, _) = link.split_once("?magic_num=").unwrap();
+    let forged = stranger
+        .get(format!("{}{path}?magic_num={}", b.base, "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+    // Without a token, a stranger is sent to PACER LOGIN.
+    let plain = b.client.get(format!("{}{path}", b.base));
+    assert_eq!(
+        plain.send().await.unwrap().status(),
+        StatusCode::OK,
+        "the attorney of record reads it"
+    );
+    let anonymous = app.browser();
+    assert!(anonymous.get(path).await.url.contains("/csologin/login"));
+    let rows = app
+        .store
+        .free_looks(path.rsplit('/').next().unwrap().parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rows, vec![("jfiler2026@example.com".to_owned(), true)]);
+}
+
+#[tokio::test]
+async fn a_free_look_expires_after_fifteen_days() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let open = Form::new()
+        .text("csrf", csrf)
+        .text("plaintiffs", "Jordan Filer")
+        .text("defendants", "Acme")
+        .text("nature_of_suit", "190 Contract: Other")
+        .text("cause", "Breach")
+        .text("jurisdiction", "Diversity")
+        .text("jury_demand", "None")
+        .part("main", file_part("complaint.pdf", pdf(1, "Complaint", Extra::Nothing)));
+    post_multipart(&b, "/ecf/nysd/civil/open", open).await;
+    let mail = app.mail_to("jfiler2026@example.com").await;
+    let nef = mail.iter().find(|m| m.subject.starts_with("Activity in Case")).unwrap();
+    let link = free_look_link(&nef.body);
+    app.advance(std::time::Duration::from_secs(15 * 24 * 60 * 60 + 1));
+    let late = reqwest::Client::new()
+        .get(format!("{}{link}", b.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), StatusCode::GONE);
+}

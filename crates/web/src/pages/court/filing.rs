@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Upload};
 use openecf_domain::{Court, CourtKind, Event, BANKRUPTCY_EVENTS, CIVIL_EVENTS};
+use openecf_store::FreeLook;
 use serde::Deserialize;
 
 use super::{load_court, CourtNav, CourtUser};
@@ -556,16 +557,55 @@ async fn docket(
     }))
 }
 
-/// A filed document (PDF), for the case's attorneys of record.
+#[derive(Deserialize)]
+pub(crate) struct DocumentQuery {
+    /// A notice's free-look token (CM/ECF's NEF links carry `magic_num`).
+    magic_num: Option<String>,
+}
+
+/// A filed document (PDF): for the case's attorneys of record, or once,
+/// without logging in, through the link in a recipient's notice.
 async fn document(
     State(state): State<AppState>,
-    user: PacerUser,
+    visitor: crate::session::Visitor,
     Path((court, id)): Path<(String, i64)>,
+    Query(q): Query<DocumentQuery>,
+    uri: axum::http::Uri,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
-    if !filing::may_read(&state, case_id, &user.session.account).await? {
-        return Err(AppError::NotFound);
+    let of_record = match &visitor.pacer {
+        Some(session) => filing::may_read(&state, case_id, &session.account).await?,
+        None => false,
+    };
+    if !of_record {
+        match q.magic_num.as_deref().filter(|t| !t.is_empty()) {
+            Some(token) => match filing::free_look(&state, doc.id, token).await? {
+                FreeLook::Granted => {}
+                FreeLook::Used | FreeLook::Expired => {
+                    let nav = CourtNav::new(&court, &visitor, None);
+                    return Ok(render(
+                        StatusCode::GONE,
+                        Message {
+                            nav,
+                            title: "Free look used",
+                            message: "This notice's free look at the document has been used or has expired: \
+                                      each recipient may open it once, within 15 days of the notice. \
+                                      Log in with PACER to see it again."
+                                .into(),
+                        },
+                    ));
+                }
+                FreeLook::Unknown => return Err(AppError::NotFound),
+            },
+            None if visitor.pacer.is_none() => {
+                return Err(AppError::LoginFirst {
+                    next: uri.path().to_owned(),
+                    expired: false,
+                })
+            }
+            None => return Err(AppError::NotFound),
+        }
     }
     let bytes = state
         .settings
@@ -581,6 +621,7 @@ async fn document(
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
     )
