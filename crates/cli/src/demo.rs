@@ -295,7 +295,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
     }
     println!("  tokenfiler2026's TOTP secret (add it to an authenticator app): {DEMO_TOTP_SECRET}");
     println!("demo case at nysd: {case} (tokenfiler2026 for the plaintiff; file for the defendant after linking jfiler at nysd)");
-    println!("demo case at gamb: {bankruptcy} (a chapter 7 petition by mlinked2026 for the debtor)");
+    println!("demo case at gamb: {bankruptcy}, chapter 7, mlinked2026 for the debtor");
     println!("demo CM/ECF accounts (password for all: {ECF_PASSWORD}):");
     for DemoEcf {
         court,
@@ -366,11 +366,12 @@ async fn seed_civil_case(app: &App, filer: &openecf_domain::PacerAccount) -> any
     Ok(number)
 }
 
-/// A chapter 7 case at gamb, by voluntary petition with its schedules, opened
-/// through the same use case as the petition form.
+/// A chapter 7 case at gamb, by voluntary petition with its schedules, an
+/// objection to a claim, and an adversary proceeding in it, through the same
+/// use cases as the forms.
 async fn seed_bankruptcy_case(app: &App, filer: &openecf_domain::PacerAccount) -> anyhow::Result<String> {
     use openecf_app::filing::pdf::sample::{pdf, Extra};
-    use openecf_app::filing::{self, NewPetition, Upload};
+    use openecf_app::filing::{self, NewAdversary, NewFiling, NewPetition, Upload};
     let gamb = app
         .store
         .court(&CourtId::parse("gamb")?)
@@ -389,5 +390,35 @@ async fn seed_bankruptcy_case(app: &App, filer: &openecf_domain::PacerAccount) -
     let receipt = filing::open_bankruptcy_case(app, &gamb, filer, &new)
         .await?
         .map_err(|r| anyhow!("demo petition refused: {r}"))?;
-    Ok(receipt.case.number.to_string())
+    let number = receipt.case.number.to_string();
+    let objection = NewFiling {
+        case_number: number.clone(),
+        event: openecf_domain::bankruptcy_event("Objection to Claim").ok_or_else(|| anyhow!("demo event"))?,
+        party: "Casey Q. Debtor".into(),
+        docket_text: "of Quick Loans LLC (Claim No. 3)".into(),
+        main: upload("objection.pdf", 4, "Objection to Claim No. 3"),
+        attachments: vec![(
+            "Exhibit A".into(),
+            upload("exhibit-a.pdf", 2, "Exhibit A: the loan ledger"),
+        )],
+    };
+    filing::file_document(app, &gamb, filer, &objection)
+        .await?
+        .map_err(|r| anyhow!("demo filing refused: {r}"))?;
+    let adversary = NewAdversary {
+        lead_case_number: number.clone(),
+        plaintiffs: vec!["Casey Q. Debtor".into()],
+        defendants: vec!["Quick Loans LLC".into()],
+        nature_of_suit: "72 Injunctive relief - other".into(),
+        complaint: upload(
+            "adversary-complaint.pdf",
+            7,
+            "Complaint for violation of the automatic stay",
+        ),
+        attachments: vec![],
+    };
+    let proceeding = filing::open_adversary(app, &gamb, filer, &adversary)
+        .await?
+        .map_err(|r| anyhow!("demo adversary proceeding refused: {r}"))?;
+    Ok(format!("{number} (adversary proceeding {})", proceeding.case.number))
 }

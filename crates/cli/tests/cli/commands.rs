@@ -515,12 +515,20 @@ async fn serve_demo_seeds_every_case_of_the_seed_once() {
         .any(|m| m.subject.starts_with(&format!("Activity in Case {number}")) && m.html));
     // And a chapter 7 case at gamb, its debtor's SSN sealed.
     let bk = format!("1:{year}-bk-00001");
-    assert!(out.contains(&format!("demo case at gamb: {bk} ")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "demo case at gamb: {bk} (adversary proceeding 1:{year}-ap-00001)"
+        )),
+        "{out}"
+    );
     let cases = store
         .find_cases(&court("gamb"), &openecf_domain::CaseQuery::parse(&bk).unwrap())
         .await
         .unwrap();
     assert_eq!(cases[0].chapter, Some(7));
+    let docket = store.docket(cases[0].id).await.unwrap();
+    assert_eq!(docket.len(), 3, "petition, objection, adversary proceeding");
+    assert!(docket[2].docket_text.starts_with("Adversary case 1:"));
     let debtor = &store.parties(cases[0].id).await.unwrap()[0];
     assert_eq!(debtor.ssn_last4.as_deref(), Some("6789"));
     assert!(outbox.iter().all(|m| !m.body.contains("123-45-6789")));
