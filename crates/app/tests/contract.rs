@@ -99,6 +99,7 @@ contract!(
     concurrent_filings_get_consecutive_numbers_and_cases_never_share_one,
     a_refused_pdf_leaves_nothing_behind,
     a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
+    court_staff_open_criminal_cases_and_counsel_appear_in_them,
 );
 
 fn now() -> DateTime<Utc> {
@@ -1015,4 +1016,121 @@ async fn a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows(
         .await
         .unwrap()
         .is_err());
+}
+
+async fn court_staff_open_criminal_cases_and_counsel_appear_in_them(app: &App) {
+    let (court, prosecutor, defense) = district_with_filers(app).await;
+    let clerk = add_pacer(app, "deputyclerk", AccountKind::Individual).await;
+    let indictment = filing::NewCriminalCase {
+        case_type: openecf_domain::CaseType::Criminal,
+        defendants: vec!["John Smith".into(), "Mary Major".into()],
+        cause: "18:1343 Wire Fraud".into(),
+        indictment: upload("indictment.pdf", 9),
+        attachments: vec![],
+    };
+    // A filer, even linked, is not the clerk's office; nor is anyone before the grant.
+    assert_eq!(
+        filing::open_criminal_case(app, &court, &prosecutor, &indictment)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotStaff
+    );
+    assert_eq!(
+        filing::open_criminal_case(app, &court, &clerk, &indictment)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotStaff
+    );
+    let firm = add_pacer(app, "firmstaff", AccountKind::SharedFirm).await;
+    assert!(
+        openecf_app::courts::set_staff(app, &court.id, firm.username.as_str(), true, "test")
+            .await
+            .unwrap()
+            .is_err()
+    );
+    assert_eq!(
+        openecf_app::courts::set_staff(app, &court.id, "deputyclerk", true, "test")
+            .await
+            .unwrap(),
+        Ok(true)
+    );
+    assert_eq!(
+        openecf_app::courts::set_staff(app, &court.id, "deputyclerk", true, "test")
+            .await
+            .unwrap(),
+        Ok(false)
+    );
+    let r = filing::open_criminal_case(app, &court, &clerk, &indictment)
+        .await
+        .unwrap()
+        .unwrap();
+    let year = now().format("%y").to_string();
+    assert_eq!(r.case.number.to_string(), format!("1:{year}-cr-00001-ABC"));
+    assert_eq!(r.case.title, "USA v. John Smith et al");
+    let docket = app.store.docket(r.case.id).await.unwrap();
+    assert_eq!(
+        docket[0].docket_text,
+        "INDICTMENT as to John Smith (1), Mary Major (2)."
+    );
+    assert!(filing::may_read(app, &court, r.case.id, &clerk).await.unwrap());
+    // Counsel appear by notice; a civil event is refused in a criminal case.
+    let appear = |who: &str, text: &str| NewFiling {
+        case_number: format!("{year}-cr-1"),
+        event: openecf_domain::criminal_event("Notice of Attorney Appearance").unwrap(),
+        party: who.to_owned(),
+        docket_text: text.to_owned(),
+        main: upload("appearance.pdf", 1),
+        attachments: vec![],
+    };
+    filing::file_document(
+        app,
+        &court,
+        &prosecutor,
+        &appear("USA", "AUSA Pat Prosecutor appearing for USA"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut civil = appear("John Smith", "");
+    civil.event = openecf_domain::civil_event("Notice of Appearance").unwrap();
+    assert_eq!(
+        filing::file_document(app, &court, &defense, &civil)
+            .await
+            .unwrap()
+            .unwrap_err()
+            .to_string(),
+        format!("1:{year}-cr-00001-ABC is a criminal case: file into it from the Criminal menu.")
+    );
+    let defended = filing::file_document(app, &court, &defense, &appear("John Smith", ""))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(defended.entry_number, 3);
+    // The prosecutor, of record, was noticed of the defence's appearance.
+    let mail = app.store.outbox().await.unwrap();
+    assert!(mail.iter().any(|m| m.to_addr == prosecutor.email.as_str()
+        && m.subject
+            == format!(
+                "Activity in Case 1:{year}-cr-00001-ABC USA v. John Smith et al Notice of Attorney Appearance"
+            )));
+    // The grant is audited, and ends.
+    let audit = app.store.audit_events(None).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "court.staff" && e.pacer_username.as_deref() == Some("deputyclerk")));
+    assert_eq!(
+        openecf_app::courts::set_staff(app, &court.id, "deputyclerk", false, "test")
+            .await
+            .unwrap(),
+        Ok(true)
+    );
+    assert_eq!(
+        filing::open_criminal_case(app, &court, &clerk, &indictment)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotStaff
+    );
 }

@@ -54,6 +54,31 @@ pub enum CourtCommand {
         #[arg(long)]
         initials: String,
     },
+    /// Court staff (the clerk's office): they open criminal cases
+    #[command(subcommand)]
+    Admin(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Grant court-staff rights to an individual PACER account
+    Add {
+        /// Court id
+        court: String,
+        pacer_username: String,
+        /// Who does it (kept in the audit trail)
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// End a PACER account's court-staff rights
+    Remove {
+        court: String,
+        pacer_username: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// List a court's staff
+    List { court: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +242,7 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
             app.store.add_judge(&id, name.as_str(), initials).await?;
             println!("judge {name} ({initials}) is on the list of {id}");
         }
+        CourtCommand::Admin(cmd) => staff(app, cmd).await?,
         CourtCommand::List => {
             let courts = app.store.courts().await?;
             println!("{:<8} {:<11} {:<8} {:<28} NAME", "ID", "KIND", "RELEASE", "NEXTGEN");
@@ -546,5 +572,43 @@ async fn reset_mfa(app: &App, username: &str, reason: &str, operator: &str) -> a
         .ok_or_else(|| anyhow!("no PACER account {username}"))?;
     openecf_app::mfa::operator_reset(app, &account, reason.trim(), operator.trim()).await?;
     println!("removed every authenticator app and backup code of {username}; its sessions are ended and it must set up MFA at its next login");
+    Ok(())
+}
+
+async fn staff(app: &App, cmd: StaffCommand) -> anyhow::Result<()> {
+    let (court, username, operator, add) = match cmd {
+        StaffCommand::List { court } => {
+            let id = CourtId::parse(&court)?;
+            require_court(app, &id).await?;
+            let staff = app.store.staff(&id).await?;
+            if staff.is_empty() {
+                println!("{id} has no court staff");
+            }
+            for name in staff {
+                println!("{name}");
+            }
+            return Ok(());
+        }
+        StaffCommand::Add {
+            court,
+            pacer_username,
+            operator,
+        } => (court, pacer_username, operator, true),
+        StaffCommand::Remove {
+            court,
+            pacer_username,
+            operator,
+        } => (court, pacer_username, operator, false),
+    };
+    let id = CourtId::parse(&court)?;
+    let changed = openecf_app::courts::set_staff(app, &id, username.trim(), add, &operator)
+        .await?
+        .map_err(|r| anyhow!("{r}"))?;
+    match (add, changed) {
+        (true, true) => println!("{username} is court staff at {id}"),
+        (true, false) => println!("{username} was already court staff at {id}: nothing changed"),
+        (false, true) => println!("{username} is no longer court staff at {id}"),
+        (false, false) => println!("{username} was not court staff at {id}: nothing changed"),
+    }
     Ok(())
 }

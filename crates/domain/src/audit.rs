@@ -27,6 +27,8 @@ pub enum AuditAction {
     AccountMfaReset,
     /// A case opened or a document filed.
     Filing,
+    /// The operator granted or ended court-staff rights.
+    CourtStaff,
     /// A password check at PACER LOGIN or the Authentication API.
     Login,
     /// A one-time passcode or backup code at login.
@@ -51,6 +53,7 @@ impl AuditAction {
             Self::AccountMfaBackupCodes => "account.mfa.backup_codes",
             Self::AccountMfaReset => "account.mfa.reset",
             Self::Filing => "filing",
+            Self::CourtStaff => "court.staff",
             Self::Login => "login",
             Self::SecondFactor => "login.second_factor",
             Self::Logout => "logout",
@@ -73,6 +76,7 @@ impl AuditAction {
             "account.mfa.backup_codes" => "New backup codes",
             "account.mfa.reset" => "Multi-factor authentication reset by the PACER Service Center",
             "filing" => "Filing",
+            "court.staff" => "Court staff rights changed",
             "login" => "Login",
             "login.second_factor" => "One-time passcode",
             "logout" => "Logout",

@@ -260,10 +260,10 @@ pub struct Event {
     pub appearance: bool,
 }
 
-/// The district courts' civil events that can be filed into an existing case.
 /// How long a notice's free look at its document lasts (one view, within this).
 pub const FREE_LOOK_SECS: i64 = 15 * 24 * 60 * 60;
 
+/// The district courts' civil events that can be filed into an existing case.
 pub const CIVIL_EVENTS: &[Event] = &[
     Event {
         category: "Answers to Complaints",
@@ -320,6 +320,68 @@ pub const COMPLAINT: Event = Event {
 /// A civil event by its name.
 pub fn civil_event(name: &str) -> Option<&'static Event> {
     CIVIL_EVENTS.iter().find(|e| e.name == name)
+}
+
+/// The district courts' criminal events that filers (prosecutors and defence
+/// counsel) file into a criminal case the clerk's office opened.
+pub const CRIMINAL_EVENTS: &[Event] = &[
+    Event {
+        category: "Notices",
+        name: "Notice of Attorney Appearance",
+        docket_text: "NOTICE OF ATTORNEY APPEARANCE",
+        appearance: true,
+    },
+    Event {
+        category: "Motions",
+        name: "Motion to Continue",
+        docket_text: "MOTION to Continue",
+        appearance: false,
+    },
+    Event {
+        category: "Motions",
+        name: "Motion to Suppress",
+        docket_text: "MOTION to Suppress",
+        appearance: false,
+    },
+    Event {
+        category: "Responses and Replies",
+        name: "Response to Motion",
+        docket_text: "RESPONSE to Motion",
+        appearance: false,
+    },
+    Event {
+        category: "Sentencing Documents",
+        name: "Sentencing Memorandum",
+        docket_text: "SENTENCING MEMORANDUM",
+        appearance: false,
+    },
+];
+
+/// A criminal event by its name.
+pub fn criminal_event(name: &str) -> Option<&'static Event> {
+    CRIMINAL_EVENTS.iter().find(|e| e.name == name)
+}
+
+/// The clerk's office's event that opens a criminal case.
+pub const INDICTMENT: Event = Event {
+    category: "Indictments and Informations",
+    name: "Indictment",
+    docket_text: "INDICTMENT",
+    appearance: false,
+};
+
+/// Whether an event may be filed into a case of this type (a civil event
+/// into a civil case, a criminal one into a criminal case, and so on).
+pub fn event_fits(event: &Event, case_type: CaseType) -> bool {
+    let within = |list: &[Event]| {
+        list.iter()
+            .any(|e| e.name == event.name && e.category == event.category)
+    };
+    match case_type {
+        CaseType::Civil | CaseType::Miscellaneous => within(CIVIL_EVENTS),
+        CaseType::Criminal | CaseType::Magistrate => within(CRIMINAL_EVENTS),
+        CaseType::Bankruptcy | CaseType::Adversary => within(BANKRUPTCY_EVENTS),
+    }
 }
 
 /// The bankruptcy courts' events that can be filed into a bankruptcy case

@@ -17,6 +17,7 @@ mod outbox;
 mod pacer;
 mod security;
 mod sessions;
+mod staff;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 

@@ -8,7 +8,7 @@ use chrono::Datelike;
 use openecf_domain::mail::{Nef, NefDocument};
 use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
-    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, PETITION,
+    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, INDICTMENT, PETITION,
 };
 use openecf_store::{CaseRow, NewCase, NewDocument, Time, Tx};
 
@@ -39,6 +39,14 @@ pub enum FilingRefusal {
     NotOfRecord,
     #[error("{which}: {refusal}")]
     Pdf { which: String, refusal: PdfRefusal },
+    #[error("Criminal cases are opened by the clerk's office: your PACER account is not court staff at this court.")]
+    NotStaff,
+    #[error("{case} is a {kind} case: file into it from the {menu} menu.")]
+    WrongMenu {
+        case: String,
+        kind: &'static str,
+        menu: &'static str,
+    },
 }
 
 /// What the filer sees after Submit: the case, the entry, and the notice.
@@ -446,6 +454,19 @@ pub async fn file_document(
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
+    if !openecf_domain::event_fits(new.event, case.number.case_type) {
+        let (kind, menu) = match case.number.case_type {
+            CaseType::Criminal | CaseType::Magistrate => ("criminal", "Criminal"),
+            CaseType::Bankruptcy => ("bankruptcy", "Bankruptcy"),
+            CaseType::Adversary => ("adversary", "Adversary"),
+            CaseType::Civil | CaseType::Miscellaneous => ("civil", "Civil"),
+        };
+        return Ok(Err(FilingRefusal::WrongMenu {
+            case: case.number.to_string(),
+            kind,
+            menu,
+        }));
+    }
     let parties = app.store.parties(case.id).await?;
     let Some(party) = parties.iter().find(|p| p.name == new.party) else {
         return Ok(Err(FilingRefusal::Invalid(
@@ -513,8 +534,8 @@ pub async fn file_document(
 
 /// Whether the account may read a case's docket and documents: an attorney
 /// of record (the public's access, with its fees, comes later).
-pub async fn may_read(app: &App, case_id: i64, account: &PacerAccount) -> Result<bool> {
-    Ok(app.store.is_attorney(case_id, account.id).await?)
+pub async fn may_read(app: &App, court: &Court, case_id: i64, account: &PacerAccount) -> Result<bool> {
+    Ok(app.store.is_attorney(case_id, account.id).await? || app.store.is_staff(&court.id, account.id).await?)
 }
 
 /// A free look at a document through the link in a recipient's notice: the
@@ -796,6 +817,129 @@ pub async fn open_adversary(
         &docket_text,
         filer,
         &party,
+        number,
+        nef_docs,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Receipt {
+        case,
+        entry_number: number,
+        nef,
+    }))
+}
+
+/// A new criminal case, as the clerk's office entered it.
+#[derive(Debug, Clone)]
+pub struct NewCriminalCase {
+    /// Criminal (`cr`) or magistrate judge (`mj`).
+    pub case_type: CaseType,
+    pub defendants: Vec<String>,
+    /// The offence, like "18:1343 Wire Fraud".
+    pub cause: String,
+    pub indictment: Upload,
+    pub attachments: Vec<(String, Upload)>,
+}
+
+/// Opens a criminal case at a district court, by the clerk's office (court
+/// staff, not filers): United States of America against the defendants,
+/// numbered `1:26-cr-00012-ABC` with the assigned judge, the charging
+/// document as entry 1. Prosecutors and defence counsel then appear by a
+/// Notice of Attorney Appearance from the Criminal menu.
+pub async fn open_criminal_case(
+    app: &App,
+    court: &Court,
+    staff: &PacerAccount,
+    new: &NewCriminalCase,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if court.kind != CourtKind::District {
+        return Ok(Err(FilingRefusal::WrongCourtKind));
+    }
+    if !app.store.is_staff(&court.id, staff.id).await? {
+        return Ok(Err(FilingRefusal::NotStaff));
+    }
+    if !matches!(new.case_type, CaseType::Criminal | CaseType::Magistrate) {
+        return Ok(Err(FilingRefusal::Invalid("Case type: cr or mj.".into())));
+    }
+    let checked = (|| {
+        let defendants: Vec<String> = new
+            .defendants
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| clean(n, "Defendant", 200))
+            .collect::<std::result::Result<_, _>>()?;
+        if defendants.is_empty() {
+            return Err(FilingRefusal::Invalid("Defendant: name at least one.".into()));
+        }
+        Ok::<_, FilingRefusal>((defendants, clean(&new.cause, "Cause", 200)?))
+    })();
+    let (defendants, cause) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let documents = match store_documents(app, &new.indictment, INDICTMENT.name, &new.attachments).await? {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = app.clock.now();
+    let title = format!(
+        "USA v. {}{}",
+        defendants[0],
+        if defendants.len() > 1 { " et al" } else { "" }
+    );
+    let judges = app.store.judges(&court.id).await?;
+    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let mut tx = app.store.write().await?;
+    let seq = tx.next_case_seq(&court.id, 1, year, new.case_type).await?;
+    let judge = (!judges.is_empty()).then(|| judges[usize::try_from(seq).unwrap_or(0) % judges.len()].1.clone());
+    let new_case = NewCase {
+        court: court.id.clone(),
+        office: 1,
+        year,
+        case_type: new.case_type,
+        judge_initials: judge,
+        title,
+        nature_of_suit: String::new(),
+        cause,
+        jurisdiction: "U.S. Government Plaintiff".into(),
+        jury_demand: String::new(),
+        chapter: None,
+        lead_case_id: None,
+    };
+    let case_id = tx.insert_case(&new_case, seq, now).await?;
+    tx.insert_party(case_id, "USA", PartyRole::Plaintiff).await?;
+    for name in &defendants {
+        tx.insert_party(case_id, name, PartyRole::Defendant).await?;
+    }
+    let case = tx.lock_case(case_id).await?;
+    let named: Vec<String> = defendants
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{d} ({})", i + 1))
+        .collect();
+    let docket_text = sentence(&format!("{} as to {}", INDICTMENT.docket_text, named.join(", ")));
+    let (number, nef_docs) = write_entry(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &INDICTMENT,
+        &docket_text,
+        staff,
+        &documents,
+        now,
+    )
+    .await?;
+    let nef = notify(
+        app,
+        &mut tx,
+        court,
+        &case,
+        &INDICTMENT,
+        &docket_text,
+        staff,
+        "USA",
         number,
         nef_docs,
         now,

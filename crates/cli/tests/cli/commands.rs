@@ -850,3 +850,47 @@ async fn judges_are_added_to_a_courts_list() {
         [("Ann B. Clerk".to_owned(), "ABC".to_owned())]
     );
 }
+
+#[test]
+fn court_staff_are_granted_listed_and_ended() {
+    let s = setup();
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "deputyclerk",
+            "--name",
+            "Dana Deputy",
+            "--email",
+            "dana@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    s.fails(
+        &["court", "admin", "add", "nysd", "nobody2026"],
+        "",
+        "there is no PACER account nobody2026",
+    );
+    s.fails(
+        &["court", "admin", "add", "zzzz", "deputyclerk"],
+        "",
+        "there is no court zzzz",
+    );
+    assert!(s
+        .ok(&["court", "admin", "list", "nysd"], "")
+        .contains("nysd has no court staff"));
+    let out = s.ok(&["court", "admin", "add", "nysd", "deputyclerk"], "");
+    assert!(out.contains("deputyclerk is court staff at nysd"), "{out}");
+    let again = s.ok(&["court", "admin", "add", "nysd", "deputyclerk"], "");
+    assert!(
+        again.contains("already court staff at nysd: nothing changed"),
+        "{again}"
+    );
+    assert_eq!(s.ok(&["court", "admin", "list", "nysd"], "").trim(), "deputyclerk");
+    let out = s.ok(&["court", "admin", "remove", "nysd", "deputyclerk"], "");
+    assert!(out.contains("deputyclerk is no longer court staff at nysd"), "{out}");
+    assert!(s
+        .ok(&["court", "admin", "list", "nysd"], "")
+        .contains("nysd has no court staff"));
+}

@@ -361,3 +361,50 @@ async fn a_free_look_expires_after_fifteen_days() {
         .unwrap();
     assert_eq!(late.status(), StatusCode::GONE);
 }
+
+#[tokio::test]
+async fn court_staff_open_a_criminal_case_and_filers_may_not() {
+    let app = TestApp::spawn().await;
+    let filer = linked_filer(&app).await;
+    let refused = filer.get("/ecf/nysd/criminal/open").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused.assert_has("Criminal cases are opened by the clerk&#39;s office");
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    openecf_app::courts::set_staff(&app.app, &nysd, "jfiler2027", true, "test")
+        .await
+        .unwrap()
+        .unwrap();
+    let clerk = app.browser();
+    clerk.login("jfiler2027", PACER_PW).await;
+    let utilities = clerk.get("/ecf/nysd/utilities").await;
+    let form = clerk.get(&utilities.link("Open a Criminal Case")).await;
+    form.assert_has("Open a Criminal Case");
+    let csrf = form.hidden("csrf");
+    let indictment = |defendants: &str| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_type", "cr")
+            .text("defendants", defendants.to_owned())
+            .text("cause", "18:1343 Wire Fraud")
+            .part(
+                "main",
+                file_part("indictment.pdf", pdf(9, "Indictment", Extra::Nothing)),
+            )
+    };
+    let missing = post_multipart(&clerk, "/ecf/nysd/criminal/open", indictment("  ")).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    missing.assert_has("Defendant: name at least one.");
+    let year = app.now().format("%y").to_string();
+    let receipt = post_multipart(&clerk, "/ecf/nysd/criminal/open", indictment("John Smith")).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    receipt
+        .assert_has(&format!("1:{year}-cr-00001"))
+        .assert_has("INDICTMENT as to John Smith (1).");
+    clerk
+        .get(&receipt.link(&format!("1:{year}-cr-00001")))
+        .await
+        .assert_has(&format!("CRIMINAL DOCKET FOR CASE #: 1:{year}-cr-00001"))
+        .assert_has("USA v. John Smith");
+    // Bankruptcy courts have no criminal cases.
+    assert_eq!(clerk.get("/ecf/gamb/criminal/open").await.status, StatusCode::NOT_FOUND);
+}

@@ -51,6 +51,12 @@ pub(crate) fn routes() -> Router<AppState> {
             get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
         .route(
+            "/ecf/{court}/criminal/open",
+            get(criminal_form)
+                .post(criminal)
+                .layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route(
             "/ecf/{court}/utilities/check-pdf",
             get(check_pdf_form)
                 .post(check_pdf)
@@ -474,7 +480,7 @@ async fn docket(
             linked,
         }),
     );
-    if !filing::may_read(&state, case.id, &user.session.account).await? {
+    if !filing::may_read(&state, &court, case.id, &user.session.account).await? {
         return Ok(render(
             StatusCode::FORBIDDEN,
             Message {
@@ -539,6 +545,7 @@ async fn docket(
     let heading = match case.number.case_type {
         openecf_domain::CaseType::Bankruptcy => "Bankruptcy Petition #: ",
         openecf_domain::CaseType::Adversary => "Adversary Proceeding #: ",
+        openecf_domain::CaseType::Criminal | openecf_domain::CaseType::Magistrate => "CRIMINAL DOCKET FOR CASE #: ",
         _ => "CIVIL DOCKET FOR CASE #: ",
     };
     Ok(page(DocketPage {
@@ -575,7 +582,7 @@ async fn document(
     let court = load_court(&state, &court).await?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
     let of_record = match &visitor.pacer {
-        Some(session) => filing::may_read(&state, case_id, &session.account).await?,
+        Some(session) => filing::may_read(&state, &court, case_id, &session.account).await?,
         None => false,
     };
     if !of_record {
@@ -959,5 +966,130 @@ async fn adversary(
     match filing::open_adversary(&state, &court, &user.session.account, &new).await? {
         Ok(r) => Ok(receipt(nav, &r)),
         Err(refusal) => Ok(adversary_page(nav, &user, Some(&posted), Some(refusal.to_string()))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "criminal_open.html")]
+struct CriminalOpenPage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    limit_mb: u64,
+    case_types: Vec<(&'static str, &'static str, bool)>,
+    defendants: String,
+    cause: String,
+}
+
+fn criminal_page(
+    state: &AppState,
+    nav: CourtNav,
+    user: &PacerUser,
+    p: Option<&Posted>,
+    error: Option<String>,
+) -> Response {
+    let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
+    let chosen = get("case_type");
+    render(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        CriminalOpenPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            case_types: [("cr", "Criminal (cr)"), ("mj", "Magistrate judge (mj)")]
+                .into_iter()
+                .map(|(code, label)| (code, label, chosen == code))
+                .collect(),
+            defendants: get("defendants"),
+            cause: get("cause"),
+        },
+    )
+}
+
+/// The court, for its staff: a district court's clerk's office.
+async fn staff_at(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+    let court = load_court(state, raw).await?;
+    if court.kind != CourtKind::District {
+        return Err(AppError::NotFound);
+    }
+    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
+    let court_user = CourtUser::Pacer {
+        session: user.session.clone(),
+        linked,
+    };
+    let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
+    if !state.store.is_staff(&court.id, user.session.account.id).await? {
+        return Ok(Err(render(
+            StatusCode::FORBIDDEN,
+            Message {
+                nav,
+                title: "Open a Criminal Case",
+                message: FilingRefusal::NotStaff.to_string(),
+            },
+        )));
+    }
+    Ok(Ok((court, nav)))
+}
+
+async fn criminal_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    match staff_at(&state, &user, &court).await? {
+        Ok((_, nav)) => Ok(criminal_page(&state, nav, &user, None, None)),
+        Err(refused) => Ok(refused),
+    }
+}
+
+async fn criminal(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let mut posted = read_multipart(&user, form).await?;
+    let (court, nav) = match staff_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let Some(indictment) = posted.files.remove("main") else {
+        return Ok(criminal_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some("Indictment or information: choose the PDF to file.".into()),
+        ));
+    };
+    let case_type = match posted.text("case_type").as_str() {
+        "mj" => openecf_domain::CaseType::Magistrate,
+        _ => openecf_domain::CaseType::Criminal,
+    };
+    let new = filing::NewCriminalCase {
+        case_type,
+        defendants: lines(&posted.text("defendants")),
+        cause: posted.text("cause"),
+        indictment,
+        attachments: attachments(&mut posted),
+    };
+    match filing::open_criminal_case(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(criminal_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some(refusal.to_string()),
+        )),
     }
 }

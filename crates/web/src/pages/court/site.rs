@@ -183,6 +183,7 @@ async fn logout(
 #[template(path = "utilities.html")]
 struct Utilities {
     nav: CourtNav,
+    staff: bool,
     live: bool,
     release_1_1: bool,
     planned: Option<String>,
@@ -214,8 +215,16 @@ async fn utilities(
         Ok(u) => u,
         Err(redirect) => return Ok(redirect),
     };
+    let staff = match &visitor.pacer {
+        Some(session) => {
+            court.kind == openecf_domain::CourtKind::District
+                && state.store.is_staff(&court.id, session.account.id).await?
+        }
+        None => false,
+    };
     Ok(page(Utilities {
         nav: CourtNav::new(&court, &visitor, Some(&user)),
+        staff,
         live: court.is_live(),
         release_1_1: court.release == openecf_domain::Release::V1_1,
         planned: planned(&court.status),
