@@ -36,6 +36,11 @@ pub struct Cli {
     /// beside the SQLite database, else openecf-data/documents
     #[arg(long, global = true, env = "OPENECF_DOCUMENTS_DIR")]
     documents_dir: Option<std::path::PathBuf>,
+    /// Keep filed documents in an object store instead, which several nodes share:
+    /// s3://bucket/prefix (S3 or an S3-compatible service; AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT, AWS_ALLOW_HTTP), or file:///path
+    #[arg(long, global = true, env = "OPENECF_DOCUMENTS_URL", conflicts_with = "documents_dir")]
+    documents_url: Option<String>,
     /// The server's secret key file (CSRF tokens, TOTP secrets and backup codes at rest;
     /// created with mode 0600 on first use). Default: secret.key beside the SQLite
     /// database, else openecf-data/secret.key. OPENECF_SECRET_KEY (64 hex digits or
@@ -240,15 +245,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {}", args.bind))?;
             let addr = listener.local_addr()?;
             let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-            let documents = cli
-                .documents_dir
-                .clone()
-                .unwrap_or_else(|| data_dir(&cli.database).join("documents"));
+            let documents = match &cli.documents_url {
+                Some(url) => openecf_app::filing::docstore::DocumentStore::from_url(url).context("--documents-url")?,
+                None => openecf_app::filing::docstore::DocumentStore::Local(
+                    cli.documents_dir
+                        .clone()
+                        .unwrap_or_else(|| data_dir(&cli.database).join("documents")),
+                ),
+            };
             let settings = Settings {
                 idle_timeout: Duration::from_secs(args.idle_timeout_minutes * 60),
                 absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
                 public_url: public_url.clone(),
-                documents: openecf_app::filing::docstore::DocumentStore::Local(documents),
+                documents,
                 ..Settings::default()
             };
             serve(app(settings)?, args, listener, public_url).await

@@ -1,17 +1,32 @@
-//! Where filed documents' bytes live: content-addressed by SHA-256, written
-//! and synced to disk before the docket entry that names them commits, so a
-//! document is never lost once its notice is shown.
+//! Where filed documents' bytes live: content-addressed by SHA-256, stored
+//! durably before the docket entry that names them commits, so a document is
+//! never lost once its notice is shown.
+//!
+//! Two backends: a local folder (the default; each file written, synced and
+//! renamed into place, its folder synced), and an object store (S3 or an
+//! S3-compatible service such as MinIO or Ceph, through the `object_store`
+//! crate), which several nodes share. An object store's PUT is durable when
+//! it answers, so the same guarantee holds there.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
+use object_store::{path::Path as ObjectPath, ObjectStore, ObjectStoreExt, PutPayload};
 use sha2::{Digest, Sha256};
 
-/// The document store. A local folder today; several nodes share one through
-/// a shared file system (an object-store backend is still to come).
+/// The document store.
 #[derive(Debug, Clone)]
 pub enum DocumentStore {
+    /// A folder on this machine (or a shared file system).
     Local(PathBuf),
+    /// An object store, by URL: `s3://bucket/prefix` (credentials, region and
+    /// endpoint from the `AWS_*` environment variables), or `file:///path`.
+    Object {
+        store: Arc<dyn ObjectStore>,
+        prefix: ObjectPath,
+        url: String,
+    },
 }
 
 impl Default for DocumentStore {
@@ -24,10 +39,45 @@ fn path_of(dir: &Path, sha: &str) -> PathBuf {
     dir.join(sha.get(..2).unwrap_or("00")).join(format!("{sha}.pdf"))
 }
 
+fn object_of(prefix: &ObjectPath, sha: &str) -> ObjectPath {
+    prefix
+        .clone()
+        .join(sha.get(..2).unwrap_or("00"))
+        .join(format!("{sha}.pdf").as_str())
+}
+
 impl DocumentStore {
-    /// Stores the bytes (once; the same bytes twice are one file) and
-    /// returns their SHA-256. The file and its folder are synced before this
-    /// returns.
+    /// An object-store backend from its URL (`s3://bucket/prefix`,
+    /// `file:///absolute/path`). S3 settings come from `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT` (an
+    /// S3-compatible service) and `AWS_ALLOW_HTTP`.
+    pub fn from_url(raw: &str) -> anyhow::Result<Self> {
+        let url = url::Url::parse(raw).with_context(|| format!("not a URL: {raw:?}"))?;
+        if !matches!(url.scheme(), "s3" | "file") {
+            anyhow::bail!("a document store URL begins s3:// or file://, not {}://", url.scheme());
+        }
+        let options = std::env::vars()
+            .filter(|(k, _)| k.starts_with("AWS_"))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v));
+        let (store, prefix) = object_store::parse_url_opts(&url, options)
+            .with_context(|| format!("cannot use the document store {raw}"))?;
+        Ok(Self::Object {
+            store: Arc::from(store),
+            prefix,
+            url: raw.to_owned(),
+        })
+    }
+
+    /// Where documents are kept, for the operator.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Local(dir) => dir.display().to_string(),
+            Self::Object { url, .. } => url.clone(),
+        }
+    }
+
+    /// Stores the bytes (once; the same bytes twice are one object) and
+    /// returns their SHA-256. They are durable before this returns.
     pub async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
         let sha = hex::encode(Sha256::digest(bytes));
         match self {
@@ -59,6 +109,19 @@ impl DocumentStore {
                 .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(sha)
             }
+            Self::Object { store, prefix, url } => {
+                let object = object_of(prefix, &sha);
+                match store.head(&object).await {
+                    Ok(_) => return Ok(sha),
+                    Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(e).with_context(|| format!("cannot reach the document store {url}")),
+                }
+                store
+                    .put(&object, PutPayload::from(bytes.to_vec()))
+                    .await
+                    .with_context(|| format!("cannot write {object} to {url}"))?;
+                Ok(sha)
+            }
         }
     }
 
@@ -74,6 +137,41 @@ impl DocumentStore {
                     .await
                     .with_context(|| format!("cannot read {}", path.display()))
             }
+            Self::Object { store, prefix, url } => {
+                let object = object_of(prefix, sha);
+                let found = store
+                    .get(&object)
+                    .await
+                    .with_context(|| format!("cannot read {object} from {url}"))?;
+                Ok(found
+                    .bytes()
+                    .await
+                    .with_context(|| format!("cannot read {object} from {url}"))?
+                    .to_vec())
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_object_store_backend_keeps_each_document_once_by_its_hash() {
+        let dir = openecf_store::testkit::TempDir::new().unwrap();
+        let store = DocumentStore::from_url(&format!("file://{}/docs", dir.path().display())).unwrap();
+        std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+        let sha = store.put(b"%PDF-1.7 one").await.unwrap();
+        assert_eq!(sha, hex::encode(Sha256::digest(b"%PDF-1.7 one")));
+        assert_eq!(store.put(b"%PDF-1.7 one").await.unwrap(), sha);
+        assert_eq!(store.get(&sha).await.unwrap(), b"%PDF-1.7 one");
+        let on_disk = dir.path().join("docs").join(&sha[..2]).join(format!("{sha}.pdf"));
+        assert_eq!(std::fs::read(on_disk).unwrap(), b"%PDF-1.7 one");
+        let missing = hex::encode(Sha256::digest(b"never stored"));
+        assert!(store.get(&missing).await.is_err());
+        assert!(store.get("../../etc/passwd").await.is_err());
+        assert!(DocumentStore::from_url("ftp://example.com/x").is_err());
+        assert!(DocumentStore::from_url("not a url").is_err());
     }
 }

@@ -894,3 +894,61 @@ fn court_staff_are_granted_listed_and_ended() {
         .ok(&["court", "admin", "list", "nysd"], "")
         .contains("nysd has no court staff"));
 }
+
+#[test]
+fn a_bad_document_store_url_is_named() {
+    let s = Scratch::new();
+    s.fails(
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--documents-url",
+            "ftp://example.com/docs",
+        ],
+        "",
+        "a document store URL begins s3:// or file://, not ftp://",
+    );
+    s.fails(
+        &["serve", "--documents-url", "file:///x", "--documents-dir", "/tmp/x"],
+        "",
+        "cannot be used with",
+    );
+}
+
+#[tokio::test]
+async fn the_demo_files_into_an_object_store_by_url() {
+    let s = Scratch::new();
+    let objects = s.dir.path().join("objects");
+    std::fs::create_dir_all(&objects).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_openecf"));
+    cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .arg("--documents-url")
+        .arg(format!("file://{}", objects.display()))
+        .env("OPENECF_DATABASE_URL", s.url())
+        .env("OPENECF_MAIL_DIR", s.dir.path().join("mail"))
+        .env("OPENECF_LOG", "warn");
+    let (server, _) = crate::browser::start_and_read(cmd, "openecf listening on");
+    drop(server);
+    // Every document of the demo's dockets is an object named by its hash.
+    let store = Store::connect(&s.url()).await.unwrap();
+    let nysd = CourtId::parse("nysd").unwrap();
+    let year = openecf_app::Clock::system().now().format("%y").to_string();
+    let case = &store
+        .find_cases(
+            &nysd,
+            &openecf_domain::CaseQuery::parse(&format!("1:{year}-cv-1")).unwrap(),
+        )
+        .await
+        .unwrap()[0];
+    let docket = store.docket(case.id).await.unwrap();
+    for doc in docket.iter().flat_map(|e| &e.documents) {
+        let object = objects.join(&doc.sha256[..2]).join(format!("{}.pdf", doc.sha256));
+        assert!(object.exists(), "{} is not in the object store", doc.sha256);
+    }
+    assert!(
+        !s.dir.path().join("documents").exists(),
+        "nothing is written beside the database"
+    );
+    store.close().await;
+}
