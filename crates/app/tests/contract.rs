@@ -99,6 +99,7 @@ contract!(
     concurrent_filings_get_consecutive_numbers_and_cases_never_share_one,
     a_refused_pdf_leaves_nothing_behind,
     a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
+    event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case,
 );
 
 fn now() -> DateTime<Utc> {
@@ -760,6 +761,7 @@ async fn a_civil_case_is_opened_filed_into_and_noticed(app: &App) {
         event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
         party: "Richard Roe".into(),
         docket_text: String::new(),
+        prompts: Default::default(),
         main: upload("answer.pdf", 2),
         attachments: vec![],
     };
@@ -876,6 +878,7 @@ async fn concurrent_filings_get_consecutive_numbers_and_cases_never_share_one(ap
                     event: openecf_domain::civil_event("Memorandum of Law").unwrap(),
                     party: "Jane Doe".into(),
                     docket_text: format!("number {i}"),
+                    prompts: Default::default(),
                     main: upload("memo.pdf", 1),
                     attachments: vec![],
                 };
@@ -1015,4 +1018,115 @@ async fn a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows(
         .await
         .unwrap()
         .is_err());
+}
+
+async fn event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case(app: &App) {
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    let opened = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let year = now().format("%y").to_string();
+    let base = NewFiling {
+        case_number: format!("{year}-1"),
+        event: openecf_domain::civil_event("Motion for Extension of Time").unwrap(),
+        party: "Jane Doe".into(),
+        docket_text: "to Serve the Summons".into(),
+        prompts: filing::Prompts {
+            amended: true,
+            ..Default::default()
+        },
+        main: upload("motion.pdf", 1),
+        attachments: vec![],
+    };
+    let file = |who: &PacerAccount, f: &NewFiling| {
+        let (app, court, who, f) = (app.clone(), court.clone(), who.clone(), f.clone());
+        async move { filing::file_document(&app, &court, &who, &f).await.unwrap() }
+    };
+    assert_eq!(file(&plaintiff_atty, &base).await.unwrap().entry_number, 2);
+    let answer = NewFiling {
+        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
+        party: "Richard Roe".into(),
+        docket_text: String::new(),
+        prompts: filing::Prompts::default(),
+        ..base.clone()
+    };
+    assert_eq!(file(&defense_atty, &answer).await.unwrap().entry_number, 3);
+    let joint = NewFiling {
+        event: openecf_domain::civil_event("Motion to Dismiss").unwrap(),
+        prompts: filing::Prompts {
+            amended: true,
+            joint: true,
+            refers_to: None,
+        },
+        ..answer.clone()
+    };
+    assert_eq!(file(&defense_atty, &joint).await.unwrap().entry_number, 4);
+    let response = NewFiling {
+        event: openecf_domain::civil_event("Response in Opposition to Motion").unwrap(),
+        prompts: filing::Prompts {
+            refers_to: Some(2),
+            ..Default::default()
+        },
+        ..answer.clone()
+    };
+    let r = file(&defense_atty, &response).await.unwrap();
+    assert_eq!(r.entry_number, 5);
+    assert_eq!(
+        r.nef.docket_text,
+        "RESPONSE in Opposition re 2 AMENDED MOTION for Extension of Time to Serve the Summons... filed by Richard Roe."
+    );
+    // A number that is not on this case's docket is refused, and nothing is written.
+    let mail_before = app.store.outbox().await.unwrap().len();
+    for missing in [99, 0, -1] {
+        let wrong = NewFiling {
+            prompts: filing::Prompts {
+                refers_to: Some(missing),
+                ..Default::default()
+            },
+            ..response.clone()
+        };
+        let refusal = file(&defense_atty, &wrong).await.unwrap_err();
+        assert_eq!(refusal, FilingRefusal::NoSuchEntry(missing));
+        if missing == 99 {
+            assert_eq!(
+                refusal.to_string(),
+                "Refers to document 99: there is no such entry in this case."
+            );
+        }
+    }
+    assert_eq!(app.store.outbox().await.unwrap().len(), mail_before);
+    let docket = app.store.docket(opened.case.id).await.unwrap();
+    let texts: Vec<&str> = docket.iter().map(|e| e.docket_text.as_str()).collect();
+    assert_eq!(
+        texts[1..],
+        [
+            "AMENDED MOTION for Extension of Time to Serve the Summons filed by Jane Doe.",
+            "ANSWER to Complaint filed by Richard Roe.",
+            "AMENDED JOINT MOTION to Dismiss filed by Richard Roe.",
+            "RESPONSE in Opposition re 2 AMENDED MOTION for Extension of Time to Serve the Summons... filed by Richard Roe.",
+        ]
+    );
+    // The store keeps the link, to the entry itself.
+    assert_eq!(docket[4].refers_to, Some(docket[1].id));
+    assert!(docket[..4].iter().all(|e| e.refers_to.is_none()));
+    // Another case's entry 2 is not this case's: the reference is per case.
+    let other = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let across = NewFiling {
+        case_number: other.case.number.to_string(),
+        party: "Jane Doe".into(),
+        event: openecf_domain::civil_event("Memorandum of Law").unwrap(),
+        prompts: filing::Prompts {
+            refers_to: Some(2),
+            ..Default::default()
+        },
+        ..base.clone()
+    };
+    assert_eq!(
+        file(&plaintiff_atty, &across).await.unwrap_err(),
+        FilingRefusal::NoSuchEntry(2)
+    );
 }

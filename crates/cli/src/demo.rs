@@ -354,6 +354,7 @@ async fn seed_civil_case(app: &App, filer: &openecf_domain::PacerAccount) -> any
         event: openecf_domain::civil_event("Memorandum of Law").ok_or_else(|| anyhow!("demo event"))?,
         party: "Acme Widgets, Inc.".into(),
         docket_text: "in Support of the Complaint".into(),
+        prompts: Default::default(),
         main: upload("memorandum.pdf", 3, "Memorandum of Law"),
         attachments: vec![(
             "Exhibit A".into(),

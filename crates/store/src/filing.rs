@@ -141,6 +141,8 @@ pub struct EntryRow {
     pub docket_text: String,
     pub filed_at: Time,
     pub filed_by: String,
+    /// The entry (its id) this one refers to: "re 2".
+    pub refers_to: Option<i64>,
     pub documents: Vec<DocumentRow>,
 }
 
@@ -280,17 +282,19 @@ impl Tx {
         number: i64,
         event: &str,
         docket_text: &str,
+        refers_to: Option<i64>,
         filed_by: PacerAccountId,
         now: Time,
     ) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO docket_entries (case_id, number, event, docket_text, filed_at, filed_by)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO docket_entries (case_id, number, event, docket_text, refers_to_entry, filed_at, filed_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(case_id)
         .bind(number)
         .bind(event)
         .bind(docket_text)
+        .bind(refers_to)
         .bind(epoch(now))
         .bind(filed_by.get())
         .fetch_one(self.conn())
@@ -398,8 +402,8 @@ impl Store {
 
     /// The docket of a case, oldest entry first, with each entry's documents.
     pub async fn docket(&self, case_id: i64) -> Result<Vec<EntryRow>> {
-        let entries: Vec<(i64, i64, String, String, i64, String)> = sqlx::query_as(
-            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name
+        let entries: Vec<(i64, i64, String, String, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name, e.refers_to_entry
              FROM docket_entries e JOIN pacer_accounts p ON p.id = e.filed_by
              WHERE e.case_id = $1 ORDER BY e.number",
         )
@@ -415,7 +419,7 @@ impl Store {
         .await?;
         entries
             .into_iter()
-            .map(|(id, number, event, docket_text, filed_at, filed_by)| {
+            .map(|(id, number, event, docket_text, filed_at, filed_by, refers_to)| {
                 Ok(EntryRow {
                     id,
                     number,
@@ -423,10 +427,22 @@ impl Store {
                     docket_text,
                     filed_at: from_epoch(filed_at)?,
                     filed_by,
+                    refers_to,
                     documents: docs.iter().filter(|d| d.entry_id == id).cloned().collect(),
                 })
             })
             .collect()
+    }
+
+    /// An entry of a case by its number: (id, number, docket text).
+    pub async fn entry_by_number(&self, case_id: i64, number: i64) -> Result<Option<(i64, i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, number, docket_text FROM docket_entries WHERE case_id = $1 AND number = $2")
+                .bind(case_id)
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// A document and the id of its case, if it is this court's.

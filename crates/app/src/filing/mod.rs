@@ -39,6 +39,8 @@ pub enum FilingRefusal {
     NotOfRecord,
     #[error("{which}: {refusal}")]
     Pdf { which: String, refusal: PdfRefusal },
+    #[error("Refers to document {0}: there is no such entry in this case.")]
+    NoSuchEntry(i64),
 }
 
 /// What the filer sees after Submit: the case, the entry, and the notice.
@@ -71,8 +73,71 @@ pub struct NewFiling {
     pub party: String,
     /// What the filer added to the event's docket text.
     pub docket_text: String,
+    /// The event's prompts: Amended, Joint, Refer to existing event.
+    pub prompts: Prompts,
     pub main: Upload,
     pub attachments: Vec<(String, Upload)>,
+}
+
+/// CM/ECF's prompts of an event: "AMENDED" and "JOINT" before its docket
+/// text, and "re 2 …", a link to an entry of the same case, after it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompts {
+    pub amended: bool,
+    pub joint: bool,
+    /// The number of the entry this filing refers to, on the same case's docket.
+    pub refers_to: Option<i64>,
+}
+
+/// How much of a referred entry's docket text follows its number (at most).
+const REFERENCE_CHARS: usize = 60;
+
+/// The docket text of a filing into a case, as CM/ECF composes it:
+/// "AMENDED JOINT MOTION to Dismiss re 2 MOTION for … for Failure to State a
+/// Claim filed by Richard Roe." `referred` is the referred entry's number and
+/// docket text.
+pub fn compose_docket_text(
+    event: &Event,
+    prompts: Prompts,
+    referred: Option<(i64, &str)>,
+    added: &str,
+    party: &str,
+) -> String {
+    let mut text = String::new();
+    if prompts.amended {
+        text.push_str("AMENDED ");
+    }
+    if prompts.joint {
+        text.push_str("JOINT ");
+    }
+    match referred {
+        Some((number, referred_text)) => {
+            // "RESPONSE in Opposition re Motion": the reference names the motion.
+            text.push_str(
+                event
+                    .docket_text
+                    .strip_suffix(" re Motion")
+                    .unwrap_or(event.docket_text),
+            );
+            let referred_text = referred_text.trim().trim_end_matches('.');
+            let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
+            if short.len() < referred_text.len() {
+                // Cut at the last whole word, as a reader expects.
+                if let Some(space) = short.rfind(' ') {
+                    short.truncate(space);
+                }
+                short = format!("{}...", short.trim_end());
+            }
+            text.push_str(&format!(" re {number} {short}"));
+        }
+        None => text.push_str(event.docket_text),
+    }
+    let added = added.trim();
+    if !added.is_empty() {
+        text.push(' ');
+        text.push_str(added);
+    }
+    sentence(&format!("{text} filed by {party}"))
 }
 
 fn clean(raw: &str, what: &str, max: usize) -> std::result::Result<String, FilingRefusal> {
@@ -188,13 +253,14 @@ async fn write_entry(
     case: &CaseRow,
     event: &Event,
     docket_text: &str,
+    refers_to: Option<i64>,
     filer: &PacerAccount,
     documents: &[(NewDocument, u32)],
     now: Time,
 ) -> Result<(i64, Vec<NefDocument>)> {
     let number = tx.next_entry_number(case.id).await?;
     let entry_id = tx
-        .insert_entry(case.id, number, event.name, docket_text, filer.id, now)
+        .insert_entry(case.id, number, event.name, docket_text, refers_to, filer.id, now)
         .await?;
     let base = app.settings.public_url.trim_end_matches('/');
     let mut nef_docs = Vec::new();
@@ -387,6 +453,7 @@ pub async fn open_civil_case(
         &case,
         &COMPLAINT,
         &docket_text,
+        None,
         filer,
         &documents,
         now,
@@ -462,15 +529,26 @@ pub async fn file_document(
             "Docket text: at most 500 characters, on one line.".into(),
         )));
     }
+    // Entries are never removed, so the one referred to is still there when the entry is written.
+    let referred = match new.prompts.refers_to {
+        None => None,
+        Some(number) => match app.store.entry_by_number(case.id, number).await? {
+            Some(entry) => Some(entry),
+            None => return Ok(Err(FilingRefusal::NoSuchEntry(number))),
+        },
+    };
     let documents = match store_documents(app, &new.main, new.event.name, &new.attachments).await? {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
-    let docket_text = if added.is_empty() {
-        sentence(&format!("{} filed by {}", new.event.docket_text, party.name))
-    } else {
-        sentence(&format!("{} {} filed by {}", new.event.docket_text, added, party.name))
-    };
+    let docket_text = compose_docket_text(
+        new.event,
+        new.prompts,
+        referred.as_ref().map(|(_, number, text)| (*number, text.as_str())),
+        added,
+        &party.name,
+    );
+    let refers_to = referred.as_ref().map(|(id, _, _)| *id);
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let case = tx.lock_case(case.id).await?;
@@ -484,6 +562,7 @@ pub async fn file_document(
         &case,
         new.event,
         &docket_text,
+        refers_to,
         filer,
         &documents,
         now,
@@ -637,6 +716,7 @@ pub async fn open_bankruptcy_case(
         &case,
         &PETITION,
         &docket_text,
+        None,
         filer,
         &documents,
         now,
@@ -770,6 +850,7 @@ pub async fn open_adversary(
         &case,
         &ADVERSARY_COMPLAINT,
         &docket_text,
+        None,
         filer,
         &documents,
         now,
@@ -782,6 +863,7 @@ pub async fn open_adversary(
         lead_number,
         ADVERSARY_COMPLAINT.name,
         &docket_text,
+        None,
         filer.id,
         now,
     )

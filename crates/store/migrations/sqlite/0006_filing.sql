@@ -96,3 +96,7 @@ ALTER TABLE outbox ADD COLUMN html BIGINT NOT NULL DEFAULT 0;
 -- A session's filer has acknowledged the redaction rules (asked before the
 -- first filing of each session).
 ALTER TABLE sessions ADD COLUMN redaction_ack_at BIGINT;
+
+-- An entry may refer to an earlier entry of its case ("re 2"): CM/ECF's
+-- "Refer to existing event" prompt.
+ALTER TABLE docket_entries ADD COLUMN refers_to_entry BIGINT REFERENCES docket_entries (id);

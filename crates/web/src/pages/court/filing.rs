@@ -423,6 +423,7 @@ async fn file(
         event,
         party: values[2].trim().to_owned(),
         docket_text: values[3].clone(),
+        prompts: Default::default(),
         main,
         attachments: attachments(&mut posted),
     };
