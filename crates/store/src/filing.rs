@@ -146,6 +146,29 @@ pub struct EntryRow {
     pub documents: Vec<DocumentRow>,
 }
 
+/// A docket entry to write, under its case's lock.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub case_id: i64,
+    pub number: i64,
+    pub event: &'a str,
+    pub docket_text: &'a str,
+    /// The entry (its id) of the same case this one refers to ("re 2").
+    pub refers_to: Option<i64>,
+    pub filed_by: PacerAccountId,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRaw {
+    id: i64,
+    number: i64,
+    event: String,
+    docket_text: String,
+    filed_at: i64,
+    filed_by: String,
+    refers_to_entry: Option<i64>,
+}
+
 const DOCUMENT_COLUMNS: &str =
     "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp";
 
@@ -276,27 +299,18 @@ impl Tx {
         Ok(last.unwrap_or(0) + 1)
     }
 
-    pub async fn insert_entry(
-        &mut self,
-        case_id: i64,
-        number: i64,
-        event: &str,
-        docket_text: &str,
-        refers_to: Option<i64>,
-        filed_by: PacerAccountId,
-        now: Time,
-    ) -> Result<i64> {
+    pub async fn insert_entry(&mut self, e: &NewEntry<'_>, now: Time) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO docket_entries (case_id, number, event, docket_text, refers_to_entry, filed_at, filed_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(case_id)
-        .bind(number)
-        .bind(event)
-        .bind(docket_text)
-        .bind(refers_to)
+        .bind(e.case_id)
+        .bind(e.number)
+        .bind(e.event)
+        .bind(e.docket_text)
+        .bind(e.refers_to)
         .bind(epoch(now))
-        .bind(filed_by.get())
+        .bind(e.filed_by.get())
         .fetch_one(self.conn())
         .await?)
     }
@@ -402,8 +416,8 @@ impl Store {
 
     /// The docket of a case, oldest entry first, with each entry's documents.
     pub async fn docket(&self, case_id: i64) -> Result<Vec<EntryRow>> {
-        let entries: Vec<(i64, i64, String, String, i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name, e.refers_to_entry
+        let entries: Vec<EntryRaw> = sqlx::query_as(
+            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name AS filed_by, e.refers_to_entry
              FROM docket_entries e JOIN pacer_accounts p ON p.id = e.filed_by
              WHERE e.case_id = $1 ORDER BY e.number",
         )
@@ -419,16 +433,16 @@ impl Store {
         .await?;
         entries
             .into_iter()
-            .map(|(id, number, event, docket_text, filed_at, filed_by, refers_to)| {
+            .map(|e| {
                 Ok(EntryRow {
-                    id,
-                    number,
-                    event,
-                    docket_text,
-                    filed_at: from_epoch(filed_at)?,
-                    filed_by,
-                    refers_to,
-                    documents: docs.iter().filter(|d| d.entry_id == id).cloned().collect(),
+                    id: e.id,
+                    number: e.number,
+                    event: e.event,
+                    docket_text: e.docket_text,
+                    filed_at: from_epoch(e.filed_at)?,
+                    filed_by: e.filed_by,
+                    refers_to: e.refers_to_entry,
+                    documents: docs.iter().filter(|d| d.entry_id == e.id).cloned().collect(),
                 })
             })
             .collect()

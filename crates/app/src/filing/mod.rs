@@ -10,7 +10,7 @@ use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
     PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, PETITION,
 };
-use openecf_store::{CaseRow, NewCase, NewDocument, Time, Tx};
+use openecf_store::{CaseRow, NewCase, NewDocument, NewEntry, Time, Tx};
 
 use crate::{App, Result};
 use pdf::PdfRefusal;
@@ -259,9 +259,15 @@ async fn write_entry(
     now: Time,
 ) -> Result<(i64, Vec<NefDocument>)> {
     let number = tx.next_entry_number(case.id).await?;
-    let entry_id = tx
-        .insert_entry(case.id, number, event.name, docket_text, refers_to, filer.id, now)
-        .await?;
+    let entry = NewEntry {
+        case_id: case.id,
+        number,
+        event: event.name,
+        docket_text,
+        refers_to,
+        filed_by: filer.id,
+    };
+    let entry_id = tx.insert_entry(&entry, now).await?;
     let base = app.settings.public_url.trim_end_matches('/');
     let mut nef_docs = Vec::new();
     for (d, _) in documents {
@@ -858,16 +864,15 @@ pub async fn open_adversary(
     .await?;
     // The lead case's docket names the new proceeding.
     let lead_number = tx.next_entry_number(lead.id).await?;
-    tx.insert_entry(
-        lead.id,
-        lead_number,
-        ADVERSARY_COMPLAINT.name,
-        &docket_text,
-        None,
-        filer.id,
-        now,
-    )
-    .await?;
+    let lead_entry = NewEntry {
+        case_id: lead.id,
+        number: lead_number,
+        event: ADVERSARY_COMPLAINT.name,
+        docket_text: &docket_text,
+        refers_to: None,
+        filed_by: filer.id,
+    };
+    tx.insert_entry(&lead_entry, now).await?;
     let party = plaintiffs.join(", ");
     let nef = notify(
         app,
