@@ -361,3 +361,122 @@ async fn a_free_look_expires_after_fifteen_days() {
         .unwrap();
     assert_eq!(late.status(), StatusCode::GONE);
 }
+
+/// A civil case at nysd opened by jfiler2026 for Jordan Filer; its case number as typed.
+async fn opened_case(app: &TestApp, b: &Browser) -> String {
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let open = Form::new()
+        .text("csrf", csrf)
+        .text("plaintiffs", "Jordan Filer")
+        .text("defendants", "Acme Widgets, Inc.")
+        .text("nature_of_suit", "190 Contract: Other")
+        .text("cause", "28:1332 Diversity-Breach of Contract")
+        .text("jurisdiction", "Diversity")
+        .text("jury_demand", "None")
+        .part("main", file_part("complaint.pdf", pdf(2, "Complaint", Extra::Nothing)));
+    let receipt = post_multipart(b, "/ecf/nysd/civil/open", open).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    format!("{}-1", app.now().format("%y"))
+}
+
+#[tokio::test]
+async fn the_event_filter_narrows_the_list_and_keeps_the_category() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let all = b.get("/ecf/nysd/civil/file").await;
+    all.assert_has(r#"<label for="filter">Filter events"#)
+        .assert_has(r#"<option value="Answer to Complaint""#)
+        .assert_has(r#"<option value="Motion to Dismiss""#);
+    // Any case; only names that contain the text.
+    let motions = b.get("/ecf/nysd/civil/file?filter=DISMISS").await;
+    assert_eq!(motions.status, StatusCode::OK);
+    motions
+        .assert_has(r#"<option value="Motion to Dismiss""#)
+        .assert_lacks(r#"<option value="Answer to Complaint""#)
+        .assert_lacks(r#"<option value="Motion for Extension of Time""#)
+        .assert_has(r#"value="DISMISS""#);
+    // A category from the filing menu narrows it too, and the filter form keeps it.
+    let category = b
+        .get("/ecf/nysd/civil/file?category=Motions+and+Related+Filings&filter=motion")
+        .await;
+    category
+        .assert_has(r#"<input type="hidden" name="category" value="Motions and Related Filings">"#)
+        .assert_has(r#"<option value="Motion for Extension of Time""#)
+        .assert_lacks(r#"<option value="Response in Opposition to Motion""#);
+    let nothing = b.get("/ecf/nysd/civil/file?filter=xyzzy").await;
+    nothing.assert_has("No event matches “xyzzy”.").assert_lacks("<option");
+    // The bankruptcy form filters its own events.
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit").await;
+    b.get("/ecf/gamb/bankruptcy/file?filter=claim")
+        .await
+        .assert_has(r#"<option value="Objection to Claim""#)
+        .assert_lacks(r#"<option value="Motion for Relief from Stay""#);
+}
+
+#[tokio::test]
+async fn event_prompts_prefix_the_text_and_refer_to_an_entry_that_the_docket_links() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let case_number = opened_case(&app, &b).await;
+    let csrf = b.get("/ecf/nysd/civil/file").await.hidden("csrf");
+    let filing = |event: &str, fields: &[(&str, &str)]| {
+        let mut f = Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_number", case_number.clone())
+            .text("event", event.to_owned())
+            .text("party", "Jordan Filer")
+            .part("main", file_part("doc.pdf", pdf(1, event, Extra::Nothing)));
+        for (k, v) in fields {
+            f = f.text(k.to_string(), v.to_string());
+        }
+        f
+    };
+    let motion = filing(
+        "Motion for Extension of Time",
+        &[
+            ("amended", "on"),
+            ("joint", "on"),
+            ("docket_text", "to Serve the Summons"),
+        ],
+    );
+    post_multipart(&b, "/ecf/nysd/civil/file", motion)
+        .await
+        .assert_has("Filed: document number 2")
+        .assert_has("AMENDED JOINT MOTION for Extension of Time to Serve the Summons filed by Jordan Filer.");
+    let amended = filing("Memorandum of Law", &[("amended", "on")]);
+    post_multipart(&b, "/ecf/nysd/civil/file", amended)
+        .await
+        .assert_has("AMENDED MEMORANDUM OF LAW filed by Jordan Filer.");
+    // A number not on this case's docket, or not a number: refused, nothing filed.
+    for (bad, message) in [
+        ("99", "Refers to document 99: there is no such entry in this case."),
+        (
+            "two",
+            "Refers to document “two”: type the number of an entry on the docket of this case, like 2.",
+        ),
+    ] {
+        let refused = post_multipart(
+            &b,
+            "/ecf/nysd/civil/file",
+            filing("Response in Opposition to Motion", &[("refers_to", bad)]),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        refused.assert_has(message).assert_has(&format!(r#"value="{bad}""#));
+    }
+    let response = filing("Response in Opposition to Motion", &[("refers_to", "2")]);
+    let filed = post_multipart(&b, "/ecf/nysd/civil/file", response).await;
+    filed.assert_has("Filed: document number 4").assert_has(
+        "RESPONSE in Opposition re 2 AMENDED JOINT MOTION for Extension of Time to Serve the... filed by Jordan Filer.",
+    );
+    // On the docket, "re 2" links to entry 2's document; the refusals took no number.
+    let year = app.now().format("%y").to_string();
+    let docket = b.get(&filed.link(&format!("1:{year}-cv-00001"))).await;
+    let entry_2 = docket.link("2");
+    let at = docket.body.find("re <a href=\"").expect("the re link") + "re <a href=\"".len();
+    let end = docket.body[at..].find('"').unwrap();
+    assert_eq!(docket.body[at..at + end].replace("&#x2f;", "/"), entry_2);
+    assert!(docket.body[at + end..].starts_with("\">2</a> AMENDED JOINT MOTION"));
+    docket.assert_lacks(">5</a>");
+}

@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Upload};
+use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Prompts, Upload};
 use openecf_domain::{Court, CourtKind, Event, BANKRUPTCY_EVENTS, CIVIL_EVENTS};
 use openecf_store::FreeLook;
 use serde::Deserialize;
@@ -303,27 +303,65 @@ struct FilePage {
     csrf: String,
     error: Option<String>,
     limit_mb: u64,
-    case_number: String,
-    party: String,
-    docket_text: String,
+    values: FileValues,
     events: Vec<(&'static str, &'static str, bool)>,
 }
 
+/// What the file form holds: as typed, or as asked for in its address.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct FileQuery {
+pub(crate) struct FileValues {
     case_number: String,
     event: String,
+    party: String,
+    docket_text: String,
+    amended: String,
+    joint: String,
+    refers_to: String,
+    /// Narrows the event list to names containing it (any case).
+    filter: String,
+    /// Narrows the event list to one category of the filing menu.
+    category: String,
 }
 
-fn file_page(
-    state: &AppState,
-    nav: CourtNav,
-    user: &PacerUser,
-    values: [String; 4],
-    error: Option<String>,
-) -> Response {
-    let [case_number, event, party, docket_text] = values;
+impl FileValues {
+    fn from_posted(p: &Posted) -> Self {
+        Self {
+            case_number: p.text("case_number"),
+            event: p.text("event"),
+            party: p.text("party"),
+            docket_text: p.text("docket_text"),
+            amended: p.text("amended"),
+            joint: p.text("joint"),
+            refers_to: p.text("refers_to"),
+            filter: String::new(),
+            category: String::new(),
+        }
+    }
+
+    fn amended(&self) -> bool {
+        !self.amended.is_empty()
+    }
+
+    fn joint(&self) -> bool {
+        !self.joint.is_empty()
+    }
+}
+
+/// The events the form offers: those of the category asked for (when it is
+/// one of them), whose names contain the filter, case aside.
+fn offered_events(bankruptcy: bool, category: &str, filter: &str) -> Vec<&'static Event> {
+    let all = events_of(bankruptcy);
+    let category = category.trim();
+    let known = all.iter().any(|e| e.category == category);
+    let filter = filter.trim().to_lowercase();
+    all.iter()
+        .filter(|e| !known || e.category == category)
+        .filter(|e| e.name.to_lowercase().contains(&filter))
+        .collect()
+}
+
+fn file_page(state: &AppState, nav: CourtNav, user: &PacerUser, values: FileValues, error: Option<String>) -> Response {
     let court_id = nav.court_id.clone();
     let bankruptcy = nav.bankruptcy;
     let status = if error.is_some() {
@@ -331,6 +369,10 @@ fn file_page(
     } else {
         StatusCode::OK
     };
+    let events = offered_events(bankruptcy, &values.category, &values.filter)
+        .into_iter()
+        .map(|e| (e.category, e.name, e.name == values.event))
+        .collect();
     render(
         status,
         FilePage {
@@ -344,13 +386,8 @@ fn file_page(
             csrf: user.visitor.csrf.value().to_owned(),
             error,
             limit_mb: state.settings.max_document_bytes / (1024 * 1024),
-            case_number,
-            party,
-            docket_text,
-            events: events_of(bankruptcy)
-                .iter()
-                .map(|e| (e.category, e.name, e.name == event))
-                .collect(),
+            values,
+            events,
         },
     )
 }
@@ -359,7 +396,7 @@ async fn file_form(
     State(state): State<AppState>,
     user: PacerUser,
     Path(court): Path<String>,
-    Query(q): Query<FileQuery>,
+    Query(q): Query<FileValues>,
 ) -> Result<Response, AppError> {
     let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
@@ -369,13 +406,25 @@ async fn file_form(
         let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
         return Ok(redaction_page(nav, &user, &next, false));
     }
-    Ok(file_page(
-        &state,
-        nav,
-        &user,
-        [q.case_number, q.event, String::new(), String::new()],
-        None,
-    ))
+    let values = FileValues {
+        case_number: q.case_number,
+        event: q.event,
+        filter: q.filter.chars().filter(|c| !c.is_control()).take(100).collect(),
+        category: q.category,
+        ..FileValues::default()
+    };
+    Ok(file_page(&state, nav, &user, values, None))
+}
+
+/// "Refer to existing event": empty, or a document number.
+fn refers_to(raw: &str) -> Result<Option<i64>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>().map(Some).map_err(|_| {
+        format!("Refers to document “{raw}”: type the number of an entry on the docket of this case, like 2.")
+    })
 }
 
 async fn file(
@@ -393,14 +442,9 @@ async fn file(
         let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
         return Ok(redaction_page(nav, &user, &next, true));
     }
-    let values = [
-        posted.text("case_number"),
-        posted.text("event"),
-        posted.text("party"),
-        posted.text("docket_text"),
-    ];
+    let values = FileValues::from_posted(&posted);
     let bankruptcy = court.kind == CourtKind::Bankruptcy;
-    let Some(event) = events_of(bankruptcy).iter().find(|e| e.name == values[1]) else {
+    let Some(event) = events_of(bankruptcy).iter().find(|e| e.name == values.event) else {
         return Ok(file_page(
             &state,
             nav,
@@ -408,6 +452,10 @@ async fn file(
             values,
             Some("Event: choose one from the list.".into()),
         ));
+    };
+    let refers = match refers_to(&values.refers_to) {
+        Ok(r) => r,
+        Err(message) => return Ok(file_page(&state, nav, &user, values, Some(message))),
     };
     let Some(main) = posted.files.remove("main") else {
         return Ok(file_page(
@@ -419,11 +467,15 @@ async fn file(
         ));
     };
     let new = NewFiling {
-        case_number: values[0].clone(),
+        case_number: values.case_number.clone(),
         event,
-        party: values[2].trim().to_owned(),
-        docket_text: values[3].clone(),
-        prompts: Default::default(),
+        party: values.party.trim().to_owned(),
+        docket_text: values.docket_text.clone(),
+        prompts: Prompts {
+            amended: values.amended(),
+            joint: values.joint(),
+            refers_to: refers,
+        },
         main,
         attachments: attachments(&mut posted),
     };
@@ -438,6 +490,9 @@ struct EntryLine {
     number: i64,
     link: Option<String>,
     text: String,
+    /// "re 2": the number of the entry referred to, a link to its document,
+    /// and the text after it.
+    refers: Option<(i64, Option<String>, String)>,
     attachments: Vec<(String, String)>,
 }
 
@@ -514,27 +569,29 @@ async fn docket(
             (p.role.as_str(), name, counsel.join("; "))
         })
         .collect();
-    let entries = state
-        .store
-        .docket(case.id)
-        .await?
-        .into_iter()
-        .map(|e| EntryLine {
-            date: e.filed_at.format("%m/%d/%Y").to_string(),
-            number: e.number,
-            link: e.documents.first().map(|d| format!("/ecf/{}/doc1/{}", court.id, d.id)),
-            text: e.docket_text,
-            attachments: e
-                .documents
-                .iter()
-                .skip(1)
-                .map(|d| {
-                    (
-                        format!("/ecf/{}/doc1/{}", court.id, d.id),
-                        format!("# {} {}", d.attachment, d.description),
-                    )
-                })
-                .collect(),
+    let docket = state.store.docket(case.id).await?;
+    let doc_link = |d: &openecf_store::DocumentRow| format!("/ecf/{}/doc1/{}", court.id, d.id);
+    let entries = docket
+        .iter()
+        .map(|e| {
+            let referred = e
+                .refers_to
+                .and_then(|id| docket.iter().find(|r| r.id == id))
+                .map(|r| (r.number, r.documents.first().map(doc_link)));
+            let (text, refers) = split_reference(&e.docket_text, referred);
+            EntryLine {
+                date: e.filed_at.format("%m/%d/%Y").to_string(),
+                number: e.number,
+                link: e.documents.first().map(doc_link),
+                text,
+                refers,
+                attachments: e
+                    .documents
+                    .iter()
+                    .skip(1)
+                    .map(|d| (doc_link(d), format!("# {} {}", d.attachment, d.description)))
+                    .collect(),
+            }
         })
         .collect();
     let heading = match case.number.case_type {
@@ -556,6 +613,32 @@ async fn docket(
         parties,
         entries,
     }))
+}
+
+/// Splits a docket text at its "re N" (the entry it refers to), so the
+/// number can be a link to that entry's document, as on CM/ECF's docket.
+fn split_reference(
+    text: &str,
+    referred: Option<(i64, Option<String>)>,
+) -> (String, Option<(i64, Option<String>, String)>) {
+    let Some((number, link)) = referred else {
+        return (text.to_owned(), None);
+    };
+    let marker = format!(" re {number}");
+    let found = text.match_indices(&marker).find(|(at, _)| {
+        text[at + marker.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_digit())
+    });
+    match found {
+        Some((at, _)) => {
+            let before = &text[..at + " re ".len()];
+            let after = &text[at + marker.len()..];
+            (before.to_owned(), Some((number, link, after.to_owned())))
+        }
+        None => (text.to_owned(), None),
+    }
 }
 
 #[derive(Deserialize)]
