@@ -100,6 +100,7 @@ contract!(
     a_refused_pdf_leaves_nothing_behind,
     a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
     event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case,
+    a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
 );
 
 fn now() -> DateTime<Utc> {
@@ -1128,5 +1129,103 @@ async fn event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case(app: &A
     assert_eq!(
         file(&plaintiff_atty, &across).await.unwrap_err(),
         FilingRefusal::NoSuchEntry(2)
+    );
+}
+
+async fn a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes(app: &App) {
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
+    let opened = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let t = app.clock.now();
+    let (mine, theirs) = (format!("held-{}", rand_suffix()), format!("other-{}", rand_suffix()));
+    for s in [&mine, &theirs] {
+        app.store
+            .create_session(s, Principal::Pacer(plaintiff_atty.id), t, "127.0.0.1", "test")
+            .await
+            .unwrap();
+    }
+    let year = now().format("%y").to_string();
+    let motion = NewFiling {
+        case_number: format!("{year}-1"),
+        event: openecf_domain::civil_event("Motion to Dismiss").unwrap(),
+        party: "Jane Doe".into(),
+        docket_text: String::new(),
+        prompts: filing::Prompts {
+            refers_to: Some(1),
+            ..Default::default()
+        },
+        main: upload("motion.pdf", 2),
+        attachments: vec![],
+    };
+    let hold = || filing::hold_filing(app, &court, &plaintiff_atty, &mine, &motion);
+    let review = hold().await.unwrap().unwrap();
+    assert_eq!(
+        review.docket_text,
+        "MOTION to Dismiss re 1 COMPLAINT against Richard Roe filed by Jane Doe filed by Jane Doe."
+    );
+    assert_eq!(
+        review.documents,
+        [("Motion to Dismiss".to_owned(), "motion.pdf".to_owned(), 2)]
+    );
+    // Held, not filed: the docket has the complaint only, and no notice went out.
+    let mail_before = app.store.outbox().await.unwrap().len();
+    assert_eq!(app.store.docket(opened.case.id).await.unwrap().len(), 1);
+    let submit = |session: &str, token: &str| {
+        let (app, court, atty) = (app.clone(), court.clone(), plaintiff_atty.clone());
+        let (session, token) = (session.to_owned(), token.to_owned());
+        async move {
+            filing::submit_held_filing(&app, &court, &atty, &session, &token)
+                .await
+                .unwrap()
+        }
+    };
+    // Another session cannot submit it; a made-up token is nothing.
+    assert_eq!(
+        submit(&theirs, &review.token).await.unwrap_err(),
+        FilingRefusal::NotPending
+    );
+    assert_eq!(
+        submit(&mine, "0".repeat(64).as_str()).await.unwrap_err(),
+        FilingRefusal::NotPending
+    );
+    // Two Submits at once: one files, the other is refused.
+    let (a, b) = tokio::join!(submit(&mine, &review.token), submit(&mine, &review.token));
+    let filed: Vec<_> = [a, b].into_iter().filter_map(|r| r.ok()).collect();
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].entry_number, 2);
+    let docket = app.store.docket(opened.case.id).await.unwrap();
+    assert_eq!(docket.len(), 2);
+    assert_eq!(docket[1].refers_to, Some(docket[0].id));
+    assert_eq!(docket[1].docket_text, review.docket_text);
+    assert!(app.store.outbox().await.unwrap().len() > mail_before);
+    // Cancelled, or past 30 minutes: nothing is filed.
+    let cancelled = hold().await.unwrap().unwrap();
+    filing::cancel_held_filing(app, &court, &mine, &cancelled.token)
+        .await
+        .unwrap();
+    assert_eq!(
+        submit(&mine, &cancelled.token).await.unwrap_err(),
+        FilingRefusal::NotPending
+    );
+    let late = hold().await.unwrap().unwrap();
+    app.clock.advance(Duration::from_secs(30 * 60));
+    assert_eq!(submit(&mine, &late.token).await.unwrap_err(), FilingRefusal::NotPending);
+    assert_eq!(app.store.docket(opened.case.id).await.unwrap().len(), 2);
+    // A refused filing is not held.
+    let wrong = NewFiling {
+        prompts: filing::Prompts {
+            refers_to: Some(7),
+            ..Default::default()
+        },
+        ..motion.clone()
+    };
+    assert_eq!(
+        filing::hold_filing(app, &court, &plaintiff_atty, &mine, &wrong)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NoSuchEntry(7)
     );
 }

@@ -332,6 +332,57 @@ impl Tx {
         .await?)
     }
 
+    /// Holds a filing for its filer's Submit on the review page (the
+    /// filing's JSON), until `expires_at`; filings held past their time are
+    /// dropped meanwhile.
+    pub async fn hold_pending_filing(
+        &mut self,
+        token_hash: &str,
+        session_hash: &str,
+        court: &CourtId,
+        filing: &str,
+        now: Time,
+        expires_at: Time,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM pending_filings WHERE expires_at <= $1")
+            .bind(epoch(now))
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO pending_filings (token_hash, session_hash, court_id, filing, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(session_hash)
+        .bind(court.as_str())
+        .bind(filing)
+        .bind(epoch(expires_at))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a held filing (once), if it is this session's, at this court,
+    /// and still waiting: Submit and Cancel both use it up.
+    pub async fn take_pending_filing(
+        &mut self,
+        token_hash: &str,
+        session_hash: &str,
+        court: &CourtId,
+        now: Time,
+    ) -> Result<Option<String>> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "DELETE FROM pending_filings WHERE token_hash = $1 AND session_hash = $2 AND court_id = $3
+             RETURNING filing, expires_at",
+        )
+        .bind(token_hash)
+        .bind(session_hash)
+        .bind(court.as_str())
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.filter(|(_, expires)| *expires > epoch(now)).map(|(f, _)| f))
+    }
+
     pub async fn parties_of(&mut self, case_id: i64) -> Result<Vec<PartyRow>> {
         parties(self.conn(), case_id).await
     }
@@ -446,6 +497,26 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A held filing's JSON, if it is this session's, at this court, and still waiting.
+    pub async fn pending_filing(
+        &self,
+        token_hash: &str,
+        session_hash: &str,
+        court: &CourtId,
+        now: Time,
+    ) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT filing FROM pending_filings
+             WHERE token_hash = $1 AND session_hash = $2 AND court_id = $3 AND expires_at > $4",
+        )
+        .bind(token_hash)
+        .bind(session_hash)
+        .bind(court.as_str())
+        .bind(epoch(now))
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// An entry of a case by its number: (id, number, docket text).

@@ -8,7 +8,7 @@ use chrono::Datelike;
 use openecf_domain::mail::{Nef, NefDocument};
 use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
-    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, PETITION,
+    PartyRole, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS, COMPLAINT, PETITION,
 };
 use openecf_store::{CaseRow, NewCase, NewDocument, NewEntry, Time, Tx};
 
@@ -41,6 +41,8 @@ pub enum FilingRefusal {
     Pdf { which: String, refusal: PdfRefusal },
     #[error("Refers to document {0}: there is no such entry in this case.")]
     NoSuchEntry(i64),
+    #[error("This filing is no longer waiting for your Submit: it was filed or cancelled, or more than 30 minutes passed. Nothing more was filed; file it again from the events page if you need to.")]
+    NotPending,
 }
 
 /// What the filer sees after Submit: the case, the entry, and the notice.
@@ -501,17 +503,79 @@ pub async fn find_case(app: &App, court: &Court, typed: &str) -> Result<std::res
     })
 }
 
-/// Files a document into an existing case: the filer must be an attorney of
-/// record, or the event is their first appearance for a party of the case.
-/// The entry takes the next number of the case (under its lock, so two
-/// nodes filing at once get consecutive numbers), and the notice goes to
-/// every attorney of record, in one transaction.
-pub async fn file_document(
+/// A filing into an existing case, checked, its documents stored, its docket
+/// text composed: what the entry will be. Kept as JSON while it waits for the
+/// filer's Submit on the review page.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Prepared {
+    case_id: i64,
+    event: String,
+    party_id: i64,
+    party: String,
+    docket_text: String,
+    /// The id of the entry referred to ("re 2").
+    refers_to: Option<i64>,
+    documents: Vec<PreparedDocument>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct PreparedDocument {
+    attachment: i64,
+    description: String,
+    original_filename: String,
+    sha256: String,
+    size_bytes: i64,
+    pages: i64,
+}
+
+impl PreparedDocument {
+    fn of(d: &NewDocument) -> Self {
+        Self {
+            attachment: d.attachment,
+            description: d.description.clone(),
+            original_filename: d.original_filename.clone(),
+            sha256: d.sha256.clone(),
+            size_bytes: d.size_bytes,
+            pages: d.pages,
+        }
+    }
+
+    fn document(&self) -> (NewDocument, u32) {
+        (
+            NewDocument {
+                attachment: self.attachment,
+                description: self.description.clone(),
+                original_filename: self.original_filename.clone(),
+                sha256: self.sha256.clone(),
+                size_bytes: self.size_bytes,
+                pages: self.pages,
+                stamp: String::new(),
+            },
+            u32::try_from(self.pages).unwrap_or(0),
+        )
+    }
+}
+
+/// The court's event of this name (civil events at a district court,
+/// bankruptcy events at a bankruptcy court).
+fn event_named(court: &Court, name: &str) -> Option<&'static Event> {
+    let events = if court.kind == CourtKind::Bankruptcy {
+        BANKRUPTCY_EVENTS
+    } else {
+        CIVIL_EVENTS
+    };
+    events.iter().find(|e| e.name == name)
+}
+
+/// Checks a filing into an existing case and stores its documents (no entry
+/// is written): the filer must be an attorney of record, or the event is
+/// their first appearance for a party of the case.
+async fn prepare(
     app: &App,
     court: &Court,
     filer: &PacerAccount,
     new: &NewFiling,
-) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+) -> Result<std::result::Result<(CaseRow, Prepared), FilingRefusal>> {
     if let Err(r) = check_filer(app, court, filer).await? {
         return Ok(Err(r));
     }
@@ -554,21 +618,62 @@ pub async fn file_document(
         added,
         &party.name,
     );
-    let refers_to = referred.as_ref().map(|(id, _, _)| *id);
+    let prepared = Prepared {
+        case_id: case.id,
+        event: new.event.name.to_owned(),
+        party_id: party.id,
+        party: party.name.clone(),
+        docket_text,
+        refers_to: referred.as_ref().map(|(id, _, _)| *id),
+        documents: documents.iter().map(|(d, _)| PreparedDocument::of(d)).collect(),
+    };
+    Ok(Ok((case, prepared)))
+}
+
+/// Writes a prepared filing: the entry takes the next number of the case
+/// (under its lock, so two nodes filing at once get consecutive numbers), and
+/// the notice goes to every attorney of record, in one transaction. A held
+/// filing (`held`: its token's hash and the session's) is taken in the same
+/// transaction, so it is filed once.
+async fn enter(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    prepared: &Prepared,
+    held: Option<(&str, &str)>,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    let Some(event) = event_named(court, &prepared.event) else {
+        return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
+    };
+    let of_record = app.store.is_attorney(prepared.case_id, filer.id).await?;
+    if !of_record && !event.appearance {
+        return Ok(Err(FilingRefusal::NotOfRecord));
+    }
+    let documents: Vec<(NewDocument, u32)> = prepared.documents.iter().map(PreparedDocument::document).collect();
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let case = tx.lock_case(case.id).await?;
-    if new.event.appearance {
-        tx.insert_attorney(case.id, party.id, filer.id, !of_record).await?;
+    if let Some((token_hash, session_hash)) = held {
+        if tx
+            .take_pending_filing(token_hash, session_hash, &court.id, now)
+            .await?
+            .is_none()
+        {
+            return Ok(Err(FilingRefusal::NotPending));
+        }
+    }
+    let case = tx.lock_case(prepared.case_id).await?;
+    if event.appearance {
+        tx.insert_attorney(case.id, prepared.party_id, filer.id, !of_record)
+            .await?;
     }
     let (number, nef_docs) = write_entry(
         app,
         &mut tx,
         court,
         &case,
-        new.event,
-        &docket_text,
-        refers_to,
+        event,
+        &prepared.docket_text,
+        prepared.refers_to,
         filer,
         &documents,
         now,
@@ -579,10 +684,10 @@ pub async fn file_document(
         &mut tx,
         court,
         &case,
-        new.event,
-        &docket_text,
+        event,
+        &prepared.docket_text,
         filer,
-        &party.name,
+        &prepared.party,
         number,
         nef_docs,
         now,
@@ -594,6 +699,115 @@ pub async fn file_document(
         entry_number: number,
         nef,
     }))
+}
+
+/// Files a document into an existing case at once (the web form holds it
+/// for the filer's review first: [`hold_filing`]).
+pub async fn file_document(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    new: &NewFiling,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    match prepare(app, court, filer, new).await? {
+        Ok((_, prepared)) => enter(app, court, filer, &prepared, None).await,
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// How long a filing waits for the filer's Submit on the review page.
+pub const HOLD_MINUTES: i64 = 30;
+
+/// What the review page shows ("Docket Text: Final Text") before Submit.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// The held filing's token, for Submit or Cancel (from the same session only).
+    pub token: String,
+    pub case: CaseRow,
+    pub event: String,
+    pub docket_text: String,
+    /// Each document: its description, original filename and pages.
+    pub documents: Vec<(String, String, i64)>,
+}
+
+/// Checks a filing into an existing case and stores its documents, then holds
+/// it, for this session, for [`HOLD_MINUTES`]: the filer reviews the final
+/// docket text and submits it ([`submit_held_filing`]) or cancels it. Nothing
+/// is on the docket, and no one is noticed, until Submit.
+pub async fn hold_filing(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    session_hash: &str,
+    new: &NewFiling,
+) -> Result<std::result::Result<Review, FilingRefusal>> {
+    let (case, prepared) = match prepare(app, court, filer, new).await? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let token = crate::tokens::random_token();
+    let json = serde_json::to_string(&prepared).map_err(|e| crate::Error::Internal(e.into()))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    tx.hold_pending_filing(
+        &crate::tokens::hash_token(&token),
+        session_hash,
+        &court.id,
+        &json,
+        now,
+        now + chrono::Duration::minutes(HOLD_MINUTES),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Review {
+        token,
+        case,
+        event: prepared.event,
+        docket_text: prepared.docket_text,
+        documents: prepared
+            .documents
+            .into_iter()
+            .map(|d| (d.description, d.original_filename, d.pages))
+            .collect(),
+    }))
+}
+
+/// Submit on the review page: files the held filing, once, from the session
+/// that held it, within [`HOLD_MINUTES`].
+pub async fn submit_held_filing(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    session_hash: &str,
+    token: &str,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if let Err(r) = check_filer(app, court, filer).await? {
+        return Ok(Err(r));
+    }
+    let token_hash = crate::tokens::hash_token(token);
+    let Some(json) = app
+        .store
+        .pending_filing(&token_hash, session_hash, &court.id, app.clock.now())
+        .await?
+    else {
+        return Ok(Err(FilingRefusal::NotPending));
+    };
+    let prepared: Prepared = serde_json::from_str(&json).map_err(|e| crate::Error::Internal(e.into()))?;
+    enter(app, court, filer, &prepared, Some((&token_hash, session_hash))).await
+}
+
+/// Cancel on the review page: the held filing is dropped; nothing was filed.
+pub async fn cancel_held_filing(app: &App, court: &Court, session_hash: &str, token: &str) -> Result<()> {
+    let mut tx = app.store.write().await?;
+    tx.take_pending_filing(
+        &crate::tokens::hash_token(token),
+        session_hash,
+        &court.id,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Whether the account may read a case's docket and documents: an attorney
