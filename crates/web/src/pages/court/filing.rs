@@ -50,6 +50,11 @@ pub(crate) fn routes() -> Router<AppState> {
             "/ecf/{court}/bankruptcy/file",
             get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
+        .route("/ecf/{court}/civil/file/submit", axum::routing::post(review_submit))
+        .route(
+            "/ecf/{court}/bankruptcy/file/submit",
+            axum::routing::post(review_submit),
+        )
         .route(
             "/ecf/{court}/utilities/check-pdf",
             get(check_pdf_form)
@@ -479,9 +484,86 @@ async fn file(
         main,
         attachments: attachments(&mut posted),
     };
-    match filing::file_document(&state, &court, &user.session.account, &new).await? {
-        Ok(r) => Ok(receipt(nav, &r)),
+    // Checked and its documents stored, the filing waits for Submit on the review page.
+    match filing::hold_filing(&state, &court, &user.session.account, &user.session.token_hash, &new).await? {
+        Ok(review) => Ok(review_page(nav, &user, &review)),
         Err(refusal) => Ok(file_page(&state, nav, &user, values, Some(refusal.to_string()))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "filing_review.html")]
+struct ReviewPage {
+    nav: CourtNav,
+    action: String,
+    csrf: String,
+    token: String,
+    case_number: String,
+    title: String,
+    event: String,
+    docket_text: String,
+    documents: Vec<(String, String, i64)>,
+    minutes: i64,
+}
+
+/// "Docket Text: Final Text": the entry as it will be, its documents, and Submit or Cancel.
+fn review_page(nav: CourtNav, user: &PacerUser, r: &filing::Review) -> Response {
+    let action = format!("{}/submit", file_path_of(&nav.court_id, nav.bankruptcy));
+    page(ReviewPage {
+        nav,
+        action,
+        csrf: user.visitor.csrf.value().to_owned(),
+        token: r.token.clone(),
+        case_number: r.case.number.to_string(),
+        title: r.case.title.clone(),
+        event: r.event.clone(),
+        docket_text: r.docket_text.clone(),
+        documents: r.documents.clone(),
+        minutes: filing::HOLD_MINUTES,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ReviewForm {
+    token: String,
+    /// "submit" or "cancel": the button clicked.
+    action: String,
+}
+
+/// The review page's Submit (files the held filing) or Cancel (drops it).
+async fn review_submit(
+    State(state): State<AppState>,
+    Path(court): Path<String>,
+    form: crate::extract::PacerForm<ReviewForm>,
+) -> Result<Response, AppError> {
+    let crate::extract::PacerForm { user, form } = form;
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let session = &user.session.token_hash;
+    if form.action == "cancel" {
+        filing::cancel_held_filing(&state, &court, session, &form.token).await?;
+        return Ok(render(
+            StatusCode::OK,
+            Message {
+                nav,
+                title: "Filing cancelled",
+                message: "The filing was cancelled: nothing was filed, and no one was noticed.".into(),
+            },
+        ));
+    }
+    match filing::submit_held_filing(&state, &court, &user.session.account, session, &form.token).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message {
+                nav,
+                title: "Filing",
+                message: refusal.to_string(),
+            },
+        )),
     }
 }
 
