@@ -108,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
         event: civil_event("Memorandum of Law").unwrap_or(&COMPLAINT),
         party: "Bench Plaintiff".into(),
         docket_text: format!("number {n}"),
+        prompts: Default::default(),
         main: upload("memo.pdf", bytes),
         attachments: vec![],
     };

@@ -100,6 +100,8 @@ contract!(
     a_refused_pdf_leaves_nothing_behind,
     a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
     court_staff_open_criminal_cases_and_counsel_appear_in_them,
+    event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case,
+    a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
 );
 
 fn now() -> DateTime<Utc> {
@@ -761,6 +763,7 @@ async fn a_civil_case_is_opened_filed_into_and_noticed(app: &App) {
         event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
         party: "Richard Roe".into(),
         docket_text: String::new(),
+        prompts: Default::default(),
         main: upload("answer.pdf", 2),
         attachments: vec![],
     };
@@ -877,6 +880,7 @@ async fn concurrent_filings_get_consecutive_numbers_and_cases_never_share_one(ap
                     event: openecf_domain::civil_event("Memorandum of Law").unwrap(),
                     party: "Jane Doe".into(),
                     docket_text: format!("number {i}"),
+                    prompts: Default::default(),
                     main: upload("memo.pdf", 1),
                     attachments: vec![],
                 };
@@ -1018,6 +1022,215 @@ async fn a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows(
         .is_err());
 }
 
+async fn event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case(app: &App) {
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    let opened = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let year = now().format("%y").to_string();
+    let base = NewFiling {
+        case_number: format!("{year}-1"),
+        event: openecf_domain::civil_event("Motion for Extension of Time").unwrap(),
+        party: "Jane Doe".into(),
+        docket_text: "to Serve the Summons".into(),
+        prompts: filing::Prompts {
+            amended: true,
+            ..Default::default()
+        },
+        main: upload("motion.pdf", 1),
+        attachments: vec![],
+    };
+    let file = |who: &PacerAccount, f: &NewFiling| {
+        let (app, court, who, f) = (app.clone(), court.clone(), who.clone(), f.clone());
+        async move { filing::file_document(&app, &court, &who, &f).await.unwrap() }
+    };
+    assert_eq!(file(&plaintiff_atty, &base).await.unwrap().entry_number, 2);
+    let answer = NewFiling {
+        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
+        party: "Richard Roe".into(),
+        docket_text: String::new(),
+        prompts: filing::Prompts::default(),
+        ..base.clone()
+    };
+    assert_eq!(file(&defense_atty, &answer).await.unwrap().entry_number, 3);
+    let joint = NewFiling {
+        event: openecf_domain::civil_event("Motion to Dismiss").unwrap(),
+        prompts: filing::Prompts {
+            amended: true,
+            joint: true,
+            refers_to: None,
+        },
+        ..answer.clone()
+    };
+    assert_eq!(file(&defense_atty, &joint).await.unwrap().entry_number, 4);
+    let response = NewFiling {
+        event: openecf_domain::civil_event("Response in Opposition to Motion").unwrap(),
+        prompts: filing::Prompts {
+            refers_to: Some(2),
+            ..Default::default()
+        },
+        ..answer.clone()
+    };
+    let r = file(&defense_atty, &response).await.unwrap();
+    assert_eq!(r.entry_number, 5);
+    assert_eq!(
+        r.nef.docket_text,
+        "RESPONSE in Opposition re 2 AMENDED MOTION for Extension of Time to Serve the Summons... filed by Richard Roe."
+    );
+    // A number that is not on this case's docket is refused, and nothing is written.
+    let mail_before = app.store.outbox().await.unwrap().len();
+    for missing in [99, 0, -1] {
+        let wrong = NewFiling {
+            prompts: filing::Prompts {
+                refers_to: Some(missing),
+                ..Default::default()
+            },
+            ..response.clone()
+        };
+        let refusal = file(&defense_atty, &wrong).await.unwrap_err();
+        assert_eq!(refusal, FilingRefusal::NoSuchEntry(missing));
+        if missing == 99 {
+            assert_eq!(
+                refusal.to_string(),
+                "Refers to document 99: there is no such entry in this case."
+            );
+        }
+    }
+    assert_eq!(app.store.outbox().await.unwrap().len(), mail_before);
+    let docket = app.store.docket(opened.case.id).await.unwrap();
+    let texts: Vec<&str> = docket.iter().map(|e| e.docket_text.as_str()).collect();
+    assert_eq!(
+        texts[1..],
+        [
+            "AMENDED MOTION for Extension of Time to Serve the Summons filed by Jane Doe.",
+            "ANSWER to Complaint filed by Richard Roe.",
+            "AMENDED JOINT MOTION to Dismiss filed by Richard Roe.",
+            "RESPONSE in Opposition re 2 AMENDED MOTION for Extension of Time to Serve the Summons... filed by Richard Roe.",
+        ]
+    );
+    // The store keeps the link, to the entry itself.
+    assert_eq!(docket[4].refers_to, Some(docket[1].id));
+    assert!(docket[..4].iter().all(|e| e.refers_to.is_none()));
+    // Another case's entry 2 is not this case's: the reference is per case.
+    let other = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let across = NewFiling {
+        case_number: other.case.number.to_string(),
+        party: "Jane Doe".into(),
+        event: openecf_domain::civil_event("Memorandum of Law").unwrap(),
+        prompts: filing::Prompts {
+            refers_to: Some(2),
+            ..Default::default()
+        },
+        ..base.clone()
+    };
+    assert_eq!(
+        file(&plaintiff_atty, &across).await.unwrap_err(),
+        FilingRefusal::NoSuchEntry(2)
+    );
+}
+
+async fn a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes(app: &App) {
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
+    let opened = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let t = app.clock.now();
+    let (mine, theirs) = (format!("held-{}", rand_suffix()), format!("other-{}", rand_suffix()));
+    for s in [&mine, &theirs] {
+        app.store
+            .create_session(s, Principal::Pacer(plaintiff_atty.id), t, "127.0.0.1", "test")
+            .await
+            .unwrap();
+    }
+    let year = now().format("%y").to_string();
+    let motion = NewFiling {
+        case_number: format!("{year}-1"),
+        event: openecf_domain::civil_event("Motion to Dismiss").unwrap(),
+        party: "Jane Doe".into(),
+        docket_text: String::new(),
+        prompts: filing::Prompts {
+            refers_to: Some(1),
+            ..Default::default()
+        },
+        main: upload("motion.pdf", 2),
+        attachments: vec![],
+    };
+    let hold = || filing::hold_filing(app, &court, &plaintiff_atty, &mine, &motion);
+    let review = hold().await.unwrap().unwrap();
+    assert_eq!(
+        review.docket_text,
+        "MOTION to Dismiss re 1 COMPLAINT against Richard Roe filed by Jane Doe filed by Jane Doe."
+    );
+    assert_eq!(
+        review.documents,
+        [("Motion to Dismiss".to_owned(), "motion.pdf".to_owned(), 2)]
+    );
+    // Held, not filed: the docket has the complaint only, and no notice went out.
+    let mail_before = app.store.outbox().await.unwrap().len();
+    assert_eq!(app.store.docket(opened.case.id).await.unwrap().len(), 1);
+    let submit = |session: &str, token: &str| {
+        let (app, court, atty) = (app.clone(), court.clone(), plaintiff_atty.clone());
+        let (session, token) = (session.to_owned(), token.to_owned());
+        async move {
+            filing::submit_held_filing(&app, &court, &atty, &session, &token)
+                .await
+                .unwrap()
+        }
+    };
+    // Another session cannot submit it; a made-up token is nothing.
+    assert_eq!(
+        submit(&theirs, &review.token).await.unwrap_err(),
+        FilingRefusal::NotPending
+    );
+    assert_eq!(
+        submit(&mine, "0".repeat(64).as_str()).await.unwrap_err(),
+        FilingRefusal::NotPending
+    );
+    // Two Submits at once: one files, the other is refused.
+    let (a, b) = tokio::join!(submit(&mine, &review.token), submit(&mine, &review.token));
+    let filed: Vec<_> = [a, b].into_iter().filter_map(|r| r.ok()).collect();
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].entry_number, 2);
+    let docket = app.store.docket(opened.case.id).await.unwrap();
+    assert_eq!(docket.len(), 2);
+    assert_eq!(docket[1].refers_to, Some(docket[0].id));
+    assert_eq!(docket[1].docket_text, review.docket_text);
+    assert!(app.store.outbox().await.unwrap().len() > mail_before);
+    // Cancelled, or past 30 minutes: nothing is filed.
+    let cancelled = hold().await.unwrap().unwrap();
+    filing::cancel_held_filing(app, &court, &mine, &cancelled.token)
+        .await
+        .unwrap();
+    assert_eq!(
+        submit(&mine, &cancelled.token).await.unwrap_err(),
+        FilingRefusal::NotPending
+    );
+    let late = hold().await.unwrap().unwrap();
+    app.clock.advance(Duration::from_secs(30 * 60));
+    assert_eq!(submit(&mine, &late.token).await.unwrap_err(), FilingRefusal::NotPending);
+    assert_eq!(app.store.docket(opened.case.id).await.unwrap().len(), 2);
+    // A refused filing is not held.
+    let wrong = NewFiling {
+        prompts: filing::Prompts {
+            refers_to: Some(7),
+            ..Default::default()
+        },
+        ..motion.clone()
+    };
+    assert_eq!(
+        filing::hold_filing(app, &court, &plaintiff_atty, &mine, &wrong)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NoSuchEntry(7)
+    );
+}
+
 async fn court_staff_open_criminal_cases_and_counsel_appear_in_them(app: &App) {
     let (court, prosecutor, defense) = district_with_filers(app).await;
     let clerk = add_pacer(app, "deputyclerk", AccountKind::Individual).await;
@@ -1081,6 +1294,7 @@ async fn court_staff_open_criminal_cases_and_counsel_appear_in_them(app: &App) {
         event: openecf_domain::criminal_event("Notice of Attorney Appearance").unwrap(),
         party: who.to_owned(),
         docket_text: text.to_owned(),
+        prompts: Default::default(),
         main: upload("appearance.pdf", 1),
         attachments: vec![],
     };

@@ -354,6 +354,7 @@ async fn seed_civil_case(app: &App, filer: &openecf_domain::PacerAccount) -> any
         event: openecf_domain::civil_event("Memorandum of Law").ok_or_else(|| anyhow!("demo event"))?,
         party: "Acme Widgets, Inc.".into(),
         docket_text: "in Support of the Complaint".into(),
+        prompts: Default::default(),
         main: upload("memorandum.pdf", 3, "Memorandum of Law"),
         attachments: vec![(
             "Exhibit A".into(),
@@ -396,6 +397,7 @@ async fn seed_bankruptcy_case(app: &App, filer: &openecf_domain::PacerAccount) -
         event: openecf_domain::bankruptcy_event("Objection to Claim").ok_or_else(|| anyhow!("demo event"))?,
         party: "Casey Q. Debtor".into(),
         docket_text: "of Quick Loans LLC (Claim No. 3)".into(),
+        prompts: Default::default(),
         main: upload("objection.pdf", 4, "Objection to Claim No. 3"),
         attachments: vec![(
             "Exhibit A".into(),

@@ -495,6 +495,19 @@ mod bankruptcy_tests {
     use super::*;
 
     #[test]
+    fn a_district_court_finds_each_event_by_its_name_alone() {
+        // Held filings keep the event's name: no name may mean two events.
+        for civil in CIVIL_EVENTS {
+            assert!(CRIMINAL_EVENTS.iter().all(|c| c.name != civil.name), "{}", civil.name);
+            assert!(event_fits(civil, CaseType::Civil) && !event_fits(civil, CaseType::Criminal));
+        }
+        for criminal in CRIMINAL_EVENTS {
+            assert!(event_fits(criminal, CaseType::Magistrate) && !event_fits(criminal, CaseType::Civil));
+        }
+        assert!(BANKRUPTCY_EVENTS.iter().all(|e| event_fits(e, CaseType::Adversary)));
+    }
+
+    #[test]
     fn tax_ids_show_only_their_last_four_digits() {
         let id = TaxId::parse("123-45-6789").unwrap();
         assert_eq!(id.masked(), "xxx-xx-6789");

@@ -141,7 +141,32 @@ pub struct EntryRow {
     pub docket_text: String,
     pub filed_at: Time,
     pub filed_by: String,
+    /// The entry (its id) this one refers to: "re 2".
+    pub refers_to: Option<i64>,
     pub documents: Vec<DocumentRow>,
+}
+
+/// A docket entry to write, under its case's lock.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub case_id: i64,
+    pub number: i64,
+    pub event: &'a str,
+    pub docket_text: &'a str,
+    /// The entry (its id) of the same case this one refers to ("re 2").
+    pub refers_to: Option<i64>,
+    pub filed_by: PacerAccountId,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRaw {
+    id: i64,
+    number: i64,
+    event: String,
+    docket_text: String,
+    filed_at: i64,
+    filed_by: String,
+    refers_to_entry: Option<i64>,
 }
 
 const DOCUMENT_COLUMNS: &str =
@@ -274,25 +299,18 @@ impl Tx {
         Ok(last.unwrap_or(0) + 1)
     }
 
-    pub async fn insert_entry(
-        &mut self,
-        case_id: i64,
-        number: i64,
-        event: &str,
-        docket_text: &str,
-        filed_by: PacerAccountId,
-        now: Time,
-    ) -> Result<i64> {
+    pub async fn insert_entry(&mut self, e: &NewEntry<'_>, now: Time) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO docket_entries (case_id, number, event, docket_text, filed_at, filed_by)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO docket_entries (case_id, number, event, docket_text, refers_to_entry, filed_at, filed_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(case_id)
-        .bind(number)
-        .bind(event)
-        .bind(docket_text)
+        .bind(e.case_id)
+        .bind(e.number)
+        .bind(e.event)
+        .bind(e.docket_text)
+        .bind(e.refers_to)
         .bind(epoch(now))
-        .bind(filed_by.get())
+        .bind(e.filed_by.get())
         .fetch_one(self.conn())
         .await?)
     }
@@ -312,6 +330,57 @@ impl Tx {
         .bind(&d.stamp)
         .fetch_one(self.conn())
         .await?)
+    }
+
+    /// Holds a filing for its filer's Submit on the review page (the
+    /// filing's JSON), until `expires_at`; filings held past their time are
+    /// dropped meanwhile.
+    pub async fn hold_pending_filing(
+        &mut self,
+        token_hash: &str,
+        session_hash: &str,
+        court: &CourtId,
+        filing: &str,
+        now: Time,
+        expires_at: Time,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM pending_filings WHERE expires_at <= $1")
+            .bind(epoch(now))
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO pending_filings (token_hash, session_hash, court_id, filing, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(session_hash)
+        .bind(court.as_str())
+        .bind(filing)
+        .bind(epoch(expires_at))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a held filing (once), if it is this session's, at this court,
+    /// and still waiting: Submit and Cancel both use it up.
+    pub async fn take_pending_filing(
+        &mut self,
+        token_hash: &str,
+        session_hash: &str,
+        court: &CourtId,
+        now: Time,
+    ) -> Result<Option<String>> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "DELETE FROM pending_filings WHERE token_hash = $1 AND session_hash = $2 AND court_id = $3
+             RETURNING filing, expires_at",
+        )
+        .bind(token_hash)
+        .bind(session_hash)
+        .bind(court.as_str())
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.filter(|(_, expires)| *expires > epoch(now)).map(|(f, _)| f))
     }
 
     pub async fn parties_of(&mut self, case_id: i64) -> Result<Vec<PartyRow>> {
@@ -398,8 +467,8 @@ impl Store {
 
     /// The docket of a case, oldest entry first, with each entry's documents.
     pub async fn docket(&self, case_id: i64) -> Result<Vec<EntryRow>> {
-        let entries: Vec<(i64, i64, String, String, i64, String)> = sqlx::query_as(
-            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name
+        let entries: Vec<EntryRaw> = sqlx::query_as(
+            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name AS filed_by, e.refers_to_entry
              FROM docket_entries e JOIN pacer_accounts p ON p.id = e.filed_by
              WHERE e.case_id = $1 ORDER BY e.number",
         )
@@ -415,18 +484,50 @@ impl Store {
         .await?;
         entries
             .into_iter()
-            .map(|(id, number, event, docket_text, filed_at, filed_by)| {
+            .map(|e| {
                 Ok(EntryRow {
-                    id,
-                    number,
-                    event,
-                    docket_text,
-                    filed_at: from_epoch(filed_at)?,
-                    filed_by,
-                    documents: docs.iter().filter(|d| d.entry_id == id).cloned().collect(),
+                    id: e.id,
+                    number: e.number,
+                    event: e.event,
+                    docket_text: e.docket_text,
+                    filed_at: from_epoch(e.filed_at)?,
+                    filed_by: e.filed_by,
+                    refers_to: e.refers_to_entry,
+                    documents: docs.iter().filter(|d| d.entry_id == e.id).cloned().collect(),
                 })
             })
             .collect()
+    }
+
+    /// A held filing's JSON, if it is this session's, at this court, and still waiting.
+    pub async fn pending_filing(
+        &self,
+        token_hash: &str,
+        session_hash: &str,
+        court: &CourtId,
+        now: Time,
+    ) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT filing FROM pending_filings
+             WHERE token_hash = $1 AND session_hash = $2 AND court_id = $3 AND expires_at > $4",
+        )
+        .bind(token_hash)
+        .bind(session_hash)
+        .bind(court.as_str())
+        .bind(epoch(now))
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// An entry of a case by its number: (id, number, docket text).
+    pub async fn entry_by_number(&self, case_id: i64, number: i64) -> Result<Option<(i64, i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, number, docket_text FROM docket_entries WHERE case_id = $1 AND number = $2")
+                .bind(case_id)
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// A document and the id of its case, if it is this court's.

@@ -31,7 +31,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
-pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, PartyRow};
+pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
 pub use free_looks::FreeLook;
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
 pub use links::{LinkConflict, LinkRow};

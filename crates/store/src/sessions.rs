@@ -157,7 +157,8 @@ impl Store {
 
     /// Removes sessions idle since `idle_before` or created before
     /// `created_before`, and every expired step that waits on a session or
-    /// account (held link verifications, passcode steps, reset links).
+    /// account (held link verifications, filings held for review, passcode
+    /// steps, reset links).
     pub async fn purge_sessions(&self, idle_before: Time, created_before: Time, now: Time) -> Result<u64> {
         let mut tx = self.write().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
@@ -167,6 +168,7 @@ impl Store {
             .await?;
         for table in [
             "pending_links",
+            "pending_filings",
             "mfa_challenges",
             "password_resets",
             "email_confirmations",

@@ -8,9 +8,9 @@ use chrono::Datelike;
 use openecf_domain::mail::{Nef, NefDocument};
 use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
-    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, INDICTMENT, PETITION,
+    PartyRole, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS, COMPLAINT, INDICTMENT, PETITION,
 };
-use openecf_store::{CaseRow, NewCase, NewDocument, Time, Tx};
+use openecf_store::{CaseRow, NewCase, NewDocument, NewEntry, Time, Tx};
 
 use crate::{App, Result};
 use pdf::PdfRefusal;
@@ -47,6 +47,10 @@ pub enum FilingRefusal {
         kind: &'static str,
         menu: &'static str,
     },
+    #[error("Refers to document {0}: there is no such entry in this case.")]
+    NoSuchEntry(i64),
+    #[error("This filing is no longer waiting for your Submit: it was filed or cancelled, or more than 30 minutes passed. Nothing more was filed; file it again from the events page if you need to.")]
+    NotPending,
 }
 
 /// What the filer sees after Submit: the case, the entry, and the notice.
@@ -79,8 +83,71 @@ pub struct NewFiling {
     pub party: String,
     /// What the filer added to the event's docket text.
     pub docket_text: String,
+    /// The event's prompts: Amended, Joint, Refer to existing event.
+    pub prompts: Prompts,
     pub main: Upload,
     pub attachments: Vec<(String, Upload)>,
+}
+
+/// CM/ECF's prompts of an event: "AMENDED" and "JOINT" before its docket
+/// text, and "re 2 …", a link to an entry of the same case, after it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompts {
+    pub amended: bool,
+    pub joint: bool,
+    /// The number of the entry this filing refers to, on the same case's docket.
+    pub refers_to: Option<i64>,
+}
+
+/// How much of a referred entry's docket text follows its number (at most).
+const REFERENCE_CHARS: usize = 60;
+
+/// The docket text of a filing into a case, as CM/ECF composes it:
+/// "AMENDED JOINT MOTION to Dismiss re 2 MOTION for … for Failure to State a
+/// Claim filed by Richard Roe." `referred` is the referred entry's number and
+/// docket text.
+pub fn compose_docket_text(
+    event: &Event,
+    prompts: Prompts,
+    referred: Option<(i64, &str)>,
+    added: &str,
+    party: &str,
+) -> String {
+    let mut text = String::new();
+    if prompts.amended {
+        text.push_str("AMENDED ");
+    }
+    if prompts.joint {
+        text.push_str("JOINT ");
+    }
+    match referred {
+        Some((number, referred_text)) => {
+            // "RESPONSE in Opposition re Motion": the reference names the motion.
+            text.push_str(
+                event
+                    .docket_text
+                    .strip_suffix(" re Motion")
+                    .unwrap_or(event.docket_text),
+            );
+            let referred_text = referred_text.trim().trim_end_matches('.');
+            let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
+            if short.len() < referred_text.len() {
+                // Cut at the last whole word, as a reader expects.
+                if let Some(space) = short.rfind(' ') {
+                    short.truncate(space);
+                }
+                short = format!("{}...", short.trim_end());
+            }
+            text.push_str(&format!(" re {number} {short}"));
+        }
+        None => text.push_str(event.docket_text),
+    }
+    let added = added.trim();
+    if !added.is_empty() {
+        text.push(' ');
+        text.push_str(added);
+    }
+    sentence(&format!("{text} filed by {party}"))
 }
 
 fn clean(raw: &str, what: &str, max: usize) -> std::result::Result<String, FilingRefusal> {
@@ -196,14 +263,21 @@ async fn write_entry(
     case: &CaseRow,
     event: &Event,
     docket_text: &str,
+    refers_to: Option<i64>,
     filer: &PacerAccount,
     documents: &[(NewDocument, u32)],
     now: Time,
 ) -> Result<(i64, Vec<NefDocument>)> {
     let number = tx.next_entry_number(case.id).await?;
-    let entry_id = tx
-        .insert_entry(case.id, number, event.name, docket_text, filer.id, now)
-        .await?;
+    let entry = NewEntry {
+        case_id: case.id,
+        number,
+        event: event.name,
+        docket_text,
+        refers_to,
+        filed_by: filer.id,
+    };
+    let entry_id = tx.insert_entry(&entry, now).await?;
     let base = app.settings.public_url.trim_end_matches('/');
     let mut nef_docs = Vec::new();
     for (d, _) in documents {
@@ -395,6 +469,7 @@ pub async fn open_civil_case(
         &case,
         &COMPLAINT,
         &docket_text,
+        None,
         filer,
         &documents,
         now,
@@ -436,17 +511,80 @@ pub async fn find_case(app: &App, court: &Court, typed: &str) -> Result<std::res
     })
 }
 
-/// Files a document into an existing case: the filer must be an attorney of
-/// record, or the event is their first appearance for a party of the case.
-/// The entry takes the next number of the case (under its lock, so two
-/// nodes filing at once get consecutive numbers), and the notice goes to
-/// every attorney of record, in one transaction.
-pub async fn file_document(
+/// A filing into an existing case, checked, its documents stored, its docket
+/// text composed: what the entry will be. Kept as JSON while it waits for the
+/// filer's Submit on the review page.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Prepared {
+    case_id: i64,
+    event: String,
+    party_id: i64,
+    party: String,
+    docket_text: String,
+    /// The id of the entry referred to ("re 2").
+    refers_to: Option<i64>,
+    documents: Vec<PreparedDocument>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct PreparedDocument {
+    attachment: i64,
+    description: String,
+    original_filename: String,
+    sha256: String,
+    size_bytes: i64,
+    pages: i64,
+}
+
+impl PreparedDocument {
+    fn of(d: &NewDocument) -> Self {
+        Self {
+            attachment: d.attachment,
+            description: d.description.clone(),
+            original_filename: d.original_filename.clone(),
+            sha256: d.sha256.clone(),
+            size_bytes: d.size_bytes,
+            pages: d.pages,
+        }
+    }
+
+    fn document(&self) -> (NewDocument, u32) {
+        (
+            NewDocument {
+                attachment: self.attachment,
+                description: self.description.clone(),
+                original_filename: self.original_filename.clone(),
+                sha256: self.sha256.clone(),
+                size_bytes: self.size_bytes,
+                pages: self.pages,
+                stamp: String::new(),
+            },
+            u32::try_from(self.pages).unwrap_or(0),
+        )
+    }
+}
+
+/// The court's event of this name (civil and criminal events at a district
+/// court, bankruptcy events at a bankruptcy court).
+fn event_named(court: &Court, name: &str) -> Option<&'static Event> {
+    if court.kind == CourtKind::Bankruptcy {
+        return BANKRUPTCY_EVENTS.iter().find(|e| e.name == name);
+    }
+    CIVIL_EVENTS
+        .iter()
+        .chain(openecf_domain::CRIMINAL_EVENTS)
+        .find(|e| e.name == name)
+}
+
+/// Checks a filing into an existing case and stores its documents (no entry
+/// is written): the filer must be an attorney of record, or the event is
+/// their first appearance for a party of the case.
+async fn prepare(
     app: &App,
     court: &Court,
     filer: &PacerAccount,
     new: &NewFiling,
-) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+) -> Result<std::result::Result<(CaseRow, Prepared), FilingRefusal>> {
     if let Err(r) = check_filer(app, court, filer).await? {
         return Ok(Err(r));
     }
@@ -483,28 +621,81 @@ pub async fn file_document(
             "Docket text: at most 500 characters, on one line.".into(),
         )));
     }
+    // Entries are never removed, so the one referred to is still there when the entry is written.
+    let referred = match new.prompts.refers_to {
+        None => None,
+        Some(number) => match app.store.entry_by_number(case.id, number).await? {
+            Some(entry) => Some(entry),
+            None => return Ok(Err(FilingRefusal::NoSuchEntry(number))),
+        },
+    };
     let documents = match store_documents(app, &new.main, new.event.name, &new.attachments).await? {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
-    let docket_text = if added.is_empty() {
-        sentence(&format!("{} filed by {}", new.event.docket_text, party.name))
-    } else {
-        sentence(&format!("{} {} filed by {}", new.event.docket_text, added, party.name))
+    let docket_text = compose_docket_text(
+        new.event,
+        new.prompts,
+        referred.as_ref().map(|(_, number, text)| (*number, text.as_str())),
+        added,
+        &party.name,
+    );
+    let prepared = Prepared {
+        case_id: case.id,
+        event: new.event.name.to_owned(),
+        party_id: party.id,
+        party: party.name.clone(),
+        docket_text,
+        refers_to: referred.as_ref().map(|(id, _, _)| *id),
+        documents: documents.iter().map(|(d, _)| PreparedDocument::of(d)).collect(),
     };
+    Ok(Ok((case, prepared)))
+}
+
+/// Writes a prepared filing: the entry takes the next number of the case
+/// (under its lock, so two nodes filing at once get consecutive numbers), and
+/// the notice goes to every attorney of record, in one transaction. A held
+/// filing (`held`: its token's hash and the session's) is taken in the same
+/// transaction, so it is filed once.
+async fn enter(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    prepared: &Prepared,
+    held: Option<(&str, &str)>,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    let Some(event) = event_named(court, &prepared.event) else {
+        return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
+    };
+    let of_record = app.store.is_attorney(prepared.case_id, filer.id).await?;
+    if !of_record && !event.appearance {
+        return Ok(Err(FilingRefusal::NotOfRecord));
+    }
+    let documents: Vec<(NewDocument, u32)> = prepared.documents.iter().map(PreparedDocument::document).collect();
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
-    let case = tx.lock_case(case.id).await?;
-    if new.event.appearance {
-        tx.insert_attorney(case.id, party.id, filer.id, !of_record).await?;
+    if let Some((token_hash, session_hash)) = held {
+        if tx
+            .take_pending_filing(token_hash, session_hash, &court.id, now)
+            .await?
+            .is_none()
+        {
+            return Ok(Err(FilingRefusal::NotPending));
+        }
+    }
+    let case = tx.lock_case(prepared.case_id).await?;
+    if event.appearance {
+        tx.insert_attorney(case.id, prepared.party_id, filer.id, !of_record)
+            .await?;
     }
     let (number, nef_docs) = write_entry(
         app,
         &mut tx,
         court,
         &case,
-        new.event,
-        &docket_text,
+        event,
+        &prepared.docket_text,
+        prepared.refers_to,
         filer,
         &documents,
         now,
@@ -515,10 +706,10 @@ pub async fn file_document(
         &mut tx,
         court,
         &case,
-        new.event,
-        &docket_text,
+        event,
+        &prepared.docket_text,
         filer,
-        &party.name,
+        &prepared.party,
         number,
         nef_docs,
         now,
@@ -530,6 +721,115 @@ pub async fn file_document(
         entry_number: number,
         nef,
     }))
+}
+
+/// Files a document into an existing case at once (the web form holds it
+/// for the filer's review first: [`hold_filing`]).
+pub async fn file_document(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    new: &NewFiling,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    match prepare(app, court, filer, new).await? {
+        Ok((_, prepared)) => enter(app, court, filer, &prepared, None).await,
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// How long a filing waits for the filer's Submit on the review page.
+pub const HOLD_MINUTES: i64 = 30;
+
+/// What the review page shows ("Docket Text: Final Text") before Submit.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// The held filing's token, for Submit or Cancel (from the same session only).
+    pub token: String,
+    pub case: CaseRow,
+    pub event: String,
+    pub docket_text: String,
+    /// Each document: its description, original filename and pages.
+    pub documents: Vec<(String, String, i64)>,
+}
+
+/// Checks a filing into an existing case and stores its documents, then holds
+/// it, for this session, for [`HOLD_MINUTES`]: the filer reviews the final
+/// docket text and submits it ([`submit_held_filing`]) or cancels it. Nothing
+/// is on the docket, and no one is noticed, until Submit.
+pub async fn hold_filing(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    session_hash: &str,
+    new: &NewFiling,
+) -> Result<std::result::Result<Review, FilingRefusal>> {
+    let (case, prepared) = match prepare(app, court, filer, new).await? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let token = crate::tokens::random_token();
+    let json = serde_json::to_string(&prepared).map_err(|e| crate::Error::Internal(e.into()))?;
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    tx.hold_pending_filing(
+        &crate::tokens::hash_token(&token),
+        session_hash,
+        &court.id,
+        &json,
+        now,
+        now + chrono::Duration::minutes(HOLD_MINUTES),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Review {
+        token,
+        case,
+        event: prepared.event,
+        docket_text: prepared.docket_text,
+        documents: prepared
+            .documents
+            .into_iter()
+            .map(|d| (d.description, d.original_filename, d.pages))
+            .collect(),
+    }))
+}
+
+/// Submit on the review page: files the held filing, once, from the session
+/// that held it, within [`HOLD_MINUTES`].
+pub async fn submit_held_filing(
+    app: &App,
+    court: &Court,
+    filer: &PacerAccount,
+    session_hash: &str,
+    token: &str,
+) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    if let Err(r) = check_filer(app, court, filer).await? {
+        return Ok(Err(r));
+    }
+    let token_hash = crate::tokens::hash_token(token);
+    let Some(json) = app
+        .store
+        .pending_filing(&token_hash, session_hash, &court.id, app.clock.now())
+        .await?
+    else {
+        return Ok(Err(FilingRefusal::NotPending));
+    };
+    let prepared: Prepared = serde_json::from_str(&json).map_err(|e| crate::Error::Internal(e.into()))?;
+    enter(app, court, filer, &prepared, Some((&token_hash, session_hash))).await
+}
+
+/// Cancel on the review page: the held filing is dropped; nothing was filed.
+pub async fn cancel_held_filing(app: &App, court: &Court, session_hash: &str, token: &str) -> Result<()> {
+    let mut tx = app.store.write().await?;
+    tx.take_pending_filing(
+        &crate::tokens::hash_token(token),
+        session_hash,
+        &court.id,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Whether the account may read a case's docket and documents: an attorney
@@ -658,6 +958,7 @@ pub async fn open_bankruptcy_case(
         &case,
         &PETITION,
         &docket_text,
+        None,
         filer,
         &documents,
         now,
@@ -791,6 +1092,7 @@ pub async fn open_adversary(
         &case,
         &ADVERSARY_COMPLAINT,
         &docket_text,
+        None,
         filer,
         &documents,
         now,
@@ -798,15 +1100,15 @@ pub async fn open_adversary(
     .await?;
     // The lead case's docket names the new proceeding.
     let lead_number = tx.next_entry_number(lead.id).await?;
-    tx.insert_entry(
-        lead.id,
-        lead_number,
-        ADVERSARY_COMPLAINT.name,
-        &docket_text,
-        filer.id,
-        now,
-    )
-    .await?;
+    let lead_entry = NewEntry {
+        case_id: lead.id,
+        number: lead_number,
+        event: ADVERSARY_COMPLAINT.name,
+        docket_text: &docket_text,
+        refers_to: None,
+        filed_by: filer.id,
+    };
+    tx.insert_entry(&lead_entry, now).await?;
     let party = plaintiffs.join(", ");
     let nef = notify(
         app,
@@ -926,6 +1228,7 @@ pub async fn open_criminal_case(
         &case,
         &INDICTMENT,
         &docket_text,
+        None,
         staff,
         &documents,
         now,

@@ -569,6 +569,16 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     fill(c, "Main document (PDF)", pdf.to_str().unwrap()).await;
     click_button(c, "Submit").await;
 
+    // The review page: the final docket text and the document; nothing is filed before Submit.
+    let review = text_with(c, "Docket Text: Final Text").await;
+    assert!(
+        review.contains("ANSWER to Complaint filed by Beta Supply Co."),
+        "{review}"
+    );
+    assert!(review.contains("answer.pdf"), "the original filename: {review}");
+    s.check("Docket Text: Final Text").await;
+    click_button(c, "Submit").await;
+
     // The receipt: the Notice of Electronic Filing.
     let nef = text_with(c, "Filed: document number").await;
     assert!(nef.contains("Notice of Electronic Filing"), "{nef}");

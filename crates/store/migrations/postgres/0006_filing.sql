@@ -96,3 +96,20 @@ ALTER TABLE outbox ADD COLUMN html BIGINT NOT NULL DEFAULT 0;
 -- A session's filer has acknowledged the redaction rules (asked before the
 -- first filing of each session).
 ALTER TABLE sessions ADD COLUMN redaction_ack_at BIGINT;
+
+-- An entry may refer to an earlier entry of its case ("re 2"): CM/ECF's
+-- "Refer to existing event" prompt.
+ALTER TABLE docket_entries ADD COLUMN refers_to_entry BIGINT REFERENCES docket_entries (id);
+
+-- A filing into a case waiting for its filer's Submit on the review page
+-- ("Docket Text: Final Text"): its documents are already in the document
+-- store; the entry it will be is kept as JSON. Held for the session that
+-- submitted the form, for 30 minutes; Submit or Cancel takes it, once.
+CREATE TABLE pending_filings (
+    token_hash   TEXT PRIMARY KEY,
+    session_hash TEXT NOT NULL REFERENCES sessions (token_hash) ON DELETE CASCADE,
+    court_id     TEXT NOT NULL REFERENCES courts (id),
+    filing       TEXT NOT NULL,
+    expires_at   BIGINT NOT NULL
+);
+CREATE INDEX pending_filings_by_expiry ON pending_filings (expires_at);

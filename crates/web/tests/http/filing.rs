@@ -26,6 +26,16 @@ async fn post_multipart(b: &Browser, path: &str, form: Form) -> Page {
     .await
 }
 
+/// Files into an existing case the way a filer does: the file form, then
+/// Submit on the review page ("Docket Text: Final Text").
+async fn file_reviewed(b: &Browser, path: &str, form: Form) -> Page {
+    let review = post_multipart(b, path, form).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    review.assert_has("<h1>Docket Text: Final Text</h1>");
+    b.submit(&review, &format!("{path}/submit"), &[("action", "submit")])
+        .await
+}
+
 /// jfiler2026, logged in and linked at nysd (a live district court).
 async fn linked_filer(app: &TestApp) -> Browser {
     let b = app.browser();
@@ -85,7 +95,7 @@ async fn a_linked_filer_opens_a_case_files_a_motion_and_reads_the_docket() {
             file_part("exhibit-a.pdf", pdf(1, "Exhibit", Extra::Nothing)),
         )
         .text("attachment_description", "Exhibit A");
-    let filed = post_multipart(&b, "/ecf/nysd/civil/file", motion).await;
+    let filed = file_reviewed(&b, "/ecf/nysd/civil/file", motion).await;
     filed
         .assert_has("Filed: document number 2")
         .assert_has("MOTION for Extension of Time to Serve the Summons filed by Jordan Filer.")
@@ -255,7 +265,7 @@ async fn a_linked_filer_opens_a_joint_petition_an_adversary_and_files_into_it() 
         .text("party", "Jane Debtor")
         .text("docket_text", "as to 12 Main Street")
         .part("main", file_part("motion.pdf", pdf(3, "Motion", Extra::Nothing)));
-    let filed = post_multipart(&b, "/ecf/gamb/bankruptcy/file", motion).await;
+    let filed = file_reviewed(&b, "/ecf/gamb/bankruptcy/file", motion).await;
     filed
         .assert_has("Filed: document number 3")
         .assert_has("MOTION for Relief from Stay as to 12 Main Street filed by Jane Debtor.");
@@ -407,4 +417,211 @@ async fn court_staff_open_a_criminal_case_and_filers_may_not() {
         .assert_has("USA v. John Smith");
     // Bankruptcy courts have no criminal cases.
     assert_eq!(clerk.get("/ecf/gamb/criminal/open").await.status, StatusCode::NOT_FOUND);
+}
+
+/// A civil case at nysd opened by jfiler2026 for Jordan Filer; its case number as typed.
+async fn opened_case(app: &TestApp, b: &Browser) -> String {
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let open = Form::new()
+        .text("csrf", csrf)
+        .text("plaintiffs", "Jordan Filer")
+        .text("defendants", "Acme Widgets, Inc.")
+        .text("nature_of_suit", "190 Contract: Other")
+        .text("cause", "28:1332 Diversity-Breach of Contract")
+        .text("jurisdiction", "Diversity")
+        .text("jury_demand", "None")
+        .part("main", file_part("complaint.pdf", pdf(2, "Complaint", Extra::Nothing)));
+    let receipt = post_multipart(b, "/ecf/nysd/civil/open", open).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    format!("{}-1", app.now().format("%y"))
+}
+
+#[tokio::test]
+async fn the_event_filter_narrows_the_list_and_keeps_the_category() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let all = b.get("/ecf/nysd/civil/file").await;
+    all.assert_has(r#"<label for="filter">Filter events"#)
+        .assert_has(r#"<option value="Answer to Complaint""#)
+        .assert_has(r#"<option value="Motion to Dismiss""#);
+    // Any case; only names that contain the text.
+    let motions = b.get("/ecf/nysd/civil/file?filter=DISMISS").await;
+    assert_eq!(motions.status, StatusCode::OK);
+    motions
+        .assert_has(r#"<option value="Motion to Dismiss""#)
+        .assert_lacks(r#"<option value="Answer to Complaint""#)
+        .assert_lacks(r#"<option value="Motion for Extension of Time""#)
+        .assert_has(r#"value="DISMISS""#);
+    // A category from the filing menu narrows it too, and the filter form keeps it.
+    let category = b
+        .get("/ecf/nysd/civil/file?category=Motions+and+Related+Filings&filter=motion")
+        .await;
+    category
+        .assert_has(r#"<input type="hidden" name="category" value="Motions and Related Filings">"#)
+        .assert_has(r#"<option value="Motion for Extension of Time""#)
+        .assert_lacks(r#"<option value="Response in Opposition to Motion""#);
+    let nothing = b.get("/ecf/nysd/civil/file?filter=xyzzy").await;
+    nothing.assert_has("No event matches “xyzzy”.").assert_lacks("<option");
+    // The bankruptcy form filters its own events.
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit").await;
+    b.get("/ecf/gamb/bankruptcy/file?filter=claim")
+        .await
+        .assert_has(r#"<option value="Objection to Claim""#)
+        .assert_lacks(r#"<option value="Motion for Relief from Stay""#);
+}
+
+#[tokio::test]
+async fn event_prompts_prefix_the_text_and_refer_to_an_entry_that_the_docket_links() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let case_number = opened_case(&app, &b).await;
+    let csrf = b.get("/ecf/nysd/civil/file").await.hidden("csrf");
+    let filing = |event: &str, fields: &[(&str, &str)]| {
+        let mut f = Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_number", case_number.clone())
+            .text("event", event.to_owned())
+            .text("party", "Jordan Filer")
+            .part("main", file_part("doc.pdf", pdf(1, event, Extra::Nothing)));
+        for (k, v) in fields {
+            f = f.text(k.to_string(), v.to_string());
+        }
+        f
+    };
+    let motion = filing(
+        "Motion for Extension of Time",
+        &[
+            ("amended", "on"),
+            ("joint", "on"),
+            ("docket_text", "to Serve the Summons"),
+        ],
+    );
+    file_reviewed(&b, "/ecf/nysd/civil/file", motion)
+        .await
+        .assert_has("Filed: document number 2")
+        .assert_has("AMENDED JOINT MOTION for Extension of Time to Serve the Summons filed by Jordan Filer.");
+    let amended = filing("Memorandum of Law", &[("amended", "on")]);
+    file_reviewed(&b, "/ecf/nysd/civil/file", amended)
+        .await
+        .assert_has("AMENDED MEMORANDUM OF LAW filed by Jordan Filer.");
+    // A number not on this case's docket, or not a number: refused, nothing filed.
+    for (bad, message) in [
+        ("99", "Refers to document 99: there is no such entry in this case."),
+        (
+            "two",
+            "Refers to document “two”: type the number of an entry on the docket of this case, like 2.",
+        ),
+    ] {
+        let refused = post_multipart(
+            &b,
+            "/ecf/nysd/civil/file",
+            filing("Response in Opposition to Motion", &[("refers_to", bad)]),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        refused.assert_has(message).assert_has(&format!(r#"value="{bad}""#));
+    }
+    let response = filing("Response in Opposition to Motion", &[("refers_to", "2")]);
+    let filed = file_reviewed(&b, "/ecf/nysd/civil/file", response).await;
+    filed.assert_has("Filed: document number 4").assert_has(
+        "RESPONSE in Opposition re 2 AMENDED JOINT MOTION for Extension of Time to Serve the... filed by Jordan Filer.",
+    );
+    // On the docket, "re 2" links to entry 2's document; the refusals took no number.
+    let year = app.now().format("%y").to_string();
+    let docket = b.get(&filed.link(&format!("1:{year}-cv-00001"))).await;
+    let entry_2 = docket.link("2");
+    let at = docket.body.find("re <a href=\"").expect("the re link") + "re <a href=\"".len();
+    let end = docket.body[at..].find('"').unwrap();
+    assert_eq!(docket.body[at..at + end].replace("&#x2f;", "/"), entry_2);
+    assert!(docket.body[at + end..].starts_with("\">2</a> AMENDED JOINT MOTION"));
+    docket.assert_lacks(">5</a>");
+}
+
+#[tokio::test]
+async fn the_review_page_shows_the_final_text_and_files_only_on_submit() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let case_number = opened_case(&app, &b).await;
+    let csrf = b.get("/ecf/nysd/civil/file").await.hidden("csrf");
+    let motion = || {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_number", case_number.clone())
+            .text("event", "Motion to Dismiss")
+            .text("party", "Jordan Filer")
+            .text("joint", "on")
+            .text("docket_text", "for Lack of Jurisdiction")
+            .part(
+                "main",
+                file_part("motion-to-dismiss.pdf", pdf(3, "Motion", Extra::Nothing)),
+            )
+            .part(
+                "attachment",
+                file_part("exhibit-a.pdf", pdf(1, "Exhibit", Extra::Nothing)),
+            )
+            .text("attachment_description", "Exhibit A")
+    };
+    let path = "/ecf/nysd/civil/file";
+    let submit = format!("{path}/submit");
+    let year = app.now().format("%y").to_string();
+    let review = post_multipart(&b, path, motion()).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    review
+        .assert_has("<h1>Docket Text: Final Text</h1>")
+        .assert_has("JOINT MOTION to Dismiss for Lack of Jurisdiction filed by Jordan Filer.")
+        .assert_has("motion-to-dismiss.pdf")
+        .assert_has("exhibit-a.pdf")
+        .assert_has(r#"<button type="submit" name="action" value="submit">Submit</button>"#)
+        .assert_has(r#"<button type="submit" name="action" value="cancel">Cancel</button>"#)
+        .assert_lacks("Filed: document number");
+    // Nothing is on the docket, and no one noticed, before Submit.
+    let docket_path = format!("/ecf/nysd/case/{}", 1);
+    let docket = b.get(&docket_path).await;
+    docket.assert_lacks("JOINT MOTION");
+    let notices = || async {
+        app.mail_to("jfiler2026@example.com")
+            .await
+            .iter()
+            .filter(|m| m.subject.contains("Motion to Dismiss"))
+            .count()
+    };
+    assert_eq!(notices().await, 0);
+    // Cancel drops it; its token files nothing afterwards.
+    let cancelled = b.submit(&review, &submit, &[("action", "cancel")]).await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    cancelled.assert_has("The filing was cancelled: nothing was filed, and no one was noticed.");
+    let late = b.submit(&review, &submit, &[("action", "submit")]).await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    late.assert_has("This filing is no longer waiting for your Submit");
+    b.get(&docket_path).await.assert_lacks("JOINT MOTION");
+    // Another session (even the same filer's) cannot submit this session's filing.
+    let review = post_multipart(&b, path, motion()).await;
+    let other = app.browser();
+    other.login("jfiler2026", PACER_PW).await;
+    let other_form = other.get("/ecf/nysd/civil").await;
+    let token = review.hidden("token");
+    let stolen = other
+        .submit(&other_form, &submit, &[("token", token.as_str()), ("action", "submit")])
+        .await;
+    assert_eq!(stolen.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", stolen.body);
+    stolen.assert_has("This filing is no longer waiting for your Submit");
+    // Submit files it, once: a second Submit is refused.
+    let filed = b.submit(&review, &submit, &[("action", "submit")]).await;
+    filed
+        .assert_has("Filed: document number 2")
+        .assert_has("JOINT MOTION to Dismiss for Lack of Jurisdiction filed by Jordan Filer.");
+    let again = b.submit(&review, &submit, &[("action", "submit")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(notices().await, 1);
+    // A filing waits 30 minutes for Submit, no longer (the session, in use, lives on).
+    let review = post_multipart(&b, path, motion()).await;
+    app.advance(std::time::Duration::from_secs(20 * 60));
+    b.get("/ecf/nysd/civil").await.assert_has("Civil Events");
+    app.advance(std::time::Duration::from_secs(11 * 60));
+    let expired = b.submit(&review, &submit, &[("action", "submit")]).await;
+    assert_eq!(expired.status, StatusCode::UNPROCESSABLE_ENTITY);
+    expired.assert_has("more than 30 minutes passed");
+    let docket = b.get(&filed.link(&format!("1:{year}-cv-00001"))).await;
+    docket.assert_has("JOINT MOTION").assert_lacks(">3</a>");
 }

@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Upload};
+use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Prompts, Upload};
 use openecf_domain::{Court, CourtKind, Event, BANKRUPTCY_EVENTS, CIVIL_EVENTS};
 use openecf_store::FreeLook;
 use serde::Deserialize;
@@ -49,6 +49,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/ecf/{court}/bankruptcy/file",
             get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
+        .route("/ecf/{court}/civil/file/submit", axum::routing::post(review_submit))
+        .route(
+            "/ecf/{court}/bankruptcy/file/submit",
+            axum::routing::post(review_submit),
         )
         .route(
             "/ecf/{court}/criminal/open",
@@ -309,27 +314,65 @@ struct FilePage {
     csrf: String,
     error: Option<String>,
     limit_mb: u64,
-    case_number: String,
-    party: String,
-    docket_text: String,
+    values: FileValues,
     events: Vec<(&'static str, &'static str, bool)>,
 }
 
+/// What the file form holds: as typed, or as asked for in its address.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct FileQuery {
+pub(crate) struct FileValues {
     case_number: String,
     event: String,
+    party: String,
+    docket_text: String,
+    amended: String,
+    joint: String,
+    refers_to: String,
+    /// Narrows the event list to names containing it (any case).
+    filter: String,
+    /// Narrows the event list to one category of the filing menu.
+    category: String,
 }
 
-fn file_page(
-    state: &AppState,
-    nav: CourtNav,
-    user: &PacerUser,
-    values: [String; 4],
-    error: Option<String>,
-) -> Response {
-    let [case_number, event, party, docket_text] = values;
+impl FileValues {
+    fn from_posted(p: &Posted) -> Self {
+        Self {
+            case_number: p.text("case_number"),
+            event: p.text("event"),
+            party: p.text("party"),
+            docket_text: p.text("docket_text"),
+            amended: p.text("amended"),
+            joint: p.text("joint"),
+            refers_to: p.text("refers_to"),
+            filter: String::new(),
+            category: String::new(),
+        }
+    }
+
+    fn amended(&self) -> bool {
+        !self.amended.is_empty()
+    }
+
+    fn joint(&self) -> bool {
+        !self.joint.is_empty()
+    }
+}
+
+/// The events the form offers: those of the category asked for (when it is
+/// one of them), whose names contain the filter, case aside.
+fn offered_events(bankruptcy: bool, category: &str, filter: &str) -> Vec<&'static Event> {
+    let all = events_of(bankruptcy);
+    let category = category.trim();
+    let known = all.iter().any(|e| e.category == category);
+    let filter = filter.trim().to_lowercase();
+    all.iter()
+        .filter(|e| !known || e.category == category)
+        .filter(|e| e.name.to_lowercase().contains(&filter))
+        .collect()
+}
+
+fn file_page(state: &AppState, nav: CourtNav, user: &PacerUser, values: FileValues, error: Option<String>) -> Response {
     let court_id = nav.court_id.clone();
     let bankruptcy = nav.bankruptcy;
     let status = if error.is_some() {
@@ -337,6 +380,10 @@ fn file_page(
     } else {
         StatusCode::OK
     };
+    let events = offered_events(bankruptcy, &values.category, &values.filter)
+        .into_iter()
+        .map(|e| (e.category, e.name, e.name == values.event))
+        .collect();
     render(
         status,
         FilePage {
@@ -350,13 +397,8 @@ fn file_page(
             csrf: user.visitor.csrf.value().to_owned(),
             error,
             limit_mb: state.settings.max_document_bytes / (1024 * 1024),
-            case_number,
-            party,
-            docket_text,
-            events: events_of(bankruptcy)
-                .iter()
-                .map(|e| (e.category, e.name, e.name == event))
-                .collect(),
+            values,
+            events,
         },
     )
 }
@@ -365,7 +407,7 @@ async fn file_form(
     State(state): State<AppState>,
     user: PacerUser,
     Path(court): Path<String>,
-    Query(q): Query<FileQuery>,
+    Query(q): Query<FileValues>,
 ) -> Result<Response, AppError> {
     let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
@@ -375,13 +417,25 @@ async fn file_form(
         let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
         return Ok(redaction_page(nav, &user, &next, false));
     }
-    Ok(file_page(
-        &state,
-        nav,
-        &user,
-        [q.case_number, q.event, String::new(), String::new()],
-        None,
-    ))
+    let values = FileValues {
+        case_number: q.case_number,
+        event: q.event,
+        filter: q.filter.chars().filter(|c| !c.is_control()).take(100).collect(),
+        category: q.category,
+        ..FileValues::default()
+    };
+    Ok(file_page(&state, nav, &user, values, None))
+}
+
+/// "Refer to existing event": empty, or a document number.
+fn refers_to(raw: &str) -> Result<Option<i64>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>().map(Some).map_err(|_| {
+        format!("Refers to document “{raw}”: type the number of an entry on the docket of this case, like 2.")
+    })
 }
 
 async fn file(
@@ -399,14 +453,9 @@ async fn file(
         let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
         return Ok(redaction_page(nav, &user, &next, true));
     }
-    let values = [
-        posted.text("case_number"),
-        posted.text("event"),
-        posted.text("party"),
-        posted.text("docket_text"),
-    ];
+    let values = FileValues::from_posted(&posted);
     let bankruptcy = court.kind == CourtKind::Bankruptcy;
-    let Some(event) = events_of(bankruptcy).iter().find(|e| e.name == values[1]) else {
+    let Some(event) = events_of(bankruptcy).iter().find(|e| e.name == values.event) else {
         return Ok(file_page(
             &state,
             nav,
@@ -414,6 +463,10 @@ async fn file(
             values,
             Some("Event: choose one from the list.".into()),
         ));
+    };
+    let refers = match refers_to(&values.refers_to) {
+        Ok(r) => r,
+        Err(message) => return Ok(file_page(&state, nav, &user, values, Some(message))),
     };
     let Some(main) = posted.files.remove("main") else {
         return Ok(file_page(
@@ -425,16 +478,98 @@ async fn file(
         ));
     };
     let new = NewFiling {
-        case_number: values[0].clone(),
+        case_number: values.case_number.clone(),
         event,
-        party: values[2].trim().to_owned(),
-        docket_text: values[3].clone(),
+        party: values.party.trim().to_owned(),
+        docket_text: values.docket_text.clone(),
+        prompts: Prompts {
+            amended: values.amended(),
+            joint: values.joint(),
+            refers_to: refers,
+        },
         main,
         attachments: attachments(&mut posted),
     };
-    match filing::file_document(&state, &court, &user.session.account, &new).await? {
-        Ok(r) => Ok(receipt(nav, &r)),
+    // Checked and its documents stored, the filing waits for Submit on the review page.
+    match filing::hold_filing(&state, &court, &user.session.account, &user.session.token_hash, &new).await? {
+        Ok(review) => Ok(review_page(nav, &user, &review)),
         Err(refusal) => Ok(file_page(&state, nav, &user, values, Some(refusal.to_string()))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "filing_review.html")]
+struct ReviewPage {
+    nav: CourtNav,
+    action: String,
+    csrf: String,
+    token: String,
+    case_number: String,
+    title: String,
+    event: String,
+    docket_text: String,
+    documents: Vec<(String, String, i64)>,
+    minutes: i64,
+}
+
+/// "Docket Text: Final Text": the entry as it will be, its documents, and Submit or Cancel.
+fn review_page(nav: CourtNav, user: &PacerUser, r: &filing::Review) -> Response {
+    let action = format!("{}/submit", file_path_of(&nav.court_id, nav.bankruptcy));
+    page(ReviewPage {
+        nav,
+        action,
+        csrf: user.visitor.csrf.value().to_owned(),
+        token: r.token.clone(),
+        case_number: r.case.number.to_string(),
+        title: r.case.title.clone(),
+        event: r.event.clone(),
+        docket_text: r.docket_text.clone(),
+        documents: r.documents.clone(),
+        minutes: filing::HOLD_MINUTES,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ReviewForm {
+    token: String,
+    /// "submit" or "cancel": the button clicked.
+    action: String,
+}
+
+/// The review page's Submit (files the held filing) or Cancel (drops it).
+async fn review_submit(
+    State(state): State<AppState>,
+    Path(court): Path<String>,
+    form: crate::extract::PacerForm<ReviewForm>,
+) -> Result<Response, AppError> {
+    let crate::extract::PacerForm { user, form } = form;
+    let (court, nav) = match filer_at(&state, &user, &court).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
+    };
+    let session = &user.session.token_hash;
+    if form.action == "cancel" {
+        filing::cancel_held_filing(&state, &court, session, &form.token).await?;
+        return Ok(render(
+            StatusCode::OK,
+            Message {
+                nav,
+                title: "Filing cancelled",
+                message: "The filing was cancelled: nothing was filed, and no one was noticed.".into(),
+            },
+        ));
+    }
+    match filing::submit_held_filing(&state, &court, &user.session.account, session, &form.token).await? {
+        Ok(r) => Ok(receipt(nav, &r)),
+        Err(refusal) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message {
+                nav,
+                title: "Filing",
+                message: refusal.to_string(),
+            },
+        )),
     }
 }
 
@@ -443,6 +578,9 @@ struct EntryLine {
     number: i64,
     link: Option<String>,
     text: String,
+    /// "re 2": the number of the entry referred to, a link to its document,
+    /// and the text after it.
+    refers: Option<(i64, Option<String>, String)>,
     attachments: Vec<(String, String)>,
 }
 
@@ -519,27 +657,29 @@ async fn docket(
             (p.role.as_str(), name, counsel.join("; "))
         })
         .collect();
-    let entries = state
-        .store
-        .docket(case.id)
-        .await?
-        .into_iter()
-        .map(|e| EntryLine {
-            date: e.filed_at.format("%m/%d/%Y").to_string(),
-            number: e.number,
-            link: e.documents.first().map(|d| format!("/ecf/{}/doc1/{}", court.id, d.id)),
-            text: e.docket_text,
-            attachments: e
-                .documents
-                .iter()
-                .skip(1)
-                .map(|d| {
-                    (
-                        format!("/ecf/{}/doc1/{}", court.id, d.id),
-                        format!("# {} {}", d.attachment, d.description),
-                    )
-                })
-                .collect(),
+    let docket = state.store.docket(case.id).await?;
+    let doc_link = |d: &openecf_store::DocumentRow| format!("/ecf/{}/doc1/{}", court.id, d.id);
+    let entries = docket
+        .iter()
+        .map(|e| {
+            let referred = e
+                .refers_to
+                .and_then(|id| docket.iter().find(|r| r.id == id))
+                .map(|r| (r.number, r.documents.first().map(doc_link)));
+            let (text, refers) = split_reference(&e.docket_text, referred);
+            EntryLine {
+                date: e.filed_at.format("%m/%d/%Y").to_string(),
+                number: e.number,
+                link: e.documents.first().map(doc_link),
+                text,
+                refers,
+                attachments: e
+                    .documents
+                    .iter()
+                    .skip(1)
+                    .map(|d| (doc_link(d), format!("# {} {}", d.attachment, d.description)))
+                    .collect(),
+            }
         })
         .collect();
     let heading = match case.number.case_type {
@@ -562,6 +702,32 @@ async fn docket(
         parties,
         entries,
     }))
+}
+
+/// Splits a docket text at its "re N" (the entry it refers to), so the
+/// number can be a link to that entry's document, as on CM/ECF's docket.
+fn split_reference(
+    text: &str,
+    referred: Option<(i64, Option<String>)>,
+) -> (String, Option<(i64, Option<String>, String)>) {
+    let Some((number, link)) = referred else {
+        return (text.to_owned(), None);
+    };
+    let marker = format!(" re {number}");
+    let found = text.match_indices(&marker).find(|(at, _)| {
+        text[at + marker.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_digit())
+    });
+    match found {
+        Some((at, _)) => {
+            let before = &text[..at + " re ".len()];
+            let after = &text[at + marker.len()..];
+            (before.to_owned(), Some((number, link, after.to_owned())))
+        }
+        None => (text.to_owned(), None),
+    }
 }
 
 #[derive(Deserialize)]
