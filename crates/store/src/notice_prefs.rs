@@ -74,7 +74,7 @@ fn item(r: ItemRaw) -> Result<SummaryItemRow> {
 const ITEM_COLUMNS: &str =
     "id, to_addr, case_number, case_title, document_number, docket_text, link, filed_at, sent_at";
 
-async fn prefs<'c>(conn: &'c mut sqlx::AnyConnection, court: &CourtId, account: PacerAccountId) -> Result<NoticePrefs> {
+async fn prefs(conn: &mut sqlx::AnyConnection, court: &CourtId, account: PacerAccountId) -> Result<NoticePrefs> {
     let delivery: Option<String> =
         sqlx::query_scalar("SELECT delivery FROM ecf_notice_prefs WHERE court_id = $1 AND pacer_account_id = $2")
             .bind(court.as_str())
