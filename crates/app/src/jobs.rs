@@ -7,15 +7,17 @@
 //! Kinds: `mail.deliver` (one outbox mail), `court.go_live` (a court's switch
 //! at its planned instant), `purge` (ended sessions, expired steps, spent
 //! failure counters, known devices unused for 180 days; it
-//! queues its own next run).
+//! queues its own next run), `nef.daily_summary` (a court's Daily Summary
+//! Reports of one day, keyed per court per day: queued by the filings that
+//! wait for it, and at start for any filings still unreported).
 
 use std::time::Duration;
 
 use anyhow::Context;
-use openecf_store::{ClaimedJob, NewJob, COURT_GO_LIVE, MAIL_DELIVER, PURGE};
+use openecf_store::{ClaimedJob, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};
 
 use crate::mailer::{Mailer, SMTP_TIMEOUT_SECS};
-use crate::{courts, secs, App};
+use crate::{courts, ecf_account, secs, App};
 
 /// Jobs claimed at once by one worker.
 const BATCH: i64 = 5;
@@ -54,6 +56,12 @@ impl Worker {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Queues the Daily Summary Report job of every court with filings not
+    /// yet reported (keyed per court per day: once across nodes).
+    pub async fn schedule_daily_summaries(&self) -> anyhow::Result<()> {
+        Ok(ecf_account::schedule_daily_summaries(&self.app).await?)
     }
 
     /// Runs the jobs that are due, a batch at a time, until none is; returns
@@ -120,6 +128,9 @@ impl Worker {
                 }
             }
             COURT_GO_LIVE => courts::run_go_live(app, job).await.context("switch the court live")?,
+            NEF_DAILY_SUMMARY => ecf_account::run_daily_summary(app, job)
+                .await
+                .context("send the daily summary reports")?,
             PURGE => {
                 let now = app.clock.now();
                 let idle_before = now - secs(app.settings.idle_timeout);
@@ -153,6 +164,9 @@ impl Worker {
         tokio::spawn(async move {
             if let Err(e) = self.schedule_purge().await {
                 tracing::error!(error = format!("{e:#}"), "cannot queue the purge");
+            }
+            if let Err(e) = self.schedule_daily_summaries().await {
+                tracing::error!(error = format!("{e:#}"), "cannot queue the daily summaries");
             }
             let mut tick = tokio::time::interval(every);
             loop {

@@ -13,6 +13,7 @@ pub mod audit;
 mod clock;
 pub mod common;
 pub mod courts;
+pub mod ecf_account;
 mod error;
 pub mod filing;
 pub mod hasher;

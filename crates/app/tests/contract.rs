@@ -102,6 +102,8 @@ contract!(
     court_staff_open_criminal_cases_and_counsel_appear_in_them,
     event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case,
     a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
+    ecf_notice_prefs_are_kept_and_refusals_change_nothing,
+    notices_go_to_secondary_addresses_or_into_one_daily_summary,
 );
 
 fn now() -> DateTime<Utc> {
@@ -1347,4 +1349,251 @@ async fn court_staff_open_criminal_cases_and_counsel_appear_in_them(app: &App) {
             .unwrap_err(),
         FilingRefusal::NotStaff
     );
+}
+
+use openecf_app::ecf_account::{self, EcfAccountRefusal};
+
+async fn ecf_notice_prefs_are_kept_and_refusals_change_nothing(app: &App) {
+    let (court, atty, _) = district_with_filers(app).await;
+    let prefs = ecf_account::prefs(app, &court, &atty).await.unwrap().unwrap();
+    assert_eq!(prefs, NoticePrefs::default());
+    assert_eq!(prefs.delivery, NoticeDelivery::EachFiling);
+    for n in 1..=5 {
+        ecf_account::add_secondary_email(app, &court, &atty, &format!(" paralegal{n}@firm.example.com "))
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let before = app.store.notice_prefs(&court.id, atty.id).await.unwrap();
+    assert_eq!(before.secondary.len(), 5);
+    assert_eq!(before.secondary[0], "paralegal1@firm.example.com");
+    let audits = app.store.audit_events(Some("nysd")).await.unwrap().len();
+    for (raw, refusal) in [
+        ("not an address", None),
+        (
+            "PlaintiffAtty@example.com",
+            Some(SecondaryEmailRefusal::IsPrimary("PlaintiffAtty@example.com".into())),
+        ),
+        (
+            "Paralegal2@firm.example.com",
+            Some(SecondaryEmailRefusal::Duplicate("Paralegal2@firm.example.com".into())),
+        ),
+        ("sixth@firm.example.com", Some(SecondaryEmailRefusal::TooMany)),
+    ] {
+        let got = ecf_account::add_secondary_email(app, &court, &atty, raw)
+            .await
+            .unwrap()
+            .unwrap_err();
+        match refusal {
+            Some(r) => assert_eq!(got, EcfAccountRefusal::Email(r)),
+            None => assert!(
+                matches!(got, EcfAccountRefusal::Email(SecondaryEmailRefusal::Invalid(_))),
+                "{got:?}"
+            ),
+        }
+    }
+    assert_eq!(
+        ecf_account::remove_secondary_email(app, &court, &atty, "nobody@example.com")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        EcfAccountRefusal::NotSecondary("nobody@example.com".into())
+    );
+    assert_eq!(
+        app.store.notice_prefs(&court.id, atty.id).await.unwrap(),
+        before,
+        "nothing written"
+    );
+    assert_eq!(app.store.audit_events(Some("nysd")).await.unwrap().len(), audits);
+    // Remove one, then switch to the daily summary (twice: one change).
+    ecf_account::remove_secondary_email(app, &court, &atty, "paralegal3@firm.example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..2 {
+        ecf_account::set_delivery(app, &court, &atty, NoticeDelivery::DailySummary)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let after = app.store.notice_prefs(&court.id, atty.id).await.unwrap();
+    assert_eq!(after.delivery, NoticeDelivery::DailySummary);
+    assert_eq!(after.secondary.len(), 4);
+    assert!(!after.secondary.contains(&"paralegal3@firm.example.com".to_owned()));
+    let events = app.store.audit_events(Some("nysd")).await.unwrap();
+    let actions: Vec<&str> = events[audits..].iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["ecf.email.remove", "ecf.delivery"]);
+    assert_eq!(events.iter().filter(|e| e.action == "ecf.email.add").count(), 5);
+    // Prefs are per court: another court's are the default, and a filer not
+    // linked there may not change them.
+    let other = live_court(app, "gamb").await;
+    assert_eq!(
+        ecf_account::prefs(app, &other, &atty).await.unwrap().unwrap_err(),
+        EcfAccountRefusal::NotAFiler
+    );
+    assert_eq!(
+        ecf_account::add_secondary_email(app, &other, &atty, "x@example.com")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        EcfAccountRefusal::NotAFiler
+    );
+    assert_eq!(
+        app.store.notice_prefs(&other.id, atty.id).await.unwrap(),
+        NoticePrefs::default()
+    );
+}
+
+async fn notices_go_to_secondary_addresses_or_into_one_daily_summary(app: &App) {
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    ecf_account::add_secondary_email(app, &court, &plaintiff_atty, "p2@firm.example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    ecf_account::add_secondary_email(app, &court, &defense_atty, "d2@firm.example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    ecf_account::set_delivery(app, &court, &defense_atty, NoticeDelivery::DailySummary)
+        .await
+        .unwrap()
+        .unwrap();
+    filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap();
+    let year = now().format("%y").to_string();
+    let answer = NewFiling {
+        case_number: format!("{year}-1"),
+        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
+        party: "Richard Roe".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("answer.pdf", 2),
+        attachments: vec![],
+    };
+    let filed = filing::file_document(app, &court, &defense_atty, &answer)
+        .await
+        .unwrap()
+        .unwrap();
+    // The notice names every address; per-filing recipients get it at each, each link their own.
+    let noticed: Vec<&str> = filed.nef.noticed.iter().map(|(_, e)| e.as_str()).collect();
+    for address in [
+        "plaintiffatty@example.com",
+        "p2@firm.example.com",
+        "defenseatty@example.com",
+        "d2@firm.example.com",
+    ] {
+        assert!(noticed.contains(&address), "{address} not in {noticed:?}");
+    }
+    let mail = app.store.outbox().await.unwrap();
+    let answers: Vec<_> = mail
+        .iter()
+        .filter(|m| m.subject.contains("Answer to Complaint"))
+        .collect();
+    let mut to: Vec<&str> = answers.iter().map(|m| m.to_addr.as_str()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["p2@firm.example.com", "plaintiffatty@example.com"],
+        "no NEF mail to the daily-summary filer"
+    );
+    let token = |body: &str| body.split("magic_num=").nth(1).unwrap()[..20].to_owned();
+    assert_ne!(token(&answers[0].body), token(&answers[1].body));
+    assert!(answers[0].body.contains("p2@firm.example.com"));
+    // The defense's two addresses wait for the daily summary.
+    let items = app.store.summary_items(&court.id).await.unwrap();
+    let mut waiting: Vec<&str> = items.iter().map(|i| i.to_addr.as_str()).collect();
+    waiting.sort();
+    assert_eq!(waiting, ["d2@firm.example.com", "defenseatty@example.com"]);
+    assert!(items.iter().all(|i| i.sent_at.is_none() && i.document_number == 2));
+    // A second filing the same day, by the plaintiff.
+    let reply = NewFiling {
+        party: "Jane Doe".into(),
+        event: openecf_domain::civil_event("Motion to Dismiss").unwrap(),
+        main: upload("motion.pdf", 1),
+        ..answer.clone()
+    };
+    filing::file_document(app, &court, &plaintiff_atty, &reply)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.store.summary_items(&court.id).await.unwrap().len(), 4);
+    let summaries = |app: &App| {
+        let store = app.store.clone();
+        async move {
+            store
+                .outbox()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.subject.starts_with("Daily Summary Report"))
+                .collect::<Vec<_>>()
+        }
+    };
+    // Not before the day ends; one job for the court and day.
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    let w = worker(app, dir.path());
+    w.run_due().await.unwrap();
+    assert!(summaries(app).await.is_empty());
+    let jobs: Vec<_> = app
+        .store
+        .jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == NEF_DAILY_SUMMARY)
+        .collect();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0].payload, format!("nysd|{}", now().date_naive()));
+    // The worker's start finds the same job (it is keyed): still one.
+    w.schedule_daily_summaries().await.unwrap();
+    assert_eq!(
+        app.store
+            .jobs()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|j| j.kind == NEF_DAILY_SUMMARY)
+            .count(),
+        1
+    );
+    app.clock.advance(Duration::from_secs(24 * 3600));
+    let other = worker(app, dir.path());
+    let (a, b) = tokio::join!(w.run_due(), other.run_due());
+    a.unwrap();
+    b.unwrap();
+    let sent = summaries(app).await;
+    let mut to: Vec<&str> = sent.iter().map(|m| m.to_addr.as_str()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["d2@firm.example.com", "defenseatty@example.com"],
+        "one report per address"
+    );
+    for m in &sent {
+        assert!(!m.html);
+        assert!(m.sent_at.is_some(), "delivered");
+        assert!(
+            m.body.contains("removed once delivered"),
+            "its free-look links are blanked"
+        );
+    }
+    let items = app.store.summary_items(&court.id).await.unwrap();
+    assert!(
+        items.iter().all(|i| i.sent_at.is_some() && i.link.is_empty()),
+        "{items:?}"
+    );
+    assert!(app
+        .store
+        .jobs()
+        .await
+        .unwrap()
+        .iter()
+        .all(|j| j.kind != NEF_DAILY_SUMMARY));
+    // Once: another day and another start send nothing more.
+    w.schedule_daily_summaries().await.unwrap();
+    app.clock.advance(Duration::from_secs(24 * 3600));
+    w.run_due().await.unwrap();
+    assert_eq!(summaries(app).await.len(), 2);
 }

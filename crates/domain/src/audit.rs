@@ -29,6 +29,12 @@ pub enum AuditAction {
     Filing,
     /// The operator granted or ended court-staff rights.
     CourtStaff,
+    /// Maintain Your ECF Account: a secondary e-mail address added.
+    EcfEmailAdd,
+    /// Maintain Your ECF Account: a secondary e-mail address removed.
+    EcfEmailRemove,
+    /// Maintain Your ECF Account: the delivery method changed.
+    EcfDelivery,
     /// A password check at PACER LOGIN or the Authentication API.
     Login,
     /// A one-time passcode or backup code at login.
@@ -54,6 +60,9 @@ impl AuditAction {
             Self::AccountMfaReset => "account.mfa.reset",
             Self::Filing => "filing",
             Self::CourtStaff => "court.staff",
+            Self::EcfEmailAdd => "ecf.email.add",
+            Self::EcfEmailRemove => "ecf.email.remove",
+            Self::EcfDelivery => "ecf.delivery",
             Self::Login => "login",
             Self::SecondFactor => "login.second_factor",
             Self::Logout => "logout",
@@ -77,6 +86,9 @@ impl AuditAction {
             "account.mfa.reset" => "Multi-factor authentication reset by the PACER Service Center",
             "filing" => "Filing",
             "court.staff" => "Court staff rights changed",
+            "ecf.email.add" => "Secondary e-mail address added",
+            "ecf.email.remove" => "Secondary e-mail address removed",
+            "ecf.delivery" => "Notice delivery method changed",
             "login" => "Login",
             "login.second_factor" => "One-time passcode",
             "logout" => "Logout",

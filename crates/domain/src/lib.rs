@@ -11,6 +11,7 @@ pub mod link;
 pub mod mail;
 pub mod mfa;
 pub mod names;
+pub mod notice;
 pub mod password;
 pub mod throttle;
 
@@ -26,5 +27,6 @@ pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
 pub use mail::Mail;
 pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role, Username};
+pub use notice::{check_secondary_email, NoticeDelivery, SecondaryEmailRefusal, MAX_SECONDARY_EMAILS};
 pub use password::{Password, PasswordContext, PasswordRefusal};
 pub use throttle::Subject;

@@ -15,6 +15,9 @@ pub const MAIL_DELIVER: &str = "mail.deliver";
 pub const COURT_GO_LIVE: &str = "court.go_live";
 /// Forgets what can no longer matter (ended sessions, expired steps); re-queues itself.
 pub const PURGE: &str = "purge";
+/// Sends a court's Daily Summary Reports of one day; keyed per court per day,
+/// the payload is `court|YYYY-MM-DD`.
+pub const NEF_DAILY_SUMMARY: &str = "nef.daily_summary";
 
 /// A job to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -316,11 +316,9 @@ async fn notify(
     now: Time,
 ) -> Result<Nef> {
     let attorneys = tx.attorneys_of(case.id).await?;
-    let mut noticed: Vec<(String, String)> = attorneys
-        .iter()
-        .filter(|a| a.to_be_noticed != 0)
-        .map(|a| (a.name.clone(), a.email.clone()))
-        .collect();
+    // Each attorney's primary and secondary addresses, with their delivery method.
+    let recipients = crate::ecf_account::recipients(tx, &court.id, &attorneys).await?;
+    let mut noticed: Vec<(String, String)> = recipients.iter().map(|r| (r.name.clone(), r.email.clone())).collect();
     noticed.sort();
     noticed.dedup();
     let base = app.settings.public_url.trim_end_matches('/');
@@ -344,8 +342,9 @@ async fn notify(
     // Each recipient's notice links the main document with a free look of
     // their own: one view without logging in, within 15 days.
     let expires = now + chrono::Duration::seconds(openecf_domain::FREE_LOOK_SECS);
-    for (_, email) in &noticed {
-        let Ok(to) = Email::from_stored(email) else { continue };
+    let mut daily = false;
+    for r in &recipients {
+        let Ok(to) = Email::from_stored(&r.email) else { continue };
         let mut own = nef.clone();
         if let Some(main) = own.documents.first_mut() {
             let token = crate::tokens::random_token();
@@ -359,10 +358,33 @@ async fn notify(
             .await?;
             main.link = format!("{}?magic_num={token}", main.link);
         }
+        if r.delivery == openecf_domain::NoticeDelivery::DailySummary {
+            // Listed in the recipient's Daily Summary Report instead.
+            let link = own
+                .documents
+                .first()
+                .map_or(own.docket_link.clone(), |d| d.link.clone());
+            let item = openecf_store::NewSummaryItem {
+                court: court.id.clone(),
+                account: r.account,
+                to_addr: to.to_string(),
+                case_number: own.case_number.clone(),
+                case_title: own.case_title.clone(),
+                document_number: number,
+                docket_text: own.docket_text.clone(),
+                link,
+            };
+            tx.insert_summary_item(&item, now).await?;
+            daily = true;
+            continue;
+        }
         let mut mail = own.mail(&to);
         // The link is a secret: the stored copy is blanked once delivered.
         mail.sensitive = true;
         tx.enqueue_mail(&mail, now).await?;
+    }
+    if daily {
+        crate::ecf_account::queue_daily_summary(tx, &court.id, now, now).await?;
     }
     let event_row = NewAuditEvent {
         pacer_account: Some(filer.id),

@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod court;
 mod csrf;
+mod ecf_account;
 mod filing;
 mod helpers;
 mod input;

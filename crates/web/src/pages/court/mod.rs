@@ -3,6 +3,7 @@
 //! using the court's site, and its menu bar. A clerk console would arrive
 //! here as one more `.nest("/ecf/{court}/admin", …)` behind its role.
 
+mod ecf_account;
 mod filing;
 mod link;
 mod site;
@@ -20,6 +21,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(site::routes())
         .merge(link::routes())
         .merge(filing::routes())
+        .merge(ecf_account::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {

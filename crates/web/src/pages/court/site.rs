@@ -187,6 +187,8 @@ struct Utilities {
     live: bool,
     release_1_1: bool,
     planned: Option<String>,
+    /// A linked filer: Maintain Your ECF Account is theirs.
+    filer: bool,
 }
 
 /// The court's user, or where to log in first.
@@ -228,6 +230,7 @@ async fn utilities(
         live: court.is_live(),
         release_1_1: court.release == openecf_domain::Release::V1_1,
         planned: planned(&court.status),
+        filer: court.is_live() && user.is_filer(&court),
     }))
 }
 
