@@ -113,7 +113,7 @@ async fn menus_follow_the_court_kind_and_the_link() {
     let menu = linked.get(&gamb.link("Bankruptcy")).await;
     assert_eq!(menu.status, StatusCode::OK);
     menu.assert_has(r#"<a href="/ecf/gamb/bankruptcy/open">Open a Bankruptcy Case</a>"#)
-        .assert_has(r#"<a href="/ecf/gamb/bankruptcy/file">Claim Actions</a>"#)
+        .assert_has(r#"<a href="/ecf/gamb/bankruptcy/file?category=Claim+Actions">Claim Actions</a>"#)
         .assert_lacks("Filing from this menu is not available in openecf yet");
     // The other kind's menus do not exist at a bankruptcy court.
     assert_eq!(linked.get("/ecf/gamb/civil").await.status, StatusCode::NOT_FOUND);

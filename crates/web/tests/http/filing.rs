@@ -417,6 +417,40 @@ async fn court_staff_open_a_criminal_case_and_filers_may_not() {
         .assert_has("USA v. John Smith");
     // Bankruptcy courts have no criminal cases.
     assert_eq!(clerk.get("/ecf/gamb/criminal/open").await.status, StatusCode::NOT_FOUND);
+    // Defence counsel appear from the Criminal menu; a civil event is refused.
+    let menu = filer.get("/ecf/nysd/criminal").await;
+    let notices = filer.get(&menu.link("Notices")).await;
+    notices
+        .assert_has("Criminal Events")
+        .assert_has("Notice of Attorney Appearance")
+        .assert_lacks("Answer to Complaint");
+    let csrf = notices.hidden("csrf");
+    let appearance = Form::new()
+        .text("csrf", csrf.clone())
+        .text("case_number", format!("{year}-cr-1"))
+        .text("event", "Notice of Attorney Appearance")
+        .text("party", "John Smith")
+        .text("docket_text", "Jordan Filer appearing for John Smith")
+        .part(
+            "main",
+            file_part("appearance.pdf", pdf(1, "Appearance", Extra::Nothing)),
+        );
+    let filed = file_reviewed(&filer, "/ecf/nysd/criminal/file", appearance).await;
+    filed
+        .assert_has("Filed: document number 2")
+        .assert_has("NOTICE OF ATTORNEY APPEARANCE Jordan Filer appearing for John Smith filed by John Smith.");
+    let civil = Form::new()
+        .text("csrf", csrf)
+        .text("case_number", format!("{year}-cr-1"))
+        .text("event", "Motion to Dismiss")
+        .text("party", "John Smith")
+        .part("main", file_part("m.pdf", pdf(1, "M", Extra::Nothing)));
+    let refused = post_multipart(&filer, "/ecf/nysd/civil/file", civil).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_has(&format!(
+        "1:{year}-cr-00001 is a criminal case: file into it from the Criminal menu."
+    ));
+    assert_eq!(filer.get("/ecf/gamb/criminal/file").await.status, StatusCode::FORBIDDEN);
 }
 
 /// A civil case at nysd opened by jfiler2026 for Jordan Filer; its case number as typed.

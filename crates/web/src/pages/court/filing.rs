@@ -50,7 +50,12 @@ pub(crate) fn routes() -> Router<AppState> {
             "/ecf/{court}/bankruptcy/file",
             get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
+        .route(
+            "/ecf/{court}/criminal/file",
+            get(file_form).post(file).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
         .route("/ecf/{court}/civil/file/submit", axum::routing::post(review_submit))
+        .route("/ecf/{court}/criminal/file/submit", axum::routing::post(review_submit))
         .route(
             "/ecf/{court}/bankruptcy/file/submit",
             axum::routing::post(review_submit),
@@ -361,8 +366,8 @@ impl FileValues {
 
 /// The events the form offers: those of the category asked for (when it is
 /// one of them), whose names contain the filter, case aside.
-fn offered_events(bankruptcy: bool, category: &str, filter: &str) -> Vec<&'static Event> {
-    let all = events_of(bankruptcy);
+fn offered_events(menu: EventMenu, category: &str, filter: &str) -> Vec<&'static Event> {
+    let all = menu.events();
     let category = category.trim();
     let known = all.iter().any(|e| e.category == category);
     let filter = filter.trim().to_lowercase();
@@ -372,15 +377,21 @@ fn offered_events(bankruptcy: bool, category: &str, filter: &str) -> Vec<&'stati
         .collect()
 }
 
-fn file_page(state: &AppState, nav: CourtNav, user: &PacerUser, values: FileValues, error: Option<String>) -> Response {
+fn file_page(
+    state: &AppState,
+    nav: CourtNav,
+    menu: EventMenu,
+    user: &PacerUser,
+    values: FileValues,
+    error: Option<String>,
+) -> Response {
     let court_id = nav.court_id.clone();
-    let bankruptcy = nav.bankruptcy;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    let events = offered_events(bankruptcy, &values.category, &values.filter)
+    let events = offered_events(menu, &values.category, &values.filter)
         .into_iter()
         .map(|e| (e.category, e.name, e.name == values.event))
         .collect();
@@ -388,12 +399,8 @@ fn file_page(state: &AppState, nav: CourtNav, user: &PacerUser, values: FileValu
         status,
         FilePage {
             nav,
-            heading: if bankruptcy {
-                "Bankruptcy Events"
-            } else {
-                "Civil Events"
-            },
-            action: file_path_of(&court_id, bankruptcy),
+            heading: menu.heading(),
+            action: menu.path(&court_id),
             csrf: user.visitor.csrf.value().to_owned(),
             error,
             limit_mb: state.settings.max_document_bytes / (1024 * 1024),
@@ -408,14 +415,15 @@ async fn file_form(
     user: PacerUser,
     Path(court): Path<String>,
     Query(q): Query<FileValues>,
+    uri: axum::http::Uri,
 ) -> Result<Response, AppError> {
     let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    let menu = EventMenu::of(&court, &uri).ok_or(AppError::NotFound)?;
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
-        let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
-        return Ok(redaction_page(nav, &user, &next, false));
+        return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), false));
     }
     let values = FileValues {
         case_number: q.case_number,
@@ -424,7 +432,7 @@ async fn file_form(
         category: q.category,
         ..FileValues::default()
     };
-    Ok(file_page(&state, nav, &user, values, None))
+    Ok(file_page(&state, nav, menu, &user, values, None))
 }
 
 /// "Refer to existing event": empty, or a document number.
@@ -442,6 +450,7 @@ async fn file(
     State(state): State<AppState>,
     user: PacerUser,
     Path(court): Path<String>,
+    uri: axum::http::Uri,
     form: Multipart,
 ) -> Result<Response, AppError> {
     let mut posted = read_multipart(&user, form).await?;
@@ -449,16 +458,16 @@ async fn file(
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    let menu = EventMenu::of(&court, &uri).ok_or(AppError::NotFound)?;
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
-        let next = file_path_of(court.id.as_str(), court.kind == CourtKind::Bankruptcy);
-        return Ok(redaction_page(nav, &user, &next, true));
+        return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), true));
     }
     let values = FileValues::from_posted(&posted);
-    let bankruptcy = court.kind == CourtKind::Bankruptcy;
-    let Some(event) = events_of(bankruptcy).iter().find(|e| e.name == values.event) else {
+    let Some(event) = menu.events().iter().find(|e| e.name == values.event) else {
         return Ok(file_page(
             &state,
             nav,
+            menu,
             &user,
             values,
             Some("Event: choose one from the list.".into()),
@@ -466,12 +475,13 @@ async fn file(
     };
     let refers = match refers_to(&values.refers_to) {
         Ok(r) => r,
-        Err(message) => return Ok(file_page(&state, nav, &user, values, Some(message))),
+        Err(message) => return Ok(file_page(&state, nav, menu, &user, values, Some(message))),
     };
     let Some(main) = posted.files.remove("main") else {
         return Ok(file_page(
             &state,
             nav,
+            menu,
             &user,
             values,
             Some("Main document: choose the PDF to file.".into()),
@@ -492,8 +502,8 @@ async fn file(
     };
     // Checked and its documents stored, the filing waits for Submit on the review page.
     match filing::hold_filing(&state, &court, &user.session.account, &user.session.token_hash, &new).await? {
-        Ok(review) => Ok(review_page(nav, &user, &review)),
-        Err(refusal) => Ok(file_page(&state, nav, &user, values, Some(refusal.to_string()))),
+        Ok(review) => Ok(review_page(nav, menu, &user, &review)),
+        Err(refusal) => Ok(file_page(&state, nav, menu, &user, values, Some(refusal.to_string()))),
     }
 }
 
@@ -513,8 +523,8 @@ struct ReviewPage {
 }
 
 /// "Docket Text: Final Text": the entry as it will be, its documents, and Submit or Cancel.
-fn review_page(nav: CourtNav, user: &PacerUser, r: &filing::Review) -> Response {
-    let action = format!("{}/submit", file_path_of(&nav.court_id, nav.bankruptcy));
+fn review_page(nav: CourtNav, menu: EventMenu, user: &PacerUser, r: &filing::Review) -> Response {
+    let action = format!("{}/submit", menu.path(&nav.court_id));
     page(ReviewPage {
         nav,
         action,
@@ -923,18 +933,52 @@ async fn acknowledge(
     Ok(crate::paths::see_other(&next))
 }
 
-/// The events a court's filers file into existing cases.
-fn events_of(bankruptcy: bool) -> &'static [Event] {
-    if bankruptcy {
-        BANKRUPTCY_EVENTS
-    } else {
-        CIVIL_EVENTS
-    }
+/// The menu a filing into an existing case comes from, and its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventMenu {
+    Civil,
+    Criminal,
+    Bankruptcy,
 }
 
-/// Where a court's events are filed.
-fn file_path_of(court: &str, bankruptcy: bool) -> String {
-    format!("/ecf/{court}/{}/file", if bankruptcy { "bankruptcy" } else { "civil" })
+impl EventMenu {
+    /// The menu of a `/ecf/{court}/{menu}/file…` path, if the court has it.
+    fn of(court: &Court, uri: &axum::http::Uri) -> Option<Self> {
+        let menu = match uri.path().split('/').nth(3)? {
+            "civil" => Self::Civil,
+            "criminal" => Self::Criminal,
+            "bankruptcy" => Self::Bankruptcy,
+            _ => return None,
+        };
+        let fits = (menu == Self::Bankruptcy) == (court.kind == CourtKind::Bankruptcy);
+        fits.then_some(menu)
+    }
+
+    fn events(self) -> &'static [Event] {
+        match self {
+            Self::Civil => CIVIL_EVENTS,
+            Self::Criminal => openecf_domain::CRIMINAL_EVENTS,
+            Self::Bankruptcy => BANKRUPTCY_EVENTS,
+        }
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            Self::Civil => "Civil Events",
+            Self::Criminal => "Criminal Events",
+            Self::Bankruptcy => "Bankruptcy Events",
+        }
+    }
+
+    /// Where its events are filed.
+    fn path(self, court: &str) -> String {
+        let slug = match self {
+            Self::Civil => "civil",
+            Self::Criminal => "criminal",
+            Self::Bankruptcy => "bankruptcy",
+        };
+        format!("/ecf/{court}/{slug}/file")
+    }
 }
 
 #[derive(Template)]

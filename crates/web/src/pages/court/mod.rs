@@ -83,8 +83,6 @@ pub(crate) struct CourtNav {
     pub menus: Vec<MenuItem>,
     pub csrf: String,
     pub logged_in: bool,
-    /// A bankruptcy court (its filing pages differ).
-    pub bankruptcy: bool,
 }
 
 impl CourtNav {
@@ -119,7 +117,6 @@ impl CourtNav {
             menus,
             csrf: visitor.csrf.value().to_owned(),
             logged_in: user.is_some(),
-            bankruptcy: court.kind == openecf_domain::CourtKind::Bankruptcy,
         }
     }
 }

@@ -265,7 +265,6 @@ struct FilingMenuPage {
     menu: &'static str,
     /// Each category, with the page that files its events (where filing is built).
     categories: Vec<(&'static str, Option<String>)>,
-    filing: bool,
 }
 
 #[derive(Template)]
@@ -318,30 +317,28 @@ async fn menu_page(
             },
         ));
     }
-    // Civil, bankruptcy and adversary filing is built; criminal filing comes later.
-    let filing = menu != FilingMenu::Criminal;
+    // Each category links to the page that files its events, where there is one.
     let (events, file_path): (&[openecf_domain::Event], &str) = match menu {
         FilingMenu::Civil => (openecf_domain::CIVIL_EVENTS, "civil/file"),
-        _ => (openecf_domain::BANKRUPTCY_EVENTS, "bankruptcy/file"),
+        FilingMenu::Criminal => (openecf_domain::CRIMINAL_EVENTS, "criminal/file"),
+        FilingMenu::Bankruptcy | FilingMenu::Adversary => (openecf_domain::BANKRUPTCY_EVENTS, "bankruptcy/file"),
     };
+    let opens = [
+        (openecf_domain::COMPLAINT.category, "civil/open"),
+        (openecf_domain::PETITION.category, "bankruptcy/open"),
+        (openecf_domain::ADVERSARY_COMPLAINT.category, "adversary/open"),
+    ];
     let categories = menu
         .categories()
         .iter()
         .map(|c| {
-            let opens = [
-                (openecf_domain::COMPLAINT.category, "civil/open"),
-                (openecf_domain::PETITION.category, "bankruptcy/open"),
-                (openecf_domain::ADVERSARY_COMPLAINT.category, "adversary/open"),
-            ];
-            let href = if !filing {
-                None
-            } else if let Some((_, path)) = opens.iter().find(|(cat, _)| cat == c) {
+            let href = if let Some((_, path)) = opens.iter().find(|(cat, _)| cat == c) {
                 Some(format!("/ecf/{}/{path}", court.id))
             } else {
-                events
-                    .iter()
-                    .any(|e| e.category == *c)
-                    .then(|| format!("/ecf/{}/{file_path}", court.id))
+                events.iter().any(|e| e.category == *c).then(|| {
+                    let category: String = url::form_urlencoded::byte_serialize(c.as_bytes()).collect();
+                    format!("/ecf/{}/{file_path}?category={category}", court.id)
+                })
             };
             (*c, href)
         })
@@ -350,6 +347,5 @@ async fn menu_page(
         nav,
         menu: menu.label(),
         categories,
-        filing,
     }))
 }
