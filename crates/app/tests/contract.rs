@@ -100,6 +100,7 @@ contract!(
     a_refused_pdf_leaves_nothing_behind,
     a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
     court_staff_open_criminal_cases_and_counsel_appear_in_them,
+    a_creditor_matrix_is_filed_as_plain_text,
     event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case,
     a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
     ecf_notice_prefs_are_kept_and_refusals_change_nothing,
@@ -1596,4 +1597,69 @@ async fn notices_go_to_secondary_addresses_or_into_one_daily_summary(app: &App) 
     app.clock.advance(Duration::from_secs(24 * 3600));
     w.run_due().await.unwrap();
     assert_eq!(summaries(app).await.len(), 2);
+}
+
+async fn a_creditor_matrix_is_filed_as_plain_text(app: &App) {
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    go_live(app, "gamb", GoLive::Now).await.unwrap();
+    let court = app.store.court(&court_id("gamb")).await.unwrap().unwrap();
+    let atty = add_pacer(app, "debtoratty", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "gamb", "datty").await;
+    assert_eq!(link(app, &court, &atty, &ecf).await, Decision::Linked(ecf.clone()));
+    let petition = filing::NewPetition {
+        chapter: 13,
+        debtors: vec![("Pat Debtor".into(), "123456789".into())],
+        petition: upload("petition.pdf", 30),
+        attachments: vec![],
+    };
+    let case = filing::open_bankruptcy_case(app, &court, &atty, &petition)
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let matrix = |text: &str| NewFiling {
+        case_number: case.number.to_string(),
+        event: &openecf_domain::CREDITOR_MATRIX,
+        party: "Pat Debtor".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: Upload {
+            filename: "matrix.txt".into(),
+            bytes: text.as_bytes().to_vec(),
+        },
+        attachments: vec![],
+    };
+    let refused = filing::file_document(
+        app,
+        &court,
+        &atty,
+        &matrix("A Creditor With A Very Long Name Indeed LLC\n"),
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Creditor matrix: line 1 has 43 characters; a creditor matrix allows at most 40 a line."
+    );
+    assert_eq!(app.store.docket(case.id).await.unwrap().len(), 1, "nothing was entered");
+    // A PDF is no matrix.
+    let mut pdf = matrix("");
+    pdf.main = upload("matrix.pdf", 1);
+    assert!(filing::file_document(app, &court, &atty, &pdf).await.unwrap().is_err());
+    let ok = filing::file_document(app, &court, &atty, &matrix("First Bank\nMacon, GA 31201\n"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ok.entry_number, 2);
+    let docket = app.store.docket(case.id).await.unwrap();
+    assert_eq!(docket[1].documents[0].media_type, "text/plain");
+    assert_eq!(docket[0].documents[0].media_type, "application/pdf");
+    let bytes = app
+        .settings
+        .documents
+        .get(&docket[1].documents[0].sha256)
+        .await
+        .unwrap();
+    assert_eq!(bytes, b"First Bank\nMacon, GA 31201\n");
 }

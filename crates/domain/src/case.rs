@@ -370,6 +370,56 @@ pub const INDICTMENT: Event = Event {
     appearance: false,
 };
 
+/// The list of creditors a debtor files: plain text, not PDF.
+pub const CREDITOR_MATRIX: Event = Event {
+    category: "Creditor Maintenance",
+    name: "Creditor Matrix",
+    docket_text: "Creditor Matrix",
+    appearance: false,
+};
+
+/// The longest line of a creditor matrix, as bankruptcy courts require.
+pub const MATRIX_LINE_CHARS: usize = 40;
+
+/// Checks a creditor matrix: plain text (printable characters, one creditor's
+/// name and address lines, a blank line between creditors), each line at
+/// most 40 characters. Returns how many creditors it lists.
+pub fn check_creditor_matrix(bytes: &[u8]) -> Result<usize, String> {
+    if bytes.starts_with(b"%PDF") {
+        return Err("the creditor matrix must be a plain text file (.txt), not a PDF".to_owned());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        "the creditor matrix must be a plain text file (.txt), not a PDF or word-processor file".to_owned()
+    })?;
+    let mut creditors = 0;
+    let mut in_creditor = false;
+    for (n, line) in text.lines().enumerate() {
+        if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
+            return Err(format!(
+                "line {} has a control character ({:?}); the matrix must be plain text",
+                n + 1,
+                c
+            ));
+        }
+        let chars = line.chars().count();
+        if chars > MATRIX_LINE_CHARS {
+            return Err(format!(
+                "line {} has {chars} characters; a creditor matrix allows at most {MATRIX_LINE_CHARS} a line",
+                n + 1
+            ));
+        }
+        let blank = line.trim().is_empty();
+        if !blank && !in_creditor {
+            creditors += 1;
+        }
+        in_creditor = !blank;
+    }
+    if creditors == 0 {
+        return Err("the creditor matrix lists no creditor".to_owned());
+    }
+    Ok(creditors)
+}
+
 /// Whether an event may be filed into a case of this type (a civil event
 /// into a civil case, a criminal one into a criminal case, and so on).
 pub fn event_fits(event: &Event, case_type: CaseType) -> bool {
@@ -405,6 +455,7 @@ pub const BANKRUPTCY_EVENTS: &[Event] = &[
         docket_text: "OBJECTION to Claim",
         appearance: false,
     },
+    CREDITOR_MATRIX,
     Event {
         category: "Notices",
         name: "Notice of Appearance and Request for Notice",
@@ -493,6 +544,28 @@ impl TaxId {
 #[cfg(test)]
 mod bankruptcy_tests {
     use super::*;
+
+    #[test]
+    fn a_creditor_matrix_is_plain_text_of_short_lines() {
+        let ok = b"First Bank\n100 Main Street\nMacon, GA 31201\n\nQuick Loans LLC\nPO Box 7\nAtlanta, GA 30301\n";
+        assert_eq!(check_creditor_matrix(ok), Ok(2));
+        let long = format!("{}\n", "x".repeat(41));
+        assert_eq!(
+            check_creditor_matrix(long.as_bytes()).unwrap_err(),
+            "line 1 has 41 characters; a creditor matrix allows at most 40 a line"
+        );
+        assert!(check_creditor_matrix(&"x".repeat(40).into_bytes()).is_ok());
+        assert!(check_creditor_matrix(b"%PDF-1.7\n\xff\xfe")
+            .unwrap_err()
+            .contains("plain text file"));
+        assert!(check_creditor_matrix(b"Bank\x07\n")
+            .unwrap_err()
+            .contains("control character"));
+        assert_eq!(
+            check_creditor_matrix(b"\n  \n").unwrap_err(),
+            "the creditor matrix lists no creditor"
+        );
+    }
 
     #[test]
     fn a_district_court_finds_each_event_by_its_name_alone() {

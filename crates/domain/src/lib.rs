@@ -18,9 +18,9 @@ pub mod throttle;
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
 pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
 pub use case::{
-    bankruptcy_event, civil_event, criminal_event, dollars, event_fits, petition_fee_cents, CaseNumber, CaseQuery,
-    CaseType, Event, PartyRole, TaxId, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS, COMPLAINT,
-    CRIMINAL_EVENTS, FREE_LOOK_SECS, INDICTMENT, PETITION,
+    bankruptcy_event, check_creditor_matrix, civil_event, criminal_event, dollars, event_fits, petition_fee_cents,
+    CaseNumber, CaseQuery, CaseType, Event, PartyRole, TaxId, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS,
+    COMPLAINT, CREDITOR_MATRIX, CRIMINAL_EVENTS, FREE_LOOK_SECS, INDICTMENT, MATRIX_LINE_CHARS, PETITION,
 };
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};

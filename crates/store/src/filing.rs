@@ -119,6 +119,8 @@ pub struct DocumentRow {
     pub size_bytes: i64,
     pub pages: i64,
     pub stamp: String,
+    /// `application/pdf`, or `text/plain` (a creditor matrix).
+    pub media_type: String,
 }
 
 /// A document to record (its bytes already in the document store).
@@ -131,6 +133,7 @@ pub struct NewDocument {
     pub size_bytes: i64,
     pub pages: i64,
     pub stamp: String,
+    pub media_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,7 +173,7 @@ struct EntryRaw {
 }
 
 const DOCUMENT_COLUMNS: &str =
-    "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp";
+    "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type";
 
 impl Tx {
     /// The next sequence number of a court's cases of one office, year and
@@ -317,8 +320,8 @@ impl Tx {
 
     pub async fn insert_document(&mut self, entry_id: i64, d: &NewDocument) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO documents (entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO documents (entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(entry_id)
         .bind(d.attachment)
@@ -328,6 +331,7 @@ impl Tx {
         .bind(d.size_bytes)
         .bind(d.pages)
         .bind(&d.stamp)
+        .bind(&d.media_type)
         .fetch_one(self.conn())
         .await?)
     }

@@ -183,6 +183,8 @@ fn sentence(text: &str) -> String {
     }
 }
 
+const PDF: &str = "application/pdf";
+
 /// Checks and stores every document of a filing (before the transaction:
 /// the bytes are on disk, synced, before the entry that names them commits).
 async fn store_documents(
@@ -200,9 +202,24 @@ async fn store_documents(
         } else {
             format!("Attachment {n}")
         };
-        let checked = match pdf::check(&upload.bytes, app.settings.max_document_bytes) {
-            Ok(c) => c,
-            Err(refusal) => return Ok(Err(FilingRefusal::Pdf { which, refusal })),
+        // A creditor matrix is the one document filed as plain text.
+        let matrix = n == 0 && main_description == openecf_domain::CREDITOR_MATRIX.name;
+        let (pages, media_type) = if matrix {
+            if upload.bytes.len() as u64 > app.settings.max_document_bytes {
+                return Ok(Err(FilingRefusal::Invalid(format!(
+                    "Creditor matrix: the file is larger than {} MB.",
+                    app.settings.max_document_bytes / (1024 * 1024)
+                ))));
+            }
+            match openecf_domain::check_creditor_matrix(&upload.bytes) {
+                Ok(_) => (0, "text/plain"),
+                Err(why) => return Ok(Err(FilingRefusal::Invalid(format!("Creditor matrix: {why}.")))),
+            }
+        } else {
+            match pdf::check(&upload.bytes, app.settings.max_document_bytes) {
+                Ok(c) => (c.pages, PDF),
+                Err(refusal) => return Ok(Err(FilingRefusal::Pdf { which, refusal })),
+            }
         };
         let description = match clean(&description, &format!("{which} description"), 200) {
             Ok(d) => d,
@@ -222,17 +239,20 @@ async fn store_documents(
             NewDocument {
                 attachment: i64::try_from(n).unwrap_or(i64::MAX),
                 description,
-                original_filename: if filename.is_empty() {
-                    "document.pdf".into()
-                } else {
+                original_filename: if !filename.is_empty() {
                     filename
+                } else if matrix {
+                    "creditor-matrix.txt".into()
+                } else {
+                    "document.pdf".into()
                 },
                 size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
-                pages: i64::from(checked.pages),
+                pages: i64::from(pages),
                 stamp: String::new(),
                 sha256: sha,
+                media_type: media_type.to_owned(),
             },
-            checked.pages,
+            pages,
         ));
     }
     Ok(Ok(out))
@@ -556,6 +576,12 @@ struct PreparedDocument {
     sha256: String,
     size_bytes: i64,
     pages: i64,
+    #[serde(default = "pdf_type")]
+    media_type: String,
+}
+
+fn pdf_type() -> String {
+    PDF.to_owned()
 }
 
 impl PreparedDocument {
@@ -567,6 +593,7 @@ impl PreparedDocument {
             sha256: d.sha256.clone(),
             size_bytes: d.size_bytes,
             pages: d.pages,
+            media_type: d.media_type.clone(),
         }
     }
 
@@ -580,6 +607,7 @@ impl PreparedDocument {
                 size_bytes: self.size_bytes,
                 pages: self.pages,
                 stamp: String::new(),
+                media_type: self.media_type.clone(),
             },
             u32::try_from(self.pages).unwrap_or(0),
         )

@@ -87,6 +87,8 @@ CREATE TABLE documents (
     size_bytes        BIGINT NOT NULL,
     pages             BIGINT NOT NULL,
     stamp             TEXT NOT NULL,
+    -- application/pdf, or text/plain for a bankruptcy creditor matrix.
+    media_type        TEXT NOT NULL DEFAULT 'application/pdf',
     UNIQUE (entry_id, attachment)
 );
 

@@ -276,6 +276,41 @@ async fn a_linked_filer_opens_a_joint_petition_an_adversary_and_files_into_it() 
         .iter()
         .any(|m| m.subject == format!("Ch-7 1:{year}-bk-00001 Jane Debtor and John Debtor Voluntary Petition")));
     assert!(mail.iter().all(|m| !m.body.contains("123-45-6789")));
+    // The creditor matrix is plain text, each line at most 40 characters.
+    let matrix = |text: &str| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_number", format!("1:{year}-bk-1"))
+            .text("event", "Creditor Matrix")
+            .text("party", "Jane Debtor")
+            .part(
+                "main",
+                Part::bytes(text.as_bytes().to_vec())
+                    .file_name("matrix.txt")
+                    .mime_str("text/plain")
+                    .unwrap(),
+            )
+    };
+    let long = post_multipart(
+        &b,
+        "/ecf/gamb/bankruptcy/file",
+        matrix("Preferred Creditor LLC, 1200 Peachtree Street NE\n"),
+    )
+    .await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    long.assert_has("Creditor matrix: line 1 has 48 characters; a creditor matrix allows at most 40 a line.");
+    let listed = "Preferred Creditor LLC\n1200 Peachtree Street NE\nAtlanta, GA 30309\n\nFirst Bank\nMacon, GA 31201\n";
+    let filed = file_reviewed(&b, "/ecf/gamb/bankruptcy/file", matrix(listed)).await;
+    filed.assert_has("Filed: document number 4").assert_has("matrix.txt");
+    let docket = b.get(&filed.link(&format!("1:{year}-bk-00001"))).await;
+    let doc = b
+        .client
+        .get(format!("{}{}", b.base, docket.link("4")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.headers()["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(doc.text().await.unwrap(), listed);
 }
 
 /// The path of the free-look link (`…/doc1/ID?magic_num=…`) in a notice.

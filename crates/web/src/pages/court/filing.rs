@@ -796,13 +796,19 @@ async fn document(
         .get(&doc.sha256)
         .await
         .map_err(AppError::Internal)?;
+    // Only the two kinds a filing may hold, whatever the row says.
+    let media_type = if doc.media_type == "text/plain" {
+        "text/plain; charset=utf-8"
+    } else {
+        "application/pdf"
+    };
     let disposition = format!(
         "inline; filename=\"{}\"",
         doc.original_filename.replace(['"', '\\', '\r', '\n'], "_")
     );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_TYPE, media_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
