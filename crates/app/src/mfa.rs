@@ -410,12 +410,13 @@ pub async fn protect_stored_secrets(app: &App) -> Result<(usize, usize)> {
     Ok((plain.len(), owners.len()))
 }
 
-/// Rotates the server key's hold on stored secrets: every TOTP secret is
-/// opened with the current key and sealed again under `new`, in one
-/// transaction. Backup codes are keyed one way and cannot follow: they are
+/// Rotates the server key's hold on stored secrets: every TOTP secret and
+/// every debtor's SSN/ITIN is opened with the current key and sealed again
+/// under `new`, in one transaction. Backup codes are keyed one way and cannot follow: they are
 /// removed and their owners told to make new ones; setups under way end.
-/// Returns (secrets resealed, accounts whose backup codes were removed).
-pub async fn rotate_key(app: &App, new: &crate::keys::ServerKey) -> Result<(usize, usize)> {
+/// Returns (secrets resealed, accounts whose backup codes were removed,
+/// tax ids resealed).
+pub async fn rotate_key(app: &App, new: &crate::keys::ServerKey) -> Result<(usize, usize, usize)> {
     let now = app.clock.now();
     let old = &app.settings.secret_key;
     let mut tx = app.store.write().await?;
@@ -423,6 +424,11 @@ pub async fn rotate_key(app: &App, new: &crate::keys::ServerKey) -> Result<(usiz
     for (id, stored) in &all {
         let plain = seal::open(old, stored)?;
         tx.set_authenticator_secret(*id, &seal::seal(new, &plain)?).await?;
+    }
+    let tax_ids = tx.all_sealed_tax_ids().await?;
+    for (party, stored) in &tax_ids {
+        let plain = seal::open_tax_id(old, stored)?;
+        tx.set_sealed_tax_id(*party, &seal::seal_tax_id(new, &plain)?).await?;
     }
     tx.end_all_enrolments().await?;
     let owners = tx.remove_all_backup_codes().await?;
@@ -433,5 +439,5 @@ pub async fn rotate_key(app: &App, new: &crate::keys::ServerKey) -> Result<(usiz
             .await?;
     }
     tx.commit().await?;
-    Ok((all.len(), owners.len()))
+    Ok((all.len(), owners.len(), tax_ids.len()))
 }

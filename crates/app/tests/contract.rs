@@ -1662,4 +1662,13 @@ async fn a_creditor_matrix_is_filed_as_plain_text(app: &App) {
         .await
         .unwrap();
     assert_eq!(bytes, b"First Bank\nMacon, GA 31201\n");
+    // A key rotation seals the debtor's SSN again under the new key.
+    let new = openecf_app::keys::ServerKey::random();
+    let (_, _, tax_ids) = openecf_app::mfa::rotate_key(app, &new).await.unwrap();
+    assert_eq!(tax_ids, 1);
+    let mut tx = app.store.write().await.unwrap();
+    let sealed = tx.all_sealed_tax_ids().await.unwrap();
+    drop(tx);
+    assert_eq!(openecf_app::seal::open_tax_id(&new, &sealed[0].1).unwrap(), "123456789");
+    assert!(openecf_app::seal::open_tax_id(&app.settings.secret_key, &sealed[0].1).is_err());
 }

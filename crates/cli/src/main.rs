@@ -277,9 +277,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // Written (and synced) before the database changes: should the
             // rotation fail, delete the new file and run it again.
             let new = openecf_app::keys::ServerKey::load_or_create(&new_key_file)?;
-            let (sealed, codes) = openecf_app::mfa::rotate_key(&app(Settings::default())?, &new).await?;
+            let (sealed, codes, tax_ids) = openecf_app::mfa::rotate_key(&app(Settings::default())?, &new).await?;
             println!(
-                "sealed {sealed} authenticator secrets under the new key in {}; removed the backup codes of {codes} accounts (their owners are emailed)",
+                "sealed {sealed} authenticator secrets and {tax_ids} debtors' SSNs/ITINs under the new key in {}; removed the backup codes of {codes} accounts (their owners are emailed)",
                 new_key_file.display()
             );
             println!(

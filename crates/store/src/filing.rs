@@ -176,6 +176,24 @@ const DOCUMENT_COLUMNS: &str =
     "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type";
 
 impl Tx {
+    /// Every party's sealed SSN/ITIN (for a key rotation): (party id, sealed).
+    pub async fn all_sealed_tax_ids(&mut self) -> Result<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, ssn_sealed FROM parties WHERE ssn_sealed IS NOT NULL ORDER BY id")
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn set_sealed_tax_id(&mut self, party_id: i64, sealed: &str) -> Result<()> {
+        sqlx::query("UPDATE parties SET ssn_sealed = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(party_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// The next sequence number of a court's cases of one office, year and
     /// type, taken under the counter row's lock.
     pub async fn next_case_seq(&mut self, court: &CourtId, office: u8, year: u8, case_type: CaseType) -> Result<u32> {

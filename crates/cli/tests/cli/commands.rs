@@ -798,7 +798,7 @@ async fn the_secret_key_rotates_and_authenticators_follow_it() {
     let new_file = s.dir.path().join("new.key");
     let out = s.ok(&["rotate-secret-key", "--new-key-file", new_file.to_str().unwrap()], "");
     assert!(
-        out.contains("sealed 1 authenticator secrets under the new key"),
+        out.contains("sealed 1 authenticator secrets and 0 debtors' SSNs/ITINs under the new key"),
         "{out}"
     );
     s.fails(
