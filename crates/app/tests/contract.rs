@@ -921,6 +921,12 @@ async fn a_refused_pdf_leaves_nothing_behind(app: &App) {
         refused.to_string(),
         "Attachment 1: This PDF document cannot be accepted: it contains JavaScript."
     );
+    // Not even the good complaint was stored: every document is checked first.
+    let openecf_app::filing::docstore::DocumentStore::Local(dir) = &app.settings.documents else {
+        panic!("the contract tests keep documents in a folder")
+    };
+    let stored = std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "a refused filing stored documents in {}", dir.display());
     let year = now().format("%y").to_string();
     assert!(app
         .store

@@ -185,15 +185,16 @@ fn sentence(text: &str) -> String {
 
 const PDF: &str = "application/pdf";
 
-/// Checks and stores every document of a filing (before the transaction:
-/// the bytes are on disk, synced, before the entry that names them commits).
+/// Checks every document of a filing, then stores them all (before the
+/// transaction: the bytes are durable before the entry that names them
+/// commits). A refused document stores nothing, its siblings included.
 async fn store_documents(
     app: &App,
     main: &Upload,
     main_description: &str,
     attachments: &[(String, Upload)],
 ) -> Result<std::result::Result<Vec<(NewDocument, u32)>, FilingRefusal>> {
-    let mut out = Vec::new();
+    let mut checked = Vec::new();
     let all =
         std::iter::once((main_description.to_owned(), main)).chain(attachments.iter().map(|(d, u)| (d.clone(), u)));
     for (n, (description, upload)) in all.enumerate() {
@@ -216,7 +217,12 @@ async fn store_documents(
                 Err(why) => return Ok(Err(FilingRefusal::Invalid(format!("Creditor matrix: {why}.")))),
             }
         } else {
-            match pdf::check(&upload.bytes, app.settings.max_document_bytes) {
+            // Parsing a PDF is CPU work: off the async workers.
+            let (bytes, limit) = (upload.bytes.clone(), app.settings.max_document_bytes);
+            let verdict = tokio::task::spawn_blocking(move || pdf::check(&bytes, limit))
+                .await
+                .map_err(|e| crate::Error::Internal(anyhow::anyhow!("the PDF check stopped: {e}")))?;
+            match verdict {
                 Ok(c) => (c.pages, PDF),
                 Err(refusal) => return Ok(Err(FilingRefusal::Pdf { which, refusal })),
             }
@@ -225,7 +231,6 @@ async fn store_documents(
             Ok(d) => d,
             Err(e) => return Ok(Err(e)),
         };
-        let sha = app.settings.documents.put(&upload.bytes).await?;
         let filename: String = upload
             .filename
             .rsplit(['/', '\\'])
@@ -235,25 +240,28 @@ async fn store_documents(
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
-        out.push((
-            NewDocument {
-                attachment: i64::try_from(n).unwrap_or(i64::MAX),
-                description,
-                original_filename: if !filename.is_empty() {
-                    filename
-                } else if matrix {
-                    "creditor-matrix.txt".into()
-                } else {
-                    "document.pdf".into()
-                },
-                size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
-                pages: i64::from(pages),
-                stamp: String::new(),
-                sha256: sha,
-                media_type: media_type.to_owned(),
+        let document = NewDocument {
+            attachment: i64::try_from(n).unwrap_or(i64::MAX),
+            description,
+            original_filename: if !filename.is_empty() {
+                filename
+            } else if matrix {
+                "creditor-matrix.txt".into()
+            } else {
+                "document.pdf".into()
             },
-            pages,
-        ));
+            size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
+            pages: i64::from(pages),
+            stamp: String::new(),
+            sha256: String::new(),
+            media_type: media_type.to_owned(),
+        };
+        checked.push((document, pages, upload));
+    }
+    let mut out = Vec::with_capacity(checked.len());
+    for (mut document, pages, upload) in checked {
+        document.sha256 = app.settings.documents.put(&upload.bytes).await?;
+        out.push((document, pages));
     }
     Ok(Ok(out))
 }
