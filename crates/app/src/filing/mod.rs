@@ -15,11 +15,20 @@ use openecf_store::{CaseRow, NewCase, NewDocument, NewEntry, Time, Tx};
 use crate::{App, Result};
 use pdf::PdfRefusal;
 
-/// A file as uploaded.
-#[derive(Debug, Clone)]
+/// A file as uploaded. `Debug` shows its size, not its bytes.
+#[derive(Clone)]
 pub struct Upload {
     pub filename: String,
     pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("filename", &self.filename)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 /// Why a filing was refused; nothing of it was kept.
@@ -799,7 +808,8 @@ pub async fn file_document(
 pub const HOLD_MINUTES: i64 = 30;
 
 /// What the review page shows ("Docket Text: Final Text") before Submit.
-#[derive(Debug, Clone)]
+/// `Debug` leaves the token out.
+#[derive(Clone)]
 pub struct Review {
     /// The held filing's token, for Submit or Cancel (from the same session only).
     pub token: String,
@@ -917,8 +927,8 @@ pub async fn acknowledge_redaction(app: &App, session_hash: &str) -> Result<()> 
     Ok(app.store.acknowledge_redaction(session_hash, app.clock.now()).await?)
 }
 
-/// A voluntary petition, as the filer entered it.
-#[derive(Debug, Clone)]
+/// A voluntary petition, as the filer entered it. `Debug` leaves the SSNs out.
+#[derive(Clone)]
 pub struct NewPetition {
     /// 7, 11, 12, 13 or 15.
     pub chapter: i64,
@@ -1312,4 +1322,52 @@ pub async fn open_criminal_case(
         entry_number: number,
         nef,
     }))
+}
+
+impl std::fmt::Debug for NewPetition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let debtors: Vec<(&str, &str)> = self
+            .debtors
+            .iter()
+            .map(|(name, _)| (name.as_str(), "[redacted]"))
+            .collect();
+        f.debug_struct("NewPetition")
+            .field("chapter", &self.chapter)
+            .field("debtors", &debtors)
+            .field("petition", &self.petition)
+            .field("attachments", &self.attachments)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Review {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Review")
+            .field("token", &"[redacted]")
+            .field("case", &self.case.number)
+            .field("event", &self.event)
+            .field("docket_text", &self.docket_text)
+            .field("documents", &self.documents)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn a_petitions_debug_output_leaves_the_ssns_out() {
+        let p = NewPetition {
+            chapter: 7,
+            debtors: vec![("Jane Debtor".into(), "123-45-6789".into())],
+            petition: Upload {
+                filename: "p.pdf".into(),
+                bytes: vec![],
+            },
+            attachments: vec![],
+        };
+        let shown = format!("{p:?}");
+        assert!(shown.contains("Jane Debtor") && !shown.contains("6789"), "{shown}");
+    }
 }

@@ -343,8 +343,11 @@ async fn each_recipient_of_a_notice_opens_the_document_once_free() {
     let mail = app.mail_to("jfiler2026@example.com").await;
     let nef = mail.iter().find(|m| m.subject.starts_with("Activity in Case")).unwrap();
     let link = free_look_link(&nef.body);
-    // Without logging in: the first view is the PDF, the second is refused.
+    // Without logging in: a HEAD spends nothing; the first view is the PDF,
+    // the second is refused.
     let stranger = reqwest::Client::new();
+    let head = stranger.head(format!("{}{link}", b.base)).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
     let first = stranger.get(format!("{}{link}", b.base)).send().await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["content-type"], "application/pdf");

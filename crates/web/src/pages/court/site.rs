@@ -284,9 +284,9 @@ async fn menu_page(
     let court = load_court(&state, &court).await?;
     let known = FilingMenu::from_slug(&page_name).filter(|m| court.kind.filing_menus().contains(m));
     let info = match page_name.as_str() {
-        "query" => Some(("Query", "Case queries (by case number, party name or filing date) arrive with the filing system in a later release of openecf.")),
-        "reports" => Some(("Reports", "Reports (docket sheets, calendars, written opinions) arrive with the filing system in a later release of openecf.")),
-        "search" => Some(("Search", "Searching this court's cases and documents arrives with the filing system in a later release of openecf.")),
+        "query" => Some(("Query", "Case queries (by case number, party name or filing date) arrive with public access to the record in a later release of openecf. Your own cases are on the receipts of your filings and in your Notices of Electronic Filing.")),
+        "reports" => Some(("Reports", "Reports (docket sheets, calendars, written opinions) arrive with public access to the record in a later release of openecf.")),
+        "search" => Some(("Search", "Searching this court's cases and documents arrives with public access to the record in a later release of openecf.")),
         _ => None,
     };
     if known.is_none() && info.is_none() {
