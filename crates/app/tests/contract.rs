@@ -101,6 +101,7 @@ contract!(
     a_petition_opens_a_bankruptcy_case_and_an_adversary_proceeding_follows,
     court_staff_open_criminal_cases_and_counsel_appear_in_them,
     a_creditor_matrix_is_filed_as_plain_text,
+    counsel_file_only_for_the_parties_they_represent,
     event_prompts_prefix_the_text_and_refer_to_an_entry_of_the_case,
     a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
     ecf_notice_prefs_are_kept_and_refusals_change_nothing,
@@ -1677,4 +1678,78 @@ async fn a_creditor_matrix_is_filed_as_plain_text(app: &App) {
     drop(tx);
     assert_eq!(openecf_app::seal::open_tax_id(&new, &sealed[0].1).unwrap(), "123456789");
     assert!(openecf_app::seal::open_tax_id(&app.settings.secret_key, &sealed[0].1).is_err());
+}
+
+async fn counsel_file_only_for_the_parties_they_represent(app: &App) {
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    let case = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let filing_for = |party: &str, event: &str| NewFiling {
+        case_number: case.number.to_string(),
+        event: openecf_domain::civil_event(event).unwrap(),
+        party: party.to_owned(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("m.pdf", 1),
+        attachments: vec![],
+    };
+    // The plaintiff's attorney cannot move for the defendant.
+    assert_eq!(
+        filing::file_document(
+            app,
+            &court,
+            &plaintiff_atty,
+            &filing_for("Richard Roe", "Motion to Dismiss")
+        )
+        .await
+        .unwrap()
+        .unwrap_err(),
+        FilingRefusal::NotOfRecord
+    );
+    // The defendant's attorney appears (as lead), then moves.
+    filing::file_document(
+        app,
+        &court,
+        &defense_atty,
+        &filing_for("Richard Roe", "Answer to Complaint"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    filing::file_document(
+        app,
+        &court,
+        &defense_atty,
+        &filing_for("Richard Roe", "Motion to Dismiss"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // A second appearance for the defendant is not its lead attorney.
+    let second = add_pacer(app, "secondatty", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "nysd", "satty").await;
+    assert_eq!(link(app, &court, &second, &ecf).await, Decision::Linked(ecf.clone()));
+    filing::file_document(app, &court, &second, &filing_for("Richard Roe", "Notice of Appearance"))
+        .await
+        .unwrap()
+        .unwrap();
+    let roe = app
+        .store
+        .parties(case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Richard Roe")
+        .unwrap();
+    let attorneys = app.store.attorneys(case.id).await.unwrap();
+    let lead_of = |who: &PacerAccount| {
+        attorneys
+            .iter()
+            .find(|a| a.party_id == roe.id && a.pacer_account_id == who.id.get())
+            .map(|a| a.lead != 0)
+    };
+    assert_eq!((lead_of(&defense_atty), lead_of(&second)), (Some(true), Some(false)));
 }

@@ -279,6 +279,16 @@ impl Tx {
     }
 
     /// Records an attorney of record for a party (again: nothing changes).
+    /// Whether the party has an attorney of record yet (read under the case's lock).
+    pub async fn party_represented(&mut self, case_id: i64, party_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attorneys WHERE case_id = $1 AND party_id = $2")
+            .bind(case_id)
+            .bind(party_id)
+            .fetch_one(self.conn())
+            .await?;
+        Ok(n > 0)
+    }
+
     pub async fn insert_attorney(
         &mut self,
         case_id: i64,
@@ -484,6 +494,19 @@ impl Store {
             .bind(account.get())
             .fetch_one(&self.pool)
             .await?;
+        Ok(n > 0)
+    }
+
+    /// Whether the account is an attorney of record for this party of the case.
+    pub async fn is_attorney_for(&self, case_id: i64, party_id: i64, account: PacerAccountId) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM attorneys WHERE case_id = $1 AND party_id = $2 AND pacer_account_id = $3",
+        )
+        .bind(case_id)
+        .bind(party_id)
+        .bind(account.get())
+        .fetch_one(&self.pool)
+        .await?;
         Ok(n > 0)
     }
 

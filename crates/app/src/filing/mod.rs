@@ -44,7 +44,7 @@ pub enum FilingRefusal {
     NoSuchCase(String),
     #[error("{0} may mean several cases: type the whole number, like 1:26-cv-00012.")]
     SeveralCases(String),
-    #[error("You are not an attorney of record in this case. File a Notice of Appearance or an Answer first.")]
+    #[error("You are not an attorney of record for this party in this case. File a Notice of Appearance or an Answer for it first.")]
     NotOfRecord,
     #[error("{which}: {refusal}")]
     Pdf { which: String, refusal: PdfRefusal },
@@ -678,8 +678,9 @@ async fn prepare(
             "Filer: choose the party you file for.".into(),
         )));
     };
-    let of_record = app.store.is_attorney(case.id, filer.id).await?;
-    if !of_record && !new.event.appearance {
+    // Counsel file for the parties they represent; an appearance makes them so.
+    let for_party = app.store.is_attorney_for(case.id, party.id, filer.id).await?;
+    if !for_party && !new.event.appearance {
         return Ok(Err(FilingRefusal::NotOfRecord));
     }
     let added = new.docket_text.trim();
@@ -734,8 +735,11 @@ async fn enter(
     let Some(event) = event_named(court, &prepared.event) else {
         return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
     };
-    let of_record = app.store.is_attorney(prepared.case_id, filer.id).await?;
-    if !of_record && !event.appearance {
+    let for_party = app
+        .store
+        .is_attorney_for(prepared.case_id, prepared.party_id, filer.id)
+        .await?;
+    if !for_party && !event.appearance {
         return Ok(Err(FilingRefusal::NotOfRecord));
     }
     let documents: Vec<(NewDocument, u32)> = prepared.documents.iter().map(PreparedDocument::document).collect();
@@ -752,8 +756,9 @@ async fn enter(
     }
     let case = tx.lock_case(prepared.case_id).await?;
     if event.appearance {
-        tx.insert_attorney(case.id, prepared.party_id, filer.id, !of_record)
-            .await?;
+        // The party's first attorney is its lead attorney.
+        let lead = !tx.party_represented(case.id, prepared.party_id).await?;
+        tx.insert_attorney(case.id, prepared.party_id, filer.id, lead).await?;
     }
     let (number, nef_docs) = write_entry(
         app,
