@@ -506,11 +506,10 @@ pub async fn open_civil_case(
         lead_case_id: None,
     };
     let case_id = tx.insert_case(&new_case, seq, now).await?;
-    let mut first = true;
+    // The opener is each plaintiff's first, so lead, attorney.
     for name in &plaintiffs {
         let party = tx.insert_party(case_id, name, PartyRole::Plaintiff).await?;
-        tx.insert_attorney(case_id, party, filer.id, first).await?;
-        first = false;
+        tx.insert_attorney(case_id, party, filer.id, true).await?;
     }
     for name in &defendants {
         tx.insert_party(case_id, name, PartyRole::Defendant).await?;
@@ -1009,12 +1008,12 @@ pub async fn open_bankruptcy_case(
         lead_case_id: None,
     };
     let case_id = tx.insert_case(&new_case, seq, now).await?;
-    for (n, (name, id)) in debtors.iter().enumerate() {
+    for (name, id) in &debtors {
         let sealed = crate::seal::seal_tax_id(&app.settings.secret_key, id.expose())?;
         let party = tx
             .insert_party_with_ssn(case_id, name, PartyRole::Debtor, Some((&sealed, id.last4())))
             .await?;
-        tx.insert_attorney(case_id, party, filer.id, n == 0).await?;
+        tx.insert_attorney(case_id, party, filer.id, true).await?;
     }
     let case = tx.lock_case(case_id).await?;
     let docket_text = sentence(&format!(
@@ -1144,9 +1143,9 @@ pub async fn open_adversary(
         lead_case_id: Some(lead.id),
     };
     let case_id = tx.insert_case(&new_case, seq, now).await?;
-    for (n, name) in plaintiffs.iter().enumerate() {
+    for name in &plaintiffs {
         let party = tx.insert_party(case_id, name, PartyRole::Plaintiff).await?;
-        tx.insert_attorney(case_id, party, filer.id, n == 0).await?;
+        tx.insert_attorney(case_id, party, filer.id, true).await?;
     }
     for name in &defendants {
         tx.insert_party(case_id, name, PartyRole::Defendant).await?;
