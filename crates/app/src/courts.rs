@@ -107,6 +107,8 @@ pub enum StaffRefusal {
     SharedAccount(String),
     #[error("{0} is a legacy PACER account: it must be upgraded first")]
     Legacy(String),
+    #[error("{0} is a bankruptcy court: court staff open criminal cases, at district courts")]
+    NotDistrict(String),
 }
 
 /// Grants (`add`) or ends a PACER account's court-staff rights at a court,
@@ -118,8 +120,12 @@ pub async fn set_staff(
     add: bool,
     operator: &str,
 ) -> Result<std::result::Result<bool, StaffRefusal>> {
-    if app.store.court(court).await?.is_none() {
-        return Ok(Err(StaffRefusal::NoSuchCourt(court.to_string())));
+    match app.store.court(court).await? {
+        None => return Ok(Err(StaffRefusal::NoSuchCourt(court.to_string()))),
+        Some(c) if add && c.kind != openecf_domain::CourtKind::District => {
+            return Ok(Err(StaffRefusal::NotDistrict(court.to_string())))
+        }
+        Some(_) => {}
     }
     let account = match openecf_domain::Username::parse_existing(username) {
         Ok(name) => app.store.pacer_by_username(&name).await?.map(|(a, _)| a),

@@ -1285,6 +1285,8 @@ async fn court_staff_open_criminal_cases_and_counsel_appear_in_them(app: &App) {
             .unwrap(),
         Ok(false)
     );
+    // Court staff, like filers, must set up MFA.
+    assert!(app.store.mfa_state(clerk.id).await.unwrap().is_filer);
     let r = filing::open_criminal_case(app, &court, &clerk, &indictment)
         .await
         .unwrap()

@@ -1230,7 +1230,7 @@ pub async fn open_criminal_case(
     if court.kind != CourtKind::District {
         return Ok(Err(FilingRefusal::WrongCourtKind));
     }
-    if !app.store.is_staff(&court.id, staff.id).await? {
+    if !court.is_live() || !app.store.is_staff(&court.id, staff.id).await? {
         return Ok(Err(FilingRefusal::NotStaff));
     }
     if !matches!(new.case_type, CaseType::Criminal | CaseType::Magistrate) {

@@ -877,6 +877,11 @@ fn court_staff_are_granted_listed_and_ended() {
         "",
         "there is no court zzzz",
     );
+    s.fails(
+        &["court", "admin", "add", "gamb", "deputyclerk"],
+        "",
+        "gamb is a bankruptcy court: court staff open criminal cases, at district courts",
+    );
     assert!(s
         .ok(&["court", "admin", "list", "nysd"], "")
         .contains("nysd has no court staff"));

@@ -697,3 +697,40 @@ async fn the_review_page_shows_the_final_text_and_files_only_on_submit() {
     let docket = b.get(&filed.link(&format!("1:{year}-cv-00001"))).await;
     docket.assert_has("JOINT MOTION").assert_lacks(">3</a>");
 }
+
+#[tokio::test]
+async fn a_filing_form_must_begin_with_its_token_and_keep_its_text_short() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let fields = |first_file: bool, cause: String| {
+        let form = Form::new();
+        let form = if first_file {
+            form.part("main", file_part("complaint.pdf", pdf(1, "C", Extra::Nothing)))
+                .text("csrf", csrf.clone())
+        } else {
+            form.text("csrf", csrf.clone())
+                .part("main", file_part("complaint.pdf", pdf(1, "C", Extra::Nothing)))
+        };
+        form.text("plaintiffs", "Jordan Filer")
+            .text("defendants", "Acme")
+            .text("nature_of_suit", "190 Contract: Other")
+            .text("cause", cause)
+            .text("jurisdiction", "Diversity")
+            .text("jury_demand", "None")
+    };
+    // A file before the token: the form is refused unread.
+    let late_token = post_multipart(&b, "/ecf/nysd/civil/open", fields(true, "Breach".into())).await;
+    assert_eq!(late_token.status, StatusCode::FORBIDDEN, "{}", late_token.body);
+    // A text field past 64 KB.
+    let long = post_multipart(&b, "/ecf/nysd/civil/open", fields(false, "x".repeat(70 * 1024))).await;
+    assert_eq!(long.status, StatusCode::PAYLOAD_TOO_LARGE);
+    long.assert_has("too long");
+    let year = app.now().format("%y").to_string();
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let query = openecf_domain::CaseQuery::parse(&format!("{year}-1")).unwrap();
+    assert!(app.store.find_cases(&nysd, &query).await.unwrap().is_empty());
+    // The same form, in order, files.
+    let ok = post_multipart(&b, "/ecf/nysd/civil/open", fields(false, "Breach".into())).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+}

@@ -123,7 +123,11 @@ impl Posted {
     }
 }
 
-/// Reads a multipart form, its CSRF token first checked.
+/// The longest text field a filing form takes (its docket text, parties, …).
+const TEXT_FIELD_LIMIT: usize = 64 * 1024;
+
+/// Reads a multipart form whose first field is its CSRF token, checked before
+/// anything else of the form is read. Text fields are capped.
 async fn read_multipart(user: &PacerUser, mut form: Multipart) -> Result<Posted, AppError> {
     let unreadable = |_| AppError::Rejected {
         status: StatusCode::BAD_REQUEST,
@@ -133,8 +137,20 @@ async fn read_multipart(user: &PacerUser, mut form: Multipart) -> Result<Posted,
         fields: HashMap::new(),
         files: HashMap::new(),
     };
-    while let Some(field) = form.next_field().await.map_err(unreadable)? {
+    let mut first = true;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_owned();
+        if std::mem::take(&mut first) {
+            // A form whose token is not its first field is not one of ours.
+            let token = if name == "csrf" && field.file_name().is_none() {
+                field.text().await.map_err(unreadable)?
+            } else {
+                String::new()
+            };
+            user.visitor.csrf.check(&token)?;
+            posted.fields.insert(name, token);
+            continue;
+        }
         match field.file_name().map(str::to_owned) {
             Some(filename) => {
                 let bytes = field.bytes().await.map_err(unreadable)?;
@@ -143,22 +159,32 @@ async fn read_multipart(user: &PacerUser, mut form: Multipart) -> Result<Posted,
                         name,
                         Upload {
                             filename,
-                            bytes: bytes.to_vec(),
+                            bytes: Vec::from(bytes),
                         },
                     );
                 }
             }
             None => {
-                let text = field.text().await.map_err(unreadable)?;
-                if name == "csrf" {
-                    // Checked at once: nothing else of a forged form is looked at.
-                    user.visitor.csrf.check(&text)?;
+                let mut text = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                    if text.len() + chunk.len() > TEXT_FIELD_LIMIT {
+                        return Err(AppError::Rejected {
+                            status: StatusCode::PAYLOAD_TOO_LARGE,
+                            message: "A text field of the form is too long (at most 64 KB). Go back and shorten it.",
+                        });
+                    }
+                    text.extend_from_slice(&chunk);
                 }
+                let text = String::from_utf8(text).map_err(|_| AppError::Rejected {
+                    status: StatusCode::BAD_REQUEST,
+                    message: "The form could not be read. Go back, reload the page and try again.",
+                })?;
                 posted.fields.insert(name, text);
             }
         }
     }
-    if !posted.fields.contains_key("csrf") {
+    if first {
+        // An empty form carries no token either.
         user.visitor.csrf.check("")?;
     }
     Ok(posted)
@@ -272,7 +298,6 @@ async fn open(
     Path(court): Path<String>,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut posted = read_multipart(&user, form).await?;
     let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
@@ -285,6 +310,8 @@ async fn open(
             true,
         ));
     }
+    // Who may post is known before the body is read.
+    let mut posted = read_multipart(&user, form).await?;
     let Some(complaint) = posted.files.remove("main") else {
         return Ok(open_page(
             &state,
@@ -453,7 +480,6 @@ async fn file(
     uri: axum::http::Uri,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut posted = read_multipart(&user, form).await?;
     let (court, nav) = match filer_at(&state, &user, &court).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
@@ -462,6 +488,8 @@ async fn file(
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
         return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), true));
     }
+    // Who may post is known before the body is read.
+    let mut posted = read_multipart(&user, form).await?;
     let values = FileValues::from_posted(&posted);
     let Some(event) = menu.events().iter().find(|e| e.name == values.event) else {
         return Ok(file_page(
@@ -882,17 +910,24 @@ async fn check_pdf(
     let mut posted = read_multipart(&user, form).await?;
     let result = match posted.files.remove("document") {
         None => (false, "Choose the PDF document to check.".to_owned()),
-        Some(doc) => match filing::pdf::check(&doc.bytes, state.settings.max_document_bytes) {
-            Ok(checked) => (
-                true,
-                format!(
-                    "This PDF document can be filed: {} page{}.",
-                    checked.pages,
-                    if checked.pages == 1 { "" } else { "s" }
+        Some(doc) => {
+            // Parsing a PDF is CPU work: off the async workers.
+            let limit = state.settings.max_document_bytes;
+            let verdict = tokio::task::spawn_blocking(move || filing::pdf::check(&doc.bytes, limit))
+                .await
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("the PDF check stopped: {e}")))?;
+            match verdict {
+                Ok(checked) => (
+                    true,
+                    format!(
+                        "This PDF document can be filed: {} page{}.",
+                        checked.pages,
+                        if checked.pages == 1 { "" } else { "s" }
+                    ),
                 ),
-            ),
-            Err(refusal) => (false, refusal.to_string()),
-        },
+                Err(refusal) => (false, refusal.to_string()),
+            }
+        }
     };
     check_pdf_page(&state, &user, &court, Some(result)).await
 }
@@ -1078,11 +1113,12 @@ async fn petition(
     Path(court): Path<String>,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut posted = read_multipart(&user, form).await?;
     let (court, nav) = match bankruptcy_gate(&state, &user, &court, "bankruptcy/open", true).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
+    // Who may post is known before the body is read.
+    let mut posted = read_multipart(&user, form).await?;
     let Some(petition) = posted.files.remove("main") else {
         return Ok(petition_page(
             &state,
@@ -1163,11 +1199,12 @@ async fn adversary(
     Path(court): Path<String>,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut posted = read_multipart(&user, form).await?;
     let (court, nav) = match bankruptcy_gate(&state, &user, &court, "adversary/open", true).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
+    // Who may post is known before the body is read.
+    let mut posted = read_multipart(&user, form).await?;
     let Some(complaint) = posted.files.remove("main") else {
         return Ok(adversary_page(
             nav,
@@ -1278,11 +1315,12 @@ async fn criminal(
     Path(court): Path<String>,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut posted = read_multipart(&user, form).await?;
     let (court, nav) = match staff_at(&state, &user, &court).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
+    // Who may post is known before the body is read.
+    let mut posted = read_multipart(&user, form).await?;
     let Some(indictment) = posted.files.remove("main") else {
         return Ok(criminal_page(
             &state,
