@@ -144,6 +144,7 @@ impl Worker {
                     .purge_known_devices(now)
                     .await
                     .context("purge known devices")?;
+                app.store.purge_free_looks(now).await.context("purge free looks")?;
                 let mut tx = app.store.write().await?;
                 if tx.complete_job(job).await? {
                     let next = now + secs(PURGE_EVERY);

@@ -1754,4 +1754,11 @@ async fn counsel_file_only_for_the_parties_they_represent(app: &App) {
             .map(|a| a.lead != 0)
     };
     assert_eq!((lead_of(&defense_atty), lead_of(&second)), (Some(true), Some(false)));
+    // Each notice's free looks are forgotten after their 15 days.
+    let complaint = app.store.docket(case.id).await.unwrap()[0].documents[0].id;
+    assert!(!app.store.free_looks(complaint).await.unwrap().is_empty());
+    let day = chrono::Duration::days(1);
+    assert_eq!(app.store.purge_free_looks(now() + day * 14).await.unwrap(), 0);
+    assert!(app.store.purge_free_looks(now() + day * 16).await.unwrap() > 0);
+    assert!(app.store.free_looks(complaint).await.unwrap().is_empty());
 }

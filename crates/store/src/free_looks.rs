@@ -69,6 +69,15 @@ impl Store {
         })
     }
 
+    /// Forgets free looks past their 15 days, used or not.
+    pub async fn purge_free_looks(&self, now: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM free_looks WHERE expires_at <= $1")
+            .bind(epoch(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// A document's free looks: (recipient, used).
     pub async fn free_looks(&self, document_id: i64) -> Result<Vec<(String, bool)>> {
         let rows: Vec<(String, Option<i64>)> =
