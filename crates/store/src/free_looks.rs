@@ -69,6 +69,22 @@ impl Store {
         })
     }
 
+    /// What a free look would give now, without using it.
+    pub async fn peek_free_look(&self, token_hash: &str, document_id: i64, now: Time) -> Result<FreeLook> {
+        let row: Option<(Option<i64>, i64)> =
+            sqlx::query_as("SELECT used_at, expires_at FROM free_looks WHERE token_hash = $1 AND document_id = $2")
+                .bind(token_hash)
+                .bind(document_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            None => FreeLook::Unknown,
+            Some((Some(_), _)) => FreeLook::Used,
+            Some((None, expires)) if expires <= epoch(now) => FreeLook::Expired,
+            Some((None, _)) => FreeLook::Granted,
+        })
+    }
+
     /// Forgets free looks past their 15 days, used or not.
     pub async fn purge_free_looks(&self, now: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM free_looks WHERE expires_at <= $1")

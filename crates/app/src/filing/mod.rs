@@ -920,6 +920,15 @@ pub async fn free_look(app: &App, document_id: i64, token: &str) -> Result<opene
         .await?)
 }
 
+/// Whether a notice's free look is still there to use (`Granted`), without using it.
+pub async fn peek_free_look(app: &App, document_id: i64, token: &str) -> Result<openecf_store::FreeLook> {
+    let now = app.clock.now();
+    Ok(app
+        .store
+        .peek_free_look(&crate::tokens::hash_token(token), document_id, now)
+        .await?)
+}
+
 /// Whether this session's filer has acknowledged the redaction rules (CM/ECF
 /// asks before the first filing of each session).
 pub async fn redaction_acknowledged(app: &App, session_hash: &str) -> Result<bool> {

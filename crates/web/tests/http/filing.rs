@@ -343,21 +343,41 @@ async fn each_recipient_of_a_notice_opens_the_document_once_free() {
     let mail = app.mail_to("jfiler2026@example.com").await;
     let nef = mail.iter().find(|m| m.subject.starts_with("Activity in Case")).unwrap();
     let link = free_look_link(&nef.body);
-    // Without logging in: a HEAD spends nothing; the first view is the PDF,
-    // the second is refused.
-    let stranger = reqwest::Client::new();
-    let head = stranger.head(format!("{}{link}", b.base)).send().await.unwrap();
-    assert_eq!(head.status(), StatusCode::OK);
-    let first = stranger.get(format!("{}{link}", b.base)).send().await.unwrap();
+    // Without logging in: the link (fetched twice, as a mail scanner would)
+    // shows a page; its View Document button spends the free look once.
+    let stranger = app.browser();
+    let scanned = stranger.get(&link).await;
+    let landing = stranger.get(&link).await;
+    assert_eq!((scanned.status, landing.status), (StatusCode::OK, StatusCode::OK));
+    landing.assert_has("View Document").assert_has("complaint.pdf");
+    let view = |csrf: String| {
+        stranger
+            .client
+            .post(format!("{}{link}", stranger.base))
+            .form(&[("csrf", csrf)])
+            .send()
+    };
+    let first = view(landing.hidden("csrf")).await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["content-type"], "application/pdf");
     assert_eq!(
         first.bytes().await.unwrap().to_vec(),
         pdf(2, "Complaint", Extra::Nothing)
     );
-    let again = stranger.get(format!("{}{link}", b.base)).send().await.unwrap();
+    let again = view(landing.hidden("csrf")).await.unwrap();
     assert_eq!(again.status(), StatusCode::GONE);
     assert!(again.text().await.unwrap().contains("has been used or has expired"));
+    assert_eq!(stranger.get(&link).await.status, StatusCode::GONE);
+    // A View Document without the page's token is refused.
+    let forged_post = stranger
+        .client
+        .post(format!("{}{link}", b.base))
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_post.status(), StatusCode::FORBIDDEN);
+    let stranger = reqwest::Client::new();
     // A made-up token, or one for another document, opens nothing.
     let (path, _) = link.split_once("?magic_num=").unwrap();
     let forged = stranger

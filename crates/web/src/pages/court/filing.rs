@@ -74,7 +74,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/ecf/{court}/redaction", axum::routing::post(acknowledge))
         .route("/ecf/{court}/case/{id}", get(docket))
-        .route("/ecf/{court}/doc1/{id}", get(document))
+        .route("/ecf/{court}/doc1/{id}", get(document).post(document_view))
 }
 
 /// The court and its linked filer, or the page that says why not.
@@ -774,15 +774,39 @@ pub(crate) struct DocumentQuery {
     magic_num: Option<String>,
 }
 
-/// A filed document (PDF): for the case's attorneys of record, or once,
-/// without logging in, through the link in a recipient's notice.
+#[derive(Template)]
+#[template(path = "free_look.html")]
+struct FreeLookPage {
+    nav: CourtNav,
+    csrf: String,
+    action: String,
+    filename: String,
+}
+
+fn free_look_spent(court: &Court, visitor: &crate::session::Visitor) -> Response {
+    render(
+        StatusCode::GONE,
+        Message {
+            nav: CourtNav::new(court, visitor, None),
+            title: "Free look used",
+            message: "This notice's free look at the document has been used or has expired: \
+                      each recipient may open it once, within 15 days of the notice. \
+                      Log in with PACER to see it again."
+                .into(),
+        },
+    )
+}
+
+/// A filed document: for the case's attorneys of record and court staff; or,
+/// through the link in a recipient's notice, a page whose **View Document**
+/// button spends the free look (so a mail scanner fetching the link spends
+/// nothing).
 async fn document(
     State(state): State<AppState>,
     visitor: crate::session::Visitor,
     Path((court, id)): Path<(String, i64)>,
     Query(q): Query<DocumentQuery>,
     uri: axum::http::Uri,
-    method: axum::http::Method,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
@@ -790,39 +814,51 @@ async fn document(
         Some(session) => filing::may_read(&state, &court, case_id, &session.account).await?,
         None => false,
     };
-    if !of_record {
-        match q.magic_num.as_deref().filter(|t| !t.is_empty()) {
-            // A HEAD (a mail scanner checking the link) never spends the free look.
-            Some(_) if method == axum::http::Method::HEAD => {
-                return Ok((StatusCode::OK, [(header::CACHE_CONTROL, "private, no-store")]).into_response())
-            }
-            Some(token) => match filing::free_look(&state, doc.id, token).await? {
-                FreeLook::Granted => {}
-                FreeLook::Used | FreeLook::Expired => {
-                    let nav = CourtNav::new(&court, &visitor, None);
-                    return Ok(render(
-                        StatusCode::GONE,
-                        Message {
-                            nav,
-                            title: "Free look used",
-                            message: "This notice's free look at the document has been used or has expired: \
-                                      each recipient may open it once, within 15 days of the notice. \
-                                      Log in with PACER to see it again."
-                                .into(),
-                        },
-                    ));
-                }
-                FreeLook::Unknown => return Err(AppError::NotFound),
-            },
-            None if visitor.pacer.is_none() => {
-                return Err(AppError::LoginFirst {
-                    next: uri.path().to_owned(),
-                    expired: false,
-                })
-            }
-            None => return Err(AppError::NotFound),
-        }
+    if of_record {
+        return serve_document(&state, &doc).await;
     }
+    match q.magic_num.as_deref().filter(|t| !t.is_empty()) {
+        Some(token) => match filing::peek_free_look(&state, doc.id, token).await? {
+            FreeLook::Granted => Ok(page(FreeLookPage {
+                nav: CourtNav::new(&court, &visitor, None),
+                csrf: visitor.csrf.value().to_owned(),
+                action: format!("{}?magic_num={token}", uri.path()),
+                filename: doc.original_filename.clone(),
+            })),
+            FreeLook::Used | FreeLook::Expired => Ok(free_look_spent(&court, &visitor)),
+            FreeLook::Unknown => Err(AppError::NotFound),
+        },
+        None if visitor.pacer.is_none() => Err(AppError::LoginFirst {
+            next: uri.path().to_owned(),
+            expired: false,
+        }),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// **View Document** on the free-look page: spends the recipient's free look.
+async fn document_view(
+    State(state): State<AppState>,
+    visitor: crate::session::Visitor,
+    Path((court, id)): Path<(String, i64)>,
+    Query(q): Query<DocumentQuery>,
+    _: crate::extract::CsrfForm<crate::extract::NoFields>,
+) -> Result<Response, AppError> {
+    let court = load_court(&state, &court).await?;
+    let (doc, _) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
+    let token = q
+        .magic_num
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .ok_or(AppError::NotFound)?;
+    match filing::free_look(&state, doc.id, token).await? {
+        FreeLook::Granted => serve_document(&state, &doc).await,
+        FreeLook::Used | FreeLook::Expired => Ok(free_look_spent(&court, &visitor)),
+        FreeLook::Unknown => Err(AppError::NotFound),
+    }
+}
+
+async fn serve_document(state: &AppState, doc: &openecf_store::DocumentRow) -> Result<Response, AppError> {
     let bytes = state
         .settings
         .documents
