@@ -858,6 +858,35 @@ async fn document_view(
     }
 }
 
+/// `inline` with the original filename: an ASCII fallback and, for any
+/// other name, its UTF-8 form (RFC 6266, RFC 5987).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if ascii == name {
+        return format!("inline; filename=\"{ascii}\"");
+    }
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 async fn serve_document(state: &AppState, doc: &openecf_store::DocumentRow) -> Result<Response, AppError> {
     let bytes = state
         .settings
@@ -871,10 +900,7 @@ async fn serve_document(state: &AppState, doc: &openecf_store::DocumentRow) -> R
     } else {
         "application/pdf"
     };
-    let disposition = format!(
-        "inline; filename=\"{}\"",
-        doc.original_filename.replace(['"', '\\', '\r', '\n'], "_")
-    );
+    let disposition = content_disposition(&doc.original_filename);
     Ok((
         [
             (header::CONTENT_TYPE, media_type.to_owned()),
@@ -1386,5 +1412,20 @@ async fn criminal(
             Some(&posted),
             Some(refusal.to_string()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn a_filename_is_sent_safely_in_ascii_and_in_full() {
+        assert_eq!(content_disposition("motion.pdf"), "inline; filename=\"motion.pdf\"");
+        assert_eq!(
+            content_disposition("Résumé \"A\".pdf"),
+            "inline; filename=\"R_sum_ _A_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22A%22.pdf"
+        );
+        assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
     }
 }
