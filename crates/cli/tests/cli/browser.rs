@@ -615,5 +615,42 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     shot(c, "filing-docket").await;
     s.check("the docket").await;
     s.check_reflow("the docket").await;
+
+    // The plaintiff's attorney's notice, as mailed: its free look opens the
+    // answer without a login, from the free-look page's View Document.
+    let link = free_look_link(
+        &data.dir.path().join("mail"),
+        "tokenfiler2026@example.com",
+        "Answer to Complaint",
+    );
+    click_button(c, "Logout").await;
+    text_with(c, "PACER LOGIN").await;
+    c.goto(&link).await.unwrap();
+    text_with(c, "View Document").await;
+    s.check("the free-look page").await;
+    s.check_reflow("the free-look page").await;
     s.c.close().await.unwrap();
+}
+
+/// The free-look link (`…/doc1/ID?magic_num=…`) of the notice mailed to `to`
+/// about `event`, once the job has delivered it to the mail folder.
+fn free_look_link(mail: &std::path::Path, to: &str, event: &str) -> String {
+    for _ in 0..100 {
+        for entry in std::fs::read_dir(mail).into_iter().flatten().flatten() {
+            let raw = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            // Quoted-printable, should the mailer have chosen it: soft breaks and `=3D`.
+            let text = raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+            if !text.contains(&format!("To: {to}")) || !text.contains(event) {
+                continue;
+            }
+            if let Some(href) = text.split('"').find(|part| part.contains("magic_num=")) {
+                return href.to_owned();
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!(
+        "no notice to {to} about {event} with a free-look link in {}",
+        mail.display()
+    );
 }
