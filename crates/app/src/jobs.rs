@@ -145,6 +145,10 @@ impl Worker {
                     .await
                     .context("purge known devices")?;
                 app.store.purge_free_looks(now).await.context("purge free looks")?;
+                app.store
+                    .purge_sent_summary_items(now)
+                    .await
+                    .context("purge reported summary items")?;
                 let mut tx = app.store.write().await?;
                 if tx.complete_job(job).await? {
                     let next = now + secs(PURGE_EVERY);

@@ -1606,6 +1606,12 @@ async fn notices_go_to_secondary_addresses_or_into_one_daily_summary(app: &App) 
     app.clock.advance(Duration::from_secs(24 * 3600));
     w.run_due().await.unwrap();
     assert_eq!(summaries(app).await.len(), 2);
+    // Reported items are forgotten after 30 days.
+    let later = app.clock.now();
+    assert_eq!(app.store.purge_sent_summary_items(later).await.unwrap(), 0);
+    let month = later + chrono::Duration::days(31);
+    assert!(app.store.purge_sent_summary_items(month).await.unwrap() > 0);
+    assert!(app.store.summary_items(&court.id).await.unwrap().is_empty());
 }
 
 async fn a_creditor_matrix_is_filed_as_plain_text(app: &App) {

@@ -245,6 +245,15 @@ impl Store {
         prefs(&mut conn, court, account).await
     }
 
+    /// Forgets summary items reported more than 30 days before `now`.
+    pub async fn purge_sent_summary_items(&self, now: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM nef_summary_items WHERE sent_at IS NOT NULL AND sent_at <= $1")
+            .bind(epoch(now) - 30 * 24 * 60 * 60)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Every summary item of a court, oldest first (for tests and the operator).
     pub async fn summary_items(&self, court: &CourtId) -> Result<Vec<SummaryItemRow>> {
         let rows: Vec<ItemRaw> = sqlx::query_as(&format!(

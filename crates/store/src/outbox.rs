@@ -143,9 +143,14 @@ impl Store {
     }
 
     /// Records that delivery was given up (its job's attempts are used up):
-    /// the outbox row says so, for the operator.
+    /// the outbox row says so, for the operator. A body that held a secret is
+    /// blanked here too: the link must not outlive its mail.
     pub async fn mark_mail_given_up(&self, id: i64, attempts: i64, error: &str) -> Result<()> {
-        sqlx::query("UPDATE outbox SET last_error = $1 WHERE id = $2 AND sent_at IS NULL")
+        sqlx::query(
+            "UPDATE outbox SET last_error = $1,
+                    body = CASE WHEN sensitive = 1 THEN '(removed: delivery was given up, and it held a single-use link)' ELSE body END
+             WHERE id = $2 AND sent_at IS NULL",
+        )
             .bind(format!("gave up after {attempts} attempts; last error: {error}"))
             .bind(id)
             .execute(&self.pool)

@@ -221,6 +221,12 @@ async fn a_delivery_that_keeps_failing_is_given_up_and_the_outbox_says_so() {
     let app = app_on(&db);
     let server = smtp_server(usize::MAX).await;
     enqueue(&app, &mail("Never arrives")).await;
+    let secret = Mail {
+        body: "Your free look: https://example.com/doc1/1?magic_num=SECRET".into(),
+        sensitive: true,
+        ..mail("Never arrives either")
+    };
+    enqueue(&app, &secret).await;
     let transport =
         Transport::from_settings(Some(&format!("smtp://127.0.0.1:{}", server.port)), "unused".into()).unwrap();
     let w = worker(&app, transport, "noreply@example.com");
@@ -228,13 +234,20 @@ async fn a_delivery_that_keeps_failing_is_given_up_and_the_outbox_says_so() {
         assert_eq!(w.run_due().await.unwrap(), 0);
         app.clock.advance(Duration::from_secs(7 * 3600));
     }
-    let row = db.store.outbox().await.unwrap()[0].clone();
+    let rows = db.store.outbox().await.unwrap();
+    let row = rows.iter().find(|r| r.subject == "Never arrives").unwrap().clone();
     assert_eq!(row.sent_at, None);
     assert_eq!(row.attempts, 25, "a bounded number of tries");
     let error = row.last_error.unwrap();
     assert!(error.starts_with("gave up after 25 attempts; last error:"), "{error}");
-    let job = db.store.jobs().await.unwrap().pop().unwrap();
-    assert!(job.failed_at.is_some());
+    assert!(row.body.contains("successfully linked"), "ordinary mail is kept");
+    let secret = rows.iter().find(|r| r.subject == "Never arrives either").unwrap();
+    assert!(
+        secret.last_error.is_some() && !secret.body.contains("SECRET"),
+        "{secret:?}"
+    );
+    let jobs = db.store.jobs().await.unwrap();
+    assert!(jobs.iter().all(|j| j.failed_at.is_some()));
 }
 
 #[tokio::test]
