@@ -434,6 +434,79 @@ async fn notify(
     Ok(nef)
 }
 
+/// One docket entry to write and notice.
+struct Entry<'a> {
+    court: &'a Court,
+    case: CaseRow,
+    event: &'a Event,
+    docket_text: &'a str,
+    refers_to: Option<i64>,
+    filer: &'a PacerAccount,
+    /// The party (or parties) it is filed for, as the notice names them.
+    party: &'a str,
+    documents: &'a [(NewDocument, u32)],
+}
+
+/// Writes the entry and queues its notices, then commits the transaction.
+async fn enter_and_notice(app: &App, mut tx: Tx, e: Entry<'_>, now: Time) -> Result<Receipt> {
+    let (number, nef_docs) = write_entry(
+        app,
+        &mut tx,
+        e.court,
+        &e.case,
+        e.event,
+        e.docket_text,
+        e.refers_to,
+        e.filer,
+        e.documents,
+        now,
+    )
+    .await?;
+    let nef = notify(
+        app,
+        &mut tx,
+        e.court,
+        &e.case,
+        e.event,
+        e.docket_text,
+        e.filer,
+        e.party,
+        number,
+        nef_docs,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        case: e.case,
+        entry_number: number,
+        nef,
+    })
+}
+
+/// The parties named in a list (blank lines aside): at least one, each clean.
+fn names(list: &[String], what: &str) -> std::result::Result<Vec<String>, FilingRefusal> {
+    let v: Vec<String> = list
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| clean(n, what, 200))
+        .collect::<std::result::Result<_, _>>()?;
+    if v.is_empty() {
+        return Err(FilingRefusal::Invalid(format!("{what}: name at least one.")));
+    }
+    Ok(v)
+}
+
+/// The two-digit year of a case number.
+fn case_year(now: Time) -> u8 {
+    u8::try_from(now.year().rem_euclid(100)).unwrap_or(0)
+}
+
+/// The judge a new district case is assigned: the court's judges in turn.
+fn assigned_judge(judges: &[(String, String)], seq: u32) -> Option<String> {
+    (!judges.is_empty()).then(|| judges[usize::try_from(seq).unwrap_or(0) % judges.len()].1.clone())
+}
+
 /// Opens a civil case at a district court: its number (never reused, never
 /// skipped), its parties, the filer as lead attorney of the plaintiffs, the
 /// complaint as entry 1, and the notice, in one transaction.
@@ -449,21 +522,10 @@ pub async fn open_civil_case(
     if let Err(r) = check_filer(app, court, filer).await? {
         return Ok(Err(r));
     }
-    let parties = |names: &[String], what: &str| -> std::result::Result<Vec<String>, FilingRefusal> {
-        let v: Vec<String> = names
-            .iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| clean(n, what, 200))
-            .collect::<std::result::Result<_, _>>()?;
-        if v.is_empty() {
-            return Err(FilingRefusal::Invalid(format!("{what}: name at least one.")));
-        }
-        Ok(v)
-    };
     let checked = (|| {
         Ok::<_, FilingRefusal>((
-            parties(&new.plaintiffs, "Plaintiff")?,
-            parties(&new.defendants, "Defendant")?,
+            names(&new.plaintiffs, "Plaintiff")?,
+            names(&new.defendants, "Defendant")?,
             clean(&new.nature_of_suit, "Nature of suit", 120)?,
             clean(&new.cause, "Cause", 200)?,
             clean(&new.jurisdiction, "Jurisdiction", 80)?,
@@ -487,10 +549,10 @@ pub async fn open_civil_case(
         if defendants.len() > 1 { " et al" } else { "" }
     );
     let judges = app.store.judges(&court.id).await?;
-    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let year = case_year(now);
     let mut tx = app.store.write().await?;
     let seq = tx.next_case_seq(&court.id, 1, year, CaseType::Civil).await?;
-    let judge = (!judges.is_empty()).then(|| judges[usize::try_from(seq).unwrap_or(0) % judges.len()].1.clone());
+    let judge = assigned_judge(&judges, seq);
     let new_case = NewCase {
         court: court.id.clone(),
         office: 1,
@@ -520,39 +582,17 @@ pub async fn open_civil_case(
         defendants.join(", "),
         plaintiffs.join(", ")
     ));
-    let (number, nef_docs) = write_entry(
-        app,
-        &mut tx,
+    let entry = Entry {
         court,
-        &case,
-        &COMPLAINT,
-        &docket_text,
-        None,
-        filer,
-        &documents,
-        now,
-    )
-    .await?;
-    let nef = notify(
-        app,
-        &mut tx,
-        court,
-        &case,
-        &COMPLAINT,
-        &docket_text,
-        filer,
-        &plaintiffs.join(", "),
-        number,
-        nef_docs,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(Receipt {
         case,
-        entry_number: number,
-        nef,
-    }))
+        event: &COMPLAINT,
+        docket_text: &docket_text,
+        refers_to: None,
+        filer,
+        party: &plaintiffs.join(", "),
+        documents: &documents,
+    };
+    Ok(Ok(enter_and_notice(app, tx, entry, now).await?))
 }
 
 /// The case a typed number means at this court.
@@ -759,39 +799,17 @@ async fn enter(
         let lead = !tx.party_represented(case.id, prepared.party_id).await?;
         tx.insert_attorney(case.id, prepared.party_id, filer.id, lead).await?;
     }
-    let (number, nef_docs) = write_entry(
-        app,
-        &mut tx,
+    let entry = Entry {
         court,
-        &case,
-        event,
-        &prepared.docket_text,
-        prepared.refers_to,
-        filer,
-        &documents,
-        now,
-    )
-    .await?;
-    let nef = notify(
-        app,
-        &mut tx,
-        court,
-        &case,
-        event,
-        &prepared.docket_text,
-        filer,
-        &prepared.party,
-        number,
-        nef_docs,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(Receipt {
         case,
-        entry_number: number,
-        nef,
-    }))
+        event,
+        docket_text: &prepared.docket_text,
+        refers_to: prepared.refers_to,
+        filer,
+        party: &prepared.party,
+        documents: &documents,
+    };
+    Ok(Ok(enter_and_notice(app, tx, entry, now).await?))
 }
 
 /// Files a document into an existing case at once (the web form holds it
@@ -997,7 +1015,7 @@ pub async fn open_bankruptcy_case(
         Err(e) => return Ok(Err(e)),
     };
     let now = app.clock.now();
-    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let year = case_year(now);
     let names: Vec<&str> = debtors.iter().map(|(n, _)| n.as_str()).collect();
     let title = names.join(" and ");
     let mut tx = app.store.write().await?;
@@ -1032,39 +1050,17 @@ pub async fn open_bankruptcy_case(
         openecf_domain::dollars(fee),
         title
     ));
-    let (number, nef_docs) = write_entry(
-        app,
-        &mut tx,
+    let entry = Entry {
         court,
-        &case,
-        &PETITION,
-        &docket_text,
-        None,
-        filer,
-        &documents,
-        now,
-    )
-    .await?;
-    let nef = notify(
-        app,
-        &mut tx,
-        court,
-        &case,
-        &PETITION,
-        &docket_text,
-        filer,
-        &title,
-        number,
-        nef_docs,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(Receipt {
         case,
-        entry_number: number,
-        nef,
-    }))
+        event: &PETITION,
+        docket_text: &docket_text,
+        refers_to: None,
+        filer,
+        party: &title,
+        documents: &documents,
+    };
+    Ok(Ok(enter_and_notice(app, tx, entry, now).await?))
 }
 
 /// An adversary proceeding, as the filer entered it.
@@ -1106,21 +1102,10 @@ pub async fn open_adversary(
         }
         Err(e) => return Ok(Err(e)),
     };
-    let list = |names: &[String], what: &str| -> std::result::Result<Vec<String>, FilingRefusal> {
-        let v: Vec<String> = names
-            .iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| clean(n, what, 200))
-            .collect::<std::result::Result<_, _>>()?;
-        if v.is_empty() {
-            return Err(FilingRefusal::Invalid(format!("{what}: name at least one.")));
-        }
-        Ok(v)
-    };
     let (plaintiffs, defendants, nature_of_suit) = match (|| {
         Ok::<_, FilingRefusal>((
-            list(&new.plaintiffs, "Plaintiff")?,
-            list(&new.defendants, "Defendant")?,
+            names(&new.plaintiffs, "Plaintiff")?,
+            names(&new.defendants, "Defendant")?,
             clean(&new.nature_of_suit, "Nature of suit", 120)?,
         ))
     })() {
@@ -1132,7 +1117,7 @@ pub async fn open_adversary(
         Err(e) => return Ok(Err(e)),
     };
     let now = app.clock.now();
-    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let year = case_year(now);
     let title = format!("{} v. {}", plaintiffs.join(", "), defendants.join(", "));
     let mut tx = app.store.write().await?;
     let lead = tx.lock_case(lead.id).await?;
@@ -1166,19 +1151,6 @@ pub async fn open_adversary(
         plaintiffs.join(", "),
         defendants.join(", ")
     ));
-    let (number, nef_docs) = write_entry(
-        app,
-        &mut tx,
-        court,
-        &case,
-        &ADVERSARY_COMPLAINT,
-        &docket_text,
-        None,
-        filer,
-        &documents,
-        now,
-    )
-    .await?;
     // The lead case's docket names the new proceeding.
     let lead_number = tx.next_entry_number(lead.id).await?;
     let lead_entry = NewEntry {
@@ -1191,26 +1163,17 @@ pub async fn open_adversary(
     };
     tx.insert_entry(&lead_entry, now).await?;
     let party = plaintiffs.join(", ");
-    let nef = notify(
-        app,
-        &mut tx,
+    let entry = Entry {
         court,
-        &case,
-        &ADVERSARY_COMPLAINT,
-        &docket_text,
-        filer,
-        &party,
-        number,
-        nef_docs,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(Receipt {
         case,
-        entry_number: number,
-        nef,
-    }))
+        event: &ADVERSARY_COMPLAINT,
+        docket_text: &docket_text,
+        refers_to: None,
+        filer,
+        party: &party,
+        documents: &documents,
+    };
+    Ok(Ok(enter_and_notice(app, tx, entry, now).await?))
 }
 
 /// A new criminal case, as the clerk's office entered it.
@@ -1245,18 +1208,8 @@ pub async fn open_criminal_case(
     if !matches!(new.case_type, CaseType::Criminal | CaseType::Magistrate) {
         return Ok(Err(FilingRefusal::Invalid("Case type: cr or mj.".into())));
     }
-    let checked = (|| {
-        let defendants: Vec<String> = new
-            .defendants
-            .iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| clean(n, "Defendant", 200))
-            .collect::<std::result::Result<_, _>>()?;
-        if defendants.is_empty() {
-            return Err(FilingRefusal::Invalid("Defendant: name at least one.".into()));
-        }
-        Ok::<_, FilingRefusal>((defendants, clean(&new.cause, "Cause", 200)?))
-    })();
+    let checked =
+        (|| Ok::<_, FilingRefusal>((names(&new.defendants, "Defendant")?, clean(&new.cause, "Cause", 200)?)))();
     let (defendants, cause) = match checked {
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
@@ -1272,10 +1225,10 @@ pub async fn open_criminal_case(
         if defendants.len() > 1 { " et al" } else { "" }
     );
     let judges = app.store.judges(&court.id).await?;
-    let year = u8::try_from(now.year().rem_euclid(100)).unwrap_or(0);
+    let year = case_year(now);
     let mut tx = app.store.write().await?;
     let seq = tx.next_case_seq(&court.id, 1, year, new.case_type).await?;
-    let judge = (!judges.is_empty()).then(|| judges[usize::try_from(seq).unwrap_or(0) % judges.len()].1.clone());
+    let judge = assigned_judge(&judges, seq);
     let new_case = NewCase {
         court: court.id.clone(),
         office: 1,
@@ -1302,39 +1255,17 @@ pub async fn open_criminal_case(
         .map(|(i, d)| format!("{d} ({})", i + 1))
         .collect();
     let docket_text = sentence(&format!("{} as to {}", INDICTMENT.docket_text, named.join(", ")));
-    let (number, nef_docs) = write_entry(
-        app,
-        &mut tx,
+    let entry = Entry {
         court,
-        &case,
-        &INDICTMENT,
-        &docket_text,
-        None,
-        staff,
-        &documents,
-        now,
-    )
-    .await?;
-    let nef = notify(
-        app,
-        &mut tx,
-        court,
-        &case,
-        &INDICTMENT,
-        &docket_text,
-        staff,
-        "USA",
-        number,
-        nef_docs,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(Receipt {
         case,
-        entry_number: number,
-        nef,
-    }))
+        event: &INDICTMENT,
+        docket_text: &docket_text,
+        refers_to: None,
+        filer: staff,
+        party: "USA",
+        documents: &documents,
+    };
+    Ok(Ok(enter_and_notice(app, tx, entry, now).await?))
 }
 
 impl std::fmt::Debug for NewPetition {
