@@ -111,6 +111,20 @@ struct Message {
     message: String,
 }
 
+/// A form page's status: 422 when it comes back with a refusal.
+fn form_status(error: Option<&str>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// The largest document the court takes, in MB, as its forms say.
+fn limit_mb(state: &AppState) -> u64 {
+    state.settings.max_document_bytes / (1024 * 1024)
+}
+
 /// A multipart form: its text fields and its files.
 struct Posted {
     fields: HashMap<String, String>,
@@ -215,18 +229,14 @@ const JURY_DEMANDS: &[&str] = &["None", "Plaintiff", "Defendant", "Both"];
 
 fn open_page(state: &AppState, nav: CourtNav, user: &PacerUser, p: Option<&Posted>, error: Option<String>) -> Response {
     let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.as_deref());
     render(
         status,
         OpenPage {
             nav,
             csrf: user.visitor.csrf.value().to_owned(),
             error,
-            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            limit_mb: limit_mb(state),
             plaintiffs: get("plaintiffs"),
             defendants: get("defendants"),
             nature_of_suit: get("nature_of_suit"),
@@ -413,11 +423,7 @@ fn file_page(
     error: Option<String>,
 ) -> Response {
     let court_id = nav.court_id.clone();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.as_deref());
     let events = offered_events(menu, &values.category, &values.filter)
         .into_iter()
         .map(|e| (e.category, e.name, e.name == values.event))
@@ -430,7 +436,7 @@ fn file_page(
             action: menu.path(&court_id),
             csrf: user.visitor.csrf.value().to_owned(),
             error,
-            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            limit_mb: limit_mb(state),
             values,
             events,
         },
@@ -947,7 +953,7 @@ async fn check_pdf_page(
         CheckPdfPage {
             nav,
             csrf: user.visitor.csrf.value().to_owned(),
-            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            limit_mb: limit_mb(state),
             ok: result.as_ref().is_some_and(|(ok, _)| *ok),
             result: result.map(|(_, r)| r),
         },
@@ -1111,16 +1117,12 @@ fn petition_page(
     let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
     let chosen = get("chapter");
     render(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        form_status(error.as_deref()),
         PetitionPage {
             nav,
             csrf: user.visitor.csrf.value().to_owned(),
             error,
-            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            limit_mb: limit_mb(state),
             chapters: [7, 11, 12, 13, 15]
                 .into_iter()
                 .map(|c| {
@@ -1227,11 +1229,7 @@ struct AdversaryPage {
 fn adversary_page(nav: CourtNav, user: &PacerUser, p: Option<&Posted>, error: Option<String>) -> Response {
     let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
     render(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        form_status(error.as_deref()),
         AdversaryPage {
             nav,
             csrf: user.visitor.csrf.value().to_owned(),
@@ -1311,16 +1309,12 @@ fn criminal_page(
     let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
     let chosen = get("case_type");
     render(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        form_status(error.as_deref()),
         CriminalOpenPage {
             nav,
             csrf: user.visitor.csrf.value().to_owned(),
             error,
-            limit_mb: state.settings.max_document_bytes / (1024 * 1024),
+            limit_mb: limit_mb(state),
             case_types: [("cr", "Criminal (cr)"), ("mj", "Magistrate judge (mj)")]
                 .into_iter()
                 .map(|(code, label)| (code, label, chosen == code))
