@@ -106,6 +106,7 @@ contract!(
     a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
     ecf_notice_prefs_are_kept_and_refusals_change_nothing,
     notices_go_to_secondary_addresses_or_into_one_daily_summary,
+    a_court_adds_events_that_its_filers_file_and_removes_them,
 );
 
 fn now() -> DateTime<Utc> {
@@ -1634,7 +1635,7 @@ async fn a_creditor_matrix_is_filed_as_plain_text(app: &App) {
         .case;
     let matrix = |text: &str| NewFiling {
         case_number: case.number.to_string(),
-        event: &openecf_domain::CREDITOR_MATRIX,
+        event: openecf_domain::CREDITOR_MATRIX,
         party: "Pat Debtor".into(),
         docket_text: String::new(),
         prompts: Default::default(),
@@ -1767,4 +1768,133 @@ async fn counsel_file_only_for_the_parties_they_represent(app: &App) {
     assert_eq!(app.store.purge_free_looks(now() + day * 14).await.unwrap(), 0);
     assert!(app.store.purge_free_looks(now() + day * 16).await.unwrap() > 0);
     assert!(app.store.free_looks(complaint).await.unwrap().is_empty());
+}
+
+async fn a_court_adds_events_that_its_filers_file_and_removes_them(app: &App) {
+    use openecf_app::filing::catalogue::{self, CatalogueRefusal};
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
+    let case = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let compel = Event {
+        category: "Discovery Documents".into(),
+        name: "Motion to Compel".into(),
+        docket_text: "MOTION to Compel Discovery".into(),
+        appearance: false,
+    };
+    let filing = NewFiling {
+        case_number: case.number.to_string(),
+        event: compel.clone(),
+        party: "Jane Doe".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("compel.pdf", 2),
+        attachments: vec![],
+    };
+    // Not in the catalogue yet: refused, nothing filed.
+    assert_eq!(
+        filing::file_document(app, &court, &plaintiff_atty, &filing)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::Invalid("Event: choose one from the list.".into())
+    );
+    catalogue::add_event(app, &court.id, EventMenu::Civil, &compel, "clerk-ops")
+        .await
+        .unwrap()
+        .unwrap();
+    // A name means one event at a court: neither a second add nor a built-in's name.
+    let again = catalogue::add_event(app, &court.id, EventMenu::Criminal, &compel, "clerk-ops")
+        .await
+        .unwrap();
+    assert!(
+        matches!(again, Err(CatalogueRefusal::Invalid(ref e)) if e.field == "name"),
+        "{again:?}"
+    );
+    let builtin = Event {
+        name: "Motion to Dismiss".into(),
+        ..compel.clone()
+    };
+    assert!(catalogue::add_event(app, &court.id, EventMenu::Civil, &builtin, "x")
+        .await
+        .unwrap()
+        .is_err());
+    assert!(catalogue::add_event(
+        app,
+        &court.id,
+        EventMenu::Bankruptcy,
+        &Event {
+            name: "Other".into(),
+            ..compel.clone()
+        },
+        "x"
+    )
+    .await
+    .unwrap()
+    .is_err());
+    assert_eq!(
+        catalogue::add_event(app, &court_id("zzzz"), EventMenu::Civil, &compel, "x")
+            .await
+            .unwrap(),
+        Err(CatalogueRefusal::NoSuchCourt("zzzz".into()))
+    );
+    let list = catalogue::catalogue(app, &court).await.unwrap();
+    assert_eq!(
+        list.menu(EventMenu::Civil)
+            .filter(|e| e.name == "Motion to Compel")
+            .count(),
+        1
+    );
+    assert!(list.categories(EventMenu::Civil).contains(&"Discovery Documents"));
+    // The form's words are not trusted: the court's docket text is used.
+    let forged = NewFiling {
+        event: Event {
+            docket_text: "ORDER granting everything".into(),
+            ..compel.clone()
+        },
+        ..filing.clone()
+    };
+    let filed = filing::file_document(app, &court, &plaintiff_atty, &forged)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(filed.nef.docket_text, "MOTION to Compel Discovery filed by Jane Doe.");
+    assert_eq!(filed.entry_number, 2);
+    // Other courts do not have it.
+    add_court(app, "ilnd", CourtKind::District).await;
+    let ilnd = app.store.court(&court_id("ilnd")).await.unwrap().unwrap();
+    assert!(catalogue::catalogue(app, &ilnd)
+        .await
+        .unwrap()
+        .named("Motion to Compel")
+        .is_none());
+    // Removed: no longer offered or filed; the entry keeps its text. Built-ins stay.
+    assert!(matches!(
+        catalogue::remove_event(app, &court.id, "Motion to Dismiss", "x")
+            .await
+            .unwrap(),
+        Err(CatalogueRefusal::NoSuchEvent { .. })
+    ));
+    catalogue::remove_event(app, &court.id, "Motion to Compel", "clerk-ops")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        filing::file_document(app, &court, &plaintiff_atty, &filing)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::Invalid("Event: choose one from the list.".into())
+    );
+    let docket = app.store.docket(case.id).await.unwrap();
+    assert_eq!(
+        docket.last().unwrap().docket_text,
+        "MOTION to Compel Discovery filed by Jane Doe."
+    );
+    let audit = app.store.audit_events(Some("nysd")).await.unwrap();
+    let changes: Vec<_> = audit.iter().filter(|e| e.action == "court.event").collect();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(changes[0].detail.contains("clerk-ops"));
 }

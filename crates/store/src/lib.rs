@@ -9,6 +9,7 @@
 mod accounts;
 mod courts;
 mod error;
+mod events;
 mod filing;
 mod free_looks;
 mod jobs;

@@ -1,6 +1,7 @@
 //! The filing system: opening cases, filing documents into them, the
 //! docket, and the Notice of Electronic Filing to every attorney of record.
 
+pub mod catalogue;
 pub mod docstore;
 pub mod pdf;
 
@@ -8,7 +9,7 @@ use chrono::Datelike;
 use openecf_domain::mail::{Nef, NefDocument};
 use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
-    PartyRole, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS, COMPLAINT, INDICTMENT, PETITION,
+    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, INDICTMENT, PETITION,
 };
 use openecf_store::{CaseRow, NewCase, NewDocument, NewEntry, Time, Tx};
 
@@ -87,7 +88,7 @@ pub struct NewCivilCase {
 #[derive(Debug, Clone)]
 pub struct NewFiling {
     pub case_number: String,
-    pub event: &'static Event,
+    pub event: Event,
     /// The party the filer files for (its name, as on the docket).
     pub party: String,
     /// What the filer added to the event's docket text.
@@ -136,7 +137,7 @@ pub fn compose_docket_text(
                 event
                     .docket_text
                     .strip_suffix(" re Motion")
-                    .unwrap_or(event.docket_text),
+                    .unwrap_or(&event.docket_text),
             );
             let referred_text = referred_text.trim().trim_end_matches('.');
             let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
@@ -149,7 +150,7 @@ pub fn compose_docket_text(
             }
             text.push_str(&format!(" re {number} {short}"));
         }
-        None => text.push_str(event.docket_text),
+        None => text.push_str(&event.docket_text),
     }
     let added = added.trim();
     if !added.is_empty() {
@@ -309,7 +310,7 @@ async fn write_entry(
     let entry = NewEntry {
         case_id: case.id,
         number,
-        event: event.name,
+        event: &event.name,
         docket_text,
         refers_to,
         filed_by: filer.id,
@@ -365,7 +366,7 @@ async fn notify(
         case_title: case.title.clone(),
         case_number: case.number.to_string(),
         docket_link: format!("{base}/ecf/{}/case/{}", court.id, case.id),
-        event: event.name.to_owned(),
+        event: event.name.to_string(),
         entered_by: filer.name.to_string(),
         entered_at: now.format("%-m/%-d/%Y at %-I:%M %p UTC").to_string(),
         filed_on: now.format("%-m/%-d/%Y").to_string(),
@@ -670,18 +671,6 @@ impl PreparedDocument {
     }
 }
 
-/// The court's event of this name (civil and criminal events at a district
-/// court, bankruptcy events at a bankruptcy court).
-fn event_named(court: &Court, name: &str) -> Option<&'static Event> {
-    if court.kind == CourtKind::Bankruptcy {
-        return BANKRUPTCY_EVENTS.iter().find(|e| e.name == name);
-    }
-    CIVIL_EVENTS
-        .iter()
-        .chain(openecf_domain::CRIMINAL_EVENTS)
-        .find(|e| e.name == name)
-}
-
 /// Checks a filing into an existing case and stores its documents (no entry
 /// is written): the filer must be an attorney of record, or the event is
 /// their first appearance for a party of the case.
@@ -698,7 +687,12 @@ async fn prepare(
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
-    if !openecf_domain::event_fits(new.event, case.number.case_type) {
+    let catalogue = catalogue::catalogue(app, court).await?;
+    // The court's own event of that name: the form's words are not trusted.
+    let Some((_, event)) = catalogue.named(&new.event.name) else {
+        return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
+    };
+    if !catalogue.fits(&event.name, case.number.case_type) {
         let (kind, menu) = match case.number.case_type {
             CaseType::Criminal | CaseType::Magistrate => ("criminal", "Criminal"),
             CaseType::Bankruptcy => ("bankruptcy", "Bankruptcy"),
@@ -719,7 +713,7 @@ async fn prepare(
     };
     // Counsel file for the parties they represent; an appearance makes them so.
     let for_party = app.store.is_attorney_for(case.id, party.id, filer.id).await?;
-    if !for_party && !new.event.appearance {
+    if !for_party && !event.appearance {
         return Ok(Err(FilingRefusal::NotOfRecord));
     }
     let added = new.docket_text.trim();
@@ -736,12 +730,12 @@ async fn prepare(
             None => return Ok(Err(FilingRefusal::NoSuchEntry(number))),
         },
     };
-    let documents = match store_documents(app, &new.main, new.event.name, &new.attachments).await? {
+    let documents = match store_documents(app, &new.main, &event.name, &new.attachments).await? {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
     let docket_text = compose_docket_text(
-        new.event,
+        event,
         new.prompts,
         referred.as_ref().map(|(_, number, text)| (*number, text.as_str())),
         added,
@@ -749,7 +743,7 @@ async fn prepare(
     );
     let prepared = Prepared {
         case_id: case.id,
-        event: new.event.name.to_owned(),
+        event: event.name.to_string(),
         party_id: party.id,
         party: party.name.clone(),
         docket_text,
@@ -771,7 +765,9 @@ async fn enter(
     prepared: &Prepared,
     held: Option<(&str, &str)>,
 ) -> Result<std::result::Result<Receipt, FilingRefusal>> {
-    let Some(event) = event_named(court, &prepared.event) else {
+    let catalogue = catalogue::catalogue(app, court).await?;
+    let Some((_, event)) = catalogue.named(&prepared.event) else {
+        // Removed from the catalogue while the filing waited for Submit.
         return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
     };
     let for_party = app
@@ -1156,7 +1152,7 @@ pub async fn open_adversary(
     let lead_entry = NewEntry {
         case_id: lead.id,
         number: lead_number,
-        event: ADVERSARY_COMPLAINT.name,
+        event: &ADVERSARY_COMPLAINT.name,
         docket_text: &docket_text,
         refers_to: None,
         filed_by: filer.id,
@@ -1214,7 +1210,7 @@ pub async fn open_criminal_case(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let documents = match store_documents(app, &new.indictment, INDICTMENT.name, &new.attachments).await? {
+    let documents = match store_documents(app, &new.indictment, &INDICTMENT.name, &new.attachments).await? {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };

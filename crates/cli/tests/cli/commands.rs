@@ -957,3 +957,71 @@ async fn the_demo_files_into_an_object_store_by_url() {
     );
     store.close().await;
 }
+
+#[test]
+fn a_courts_event_catalogue_is_extended_listed_and_trimmed() {
+    let s = setup();
+    let add = |court: &str, menu: &str, name: &str| {
+        vec![
+            "court".to_owned(),
+            "event".into(),
+            "add".into(),
+            court.into(),
+            "--menu".into(),
+            menu.into(),
+            "--category".into(),
+            "Discovery Documents".into(),
+            "--name".into(),
+            name.into(),
+            "--docket-text".into(),
+            "MOTION to Compel Discovery".into(),
+        ]
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    s.fails(
+        &args(&add("gamb", "civil", "Motion to Compel")),
+        "",
+        "--menu: a bankruptcy court has no civil menu",
+    );
+    s.fails(
+        &args(&add("nysd", "appeals", "Motion to Compel")),
+        "",
+        "--menu: unknown menu \"appeals\"",
+    );
+    s.fails(
+        &args(&add("nysd", "civil", "Motion to Dismiss")),
+        "",
+        "--name: the court already has an event named \"Motion to Dismiss\"",
+    );
+    s.fails(&args(&add("nysd", "civil", " ")), "", "--name: required");
+    let before = s.ok(&["court", "event", "list", "nysd"], "");
+    assert!(!before.contains("Motion to Compel"), "{before}");
+    let out = s.ok(&args(&add("nysd", "civil", "Motion to Compel")), "");
+    assert!(
+        out.contains("event \"Motion to Compel\" added to the civil menu"),
+        "{out}"
+    );
+    let list = s.ok(&["court", "event", "list", "nysd"], "");
+    assert!(
+        list.lines().any(|l| l.starts_with("civil")
+            && l.contains("added")
+            && l.contains("Discovery Documents | Motion to Compel | MOTION to Compel Discovery")),
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("criminal") && l.contains("built-in")),
+        "{list}"
+    );
+    s.fails(
+        &["court", "event", "remove", "nysd", "--name", "Motion to Dismiss"],
+        "",
+        "nysd has no added event named \"Motion to Dismiss\"",
+    );
+    s.ok(&["court", "event", "remove", "nysd", "--name", "Motion to Compel"], "");
+    assert!(!s
+        .ok(&["court", "event", "list", "nysd"], "")
+        .contains("Motion to Compel"));
+}

@@ -564,6 +564,53 @@ async fn the_event_filter_narrows_the_list_and_keeps_the_category() {
 }
 
 #[tokio::test]
+async fn an_event_the_court_adds_is_offered_under_its_category_and_filed() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let case = opened_case(&app, &b).await;
+    b.get("/ecf/nysd/civil")
+        .await
+        .assert_lacks("Motion to Compel")
+        .assert_has("Discovery Documents")
+        .assert_lacks("civil/file?category=Discovery+Documents");
+    let compel = openecf_domain::Event {
+        category: "Discovery Documents".into(),
+        name: "Motion to Compel".into(),
+        docket_text: "MOTION to Compel Discovery".into(),
+        appearance: false,
+    };
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    openecf_app::filing::catalogue::add_event(&app.app, &nysd, openecf_domain::EventMenu::Civil, &compel, "ops")
+        .await
+        .unwrap()
+        .unwrap();
+    // The menu's category now links to its events; the form offers it.
+    b.get("/ecf/nysd/civil")
+        .await
+        .assert_has(r#"<a href="/ecf/nysd/civil/file?category=Discovery+Documents">Discovery Documents</a>"#);
+    let form = b.get("/ecf/nysd/civil/file?category=Discovery+Documents").await;
+    form.assert_has(r#"<option value="Motion to Compel""#)
+        .assert_lacks(r#"<option value="Motion to Dismiss""#);
+    // The criminal menu of the same court does not offer it.
+    b.get("/ecf/nysd/criminal/file")
+        .await
+        .assert_lacks(r#"<option value="Motion to Compel""#);
+    let filed = file_reviewed(
+        &b,
+        "/ecf/nysd/civil/file",
+        Form::new()
+            .text("csrf", form.hidden("csrf"))
+            .text("event", "Motion to Compel")
+            .text("case_number", case)
+            .text("party", "Jordan Filer")
+            .part("main", file_part("compel.pdf", pdf(1, "Compel", Extra::Nothing))),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    filed.assert_has("MOTION to Compel Discovery filed by Jordan Filer.");
+}
+
+#[tokio::test]
 async fn event_prompts_prefix_the_text_and_refer_to_an_entry_that_the_docket_links() {
     let app = TestApp::spawn().await;
     let b = linked_filer(&app).await;

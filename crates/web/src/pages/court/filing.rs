@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Prompts, Upload};
-use openecf_domain::{Court, CourtKind, Event, BANKRUPTCY_EVENTS, CIVIL_EVENTS};
+use openecf_domain::{Catalogue, Court, CourtKind, Event, EventMenu};
 use openecf_store::FreeLook;
 use serde::Deserialize;
 
@@ -357,7 +357,7 @@ struct FilePage {
     error: Option<String>,
     limit_mb: u64,
     values: FileValues,
-    events: Vec<(&'static str, &'static str, bool)>,
+    events: Vec<(String, String, bool)>,
 }
 
 /// What the file form holds: as typed, or as asked for in its address.
@@ -403,12 +403,11 @@ impl FileValues {
 
 /// The events the form offers: those of the category asked for (when it is
 /// one of them), whose names contain the filter, case aside.
-fn offered_events(menu: EventMenu, category: &str, filter: &str) -> Vec<&'static Event> {
-    let all = menu.events();
+fn offered_events<'a>(menu: &'a FileMenu, category: &str, filter: &str) -> Vec<&'a Event> {
     let category = category.trim();
-    let known = all.iter().any(|e| e.category == category);
+    let known = menu.events().any(|e| e.category == category);
     let filter = filter.trim().to_lowercase();
-    all.iter()
+    menu.events()
         .filter(|e| !known || e.category == category)
         .filter(|e| e.name.to_lowercase().contains(&filter))
         .collect()
@@ -417,7 +416,7 @@ fn offered_events(menu: EventMenu, category: &str, filter: &str) -> Vec<&'static
 fn file_page(
     state: &AppState,
     nav: CourtNav,
-    menu: EventMenu,
+    menu: &FileMenu,
     user: &PacerUser,
     values: FileValues,
     error: Option<String>,
@@ -426,7 +425,7 @@ fn file_page(
     let status = form_status(error.as_deref());
     let events = offered_events(menu, &values.category, &values.filter)
         .into_iter()
-        .map(|e| (e.category, e.name, e.name == values.event))
+        .map(|e| (e.category.to_string(), e.name.to_string(), e.name == values.event))
         .collect();
     render(
         status,
@@ -454,7 +453,7 @@ async fn file_form(
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
-    let menu = EventMenu::of(&court, &uri).ok_or(AppError::NotFound)?;
+    let menu = FileMenu::of(&state, &court, &uri).await?;
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
         return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), false));
     }
@@ -465,7 +464,7 @@ async fn file_form(
         category: q.category,
         ..FileValues::default()
     };
-    Ok(file_page(&state, nav, menu, &user, values, None))
+    Ok(file_page(&state, nav, &menu, &user, values, None))
 }
 
 /// "Refer to existing event": empty, or a document number.
@@ -490,18 +489,18 @@ async fn file(
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
-    let menu = EventMenu::of(&court, &uri).ok_or(AppError::NotFound)?;
+    let menu = FileMenu::of(&state, &court, &uri).await?;
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
         return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), true));
     }
     // Who may post is known before the body is read.
     let mut posted = read_multipart(&user, form).await?;
     let values = FileValues::from_posted(&posted);
-    let Some(event) = menu.events().iter().find(|e| e.name == values.event) else {
+    let Some(event) = menu.events().find(|e| e.name == values.event).cloned() else {
         return Ok(file_page(
             &state,
             nav,
-            menu,
+            &menu,
             &user,
             values,
             Some("Event: choose one from the list.".into()),
@@ -509,13 +508,13 @@ async fn file(
     };
     let refers = match refers_to(&values.refers_to) {
         Ok(r) => r,
-        Err(message) => return Ok(file_page(&state, nav, menu, &user, values, Some(message))),
+        Err(message) => return Ok(file_page(&state, nav, &menu, &user, values, Some(message))),
     };
     let Some(main) = posted.files.remove("main") else {
         return Ok(file_page(
             &state,
             nav,
-            menu,
+            &menu,
             &user,
             values,
             Some("Main document: choose the PDF to file.".into()),
@@ -536,8 +535,8 @@ async fn file(
     };
     // Checked and its documents stored, the filing waits for Submit on the review page.
     match filing::hold_filing(&state, &court, &user.session.account, &user.session.token_hash, &new).await? {
-        Ok(review) => Ok(review_page(nav, menu, &user, &review)),
-        Err(refusal) => Ok(file_page(&state, nav, menu, &user, values, Some(refusal.to_string()))),
+        Ok(review) => Ok(review_page(nav, &menu, &user, &review)),
+        Err(refusal) => Ok(file_page(&state, nav, &menu, &user, values, Some(refusal.to_string()))),
     }
 }
 
@@ -557,7 +556,7 @@ struct ReviewPage {
 }
 
 /// "Docket Text: Final Text": the entry as it will be, its documents, and Submit or Cancel.
-fn review_page(nav: CourtNav, menu: EventMenu, user: &PacerUser, r: &filing::Review) -> Response {
+fn review_page(nav: CourtNav, menu: &FileMenu, user: &PacerUser, r: &filing::Review) -> Response {
     let action = format!("{}/submit", menu.path(&nav.court_id));
     page(ReviewPage {
         nav,
@@ -1047,51 +1046,42 @@ async fn acknowledge(
     Ok(crate::paths::see_other(&next))
 }
 
-/// The menu a filing into an existing case comes from, and its events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EventMenu {
-    Civil,
-    Criminal,
-    Bankruptcy,
+/// The menu a filing into an existing case comes from, and the court's
+/// catalogue of events.
+struct FileMenu {
+    menu: EventMenu,
+    catalogue: Catalogue,
 }
 
-impl EventMenu {
+impl FileMenu {
     /// The menu of a `/ecf/{court}/{menu}/file…` path, if the court has it.
-    fn of(court: &Court, uri: &axum::http::Uri) -> Option<Self> {
-        let menu = match uri.path().split('/').nth(3)? {
-            "civil" => Self::Civil,
-            "criminal" => Self::Criminal,
-            "bankruptcy" => Self::Bankruptcy,
-            _ => return None,
-        };
-        let fits = (menu == Self::Bankruptcy) == (court.kind == CourtKind::Bankruptcy);
-        fits.then_some(menu)
+    async fn of(state: &AppState, court: &Court, uri: &axum::http::Uri) -> Result<Self, AppError> {
+        let menu = uri
+            .path()
+            .split('/')
+            .nth(3)
+            .and_then(|slug| EventMenu::parse(slug).ok())
+            .filter(|m| m.at(court.kind))
+            .ok_or(AppError::NotFound)?;
+        let catalogue = filing::catalogue::catalogue(state, court).await?;
+        Ok(Self { menu, catalogue })
     }
 
-    fn events(self) -> &'static [Event] {
-        match self {
-            Self::Civil => CIVIL_EVENTS,
-            Self::Criminal => openecf_domain::CRIMINAL_EVENTS,
-            Self::Bankruptcy => BANKRUPTCY_EVENTS,
-        }
+    fn events(&self) -> impl Iterator<Item = &Event> {
+        self.catalogue.menu(self.menu)
     }
 
-    fn heading(self) -> &'static str {
-        match self {
-            Self::Civil => "Civil Events",
-            Self::Criminal => "Criminal Events",
-            Self::Bankruptcy => "Bankruptcy Events",
+    fn heading(&self) -> &'static str {
+        match self.menu {
+            EventMenu::Civil => "Civil Events",
+            EventMenu::Criminal => "Criminal Events",
+            EventMenu::Bankruptcy => "Bankruptcy Events",
         }
     }
 
     /// Where its events are filed.
-    fn path(self, court: &str) -> String {
-        let slug = match self {
-            Self::Civil => "civil",
-            Self::Criminal => "criminal",
-            Self::Bankruptcy => "bankruptcy",
-        };
-        format!("/ecf/{court}/{slug}/file")
+    fn path(&self, court: &str) -> String {
+        format!("/ecf/{court}/{}/file", self.menu.code())
     }
 }
 
