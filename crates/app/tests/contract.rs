@@ -107,6 +107,7 @@ contract!(
     ecf_notice_prefs_are_kept_and_refusals_change_nothing,
     notices_go_to_secondary_addresses_or_into_one_daily_summary,
     a_court_adds_events_that_its_filers_file_and_removes_them,
+    a_filing_agent_files_in_the_attorneys_name_until_removed,
 );
 
 fn now() -> DateTime<Utc> {
@@ -1897,4 +1898,188 @@ async fn a_court_adds_events_that_its_filers_file_and_removes_them(app: &App) {
     let changes: Vec<_> = audit.iter().filter(|e| e.action == "court.event").collect();
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert!(changes[0].detail.contains("clerk-ops"));
+}
+
+async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
+    use openecf_app::filing::agents::{self, AgentRefusal};
+    use openecf_app::filing::Filer;
+    let (court, attorney, other_atty) = district_with_filers(app).await;
+    let person = |username: &str, name: &str, kind: AccountKind, year: i32| NewPacerAccount {
+        username: Username::parse_new(username).unwrap(),
+        password_hash: "$argon2id$fake".into(),
+        name: PersonName::parse(name).unwrap(),
+        email: Email::parse(&format!("{username}@example.com")).unwrap(),
+        kind,
+        created_on: NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+    };
+    for (u, n, k, y) in [
+        ("paralegal2026", "Pat Paralegal", AccountKind::Individual, 2020),
+        ("firmshared", "Firm Account", AccountKind::SharedFirm, 2020),
+        ("oldagent", "Old Agent", AccountKind::Individual, 2010),
+    ] {
+        app.store.add_pacer_account(&person(u, n, k, y), now()).await.unwrap();
+    }
+    let agent = app
+        .store
+        .pacer_by_username(&Username::parse_new("paralegal2026").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    // Whom an attorney may name.
+    let name = |who: &'static str| agents::name_agent(app, &court, &attorney, who);
+    assert_eq!(
+        name("nobody").await.unwrap().unwrap_err(),
+        AgentRefusal::NoSuchAccount("nobody".into())
+    );
+    assert_eq!(
+        name("firmshared").await.unwrap().unwrap_err(),
+        AgentRefusal::SharedAccount("firmshared".into())
+    );
+    assert_eq!(
+        name("oldagent").await.unwrap().unwrap_err(),
+        AgentRefusal::Legacy("oldagent".into())
+    );
+    assert_eq!(
+        name("plaintiffatty").await.unwrap().unwrap_err(),
+        AgentRefusal::Yourself
+    );
+    // Only a filer at the court names agents there.
+    assert_eq!(
+        agents::name_agent(app, &court, &agent, "plaintiffatty")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        AgentRefusal::NotAFiler
+    );
+    let case = filing::open_civil_case(app, &court, &attorney, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let motion = NewFiling {
+        case_number: case.number.to_string(),
+        event: openecf_domain::civil_event("Motion for Extension of Time").unwrap(),
+        party: "Jane Doe".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("ext.pdf", 1),
+        attachments: vec![],
+    };
+    let as_agent = Filer {
+        attorney: &attorney,
+        agent: Some(&agent),
+    };
+    // Not named yet: refused, and an agent alone is no filer.
+    assert_eq!(
+        filing::file_document(app, &court, as_agent, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAnAgent
+    );
+    assert_eq!(
+        filing::file_document(app, &court, &agent, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAFiler
+    );
+    let named = name("paralegal2026").await.unwrap().unwrap();
+    assert_eq!(named.name, "Pat Paralegal");
+    name("paralegal2026").await.unwrap().unwrap();
+    assert_eq!(agents::agents(app, &court, &attorney).await.unwrap().unwrap().len(), 1);
+    let principals = agents::principals(app, &court, &agent).await.unwrap();
+    assert_eq!(
+        principals.iter().map(|p| p.username.as_str()).collect::<Vec<_>>(),
+        ["plaintiffatty"]
+    );
+    // Filed in the attorney's name; the notice says who entered it for whom.
+    let filed = filing::file_document(app, &court, as_agent, &motion)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(filed.nef.entered_by, "Pat Paralegal on behalf of Pat Filer");
+    assert_eq!(filed.nef.docket_text, "MOTION for Extension of Time filed by Jane Doe.");
+    let html = filed.nef.mail(&Email::parse("x@example.com").unwrap()).body;
+    assert!(
+        html.contains("entered by Pat Paralegal on behalf of Pat Filer on "),
+        "{html}"
+    );
+    let docket = app.store.docket(case.id).await.unwrap();
+    assert_eq!(docket.len(), 2);
+    // Not the agent of another attorney; nor for a party their attorney does not represent.
+    let for_other = Filer {
+        attorney: &other_atty,
+        agent: Some(&agent),
+    };
+    assert_eq!(
+        filing::file_document(app, &court, for_other, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAnAgent
+    );
+    let for_roe = NewFiling {
+        party: "Richard Roe".into(),
+        ..motion.clone()
+    };
+    assert_eq!(
+        filing::file_document(app, &court, as_agent, &for_roe)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotOfRecord
+    );
+    // A filing held for Submit is not filed once the agent is removed.
+    let session = format!("agent-{}", rand_suffix());
+    app.store
+        .create_session(
+            &session,
+            Principal::Pacer(agent.id),
+            app.clock.now(),
+            "127.0.0.1",
+            "test",
+        )
+        .await
+        .unwrap();
+    let review = filing::hold_filing(app, &court, as_agent, &session, &motion)
+        .await
+        .unwrap()
+        .unwrap();
+    agents::remove_agent(app, &court, &attorney, "paralegal2026")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        filing::submit_held_filing(app, &court, as_agent, &session, &review.token)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAnAgent
+    );
+    assert_eq!(app.store.docket(case.id).await.unwrap().len(), 2);
+    assert_eq!(
+        agents::remove_agent(app, &court, &attorney, "paralegal2026")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        AgentRefusal::NotYourAgent("paralegal2026".into())
+    );
+    let audit = app.store.audit_events(Some("nysd")).await.unwrap();
+    let named: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "ecf.filing_agent")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "named paralegal2026 as filing agent",
+            "removed paralegal2026 as filing agent"
+        ]
+    );
+    assert!(audit.iter().any(|e| e.action == "filing"
+        && e.pacer_username.as_deref() == Some("paralegal2026")
+        && e.detail.ends_with("as filing agent of plaintiffatty")));
 }

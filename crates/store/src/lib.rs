@@ -7,6 +7,7 @@
 //! use cases string together and commit once.
 
 mod accounts;
+mod agents;
 mod courts;
 mod error;
 mod events;
@@ -31,6 +32,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
+pub use agents::AgentRow;
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
 pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
