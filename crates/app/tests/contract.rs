@@ -1985,7 +1985,10 @@ async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
             .unwrap_err(),
         FilingRefusal::NotAFiler
     );
+    assert!(!app.store.mfa_state(agent.id).await.unwrap().is_filer);
     let named = name("paralegal2026").await.unwrap().unwrap();
+    // An agent files: multi-factor authentication is required of them as of any filer.
+    assert!(app.store.mfa_state(agent.id).await.unwrap().is_filer);
     assert_eq!(named.name, "Pat Paralegal");
     name("paralegal2026").await.unwrap().unwrap();
     assert_eq!(agents::agents(app, &court, &attorney).await.unwrap().unwrap().len(), 1);

@@ -801,3 +801,114 @@ async fn a_filing_form_must_begin_with_its_token_and_keep_its_text_short() {
     let ok = post_multipart(&b, "/ecf/nysd/civil/open", fields(false, "Breach".into())).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
 }
+
+#[tokio::test]
+async fn a_filing_agent_files_in_the_attorneys_name_and_the_notice_says_so() {
+    let app = TestApp::spawn().await;
+    let attorney = linked_filer(&app).await;
+    let case = opened_case(&app, &attorney).await;
+    let agents = attorney.get("/ecf/nysd/utilities/filing-agents").await;
+    agents
+        .assert_has("<h1>Filing Agents</h1>")
+        .assert_has("You have no filing agents at this court.");
+    attorney
+        .get("/ecf/nysd/utilities/maintain-account")
+        .await
+        .assert_has(r#"<a href="/ecf/nysd/utilities/filing-agents">Filing Agents</a>"#);
+    // A shared firm account cannot be an agent; the page says why and keeps what was typed.
+    let shared = attorney
+        .submit(
+            &agents,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "add"), ("username", "smithjonesfirm")],
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::UNPROCESSABLE_ENTITY);
+    shared
+        .assert_has("smithjonesfirm is a shared firm account: each filing agent uses an individual PACER account.")
+        .assert_has(r#"value="smithjonesfirm""#);
+    // Before being named, the agent has no filing menus here.
+    let agent = app.browser();
+    agent.login("jfiler2027", PACER_PW).await;
+    assert_eq!(agent.get("/ecf/nysd/civil/file").await.status, StatusCode::FORBIDDEN);
+    let added = attorney
+        .submit(
+            &agents,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "add"), ("username", "jfiler2027")],
+        )
+        .await;
+    added
+        .assert_has("The filing agent was added.")
+        .assert_has("Jamie Filer (jfiler2027)");
+    // The agent files into existing cases, for the attorney only; opening a case is the attorney's.
+    let notice = agent.get("/ecf/nysd/civil/file").await;
+    let acknowledged = agent
+        .submit(
+            &notice,
+            "/ecf/nysd/redaction",
+            &[("understand", "yes"), ("next", "/ecf/nysd/civil/file")],
+        )
+        .await;
+    acknowledged
+        .assert_has(r#"<label for="attorney">Filing for</label>"#)
+        .assert_has(r#"<option value="jfiler2026">Jordan Filer (jfiler2026), as filing agent</option>"#)
+        .assert_lacks(r#"<option value="">Myself</option>"#);
+    let open = agent.get("/ecf/nysd/civil/open").await;
+    assert_eq!(open.status, StatusCode::FORBIDDEN);
+    open.assert_has("opening a case is the attorney");
+    let form = |attorney_field: &str| {
+        Form::new()
+            .text("csrf", acknowledged.hidden("csrf"))
+            .text("attorney", attorney_field.to_owned())
+            .text("event", "Motion for Extension of Time")
+            .text("case_number", case.clone())
+            .text("party", "Jordan Filer")
+            .part("main", file_part("ext.pdf", pdf(1, "Extension", Extra::Nothing)))
+    };
+    let unchosen = post_multipart(&agent, "/ecf/nysd/civil/file", form("")).await;
+    assert_eq!(unchosen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    unchosen.assert_has("Filing for: choose the attorney you file for.");
+    let forged = post_multipart(&agent, "/ecf/nysd/civil/file", form("mlinked2026")).await;
+    assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    forged.assert_has("you are not a filing agent of that attorney at this court");
+    let review = post_multipart(&agent, "/ecf/nysd/civil/file", form("jfiler2026")).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    review.assert_has("jfiler2026, as filing agent");
+    let receipt = agent
+        .submit(
+            &review,
+            "/ecf/nysd/civil/file/submit",
+            &[("action", "submit"), ("attorney", "jfiler2026")],
+        )
+        .await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    receipt.assert_has("entered by Jamie Filer on behalf of Jordan Filer");
+    let nefs = app.mail_to("jfiler2026@example.com").await;
+    let nef = nefs
+        .iter()
+        .find(|m| m.subject.contains("Motion for Extension of Time"))
+        .expect("the attorney's notice");
+    assert!(
+        nef.body
+            .contains("entered by Jamie Filer on behalf of Jordan Filer on "),
+        "{}",
+        nef.body
+    );
+    // Removed, the agent files no more.
+    let page = attorney.get("/ecf/nysd/utilities/filing-agents").await;
+    attorney
+        .submit(
+            &page,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "remove"), ("username", "jfiler2027")],
+        )
+        .await
+        .assert_has("The filing agent was removed.");
+    assert_eq!(agent.get("/ecf/nysd/civil/file").await.status, StatusCode::FORBIDDEN);
+    // An agent names no agents.
+    assert_eq!(
+        agent.get("/ecf/nysd/utilities/filing-agents").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
