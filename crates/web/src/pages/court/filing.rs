@@ -1055,7 +1055,7 @@ async fn check_pdf_page(
     let nav = CourtNav::new(
         &court,
         &user.visitor,
-        Some(&CourtUser::pacer(&state, &user.session, &court).await?),
+        Some(&CourtUser::pacer(state, &user.session, &court).await?),
     );
     let status = match &result {
         Some((false, _)) => StatusCode::UNPROCESSABLE_ENTITY,
