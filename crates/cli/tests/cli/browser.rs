@@ -531,6 +531,20 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     text_with(c, "You have successfully linked your account.").await;
     c.refresh().await.unwrap();
 
+    // Maintain Your ECF Account → Filing Agents: name one.
+    c.goto(&format!("{base}/ecf/nysd/utilities/maintain-account"))
+        .await
+        .unwrap();
+    text_with(c, "Secondary e-mail addresses").await;
+    s.check("Maintain Your ECF Account").await;
+    click_link(c, "Filing Agents").await;
+    text_with(c, "Add a filing agent").await;
+    fill(c, "PACER username of the agent", "mlinked2026").await;
+    click_button(c, "Add filing agent").await;
+    text_with(c, "The filing agent was added.").await;
+    s.check("Filing Agents").await;
+    c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
+
     // Civil → Answers to Complaints; the redaction notice comes first.
     find(c, Locator::LinkText("Civil")).await;
     click_link(c, "Civil").await;
