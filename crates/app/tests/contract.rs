@@ -108,6 +108,7 @@ contract!(
     notices_go_to_secondary_addresses_or_into_one_daily_summary,
     a_court_adds_events_that_its_filers_file_and_removes_them,
     a_filing_agent_files_in_the_attorneys_name_until_removed,
+    pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter,
 );
 
 fn now() -> DateTime<Utc> {
@@ -2085,4 +2086,123 @@ async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
     assert!(audit.iter().any(|e| e.action == "filing"
         && e.pacer_username.as_deref() == Some("paralegal2026")
         && e.detail.ends_with("as filing agent of plaintiffatty")));
+}
+
+async fn pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter(app: &App) {
+    use openecf_app::fees::{self, Charge};
+    use openecf_domain::fees::{Billable, Quarter};
+    let (court, reader, clerk) = district_with_filers(app).await;
+    let session = format!("fees-{}", rand_suffix());
+    app.store
+        .create_session(
+            &session,
+            Principal::Pacer(reader.id),
+            app.clock.now(),
+            "127.0.0.1",
+            "test",
+        )
+        .await
+        .unwrap();
+    assert!(fees::set_client_code(app, &session, "a b").await.unwrap().is_err());
+    assert_eq!(
+        fees::set_client_code(app, &session, " matter-42 ")
+            .await
+            .unwrap()
+            .unwrap(),
+        "matter-42"
+    );
+    let doc = |pages: i64, key: &'static str, criteria: &'static str| Charge {
+        court: &court,
+        description: "Image 2-0",
+        criteria,
+        billable: Billable::Document { pages },
+        opinion: false,
+        request_key: key,
+    };
+    let first = fees::charge(app, &reader, &session, doc(4, "k1", "1:26-cv-00001"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.pages, first.cost_cents, first.client_code.as_str()),
+        (4, 40, "matter-42")
+    );
+    // A retried request is not charged again.
+    let retry = fees::charge(app, &reader, &session, doc(4, "k1", "1:26-cv-00001"))
+        .await
+        .unwrap();
+    assert_eq!(retry.id, first.id);
+    // The same key for another view is another charge; a long PDF is capped at $3.00.
+    let long = fees::charge(app, &reader, &session, doc(45, "k1", "1:26-cv-00002"))
+        .await
+        .unwrap();
+    assert_ne!(long.id, first.id);
+    assert_eq!((long.pages, long.cost_cents), (30, 300));
+    // A report at 4,320 bytes a page; a search that finds nothing costs a page.
+    let report = Charge {
+        description: "Docket Report",
+        billable: Billable::CaseReport { bytes: 9_000 },
+        ..doc(0, "k2", "1:26-cv-00001")
+    };
+    assert_eq!(
+        fees::charge(app, &reader, &session, report).await.unwrap().cost_cents,
+        30
+    );
+    let nothing = Charge {
+        description: "Search",
+        billable: Billable::Search {
+            bytes: 50_000,
+            matched: false,
+        },
+        ..doc(0, "k3", "Last Name: Nobody")
+    };
+    assert_eq!(fees::charge(app, &reader, &session, nothing).await.unwrap().pages, 1);
+    // Opinions and the court's own staff are recorded, free.
+    let opinion = Charge {
+        opinion: true,
+        ..doc(12, "k4", "1:26-cv-00001")
+    };
+    let free = fees::charge(app, &reader, &session, opinion).await.unwrap();
+    assert_eq!((free.cost_cents, free.exempt.as_str()), (0, "opinion"));
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&court.id, clerk.id, app.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let staff = fees::charge(app, &clerk, &session, doc(10, "k5", "1:26-cv-00001"))
+        .await
+        .unwrap();
+    assert_eq!((staff.cost_cents, staff.exempt.as_str()), (0, "court user"));
+    // The quarter: $3.80 in all, under $30, so nothing is due.
+    let usage = fees::usage_by_quarter(app, &reader).await.unwrap();
+    assert_eq!(usage[0].quarter, Quarter::of(app.clock.now()));
+    assert_eq!(
+        (
+            usage[0].transactions,
+            usage[0].pages,
+            usage[0].cents,
+            usage[0].due_cents
+        ),
+        (5, 50, 380, 0)
+    );
+    // Past $30, the whole quarter is due.
+    for n in 0..10 {
+        let key: &'static str = Box::leak(format!("big-{n}").into_boxed_str());
+        fees::charge(app, &reader, &session, doc(30, key, "1:26-cv-00003"))
+            .await
+            .unwrap();
+    }
+    let report = fees::quarter_report(app, Quarter::of(app.clock.now())).await.unwrap();
+    let row = report.iter().find(|r| r.0 == "plaintiffatty").unwrap();
+    assert_eq!((row.2, row.4, row.5), (15, 3_380, 3_380));
+    let clerk_row = report.iter().find(|r| r.0 == "defenseatty").unwrap();
+    assert_eq!((clerk_row.4, clerk_row.5), (0, 0));
+    let list = fees::transactions(app, &reader, Quarter::of(app.clock.now()))
+        .await
+        .unwrap();
+    let csv = fees::transactions_csv(&list);
+    assert!(csv
+        .starts_with("date,court,pacer_login,client_code,description,search_criteria,billable_pages,cost,exempt\r\n"));
+    assert!(
+        csv.contains(",nysd,plaintiffatty,matter-42,Image 2-0,1:26-cv-00002,30,3.00,\r\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 16);
 }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod case;
 pub mod court;
+pub mod fees;
 pub mod ids;
 pub mod link;
 pub mod mail;
