@@ -591,6 +591,43 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// What each PACER account owes for a quarter: its transactions, pages,
+    /// total, and the amount due ($30.00 or less a quarter is waived)
+    Report {
+        /// The quarter, like 2026Q4
+        #[arg(long)]
+        quarter: String,
+    },
+}
+
+pub async fn billing(app: &App, cmd: BillingCommand) -> anyhow::Result<()> {
+    use openecf_domain::fees::{money, Quarter};
+    let BillingCommand::Report { quarter } = cmd;
+    let quarter = Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {}", e.reason))?;
+    let rows = openecf_app::fees::quarter_report(app, quarter).await?;
+    if rows.is_empty() {
+        println!("no PACER transactions in {quarter}");
+        return Ok(());
+    }
+    println!(
+        "{:<20} {:>12} {:>8} {:>10} {:>10}  NAME",
+        "PACER LOGIN", "TRANSACTIONS", "PAGES", "TOTAL", "DUE"
+    );
+    let mut due_all = 0;
+    for (username, name, n, pages, cents, due) in rows {
+        due_all += due;
+        println!(
+            "{username:<20} {n:>12} {pages:>8} {:>10} {:>10}  {name}",
+            money(cents),
+            money(due)
+        );
+    }
+    println!("{quarter}: {} due in all", money(due_all));
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Security events, newest first, one a line
     List {

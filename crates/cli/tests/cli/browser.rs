@@ -408,6 +408,10 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     text_with(c, "Sessions").await;
     s.check("Manage My Account").await;
     s.check_reflow("Manage My Account").await;
+    click_link(c, "Review Billing History").await;
+    text_with(c, "Usage by quarter").await;
+    s.check("Review Billing History").await;
+    c.back().await.unwrap();
     click_link(c, "Multi-factor authentication").await;
     text_with(c, "Add an authenticator app").await;
     s.check("Multi-factor authentication").await;
@@ -530,6 +534,18 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     click_button(c, "Submit").await;
     text_with(c, "You have successfully linked your account.").await;
     c.refresh().await.unwrap();
+
+    // Utilities → Change Client Code.
+    c.goto(&format!("{base}/ecf/nysd/utilities/client-code")).await.unwrap();
+    fill(
+        c,
+        "Client code (at most 32 characters, no spaces or commas; empty for none)",
+        "matter-42",
+    )
+    .await;
+    click_button(c, "Change Client Code").await;
+    text_with(c, "Your client code was changed.").await;
+    s.check("Change Client Code").await;
 
     // Maintain Your ECF Account → Filing Agents: name one.
     c.goto(&format!("{base}/ecf/nysd/utilities/maintain-account"))

@@ -3,6 +3,7 @@
 //! console, for instance, nested under `/ecf/{court}/admin` behind its role.
 
 pub(crate) mod api;
+pub(crate) mod billing;
 mod court;
 mod csologin;
 mod identity;
@@ -25,6 +26,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
+        .merge(billing::routes())
         .merge(register::routes())
         .merge(upgrade::routes())
         .merge(reset::routes())

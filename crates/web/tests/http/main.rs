@@ -6,6 +6,7 @@ mod api;
 mod court;
 mod csrf;
 mod ecf_account;
+mod fees;
 mod filing;
 mod helpers;
 mod input;

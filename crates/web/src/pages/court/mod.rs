@@ -7,6 +7,7 @@ mod agents;
 mod ecf_account;
 mod filing;
 mod link;
+mod pacer_utilities;
 mod site;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(filing::routes())
         .merge(ecf_account::routes())
         .merge(agents::routes())
+        .merge(pacer_utilities::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {

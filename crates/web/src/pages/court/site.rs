@@ -189,6 +189,8 @@ struct Utilities {
     planned: Option<String>,
     /// A linked filer: Maintain Your ECF Account is theirs.
     filer: bool,
+    /// A PACER user: client code and transactions.
+    pacer: bool,
 }
 
 /// The court's user, or where to log in first.
@@ -230,7 +232,9 @@ async fn utilities(
         live: court.is_live(),
         release_1_1: court.release == openecf_domain::Release::V1_1,
         planned: planned(&court.status),
-        filer: court.is_live() && user.is_filer(&court),
+        // Maintain Your ECF Account is the linked filer's (not an agent's).
+        filer: court.is_live() && matches!(&user, CourtUser::Pacer { linked: Some(_), .. }),
+        pacer: visitor.pacer.is_some(),
     }))
 }
 
