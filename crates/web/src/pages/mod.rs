@@ -8,6 +8,7 @@ mod court;
 mod csologin;
 mod identity;
 mod mfa;
+mod pcl;
 mod portal;
 mod profile;
 mod register;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/style.css", get(stylesheet))
         .merge(csologin::routes())
         .merge(api::routes())
+        .merge(pcl::routes())
         .nest("/account", account)
         .merge(court::routes())
         .fallback(not_found)

@@ -16,5 +16,6 @@ mod login;
 mod mail;
 mod mfa;
 mod pages;
+mod pcl;
 mod secrets;
 mod security;
