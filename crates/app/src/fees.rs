@@ -26,18 +26,21 @@ pub struct Charge<'a> {
     pub request_key: &'a str,
 }
 
-/// Charges a view, once: a retry of the same request (same key, same
+/// Charges a view, once (free for the court's staff, opinions, and a CJA
+/// exemption the session turned on at the court): a retry of the same request (same key, same
 /// description and criteria) returns the transaction first recorded. A key
 /// reused for another view is another transaction.
 pub async fn charge(app: &App, account: &PacerAccount, session_hash: &str, c: Charge<'_>) -> Result<TransactionRow> {
-    let staff = match c.court {
-        Some(court) => app.store.is_staff(&court.id, account.id).await?,
-        None => false,
-    };
     let exempt = if c.opinion {
         Some(Exemption::Opinion)
-    } else if staff {
-        Some(Exemption::CourtUser)
+    } else if let Some(court) = c.court {
+        if app.store.is_staff(&court.id, account.id).await? {
+            Some(Exemption::CourtUser)
+        } else if app.store.session_exempt(session_hash, &court.id).await? {
+            Some(Exemption::Cja)
+        } else {
+            None
+        }
     } else {
         None
     };

@@ -24,6 +24,7 @@ pub mod link;
 pub mod locator;
 pub mod mailer;
 pub mod mfa;
+pub mod paa;
 pub mod seal;
 pub mod sessions;
 pub mod signin;

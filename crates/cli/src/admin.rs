@@ -599,11 +599,111 @@ pub enum BillingCommand {
         #[arg(long)]
         quarter: String,
     },
+    /// A court's CJA exemptions from fees
+    #[command(subcommand)]
+    Exempt(ExemptCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExemptCommand {
+    /// Exempt a CJA panel attorney's account at a court (they turn it on for CJA work)
+    Add {
+        court: String,
+        pacer_username: String,
+        /// Why: the CJA appointment (kept with the exemption and in the audit trail)
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// End an account's exemption at a court
+    Remove {
+        court: String,
+        pacer_username: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// A court's exemptions, and its free transactions in a quarter
+    List {
+        court: String,
+        /// The quarter whose free transactions to list, like 2026Q4
+        #[arg(long)]
+        quarter: Option<String>,
+    },
+}
+
+async fn exemptions(app: &App, cmd: ExemptCommand) -> anyhow::Result<()> {
+    use openecf_app::paa;
+    use openecf_domain::fees::{money, Quarter};
+    match cmd {
+        ExemptCommand::Add {
+            court,
+            pacer_username,
+            reason,
+            operator,
+        } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            paa::grant_exemption(app, &court, &pacer_username, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{pacer_username} has a CJA exemption at {}", court.id);
+        }
+        ExemptCommand::Remove {
+            court,
+            pacer_username,
+            operator,
+        } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            paa::revoke_exemption(app, &court, &pacer_username, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{pacer_username} has no CJA exemption at {} now", court.id);
+        }
+        ExemptCommand::List { court, quarter } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            let quarter = match quarter {
+                Some(q) => Quarter::parse(&q).map_err(|e| anyhow!("--quarter: {}", e.reason))?,
+                None => Quarter::of(app.clock.now()),
+            };
+            let grants = app.store.exemptions(&court.id).await?;
+            if grants.is_empty() {
+                println!("{} has granted no CJA exemption", court.id);
+            }
+            for g in grants {
+                println!(
+                    "exempt  {:<20} since {} by {}: {}",
+                    g.username,
+                    g.granted_at.date_naive(),
+                    g.granted_by,
+                    g.reason
+                );
+            }
+            let (from, to) = quarter.range();
+            let free = app.store.exempt_transactions(&court.id, from, to).await?;
+            println!("{} free transactions at {} in {quarter}", free.len(), court.id);
+            for t in free {
+                println!(
+                    "{}  {:<20} {:<10} {} | {} | {} pages, {} not charged",
+                    t.at.format("%Y-%m-%d %H:%M:%S"),
+                    t.username,
+                    t.exempt,
+                    t.description,
+                    t.criteria,
+                    t.pages,
+                    money(t.pages * openecf_domain::fees::PAGE_CENTS)
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn billing(app: &App, cmd: BillingCommand) -> anyhow::Result<()> {
     use openecf_domain::fees::{money, Quarter};
-    let BillingCommand::Report { quarter } = cmd;
+    let quarter = match cmd {
+        BillingCommand::Report { quarter } => quarter,
+        BillingCommand::Exempt(cmd) => return exemptions(app, cmd).await,
+    };
     let quarter = Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {}", e.reason))?;
     let rows = openecf_app::fees::quarter_report(app, quarter).await?;
     if rows.is_empty() {

@@ -33,6 +33,10 @@ pub enum AuditAction {
     CourtEvent,
     /// Maintain Your ECF Account: a filing agent named or removed.
     EcfFilingAgent,
+    /// A PACER Administrative Account: a firm made, a member invited, joined, removed or gone.
+    AccountPaa,
+    /// A court's CJA exemption of an account granted or ended, or turned on or off for a session.
+    CjaExemption,
     /// Maintain Your ECF Account: a secondary e-mail address added.
     EcfEmailAdd,
     /// Maintain Your ECF Account: a secondary e-mail address removed.
@@ -66,6 +70,8 @@ impl AuditAction {
             Self::CourtStaff => "court.staff",
             Self::CourtEvent => "court.event",
             Self::EcfFilingAgent => "ecf.filing_agent",
+            Self::AccountPaa => "account.paa",
+            Self::CjaExemption => "billing.cja_exemption",
             Self::EcfEmailAdd => "ecf.email.add",
             Self::EcfEmailRemove => "ecf.email.remove",
             Self::EcfDelivery => "ecf.delivery",
@@ -94,6 +100,8 @@ impl AuditAction {
             "court.staff" => "Court staff rights changed",
             "court.event" => "Court's event catalogue changed",
             "ecf.filing_agent" => "Filing agent named or removed",
+            "account.paa" => "PACER Administrative Account changed",
+            "billing.cja_exemption" => "CJA exemption changed",
             "ecf.email.add" => "Secondary e-mail address added",
             "ecf.email.remove" => "Secondary e-mail address removed",
             "ecf.delivery" => "Notice delivery method changed",

@@ -54,6 +54,8 @@ pub enum Exemption {
     CourtUser,
     /// Written opinions are free to all.
     Opinion,
+    /// A CJA panel attorney's work, under the court's exemption, turned on for the session.
+    Cja,
 }
 
 impl Exemption {
@@ -61,6 +63,7 @@ impl Exemption {
         match self {
             Self::CourtUser => "court user",
             Self::Opinion => "opinion",
+            Self::Cja => "cja",
         }
     }
 }

@@ -107,6 +107,22 @@ impl Store {
         .collect()
     }
 
+    /// A court's free transactions (its staff's, opinions, CJA) from `from` to `to`, oldest first.
+    pub async fn exempt_transactions(&self, court: &CourtId, from: Time, to: Time) -> Result<Vec<TransactionRow>> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM pacer_transactions t JOIN pacer_accounts p ON p.id = t.pacer_account_id
+             WHERE t.court_id = $1 AND t.exempt <> '' AND t.at >= $2 AND t.at < $3 ORDER BY t.at, t.id"
+        ))
+        .bind(court.as_str())
+        .bind(epoch(from))
+        .bind(epoch(to))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+    }
+
     /// Each account's pages and cost from `from` to `to`: (account, username,
     /// name, transactions, pages, cents), by username.
     pub async fn usage_by_account(

@@ -1089,3 +1089,62 @@ async fn the_billing_report_says_what_each_account_owes_in_a_quarter() {
         .ok(&["billing", "report", "--quarter", "2027Q1"], "")
         .contains("no PACER transactions in 2027Q1"));
 }
+
+#[test]
+fn a_court_grants_lists_and_ends_cja_exemptions() {
+    let s = setup();
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "cjalawyer",
+            "--name",
+            "Casey Jones",
+            "--email",
+            "cja@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    let add = |user: &str, reason: &str| {
+        vec![
+            "billing".to_owned(),
+            "exempt".into(),
+            "add".into(),
+            "nysd".into(),
+            user.into(),
+            "--reason".into(),
+            reason.into(),
+            "--operator".into(),
+            "clerk-ana".into(),
+        ]
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    s.fails(&args(&add("cjalawyer", " ")), "", "--reason: say why");
+    s.fails(
+        &args(&add("nobody", "CJA 26-1")),
+        "",
+        "there is no PACER account nobody",
+    );
+    s.fails(
+        &["billing", "exempt", "add", "zzzz", "cjalawyer", "--reason", "x"],
+        "",
+        "unknown court zzzz",
+    );
+    assert!(s
+        .ok(&["billing", "exempt", "list", "nysd"], "")
+        .contains("nysd has granted no CJA exemption"));
+    s.ok(&args(&add("cjalawyer", "CJA appointment 26-mj-14")), "");
+    let list = s.ok(&["billing", "exempt", "list", "nysd", "--quarter", "2026Q4"], "");
+    assert!(list.contains("exempt  cjalawyer"), "{list}");
+    assert!(list.contains("by clerk-ana: CJA appointment 26-mj-14"), "{list}");
+    assert!(list.contains("0 free transactions at nysd in 2026Q4"), "{list}");
+    s.ok(&["billing", "exempt", "remove", "nysd", "cjalawyer"], "");
+    s.fails(
+        &["billing", "exempt", "remove", "nysd", "cjalawyer"],
+        "",
+        "cjalawyer has no CJA exemption at nysd",
+    );
+}

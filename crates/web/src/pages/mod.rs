@@ -8,6 +8,7 @@ mod court;
 mod csologin;
 mod identity;
 mod mfa;
+mod paa;
 mod pcl;
 mod portal;
 mod profile;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
         .merge(billing::routes())
+        .merge(paa::routes())
         .merge(register::routes())
         .merge(upgrade::routes())
         .merge(reset::routes())

@@ -172,3 +172,152 @@ async fn the_apis_client_code_bills_the_tokens_transactions() {
         "matter-42"
     );
 }
+
+#[tokio::test]
+async fn a_firms_administrator_sees_each_members_usage_once_they_accept() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.login("jfiler2026", PACER_PW).await;
+    admin
+        .get("/account")
+        .await
+        .assert_has(r#"<a href="/account/paa">PACER Administrative Account</a>"#);
+    let page = admin.get("/account/paa").await;
+    let short = admin
+        .submit(&page, "/account/paa", &[("action", "create"), ("name", "x")])
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    short.assert_has("Firm name: 2 to 120 characters, on one line.");
+    let made = admin
+        .submit(
+            &page,
+            "/account/paa",
+            &[("action", "create"), ("name", "Filer &amp; Partners LLP")],
+        )
+        .await;
+    made.assert_has("Your firm&#39;s PACER Administrative Account was made")
+        .assert_has("usage in");
+    // A shared firm login cannot be a member; a real account is invited.
+    let shared = admin
+        .submit(
+            &made,
+            "/account/paa",
+            &[("action", "invite"), ("username", "smithjonesfirm")],
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::UNPROCESSABLE_ENTITY);
+    shared.assert_has("smithjonesfirm is a shared firm account");
+    let invited = admin
+        .submit(
+            &made,
+            "/account/paa",
+            &[("action", "invite"), ("username", "jfiler2027")],
+        )
+        .await;
+    invited
+        .assert_has("The invitation was sent")
+        .assert_has("Jamie Filer (jfiler2027)");
+    // The member's usage is not shown until they accept.
+    let member = app.browser();
+    member.login("jfiler2027", PACER_PW).await;
+    let token = member.token().unwrap();
+    let account = app.account("jfiler2027").await;
+    let court = app
+        .store
+        .court(&openecf_domain::CourtId::parse("nysd").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let charge = |key: &'static str| Charge {
+        court: Some(&court),
+        description: "Image 1-0",
+        criteria: "1:26-cv-00001",
+        billable: Billable::Document { pages: 7 },
+        opinion: false,
+        request_key: key,
+    };
+    let hash = openecf_app::tokens::hash_token(&token);
+    fees::charge(&app.app, &account, &hash, charge("m1")).await.unwrap();
+    admin
+        .get("/account/paa")
+        .await
+        .assert_lacks("<th scope=\"row\">jfiler2027</th>");
+    let offer = member.get("/account/paa").await;
+    offer.assert_has("invites your account to be billed through the firm");
+    let joined = member
+        .submit(&offer, "/account/paa", &[("action", "accept"), ("firm", "1")])
+        .await;
+    joined
+        .assert_has("You joined the firm")
+        .assert_has("billed through <strong>Filer &#38;amp; Partners LLP</strong>");
+    let usage = admin.get("/account/paa").await;
+    usage.assert_has("<th scope=\"row\">jfiler2027</th><td>Jamie Filer</td><td>member</td><td>1</td><td>7</td><td>$0.70</td><td>$0.00</td>");
+    // The member leaves: the administrator no longer sees them.
+    let page = member.get("/account/paa").await;
+    member
+        .submit(&page, "/account/paa", &[("action", "leave")])
+        .await
+        .assert_has("You left the firm");
+    admin
+        .get("/account/paa")
+        .await
+        .assert_lacks("<th scope=\"row\">jfiler2027</th>");
+}
+
+#[tokio::test]
+async fn a_cja_exemption_makes_the_sessions_transactions_at_its_court_free_and_recorded() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let token = b.token().unwrap();
+    let none = b.get("/ecf/nysd/utilities/exemption").await;
+    none.assert_has("You have no CJA exemption at this court");
+    let refused = b
+        .submit(&none, "/ecf/nysd/utilities/exemption", &[("exempt", "on")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let court = app
+        .store
+        .court(&openecf_domain::CourtId::parse("nysd").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    openecf_app::paa::grant_exemption(&app.app, &court, "jfiler2026", "CJA appointment 26-mj-14", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let page = b.get("/ecf/nysd/utilities/exemption").await;
+    page.assert_has("CJA appointment 26-mj-14")
+        .assert_has("Exemption for this session: <strong>off</strong>");
+    charge_pages(&app, &token, "nysd", 5, "before").await;
+    b.submit(&page, "/ecf/nysd/utilities/exemption", &[("exempt", "on")])
+        .await
+        .assert_has("Exemption for this session: <strong>on</strong>");
+    charge_pages(&app, &token, "nysd", 5, "during").await;
+    // Another court's transactions are charged as ever.
+    charge_pages(&app, &token, "gamb", 5, "elsewhere").await;
+    let account = app.account("jfiler2026").await;
+    let list = fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    let cost = |k: usize| (list[k].court.as_str(), list[k].cost_cents, list[k].exempt.as_str());
+    assert_eq!(
+        [cost(0), cost(1), cost(2)],
+        [("nysd", 50, ""), ("nysd", 0, "cja"), ("gamb", 50, "")]
+    );
+    let (from, to) = openecf_domain::fees::Quarter::of(app.now()).range();
+    assert_eq!(
+        app.store.exempt_transactions(&court.id, from, to).await.unwrap().len(),
+        1
+    );
+    // Revoked, the session is charged again.
+    openecf_app::paa::revoke_exemption(&app.app, &court, "jfiler2026", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    charge_pages(&app, &token, "nysd", 5, "after").await;
+    let list = fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    assert_eq!(list.last().unwrap().cost_cents, 50);
+}

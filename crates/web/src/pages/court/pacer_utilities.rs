@@ -26,6 +26,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(client_code_form).post(change_client_code),
         )
         .route("/ecf/{court}/utilities/transactions", get(transactions))
+        .route(
+            "/ecf/{court}/utilities/exemption",
+            get(exemption_page).post(set_exemption),
+        )
 }
 
 #[derive(Template)]
@@ -135,4 +139,76 @@ async fn transactions(
             transactions,
         },
     ))
+}
+
+#[derive(Template)]
+#[template(path = "exemption.html")]
+struct ExemptionPage {
+    nav: CourtNav,
+    /// The court's grant: its reason and who granted it.
+    grant: Option<(String, String)>,
+    on: bool,
+    notice: Option<&'static str>,
+}
+
+async fn exemption_page(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let (court, nav) = nav_for(&state, &user, &court).await?;
+    let (grant, on) =
+        openecf_app::paa::exemption_status(&state, &court, &user.session.account, &user.session.token_hash).await?;
+    let notice = match done.done.as_str() {
+        "on" => Some("Your CJA exemption is on for this session at this court: use it for CJA work only."),
+        "off" => Some("Your CJA exemption is off: your searches and documents are charged."),
+        _ => None,
+    };
+    Ok(render(
+        StatusCode::OK,
+        ExemptionPage {
+            nav,
+            grant: grant.map(|g| (g.reason, g.granted_by)),
+            on,
+            notice,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ExemptionForm {
+    exempt: String,
+}
+
+async fn set_exemption(
+    State(state): State<AppState>,
+    Path(court): Path<String>,
+    posted: PacerForm<ExemptionForm>,
+) -> Result<Response, AppError> {
+    let PacerForm { user, form } = posted;
+    let (court, nav) = nav_for(&state, &user, &court).await?;
+    let on = match form.exempt.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(AppError::BadRequest("Choose Turn on or Turn off.".into())),
+    };
+    match openecf_app::paa::use_exemption(&state, &court, &user.session.account, &user.session.token_hash, on).await? {
+        Ok(()) => Ok(see_other(&format!(
+            "/ecf/{}/utilities/exemption?done={}",
+            court.id,
+            if on { "on" } else { "off" }
+        ))),
+        // No grant at this court: the page says so.
+        Err(_) => Ok(render(
+            StatusCode::FORBIDDEN,
+            ExemptionPage {
+                nav,
+                grant: None,
+                on: false,
+                notice: None,
+            },
+        )),
+    }
 }
