@@ -16,6 +16,7 @@ pub mod courts;
 pub mod ecf_account;
 mod error;
 pub mod filing;
+pub mod go_live;
 pub mod hasher;
 pub mod jobs;
 pub mod keys;

@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod case;
 pub mod court;
+pub mod go_live;
 pub mod ids;
 pub mod link;
 pub mod mail;
@@ -23,6 +24,7 @@ pub use case::{
     COMPLAINT, CREDITOR_MATRIX, CRIMINAL_EVENTS, FREE_LOOK_SECS, INDICTMENT, MATRIX_LINE_CHARS, PETITION,
 };
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
+pub use go_live::{CourtZone, GoLiveNotice, NoticeKind};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
 pub use mail::Mail;

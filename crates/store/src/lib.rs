@@ -7,6 +7,7 @@
 //! use cases string together and commit once.
 
 mod accounts;
+mod court_ops;
 mod courts;
 mod error;
 mod filing;
@@ -30,6 +31,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
+pub use court_ops::{
+    CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
+};
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
 pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
