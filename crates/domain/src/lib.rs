@@ -7,6 +7,7 @@ pub mod audit;
 pub mod case;
 pub mod court;
 pub mod go_live;
+pub mod ical;
 pub mod ids;
 pub mod link;
 pub mod mail;

@@ -93,6 +93,8 @@ pub struct NoticeRow {
 pub struct CourtStatus {
     pub court: Court,
     pub zone: CourtZone,
+    /// How many times its go-live day was moved.
+    pub changes: i64,
 }
 
 /// One court of a filer's link center: a court live or with a date.
@@ -116,7 +118,7 @@ async fn courts_with_zones(
     filter: &str,
     bind: Option<&str>,
 ) -> Result<Vec<CourtStatus>> {
-    let sql = format!("SELECT {COURT_COLUMNS}, time_zone FROM courts{filter} ORDER BY id");
+    let sql = format!("SELECT {COURT_COLUMNS}, time_zone, go_live_changes FROM courts{filter} ORDER BY id");
     let mut query = sqlx::query(&sql);
     if let Some(b) = bind {
         query = query.bind(b.to_owned());
@@ -128,6 +130,7 @@ async fn courts_with_zones(
             Ok(CourtStatus {
                 court: CourtRow::from_row(row)?.into_court()?,
                 zone: zone_of(&zone)?,
+                changes: row.try_get("go_live_changes")?,
             })
         })
         .collect()

@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 mod court;
+mod courts;
 mod csologin;
 mod identity;
 mod mfa;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api::routes())
         .nest("/account", account)
         .merge(court::routes())
+        .merge(courts::routes())
         .fallback(not_found)
 }
 

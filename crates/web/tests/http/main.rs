@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod court;
+mod courts;
 mod csrf;
 mod ecf_account;
 mod filing;
