@@ -243,7 +243,7 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
                 "{:<8} {:<11} {:<8} {:<28} {:<20} NAME",
                 "ID", "KIND", "RELEASE", "NEXTGEN", "TIME ZONE"
             );
-            for openecf_store::CourtStatus { court: c, zone } in courts {
+            for openecf_store::CourtStatus { court: c, zone, .. } in courts {
                 let status = match c.status {
                     openecf_domain::NextGenStatus::Live { since } => format!("live since {}", since.date_naive()),
                     openecf_domain::NextGenStatus::NotLive { planned: Some(d) } => format!("not live, goes live {d}"),

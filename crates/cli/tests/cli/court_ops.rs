@@ -185,3 +185,51 @@ async fn going_live_now_queues_the_now_live_notice_with_the_link() {
     s.fails(&["court", "go-live", "ilnd", "--now"], "", "already live");
     store.close().await;
 }
+
+#[tokio::test]
+async fn the_demo_seeds_the_refreshed_federal_court_registry() {
+    let s = Scratch::new();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_openecf"));
+    cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("OPENECF_DATABASE_URL", s.url())
+        .env("OPENECF_MAIL_DIR", s.dir.path().join("mail"))
+        .env("OPENECF_LOG", "warn");
+    let (server, _) = crate::browser::start_and_read(cmd, "openecf listening on");
+    drop(server);
+    let store = Store::connect(&s.url()).await.unwrap();
+    let courts = store.courts().await.unwrap();
+    assert_eq!(courts.len(), 204);
+    let count = |kind: openecf_domain::CourtKind| courts.iter().filter(|c| c.kind == kind).count();
+    use openecf_domain::CourtKind::*;
+    assert_eq!(
+        (count(District), count(Bankruptcy), count(Appellate), count(Special)),
+        (94, 94, 13, 3)
+    );
+    let court = |id: &str| courts.iter().find(|c| c.id.as_str() == id).unwrap();
+    assert_eq!(court("neb").kind, Bankruptcy);
+    assert_eq!(court("neb").name, "United States Bankruptcy Court, D. Nebraska");
+    assert_eq!(court("wvnb").kind, Bankruptcy);
+    assert_eq!(court("wvnb").name, "United States Bankruptcy Court, N.D. West Virginia");
+    assert_eq!(court("nysd").name, "United States District Court, S.D. New York");
+    assert_eq!(
+        court("ca2").name,
+        "United States Court of Appeals for the Second Circuit"
+    );
+    for c in &courts {
+        let ok = match c.kind {
+            District => c.name.starts_with("United States District Court, "),
+            Bankruptcy => c.name.starts_with("United States Bankruptcy Court, "),
+            Appellate => c.name.starts_with("United States Court of Appeals for the ") && c.name.ends_with(" Circuit"),
+            Special => c.name.starts_with("United States "),
+        };
+        assert!(
+            ok,
+            "{} ({}) is not named in the registry's style: {}",
+            c.id,
+            c.kind.as_str(),
+            c.name
+        );
+        assert!(!c.location.is_empty(), "{} has no state", c.id);
+    }
+    store.close().await;
+}
