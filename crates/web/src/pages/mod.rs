@@ -7,6 +7,7 @@ mod court;
 mod courts;
 mod csologin;
 mod identity;
+mod link_center;
 mod mfa;
 mod portal;
 mod profile;
@@ -26,6 +27,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
+        .merge(link_center::routes())
         .merge(register::routes())
         .merge(upgrade::routes())
         .merge(reset::routes())

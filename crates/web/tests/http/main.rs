@@ -12,6 +12,7 @@ mod helpers;
 mod input;
 mod limits;
 mod link;
+mod link_center;
 mod login;
 mod mail;
 mod mfa;
