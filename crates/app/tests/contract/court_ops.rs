@@ -34,6 +34,7 @@ mod plain {
     contract!(
         go_live_notices_go_once_per_address_however_often_the_date_is_set,
         a_time_zone_moves_the_switch_and_bad_input_changes_nothing,
+        a_switch_claimed_before_the_courts_midnight_waits_for_it,
         the_link_center_lists_courts_live_or_planned_with_the_filers_links,
         court_statuses_carry_the_time_zone_and_notices_are_recorded_once,
     );
@@ -406,5 +407,49 @@ async fn court_statuses_carry_the_time_zone_and_notices_are_recorded_once(app: &
     assert_eq!(
         (rows[0].kind.as_str(), rows[0].go_live_on.as_str()),
         ("reminder", "2027-03-01")
+    );
+}
+
+async fn a_switch_claimed_before_the_courts_midnight_waits_for_it(app: &App) {
+    add_court(app, "ilnd", CourtKind::District).await;
+    let chicago = CourtZone::parse("America/Chicago").unwrap();
+    openecf_app::courts::set_time_zone(app, &court_id("ilnd"), chicago)
+        .await
+        .unwrap();
+    let day = (now() + chrono::Duration::days(3)).date_naive();
+    go_live(app, "ilnd", GoLive::On(day)).await.unwrap();
+    // A switch queued by an older version, at midnight UTC (six hours early in Chicago).
+    let utc_midnight = go_live_instant(day);
+    let t = app.clock.now();
+    let mut tx = app.store.write().await.unwrap();
+    tx.enqueue_job(
+        &NewJob::keyed(COURT_GO_LIVE, "court.go_live:ilnd".into(), "ilnd".into(), utc_midnight),
+        t,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    advance_to(app, utc_midnight + chrono::Duration::seconds(60));
+    run_jobs(app).await;
+    let court = app.store.court(&court_id("ilnd")).await.unwrap().unwrap();
+    assert!(!court.is_live(), "not before midnight in Chicago");
+    let switch = app
+        .store
+        .jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.kind == COURT_GO_LIVE)
+        .unwrap();
+    assert_eq!(switch.run_at, chicago.start_of(day), "moved to the court's midnight");
+    assert_eq!((switch.attempts, switch.failed_at), (0, None), "waiting, not failing");
+    advance_to(app, chicago.start_of(day) + chrono::Duration::seconds(1));
+    run_jobs(app).await;
+    let court = app.store.court(&court_id("ilnd")).await.unwrap().unwrap();
+    assert_eq!(
+        court.status,
+        NextGenStatus::Live {
+            since: chicago.start_of(day)
+        }
     );
 }

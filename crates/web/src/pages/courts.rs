@@ -254,7 +254,7 @@ fn event(s: &CourtStatus, public_url: &str) -> Option<DayEvent> {
                 "{} ({}) is live on NextGen CM/ECF since {}. Link your CM/ECF account to your upgraded PACER account at the court's CM/ECF site: Document Filing System, then Utilities.",
                 c.name,
                 c.id,
-                s.zone.describe_start(day)
+                long_date(day)
             ),
         ),
         NextGenStatus::NotLive { .. } => (
