@@ -141,10 +141,12 @@ pub async fn schedule_go_live(app: &App, id: &CourtId, when: GoLive) -> Result<S
                 None => Some(NoticeKind::Scheduled),
             };
             let mut reminder_at = None;
+            // The switch is (re)armed even when the day is unchanged: setting
+            // the same date again repairs a switch that failed, and sends nothing.
+            let switch = NewJob::keyed(COURT_GO_LIVE, switch_key(id), id.to_string(), at);
+            tx.enqueue_job(&switch, now).await?;
             if let Some(kind) = kind {
                 tx.set_planned_go_live(id, Some(day)).await?;
-                let switch = NewJob::keyed(COURT_GO_LIVE, switch_key(id), id.to_string(), at);
-                tx.enqueue_job(&switch, now).await?;
                 let notice = NoticeJob {
                     court: id.clone(),
                     kind,

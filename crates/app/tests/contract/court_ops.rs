@@ -103,6 +103,21 @@ async fn go_live_notices_go_once_per_address_however_often_the_date_is_set(app: 
     // Set again, the same day: nothing new is queued or sent.
     let again = go_live(app, "nysd", GoLive::On(day)).await.unwrap();
     assert_eq!(again.notice, None);
+    // Setting it again also re-arms a switch that was lost (and still sends nothing).
+    let mut tx = app.store.write().await.unwrap();
+    assert!(tx.cancel_job("court.go_live:nysd").await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(go_live(app, "nysd", GoLive::On(day)).await.unwrap().notice, None);
+    let switches: Vec<_> = app
+        .store
+        .jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == COURT_GO_LIVE)
+        .map(|j| j.run_at)
+        .collect();
+    assert_eq!(switches, [zone.start_of(day)]);
     run_jobs(app).await;
     go_live(app, "nysd", GoLive::On(day)).await.unwrap();
     run_jobs(app).await;
