@@ -71,6 +71,32 @@ impl CourtZone {
     }
 }
 
+/// The time zone most court seats of a state or territory keep, for seeding
+/// a registry (a court whose seat keeps another is set with `court set`).
+pub fn zone_of_state(state: &str) -> Option<CourtZone> {
+    let name = match state {
+        "Alabama" | "Arkansas" | "Illinois" | "Iowa" | "Kansas" | "Louisiana" | "Minnesota" | "Mississippi"
+        | "Missouri" | "Nebraska" | "North Dakota" | "Oklahoma" | "South Dakota" | "Texas" | "Wisconsin" => {
+            "America/Chicago"
+        }
+        "Colorado" | "Idaho" | "Montana" | "New Mexico" | "Utah" | "Wyoming" => "America/Denver",
+        "Arizona" => "America/Phoenix",
+        "California" | "Nevada" | "Oregon" | "Washington" => "America/Los_Angeles",
+        "Alaska" => "America/Anchorage",
+        "Hawaii" => "Pacific/Honolulu",
+        "Guam" => "Pacific/Guam",
+        "Northern Mariana Islands" => "Pacific/Saipan",
+        "Puerto Rico" => "America/Puerto_Rico",
+        "Virgin Islands" => "America/St_Thomas",
+        "Connecticut" | "Delaware" | "Florida" | "Georgia" | "Indiana" | "Kentucky" | "Maine" | "Maryland"
+        | "Massachusetts" | "Michigan" | "New Hampshire" | "New Jersey" | "New York" | "North Carolina" | "Ohio"
+        | "Pennsylvania" | "Rhode Island" | "South Carolina" | "Tennessee" | "Vermont" | "Virginia"
+        | "Washington D.C." | "West Virginia" => "America/New_York",
+        _ => return None,
+    };
+    CourtZone::parse(name).ok()
+}
+
 /// Is this kind of court part of the NextGen CM/ECF linking this service
 /// runs? District and bankruptcy courts are; appellate and special courts
 /// have systems of their own and are shown as such.
@@ -254,6 +280,22 @@ mod tests {
         assert_eq!(bad.field, "time-zone");
         assert!(bad.reason.contains("Mars/Olympus"), "{}", bad.reason);
         assert!(CourtZone::parse("").is_err());
+    }
+
+    #[test]
+    fn each_state_of_the_registry_has_a_zone() {
+        let zone = |s: &str| zone_of_state(s).map(|z| z.name());
+        assert_eq!(zone("California"), Some("America/Los_Angeles"));
+        assert_eq!(zone("Illinois"), Some("America/Chicago"));
+        assert_eq!(zone("Guam"), Some("Pacific/Guam"));
+        assert_eq!(zone("Washington D.C."), Some("America/New_York"));
+        assert_eq!(zone("Atlantis"), None);
+        let registry = include_str!("../../../data/federal-courts.csv");
+        for line in registry.lines().skip(1) {
+            // The state is the second field from the end (names may hold quoted commas).
+            let state = line.rsplit(',').nth(1).unwrap();
+            assert!(zone_of_state(state).is_some(), "no zone for {state:?} ({line})");
+        }
     }
 
     #[test]

@@ -231,5 +231,15 @@ async fn the_demo_seeds_the_refreshed_federal_court_registry() {
         );
         assert!(!c.location.is_empty(), "{} has no state", c.id);
     }
+    // Each court keeps its state's time zone.
+    let zone = |id: &str| {
+        let store = store.clone();
+        let id = openecf_domain::CourtId::parse(id).unwrap();
+        async move { store.court_status(&id).await.unwrap().unwrap().zone.name() }
+    };
+    assert_eq!(zone("cand").await, "America/Los_Angeles");
+    assert_eq!(zone("ilnd").await, "America/Chicago");
+    assert_eq!(zone("gud").await, "Pacific/Guam");
+    assert_eq!(zone("nysd").await, "America/New_York");
     store.close().await;
 }
