@@ -78,6 +78,7 @@ pub async fn set(app: &App, id: &str, time_zone: Option<String>) -> anyhow::Resu
 }
 
 /// Gives each court of a freshly seeded registry the time zone of its state.
+#[cfg(feature = "server")]
 pub async fn set_zones_by_state(app: &App, courts: &[openecf_store::NewCourt]) -> anyhow::Result<()> {
     for c in courts {
         if let Some(zone) = openecf_domain::go_live::zone_of_state(&c.location) {
