@@ -59,6 +59,40 @@ async fn queue_notice(tx: &mut Tx, notice: &NoticeJob, run_at: Time, now: Time) 
     Ok(())
 }
 
+/// Queues (or moves) the switch of a court planned for `day` to the court's
+/// midnight, and its reminder to the midnight a week before (or drops the
+/// reminder when that has passed). Returns when the reminder goes.
+async fn arm(
+    tx: &mut Tx,
+    id: &CourtId,
+    zone: CourtZone,
+    day: NaiveDate,
+    change: i64,
+    now: Time,
+) -> Result<Option<Time>> {
+    let switch = NewJob::keyed(COURT_GO_LIVE, switch_key(id), id.to_string(), zone.start_of(day));
+    tx.enqueue_job(&switch, now).await?;
+    let remind = day
+        .checked_sub_days(Days::new(openecf_domain::go_live::REMINDER_DAYS))
+        .map(|d| zone.start_of(d))
+        .filter(|t| *t > now);
+    match remind {
+        Some(t) => {
+            let reminder = NoticeJob {
+                court: id.clone(),
+                kind: NoticeKind::Reminder,
+                day,
+                change,
+            };
+            queue_notice(tx, &reminder, t, now).await?;
+        }
+        None => {
+            tx.cancel_job(&reminder_key(id)).await?;
+        }
+    }
+    Ok(remind)
+}
+
 /// The court goes live at `since`: recorded, audited, and the "now live"
 /// notice queued. Any reminder still waiting is dropped.
 async fn switch_live(tx: &mut Tx, court: &Court, plan: GoLivePlan, since: Time, now: Time) -> Result<()> {
@@ -140,11 +174,9 @@ pub async fn schedule_go_live(app: &App, id: &CourtId, when: GoLive) -> Result<S
                 }
                 None => Some(NoticeKind::Scheduled),
             };
-            let mut reminder_at = None;
-            // The switch is (re)armed even when the day is unchanged: setting
-            // the same date again repairs a switch that failed, and sends nothing.
-            let switch = NewJob::keyed(COURT_GO_LIVE, switch_key(id), id.to_string(), at);
-            tx.enqueue_job(&switch, now).await?;
+            // The switch and the reminder are (re)armed even when the day is
+            // unchanged: that repairs a switch that failed, and sends nothing.
+            let reminder_at = arm(&mut tx, id, plan.zone, day, plan.changes, now).await?;
             if let Some(kind) = kind {
                 tx.set_planned_go_live(id, Some(day)).await?;
                 let notice = NoticeJob {
@@ -154,24 +186,6 @@ pub async fn schedule_go_live(app: &App, id: &CourtId, when: GoLive) -> Result<S
                     change: plan.changes,
                 };
                 queue_notice(&mut tx, &notice, now, now).await?;
-                // A week before, at the court's midnight; none if that has passed.
-                let remind = day
-                    .checked_sub_days(Days::new(openecf_domain::go_live::REMINDER_DAYS))
-                    .map(|d| plan.zone.start_of(d))
-                    .filter(|t| *t > now);
-                match remind {
-                    Some(t) => {
-                        let reminder = NoticeJob {
-                            kind: NoticeKind::Reminder,
-                            ..notice
-                        };
-                        queue_notice(&mut tx, &reminder, t, now).await?;
-                        reminder_at = Some(t);
-                    }
-                    None => {
-                        tx.cancel_job(&reminder_key(id)).await?;
-                    }
-                }
             }
             Scheduled {
                 notice: kind,
@@ -198,25 +212,7 @@ pub async fn set_time_zone(app: &App, id: &CourtId, zone: CourtZone) -> Result<(
     let plan = tx.go_live_plan(id).await?;
     tx.set_court_time_zone(id, zone).await?;
     if let NextGenStatus::NotLive { planned: Some(day) } = court.status {
-        let at = zone.start_of(day);
-        tx.enqueue_job(&NewJob::keyed(COURT_GO_LIVE, switch_key(id), id.to_string(), at), now)
-            .await?;
-        let remind = day
-            .checked_sub_days(Days::new(openecf_domain::go_live::REMINDER_DAYS))
-            .map(|d| zone.start_of(d))
-            .filter(|t| *t > now);
-        let reminder = NoticeJob {
-            court: id.clone(),
-            kind: NoticeKind::Reminder,
-            day,
-            change: plan.changes,
-        };
-        match remind {
-            Some(t) => queue_notice(&mut tx, &reminder, t, now).await?,
-            None => {
-                tx.cancel_job(&reminder_key(id)).await?;
-            }
-        }
+        arm(&mut tx, id, zone, day, plan.changes, now).await?;
     }
     tx.commit().await?;
     Ok(())
