@@ -355,6 +355,9 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
         "{planned}"
     );
     s.check("the courts, filtered").await;
+    c.goto(&format!("{base}/courts?state=New+York")).await.unwrap();
+    text_with(c, "United States Court of Appeals for the Second Circuit").await;
+    shot(c, "courts").await;
     c.goto(&format!("{base}/")).await.unwrap();
     click_link(c, "Register for a PACER account").await;
     text_with(c, "Confirm password").await;
@@ -440,6 +443,7 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
         "{center}"
     );
     assert!(center.contains("Not live yet: goes live on"), "{center}");
+    shot(c, "link-center").await;
     s.check("the link center").await;
     s.check_reflow("the link center").await;
     click_link(c, "Manage My Account").await;
