@@ -303,3 +303,84 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::testkit::TestDb;
+    use crate::NewCourt;
+    use openecf_domain::{CourtKind, Release};
+
+    /// Runs the registry migration again over courts an earlier registry
+    /// seeded, and one an operator renamed: only the former change.
+    async fn the_registry_migration_renames_only_what_it_seeded(db: TestDb, sql: &str) {
+        let court = |id: &str, kind, name: &str, location: &str| NewCourt {
+            id: CourtId::parse(id).unwrap(),
+            kind,
+            name: name.into(),
+            location: location.into(),
+            doc_id_prefix: String::new(),
+            release: Release::V1_0,
+        };
+        db.store
+            .add_courts(&[
+                court("neb", CourtKind::Appellate, "Nebraska Supreme Court", "Nebraska"),
+                court(
+                    "azb",
+                    CourtKind::Bankruptcy,
+                    "United States Bankruptcy Court, D. Arizona",
+                    "",
+                ),
+                court("nysd", CourtKind::District, "S.D.N.Y. (our own name)", "New York"),
+            ])
+            .await
+            .unwrap();
+        for statement in sql.split(";\n").filter(|s| s.contains("UPDATE")) {
+            let statement = statement
+                .lines()
+                .filter(|l| !l.starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            sqlx::query(&statement).execute(&db.store.pool).await.unwrap();
+        }
+        let get = |id: &str| {
+            let store = db.store.clone();
+            let id = CourtId::parse(id).unwrap();
+            async move { store.court(&id).await.unwrap().unwrap() }
+        };
+        let neb = get("neb").await;
+        assert_eq!(
+            (neb.kind, neb.name.as_str()),
+            (CourtKind::Bankruptcy, "United States Bankruptcy Court, D. Nebraska")
+        );
+        assert_eq!(get("azb").await.location, "Arizona");
+        assert_eq!(
+            get("nysd").await.name,
+            "S.D.N.Y. (our own name)",
+            "renamed by hand: left alone"
+        );
+        db.finish().await;
+    }
+
+    #[tokio::test]
+    async fn the_registry_migration_on_sqlite() {
+        let db = TestDb::sqlite().await.unwrap();
+        the_registry_migration_renames_only_what_it_seeded(
+            db,
+            include_str!("../migrations/sqlite/0021_court_registry.sql"),
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_registry_migration_on_postgres() {
+        let Some(db) = TestDb::postgres().await else { return };
+        the_registry_migration_renames_only_what_it_seeded(
+            db,
+            include_str!("../migrations/postgres/0021_court_registry.sql"),
+        )
+        .await;
+    }
+}
