@@ -15,6 +15,7 @@ pub mod common;
 pub mod courts;
 pub mod ecf_account;
 mod error;
+pub mod fees;
 pub mod filing;
 pub mod go_live;
 pub mod hasher;

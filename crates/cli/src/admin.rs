@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand};
 use openecf_app::App;
 use openecf_domain::{
-    AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PasswordContext, PersonName, Release, Role,
-    Username,
+    AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Event, EventMenu, Password, PasswordContext, PersonName,
+    Release, Role, Username,
 };
 use openecf_store::{NewCourt, NewEcfAccount, NewPacerAccount};
 
@@ -67,6 +67,46 @@ pub enum CourtCommand {
     /// Court staff (the clerk's office): they open criminal cases
     #[command(subcommand)]
     Admin(StaffCommand),
+    /// The court's event catalogue: the built-in events of its kind and those it adds
+    #[command(subcommand)]
+    Event(EventCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Add an event to a court's catalogue; filers see it at once
+    Add {
+        /// Court id
+        court: String,
+        /// The menu it is filed from: civil or criminal (district), bankruptcy
+        #[arg(long)]
+        menu: String,
+        /// The category the menu groups it under, like "Motions and Related Filings"
+        #[arg(long)]
+        category: String,
+        /// Its name, unique at the court, like "Motion to Compel"
+        #[arg(long)]
+        name: String,
+        /// The docket text it begins with, like "MOTION to Compel"
+        #[arg(long)]
+        docket_text: String,
+        /// Filing it makes the filer an attorney of record for their party
+        #[arg(long)]
+        appearance: bool,
+        /// Who does it (kept in the audit trail)
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Remove an event the court added (built-in events stay); its entries keep their text
+    Remove {
+        court: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// List a court's catalogue, menu by menu
+    List { court: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,6 +277,7 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
             println!("judge {name} ({initials}) is on the list of {id}");
         }
         CourtCommand::Admin(cmd) => staff(app, cmd).await?,
+        CourtCommand::Event(cmd) => events(app, cmd).await?,
         CourtCommand::List => {
             let courts = app.store.court_statuses().await?;
             println!(
@@ -262,6 +303,72 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
                     zone.name(),
                     c.name
                 );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn events(app: &App, cmd: EventCommand) -> anyhow::Result<()> {
+    use openecf_app::filing::catalogue;
+    match cmd {
+        EventCommand::Add {
+            court,
+            menu,
+            category,
+            name,
+            docket_text,
+            appearance,
+            operator,
+        } => {
+            let id = CourtId::parse(&court)?;
+            let menu = EventMenu::parse(&menu).map_err(|e| anyhow!("--menu: {}", e.reason))?;
+            let event = Event {
+                category: category.into(),
+                name: name.into(),
+                docket_text: docket_text.into(),
+                appearance,
+            };
+            catalogue::add_event(app, &id, menu, &event, &operator)
+                .await?
+                .map_err(|r| match r {
+                    catalogue::CatalogueRefusal::Invalid(e) => anyhow!("--{}: {}", e.field.replace(' ', "-"), e.reason),
+                    other => anyhow!("{other}"),
+                })?;
+            println!(
+                "{id}: {} event {:?} added to the {} menu",
+                event.category,
+                event.name,
+                menu.code()
+            );
+        }
+        EventCommand::Remove { court, name, operator } => {
+            let id = CourtId::parse(&court)?;
+            catalogue::remove_event(app, &id, &name, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{id}: event {name:?} removed");
+        }
+        EventCommand::List { court } => {
+            let id = CourtId::parse(&court)?;
+            let court = require_court(app, &id).await?;
+            let list = catalogue::catalogue(app, &court).await?;
+            for menu in EventMenu::ALL.into_iter().filter(|m| m.at(court.kind)) {
+                for e in list.menu(menu) {
+                    let origin = if menu.builtin().contains(e) {
+                        "built-in"
+                    } else {
+                        "added"
+                    };
+                    println!(
+                        "{:<10} {:<8} {} | {} | {}",
+                        menu.code(),
+                        origin,
+                        e.category,
+                        e.name,
+                        e.docket_text
+                    );
+                }
             }
         }
     }
@@ -482,6 +589,43 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// What each PACER account owes for a quarter: its transactions, pages,
+    /// total, and the amount due ($30.00 or less a quarter is waived)
+    Report {
+        /// The quarter, like 2026Q4
+        #[arg(long)]
+        quarter: String,
+    },
+}
+
+pub async fn billing(app: &App, cmd: BillingCommand) -> anyhow::Result<()> {
+    use openecf_domain::fees::{money, Quarter};
+    let BillingCommand::Report { quarter } = cmd;
+    let quarter = Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {}", e.reason))?;
+    let rows = openecf_app::fees::quarter_report(app, quarter).await?;
+    if rows.is_empty() {
+        println!("no PACER transactions in {quarter}");
+        return Ok(());
+    }
+    println!(
+        "{:<20} {:>12} {:>8} {:>10} {:>10}  NAME",
+        "PACER LOGIN", "TRANSACTIONS", "PAGES", "TOTAL", "DUE"
+    );
+    let mut due_all = 0;
+    for (username, name, n, pages, cents, due) in rows {
+        due_all += due;
+        println!(
+            "{username:<20} {n:>12} {pages:>8} {:>10} {:>10}  {name}",
+            money(cents),
+            money(due)
+        );
+    }
+    println!("{quarter}: {} due in all", money(due_all));
     Ok(())
 }
 

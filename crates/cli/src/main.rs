@@ -74,6 +74,9 @@ enum Command {
     /// The audit trail of security events
     #[command(subcommand)]
     Audit(admin::AuditCommand),
+    /// PACER fees: what each account owes
+    #[command(subcommand)]
+    Billing(admin::BillingCommand),
     /// Make a new secret key in NEW_KEY_FILE and seal the stored TOTP secrets
     /// under it (backup codes are removed and their owners told); then start
     /// every node with --secret-key-file NEW_KEY_FILE
@@ -268,6 +271,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
+        Command::Billing(c) => admin::billing(&app(Settings::default())?, c).await,
         Command::RotateSecretKey { new_key_file } => {
             if new_key_file.exists() {
                 anyhow::bail!(

@@ -7,9 +7,12 @@
 //! use cases string together and commit once.
 
 mod accounts;
+mod agents;
 mod court_ops;
 mod courts;
 mod error;
+mod events;
+mod fees;
 mod filing;
 mod free_looks;
 mod jobs;
@@ -31,11 +34,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
+pub use agents::AgentRow;
 pub use court_ops::{
     CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
 };
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
+pub use fees::{NewTransaction, TransactionRow};
 pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
 pub use free_looks::FreeLook;
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};

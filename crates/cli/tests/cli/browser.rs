@@ -448,6 +448,10 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     s.check_reflow("the link center").await;
     click_link(c, "Manage My Account").await;
     text_with(c, "Sessions").await;
+    click_link(c, "Review Billing History").await;
+    text_with(c, "Usage by quarter").await;
+    s.check("Review Billing History").await;
+    c.back().await.unwrap();
     click_link(c, "Multi-factor authentication").await;
     text_with(c, "Add an authenticator app").await;
     s.check("Multi-factor authentication").await;
@@ -570,6 +574,32 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     click_button(c, "Submit").await;
     text_with(c, "You have successfully linked your account.").await;
     c.refresh().await.unwrap();
+
+    // Utilities → Change Client Code.
+    c.goto(&format!("{base}/ecf/nysd/utilities/client-code")).await.unwrap();
+    fill(
+        c,
+        "Client code (at most 32 characters, no spaces or commas; empty for none)",
+        "matter-42",
+    )
+    .await;
+    click_button(c, "Change Client Code").await;
+    text_with(c, "Your client code was changed.").await;
+    s.check("Change Client Code").await;
+
+    // Maintain Your ECF Account → Filing Agents: name one.
+    c.goto(&format!("{base}/ecf/nysd/utilities/maintain-account"))
+        .await
+        .unwrap();
+    text_with(c, "Secondary e-mail addresses").await;
+    s.check("Maintain Your ECF Account").await;
+    click_link(c, "Filing Agents").await;
+    text_with(c, "Add a filing agent").await;
+    fill(c, "PACER username of the agent", "mlinked2026").await;
+    click_button(c, "Add filing agent").await;
+    text_with(c, "The filing agent was added.").await;
+    s.check("Filing Agents").await;
+    c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
 
     // Civil → Answers to Complaints; the redaction notice comes first.
     find(c, Locator::LinkText("Civil")).await;

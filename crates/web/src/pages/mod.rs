@@ -3,6 +3,7 @@
 //! console, for instance, nested under `/ecf/{court}/admin` behind its role.
 
 pub(crate) mod api;
+pub(crate) mod billing;
 mod court;
 mod courts;
 mod csologin;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
         .merge(link_center::routes())
+        .merge(billing::routes())
         .merge(register::routes())
         .merge(upgrade::routes())
         .merge(reset::routes())

@@ -7,6 +7,7 @@ mod court;
 mod courts;
 mod csrf;
 mod ecf_account;
+mod fees;
 mod filing;
 mod helpers;
 mod input;
