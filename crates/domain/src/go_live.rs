@@ -244,12 +244,13 @@ impl GoLiveNotice<'_> {
                 logins = self.logins(),
             ),
             NoticeKind::NowLive => format!(
-                "{court} is now live on NextGen CM/ECF (since {when}).\n\n\
+                "{court} is now live on NextGen CM/ECF (since {day}).\n\n\
                  You must link {logins} to your upgraded PACER account to access the filing system. \
                  You must have an upgraded PACER account. If your account was created prior to August 2014, \
                  you must first upgrade your account. Linking is a one-time process.\n\n{steps}",
                 logins = self.logins(),
                 steps = self.steps(),
+                day = long_date(self.day),
             ),
         };
         Mail {
@@ -349,6 +350,7 @@ mod tests {
         let mail = notice.mail();
         assert!(mail.subject.contains("is now live"), "{}", mail.subject);
         for words in [
+            "is now live on NextGen CM/ECF (since Monday, March 1, 2027).",
             "your CM/ECF accounts jfiler, jfiler2",
             "STEP 1 Go to the court's CM/ECF site (https://ecf.example.gov/ecf/gamb/). Click the Document Filing System link.",
             "Do not log on using a shared firm PACER account.",
