@@ -9,7 +9,7 @@
 //! per distinct address of the court's CM/ECF account holders, and records
 //! each in `go_live_notices`, whose key (court, notice, day, plan, address)
 //! makes the same notice go once, however often the job runs, on however many
-//! nodes. Setting the same date again changes and sends nothing.
+//! nodes. Setting the same date again sends nothing (it re-arms the switch).
 
 use chrono::{Days, NaiveDate};
 use openecf_domain::{
