@@ -12,7 +12,8 @@ use crate::{App, Result};
 /// A billable view, as the page that serves it describes it.
 #[derive(Debug, Clone, Copy)]
 pub struct Charge<'a> {
-    pub court: &'a Court,
+    /// None for the PACER Case Locator, which searches every court.
+    pub court: Option<&'a Court>,
     /// "Docket Report", "Image 12-0", "Search", as PACER's receipt names it.
     pub description: &'a str,
     /// The search criteria, as the receipt shows them.
@@ -29,9 +30,13 @@ pub struct Charge<'a> {
 /// description and criteria) returns the transaction first recorded. A key
 /// reused for another view is another transaction.
 pub async fn charge(app: &App, account: &PacerAccount, session_hash: &str, c: Charge<'_>) -> Result<TransactionRow> {
+    let staff = match c.court {
+        Some(court) => app.store.is_staff(&court.id, account.id).await?,
+        None => false,
+    };
     let exempt = if c.opinion {
         Some(Exemption::Opinion)
-    } else if app.store.is_staff(&c.court.id, account.id).await? {
+    } else if staff {
         Some(Exemption::CourtUser)
     } else {
         None
@@ -40,14 +45,17 @@ pub async fn charge(app: &App, account: &PacerAccount, session_hash: &str, c: Ch
     let key = hex::encode(Sha256::digest(
         format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            c.court.id, c.description, c.criteria, c.request_key
+            c.court.map_or("PCL", |court| court.id.as_str()),
+            c.description,
+            c.criteria,
+            c.request_key
         )
         .as_bytes(),
     ));
     let client_code = app.store.session_client_code(session_hash).await?;
     let t = NewTransaction {
         account: account.id,
-        court: &c.court.id,
+        court: c.court.map(|court| &court.id),
         client_code: &client_code,
         description: c.description,
         criteria: c.criteria,

@@ -22,6 +22,7 @@ pub mod hasher;
 pub mod jobs;
 pub mod keys;
 pub mod link;
+pub mod locator;
 pub mod mailer;
 pub mod mfa;
 pub mod seal;

@@ -2123,7 +2123,7 @@ async fn pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter(ap
         "matter-42"
     );
     let doc = |pages: i64, key: &'static str, criteria: &'static str| Charge {
-        court: &court,
+        court: Some(&court),
         description: "Image 2-0",
         criteria,
         billable: Billable::Document { pages },

@@ -15,6 +15,8 @@ pub const PAGE_CENTS: i64 = 10;
 pub const HTML_BYTES_PER_PAGE: i64 = 4_320;
 /// The most pages charged for one document or case-specific report.
 pub const CAP_PAGES: i64 = 30;
+/// Records on a billable page of PACER Case Locator results.
+pub const LOCATOR_PAGE_RECORDS: i64 = 54;
 /// A quarter's total at or under this is not billed.
 pub const QUARTER_WAIVER_CENTS: i64 = 3_000;
 
@@ -27,6 +29,8 @@ pub enum Billable {
     CaseReport { bytes: i64 },
     /// A search across cases (by party name…): not capped; no match costs one page.
     Search { bytes: i64, matched: bool },
+    /// PACER Case Locator results: a page per 54 records (at least one), not capped.
+    Locator { records: i64 },
 }
 
 impl Billable {
@@ -38,6 +42,7 @@ impl Billable {
             Self::CaseReport { bytes } => html(bytes).min(CAP_PAGES),
             Self::Search { matched: false, .. } => 1,
             Self::Search { bytes, matched: true } => html(bytes),
+            Self::Locator { records } => ((records.max(0) + LOCATOR_PAGE_RECORDS - 1) / LOCATOR_PAGE_RECORDS).max(1),
         }
     }
 }
@@ -189,6 +194,10 @@ mod tests {
             .pages(),
             1
         );
+        assert_eq!(Billable::Locator { records: 0 }.pages(), 1);
+        assert_eq!(Billable::Locator { records: 54 }.pages(), 1);
+        assert_eq!(Billable::Locator { records: 55 }.pages(), 2);
+        assert_eq!(Billable::Locator { records: 10_000 }.pages(), 186);
         assert_eq!(cost_cents(30, None), 300);
         assert_eq!(cost_cents(30, Some(Exemption::CourtUser)), 0);
         assert_eq!(money(300), "$3.00");

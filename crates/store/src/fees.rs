@@ -9,7 +9,8 @@ use crate::{epoch, from_epoch, Result, Store, Time};
 #[derive(Debug, Clone)]
 pub struct NewTransaction<'a> {
     pub account: PacerAccountId,
-    pub court: &'a CourtId,
+    /// None for the PACER Case Locator (every court).
+    pub court: Option<&'a CourtId>,
     pub client_code: &'a str,
     pub description: &'a str,
     pub criteria: &'a str,
@@ -26,6 +27,7 @@ pub struct TransactionRow {
     pub id: i64,
     pub account: PacerAccountId,
     pub username: String,
+    /// The court's id, or "PCL" for the PACER Case Locator.
     pub court: String,
     pub at: Time,
     pub client_code: String,
@@ -43,7 +45,9 @@ fn row(r: sqlx::any::AnyRow) -> Result<TransactionRow> {
         id: r.try_get("id")?,
         account: PacerAccountId::new(r.try_get("pacer_account_id")?),
         username: r.try_get("username")?,
-        court: r.try_get("court_id")?,
+        court: r
+            .try_get::<Option<String>, _>("court_id")?
+            .unwrap_or_else(|| "PCL".to_owned()),
         at: from_epoch(r.try_get("at")?)?,
         client_code: r.try_get("client_code")?,
         description: r.try_get("description")?,
@@ -65,7 +69,7 @@ impl Store {
              ON CONFLICT (pacer_account_id, request_key) DO NOTHING",
         )
         .bind(t.account.get())
-        .bind(t.court.as_str())
+        .bind(t.court.map(|c| c.as_str().to_owned()))
         .bind(epoch(now))
         .bind(t.client_code)
         .bind(t.description)

@@ -17,6 +17,7 @@ mod filing;
 mod free_looks;
 mod jobs;
 mod links;
+mod locator;
 mod notice_prefs;
 mod outbox;
 mod pacer;
@@ -45,6 +46,7 @@ pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocume
 pub use free_looks::FreeLook;
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};
 pub use links::{LinkConflict, LinkRow};
+pub use locator::{LocatedParty, LocatorCriteria, ReportRow};
 pub use notice_prefs::{NewSummaryItem, NoticePrefs, SummaryItemRow};
 pub use outbox::OutboxRow;
 pub use pacer::{Authenticator, Enrolment, MfaState};

@@ -1072,7 +1072,7 @@ async fn the_billing_report_says_what_each_account_owes_in_a_quarter() {
             let key = format!("k{n}");
             let t = openecf_store::NewTransaction {
                 account: account.id,
-                court: &nysd,
+                court: Some(&nysd),
                 client_code: "",
                 description: "Image 1-0",
                 criteria: "1:26-cv-00001",

@@ -4,7 +4,8 @@
 CREATE TABLE pacer_transactions (
     id               INTEGER PRIMARY KEY,
     pacer_account_id BIGINT NOT NULL REFERENCES pacer_accounts (id),
-    court_id         TEXT NOT NULL REFERENCES courts (id),
+    -- NULL for the PACER Case Locator, which searches every court.
+    court_id         TEXT REFERENCES courts (id),
     at               BIGINT NOT NULL,
     client_code      TEXT NOT NULL DEFAULT '',
     description      TEXT NOT NULL,

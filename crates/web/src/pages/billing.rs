@@ -130,3 +130,29 @@ async fn csv(
     )
         .into_response())
 }
+
+/// The Transaction Receipt at the foot of a billable page, as PACER prints it.
+pub(crate) struct ReceiptView {
+    pub when: String,
+    pub login: String,
+    pub client_code: String,
+    pub description: String,
+    pub criteria: String,
+    pub pages: i64,
+    /// "0.30", as the receipt prints it.
+    pub cost: String,
+}
+
+impl ReceiptView {
+    pub(crate) fn of(t: &openecf_store::TransactionRow) -> Self {
+        Self {
+            when: t.at.format("%m/%d/%Y %H:%M:%S").to_string(),
+            login: t.username.clone(),
+            client_code: t.client_code.clone(),
+            description: t.description.clone(),
+            criteria: t.criteria.clone(),
+            pages: t.pages,
+            cost: format!("{}.{:02}", t.cost_cents / 100, t.cost_cents % 100),
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod csologin;
 mod identity;
 mod link_center;
 mod mfa;
+mod pcl;
 mod portal;
 mod profile;
 mod register;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/style.css", get(stylesheet))
         .merge(csologin::routes())
         .merge(api::routes())
+        .merge(pcl::routes())
         .nest("/account", account)
         .merge(court::routes())
         .merge(courts::routes())

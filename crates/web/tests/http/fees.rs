@@ -16,7 +16,7 @@ async fn charge_pages(app: &TestApp, token: &str, court: &str, pages: i64, key: 
         .unwrap()
         .unwrap();
     let charge = Charge {
-        court: &court,
+        court: Some(&court),
         description: "Image 1-0",
         criteria: "1:26-cv-00001",
         billable: Billable::Document { pages },

@@ -18,5 +18,6 @@ mod login;
 mod mail;
 mod mfa;
 mod pages;
+mod pcl;
 mod secrets;
 mod security;
