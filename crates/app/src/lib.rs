@@ -17,6 +17,7 @@ pub mod ecf_account;
 mod error;
 pub mod fees;
 pub mod filing;
+pub mod go_live;
 pub mod hasher;
 pub mod jobs;
 pub mod keys;

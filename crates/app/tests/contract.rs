@@ -111,6 +111,9 @@ contract!(
     pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter,
 );
 
+#[path = "contract/court_ops.rs"]
+mod court_ops;
+
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
 }
@@ -174,7 +177,7 @@ async fn add_ecf(app: &App, court: &str, login: &str) -> EcfAccount {
     app.store.ecf_by_id(id).await.unwrap().unwrap()
 }
 
-async fn go_live(app: &App, id: &str, when: GoLive) -> Result<usize, openecf_app::Error> {
+async fn go_live(app: &App, id: &str, when: GoLive) -> Result<openecf_app::courts::Scheduled, openecf_app::Error> {
     openecf_app::courts::schedule_go_live(app, &court_id(id), when).await
 }
 
@@ -184,7 +187,7 @@ async fn live_court(app: &App, id: &str) -> Court {
     app.store.court(&court_id(id)).await.unwrap().unwrap()
 }
 
-fn is_store(e: &Result<usize, openecf_app::Error>, f: impl Fn(&StoreError) -> bool) -> bool {
+fn is_store<T>(e: &Result<T, openecf_app::Error>, f: impl Fn(&StoreError) -> bool) -> bool {
     matches!(e, Err(openecf_app::Error::Store(se)) if f(se))
 }
 
@@ -240,8 +243,14 @@ async fn go_live_notifies_every_cmecf_holder(app: &App) {
     add_ecf(app, "nysd", "bob").await;
     add_ecf(app, "gamb", "carol").await;
     let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
-    let n = go_live(app, "nysd", GoLive::On(day)).await.unwrap();
-    assert_eq!(n, 2);
+    let done = go_live(app, "nysd", GoLive::On(day)).await.unwrap();
+    assert_eq!(done.addresses, 2);
+    assert!(
+        app.store.outbox().await.unwrap().is_empty(),
+        "the notice is a job: nothing is written before it runs"
+    );
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    worker(app, dir.path()).run_due().await.unwrap();
     let outbox = app.store.outbox().await.unwrap();
     let mut to: Vec<_> = outbox.iter().map(|m| m.to_addr.as_str()).collect();
     to.sort();
@@ -494,7 +503,7 @@ async fn a_planned_go_live_is_a_job_that_fires_once_at_its_instant(app: &App) {
         .filter(|j| j.kind == COURT_GO_LIVE)
         .collect();
     assert_eq!(switches.len(), 1, "{switches:?}");
-    assert_eq!(switches[0].run_at, go_live_instant(later));
+    assert_eq!(switches[0].run_at, CourtZone::default().start_of(later));
     app.clock.advance(Duration::from_secs(3 * 24 * 3600 + 60));
     // Two workers (two nodes) at once: the switch happens once.
     let other = worker(app, dir.path());
@@ -505,7 +514,7 @@ async fn a_planned_go_live_is_a_job_that_fires_once_at_its_instant(app: &App) {
     assert_eq!(
         court.status,
         NextGenStatus::Live {
-            since: go_live_instant(later)
+            since: CourtZone::default().start_of(later)
         }
     );
     let events: Vec<_> = store
@@ -615,13 +624,15 @@ async fn a_go_live_day_already_begun_makes_the_court_live_at_once(app: &App) {
     assert_eq!(
         court.status,
         NextGenStatus::Live {
-            since: go_live_instant(today)
+            since: CourtZone::default().start_of(today)
         }
     );
     assert!(
         app.store.jobs().await.unwrap().iter().all(|j| j.kind != COURT_GO_LIVE),
         "the planned switch is gone"
     );
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    worker(app, dir.path()).run_due().await.unwrap();
     let mail = app.store.outbox().await.unwrap();
     assert!(mail[0].subject.contains("is now live"), "{}", mail[0].subject);
 }

@@ -12,7 +12,7 @@ use openecf_domain::{
     AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Event, EventMenu, Password, PasswordContext, PersonName,
     Release, Role, Username,
 };
-use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount};
+use openecf_store::{NewCourt, NewEcfAccount, NewPacerAccount};
 
 #[derive(Debug, Subcommand)]
 pub enum CourtCommand {
@@ -31,16 +31,26 @@ pub enum CourtCommand {
         #[arg(long, default_value = "")]
         location: String,
     },
-    /// Set when a court goes live on NextGen; every CM/ECF account holder of the court is emailed
+    /// Set when a court goes live on NextGen; its CM/ECF account holders are emailed (once per
+    /// address: the date, a changed date, a reminder 7 days before, and "now live" at the switch)
     #[command(group(ArgGroup::new("when").required(true).args(["now", "on"])))]
     GoLive {
         id: String,
         /// Live from this moment
         #[arg(long)]
         now: bool,
-        /// Live from this day (YYYY-MM-DD)
+        /// Live from this day (YYYY-MM-DD), at midnight in the court's time zone
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<String>,
+    },
+    /// Change a court's settings: its time zone (default America/New_York)
+    Set {
+        /// Court id
+        id: String,
+        /// An IANA time zone, like America/Chicago or Pacific/Guam: the court's go-live
+        /// happens at midnight there
+        #[arg(long, value_name = "ZONE")]
+        time_zone: Option<String>,
     },
     /// List the courts and their NextGen status
     List,
@@ -201,7 +211,7 @@ pub enum LinkCommand {
     },
 }
 
-fn parse_date(raw: &str, what: &str) -> anyhow::Result<NaiveDate> {
+pub(crate) fn parse_date(raw: &str, what: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| anyhow!("{what}: {raw:?} is not a date like 2027-03-01"))
 }
 
@@ -218,7 +228,7 @@ fn read_password_stdin() -> anyhow::Result<String> {
     Ok(pw)
 }
 
-async fn require_court(app: &App, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
+pub(crate) async fn require_court(app: &App, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
     app.store
         .court(id)
         .await?
@@ -253,24 +263,8 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
                 court.release.as_str()
             );
         }
-        CourtCommand::GoLive { id, now, on } => {
-            let id = CourtId::parse(&id)?;
-            require_court(app, &id).await?;
-            let when = match (now, on) {
-                (true, _) => GoLive::Now,
-                (false, Some(day)) => GoLive::On(parse_date(&day, "--on")?),
-                (false, None) => bail!("say --now or --on YYYY-MM-DD"),
-            };
-            let notified = openecf_app::courts::schedule_go_live(app, &id, when).await?;
-            match when {
-                GoLive::Now => println!("court {id} is live on NextGen CM/ECF now"),
-                GoLive::On(day) if day <= app.clock.now().date_naive() => {
-                    println!("court {id} is live on NextGen CM/ECF since {day}")
-                }
-                GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
-            }
-            println!("{notified} CM/ECF account holders notified by email");
-        }
+        CourtCommand::GoLive { id, now, on } => crate::court_ops::go_live(app, &id, now, on).await?,
+        CourtCommand::Set { id, time_zone } => crate::court_ops::set(app, &id, time_zone).await?,
         CourtCommand::Judge { id, name, initials } => {
             let id = CourtId::parse(&id)?;
             require_court(app, &id).await?;
@@ -285,20 +279,28 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
         CourtCommand::Admin(cmd) => staff(app, cmd).await?,
         CourtCommand::Event(cmd) => events(app, cmd).await?,
         CourtCommand::List => {
-            let courts = app.store.courts().await?;
-            println!("{:<8} {:<11} {:<8} {:<28} NAME", "ID", "KIND", "RELEASE", "NEXTGEN");
-            for c in courts {
+            let courts = app.store.court_statuses().await?;
+            println!(
+                "{:<8} {:<11} {:<8} {:<28} {:<20} NAME",
+                "ID", "KIND", "RELEASE", "NEXTGEN", "TIME ZONE"
+            );
+            for openecf_store::CourtStatus { court: c, zone, .. } in courts {
                 let status = match c.status {
                     openecf_domain::NextGenStatus::Live { since } => format!("live since {}", since.date_naive()),
                     openecf_domain::NextGenStatus::NotLive { planned: Some(d) } => format!("not live, goes live {d}"),
                     openecf_domain::NextGenStatus::NotLive { planned: None } => "not live".to_owned(),
                 };
+                let status = match c.kind {
+                    CourtKind::Appellate | CourtKind::Special => format!("n/a ({} court)", c.kind.as_str()),
+                    _ => status,
+                };
                 println!(
-                    "{:<8} {:<11} {:<8} {:<28} {}",
+                    "{:<8} {:<11} {:<8} {:<28} {:<20} {}",
                     c.id.as_str(),
                     c.kind.as_str(),
                     c.release.as_str(),
                     status,
+                    zone.name(),
                     c.name
                 );
             }

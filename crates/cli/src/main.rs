@@ -1,6 +1,7 @@
 //! The `openecf` binary: serve, migrate, and the court staff's admin commands.
 
 mod admin;
+mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
 
@@ -58,7 +59,7 @@ enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date
     Migrate,
-    /// Courts: add, schedule go-live, list
+    /// Courts: add, schedule go-live, set the time zone, list
     #[command(subcommand)]
     Court(admin::CourtCommand),
     /// PACER accounts

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod case;
 pub mod court;
 pub mod fees;
+pub mod go_live;
+pub mod ical;
 pub mod ids;
 pub mod link;
 pub mod mail;
@@ -25,6 +27,7 @@ pub use case::{
     MATRIX_LINE_CHARS, PETITION,
 };
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
+pub use go_live::{CourtZone, GoLiveNotice, NoticeKind};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
 pub use mail::Mail;

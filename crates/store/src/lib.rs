@@ -8,6 +8,7 @@
 
 mod accounts;
 mod agents;
+mod court_ops;
 mod courts;
 mod error;
 mod events;
@@ -36,6 +37,9 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use agents::AgentRow;
+pub use court_ops::{
+    CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
+};
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
 pub use fees::{NewTransaction, TransactionRow};

@@ -128,8 +128,13 @@ async fn go_live_emails_every_cmecf_account_holder() {
         );
     }
     let out = s.ok(&["court", "go-live", "nysd", "--on", "2031-03-01"], "");
-    assert!(out.contains("2 CM/ECF account holders notified"), "{out}");
+    assert!(out.contains("queued to 2 CM/ECF account holder addresses"), "{out}");
     let store = Store::connect(&s.url()).await.unwrap();
+    assert!(
+        store.outbox().await.unwrap().is_empty(),
+        "the server's job queue sends it"
+    );
+    crate::court_ops::run_jobs(&store).await;
     let mail = store.outbox().await.unwrap();
     assert_eq!(mail.len(), 2);
     assert!(mail.iter().all(|m| m

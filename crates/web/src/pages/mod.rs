@@ -5,8 +5,10 @@
 pub(crate) mod api;
 pub(crate) mod billing;
 mod court;
+mod courts;
 mod csologin;
 mod identity;
+mod link_center;
 mod mfa;
 mod paa;
 mod pcl;
@@ -28,6 +30,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
+        .merge(link_center::routes())
         .merge(billing::routes())
         .merge(paa::routes())
         .merge(register::routes())
@@ -42,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(pcl::routes())
         .nest("/account", account)
         .merge(court::routes())
+        .merge(courts::routes())
         .fallback(not_found)
 }
 

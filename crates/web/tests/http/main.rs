@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod court;
+mod courts;
 mod csrf;
 mod ecf_account;
 mod fees;
@@ -12,6 +13,7 @@ mod helpers;
 mod input;
 mod limits;
 mod link;
+mod link_center;
 mod login;
 mod mail;
 mod mfa;
