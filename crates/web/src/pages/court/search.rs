@@ -140,8 +140,8 @@ async fn search(
     let mut rows = Vec::with_capacity(found.len());
     let mut cases = std::collections::HashMap::new();
     for f in &found {
-        if !cases.contains_key(&f.case_id) {
-            cases.insert(f.case_id, state.store.case(&court.id, f.case_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = cases.entry(f.case_id) {
+            slot.insert(state.store.case(&court.id, f.case_id).await?);
         }
         let Some(Some(case)) = cases.get(&f.case_id) else {
             continue;
