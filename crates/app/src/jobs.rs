@@ -154,6 +154,10 @@ impl Worker {
                     .await
                     .context("purge reported summary items")?;
                 app.store
+                    .purge_reports(now - chrono::Duration::days(7))
+                    .await
+                    .context("purge batch searches")?;
+                app.store
                     .purge_delivered_mail(now - secs(app.settings.mail_retention))
                     .await
                     .context("purge delivered mail")?;

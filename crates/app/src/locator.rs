@@ -263,14 +263,24 @@ pub async fn find_parties(
 pub enum BatchRefusal {
     #[error("{0} records match: a batch search keeps at most 10,000; narrow the criteria")]
     TooMany(i64),
+    #[error("you keep {0} batch searches: download and delete some first (at most 20; each is kept 7 days)")]
+    TooManyReports(i64),
 }
+
+/// The most batch searches an account keeps at once.
+pub const REPORTS_KEPT: i64 = 20;
 
 /// A batch search's matches (at most [`BATCH_MAX`]): cases, or parties when `party`.
 pub async fn run_batch(
     app: &App,
+    account: &PacerAccount,
     party: bool,
     criteria: &LocatorCriteria,
 ) -> Result<std::result::Result<(Vec<CaseRow>, Vec<LocatedParty>), BatchRefusal>> {
+    let kept = app.store.report_count(account.id).await?;
+    if kept >= REPORTS_KEPT {
+        return Ok(Err(BatchRefusal::TooManyReports(kept)));
+    }
     let (cases, parties, total) = if party {
         let (p, n) = app.store.locate_parties(criteria, 0, BATCH_MAX + 1).await?;
         (Vec::new(), p, n)

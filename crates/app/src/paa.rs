@@ -27,8 +27,14 @@ pub enum PaaRefusal {
     AlreadyInvited(String),
     #[error("{0} is not a member or invitee of your firm.")]
     NotMember(String),
-    #[error("There is no invitation from that firm, or you are a member of another firm: leave it first.")]
+    #[error(
+        "There is no invitation from that firm, or you are a member of another firm or administer one: leave it first."
+    )]
     NoInvitation,
+    #[error("{0} administers a firm of its own: an account is billed through one firm.")]
+    Administers(String),
+    #[error("You are a member of a firm: leave it before making one.")]
+    IsMember,
 }
 
 fn audit(account: &PacerAccount, detail: String) -> NewAuditEvent {
@@ -52,6 +58,9 @@ pub async fn create_firm(app: &App, admin: &PacerAccount, name: &str) -> Result<
     let name = name.trim();
     if !(2..=120).contains(&name.chars().count()) || name.chars().any(char::is_control) {
         return Ok(Err(PaaRefusal::BadName));
+    }
+    if app.store.firm_of_member(admin.id).await?.is_some() {
+        return Ok(Err(PaaRefusal::IsMember));
     }
     let Some(id) = app.store.create_firm(name, admin.id, app.clock.now()).await? else {
         return Ok(Err(PaaRefusal::HasFirm));
@@ -83,6 +92,9 @@ pub async fn invite(app: &App, admin: &PacerAccount, username: &str) -> Result<s
     }
     if member.id == admin.id {
         return Ok(Err(PaaRefusal::Yourself));
+    }
+    if app.store.firm_administered_by(member.id).await?.is_some() {
+        return Ok(Err(PaaRefusal::Administers(member.username.to_string())));
     }
     if !app.store.invite_to_firm(firm.id, member.id, app.clock.now()).await? {
         return Ok(Err(PaaRefusal::AlreadyInvited(member.username.to_string())));
@@ -191,13 +203,16 @@ pub async fn view(app: &App, account: &PacerAccount, quarter: Quarter) -> Result
             username: account.username.to_string(),
             name: account.name.to_string(),
             status: "administrator".into(),
+            joined_at: None,
         }];
         let all = app.store.firm_members(firm.id).await?;
         let invited = all.iter().filter(|m| m.status == "invited").cloned().collect();
         members.extend(all.into_iter().filter(|m| m.status == "member"));
         let mut usage = Vec::new();
         for m in members {
-            let list = app.store.transactions(m.account, from, to).await?;
+            // A member's usage counts for the firm from when it joined.
+            let since = m.joined_at.map_or(from, |j| j.max(from));
+            let list = app.store.transactions(m.account, since, to).await?;
             let cents: i64 = list.iter().map(|t| t.cost_cents).sum();
             usage.push(MemberUsage {
                 transactions: i64::try_from(list.len()).unwrap_or(i64::MAX),

@@ -198,23 +198,24 @@ impl Store {
                 .await?
                 .try_get("n")?
         };
+        let columns: String = CASE_COLUMNS
+            .split(", ")
+            .map(|col| format!("c.{}", col.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT p.name, p.role, p.case_id {from}{filter} ORDER BY c.court_id, c.year, c.case_type, c.seq, p.id LIMIT {size} OFFSET {}",
+            "SELECT {columns}, p.name AS party_name, p.role AS party_role {from}{filter}
+             ORDER BY c.court_id, c.year, c.case_type, c.seq, p.id LIMIT {size} OFFSET {}",
             page.max(0).saturating_mul(size)
         );
         let rows = bound(sqlx::query(&sql), &binds).fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let case_id: i64 = r.try_get("case_id")?;
-            let raw: Option<CaseRaw> = sqlx::query_as(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
-                .bind(case_id)
-                .fetch_optional(&self.pool)
-                .await?;
-            let Some(raw) = raw else { continue };
+            use sqlx::FromRow;
             out.push(LocatedParty {
-                name: r.try_get("name")?,
-                role: r.try_get("role")?,
-                case: CaseRow::try_from(raw)?,
+                name: r.try_get("party_name")?,
+                role: r.try_get("party_role")?,
+                case: CaseRow::try_from(CaseRaw::from_row(&r)?)?,
             });
         }
         Ok((out, total))
@@ -297,10 +298,10 @@ impl Store {
         .transpose()
     }
 
-    /// This account's batch searches of a type, newest first.
+    /// This account's batch searches of a type, newest first (without their results).
     pub async fn reports(&self, account: openecf_domain::PacerAccountId, search_type: &str) -> Result<Vec<ReportRow>> {
         sqlx::query(
-            "SELECT id, pacer_account_id, search_type, criteria, status, record_count, results, started_at, finished_at
+            "SELECT id, pacer_account_id, search_type, criteria, status, record_count, '' AS results, started_at, finished_at
              FROM pcl_reports WHERE pacer_account_id = $1 AND search_type = $2 ORDER BY id DESC",
         )
         .bind(account.get())
@@ -310,6 +311,25 @@ impl Store {
         .into_iter()
         .map(report)
         .collect()
+    }
+
+    /// How many batch searches the account keeps.
+    pub async fn report_count(&self, account: openecf_domain::PacerAccountId) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM pcl_reports WHERE pacer_account_id = $1")
+                .bind(account.get())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Forgets batch searches started before `before`; returns how many.
+    pub async fn purge_reports(&self, before: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM pcl_reports WHERE started_at < $1")
+            .bind(epoch(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Deletes a batch search of this account's; false if there was none.

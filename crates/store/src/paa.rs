@@ -23,6 +23,8 @@ pub struct MemberRow {
     pub name: String,
     /// "invited" or "member".
     pub status: String,
+    /// When it accepted (a member's usage counts for the firm from then).
+    pub joined_at: Option<Time>,
 }
 
 /// A court's CJA exemption of an account.
@@ -49,8 +51,11 @@ const FIRM: &str = "SELECT f.id, f.name, f.admin_account_id, p.username FROM paa
 impl Store {
     /// Creates a firm administered by the account; None if it administers one already.
     pub async fn create_firm(&self, name: &str, admin: PacerAccountId, now: Time) -> Result<Option<i64>> {
+        // One role each: a member of a firm administers none.
         Ok(sqlx::query_scalar(
-            "INSERT INTO paa_firms (name, admin_account_id, created_at) VALUES ($1, $2, $3)
+            "INSERT INTO paa_firms (name, admin_account_id, created_at)
+             SELECT $1, $2, $3 WHERE NOT EXISTS
+                 (SELECT 1 FROM paa_members WHERE pacer_account_id = $2 AND status = 'member')
              ON CONFLICT (admin_account_id) DO NOTHING RETURNING id",
         )
         .bind(name)
@@ -115,7 +120,8 @@ impl Store {
         let done = sqlx::query(
             "UPDATE paa_members SET status = 'member', joined_at = $3
              WHERE firm_id = $1 AND pacer_account_id = $2 AND status = 'invited'
-               AND NOT EXISTS (SELECT 1 FROM paa_members o WHERE o.pacer_account_id = $2 AND o.status = 'member')",
+               AND NOT EXISTS (SELECT 1 FROM paa_members o WHERE o.pacer_account_id = $2 AND o.status = 'member')
+               AND NOT EXISTS (SELECT 1 FROM paa_firms f WHERE f.admin_account_id = $2)",
         )
         .bind(firm)
         .bind(account.get())
@@ -143,7 +149,7 @@ impl Store {
     /// A firm's members and invitees, by username.
     pub async fn firm_members(&self, firm: i64) -> Result<Vec<MemberRow>> {
         sqlx::query(
-            "SELECT p.id, p.username, p.name, m.status FROM paa_members m JOIN pacer_accounts p ON p.id = m.pacer_account_id
+            "SELECT p.id, p.username, p.name, m.status, m.joined_at FROM paa_members m JOIN pacer_accounts p ON p.id = m.pacer_account_id
              WHERE m.firm_id = $1 ORDER BY p.username",
         )
         .bind(firm)
@@ -156,6 +162,7 @@ impl Store {
                 username: r.try_get("username")?,
                 name: r.try_get("name")?,
                 status: r.try_get("status")?,
+                joined_at: r.try_get::<Option<i64>, _>("joined_at")?.map(from_epoch).transpose()?,
             })
         })
         .collect()

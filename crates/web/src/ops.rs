@@ -51,7 +51,17 @@ pub(crate) async fn track(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
-    let method = req.method().as_str().to_owned();
+    // The standard methods by name, any other as OTHER: a label's values stay few.
+    let method: &'static str = match req.method().as_str() {
+        "GET" => "GET",
+        "POST" => "POST",
+        "HEAD" => "HEAD",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        "PATCH" => "PATCH",
+        _ => "OTHER",
+    };
     let start = Instant::now();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
@@ -68,7 +78,7 @@ fn may_scrape(peer: std::net::IpAddr, token: Option<&str>, sent: Option<&str>) -
     if peer.is_loopback() {
         return true;
     }
-    match (token, sent) {
+    match (token.filter(|t| !t.is_empty()), sent) {
         (Some(want), Some(got)) => subtle::ConstantTimeEq::ct_eq(got.as_bytes(), want.as_bytes()).into(),
         _ => false,
     }
@@ -108,7 +118,17 @@ async fn metrics(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if !may_scrape(peer.ip(), state.config.metrics_token.as_deref(), sent) {
+    // Through a proxy on this host, every client looks like loopback: a
+    // request a proxy forwarded is not the loopback interface's own.
+    let forwarded = headers.contains_key("x-forwarded-for")
+        || headers.contains_key(header::FORWARDED)
+        || state.config.trusted_proxies.contains(&peer.ip());
+    let peer_ip = if forwarded {
+        std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
+    } else {
+        peer.ip()
+    };
+    if !may_scrape(peer_ip, state.config.metrics_token.as_deref(), sent) {
         return (
             StatusCode::FORBIDDEN,
             "metrics are served to the loopback interface or with the metrics token\n",
@@ -148,5 +168,6 @@ mod tests {
         assert!(!may_scrape(far, Some("s3cret-token"), None));
         assert!(!may_scrape(far, Some("s3cret-token"), Some("s3cret-tokeN")));
         assert!(may_scrape(far, Some("s3cret-token"), Some("s3cret-token")));
+        assert!(!may_scrape(far, Some(""), Some("")), "an empty token opens nothing");
     }
 }

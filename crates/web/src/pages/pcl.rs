@@ -394,7 +394,7 @@ async fn submit(
         Ok(c) => c,
         Err(r) => return Ok(r.into_response()),
     };
-    let (cases, parties) = match locator::run_batch(&state, party, &criteria).await? {
+    let (cases, parties) = match locator::run_batch(&state, &session.account, party, &criteria).await? {
         Ok(found) => found,
         Err(refusal) => return Ok(error_response(StatusCode::BAD_REQUEST, refusal.to_string())),
     };

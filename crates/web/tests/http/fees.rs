@@ -242,6 +242,8 @@ async fn a_firms_administrator_sees_each_members_usage_once_they_accept() {
         .get("/account/paa")
         .await
         .assert_lacks("<th scope=\"row\">jfiler2027</th>");
+    // Usage from before joining is the member's own, not the firm's.
+    app.advance(std::time::Duration::from_secs(5));
     let offer = member.get("/account/paa").await;
     offer.assert_has("invites your account to be billed through the firm");
     let joined = member
@@ -250,6 +252,14 @@ async fn a_firms_administrator_sees_each_members_usage_once_they_accept() {
     joined
         .assert_has("You joined the firm")
         .assert_has("billed through <strong>Filer &#38;amp; Partners LLP</strong>");
+    fees::charge(&app.app, &account, &hash, charge("m2")).await.unwrap();
+    // One role each: a member makes no firm; an administrator joins none.
+    let page = member.get("/account/paa").await;
+    let side = member
+        .submit(&page, "/account/paa", &[("action", "create"), ("name", "Side Firm")])
+        .await;
+    assert_eq!(side.status, StatusCode::UNPROCESSABLE_ENTITY);
+    side.assert_has("You are a member of a firm: leave it before making one.");
     let usage = admin.get("/account/paa").await;
     usage.assert_has("<th scope=\"row\">jfiler2027</th><td>Jamie Filer</td><td>member</td><td>1</td><td>7</td><td>$0.70</td><td>$0.00</td>");
     // The member leaves: the administrator no longer sees them.

@@ -135,3 +135,29 @@ async fn a_disabled_accounts_sessions_open_nothing_even_one_made_after_the_disab
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     refused.assert_has("This PACER account is disabled.");
 }
+
+#[tokio::test]
+async fn metrics_forwarded_by_a_proxy_are_refused_and_odd_methods_share_one_label() {
+    let app = TestApp::spawn().await;
+    let c = reqwest::Client::new();
+    // Through a reverse proxy on this host the peer is loopback, but the client is not.
+    let proxied = c
+        .get(format!("{}/metrics", app.base))
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), StatusCode::FORBIDDEN);
+    let odd = reqwest::Method::from_bytes(b"BREW").unwrap();
+    c.request(odd, format!("{}/healthz", app.base)).send().await.unwrap();
+    let text = c
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("BREW"), "{text}");
+    assert!(text.contains(r#"method="OTHER""#), "{text}");
+}
