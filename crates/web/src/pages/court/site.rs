@@ -140,6 +140,10 @@ async fn legacy_submit(
             openecf_domain::LinkRefusal::WrongCredentials.to_string(),
         ));
     };
+    if state.store.is_ecf_disabled(account.id).await? {
+        let message = "This CM/ECF account has been disabled by the court. Contact the court's clerk's office.";
+        return Ok(reply(StatusCode::FORBIDDEN, message.to_owned()));
+    }
     if state.store.is_ecf_linked(account.id).await? {
         let message = "This CM/ECF account has been linked to a PACER account. You now use only your PACER account to access CM/ECF at this court: log on at PACER LOGIN.";
         return Ok(reply(StatusCode::FORBIDDEN, message.to_owned()));
