@@ -182,6 +182,20 @@ impl Store {
         })
     }
 
+    /// Every court's active (not disabled) CM/ECF accounts and how many are
+    /// linked: (court id, accounts, linked), by court id.
+    #[tracing::instrument(skip(self))]
+    pub async fn link_shares(&self) -> Result<Vec<(String, i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT e.court_id, COUNT(*), COUNT(l.id) FROM ecf_accounts e
+             LEFT JOIN links l ON l.ecf_account_id = e.id
+             WHERE NOT EXISTS (SELECT 1 FROM ecf_disabled d WHERE d.ecf_account_id = e.id)
+             GROUP BY e.court_id ORDER BY e.court_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The court's E-File Registration requests waiting for a decision, oldest first.
     pub async fn pending_efile_requests(&self, court: &CourtId) -> Result<Vec<EfileRequestRow>> {
         Ok(sqlx::query_as(&format!(
