@@ -83,6 +83,8 @@ pub async fn operation_id(req: Request, next: Next) -> Response {
 fn loggable_path(path: &str) -> &str {
     if path.starts_with("/account/reset/") {
         "/account/reset/{token}"
+    } else if path.starts_with("/ecf/") && path.contains("/link/reset/") {
+        "/ecf/{court}/link/reset/{token}"
     } else if path.starts_with("/account/email/confirm/") {
         "/account/email/confirm/{token}"
     } else if path.starts_with("/account/email/approve/") {

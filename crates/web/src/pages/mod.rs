@@ -9,6 +9,7 @@ mod court;
 pub(crate) use court::console_routes;
 mod courts;
 mod csologin;
+mod efile;
 mod identity;
 mod link_center;
 mod mfa;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
         .merge(link_center::routes())
+        .merge(efile::routes())
         .merge(billing::routes())
         .merge(paa::routes())
         .merge(register::routes())

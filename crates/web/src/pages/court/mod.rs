@@ -6,6 +6,7 @@
 mod admin;
 mod agents;
 mod ecf_account;
+mod ecf_reset;
 mod filing;
 mod link;
 mod pacer_utilities;
@@ -25,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(link::routes())
         .merge(filing::routes())
         .merge(ecf_account::routes())
+        .merge(ecf_reset::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
 }
