@@ -46,13 +46,15 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/registrations/{id}", post(decide))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), staff_only));
     Router::new()
-        .route("/ecf/{court}/admin", get(to_home))
+        .route("/ecf/{court}/admin/", get(to_home))
         .nest("/ecf/{court}/admin", console)
 }
 
-/// `/ecf/{court}/admin` without its slash: the console's home, behind the same check.
-async fn to_home(Path(court): Path<String>) -> Response {
-    see_other(&format!("/ecf/{court}/admin/"))
+/// `/ecf/{court}/admin/`: the console's home is `/ecf/{court}/admin` (this
+/// redirect shows nothing; the home is behind the check).
+async fn to_home(Path(court): Path<String>) -> Result<Response, AppError> {
+    let id = openecf_domain::CourtId::parse(&court).map_err(|_| AppError::NotFound)?;
+    Ok(see_other(&format!("/ecf/{id}/admin")))
 }
 
 /// A member of this court's staff, checked by [`staff_only`].
@@ -582,7 +584,7 @@ async fn decide(
     };
     match console::decide_efile(&state, &staff.court, id, approve, &form.reason, staff.operator()).await? {
         Ok(_) => Ok(see_other(&format!(
-            "{}/?done={}",
+            "{}?done={}",
             staff.base(),
             if approve { "approved" } else { "rejected" }
         ))),
