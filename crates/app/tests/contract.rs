@@ -114,6 +114,9 @@ contract!(
 #[path = "contract/court_ops.rs"]
 mod court_ops;
 
+#[path = "contract/console.rs"]
+mod console;
+
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
 }
