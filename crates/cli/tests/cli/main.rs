@@ -4,6 +4,7 @@
 
 mod browser;
 mod commands;
+mod console;
 mod court_ops;
 
 use std::io::Write;
