@@ -724,3 +724,79 @@ fn free_look_link(mail: &std::path::Path, to: &str, event: &str) -> String {
         mail.display()
     );
 }
+
+/// The clerk console, as a court's staff member uses it: search, an
+/// account's page (disable, enable), the linking progress chart; and the
+/// filer's E-File Registration and "Forgot your CM/ECF password?" pages.
+/// Each page is checked with axe-core; the console and the chart are
+/// screenshotted for the README.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn court_staff_use_the_clerk_console() {
+    let Some((_driver, s, _profile)) = browser().await else {
+        return;
+    };
+    let c = &s.c;
+    let data = Scratch::new();
+    let (_server, base) = serve_demo(&data);
+    let granted = Command::new(env!("CARGO_BIN_EXE_openecf"))
+        .args(["court", "admin", "add", "gamb", "mlinked2026"])
+        .env("OPENECF_DATABASE_URL", data.url())
+        .output()
+        .unwrap();
+    assert!(granted.status.success(), "{granted:?}");
+
+    // The console is behind PACER LOGIN, and back.
+    c.goto(&format!("{base}/ecf/gamb/admin")).await.unwrap();
+    text_with(c, "PACER LOGIN").await;
+    fill(c, "Username", "mlinked2026").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(c, "Login").await;
+    let home = past_mfa_prompt(&s, "Search the court's CM/ECF accounts").await;
+    assert!(home.contains("active CM/ECF accounts linked"), "{home}");
+    s.check("the clerk console").await;
+    s.check_reflow("the clerk console").await;
+
+    fill(c, "Login, name, email or bar id", "filer").await;
+    click_button(c, "Search").await;
+    text_with(c, "CM/ECF accounts matching").await;
+    shot(c, "console").await;
+    s.check("the console's search results").await;
+    s.check_reflow("the console's search results").await;
+
+    click_link(c, "jfiler").await;
+    let account = text_with(c, "CM/ECF account jfiler").await;
+    assert!(account.contains("Not linked"), "{account}");
+    s.check("a CM/ECF account in the console").await;
+    fill(c, "Reason (required)", "duplicate account, checking").await;
+    click_button(c, "Disable").await;
+    text_with(c, "The CM/ECF account is disabled").await;
+    s.check("a disabled CM/ECF account").await;
+    fill(c, "Reason (required)", "not a duplicate after all").await;
+    click_button(c, "Enable").await;
+    text_with(c, "enabled again").await;
+    shot(c, "console-account").await;
+
+    click_link(c, "Add a CM/ECF account").await;
+    text_with(c, "The account gets no password anyone knows").await;
+    s.check("Add a CM/ECF account").await;
+
+    click_link(c, "Linking progress").await;
+    let progress = text_with(c, "Linking progress by day").await;
+    assert!(progress.contains("active CM/ECF accounts linked"), "{progress}");
+    find(c, Locator::Css("svg[role='img']")).await;
+    shot(c, "console-progress").await;
+    s.check("the linking progress chart").await;
+    s.check_reflow("the linking progress chart").await;
+
+    // The filer's side: E-File Registration and the CM/ECF password reset.
+    c.goto(&format!("{base}/account")).await.unwrap();
+    click_link(c, "E-File Registration").await;
+    text_with(c, "Ask the court for filing privileges").await;
+    s.check("E-File Registration").await;
+    s.check_reflow("E-File Registration").await;
+    c.goto(&format!("{base}/ecf/nysd/link")).await.unwrap();
+    click_link(c, "Forgot your CM/ECF password?").await;
+    text_with(c, "We will email a link to choose a new CM/ECF password").await;
+    s.check("Forgot your CM/ECF password?").await;
+    s.c.close().await.unwrap();
+}
