@@ -13,7 +13,7 @@ use openecf_domain::{
     AuditAction, AuditOutcome, BarId, Court, EcfAccount, EcfLogin, Email, NewAuditEvent, PacerAccount, Password,
     PasswordContext, PasswordRefusal, PersonName, Role,
 };
-use openecf_store::{LinkConflict, NewEcfAccount, NewEfileRequest, StoreError};
+use openecf_store::{EfileDecision, LinkConflict, NewEcfAccount, NewEfileRequest, StoreError};
 
 use crate::tokens::{hash_token, random_token};
 use crate::{App, Result};
@@ -511,18 +511,14 @@ pub async fn decide_efile(
         }
         created = Some((ecf, login));
     }
-    let decided = tx
-        .decide_efile_request(
-            &court.id,
-            request,
-            approve,
-            operator,
-            &reason,
-            created.as_ref().map(|(id, _)| *id),
-            now,
-        )
-        .await?;
-    if decided.is_none() {
+    let decision = EfileDecision {
+        approve,
+        by: operator,
+        reason: &reason,
+        ecf: created.as_ref().map(|(id, _)| *id),
+    };
+    let decided = tx.decide_efile_request(request, &decision, now).await?;
+    if !decided {
         tx.rollback().await?;
         return Ok(Err(ConsoleRefusal::RequestGone));
     }

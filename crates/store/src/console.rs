@@ -88,6 +88,17 @@ pub struct NewEfileRequest {
     pub bar_state: Option<String>,
 }
 
+/// How court staff decided an E-File Registration request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EfileDecision<'a> {
+    pub approve: bool,
+    /// The staff member's PACER username.
+    pub by: &'a str,
+    pub reason: &'a str,
+    /// The CM/ECF account an approval created.
+    pub ecf: Option<EcfAccountId>,
+}
+
 /// `%` and `_` typed by the user match themselves.
 fn like_pattern(query: &str) -> String {
     let mut p = String::with_capacity(query.len() + 2);
@@ -311,39 +322,21 @@ impl Tx {
         Ok(Some(id))
     }
 
-    /// Decides a pending request of the court (once: a request decided
-    /// meanwhile, or of another court, is `None`); the request as it was.
-    pub async fn decide_efile_request(
-        &mut self,
-        court: &CourtId,
-        id: i64,
-        approve: bool,
-        by: &str,
-        reason: &str,
-        ecf: Option<EcfAccountId>,
-        now: Time,
-    ) -> Result<Option<EfileRequestRow>> {
-        let row: Option<EfileRequestRow> = sqlx::query_as(&format!(
-            "{EFILE_SELECT} WHERE r.id = $1 AND r.court_id = $2 AND r.status = 'pending'"
-        ))
-        .bind(id)
-        .bind(court.as_str())
-        .fetch_optional(self.conn())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
+    /// Decides a pending request (once: false if it was decided meanwhile).
+    pub async fn decide_efile_request(&mut self, id: i64, d: &EfileDecision<'_>, now: Time) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE efile_requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4, ecf_account_id = $5
              WHERE id = $6 AND status = 'pending'",
         )
-        .bind(if approve { "approved" } else { "rejected" })
+        .bind(if d.approve { "approved" } else { "rejected" })
         .bind(epoch(now))
-        .bind(by)
-        .bind(reason)
-        .bind(ecf.map(|e| e.get()))
+        .bind(d.by)
+        .bind(d.reason)
+        .bind(d.ecf.map(|e| e.get()))
         .bind(id)
         .execute(self.conn())
         .await?;
-        Ok((done.rows_affected() == 1).then_some(row))
+        Ok(done.rows_affected() == 1)
     }
 
     /// A pending request of the court, read inside the transaction.
