@@ -26,6 +26,7 @@ pub mod link;
 pub mod locator;
 pub mod mailer;
 pub mod mfa;
+pub mod operator;
 pub mod paa;
 pub mod seal;
 pub mod sessions;

@@ -6,6 +6,7 @@ mod browser;
 mod commands;
 mod console;
 mod court_ops;
+mod ops;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -285,13 +285,24 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             "redactFlag: use \"1\" or \"0\".",
         ));
     }
-    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? else {
-        return Ok(answer(
-            StatusCode::OK,
-            WRONG_CREDENTIALS,
-            None,
-            "Invalid username or password.",
-        ));
+    let account = match signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? {
+        signin::LoginCheck::Passed(a) => a,
+        signin::LoginCheck::Wrong => {
+            return Ok(answer(
+                StatusCode::OK,
+                WRONG_CREDENTIALS,
+                None,
+                "Invalid username or password.",
+            ))
+        }
+        signin::LoginCheck::Disabled => {
+            return Ok(answer(
+                StatusCode::OK,
+                WRONG_CREDENTIALS,
+                None,
+                signin::DISABLED_MESSAGE,
+            ));
+        }
     };
     if signin::has_mfa(&state, &account).await? {
         match req.otp_code.as_deref().filter(|c| !c.trim().is_empty()) {
