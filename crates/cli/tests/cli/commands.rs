@@ -420,7 +420,7 @@ async fn links_are_listed_and_removed_with_a_reason() {
     let listed = s.ok(&["audit", "list", "--court", "gamb"], "");
     let lines: Vec<&str> = listed.lines().collect();
     assert!(
-        lines[0].contains("link.remove") && lines[0].contains("(linked to the wrong person)"),
+        lines[0].contains("link.remove") && lines[0].contains("(linked to the wrong person (by "),
         "{listed}"
     );
     assert!(
