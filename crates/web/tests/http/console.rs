@@ -79,9 +79,13 @@ async fn the_console_is_for_this_courts_staff_only() {
             .assert_lacks("Olivia Other");
     }
 
-    // Staff of gamb: the console there; 403 at nysd, for reading and for changing.
+    // Staff find the console on Utilities (a bankruptcy court's staff open no criminal case).
+    filer.get("/ecf/gamb/utilities").await.assert_lacks("Clerk console");
     let clerk = logged_in(&app, "jfiler2027").await;
-    let home = clerk.get("/ecf/gamb/admin").await;
+    let utilities = clerk.get("/ecf/gamb/utilities").await;
+    utilities.assert_lacks("Open a Criminal Case");
+    // Staff of gamb: the console there; 403 at nysd, for reading and for changing.
+    let home = clerk.get(&utilities.link("Clerk console")).await;
     assert_eq!(home.status, StatusCode::OK);
     home.assert_has("<h1>Clerk console</h1>");
     let other = clerk.get("/ecf/nysd/admin/account/jfiler").await;
