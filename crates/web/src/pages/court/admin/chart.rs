@@ -19,8 +19,8 @@ pub(crate) fn progress_svg(court: &str, days: &[ProgressDay]) -> anyhow::Result<
         let last = days.len().saturating_sub(1).max(1) as f64;
         let mut chart = ChartBuilder::on(&root)
             .margin(16)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
             .build_cartesian_2d(0f64..last, 0f64..100f64)
             .map_err(|e| anyhow::anyhow!("chart: {e}"))?;
         let label = |x: &f64| {
@@ -36,8 +36,8 @@ pub(crate) fn progress_svg(court: &str, days: &[ProgressDay]) -> anyhow::Result<
             .x_labels(days.len().clamp(2, 8))
             .x_label_formatter(&label)
             .y_label_formatter(&|y| format!("{y:.0}%"))
-            .axis_desc_style(("sans-serif", 14).into_font().color(&BLACK))
-            .label_style(("sans-serif", 12).into_font().color(&BLACK))
+            .axis_desc_style(("sans-serif", 16).into_font().color(&BLACK))
+            .label_style(("sans-serif", 14).into_font().color(&BLACK))
             .light_line_style(RGBColor(0xe4, 0xe8, 0xee))
             .draw()
             .map_err(|e| anyhow::anyhow!("chart: {e}"))?;
