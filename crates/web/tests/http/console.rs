@@ -63,6 +63,10 @@ async fn the_console_is_for_this_courts_staff_only() {
     assert!(page.url.contains("/csologin/login"), "{}", page.url);
     let page = anon.get("/ecf/gamb/admin/progress.csv").await;
     assert!(page.url.contains("/csologin/login"), "{}", page.url);
+    // With a slash, the same; an unknown court is no page at all.
+    let page = anon.get("/ecf/gamb/admin/").await;
+    assert!(page.url.contains("/csologin/login"), "{}", page.url);
+    assert_eq!(anon.get("/ecf/nosuch/admin").await.status, StatusCode::NOT_FOUND);
 
     // A PACER user who is not staff: 403, everywhere in the console.
     let filer = logged_in(&app, "jfiler2026").await;
