@@ -132,14 +132,31 @@ pub fn progress_series(
     let base = DateTime::<Utc>::UNIX_EPOCH.date_naive();
     let (first, last) = ((from - base).num_days(), (to - base).num_days());
     let first = first.max(last - PROGRESS_MAX_DAYS + 1);
-    let upto = |counts: &[(i64, i64)], day: i64| counts.iter().filter(|(d, _)| *d <= day).map(|(_, n)| n).sum::<i64>();
-    (first..=last)
-        .map(|day| ProgressDay {
+    // Running totals: each count list is walked once (both come sorted by day,
+    // but sorting again costs little and keeps the function total).
+    let sorted = |counts: &[(i64, i64)]| {
+        let mut v = counts.to_vec();
+        v.sort_unstable();
+        v
+    };
+    let (accounts, links) = (sorted(accounts_by_day), sorted(links_by_day));
+    let (mut a, mut l) = (accounts.iter().peekable(), links.iter().peekable());
+    let (mut total_a, mut total_l) = (0, 0);
+    let mut out = Vec::new();
+    for day in first..=last {
+        while let Some((_, n)) = a.next_if(|(d, _)| *d <= day) {
+            total_a += n;
+        }
+        while let Some((_, n)) = l.next_if(|(d, _)| *d <= day) {
+            total_l += n;
+        }
+        out.push(ProgressDay {
             day: base + Duration::days(day),
-            accounts: upto(accounts_by_day, day),
-            linked: upto(links_by_day, day),
-        })
-        .collect()
+            accounts: total_a,
+            linked: total_l,
+        });
+    }
+    out
 }
 
 /// The progress as CSV: `date,accounts,linked,share` (share with four decimals).

@@ -71,6 +71,16 @@ pub struct EfileRequestRow {
     pub reason: String,
 }
 
+impl EfileRequestRow {
+    /// What was asked for, in words: an attorney's bar id and state, or the role.
+    pub fn details(&self) -> String {
+        match (&self.bar_id, &self.bar_state) {
+            (Some(b), Some(s)) => format!("bar id {b} ({s})"),
+            _ => self.role.clone(),
+        }
+    }
+}
+
 const EFILE_SELECT: &str = "SELECT r.id, r.court_id, r.pacer_account_id, p.username AS pacer_username,
             p.name AS pacer_name, p.email AS pacer_email, r.kind, r.role, r.bar_id, r.bar_state,
             r.status, r.created_at, r.decided_at, r.decided_by, r.reason

@@ -96,10 +96,7 @@ async fn efile_page(
         .map(|r| Mine {
             court: r.court_id.clone(),
             kind: EfileKind::parse(&r.kind).unwrap_or(EfileKind::NonAttorney).label(),
-            details: match (&r.bar_id, &r.bar_state) {
-                (Some(b), Some(s)) => format!("bar id {b} ({s})"),
-                _ => r.role.clone(),
-            },
+            details: r.details(),
             status: match r.status.as_str() {
                 "approved" => format!("Approved {}", r.decided_at.map(utc_secs).unwrap_or_default()),
                 "rejected" => format!(

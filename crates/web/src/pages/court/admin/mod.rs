@@ -139,7 +139,7 @@ async fn check(state: &AppState, parts: &mut Parts) -> Result<Result<Staff, Resp
 
 // ---------------------------------------------------------------- home
 
-struct Request_ {
+struct PendingRequest {
     id: i64,
     who: String,
     kind: &'static str,
@@ -147,17 +147,13 @@ struct Request_ {
     asked: String,
 }
 
-fn request_line(r: &EfileRequestRow) -> Request_ {
+fn request_line(r: &EfileRequestRow) -> PendingRequest {
     let kind = EfileKind::parse(&r.kind).unwrap_or(EfileKind::NonAttorney);
-    let details = match (&r.bar_id, &r.bar_state) {
-        (Some(b), Some(s)) => format!("bar id {b} ({s})"),
-        _ => r.role.clone(),
-    };
-    Request_ {
+    PendingRequest {
         id: r.id,
         who: format!("{} ({}), {}", r.pacer_name, r.pacer_username, r.pacer_email),
         kind: kind.label(),
-        details,
+        details: r.details(),
         asked: utc_secs(r.created_at),
     }
 }
@@ -191,7 +187,7 @@ struct HomePage {
     searched: bool,
     lines: Vec<Line>,
     more: bool,
-    requests: Vec<Request_>,
+    requests: Vec<PendingRequest>,
     today: ProgressDay,
     notice: Option<String>,
     error: Option<String>,
