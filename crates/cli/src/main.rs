@@ -171,6 +171,12 @@ struct ServeArgs {
     /// Logins (PACER LOGIN and the API) one address may try a minute
     #[arg(long, default_value_t = 60, env = "OPENECF_LOGIN_PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
     login_per_minute: u32,
+    /// Audit events older than this many days are purged (default: kept forever)
+    #[arg(long, env = "OPENECF_AUDIT_RETENTION_DAYS", value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    audit_retention_days: Option<u64>,
+    /// Delivered mail is kept in the outbox this many days (secret-bearing bodies are blanked at delivery)
+    #[arg(long, default_value_t = 90, env = "OPENECF_MAIL_RETENTION_DAYS", value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    mail_retention_days: u64,
     /// A bearer token that opens /metrics to Prometheus beyond the loopback
     /// interface (without it, /metrics answers loopback clients only)
     #[arg(long, env = "OPENECF_METRICS_TOKEN", hide_env_values = true)]
@@ -372,6 +378,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
                 public_url: public_url.clone(),
                 documents,
+                audit_retention: args.audit_retention_days.map(|d| Duration::from_secs(d * 86_400)),
+                mail_retention: Duration::from_secs(args.mail_retention_days * 86_400),
                 ..Settings::default()
             };
             serve(app(settings)?, args, listener, public_url).await

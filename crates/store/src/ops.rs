@@ -111,3 +111,23 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// Forgets mail delivered before `before`; returns how many.
+    pub async fn purge_delivered_mail(&self, before: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
+            .bind(epoch(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Forgets audit events written before `before`; returns how many.
+    pub async fn purge_audit(&self, before: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM audit_events WHERE at < $1")
+            .bind(epoch(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -6,6 +6,7 @@ mod browser;
 mod commands;
 mod console;
 mod court_ops;
+mod crash;
 mod ops;
 
 use std::io::Write;

@@ -253,6 +253,17 @@ fn logout_errors(result: Result<Response, AppError>) -> Response {
 fn json_errors(result: Result<Response, AppError>) -> Response {
     match result {
         Ok(r) => r,
+        Err(AppError::Busy) => {
+            let mut res = answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                SERVICE_ERROR,
+                None,
+                "The server is checking many passwords right now; try again in a moment (Retry-After).",
+            );
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, crate::error::BUSY_RETRY_SECS.into());
+            res
+        }
         Err(e) => {
             let op = crate::error::operation_id_now();
             tracing::error!(error = format!("{e:#}"), op = %op, "API request failed");

@@ -10,6 +10,7 @@ mod ecf_reset;
 mod filing;
 mod link;
 mod pacer_utilities;
+mod search;
 mod site;
 
 use axum::Router;
@@ -29,6 +30,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(ecf_reset::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
+        .merge(search::routes())
 }
 
 /// The clerk console: its router carries its own role check, made with the state.
