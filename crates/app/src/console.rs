@@ -451,10 +451,15 @@ pub async fn decide_efile(
             Err(refusal) => return Ok(Err(refusal)),
         }
     };
-    let unusable = app
-        .hasher
-        .hash(&Password::new_legacy(&random_token()).map_err(anyhow_refusal)?)
-        .await?;
+    // The new account's password nobody knows, hashed before the transaction
+    // opens (and only for an approval).
+    let unusable = if approve {
+        app.hasher
+            .hash(&Password::new_legacy(&random_token()).map_err(anyhow_refusal)?)
+            .await?
+    } else {
+        String::new()
+    };
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let Some(req) = tx.pending_efile_request(&court.id, request).await? else {
