@@ -307,6 +307,10 @@ mod tests {
     fn reset_tokens_stay_out_of_the_log() {
         assert_eq!(super::loggable_path("/account/reset/abc123"), "/account/reset/{token}");
         assert_eq!(
+            super::loggable_path("/ecf/gamb/link/reset/abc123"),
+            "/ecf/{court}/link/reset/{token}"
+        );
+        assert_eq!(
             super::loggable_path("/account/email/confirm/abc123"),
             "/account/email/confirm/{token}"
         );
