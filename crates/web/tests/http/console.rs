@@ -664,3 +664,19 @@ async fn the_linking_progress_is_charted_tabled_and_downloadable() {
         .assert_has("<td>100.0% (2 of 2)</td>")
         .assert_has("<td>0.0% (0 of 1)</td>");
 }
+
+#[tokio::test]
+async fn cmecf_reset_requests_are_limited_per_address() {
+    let app = TestApp::spawn_with(|c| c.rate_limits.reset_per_hour = 2).await;
+    let b = app.browser();
+    let form = b.get("/ecf/gamb/link/forgot").await;
+    for _ in 0..2 {
+        let p = b.submit(&form, "/ecf/gamb/link/forgot", &[("login", "other1")]).await;
+        assert_eq!(p.status, StatusCode::OK);
+        p.assert_has("Check your email");
+    }
+    let p = b.submit(&form, "/ecf/gamb/link/forgot", &[("login", "other1")]).await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    let sent = app.mail_to("other1.gamb@example.com").await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+}
