@@ -1,6 +1,6 @@
 //! Courts: their staff, and (in `go_live`) their move to NextGen.
 
-use openecf_domain::{AuditAction, AuditOutcome, CourtId, NewAuditEvent};
+use openecf_domain::{AuditAction, AuditOutcome, CourtId, CourtKind, NewAuditEvent};
 
 use crate::{App, Result};
 
@@ -17,8 +17,8 @@ pub enum StaffRefusal {
     SharedAccount(String),
     #[error("{0} is a legacy PACER account: it must be upgraded first")]
     Legacy(String),
-    #[error("{0} is a bankruptcy court: court staff open criminal cases, at district courts")]
-    NotDistrict(String),
+    #[error("{0} is an appellate or special court ({1}): it has no CM/ECF filer accounts for court staff to run")]
+    NoCmEcf(String, &'static str),
 }
 
 /// Grants (`add`) or ends a PACER account's court-staff rights at a court,
@@ -32,8 +32,10 @@ pub async fn set_staff(
 ) -> Result<std::result::Result<bool, StaffRefusal>> {
     match app.store.court(court).await? {
         None => return Ok(Err(StaffRefusal::NoSuchCourt(court.to_string()))),
-        Some(c) if add && c.kind != openecf_domain::CourtKind::District => {
-            return Ok(Err(StaffRefusal::NotDistrict(court.to_string())))
+        // District and bankruptcy courts have staff (the clerk console is for
+        // both; only a district court's staff open criminal cases).
+        Some(c) if add && !matches!(c.kind, CourtKind::District | CourtKind::Bankruptcy) => {
+            return Ok(Err(StaffRefusal::NoCmEcf(court.to_string(), c.kind.as_str())))
         }
         Some(_) => {}
     }

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 mod clock;
 pub mod common;
+pub mod console;
 pub mod courts;
 pub mod ecf_account;
 mod error;

@@ -111,8 +111,13 @@ pub async fn verify_credentials(
         return Ok(Err(refusal));
     };
     let mut tx = app.store.write().await?;
-    if tx.ecf_linked(ecf.id).await? {
-        let refusal = LinkRefusal::EcfAlreadyLinked;
+    let disabled = tx.ecf_disabled(ecf.id).await?;
+    if disabled || tx.ecf_linked(ecf.id).await? {
+        let refusal = if disabled {
+            LinkRefusal::EcfDisabled
+        } else {
+            LinkRefusal::EcfAlreadyLinked
+        };
         tx.insert_audit(
             &who.event(court, Some(ecf.login.as_str()), AuditOutcome::Refused(refusal.clone())),
             now,
@@ -280,9 +285,16 @@ pub async fn link_verified(
     Ok(verdict)
 }
 
-/// Court staff undo a mistaken link, with the reason in the audit trail. The
-/// CM/ECF account may then be linked again.
-pub async fn remove(app: &App, court: &Court, login: &EcfLogin, reason: &str) -> Result<openecf_store::LinkRow> {
+/// Court staff undo a mistaken link, with the reason and the operator in the
+/// audit trail (which keeps both sides); the PACER account holder is emailed.
+/// The CM/ECF account may then be linked again.
+pub async fn remove(
+    app: &App,
+    court: &Court,
+    login: &EcfLogin,
+    reason: &str,
+    operator: &str,
+) -> Result<openecf_store::LinkRow> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let (row, pacer_account) = tx.delete_link(&court.id, login).await?;
@@ -291,10 +303,17 @@ pub async fn remove(app: &App, court: &Court, login: &EcfLogin, reason: &str) ->
         pacer_username: Some(row.pacer_username.clone()),
         court_id: Some(court.id.to_string()),
         ecf_login: Some(login.to_string()),
-        detail: reason.to_owned(),
+        detail: format!("{reason} (by {operator})"),
         ..NewAuditEvent::new(AuditAction::LinkRemove, AuditOutcome::Removed)
     };
     tx.insert_audit(&event, now).await?;
+    if let Some(email) = tx.pacer_email(pacer_account).await? {
+        tx.enqueue_mail(
+            &openecf_domain::clerk::link_removed(&email, &row.pacer_username, court, login.as_str(), reason),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(row)
 }

@@ -115,6 +115,9 @@ contract!(
 #[path = "contract/court_ops.rs"]
 mod court_ops;
 
+#[path = "contract/console.rs"]
+mod console;
+
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
 }
@@ -404,19 +407,19 @@ async fn removed_link_can_be_made_again(app: &App) {
     let ecf = add_ecf(app, "gamb", "jdoe").await;
     assert_eq!(link(app, &court, &wrong, &ecf).await, Decision::Linked(ecf.clone()));
     let login = EcfLogin::parse("jdoe").unwrap();
-    let removed = openecf_app::link::remove(app, &court, &login, "linked to the wrong person")
+    let removed = openecf_app::link::remove(app, &court, &login, "linked to the wrong person", "clerk1")
         .await
         .unwrap();
     assert_eq!(removed.pacer_username, "wrongone");
     assert!(matches!(
-        openecf_app::link::remove(app, &court, &login, "again").await,
+        openecf_app::link::remove(app, &court, &login, "again", "clerk1").await,
         Err(openecf_app::Error::Store(StoreError::NotFound(Missing::Link { .. })))
     ));
     assert_eq!(link(app, &court, &right, &ecf).await, Decision::Linked(ecf.clone()));
     let audit = app.store.audit_events(Some("gamb")).await.unwrap();
     assert!(audit
         .iter()
-        .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person"));
+        .any(|e| e.action == "link.remove" && e.detail == "linked to the wrong person (by clerk1)"));
 }
 
 async fn failures_are_counted_and_cleared(app: &App) {

@@ -64,9 +64,16 @@ pub enum CourtCommand {
         #[arg(long)]
         initials: String,
     },
-    /// Court staff (the clerk's office): they open criminal cases
+    /// Court staff (the clerk's office): they use the clerk console at /ecf/COURT/admin;
+    /// at a district court they also open criminal cases
     #[command(subcommand)]
     Admin(StaffCommand),
+    /// A court's linking progress: its active CM/ECF accounts, how many are
+    /// linked, the share, and the last 7 days
+    Report {
+        /// Court id
+        id: String,
+    },
     /// The court's event catalogue: the built-in events of its kind and those it adds
     #[command(subcommand)]
     Event(EventCommand),
@@ -238,9 +245,12 @@ pub enum LinkCommand {
     Remove {
         court: String,
         login: String,
-        /// Why (kept in the audit trail)
+        /// Why (kept in the audit trail, and sent to the filer)
         #[arg(long)]
         reason: String,
+        /// Who does it (kept in the audit trail)
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
     },
 }
 
@@ -310,6 +320,7 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
             println!("judge {name} ({initials}) is on the list of {id}");
         }
         CourtCommand::Admin(cmd) => staff(app, cmd).await?,
+        CourtCommand::Report { id } => crate::report::report(app, &id).await?,
         CourtCommand::Event(cmd) => events(app, cmd).await?,
         CourtCommand::List => {
             let courts = app.store.court_statuses().await?;
@@ -646,14 +657,19 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
             }
             println!("{} links at {court}", links.len());
         }
-        LinkCommand::Remove { court, login, reason } => {
+        LinkCommand::Remove {
+            court,
+            login,
+            reason,
+            operator,
+        } => {
             let court = CourtId::parse(&court)?;
             let court = require_court(app, &court).await?;
             let login = EcfLogin::parse(&login)?;
             if reason.trim().is_empty() {
                 bail!("--reason: say why the link is removed");
             }
-            let removed = openecf_app::link::remove(app, &court, &login, reason.trim()).await?;
+            let removed = openecf_app::link::remove(app, &court, &login, reason.trim(), &operator).await?;
             println!(
                 "removed the link of CM/ECF account {login} at {} to PACER account {}",
                 court.id, removed.pacer_username

@@ -13,6 +13,16 @@ pub enum AuditAction {
     Link,
     /// Court staff removed a link.
     LinkRemove,
+    /// Court staff disabled a CM/ECF account (the clerk console).
+    EcfDisable,
+    /// Court staff enabled a disabled CM/ECF account.
+    EcfEnable,
+    /// Court staff added a CM/ECF account by hand.
+    EcfAccountAdd,
+    /// A CM/ECF password reset link asked for (by the filer or staff), or used.
+    EcfPasswordReset,
+    /// An E-File Registration requested, approved or rejected.
+    EfileRegistration,
     /// A court went live on NextGen CM/ECF.
     CourtGoLive,
     AccountPassword,
@@ -59,6 +69,11 @@ impl AuditAction {
         match self {
             Self::Link => "link",
             Self::LinkRemove => "link.remove",
+            Self::EcfDisable => "ecf.disable",
+            Self::EcfEnable => "ecf.enable",
+            Self::EcfAccountAdd => "ecf.add",
+            Self::EcfPasswordReset => "ecf.password_reset",
+            Self::EfileRegistration => "efile.registration",
             Self::CourtGoLive => "court.go_live",
             Self::AccountPassword => "account.password",
             Self::AccountPasswordReset => "account.password.reset",
@@ -90,6 +105,11 @@ impl AuditAction {
         match action {
             "link" => "CM/ECF account link",
             "link.remove" => "CM/ECF link removed by the court",
+            "ecf.disable" => "CM/ECF account disabled by the court",
+            "ecf.enable" => "CM/ECF account enabled by the court",
+            "ecf.add" => "CM/ECF account added by the court",
+            "ecf.password_reset" => "CM/ECF password reset",
+            "efile.registration" => "E-File Registration",
             "court.go_live" => "Court went live",
             "account.password" => "Password changed",
             "account.password.reset" => "Password reset",
@@ -139,6 +159,10 @@ pub enum AuditOutcome {
     Locked,
     /// Asked for; takes effect once confirmed.
     Requested,
+    /// Approved (an E-File Registration).
+    Approved,
+    /// Rejected (an E-File Registration).
+    Rejected,
     /// The right password of a disabled account: no session.
     Disabled,
 }
@@ -156,6 +180,8 @@ impl fmt::Display for AuditOutcome {
             Self::Failed => f.write_str("failed"),
             Self::Locked => f.write_str("failed: locked"),
             Self::Requested => f.write_str("requested"),
+            Self::Approved => f.write_str("approved"),
+            Self::Rejected => f.write_str("rejected"),
             Self::Disabled => f.write_str("refused: disabled"),
         }
     }

@@ -35,6 +35,10 @@ pub enum LinkRefusal {
     EcfAlreadyLinked,
     #[error("Invalid CM/ECF login or password.")]
     WrongCredentials,
+    #[error(
+        "This CM/ECF account has been disabled by the court and cannot be linked. Contact the court's clerk's office."
+    )]
+    EcfDisabled,
     #[error("The verification has expired or was already used. Enter your CM/ECF credentials again.")]
     VerificationExpired,
 }
@@ -49,6 +53,7 @@ impl LinkRefusal {
             Self::PacerAlreadyLinkedHere { .. } => "pacer_already_linked_here",
             Self::EcfAlreadyLinked => "ecf_already_linked",
             Self::WrongCredentials => "wrong_credentials",
+            Self::EcfDisabled => "ecf_disabled",
             Self::VerificationExpired => "verification_expired",
         }
     }

@@ -288,11 +288,14 @@ impl Tx {
     /// The holders of the court's CM/ECF accounts, one per address (compared
     /// without case), each with the logins held under it.
     pub async fn go_live_recipients(&mut self, court: &CourtId) -> Result<Vec<NoticeRecipient>> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT email, login FROM ecf_accounts WHERE court_id = $1 ORDER BY LOWER(email), login")
-                .bind(court.as_str())
-                .fetch_all(self.conn())
-                .await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT email, login FROM ecf_accounts e WHERE court_id = $1
+             AND NOT EXISTS (SELECT 1 FROM ecf_disabled d WHERE d.ecf_account_id = e.id)
+             ORDER BY LOWER(email), login",
+        )
+        .bind(court.as_str())
+        .fetch_all(self.conn())
+        .await?;
         let mut out: Vec<NoticeRecipient> = Vec::new();
         for (email, login) in rows {
             match out.last_mut() {

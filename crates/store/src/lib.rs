@@ -8,6 +8,7 @@
 
 mod accounts;
 mod agents;
+mod console;
 mod court_ops;
 mod courts;
 mod error;
@@ -40,6 +41,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use agents::AgentRow;
+pub use console::{ConsoleAccount, EfileDecision, EfileRequestRow, HistoryRow, NewEfileRequest, ProgressCounts};
 pub use court_ops::{
     CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
 };

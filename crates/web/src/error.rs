@@ -83,6 +83,8 @@ pub async fn operation_id(req: Request, next: Next) -> Response {
 fn loggable_path(path: &str) -> &str {
     if path.starts_with("/account/reset/") {
         "/account/reset/{token}"
+    } else if path.starts_with("/ecf/") && path.contains("/link/reset/") {
+        "/ecf/{court}/link/reset/{token}"
     } else if path.starts_with("/account/email/confirm/") {
         "/account/email/confirm/{token}"
     } else if path.starts_with("/account/email/approve/") {
@@ -304,6 +306,10 @@ mod tests {
     #[test]
     fn reset_tokens_stay_out_of_the_log() {
         assert_eq!(super::loggable_path("/account/reset/abc123"), "/account/reset/{token}");
+        assert_eq!(
+            super::loggable_path("/ecf/gamb/link/reset/abc123"),
+            "/ecf/{court}/link/reset/{token}"
+        );
         assert_eq!(
             super::loggable_path("/account/email/confirm/abc123"),
             "/account/email/confirm/{token}"

@@ -119,6 +119,7 @@ impl AppState {
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
     pages::routes()
+        .merge(pages::console_routes(&state))
         .merge(ops::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::middleware))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::middleware))

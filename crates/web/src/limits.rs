@@ -89,6 +89,8 @@ fn limited(method: &Method, path: &str) -> Option<Limited> {
         // runs first and redirects any other spelling.)
         _ => match path.strip_prefix("/ecf/")?.split_once('/')? {
             (court, "login" | "link") if !court.is_empty() => Some(Limited::Login),
+            // Asking for a CM/ECF password reset link: limited like PACER's.
+            (court, "link/forgot") if !court.is_empty() => Some(Limited::Reset),
             _ => None,
         },
     }

@@ -724,3 +724,195 @@ fn free_look_link(mail: &std::path::Path, to: &str, event: &str) -> String {
         mail.display()
     );
 }
+
+/// The clerk console, as a court's staff member uses it: search, an
+/// account's page (disable, enable), the linking progress chart; and the
+/// filer's E-File Registration and "Forgot your CM/ECF password?" pages.
+/// Each page is checked with axe-core; the console and the chart are
+/// screenshotted for the README.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn court_staff_use_the_clerk_console() {
+    let Some((_driver, s, _profile)) = browser().await else {
+        return;
+    };
+    let c = &s.c;
+    let data = Scratch::new();
+    let (_server, base) = serve_demo(&data);
+    let granted = Command::new(env!("CARGO_BIN_EXE_openecf"))
+        .args(["court", "admin", "add", "gamb", "mlinked2026"])
+        .env("OPENECF_DATABASE_URL", data.url())
+        .output()
+        .unwrap();
+    assert!(granted.status.success(), "{granted:?}");
+
+    // The console is behind PACER LOGIN, and back.
+    c.goto(&format!("{base}/ecf/gamb/admin")).await.unwrap();
+    text_with(c, "PACER LOGIN").await;
+    fill(c, "Username", "mlinked2026").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(c, "Login").await;
+    let home = past_mfa_prompt(&s, "Search the court's CM/ECF accounts").await;
+    assert!(home.contains("active CM/ECF accounts linked"), "{home}");
+    s.check("the clerk console").await;
+    s.check_reflow("the clerk console").await;
+
+    fill(c, "Login, name, email or bar id", "filer").await;
+    click_button(c, "Search").await;
+    text_with(c, "CM/ECF accounts matching").await;
+    shot(c, "console").await;
+    s.check("the console's search results").await;
+    s.check_reflow("the console's search results").await;
+
+    click_link(c, "jfiler").await;
+    let account = text_with(c, "CM/ECF account jfiler").await;
+    assert!(account.contains("Not linked"), "{account}");
+    s.check("a CM/ECF account in the console").await;
+    fill(c, "Reason (required)", "duplicate account, checking").await;
+    click_button(c, "Disable").await;
+    text_with(c, "The CM/ECF account is disabled").await;
+    s.check("a disabled CM/ECF account").await;
+    fill(c, "Reason (required)", "not a duplicate after all").await;
+    click_button(c, "Enable").await;
+    text_with(c, "enabled again").await;
+    shot(c, "console-account").await;
+
+    click_link(c, "Add a CM/ECF account").await;
+    text_with(c, "The account gets no password anyone knows").await;
+    s.check("Add a CM/ECF account").await;
+
+    click_link(c, "Linking progress").await;
+    let progress = text_with(c, "Linking progress by day").await;
+    assert!(progress.contains("active CM/ECF accounts linked"), "{progress}");
+    find(c, Locator::Css("svg[role='img']")).await;
+    s.check("the linking progress chart").await;
+    s.check_reflow("the linking progress chart").await;
+
+    // The filer's side: E-File Registration and the CM/ECF password reset.
+    c.goto(&format!("{base}/account")).await.unwrap();
+    click_link(c, "E-File Registration").await;
+    text_with(c, "Ask the court for filing privileges").await;
+    s.check("E-File Registration").await;
+    s.check_reflow("E-File Registration").await;
+    c.goto(&format!("{base}/ecf/nysd/link")).await.unwrap();
+    click_link(c, "Forgot your CM/ECF password?").await;
+    text_with(c, "We will email a link to choose a new CM/ECF password").await;
+    s.check("Forgot your CM/ECF password?").await;
+    s.c.close().await.unwrap();
+}
+
+/// A court three weeks after its go-live, its accounts linking day by day:
+/// the clerk console's progress chart and table (axe-checked), and the
+/// screenshot of it for the README.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_progress_chart_shows_weeks_of_linking() {
+    use openecf_domain::*;
+    use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount, Store};
+    let Some((_driver, s, _profile)) = browser().await else {
+        return;
+    };
+    let c = &s.c;
+    let data = Scratch::new();
+    let store = Store::connect(&data.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    #[allow(clippy::disallowed_methods, reason = "the history ends today, as the server sees it")]
+    let today = chrono::Utc::now();
+    let start = today - chrono::Duration::days(21);
+    let app = openecf_app::App::new(
+        store.clone(),
+        openecf_app::Hasher::with_threads(1).unwrap(),
+        openecf_app::Clock::stopped(start),
+        openecf_app::Settings::default(),
+    );
+    let gamb = CourtId::parse("gamb").unwrap();
+    store
+        .add_courts(&[NewCourt {
+            id: gamb.clone(),
+            kind: CourtKind::Bankruptcy,
+            name: "United States Bankruptcy Court, M.D. Georgia".into(),
+            location: "Georgia".into(),
+            doc_id_prefix: String::new(),
+            release: Release::V1_0,
+        }])
+        .await
+        .unwrap();
+    openecf_app::courts::schedule_go_live(&app, &gamb, GoLive::Now)
+        .await
+        .unwrap();
+    let hash = app
+        .hasher
+        .hash(&Password::attempt("Walnut-Harbor-Lantern-42").unwrap())
+        .await
+        .unwrap();
+    let pacer = |username: &str| NewPacerAccount {
+        username: Username::parse_existing(username).unwrap(),
+        password_hash: hash.clone(),
+        name: PersonName::parse("Pat Filer").unwrap(),
+        email: Email::parse(&format!("{username}@example.com")).unwrap(),
+        kind: AccountKind::Individual,
+        created_on: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+    };
+    store.add_pacer_account(&pacer("deputyclerk"), start).await.unwrap();
+    openecf_app::courts::set_staff(&app, &gamb, "deputyclerk", true, "test")
+        .await
+        .unwrap()
+        .unwrap();
+    // 60 accounts; each day a few more link (fewer as the weeks go by).
+    let accounts: Vec<NewEcfAccount> = (0..60)
+        .map(|i| NewEcfAccount {
+            court: gamb.clone(),
+            login: EcfLogin::parse(&format!("filer{i:02}")).unwrap(),
+            password_hash: hash.clone(),
+            name: PersonName::parse("Pat Filer").unwrap(),
+            email: Email::parse(&format!("filer{i:02}@example.com")).unwrap(),
+            role: Role::parse("attorney").unwrap(),
+            bar_id: None,
+        })
+        .collect();
+    let ids = store.import_ecf_accounts(&accounts, start).await.unwrap();
+    let mut tx = store.write().await.unwrap();
+    let mut n = 0usize;
+    for day in 0..21i64 {
+        let links = [6, 5, 4, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1][day as usize];
+        for _ in 0..links {
+            let username = format!("pacerfiler{n:02}");
+            let id = tx.insert_pacer(&pacer(&username), start).await.unwrap();
+            let at = start + chrono::Duration::days(day) + chrono::Duration::hours(3);
+            tx.insert_link(&gamb, ids[n], id, at).await.unwrap().unwrap();
+            n += 1;
+        }
+    }
+    tx.commit().await.unwrap();
+    store.close().await;
+
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
+    serve
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("OPENECF_DATABASE_URL", data.url())
+        .env("OPENECF_MAIL_DIR", data.dir.path().join("mail"))
+        .env("OPENECF_DOCUMENTS_DIR", data.dir.path().join("documents"))
+        .env("OPENECF_LOG", "warn");
+    let (_server, printed) = start_and_read(serve, "openecf listening on");
+    let base = printed
+        .last()
+        .and_then(|line| line.rsplit(' ').next())
+        .unwrap_or_default()
+        .to_owned();
+
+    c.goto(&format!("{base}/ecf/gamb/admin/progress")).await.unwrap();
+    text_with(c, "PACER LOGIN").await;
+    fill(c, "Username", "deputyclerk").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(c, "Login").await;
+    let page = past_mfa_prompt(&s, "Linking progress by day").await;
+    assert!(
+        page.contains(&format!(
+            "On {}: {n} of 60 active CM/ECF accounts linked",
+            today.date_naive()
+        )),
+        "{page}"
+    );
+    find(c, Locator::Css("svg[role='img'] polyline, svg[role='img'] path")).await;
+    shot(c, "console-progress").await;
+    s.check("the linking progress chart, three weeks on").await;
+    s.c.close().await.unwrap();
+}

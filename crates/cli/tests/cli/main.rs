@@ -4,6 +4,7 @@
 
 mod browser;
 mod commands;
+mod console;
 mod court_ops;
 mod crash;
 mod ops;

@@ -137,6 +137,8 @@ struct Line {
     state: String,
     status: String,
     calendar: bool,
+    /// A live court's share of active CM/ECF accounts linked, like "37.5% (3 of 8)".
+    share: String,
 }
 
 #[derive(Template)]
@@ -196,9 +198,26 @@ async fn courts(
             .cmp(&b.court.name)
             .then(a.court.id.as_str().cmp(b.court.id.as_str()))
     });
+    let shares = state.store.link_shares().await?;
+    let share_of = |s: &CourtStatus| -> String {
+        if Standing::of(s) != Standing::Live {
+            return String::new();
+        }
+        let (accounts, linked) = shares
+            .iter()
+            .find(|(id, _, _)| id == s.court.id.as_str())
+            .map_or((0, 0), |(_, a, l)| (*a, *l));
+        let day = openecf_domain::clerk::ProgressDay {
+            day: chrono::NaiveDate::default(),
+            accounts,
+            linked,
+        };
+        format!("{} ({linked} of {accounts})", day.percent())
+    };
     let lines = shown
         .into_iter()
         .map(|s| Line {
+            share: share_of(s),
             id: s.court.id.to_string(),
             name: s.court.name.clone(),
             site: takes_part_in_linking(s.court.kind),

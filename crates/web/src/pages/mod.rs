@@ -1,12 +1,15 @@
 //! The pages, one module per flow; each module's `routes()` is composed here.
-//! A new part of the site arrives as one more `.merge` or `.nest`: a clerk
-//! console, for instance, nested under `/ecf/{court}/admin` behind its role.
+//! A new part of the site arrives as one more `.merge` or `.nest`. The clerk
+//! console's router is built with the state (its role check needs it) and
+//! merged in `app()`.
 
 pub(crate) mod api;
 pub(crate) mod billing;
 mod court;
+pub(crate) use court::console_routes;
 mod courts;
 mod csologin;
+mod efile;
 mod identity;
 mod link_center;
 mod mfa;
@@ -31,6 +34,7 @@ pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
         .merge(link_center::routes())
+        .merge(efile::routes())
         .merge(billing::routes())
         .merge(paa::routes())
         .merge(register::routes())

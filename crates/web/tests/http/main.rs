@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod console;
 mod court;
 mod courts;
 mod csrf;

@@ -33,7 +33,9 @@ fn refusal_status(r: &LinkRefusal) -> StatusCode {
         LinkRefusal::CourtNotLive { .. }
         | LinkRefusal::EcfAlreadyLinked
         | LinkRefusal::PacerAlreadyLinkedHere { .. } => StatusCode::CONFLICT,
-        LinkRefusal::LegacyPacerAccount | LinkRefusal::SharedFirmAccount => StatusCode::FORBIDDEN,
+        LinkRefusal::LegacyPacerAccount | LinkRefusal::SharedFirmAccount | LinkRefusal::EcfDisabled => {
+            StatusCode::FORBIDDEN
+        }
     }
 }
 
@@ -101,7 +103,7 @@ fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &Li
                 "Link a CM/ECF account to my PACER account",
             ));
         }
-        LinkRefusal::EcfAlreadyLinked | LinkRefusal::PacerAlreadyLinkedHere { .. } => {}
+        LinkRefusal::EcfAlreadyLinked | LinkRefusal::PacerAlreadyLinkedHere { .. } | LinkRefusal::EcfDisabled => {}
     }
     render(
         refusal_status(refusal),

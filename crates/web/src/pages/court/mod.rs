@@ -1,10 +1,12 @@
 //! A court's CM/ECF site under `/ecf/{court}/`: the site itself (`site`) and
 //! the linking of a CM/ECF account (`link`), with what both share: who is
-//! using the court's site, and its menu bar. A clerk console would arrive
-//! here as one more `.nest("/ecf/{court}/admin", …)` behind its role.
+//! using the court's site, and its menu bar. The clerk console (`admin`) is
+//! nested under `/ecf/{court}/admin` behind its role check.
 
+mod admin;
 mod agents;
 mod ecf_account;
+mod ecf_reset;
 mod filing;
 mod link;
 mod pacer_utilities;
@@ -25,9 +27,15 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(link::routes())
         .merge(filing::routes())
         .merge(ecf_account::routes())
+        .merge(ecf_reset::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
         .merge(search::routes())
+}
+
+/// The clerk console: its router carries its own role check, made with the state.
+pub(crate) fn console_routes(state: &AppState) -> Router<AppState> {
+    admin::routes(state)
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {

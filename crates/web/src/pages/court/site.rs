@@ -140,6 +140,10 @@ async fn legacy_submit(
             openecf_domain::LinkRefusal::WrongCredentials.to_string(),
         ));
     };
+    if state.store.is_ecf_disabled(account.id).await? {
+        let message = "This CM/ECF account has been disabled by the court. Contact the court's clerk's office.";
+        return Ok(reply(StatusCode::FORBIDDEN, message.to_owned()));
+    }
     if state.store.is_ecf_linked(account.id).await? {
         let message = "This CM/ECF account has been linked to a PACER account. You now use only your PACER account to access CM/ECF at this court: log on at PACER LOGIN.";
         return Ok(reply(StatusCode::FORBIDDEN, message.to_owned()));
@@ -183,7 +187,10 @@ async fn logout(
 #[template(path = "utilities.html")]
 struct Utilities {
     nav: CourtNav,
+    /// Court staff: the clerk console.
     staff: bool,
+    /// Staff of a live district court: Open a Criminal Case.
+    criminal: bool,
     live: bool,
     release_1_1: bool,
     planned: Option<String>,
@@ -220,15 +227,15 @@ async fn utilities(
         Err(redirect) => return Ok(redirect),
     };
     let staff = match &visitor.pacer {
-        Some(session) => {
-            court.kind == openecf_domain::CourtKind::District
-                && state.store.is_staff(&court.id, session.account.id).await?
-        }
+        Some(session) => state.store.is_staff(&court.id, session.account.id).await?,
         None => false,
     };
+    // Criminal cases are opened by a live district court's staff.
+    let criminal = staff && court.is_live() && court.kind == openecf_domain::CourtKind::District;
     Ok(page(Utilities {
         nav: CourtNav::new(&court, &visitor, Some(&user)),
         staff,
+        criminal,
         live: court.is_live(),
         release_1_1: court.release == openecf_domain::Release::V1_1,
         planned: planned(&court.status),
