@@ -41,7 +41,7 @@ pub struct CaseRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct CaseRaw {
+pub(crate) struct CaseRaw {
     id: i64,
     court_id: String,
     office: i64,
@@ -59,7 +59,8 @@ struct CaseRaw {
     lead_case_id: Option<i64>,
 }
 
-const CASE_COLUMNS: &str = "id, court_id, office, year, case_type, seq, judge_initials, title, nature_of_suit, cause, \
+pub(crate) const CASE_COLUMNS: &str =
+    "id, court_id, office, year, case_type, seq, judge_initials, title, nature_of_suit, cause, \
                             jurisdiction, jury_demand, date_filed, chapter, lead_case_id";
 
 impl TryFrom<CaseRaw> for CaseRow {
@@ -172,7 +173,7 @@ struct EntryRaw {
     refers_to_entry: Option<i64>,
 }
 
-const DOCUMENT_COLUMNS: &str =
+pub(crate) const DOCUMENT_COLUMNS: &str =
     "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type";
 
 impl Tx {

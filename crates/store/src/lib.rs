@@ -16,6 +16,7 @@ mod links;
 mod notice_prefs;
 mod outbox;
 mod pacer;
+mod public;
 mod security;
 mod sessions;
 mod staff;
@@ -39,6 +40,7 @@ pub use links::{LinkConflict, LinkRow};
 pub use notice_prefs::{NewSummaryItem, NoticePrefs, SummaryItemRow};
 pub use outbox::OutboxRow;
 pub use pacer::{Authenticator, Enrolment, MfaState};
+pub use public::{DocketFilter, FeedEntry, PartyMatch};
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};
 

@@ -329,7 +329,7 @@ async fn write_entry(
             },
             original_filename: d.original_filename.clone(),
             stamp: d.stamp.clone(),
-            link: format!("{base}/ecf/{}/doc1/{doc_id}", court.id),
+            link: format!("{base}/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(doc_id)),
             document_id: doc_id,
         });
     }

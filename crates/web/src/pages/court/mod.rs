@@ -6,6 +6,7 @@
 mod ecf_account;
 mod filing;
 mod link;
+mod public;
 mod site;
 
 use axum::Router;
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(link::routes())
         .merge(filing::routes())
         .merge(ecf_account::routes())
+        .merge(public::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
@@ -96,7 +98,7 @@ impl CourtNav {
             }));
         }
         for (label, slug) in [
-            ("Query", "query"),
+            ("Query", "cgi-bin/iquery.pl"),
             ("Reports", "reports"),
             ("Utilities", "utilities"),
             ("Search", "search"),

@@ -1,0 +1,243 @@
+//! Public access to the record: finding a court's cases by a party's name,
+//! the docket report (with its date and document-number ranges), a case's
+//! last filing, and the court's new entries (its RSS feed).
+
+use std::collections::HashMap;
+
+use openecf_domain::{CourtId, PartyRole};
+
+use crate::filing::{CaseRaw, CASE_COLUMNS, DOCUMENT_COLUMNS};
+use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, EntryRow, Result, Store, Time};
+
+/// Which entries a docket report shows: filed on or after `filed_from` and
+/// before `filed_before`, numbered `first_number` to `last_number`; each
+/// bound is open when `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocketFilter {
+    pub filed_from: Option<Time>,
+    pub filed_before: Option<Time>,
+    pub first_number: Option<i64>,
+    pub last_number: Option<i64>,
+}
+
+/// A case found by one of its parties' names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyMatch {
+    pub case: CaseRow,
+    pub party: String,
+    pub role: PartyRole,
+}
+
+/// A new docket entry of a court, as its RSS feed lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    pub case: CaseRow,
+    pub number: i64,
+    pub event: String,
+    pub filed_at: Time,
+    /// The entry's main document, if it has one.
+    pub document_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRaw {
+    id: i64,
+    number: i64,
+    event: String,
+    docket_text: String,
+    filed_at: i64,
+    filed_by: String,
+    refers_to_entry: Option<i64>,
+}
+
+/// `%text%` for LIKE, with LIKE's own characters escaped (by `\`).
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+impl Store {
+    /// A court's cases with a party whose name contains `name` (in any
+    /// case), newest case first; at most `limit`.
+    pub async fn cases_by_party_name(&self, court: &CourtId, name: &str, limit: i64) -> Result<Vec<PartyMatch>> {
+        let columns: String = CASE_COLUMNS
+            .split(',')
+            .map(|c| format!("c.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT p.case_id, p.name, p.role FROM parties p JOIN cases c ON c.id = p.case_id
+             WHERE c.court_id = $1 AND LOWER(p.name) LIKE $2 ESCAPE '\\'
+             ORDER BY c.date_filed DESC, c.id DESC, p.id LIMIT $3",
+        )
+        .bind(court.as_str())
+        .bind(contains_pattern(name))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for (case_id, party, role) in rows {
+            let raw: Option<CaseRaw> = sqlx::query_as(&format!("SELECT {columns} FROM cases c WHERE c.id = $1"))
+                .bind(case_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(raw) = raw {
+                found.push(PartyMatch {
+                    case: raw.try_into()?,
+                    party,
+                    role: PartyRole::parse(&role).map_err(corrupt)?,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// The entries of a case's docket that the filter lets through, oldest
+    /// first, each with its documents (main document first).
+    pub async fn docket_report(&self, case_id: i64, filter: &DocketFilter) -> Result<Vec<EntryRow>> {
+        let from = filter.filed_from.map_or(i64::MIN, epoch);
+        let before = filter.filed_before.map_or(i64::MAX, epoch);
+        let first = filter.first_number.unwrap_or(i64::MIN);
+        let last = filter.last_number.unwrap_or(i64::MAX);
+        let entries: Vec<EntryRaw> = sqlx::query_as(
+            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name AS filed_by, e.refers_to_entry
+             FROM docket_entries e JOIN pacer_accounts p ON p.id = e.filed_by
+             WHERE e.case_id = $1 AND e.filed_at >= $2 AND e.filed_at < $3 AND e.number >= $4 AND e.number <= $5
+             ORDER BY e.number",
+        )
+        .bind(case_id)
+        .bind(from)
+        .bind(before)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        let docs: Vec<DocumentRow> = sqlx::query_as(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE entry_id IN
+               (SELECT id FROM docket_entries WHERE case_id = $1 AND filed_at >= $2 AND filed_at < $3
+                AND number >= $4 AND number <= $5)
+             ORDER BY entry_id, attachment"
+        ))
+        .bind(case_id)
+        .bind(from)
+        .bind(before)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_entry: HashMap<i64, Vec<DocumentRow>> = HashMap::new();
+        for d in docs {
+            by_entry.entry(d.entry_id).or_default().push(d);
+        }
+        entries
+            .into_iter()
+            .map(|e| {
+                Ok(EntryRow {
+                    documents: by_entry.remove(&e.id).unwrap_or_default(),
+                    id: e.id,
+                    number: e.number,
+                    event: e.event,
+                    docket_text: e.docket_text,
+                    filed_at: from_epoch(e.filed_at)?,
+                    filed_by: e.filed_by,
+                    refers_to: e.refers_to_entry,
+                })
+            })
+            .collect()
+    }
+
+    /// Numbers of the entries with these ids (a docket report's "re 2"
+    /// links, when the entry referred to is outside the report's range).
+    pub async fn entry_number(&self, entry_id: i64) -> Result<Option<(i64, Option<i64>)>> {
+        let number: Option<i64> = sqlx::query_scalar("SELECT number FROM docket_entries WHERE id = $1")
+            .bind(entry_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(number) = number else { return Ok(None) };
+        let doc: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM documents WHERE entry_id = $1 ORDER BY attachment LIMIT 1")
+                .bind(entry_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(Some((number, doc)))
+    }
+
+    /// When the case's latest entry was filed.
+    pub async fn last_filing(&self, case_id: i64) -> Result<Option<Time>> {
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(filed_at) FROM docket_entries WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(&self.pool)
+            .await?;
+        last.map(from_epoch).transpose()
+    }
+
+    /// The documents of the entry a document belongs to, main document first.
+    pub async fn entry_documents(&self, entry_id: i64) -> Result<Vec<DocumentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE entry_id = $1 ORDER BY attachment"
+        ))
+        .bind(entry_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A court's entries filed since `since`, newest first; at most `limit`.
+    pub async fn new_entries(&self, court: &CourtId, since: Time, limit: i64) -> Result<Vec<FeedEntry>> {
+        let rows: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT e.id, e.case_id, e.number, e.event, e.filed_at
+             FROM docket_entries e JOIN cases c ON c.id = e.case_id
+             WHERE c.court_id = $1 AND e.filed_at >= $2
+             ORDER BY e.filed_at DESC, e.id DESC LIMIT $3",
+        )
+        .bind(court.as_str())
+        .bind(epoch(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut cases: HashMap<i64, CaseRow> = HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for (entry_id, case_id, number, event, filed_at) in rows {
+            let case = match cases.get(&case_id) {
+                Some(c) => c.clone(),
+                None => {
+                    let Some(c) = self.case(court, case_id).await? else {
+                        continue;
+                    };
+                    cases.insert(case_id, c.clone());
+                    c
+                }
+            };
+            let document_id: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM documents WHERE entry_id = $1 ORDER BY attachment LIMIT 1")
+                    .bind(entry_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            items.push(FeedEntry {
+                case,
+                number,
+                event,
+                filed_at: from_epoch(filed_at)?,
+                document_id,
+            });
+        }
+        Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn a_name_is_searched_for_as_typed_with_like_characters_taken_literally() {
+        assert_eq!(contains_pattern(" Acme "), "%acme%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}
