@@ -10,6 +10,17 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// A token in decimal digits (256 bits), for links whose readers expect a
+/// number: CM/ECF's free-look `magic_num`.
+pub fn random_digits_token() -> String {
+    let half = || {
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        u128::from_be_bytes(bytes)
+    };
+    format!("{:039}{:039}", half(), half())
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

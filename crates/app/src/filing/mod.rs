@@ -364,7 +364,8 @@ async fn notify(
         district: court.kind != CourtKind::Bankruptcy,
         case_title: case.title.clone(),
         case_number: case.number.to_string(),
-        docket_link: format!("{base}/ecf/{}/case/{}", court.id, case.id),
+        // As CM/ECF's notices link the case: its docket report.
+        docket_link: format!("{base}/ecf/{}/cgi-bin/DktRpt.pl?{}", court.id, case.id),
         event: event.name.to_owned(),
         entered_by: filer.name.to_string(),
         entered_at: now.format("%-m/%-d/%Y at %-I:%M %p UTC").to_string(),
@@ -384,7 +385,8 @@ async fn notify(
         let Ok(to) = Email::from_stored(&r.email) else { continue };
         let mut own = nef.clone();
         if let Some(main) = own.documents.first_mut() {
-            let token = crate::tokens::random_token();
+            // Digits, as CM/ECF's magic numbers are (programs that read NEFs expect them).
+            let token = crate::tokens::random_digits_token();
             tx.insert_free_look(
                 &crate::tokens::hash_token(&token),
                 main.document_id,

@@ -766,7 +766,8 @@ async fn rss(State(state): State<AppState>, Path(court): Path<String>) -> Result
         .map(|e| {
             let report = format!("{base}/ecf/{}/cgi-bin/DktRpt.pl?{}", court.id, e.case.id);
             let mut description = String::new();
-            if e.case.number.case_type == CaseType::Bankruptcy {
+            // A bankruptcy court's items begin with the case's type, office and chapter.
+            if court.kind == CourtKind::Bankruptcy {
                 description.push_str(&format!(
                     "Type: {} Office: {} Chapter: {} ",
                     e.case.number.case_type.code(),
