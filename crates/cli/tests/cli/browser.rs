@@ -302,7 +302,7 @@ fn serve_demo(data: &Scratch) -> (Killed, String) {
 }
 
 /// `openecf serve --demo`, its base URL, and what it printed up to then.
-fn serve_demo_printing(data: &Scratch) -> (Killed, String, Vec<String>) {
+pub(crate) fn serve_demo_printing(data: &Scratch) -> (Killed, String, Vec<String>) {
     let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
     serve
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])

@@ -4,6 +4,7 @@
 
 mod browser;
 mod commands;
+mod juriscraper;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
