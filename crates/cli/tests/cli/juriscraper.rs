@@ -46,7 +46,10 @@ fn python() -> Option<PathBuf> {
             if found == JURISCRAPER {
                 return Some(path);
             }
-            format!("{} has juriscraper {found}, not the pinned {JURISCRAPER}", path.display())
+            format!(
+                "{} has juriscraper {found}, not the pinned {JURISCRAPER}",
+                path.display()
+            )
         }
         Ok(out) => format!(
             "{} has no juriscraper: {}",
@@ -59,7 +62,10 @@ fn python() -> Option<PathBuf> {
         "{reason}; make it with `python3 -m venv target/juriscraper-venv && \
          target/juriscraper-venv/bin/pip install juriscraper=={JURISCRAPER}`, or set OPENECF_JURISCRAPER_PYTHON"
     );
-    assert!(!services_required(), "the juriscraper check is required in CI: {reason}");
+    assert!(
+        !services_required(),
+        "the juriscraper check is required in CI: {reason}"
+    );
     openecf_store::testkit::say_skipped(&format!("skipping the juriscraper check: {reason}"));
     None
 }
@@ -189,7 +195,11 @@ async fn wait_for_notices(dir: &std::path::Path) {
         if now > 0 && now == last {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "no notices in {} within 30 s", dir.display());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notices in {} within 30 s",
+            dir.display()
+        );
         last = now;
     }
 }

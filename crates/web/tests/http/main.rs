@@ -15,5 +15,6 @@ mod login;
 mod mail;
 mod mfa;
 mod pages;
+mod public;
 mod secrets;
 mod security;
