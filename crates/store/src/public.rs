@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use openecf_domain::{CourtId, PartyRole};
 
 use crate::filing::{CaseRaw, CASE_COLUMNS, DOCUMENT_COLUMNS};
-use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, EntryRow, Result, Store, Time};
+use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, EntryRow, Result, Store, Time, Tx};
 
 /// Which entries a docket report shows: filed on or after `filed_from` and
 /// before `filed_before`, numbered `first_number` to `last_number`; each
@@ -63,7 +63,28 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
+/// The court's prefix of CM/ECF document numbers (`127` for nysd), or ""
+/// when it has none recorded.
+async fn doc_id_prefix<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, court: &CourtId) -> Result<String> {
+    let prefix: Option<String> = sqlx::query_scalar("SELECT doc_id_prefix FROM courts WHERE id = $1")
+        .bind(court.as_str())
+        .fetch_optional(db)
+        .await?;
+    Ok(prefix.unwrap_or_default())
+}
+
+impl Tx {
+    pub async fn doc_id_prefix(&mut self, court: &CourtId) -> Result<String> {
+        doc_id_prefix(self.conn(), court).await
+    }
+}
+
 impl Store {
+    /// The court's prefix of CM/ECF document numbers (`127` for nysd), or "".
+    pub async fn doc_id_prefix(&self, court: &CourtId) -> Result<String> {
+        doc_id_prefix(&self.pool, court).await
+    }
+
     /// A court's cases with a party whose name contains `name` (in any
     /// case), newest case first; at most `limit`.
     pub async fn cases_by_party_name(&self, court: &CourtId, name: &str, limit: i64) -> Result<Vec<PartyMatch>> {

@@ -316,6 +316,7 @@ async fn write_entry(
     };
     let entry_id = tx.insert_entry(&entry, now).await?;
     let base = app.settings.public_url.trim_end_matches('/');
+    let prefix = tx.doc_id_prefix(&court.id).await?;
     let mut nef_docs = Vec::new();
     for (d, _) in documents {
         let mut d = d.clone();
@@ -329,7 +330,11 @@ async fn write_entry(
             },
             original_filename: d.original_filename.clone(),
             stamp: d.stamp.clone(),
-            link: format!("{base}/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(doc_id)),
+            link: format!(
+                "{base}/ecf/{}/doc1/{}",
+                court.id,
+                openecf_domain::doc1_number(&prefix, doc_id)
+            ),
             document_id: doc_id,
         });
     }

@@ -80,6 +80,7 @@ async fn filed(store: &Store) -> Vec<Value> {
     for court in ["nysd", "gamb"] {
         let court = CourtId::parse(court).unwrap();
         let judges = store.judges(&court).await.unwrap();
+        let prefix = store.doc_id_prefix(&court).await.unwrap();
         // Case ids are small in the demo; every court's are looked for.
         for id in 1..=50 {
             let Some(case) = store.case(&court, id).await.unwrap() else {
@@ -137,7 +138,7 @@ async fn filed(store: &Store) -> Vec<Value> {
                         "event": e.event,
                         "docket_text": e.docket_text,
                         "description": description,
-                        "doc1": e.documents.first().map(|d| doc1_number(d.id)),
+                        "doc1": e.documents.first().map(|d| doc1_number(&prefix, d.id)),
                     })
                 })
                 .collect();
@@ -220,6 +221,13 @@ async fn juriscraper_reads_the_demo_courts_back_as_filed() {
     for kind in ["cv", "bk", "ap"] {
         assert!(kinds.contains(&kind), "the demo has no {kind} case to check: {kinds:?}");
     }
+    // Document numbers carry the court's CM/ECF prefix (nysd's is 127), as RECAP keys them.
+    let nysd_doc = cases
+        .iter()
+        .find(|c| c["court"] == "nysd")
+        .and_then(|c| c["entries"][0]["doc1"].as_str())
+        .unwrap_or_default();
+    assert!(nysd_doc.starts_with("1271") && nysd_doc.len() == 12, "{nysd_doc}");
     let expected = json!({
         "base": base,
         "username": "jfiler2026",

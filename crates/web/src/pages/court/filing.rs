@@ -699,8 +699,10 @@ async fn docket(
         })
         .collect();
     let docket = state.store.docket(case.id).await?;
-    let doc_link =
-        |d: &openecf_store::DocumentRow| format!("/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(d.id));
+    let prefix = state.store.doc_id_prefix(&court.id).await?;
+    let doc_link = |d: &openecf_store::DocumentRow| {
+        format!("/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(&prefix, d.id))
+    };
     let entries = docket
         .iter()
         .map(|e| {
@@ -855,6 +857,7 @@ async fn document_view(
     visitor: crate::session::Visitor,
     Path((court, id)): Path<(String, String)>,
     Query(q): Query<DocumentQuery>,
+    uri: axum::http::Uri,
     _: crate::extract::CsrfForm<crate::extract::NoFields>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
@@ -866,7 +869,7 @@ async fn document_view(
         return match &visitor.pacer {
             Some(_) => serve_document(&state, &doc).await,
             None => Err(AppError::LoginFirst {
-                next: format!("/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(doc.id)),
+                next: uri.path().to_owned(),
                 expired: true,
             }),
         };

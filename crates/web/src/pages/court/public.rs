@@ -581,37 +581,40 @@ async fn build_report(
     })
 }
 
-fn doc_href(court: &Court, d: &DocumentRow) -> String {
-    format!("/ecf/{}/doc1/{}", court.id, doc1_number(d.id))
+fn doc_href(court: &Court, prefix: &str, d: &DocumentRow) -> String {
+    format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, d.id))
 }
 
 async fn report_entries(state: &AppState, court: &Court, docket: &[EntryRow]) -> Result<Vec<ReportEntry>, AppError> {
+    let prefix = state.store.doc_id_prefix(&court.id).await?;
+    let prefix = prefix.as_str();
     let mut out = Vec::with_capacity(docket.len());
     for e in docket {
         let referred = match e.refers_to {
             None => None,
             Some(id) => match docket.iter().find(|r| r.id == id) {
-                Some(r) => Some((r.number, r.documents.first().map(|d| doc_href(court, d)))),
+                Some(r) => Some((r.number, r.documents.first().map(|d| doc_href(court, prefix, d)))),
                 // Outside the report's range: still the number, and its document.
-                None => state
-                    .store
-                    .entry_number(id)
-                    .await?
-                    .map(|(n, doc)| (n, doc.map(|id| format!("/ecf/{}/doc1/{}", court.id, doc1_number(id))))),
+                None => state.store.entry_number(id).await?.map(|(n, doc)| {
+                    (
+                        n,
+                        doc.map(|id| format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, id))),
+                    )
+                }),
             },
         };
         let (text, refers) = split_reference(&e.docket_text, referred);
         out.push(ReportEntry {
             date: date(e.filed_at),
             number: e.number,
-            link: e.documents.first().map(|d| doc_href(court, d)),
+            link: e.documents.first().map(|d| doc_href(court, prefix, d)),
             text,
             refers,
             attachments: e
                 .documents
                 .iter()
                 .skip(1)
-                .map(|d| (d.attachment, doc_href(court, d), d.description.clone()))
+                .map(|d| (d.attachment, doc_href(court, prefix, d), d.description.clone()))
                 .collect(),
         });
     }
@@ -731,7 +734,8 @@ async fn show_case_doc(
         .into_iter()
         .next()
         .ok_or(AppError::NotFound)?;
-    Ok(crate::paths::see_other(&doc_href(&court, &doc)))
+    let prefix = state.store.doc_id_prefix(&court.id).await?;
+    Ok(crate::paths::see_other(&doc_href(&court, &prefix, &doc)))
 }
 
 // ------------------------------------------------------------ rss_outside.pl
@@ -761,6 +765,7 @@ async fn rss(State(state): State<AppState>, Path(court): Path<String>) -> Result
     let since = now - chrono::Duration::hours(i64::try_from(FEED_HOURS).unwrap_or(24));
     let base = state.config.public_url.trim_end_matches('/').to_owned();
     let entries = state.store.new_entries(&court.id, since, FEED_LIMIT).await?;
+    let prefix = state.store.doc_id_prefix(&court.id).await?;
     let items = entries
         .into_iter()
         .map(|e| {
@@ -780,7 +785,7 @@ async fn rss(State(state): State<AppState>, Path(court): Path<String>) -> Result
                 description.push_str(&format!(
                     " (<a href=\"{base}/ecf/{}/doc1/{}\">{}</a>)",
                     court.id,
-                    doc1_number(doc),
+                    doc1_number(&prefix, doc),
                     e.number
                 ));
             }
@@ -853,6 +858,8 @@ pub(super) async fn document_for_pacer_user(
     let nav = nav_for(state, court, &user).await?;
     let entry_number = state.store.entry_number(doc.entry_id).await?.map_or(0, |(n, _)| n);
     let documents = state.store.entry_documents(doc.entry_id).await?;
+    let prefix = state.store.doc_id_prefix(&court.id).await?;
+    let prefix = prefix.as_str();
     if doc.attachment == 0 && documents.len() > 1 && !show_main {
         let lines = documents
             .iter()
@@ -863,9 +870,9 @@ pub(super) async fn document_for_pacer_user(
                     format!("Attachment {}", d.attachment)
                 },
                 href: if d.attachment == 0 {
-                    format!("{}?main=1", doc_href(court, d))
+                    format!("{}?main=1", doc_href(court, prefix, d))
                 } else {
-                    doc_href(court, d)
+                    doc_href(court, prefix, d)
                 },
                 description: d.description.clone(),
                 pages: d.pages,
@@ -881,7 +888,7 @@ pub(super) async fn document_for_pacer_user(
     Ok(page(ViewDocumentPage {
         nav,
         csrf: visitor.csrf.value().to_owned(),
-        action: doc_href(court, doc),
+        action: doc_href(court, prefix, doc),
         number: case.number.to_string(),
         entry_number,
         part: if doc.attachment == 0 {
