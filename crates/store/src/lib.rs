@@ -40,7 +40,7 @@ pub use links::{LinkConflict, LinkRow};
 pub use notice_prefs::{NewSummaryItem, NoticePrefs, SummaryItemRow};
 pub use outbox::OutboxRow;
 pub use pacer::{Authenticator, Enrolment, MfaState};
-pub use public::{DocketFilter, FeedEntry, PartyMatch};
+pub use public::{DocketFilter, FeedEntry, PartyMatch, ReportDocument, ReportEntry};
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use openecf_domain::{CourtId, PartyRole};
 
 use crate::filing::{CaseRaw, CASE_COLUMNS, DOCUMENT_COLUMNS};
-use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, EntryRow, Result, Store, Time, Tx};
+use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, Result, Store, Time, Tx};
 
 /// Which entries a docket report shows: filed on or after `filed_from` and
 /// before `filed_before`, numbered `first_number` to `last_number`; each
@@ -39,15 +39,26 @@ pub struct FeedEntry {
     pub document_id: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct EntryRaw {
-    id: i64,
-    number: i64,
-    event: String,
-    docket_text: String,
-    filed_at: i64,
-    filed_by: String,
-    refers_to_entry: Option<i64>,
+/// An entry as the docket report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportEntry {
+    pub id: i64,
+    pub number: i64,
+    pub docket_text: String,
+    pub filed_at: Time,
+    /// The entry (its id) this one refers to: "re 2".
+    pub refers_to: Option<i64>,
+    /// Main document first, then the attachments.
+    pub documents: Vec<ReportDocument>,
+}
+
+/// A document as the docket report links it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDocument {
+    pub id: i64,
+    /// 0 is the main document; 1, 2 … its attachments.
+    pub attachment: i64,
+    pub description: String,
 }
 
 /// `%text%` for LIKE, with LIKE's own characters escaped (by `\`).
@@ -121,15 +132,18 @@ impl Store {
     }
 
     /// The entries of a case's docket that the filter lets through, oldest
-    /// first, each with its documents (main document first).
-    pub async fn docket_report(&self, case_id: i64, filter: &DocketFilter) -> Result<Vec<EntryRow>> {
+    /// first, each with its documents (main document first): what a docket
+    /// report shows, read in two queries (entries with their main documents;
+    /// then the attachments).
+    pub async fn docket_report(&self, case_id: i64, filter: &DocketFilter) -> Result<Vec<ReportEntry>> {
         let from = filter.filed_from.map_or(i64::MIN, epoch);
         let before = filter.filed_before.map_or(i64::MAX, epoch);
         let first = filter.first_number.unwrap_or(i64::MIN);
         let last = filter.last_number.unwrap_or(i64::MAX);
-        let entries: Vec<EntryRaw> = sqlx::query_as(
-            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name AS filed_by, e.refers_to_entry
-             FROM docket_entries e JOIN pacer_accounts p ON p.id = e.filed_by
+        type Line = (i64, i64, String, i64, Option<i64>, Option<i64>, Option<String>);
+        let lines: Vec<Line> = sqlx::query_as(
+            "SELECT e.id, e.number, e.docket_text, e.filed_at, e.refers_to_entry, d.id, d.description
+             FROM docket_entries e LEFT JOIN documents d ON d.entry_id = e.id AND d.attachment = 0
              WHERE e.case_id = $1 AND e.filed_at >= $2 AND e.filed_at < $3 AND e.number >= $4 AND e.number <= $5
              ORDER BY e.number",
         )
@@ -140,12 +154,13 @@ impl Store {
         .bind(last)
         .fetch_all(&self.pool)
         .await?;
-        let docs: Vec<DocumentRow> = sqlx::query_as(&format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE entry_id IN
-               (SELECT id FROM docket_entries WHERE case_id = $1 AND filed_at >= $2 AND filed_at < $3
-                AND number >= $4 AND number <= $5)
-             ORDER BY entry_id, attachment"
-        ))
+        let attachments: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT d.entry_id, d.id, d.attachment, d.description
+             FROM documents d JOIN docket_entries e ON e.id = d.entry_id
+             WHERE e.case_id = $1 AND e.filed_at >= $2 AND e.filed_at < $3 AND e.number >= $4 AND e.number <= $5
+               AND d.attachment > 0
+             ORDER BY d.entry_id, d.attachment",
+        )
         .bind(case_id)
         .bind(from)
         .bind(before)
@@ -153,22 +168,33 @@ impl Store {
         .bind(last)
         .fetch_all(&self.pool)
         .await?;
-        let mut by_entry: HashMap<i64, Vec<DocumentRow>> = HashMap::new();
-        for d in docs {
-            by_entry.entry(d.entry_id).or_default().push(d);
+        let mut by_entry: HashMap<i64, Vec<ReportDocument>> = HashMap::new();
+        for (entry_id, id, attachment, description) in attachments {
+            by_entry.entry(entry_id).or_default().push(ReportDocument {
+                id,
+                attachment,
+                description,
+            });
         }
-        entries
+        lines
             .into_iter()
-            .map(|e| {
-                Ok(EntryRow {
-                    documents: by_entry.remove(&e.id).unwrap_or_default(),
-                    id: e.id,
-                    number: e.number,
-                    event: e.event,
-                    docket_text: e.docket_text,
-                    filed_at: from_epoch(e.filed_at)?,
-                    filed_by: e.filed_by,
-                    refers_to: e.refers_to_entry,
+            .map(|(id, number, docket_text, filed_at, refers_to, main, description)| {
+                let mut documents = Vec::new();
+                if let Some(main) = main {
+                    documents.push(ReportDocument {
+                        id: main,
+                        attachment: 0,
+                        description: description.unwrap_or_default(),
+                    });
+                    documents.extend(by_entry.remove(&id).unwrap_or_default());
+                }
+                Ok(ReportEntry {
+                    id,
+                    number,
+                    docket_text,
+                    filed_at: from_epoch(filed_at)?,
+                    refers_to,
+                    documents,
                 })
             })
             .collect()

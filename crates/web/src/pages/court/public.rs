@@ -23,7 +23,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Days, NaiveDate};
 use openecf_domain::{doc1_number, CaseQuery, CaseType, Court, CourtKind};
-use openecf_store::{CaseRow, DocketFilter, DocumentRow, EntryRow};
+use openecf_store::{CaseRow, DocketFilter, DocumentRow, ReportEntry as Entry};
 
 use super::{load_court, CourtNav, CourtUser};
 use crate::extract::{PacerUser, Path};
@@ -582,10 +582,14 @@ async fn build_report(
 }
 
 fn doc_href(court: &Court, prefix: &str, d: &DocumentRow) -> String {
-    format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, d.id))
+    doc_id_href(court, prefix, d.id)
 }
 
-async fn report_entries(state: &AppState, court: &Court, docket: &[EntryRow]) -> Result<Vec<ReportEntry>, AppError> {
+fn doc_id_href(court: &Court, prefix: &str, id: i64) -> String {
+    format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, id))
+}
+
+async fn report_entries(state: &AppState, court: &Court, docket: &[Entry]) -> Result<Vec<ReportEntry>, AppError> {
     let prefix = state.store.doc_id_prefix(&court.id).await?;
     let prefix = prefix.as_str();
     let mut out = Vec::with_capacity(docket.len());
@@ -593,7 +597,7 @@ async fn report_entries(state: &AppState, court: &Court, docket: &[EntryRow]) ->
         let referred = match e.refers_to {
             None => None,
             Some(id) => match docket.iter().find(|r| r.id == id) {
-                Some(r) => Some((r.number, r.documents.first().map(|d| doc_href(court, prefix, d)))),
+                Some(r) => Some((r.number, r.documents.first().map(|d| doc_id_href(court, prefix, d.id)))),
                 // Outside the report's range: still the number, and its document.
                 None => state.store.entry_number(id).await?.map(|(n, doc)| {
                     (
@@ -607,14 +611,14 @@ async fn report_entries(state: &AppState, court: &Court, docket: &[EntryRow]) ->
         out.push(ReportEntry {
             date: date(e.filed_at),
             number: e.number,
-            link: e.documents.first().map(|d| doc_href(court, prefix, d)),
+            link: e.documents.first().map(|d| doc_id_href(court, prefix, d.id)),
             text,
             refers,
             attachments: e
                 .documents
                 .iter()
                 .skip(1)
-                .map(|d| (d.attachment, doc_href(court, prefix, d), d.description.clone()))
+                .map(|d| (d.attachment, doc_id_href(court, prefix, d.id), d.description.clone()))
                 .collect(),
         });
     }
