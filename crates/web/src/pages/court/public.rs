@@ -56,12 +56,17 @@ const FEED_LIMIT: i64 = 200;
 /// name), with CM/ECF's bare `?123` (a case id) kept under `""`.
 fn fields(raw: &[u8]) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    for (k, v) in url::form_urlencoded::parse(raw) {
-        if v.is_empty() && !k.is_empty() && !out.contains_key("") {
-            // `?123` or `?1-L_1_0-1`: CM/ECF's bare query.
-            out.insert(String::new(), k.to_string());
+    // `?123` or `?1-L_1_0-1`: CM/ECF's bare query, a first part without `=`.
+    let first = raw.split(|b| *b == b'&').next().unwrap_or_default();
+    if !first.is_empty() && !first.contains(&b'=') {
+        if let Some((bare, _)) = url::form_urlencoded::parse(first).next() {
+            out.insert(String::new(), bare.into_owned());
         }
-        out.insert(k.into_owned(), v.into_owned());
+    }
+    for (k, v) in url::form_urlencoded::parse(raw) {
+        if !k.is_empty() {
+            out.insert(k.into_owned(), v.into_owned());
+        }
     }
     out
 }
@@ -916,6 +921,9 @@ mod tests {
         let f = fields(b"all_case_ids=7&case_num=+");
         assert_eq!(case_id_of(&f), Some(7));
         assert_eq!(case_id_of(&fields(b"1-L_1_0-1")), None);
+        // An empty field is not a bare query.
+        assert_eq!(field(&fields(b"case_num=&last_name=Roe"), ""), "");
+        assert_eq!(field(&fields(b"1%3A26-cv-1"), ""), "1:26-cv-1");
     }
 
     #[test]
