@@ -130,6 +130,14 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
         .assert_lacks("COMPLAINT against")
         // The form's own request lists parties only when asked.
         .assert_lacks("represented by");
+    // A case picked by a party's name keeps the form's ranges.
+    let listed = p
+        .get("/ecf/nysd/cgi-bin/DktRpt.pl?last_name=jordan&documents_numbered_from_=2")
+        .await;
+    let picked = p.get(&unescape(&listed.link(&number))).await;
+    picked
+        .assert_has("MOTION for Extension of Time")
+        .assert_lacks("COMPLAINT against");
     // Filed dates: a range in the future has no entries; a backward range is refused.
     let tomorrow = (app.now() + chrono::Duration::days(1)).format("%m/%d/%Y").to_string();
     let later = p

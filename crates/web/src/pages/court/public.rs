@@ -156,6 +156,9 @@ struct QueryPage {
     results: Option<Vec<CaseLine>>,
     /// Where a found case leads: the case query or the docket report.
     target: &'static str,
+    /// What a found case's link carries on (the docket report's ranges),
+    /// from `&`, URL-encoded.
+    carry: String,
 }
 
 #[derive(Template)]
@@ -245,6 +248,7 @@ async fn search(
         error: None,
         results: None,
         target,
+        carry: String::new(),
     };
     if !p.case_num.is_empty() {
         match CaseQuery::parse(&p.case_num) {
@@ -464,6 +468,22 @@ async fn docket_report_page(
         Some(id) => (Some(id), nav),
         None => {
             let mut p = search(state, &court, nav, f, "DktRpt.pl").await?;
+            // A case picked from the list keeps the ranges typed in the form.
+            let mut carry = url::form_urlencoded::Serializer::new(String::new());
+            for name in [
+                "date_from",
+                "date_to",
+                "documents_numbered_from_",
+                "documents_numbered_to_",
+            ] {
+                if !field(f, name).is_empty() {
+                    carry.append_pair(name, field(f, name));
+                }
+            }
+            let carry = carry.finish();
+            if !carry.is_empty() {
+                p.carry = format!("&{carry}");
+            }
             let only = match p.results.as_deref() {
                 Some([only]) if !p.case_num.is_empty() => Some(only.id),
                 _ => None,
