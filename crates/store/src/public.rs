@@ -61,6 +61,33 @@ pub struct ReportDocument {
     pub description: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct PartyCaseRaw {
+    #[sqlx(flatten)]
+    case: CaseRaw,
+    party_name: String,
+    party_role: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FeedRaw {
+    #[sqlx(flatten)]
+    case: CaseRaw,
+    entry_number: i64,
+    entry_event: String,
+    entry_filed_at: i64,
+    document_id: Option<i64>,
+}
+
+/// The case columns, each prefixed by a table alias (`c.id, c.court_id, …`).
+fn case_columns(alias: &str) -> String {
+    CASE_COLUMNS
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `%text%` for LIKE, with LIKE's own characters escaped (by `\`).
 fn contains_pattern(text: &str) -> String {
     let mut p = String::from("%");
@@ -99,36 +126,27 @@ impl Store {
     /// A court's cases with a party whose name contains `name` (in any
     /// case), newest case first; at most `limit`.
     pub async fn cases_by_party_name(&self, court: &CourtId, name: &str, limit: i64) -> Result<Vec<PartyMatch>> {
-        let columns: String = CASE_COLUMNS
-            .split(',')
-            .map(|c| format!("c.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT p.case_id, p.name, p.role FROM parties p JOIN cases c ON c.id = p.case_id
+        let rows: Vec<PartyCaseRaw> = sqlx::query_as(&format!(
+            "SELECT {}, p.name AS party_name, p.role AS party_role
+             FROM parties p JOIN cases c ON c.id = p.case_id
              WHERE c.court_id = $1 AND LOWER(p.name) LIKE $2 ESCAPE '\\'
              ORDER BY c.date_filed DESC, c.id DESC, p.id LIMIT $3",
-        )
+            case_columns("c")
+        ))
         .bind(court.as_str())
         .bind(contains_pattern(name))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let mut found = Vec::with_capacity(rows.len());
-        for (case_id, party, role) in rows {
-            let raw: Option<CaseRaw> = sqlx::query_as(&format!("SELECT {columns} FROM cases c WHERE c.id = $1"))
-                .bind(case_id)
-                .fetch_optional(&self.pool)
-                .await?;
-            if let Some(raw) = raw {
-                found.push(PartyMatch {
-                    case: raw.try_into()?,
-                    party,
-                    role: PartyRole::parse(&role).map_err(corrupt)?,
-                });
-            }
-        }
-        Ok(found)
+        rows.into_iter()
+            .map(|r| {
+                Ok(PartyMatch {
+                    role: PartyRole::parse(&r.party_role).map_err(corrupt)?,
+                    party: r.party_name,
+                    case: r.case.try_into()?,
+                })
+            })
+            .collect()
     }
 
     /// The entries of a case's docket that the filter lets through, oldest
@@ -237,44 +255,31 @@ impl Store {
 
     /// A court's entries filed since `since`, newest first; at most `limit`.
     pub async fn new_entries(&self, court: &CourtId, since: Time, limit: i64) -> Result<Vec<FeedEntry>> {
-        let rows: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
-            "SELECT e.id, e.case_id, e.number, e.event, e.filed_at
+        let rows: Vec<FeedRaw> = sqlx::query_as(&format!(
+            "SELECT {}, e.number AS entry_number, e.event AS entry_event, e.filed_at AS entry_filed_at,
+                    d.id AS document_id
              FROM docket_entries e JOIN cases c ON c.id = e.case_id
+             LEFT JOIN documents d ON d.entry_id = e.id AND d.attachment = 0
              WHERE c.court_id = $1 AND e.filed_at >= $2
              ORDER BY e.filed_at DESC, e.id DESC LIMIT $3",
-        )
+            case_columns("c")
+        ))
         .bind(court.as_str())
         .bind(epoch(since))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let mut cases: HashMap<i64, CaseRow> = HashMap::new();
-        let mut items = Vec::with_capacity(rows.len());
-        for (entry_id, case_id, number, event, filed_at) in rows {
-            let case = match cases.get(&case_id) {
-                Some(c) => c.clone(),
-                None => {
-                    let Some(c) = self.case(court, case_id).await? else {
-                        continue;
-                    };
-                    cases.insert(case_id, c.clone());
-                    c
-                }
-            };
-            let document_id: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM documents WHERE entry_id = $1 ORDER BY attachment LIMIT 1")
-                    .bind(entry_id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            items.push(FeedEntry {
-                case,
-                number,
-                event,
-                filed_at: from_epoch(filed_at)?,
-                document_id,
-            });
-        }
-        Ok(items)
+        rows.into_iter()
+            .map(|r| {
+                Ok(FeedEntry {
+                    case: r.case.try_into()?,
+                    number: r.entry_number,
+                    event: r.entry_event,
+                    filed_at: from_epoch(r.entry_filed_at)?,
+                    document_id: r.document_id,
+                })
+            })
+            .collect()
     }
 }
 
