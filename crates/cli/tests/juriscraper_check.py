@@ -241,6 +241,7 @@ def check_notices(mail_dir, cases):
         check(f"{label} pacer_magic_num", e["pacer_magic_num"], sent)
     if seen == 0:
         failures.append(f"NotificationEmail: no Notice of Electronic Filing in {mail_dir}")
+    return seen
 
 
 async def main(expected_path):
@@ -261,14 +262,17 @@ async def main(expected_path):
             await check_possible_case_numbers(client, base, case)
     for court in sorted({c["court"] for c in expected["cases"]}):
         await check_rss(base, court, expected["cases"])
-    check_notices(expected["mail_dir"], expected["cases"])
+    notices_read = check_notices(expected["mail_dir"], expected["cases"])
     checked = sum(len(c["entries"]) for c in expected["cases"])
     if failures:
         print(f"{len(failures)} difference(s) between what juriscraper parsed and what was filed:")
         for f in failures:
             print(f"- {f}")
         return 1
-    print(f"juriscraper read {len(expected['cases'])} case(s) and {checked} entries back as filed")
+    print(
+        f"juriscraper read {len(expected['cases'])} case(s), {checked} entries and "
+        f"{notices_read} notice(s) back as filed"
+    )
     return 0
 
 

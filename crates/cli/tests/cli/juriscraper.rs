@@ -1,6 +1,8 @@
 //! The compatibility proof: juriscraper, the public library that reads
 //! CM/ECF for CourtListener, reads `openecf serve --demo` back to what was
-//! filed. This test starts the server, writes what its database holds (every
+//! filed. This test starts the server, files more into it (a second
+//! attorney, an exhibit, a response that refers to a motion, a criminal
+//! case), writes what its database holds (every
 //! case of the demo: number, title, judge, dates, parties and attorneys,
 //! every entry and its documents) as JSON, and runs
 //! `tests/juriscraper_check.py`, which queries the server with juriscraper's
@@ -19,7 +21,11 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use openecf_domain::{doc1_number, CourtId};
+use openecf_app::filing::pdf::sample::{pdf, Extra};
+use openecf_app::filing::{self, NewCriminalCase, NewFiling, Prompts, Upload};
+use openecf_app::link::Linker;
+use openecf_app::{App, Clock, Hasher, Settings};
+use openecf_domain::{civil_event, criminal_event, doc1_number, CaseType, CourtId, EcfLogin, Username};
 use openecf_store::testkit::services_required;
 use openecf_store::Store;
 use serde_json::{json, Value};
@@ -175,7 +181,7 @@ async fn filed(store: &Store) -> Vec<Value> {
 }
 
 /// Waits until the demo's notices are in the mail folder (the mailer sends
-/// them after the server is up): some, and no more coming for a second.
+/// them after the server is up): some, and no more coming for three seconds.
 async fn wait_for_notices(dir: &std::path::Path) {
     let count = || {
         std::fs::read_dir(dir)
@@ -189,20 +195,147 @@ async fn wait_for_notices(dir: &std::path::Path) {
             .unwrap_or(0)
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let mut last = 0;
+    let (mut last, mut steady) = (0, 0);
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         let now = count();
-        if now > 0 && now == last {
+        steady = if now > 0 && now == last { steady + 1 } else { 0 };
+        if steady == 3 {
             return;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "no notices in {} within 30 s",
+            "the notices in {} kept coming for 30 s",
             dir.display()
         );
         last = now;
     }
+}
+
+fn upload(name: &str, pages: u32) -> Upload {
+    Upload {
+        filename: name.to_owned(),
+        bytes: pdf(pages, name, Extra::Nothing),
+    }
+}
+
+/// More of what a court's docket holds than the demo has, filed through the
+/// same use cases into the running server's database (its documents folder,
+/// its mail queue): at nysd, jfiler2026 links and answers for the defendant
+/// (a second attorney), moves to dismiss with an exhibit; the plaintiff's
+/// attorney responds to that motion ("re 3"); jfiler2026, as court staff,
+/// opens a criminal case and appears in it for the defendant.
+async fn file_more(store: &Store, data: &Scratch, base: &str) {
+    let app = App::new(
+        store.clone(),
+        Hasher::with_threads(1).unwrap(),
+        Clock::system(),
+        Settings {
+            public_url: base.to_owned(),
+            documents: openecf_app::filing::docstore::DocumentStore::Local(data.dir.path().join("documents")),
+            ..Settings::default()
+        },
+    );
+    let nysd = CourtId::parse("nysd").unwrap();
+    let court = store.court(&nysd).await.unwrap().unwrap();
+    let account = |name: &str| {
+        let name = Username::parse_existing(name).unwrap();
+        async move { store.pacer_by_username(&name).await.unwrap().unwrap().0 }
+    };
+    let jfiler = account("jfiler2026").await;
+    let token = account("tokenfiler2026").await;
+    let (ecf, _) = store
+        .ecf_by_login(&nysd, &EcfLogin::parse("jfiler").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let who = Linker {
+        account: &jfiler,
+        session_hash: "",
+        ip: "test",
+    };
+    openecf_app::link::link_verified(&app, &court, who, &ecf)
+        .await
+        .unwrap()
+        .unwrap();
+    let civil = store.case(&nysd, 1).await.unwrap().unwrap().number.to_string();
+    let file = |who: &openecf_domain::PacerAccount, f: NewFiling| {
+        let (app, court, who) = (app.clone(), court.clone(), who.clone());
+        async move {
+            filing::file_document(&app, &court, &who, &f)
+                .await
+                .unwrap()
+                .unwrap_or_else(|r| panic!("{r}"))
+                .entry_number
+        }
+    };
+    let answer = NewFiling {
+        case_number: civil.clone(),
+        event: civil_event("Answer to Complaint").unwrap(),
+        party: "Beta Supply Co.".into(),
+        docket_text: String::new(),
+        prompts: Prompts::default(),
+        main: upload("answer.pdf", 2),
+        attachments: vec![],
+    };
+    file(&jfiler, answer.clone()).await;
+    let motion = file(
+        &jfiler,
+        NewFiling {
+            event: civil_event("Motion to Dismiss").unwrap(),
+            docket_text: "for Failure to State a Claim".into(),
+            main: upload("motion.pdf", 3),
+            attachments: vec![("Exhibit A".into(), upload("exhibit-a.pdf", 1))],
+            ..answer.clone()
+        },
+    )
+    .await;
+    file(
+        &token,
+        NewFiling {
+            event: civil_event("Response in Opposition to Motion").unwrap(),
+            party: "Acme Widgets, Inc.".into(),
+            prompts: Prompts {
+                refers_to: Some(motion),
+                ..Prompts::default()
+            },
+            main: upload("response.pdf", 4),
+            ..answer
+        },
+    )
+    .await;
+    // A criminal case, opened by the clerk's office.
+    let mut tx = store.write().await.unwrap();
+    tx.add_staff(&nysd, jfiler.id, app.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let criminal = filing::open_criminal_case(
+        &app,
+        &court,
+        &jfiler,
+        &NewCriminalCase {
+            case_type: CaseType::Criminal,
+            defendants: vec!["John Smith".into()],
+            cause: "18:1343 Wire Fraud".into(),
+            indictment: upload("indictment.pdf", 6),
+            attachments: vec![],
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap_or_else(|r| panic!("{r}"));
+    file(
+        &jfiler,
+        NewFiling {
+            case_number: criminal.case.number.to_string(),
+            event: criminal_event("Notice of Attorney Appearance").unwrap(),
+            party: "John Smith".into(),
+            docket_text: String::new(),
+            prompts: Prompts::default(),
+            main: upload("appearance.pdf", 1),
+            attachments: vec![],
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,14 +344,15 @@ async fn juriscraper_reads_the_demo_courts_back_as_filed() {
     let data = Scratch::new();
     let (_server, base, _) = serve_demo_printing(&data);
     let mail = data.dir.path().join("mail");
-    wait_for_notices(&mail).await;
     let store = Store::connect(&data.url()).await.unwrap();
+    file_more(&store, &data, &base).await;
+    wait_for_notices(&mail).await;
     let cases = filed(&store).await;
     let kinds: Vec<&str> = cases
         .iter()
         .filter_map(|c| c["number"].as_str()?.split('-').nth(1))
         .collect();
-    for kind in ["cv", "bk", "ap"] {
+    for kind in ["cv", "cr", "bk", "ap"] {
         assert!(kinds.contains(&kind), "the demo has no {kind} case to check: {kinds:?}");
     }
     // Document numbers carry the court's CM/ECF prefix (nysd's is 127), as RECAP keys them.
@@ -246,4 +380,5 @@ async fn juriscraper_reads_the_demo_courts_back_as_filed() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("back as filed"), "{stdout}");
+    println!("{}", stdout.trim());
 }
