@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
     let number = case.case.number.to_string();
     let filing_of = |bytes: Vec<u8>, n: usize| NewFiling {
         case_number: number.clone(),
-        event: civil_event("Memorandum of Law").unwrap_or(&COMPLAINT),
+        event: civil_event("Memorandum of Law").unwrap_or(COMPLAINT),
         party: "Bench Plaintiff".into(),
         docket_text: format!("number {n}"),
         prompts: Default::default(),

@@ -1,100 +1,10 @@
-//! Courts and their move to NextGen: scheduling a go-live, and the go-live
-//! itself, an event the job queue fires at the scheduled instant.
+//! Courts: their staff, and (in `go_live`) their move to NextGen.
 
-use openecf_domain::{go_live_instant, mail, AuditAction, AuditOutcome, Court, CourtId, NewAuditEvent};
-use openecf_store::{ClaimedJob, GoLive, NewJob, Time, Tx, COURT_GO_LIVE};
+use openecf_domain::{AuditAction, AuditOutcome, CourtId, NewAuditEvent};
 
 use crate::{App, Result};
 
-fn go_live_key(court: &CourtId) -> String {
-    format!("{COURT_GO_LIVE}:{court}")
-}
-
-/// The court goes live now: recorded, audited, and every CM/ECF account
-/// holder told to link. Returns how many were notified.
-async fn switch_live(tx: &mut Tx, court: &Court, since: Time, now: Time) -> Result<usize> {
-    tx.set_live(&court.id, since).await?;
-    let live = Court {
-        status: Court::status_of(None, Some(since)),
-        ..court.clone()
-    };
-    let event = NewAuditEvent {
-        court_id: Some(court.id.to_string()),
-        ..NewAuditEvent::new(AuditAction::CourtGoLive, AuditOutcome::Live)
-    };
-    tx.insert_audit(&event, now).await?;
-    notify_holders(tx, &live, None, now).await
-}
-
-async fn notify_holders(tx: &mut Tx, court: &Court, on: Option<chrono::NaiveDate>, now: Time) -> Result<usize> {
-    let holders = tx.ecf_accounts_of(&court.id).await?;
-    for ecf in &holders {
-        tx.enqueue_mail(&mail::go_live_notice(&ecf.email, ecf.login.as_str(), court, on), now)
-            .await?;
-    }
-    Ok(holders.len())
-}
-
-/// Sets when a court goes live: now (the switch happens at once) or at the
-/// start of a day (the switch is a job at that instant; a new date moves it).
-/// Every CM/ECF account holder of the court is told, in the same transaction.
-/// A live court's go-live is final. Returns how many were notified.
-pub async fn schedule_go_live(app: &App, id: &CourtId, when: GoLive) -> Result<usize> {
-    let now = app.clock.now();
-    let mut tx = app.store.write().await?;
-    let court = tx.court_for_update(id).await?;
-    court.check_go_live_change().map_err(openecf_store::StoreError::from)?;
-    let notified = match when {
-        GoLive::Now => {
-            tx.cancel_job(&go_live_key(id)).await?;
-            tx.set_planned_go_live(id, None).await?;
-            switch_live(&mut tx, &court, now, now).await?
-        }
-        // A day that has already begun: the court is live from its start.
-        GoLive::On(day) if go_live_instant(day) <= now => {
-            tx.cancel_job(&go_live_key(id)).await?;
-            tx.set_planned_go_live(id, Some(day)).await?;
-            switch_live(&mut tx, &court, go_live_instant(day), now).await?
-        }
-        GoLive::On(day) => {
-            tx.set_planned_go_live(id, Some(day)).await?;
-            let job = NewJob::keyed(COURT_GO_LIVE, go_live_key(id), id.to_string(), go_live_instant(day));
-            tx.enqueue_job(&job, now).await?;
-            let planned = Court {
-                status: Court::status_of(Some(day), None),
-                ..court
-            };
-            notify_holders(&mut tx, &planned, Some(day), now).await?
-        }
-    };
-    tx.commit().await?;
-    Ok(notified)
-}
-
-/// The `court.go_live` job: at its planned instant the court becomes live,
-/// in the same transaction that finishes the job (so it happens once, on one
-/// node). A court already live, or whose date was taken away, is left alone.
-pub async fn run_go_live(app: &App, job: &ClaimedJob) -> Result<()> {
-    let now = app.clock.now();
-    let id = CourtId::parse(&job.payload).map_err(|e| anyhow::anyhow!("go-live job for a bad court id: {e}"))?;
-    let mut tx = app.store.write().await?;
-    let court = tx.court_for_update(&id).await?;
-    if let openecf_domain::NextGenStatus::NotLive { planned: Some(day) } = court.status {
-        let at = go_live_instant(day);
-        if at > now {
-            // Early (a clock that stepped back): fail, so it runs again later.
-            return Err(anyhow::anyhow!("court {id} goes live at {at}, not yet").into());
-        }
-        let notified = switch_live(&mut tx, &court, at, now).await?;
-        tracing::info!(court = %id, notified, "court is live on NextGen CM/ECF");
-    }
-    if !tx.complete_job(job).await? {
-        tx.rollback().await?;
-        return Ok(());
-    }
-    tx.commit().await?;
-    Ok(())
-}
+pub use crate::go_live::{run_go_live, schedule_go_live, set_time_zone, Scheduled};
 
 /// Why the operator's staff grant was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

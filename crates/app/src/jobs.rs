@@ -5,7 +5,8 @@
 //! hours) until its attempts are used up, then kept, failed, for the operator.
 //!
 //! Kinds: `mail.deliver` (one outbox mail), `court.go_live` (a court's switch
-//! at its planned instant), `purge` (ended sessions, expired steps, spent
+//! at its planned instant), `court.go_live_notice` (a go-live notice to a
+//! court's CM/ECF account holders, once per address), `purge` (ended sessions, expired steps, spent
 //! failure counters, known devices unused for 180 days; it
 //! queues its own next run), `nef.daily_summary` (a court's Daily Summary
 //! Reports of one day, keyed per court per day: queued by the filings that
@@ -14,7 +15,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use openecf_store::{ClaimedJob, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};
+use openecf_store::{ClaimedJob, NewJob, COURT_GO_LIVE, COURT_GO_LIVE_NOTICE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};
 
 use crate::mailer::{Mailer, SMTP_TIMEOUT_SECS};
 use crate::{courts, ecf_account, secs, App};
@@ -128,6 +129,9 @@ impl Worker {
                 }
             }
             COURT_GO_LIVE => courts::run_go_live(app, job).await.context("switch the court live")?,
+            COURT_GO_LIVE_NOTICE => crate::go_live::run_go_live_notice(app, job)
+                .await
+                .context("send a go-live notice")?,
             NEF_DAILY_SUMMARY => ecf_account::run_daily_summary(app, job)
                 .await
                 .context("send the daily summary reports")?,

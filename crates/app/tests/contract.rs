@@ -106,8 +106,15 @@ contract!(
     a_held_filing_is_filed_once_on_submit_from_its_session_within_30_minutes,
     ecf_notice_prefs_are_kept_and_refusals_change_nothing,
     notices_go_to_secondary_addresses_or_into_one_daily_summary,
-    the_public_record_is_found_by_party_name_and_read_by_range,
+    a_court_adds_events_that_its_filers_file_and_removes_them,
+    a_filing_agent_files_in_the_attorneys_name_until_removed,
+    pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter,
 );
+
+#[path = "contract/court_ops.rs"]
+mod court_ops;
+#[path = "contract/public.rs"]
+mod public;
 
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
@@ -172,7 +179,7 @@ async fn add_ecf(app: &App, court: &str, login: &str) -> EcfAccount {
     app.store.ecf_by_id(id).await.unwrap().unwrap()
 }
 
-async fn go_live(app: &App, id: &str, when: GoLive) -> Result<usize, openecf_app::Error> {
+async fn go_live(app: &App, id: &str, when: GoLive) -> Result<openecf_app::courts::Scheduled, openecf_app::Error> {
     openecf_app::courts::schedule_go_live(app, &court_id(id), when).await
 }
 
@@ -182,7 +189,7 @@ async fn live_court(app: &App, id: &str) -> Court {
     app.store.court(&court_id(id)).await.unwrap().unwrap()
 }
 
-fn is_store(e: &Result<usize, openecf_app::Error>, f: impl Fn(&StoreError) -> bool) -> bool {
+fn is_store<T>(e: &Result<T, openecf_app::Error>, f: impl Fn(&StoreError) -> bool) -> bool {
     matches!(e, Err(openecf_app::Error::Store(se)) if f(se))
 }
 
@@ -238,8 +245,14 @@ async fn go_live_notifies_every_cmecf_holder(app: &App) {
     add_ecf(app, "nysd", "bob").await;
     add_ecf(app, "gamb", "carol").await;
     let day = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
-    let n = go_live(app, "nysd", GoLive::On(day)).await.unwrap();
-    assert_eq!(n, 2);
+    let done = go_live(app, "nysd", GoLive::On(day)).await.unwrap();
+    assert_eq!(done.addresses, 2);
+    assert!(
+        app.store.outbox().await.unwrap().is_empty(),
+        "the notice is a job: nothing is written before it runs"
+    );
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    worker(app, dir.path()).run_due().await.unwrap();
     let outbox = app.store.outbox().await.unwrap();
     let mut to: Vec<_> = outbox.iter().map(|m| m.to_addr.as_str()).collect();
     to.sort();
@@ -492,7 +505,7 @@ async fn a_planned_go_live_is_a_job_that_fires_once_at_its_instant(app: &App) {
         .filter(|j| j.kind == COURT_GO_LIVE)
         .collect();
     assert_eq!(switches.len(), 1, "{switches:?}");
-    assert_eq!(switches[0].run_at, go_live_instant(later));
+    assert_eq!(switches[0].run_at, CourtZone::default().start_of(later));
     app.clock.advance(Duration::from_secs(3 * 24 * 3600 + 60));
     // Two workers (two nodes) at once: the switch happens once.
     let other = worker(app, dir.path());
@@ -503,7 +516,7 @@ async fn a_planned_go_live_is_a_job_that_fires_once_at_its_instant(app: &App) {
     assert_eq!(
         court.status,
         NextGenStatus::Live {
-            since: go_live_instant(later)
+            since: CourtZone::default().start_of(later)
         }
     );
     let events: Vec<_> = store
@@ -613,13 +626,15 @@ async fn a_go_live_day_already_begun_makes_the_court_live_at_once(app: &App) {
     assert_eq!(
         court.status,
         NextGenStatus::Live {
-            since: go_live_instant(today)
+            since: CourtZone::default().start_of(today)
         }
     );
     assert!(
         app.store.jobs().await.unwrap().iter().all(|j| j.kind != COURT_GO_LIVE),
         "the planned switch is gone"
     );
+    let dir = openecf_store::testkit::TempDir::new().unwrap();
+    worker(app, dir.path()).run_due().await.unwrap();
     let mail = app.store.outbox().await.unwrap();
     assert!(mail[0].subject.contains("is now live"), "{}", mail[0].subject);
 }
@@ -1635,7 +1650,7 @@ async fn a_creditor_matrix_is_filed_as_plain_text(app: &App) {
         .case;
     let matrix = |text: &str| NewFiling {
         case_number: case.number.to_string(),
-        event: &openecf_domain::CREDITOR_MATRIX,
+        event: openecf_domain::CREDITOR_MATRIX,
         party: "Pat Debtor".into(),
         docket_text: String::new(),
         prompts: Default::default(),
@@ -1770,103 +1785,437 @@ async fn counsel_file_only_for_the_parties_they_represent(app: &App) {
     assert!(app.store.free_looks(complaint).await.unwrap().is_empty());
 }
 
-/// Public access reads: a court's cases by a party's name, the docket report
-/// by document-number and filing-date ranges, the last filing, the new entries.
-async fn the_public_record_is_found_by_party_name_and_read_by_range(app: &App) {
-    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
-    let opened_at = app.clock.now();
+async fn a_court_adds_events_that_its_filers_file_and_removes_them(app: &App) {
+    use openecf_app::filing::catalogue::{self, CatalogueRefusal};
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
     let case = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
         .await
         .unwrap()
         .unwrap()
         .case;
-    let year = now().format("%y").to_string();
-    app.clock.advance(Duration::from_secs(2 * 24 * 3600));
-    let answered_at = app.clock.now();
-    let answer = NewFiling {
-        case_number: format!("{year}-1"),
-        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
-        party: "Richard Roe".into(),
+    let compel = Event {
+        category: "Discovery Documents".into(),
+        name: "Motion to Compel".into(),
+        docket_text: "MOTION to Compel Discovery".into(),
+        appearance: false,
+    };
+    let filing = NewFiling {
+        case_number: case.number.to_string(),
+        event: compel.clone(),
+        party: "Jane Doe".into(),
         docket_text: String::new(),
         prompts: Default::default(),
-        main: upload("answer.pdf", 2),
-        attachments: vec![("Exhibit A".into(), upload("exhibit.pdf", 1))],
+        main: upload("compel.pdf", 2),
+        attachments: vec![],
     };
-    filing::file_document(app, &court, &defense_atty, &answer)
+    // Not in the catalogue yet: refused, nothing filed.
+    assert_eq!(
+        filing::file_document(app, &court, &plaintiff_atty, &filing)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::Invalid("Event: choose one from the list.".into())
+    );
+    catalogue::add_event(app, &court.id, EventMenu::Civil, &compel, "clerk-ops")
         .await
         .unwrap()
         .unwrap();
-    // By a party's name, in any case; LIKE's own characters are only characters.
-    for typed in ["roe", "RICHARD", " Richard Roe "] {
-        let found = app.store.cases_by_party_name(&court.id, typed, 10).await.unwrap();
-        assert_eq!(found.len(), 1, "{typed}");
-        assert_eq!(found[0].case.id, case.id);
-        assert_eq!(
-            (found[0].party.as_str(), found[0].role),
-            ("Richard Roe", PartyRole::Defendant)
-        );
-    }
-    for typed in ["%", "R_chard", "Nobody"] {
-        assert!(
-            app.store
-                .cases_by_party_name(&court.id, typed, 10)
-                .await
-                .unwrap()
-                .is_empty(),
-            "{typed}"
-        );
-    }
-    assert!(app
-        .store
-        .cases_by_party_name(&court_id("gamb"), "roe", 10)
-        .await
-        .unwrap()
-        .is_empty());
-    // The whole docket, then by number and by filing date.
-    let all = app
-        .store
-        .docket_report(case.id, &DocketFilter::default())
+    // A name means one event at a court: neither a second add nor a built-in's name.
+    let again = catalogue::add_event(app, &court.id, EventMenu::Criminal, &compel, "clerk-ops")
         .await
         .unwrap();
-    assert_eq!(all.iter().map(|e| e.number).collect::<Vec<_>>(), vec![1, 2]);
-    assert_eq!(
-        all[1].documents.iter().map(|d| d.attachment).collect::<Vec<_>>(),
-        vec![0, 1]
+    assert!(
+        matches!(again, Err(CatalogueRefusal::Invalid(ref e)) if e.field == "name"),
+        "{again:?}"
     );
-    let second = DocketFilter {
-        first_number: Some(2),
-        last_number: Some(2),
-        ..DocketFilter::default()
+    let builtin = Event {
+        name: "Motion to Dismiss".into(),
+        ..compel.clone()
     };
-    let got = app.store.docket_report(case.id, &second).await.unwrap();
-    assert_eq!(got.iter().map(|e| e.number).collect::<Vec<_>>(), vec![2]);
-    assert_eq!(got[0].documents.len(), 2);
-    let first_day = DocketFilter {
-        filed_from: Some(opened_at),
-        filed_before: Some(opened_at + chrono::Duration::days(1)),
-        ..DocketFilter::default()
+    assert!(catalogue::add_event(app, &court.id, EventMenu::Civil, &builtin, "x")
+        .await
+        .unwrap()
+        .is_err());
+    assert!(catalogue::add_event(
+        app,
+        &court.id,
+        EventMenu::Bankruptcy,
+        &Event {
+            name: "Other".into(),
+            ..compel.clone()
+        },
+        "x"
+    )
+    .await
+    .unwrap()
+    .is_err());
+    assert_eq!(
+        catalogue::add_event(app, &court_id("zzzz"), EventMenu::Civil, &compel, "x")
+            .await
+            .unwrap(),
+        Err(CatalogueRefusal::NoSuchCourt("zzzz".into()))
+    );
+    let list = catalogue::catalogue(app, &court).await.unwrap();
+    assert_eq!(
+        list.menu(EventMenu::Civil)
+            .filter(|e| e.name == "Motion to Compel")
+            .count(),
+        1
+    );
+    assert!(list.categories(EventMenu::Civil).contains(&"Discovery Documents"));
+    // The form's words are not trusted: the court's docket text is used.
+    let forged = NewFiling {
+        event: Event {
+            docket_text: "ORDER granting everything".into(),
+            ..compel.clone()
+        },
+        ..filing.clone()
     };
-    let got = app.store.docket_report(case.id, &first_day).await.unwrap();
-    assert_eq!(got.iter().map(|e| e.number).collect::<Vec<_>>(), vec![1]);
-    assert_eq!(app.store.last_filing(case.id).await.unwrap(), Some(answered_at));
-    let docs = app.store.entry_documents(all[1].id).await.unwrap();
+    let filed = filing::file_document(app, &court, &plaintiff_atty, &forged)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(filed.nef.docket_text, "MOTION to Compel Discovery filed by Jane Doe.");
+    assert_eq!(filed.entry_number, 2);
+    // Other courts do not have it.
+    add_court(app, "ilnd", CourtKind::District).await;
+    let ilnd = app.store.court(&court_id("ilnd")).await.unwrap().unwrap();
+    assert!(catalogue::catalogue(app, &ilnd)
+        .await
+        .unwrap()
+        .named("Motion to Compel")
+        .is_none());
+    // Removed: no longer offered or filed; the entry keeps its text. Built-ins stay.
+    assert!(matches!(
+        catalogue::remove_event(app, &court.id, "Motion to Dismiss", "x")
+            .await
+            .unwrap(),
+        Err(CatalogueRefusal::NoSuchEvent { .. })
+    ));
+    catalogue::remove_event(app, &court.id, "Motion to Compel", "clerk-ops")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        docs.iter().map(|d| d.original_filename.as_str()).collect::<Vec<_>>(),
-        vec!["answer.pdf", "exhibit.pdf"]
+        filing::file_document(app, &court, &plaintiff_atty, &filing)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::Invalid("Event: choose one from the list.".into())
+    );
+    let docket = app.store.docket(case.id).await.unwrap();
+    assert_eq!(
+        docket.last().unwrap().docket_text,
+        "MOTION to Compel Discovery filed by Jane Doe."
+    );
+    let audit = app.store.audit_events(Some("nysd")).await.unwrap();
+    let changes: Vec<_> = audit.iter().filter(|e| e.action == "court.event").collect();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(changes[0].detail.contains("clerk-ops"));
+}
+
+async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
+    use openecf_app::filing::agents::{self, AgentRefusal};
+    use openecf_app::filing::Filer;
+    let (court, attorney, other_atty) = district_with_filers(app).await;
+    let person = |username: &str, name: &str, kind: AccountKind, year: i32| NewPacerAccount {
+        username: Username::parse_new(username).unwrap(),
+        password_hash: "$argon2id$fake".into(),
+        name: PersonName::parse(name).unwrap(),
+        email: Email::parse(&format!("{username}@example.com")).unwrap(),
+        kind,
+        created_on: NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+    };
+    for (u, n, k, y) in [
+        ("paralegal2026", "Pat Paralegal", AccountKind::Individual, 2020),
+        ("firmshared", "Firm Account", AccountKind::SharedFirm, 2020),
+        ("oldagent", "Old Agent", AccountKind::Individual, 2010),
+    ] {
+        app.store.add_pacer_account(&person(u, n, k, y), now()).await.unwrap();
+    }
+    let agent = app
+        .store
+        .pacer_by_username(&Username::parse_new("paralegal2026").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    // Whom an attorney may name.
+    let name = |who: &'static str| agents::name_agent(app, &court, &attorney, who);
+    assert_eq!(
+        name("nobody").await.unwrap().unwrap_err(),
+        AgentRefusal::NoSuchAccount("nobody".into())
     );
     assert_eq!(
-        app.store.entry_number(all[1].id).await.unwrap(),
-        Some((2, Some(docs[0].id)))
+        name("firmshared").await.unwrap().unwrap_err(),
+        AgentRefusal::SharedAccount("firmshared".into())
     );
-    // The court's new entries: newest first, since a time.
-    let new = app.store.new_entries(&court.id, opened_at, 10).await.unwrap();
     assert_eq!(
-        new.iter().map(|e| (e.number, e.event.as_str())).collect::<Vec<_>>(),
-        vec![(2, "Answer to Complaint"), (1, "Complaint")]
+        name("oldagent").await.unwrap().unwrap_err(),
+        AgentRefusal::Legacy("oldagent".into())
     );
-    assert_eq!(new[0].document_id, Some(docs[0].id));
-    assert_eq!(new[0].case.id, case.id);
-    let since_answer = app.store.new_entries(&court.id, answered_at, 10).await.unwrap();
-    assert_eq!(since_answer.len(), 1);
-    assert!(app.store.new_entries(&court.id, opened_at, 1).await.unwrap().len() == 1);
+    assert_eq!(
+        name("plaintiffatty").await.unwrap().unwrap_err(),
+        AgentRefusal::Yourself
+    );
+    // Only a filer at the court names agents there.
+    assert_eq!(
+        agents::name_agent(app, &court, &agent, "plaintiffatty")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        AgentRefusal::NotAFiler
+    );
+    let case = filing::open_civil_case(app, &court, &attorney, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let motion = NewFiling {
+        case_number: case.number.to_string(),
+        event: openecf_domain::civil_event("Motion for Extension of Time").unwrap(),
+        party: "Jane Doe".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("ext.pdf", 1),
+        attachments: vec![],
+    };
+    let as_agent = Filer {
+        attorney: &attorney,
+        agent: Some(&agent),
+    };
+    // Not named yet: refused, and an agent alone is no filer.
+    assert_eq!(
+        filing::file_document(app, &court, as_agent, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAnAgent
+    );
+    assert_eq!(
+        filing::file_document(app, &court, &agent, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAFiler
+    );
+    assert!(!app.store.mfa_state(agent.id).await.unwrap().is_filer);
+    let named = name("paralegal2026").await.unwrap().unwrap();
+    // An agent files: multi-factor authentication is required of them as of any filer.
+    assert!(app.store.mfa_state(agent.id).await.unwrap().is_filer);
+    assert_eq!(named.name, "Pat Paralegal");
+    name("paralegal2026").await.unwrap().unwrap();
+    assert_eq!(agents::agents(app, &court, &attorney).await.unwrap().unwrap().len(), 1);
+    let principals = agents::principals(app, &court, &agent).await.unwrap();
+    assert_eq!(
+        principals.iter().map(|p| p.username.as_str()).collect::<Vec<_>>(),
+        ["plaintiffatty"]
+    );
+    // Filed in the attorney's name; the notice says who entered it for whom.
+    let filed = filing::file_document(app, &court, as_agent, &motion)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(filed.nef.entered_by, "Pat Paralegal on behalf of Pat Filer");
+    assert_eq!(filed.nef.docket_text, "MOTION for Extension of Time filed by Jane Doe.");
+    let html = filed.nef.mail(&Email::parse("x@example.com").unwrap()).body;
+    assert!(
+        html.contains("entered by Pat Paralegal on behalf of Pat Filer on "),
+        "{html}"
+    );
+    let docket = app.store.docket(case.id).await.unwrap();
+    assert_eq!(docket.len(), 2);
+    // Not the agent of another attorney; nor for a party their attorney does not represent.
+    let for_other = Filer {
+        attorney: &other_atty,
+        agent: Some(&agent),
+    };
+    assert_eq!(
+        filing::file_document(app, &court, for_other, &motion)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAnAgent
+    );
+    let for_roe = NewFiling {
+        party: "Richard Roe".into(),
+        ..motion.clone()
+    };
+    assert_eq!(
+        filing::file_document(app, &court, as_agent, &for_roe)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotOfRecord
+    );
+    // A filing held for Submit is not filed once the agent is removed.
+    let session = format!("agent-{}", rand_suffix());
+    app.store
+        .create_session(
+            &session,
+            Principal::Pacer(agent.id),
+            app.clock.now(),
+            "127.0.0.1",
+            "test",
+        )
+        .await
+        .unwrap();
+    let review = filing::hold_filing(app, &court, as_agent, &session, &motion)
+        .await
+        .unwrap()
+        .unwrap();
+    agents::remove_agent(app, &court, &attorney, "paralegal2026")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        filing::submit_held_filing(app, &court, as_agent, &session, &review.token)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        FilingRefusal::NotAnAgent
+    );
+    assert_eq!(app.store.docket(case.id).await.unwrap().len(), 2);
+    assert_eq!(
+        agents::remove_agent(app, &court, &attorney, "paralegal2026")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        AgentRefusal::NotYourAgent("paralegal2026".into())
+    );
+    let audit = app.store.audit_events(Some("nysd")).await.unwrap();
+    let named: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "ecf.filing_agent")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "named paralegal2026 as filing agent",
+            "removed paralegal2026 as filing agent"
+        ]
+    );
+    assert!(audit.iter().any(|e| e.action == "filing"
+        && e.pacer_username.as_deref() == Some("paralegal2026")
+        && e.detail.ends_with("as filing agent of plaintiffatty")));
+}
+
+async fn pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter(app: &App) {
+    use openecf_app::fees::{self, Charge};
+    use openecf_domain::fees::{Billable, Quarter};
+    let (court, reader, clerk) = district_with_filers(app).await;
+    let session = format!("fees-{}", rand_suffix());
+    app.store
+        .create_session(
+            &session,
+            Principal::Pacer(reader.id),
+            app.clock.now(),
+            "127.0.0.1",
+            "test",
+        )
+        .await
+        .unwrap();
+    assert!(fees::set_client_code(app, &session, "a b").await.unwrap().is_err());
+    assert_eq!(
+        fees::set_client_code(app, &session, " matter-42 ")
+            .await
+            .unwrap()
+            .unwrap(),
+        "matter-42"
+    );
+    let doc = |pages: i64, key: &'static str, criteria: &'static str| Charge {
+        court: Some(&court),
+        description: "Image 2-0",
+        criteria,
+        billable: Billable::Document { pages },
+        opinion: false,
+        request_key: key,
+    };
+    let first = fees::charge(app, &reader, &session, doc(4, "k1", "1:26-cv-00001"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.pages, first.cost_cents, first.client_code.as_str()),
+        (4, 40, "matter-42")
+    );
+    // A retried request is not charged again.
+    let retry = fees::charge(app, &reader, &session, doc(4, "k1", "1:26-cv-00001"))
+        .await
+        .unwrap();
+    assert_eq!(retry.id, first.id);
+    // The same key for another view is another charge; a long PDF is capped at $3.00.
+    let long = fees::charge(app, &reader, &session, doc(45, "k1", "1:26-cv-00002"))
+        .await
+        .unwrap();
+    assert_ne!(long.id, first.id);
+    assert_eq!((long.pages, long.cost_cents), (30, 300));
+    // A report at 4,320 bytes a page; a search that finds nothing costs a page.
+    let report = Charge {
+        description: "Docket Report",
+        billable: Billable::CaseReport { bytes: 9_000 },
+        ..doc(0, "k2", "1:26-cv-00001")
+    };
+    assert_eq!(
+        fees::charge(app, &reader, &session, report).await.unwrap().cost_cents,
+        30
+    );
+    let nothing = Charge {
+        description: "Search",
+        billable: Billable::Search {
+            bytes: 50_000,
+            matched: false,
+        },
+        ..doc(0, "k3", "Last Name: Nobody")
+    };
+    assert_eq!(fees::charge(app, &reader, &session, nothing).await.unwrap().pages, 1);
+    // Opinions and the court's own staff are recorded, free.
+    let opinion = Charge {
+        opinion: true,
+        ..doc(12, "k4", "1:26-cv-00001")
+    };
+    let free = fees::charge(app, &reader, &session, opinion).await.unwrap();
+    assert_eq!((free.cost_cents, free.exempt.as_str()), (0, "opinion"));
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&court.id, clerk.id, app.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let staff = fees::charge(app, &clerk, &session, doc(10, "k5", "1:26-cv-00001"))
+        .await
+        .unwrap();
+    assert_eq!((staff.cost_cents, staff.exempt.as_str()), (0, "court user"));
+    // The quarter: $3.80 in all, under $30, so nothing is due.
+    let usage = fees::usage_by_quarter(app, &reader).await.unwrap();
+    assert_eq!(usage[0].quarter, Quarter::of(app.clock.now()));
+    assert_eq!(
+        (
+            usage[0].transactions,
+            usage[0].pages,
+            usage[0].cents,
+            usage[0].due_cents
+        ),
+        (5, 50, 380, 0)
+    );
+    // Past $30, the whole quarter is due.
+    for n in 0..10 {
+        let key: &'static str = Box::leak(format!("big-{n}").into_boxed_str());
+        fees::charge(app, &reader, &session, doc(30, key, "1:26-cv-00003"))
+            .await
+            .unwrap();
+    }
+    let report = fees::quarter_report(app, Quarter::of(app.clock.now())).await.unwrap();
+    let row = report.iter().find(|r| r.0 == "plaintiffatty").unwrap();
+    assert_eq!((row.2, row.4, row.5), (15, 3_380, 3_380));
+    let clerk_row = report.iter().find(|r| r.0 == "defenseatty").unwrap();
+    assert_eq!((clerk_row.4, clerk_row.5), (0, 0));
+    let list = fees::transactions(app, &reader, Quarter::of(app.clock.now()))
+        .await
+        .unwrap();
+    let csv = fees::transactions_csv(&list);
+    assert!(csv
+        .starts_with("date,court,pacer_login,client_code,description,search_criteria,billable_pages,cost,exempt\r\n"));
+    assert!(
+        csv.contains(",nysd,plaintiffatty,matter-42,Image 2-0,1:26-cv-00002,30,3.00,\r\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 16);
 }

@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand};
 use openecf_app::App;
 use openecf_domain::{
-    AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Password, PasswordContext, PersonName, Release, Role,
-    Username,
+    AccountKind, BarId, CourtId, CourtKind, EcfLogin, Email, Event, EventMenu, Password, PasswordContext, PersonName,
+    Release, Role, Username,
 };
-use openecf_store::{GoLive, NewCourt, NewEcfAccount, NewPacerAccount};
+use openecf_store::{NewCourt, NewEcfAccount, NewPacerAccount};
 
 #[derive(Debug, Subcommand)]
 pub enum CourtCommand {
@@ -31,16 +31,26 @@ pub enum CourtCommand {
         #[arg(long, default_value = "")]
         location: String,
     },
-    /// Set when a court goes live on NextGen; every CM/ECF account holder of the court is emailed
+    /// Set when a court goes live on NextGen; its CM/ECF account holders are emailed (once per
+    /// address: the date, a changed date, a reminder 7 days before, and "now live" at the switch)
     #[command(group(ArgGroup::new("when").required(true).args(["now", "on"])))]
     GoLive {
         id: String,
         /// Live from this moment
         #[arg(long)]
         now: bool,
-        /// Live from this day (YYYY-MM-DD)
+        /// Live from this day (YYYY-MM-DD), at midnight in the court's time zone
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<String>,
+    },
+    /// Change a court's settings: its time zone (default America/New_York)
+    Set {
+        /// Court id
+        id: String,
+        /// An IANA time zone, like America/Chicago or Pacific/Guam: the court's go-live
+        /// happens at midnight there
+        #[arg(long, value_name = "ZONE")]
+        time_zone: Option<String>,
     },
     /// List the courts and their NextGen status
     List,
@@ -57,6 +67,46 @@ pub enum CourtCommand {
     /// Court staff (the clerk's office): they open criminal cases
     #[command(subcommand)]
     Admin(StaffCommand),
+    /// The court's event catalogue: the built-in events of its kind and those it adds
+    #[command(subcommand)]
+    Event(EventCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Add an event to a court's catalogue; filers see it at once
+    Add {
+        /// Court id
+        court: String,
+        /// The menu it is filed from: civil or criminal (district), bankruptcy
+        #[arg(long)]
+        menu: String,
+        /// The category the menu groups it under, like "Motions and Related Filings"
+        #[arg(long)]
+        category: String,
+        /// Its name, unique at the court, like "Motion to Compel"
+        #[arg(long)]
+        name: String,
+        /// The docket text it begins with, like "MOTION to Compel"
+        #[arg(long)]
+        docket_text: String,
+        /// Filing it makes the filer an attorney of record for their party
+        #[arg(long)]
+        appearance: bool,
+        /// Who does it (kept in the audit trail)
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Remove an event the court added (built-in events stay); its entries keep their text
+    Remove {
+        court: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// List a court's catalogue, menu by menu
+    List { court: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,7 +211,7 @@ pub enum LinkCommand {
     },
 }
 
-fn parse_date(raw: &str, what: &str) -> anyhow::Result<NaiveDate> {
+pub(crate) fn parse_date(raw: &str, what: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| anyhow!("{what}: {raw:?} is not a date like 2027-03-01"))
 }
 
@@ -178,7 +228,7 @@ fn read_password_stdin() -> anyhow::Result<String> {
     Ok(pw)
 }
 
-async fn require_court(app: &App, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
+pub(crate) async fn require_court(app: &App, id: &CourtId) -> anyhow::Result<openecf_domain::Court> {
     app.store
         .court(id)
         .await?
@@ -213,24 +263,8 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
                 court.release.as_str()
             );
         }
-        CourtCommand::GoLive { id, now, on } => {
-            let id = CourtId::parse(&id)?;
-            require_court(app, &id).await?;
-            let when = match (now, on) {
-                (true, _) => GoLive::Now,
-                (false, Some(day)) => GoLive::On(parse_date(&day, "--on")?),
-                (false, None) => bail!("say --now or --on YYYY-MM-DD"),
-            };
-            let notified = openecf_app::courts::schedule_go_live(app, &id, when).await?;
-            match when {
-                GoLive::Now => println!("court {id} is live on NextGen CM/ECF now"),
-                GoLive::On(day) if day <= app.clock.now().date_naive() => {
-                    println!("court {id} is live on NextGen CM/ECF since {day}")
-                }
-                GoLive::On(day) => println!("court {id} goes live on NextGen CM/ECF on {day}"),
-            }
-            println!("{notified} CM/ECF account holders notified by email");
-        }
+        CourtCommand::GoLive { id, now, on } => crate::court_ops::go_live(app, &id, now, on).await?,
+        CourtCommand::Set { id, time_zone } => crate::court_ops::set(app, &id, time_zone).await?,
         CourtCommand::Judge { id, name, initials } => {
             let id = CourtId::parse(&id)?;
             require_court(app, &id).await?;
@@ -243,23 +277,98 @@ pub async fn court(app: &App, cmd: CourtCommand) -> anyhow::Result<()> {
             println!("judge {name} ({initials}) is on the list of {id}");
         }
         CourtCommand::Admin(cmd) => staff(app, cmd).await?,
+        CourtCommand::Event(cmd) => events(app, cmd).await?,
         CourtCommand::List => {
-            let courts = app.store.courts().await?;
-            println!("{:<8} {:<11} {:<8} {:<28} NAME", "ID", "KIND", "RELEASE", "NEXTGEN");
-            for c in courts {
+            let courts = app.store.court_statuses().await?;
+            println!(
+                "{:<8} {:<11} {:<8} {:<28} {:<20} NAME",
+                "ID", "KIND", "RELEASE", "NEXTGEN", "TIME ZONE"
+            );
+            for openecf_store::CourtStatus { court: c, zone, .. } in courts {
                 let status = match c.status {
                     openecf_domain::NextGenStatus::Live { since } => format!("live since {}", since.date_naive()),
                     openecf_domain::NextGenStatus::NotLive { planned: Some(d) } => format!("not live, goes live {d}"),
                     openecf_domain::NextGenStatus::NotLive { planned: None } => "not live".to_owned(),
                 };
+                let status = match c.kind {
+                    CourtKind::Appellate | CourtKind::Special => format!("n/a ({} court)", c.kind.as_str()),
+                    _ => status,
+                };
                 println!(
-                    "{:<8} {:<11} {:<8} {:<28} {}",
+                    "{:<8} {:<11} {:<8} {:<28} {:<20} {}",
                     c.id.as_str(),
                     c.kind.as_str(),
                     c.release.as_str(),
                     status,
+                    zone.name(),
                     c.name
                 );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn events(app: &App, cmd: EventCommand) -> anyhow::Result<()> {
+    use openecf_app::filing::catalogue;
+    match cmd {
+        EventCommand::Add {
+            court,
+            menu,
+            category,
+            name,
+            docket_text,
+            appearance,
+            operator,
+        } => {
+            let id = CourtId::parse(&court)?;
+            let menu = EventMenu::parse(&menu).map_err(|e| anyhow!("--menu: {}", e.reason))?;
+            let event = Event {
+                category: category.into(),
+                name: name.into(),
+                docket_text: docket_text.into(),
+                appearance,
+            };
+            catalogue::add_event(app, &id, menu, &event, &operator)
+                .await?
+                .map_err(|r| match r {
+                    catalogue::CatalogueRefusal::Invalid(e) => anyhow!("--{}: {}", e.field.replace(' ', "-"), e.reason),
+                    other => anyhow!("{other}"),
+                })?;
+            println!(
+                "{id}: {} event {:?} added to the {} menu",
+                event.category,
+                event.name,
+                menu.code()
+            );
+        }
+        EventCommand::Remove { court, name, operator } => {
+            let id = CourtId::parse(&court)?;
+            catalogue::remove_event(app, &id, &name, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{id}: event {name:?} removed");
+        }
+        EventCommand::List { court } => {
+            let id = CourtId::parse(&court)?;
+            let court = require_court(app, &id).await?;
+            let list = catalogue::catalogue(app, &court).await?;
+            for menu in EventMenu::ALL.into_iter().filter(|m| m.at(court.kind)) {
+                for e in list.menu(menu) {
+                    let origin = if menu.builtin().contains(e) {
+                        "built-in"
+                    } else {
+                        "added"
+                    };
+                    println!(
+                        "{:<10} {:<8} {} | {} | {}",
+                        menu.code(),
+                        origin,
+                        e.category,
+                        e.name,
+                        e.docket_text
+                    );
+                }
             }
         }
     }
@@ -480,6 +589,143 @@ pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// What each PACER account owes for a quarter: its transactions, pages,
+    /// total, and the amount due ($30.00 or less a quarter is waived)
+    Report {
+        /// The quarter, like 2026Q4
+        #[arg(long)]
+        quarter: String,
+    },
+    /// A court's CJA exemptions from fees
+    #[command(subcommand)]
+    Exempt(ExemptCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExemptCommand {
+    /// Exempt a CJA panel attorney's account at a court (they turn it on for CJA work)
+    Add {
+        court: String,
+        pacer_username: String,
+        /// Why: the CJA appointment (kept with the exemption and in the audit trail)
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// End an account's exemption at a court
+    Remove {
+        court: String,
+        pacer_username: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// A court's exemptions, and its free transactions in a quarter
+    List {
+        court: String,
+        /// The quarter whose free transactions to list, like 2026Q4
+        #[arg(long)]
+        quarter: Option<String>,
+    },
+}
+
+async fn exemptions(app: &App, cmd: ExemptCommand) -> anyhow::Result<()> {
+    use openecf_app::paa;
+    use openecf_domain::fees::{money, Quarter};
+    match cmd {
+        ExemptCommand::Add {
+            court,
+            pacer_username,
+            reason,
+            operator,
+        } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            paa::grant_exemption(app, &court, &pacer_username, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{pacer_username} has a CJA exemption at {}", court.id);
+        }
+        ExemptCommand::Remove {
+            court,
+            pacer_username,
+            operator,
+        } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            paa::revoke_exemption(app, &court, &pacer_username, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{pacer_username} has no CJA exemption at {} now", court.id);
+        }
+        ExemptCommand::List { court, quarter } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            let quarter = match quarter {
+                Some(q) => Quarter::parse(&q).map_err(|e| anyhow!("--quarter: {}", e.reason))?,
+                None => Quarter::of(app.clock.now()),
+            };
+            let grants = app.store.exemptions(&court.id).await?;
+            if grants.is_empty() {
+                println!("{} has granted no CJA exemption", court.id);
+            }
+            for g in grants {
+                println!(
+                    "exempt  {:<20} since {} by {}: {}",
+                    g.username,
+                    g.granted_at.date_naive(),
+                    g.granted_by,
+                    g.reason
+                );
+            }
+            let (from, to) = quarter.range();
+            let free = app.store.exempt_transactions(&court.id, from, to).await?;
+            println!("{} free transactions at {} in {quarter}", free.len(), court.id);
+            for t in free {
+                println!(
+                    "{}  {:<20} {:<10} {} | {} | {} pages, {} not charged",
+                    t.at.format("%Y-%m-%d %H:%M:%S"),
+                    t.username,
+                    t.exempt,
+                    t.description,
+                    t.criteria,
+                    t.pages,
+                    money(t.pages * openecf_domain::fees::PAGE_CENTS)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn billing(app: &App, cmd: BillingCommand) -> anyhow::Result<()> {
+    use openecf_domain::fees::{money, Quarter};
+    let quarter = match cmd {
+        BillingCommand::Report { quarter } => quarter,
+        BillingCommand::Exempt(cmd) => return exemptions(app, cmd).await,
+    };
+    let quarter = Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {}", e.reason))?;
+    let rows = openecf_app::fees::quarter_report(app, quarter).await?;
+    if rows.is_empty() {
+        println!("no PACER transactions in {quarter}");
+        return Ok(());
+    }
+    println!(
+        "{:<20} {:>12} {:>8} {:>10} {:>10}  NAME",
+        "PACER LOGIN", "TRANSACTIONS", "PAGES", "TOTAL", "DUE"
+    );
+    let mut due_all = 0;
+    for (username, name, n, pages, cents, due) in rows {
+        due_all += due;
+        println!(
+            "{username:<20} {n:>12} {pages:>8} {:>10} {:>10}  {name}",
+            money(cents),
+            money(due)
+        );
+    }
+    println!("{quarter}: {} due in all", money(due_all));
     Ok(())
 }
 

@@ -197,6 +197,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
     let now = app.clock.now();
     let courts = federal_courts()?;
     store.add_courts(&courts).await?;
+    crate::court_ops::set_zones_by_state(app, &courts).await?;
     for (id, _) in LIVE {
         openecf_app::courts::schedule_go_live(app, &CourtId::parse(id)?, GoLive::Now).await?;
     }

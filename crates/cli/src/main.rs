@@ -1,6 +1,7 @@
 //! The `openecf` binary: serve, migrate, and the court staff's admin commands.
 
 mod admin;
+mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
 
@@ -58,7 +59,7 @@ enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date
     Migrate,
-    /// Courts: add, schedule go-live, list
+    /// Courts: add, schedule go-live, set the time zone, list
     #[command(subcommand)]
     Court(admin::CourtCommand),
     /// PACER accounts
@@ -73,6 +74,9 @@ enum Command {
     /// The audit trail of security events
     #[command(subcommand)]
     Audit(admin::AuditCommand),
+    /// PACER fees: what each account owes
+    #[command(subcommand)]
+    Billing(admin::BillingCommand),
     /// Make a new secret key in NEW_KEY_FILE and seal the stored TOTP secrets
     /// under it (backup codes are removed and their owners told); then start
     /// every node with --secret-key-file NEW_KEY_FILE
@@ -267,6 +271,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
+        Command::Billing(c) => admin::billing(&app(Settings::default())?, c).await,
         Command::RotateSecretKey { new_key_file } => {
             if new_key_file.exists() {
                 anyhow::bail!(

@@ -29,6 +29,14 @@ pub enum AuditAction {
     Filing,
     /// The operator granted or ended court-staff rights.
     CourtStaff,
+    /// The operator added or removed an event of a court's catalogue.
+    CourtEvent,
+    /// Maintain Your ECF Account: a filing agent named or removed.
+    EcfFilingAgent,
+    /// A PACER Administrative Account: a firm made, a member invited, joined, removed or gone.
+    AccountPaa,
+    /// A court's CJA exemption of an account granted or ended, or turned on or off for a session.
+    CjaExemption,
     /// Maintain Your ECF Account: a secondary e-mail address added.
     EcfEmailAdd,
     /// Maintain Your ECF Account: a secondary e-mail address removed.
@@ -60,6 +68,10 @@ impl AuditAction {
             Self::AccountMfaReset => "account.mfa.reset",
             Self::Filing => "filing",
             Self::CourtStaff => "court.staff",
+            Self::CourtEvent => "court.event",
+            Self::EcfFilingAgent => "ecf.filing_agent",
+            Self::AccountPaa => "account.paa",
+            Self::CjaExemption => "billing.cja_exemption",
             Self::EcfEmailAdd => "ecf.email.add",
             Self::EcfEmailRemove => "ecf.email.remove",
             Self::EcfDelivery => "ecf.delivery",
@@ -86,6 +98,10 @@ impl AuditAction {
             "account.mfa.reset" => "Multi-factor authentication reset by the PACER Service Center",
             "filing" => "Filing",
             "court.staff" => "Court staff rights changed",
+            "court.event" => "Court's event catalogue changed",
+            "ecf.filing_agent" => "Filing agent named or removed",
+            "account.paa" => "PACER Administrative Account changed",
+            "billing.cja_exemption" => "CJA exemption changed",
             "ecf.email.add" => "Secondary e-mail address added",
             "ecf.email.remove" => "Secondary e-mail address removed",
             "ecf.delivery" => "Notice delivery method changed",

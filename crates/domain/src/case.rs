@@ -2,8 +2,10 @@
 //! `O:YY-TT-NNNNN` (with the assigned judge's initials once assigned,
 //! `1:26-cv-00012-ABC`), bankruptcy `O:YY-bk-NNNNN`, adversary `O:YY-ap-NNNNN`.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use crate::court::CourtKind;
 use crate::names::InvalidInput;
 
 /// The kind of a case, as its number spells it.
@@ -250,14 +252,32 @@ mod tests {
 }
 
 /// A filing event of a court's catalogue: its category (as the menu groups
-/// them), its name, and the docket text it begins with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// them), its name, and the docket text it begins with. The built-in events
+/// borrow their words; those a court adds own theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    pub category: &'static str,
-    pub name: &'static str,
-    pub docket_text: &'static str,
+    pub category: Cow<'static, str>,
+    pub name: Cow<'static, str>,
+    pub docket_text: Cow<'static, str>,
     /// Makes the filer an attorney of record for their party (a first appearance).
     pub appearance: bool,
+}
+
+impl Event {
+    /// A built-in event of the catalogue.
+    pub const fn builtin(
+        category: &'static str,
+        name: &'static str,
+        docket_text: &'static str,
+        appearance: bool,
+    ) -> Self {
+        Self {
+            category: Cow::Borrowed(category),
+            name: Cow::Borrowed(name),
+            docket_text: Cow::Borrowed(docket_text),
+            appearance,
+        }
+    }
 }
 
 /// How long a notice's free look at its document lasts (one view, within this).
@@ -265,118 +285,83 @@ pub const FREE_LOOK_SECS: i64 = 15 * 24 * 60 * 60;
 
 /// The district courts' civil events that can be filed into an existing case.
 pub const CIVIL_EVENTS: &[Event] = &[
-    Event {
-        category: "Answers to Complaints",
-        name: "Answer to Complaint",
-        docket_text: "ANSWER to Complaint",
-        appearance: true,
-    },
-    Event {
-        category: "Motions and Related Filings",
-        name: "Motion to Dismiss",
-        docket_text: "MOTION to Dismiss",
-        appearance: false,
-    },
-    Event {
-        category: "Motions and Related Filings",
-        name: "Motion for Extension of Time",
-        docket_text: "MOTION for Extension of Time",
-        appearance: false,
-    },
-    Event {
-        category: "Motions and Related Filings",
-        name: "Motion for Summary Judgment",
-        docket_text: "MOTION for Summary Judgment",
-        appearance: false,
-    },
-    Event {
-        category: "Responses and Replies",
-        name: "Response in Opposition to Motion",
-        docket_text: "RESPONSE in Opposition re Motion",
-        appearance: false,
-    },
-    Event {
-        category: "Notices",
-        name: "Notice of Appearance",
-        docket_text: "NOTICE of Appearance",
-        appearance: true,
-    },
-    Event {
-        category: "Other Filings",
-        name: "Memorandum of Law",
-        docket_text: "MEMORANDUM OF LAW",
-        appearance: false,
-    },
+    Event::builtin(
+        "Answers to Complaints",
+        "Answer to Complaint",
+        "ANSWER to Complaint",
+        true,
+    ),
+    Event::builtin(
+        "Motions and Related Filings",
+        "Motion to Dismiss",
+        "MOTION to Dismiss",
+        false,
+    ),
+    Event::builtin(
+        "Motions and Related Filings",
+        "Motion for Extension of Time",
+        "MOTION for Extension of Time",
+        false,
+    ),
+    Event::builtin(
+        "Motions and Related Filings",
+        "Motion for Summary Judgment",
+        "MOTION for Summary Judgment",
+        false,
+    ),
+    Event::builtin(
+        "Responses and Replies",
+        "Response in Opposition to Motion",
+        "RESPONSE in Opposition re Motion",
+        false,
+    ),
+    Event::builtin("Notices", "Notice of Appearance", "NOTICE of Appearance", true),
+    Event::builtin("Other Filings", "Memorandum of Law", "MEMORANDUM OF LAW", false),
 ];
 
 /// The event that opens a civil case.
-pub const COMPLAINT: Event = Event {
-    category: "Open a Civil Case",
-    name: "Complaint",
-    docket_text: "COMPLAINT",
-    appearance: true,
-};
+pub const COMPLAINT: Event = Event::builtin("Open a Civil Case", "Complaint", "COMPLAINT", true);
 
 /// A civil event by its name.
-pub fn civil_event(name: &str) -> Option<&'static Event> {
-    CIVIL_EVENTS.iter().find(|e| e.name == name)
+pub fn civil_event(name: &str) -> Option<Event> {
+    CIVIL_EVENTS.iter().find(|e| e.name == name).cloned()
 }
 
 /// The district courts' criminal events that filers (prosecutors and defence
 /// counsel) file into a criminal case the clerk's office opened.
 pub const CRIMINAL_EVENTS: &[Event] = &[
-    Event {
-        category: "Notices",
-        name: "Notice of Attorney Appearance",
-        docket_text: "NOTICE OF ATTORNEY APPEARANCE",
-        appearance: true,
-    },
-    Event {
-        category: "Motions",
-        name: "Motion to Continue",
-        docket_text: "MOTION to Continue",
-        appearance: false,
-    },
-    Event {
-        category: "Motions",
-        name: "Motion to Suppress",
-        docket_text: "MOTION to Suppress",
-        appearance: false,
-    },
-    Event {
-        category: "Responses and Replies",
-        name: "Response to Motion",
-        docket_text: "RESPONSE to Motion",
-        appearance: false,
-    },
-    Event {
-        category: "Sentencing Documents",
-        name: "Sentencing Memorandum",
-        docket_text: "SENTENCING MEMORANDUM",
-        appearance: false,
-    },
+    Event::builtin(
+        "Notices",
+        "Notice of Attorney Appearance",
+        "NOTICE OF ATTORNEY APPEARANCE",
+        true,
+    ),
+    Event::builtin("Motions", "Motion to Continue", "MOTION to Continue", false),
+    Event::builtin("Motions", "Motion to Suppress", "MOTION to Suppress", false),
+    Event::builtin(
+        "Responses and Replies",
+        "Response to Motion",
+        "RESPONSE to Motion",
+        false,
+    ),
+    Event::builtin(
+        "Sentencing Documents",
+        "Sentencing Memorandum",
+        "SENTENCING MEMORANDUM",
+        false,
+    ),
 ];
 
 /// A criminal event by its name.
-pub fn criminal_event(name: &str) -> Option<&'static Event> {
-    CRIMINAL_EVENTS.iter().find(|e| e.name == name)
+pub fn criminal_event(name: &str) -> Option<Event> {
+    CRIMINAL_EVENTS.iter().find(|e| e.name == name).cloned()
 }
 
 /// The clerk's office's event that opens a criminal case.
-pub const INDICTMENT: Event = Event {
-    category: "Indictments and Informations",
-    name: "Indictment",
-    docket_text: "INDICTMENT",
-    appearance: false,
-};
+pub const INDICTMENT: Event = Event::builtin("Indictments and Informations", "Indictment", "INDICTMENT", false);
 
 /// The list of creditors a debtor files: plain text, not PDF.
-pub const CREDITOR_MATRIX: Event = Event {
-    category: "Creditor Maintenance",
-    name: "Creditor Matrix",
-    docket_text: "Creditor Matrix",
-    appearance: false,
-};
+pub const CREDITOR_MATRIX: Event = Event::builtin("Creditor Maintenance", "Creditor Matrix", "Creditor Matrix", false);
 
 /// The longest line of a creditor matrix, as bankruptcy courts require.
 pub const MATRIX_LINE_CHARS: usize = 40;
@@ -420,69 +405,191 @@ pub fn check_creditor_matrix(bytes: &[u8]) -> Result<usize, String> {
     Ok(creditors)
 }
 
-/// Whether an event may be filed into a case of this type (a civil event
-/// into a civil case, a criminal one into a criminal case, and so on).
-pub fn event_fits(event: &Event, case_type: CaseType) -> bool {
-    let within = |list: &[Event]| {
-        list.iter()
-            .any(|e| e.name == event.name && e.category == event.category)
-    };
-    match case_type {
-        CaseType::Civil | CaseType::Miscellaneous => within(CIVIL_EVENTS),
-        CaseType::Criminal | CaseType::Magistrate => within(CRIMINAL_EVENTS),
-        CaseType::Bankruptcy | CaseType::Adversary => within(BANKRUPTCY_EVENTS),
+/// The menu an event is filed from: a district court's Civil and Criminal
+/// menus, a bankruptcy court's Bankruptcy menu (its adversary proceedings too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventMenu {
+    Civil,
+    Criminal,
+    Bankruptcy,
+}
+
+impl EventMenu {
+    pub const ALL: [Self; 3] = [Self::Civil, Self::Criminal, Self::Bankruptcy];
+
+    /// As the menu's path and the CLI spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Civil => "civil",
+            Self::Criminal => "criminal",
+            Self::Bankruptcy => "bankruptcy",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "civil" => Ok(Self::Civil),
+            "criminal" => Ok(Self::Criminal),
+            "bankruptcy" => Ok(Self::Bankruptcy),
+            other => Err(InvalidInput::new(
+                "menu",
+                format!("unknown menu {other:?}: use civil, criminal or bankruptcy"),
+            )),
+        }
+    }
+
+    /// The menu whose events are filed into a case of this type.
+    pub fn of_case(case_type: CaseType) -> Self {
+        match case_type {
+            CaseType::Civil | CaseType::Miscellaneous => Self::Civil,
+            CaseType::Criminal | CaseType::Magistrate => Self::Criminal,
+            CaseType::Bankruptcy | CaseType::Adversary => Self::Bankruptcy,
+        }
+    }
+
+    /// Whether a court of this kind has the menu.
+    pub fn at(self, kind: CourtKind) -> bool {
+        match self {
+            Self::Civil | Self::Criminal => kind == CourtKind::District,
+            Self::Bankruptcy => kind == CourtKind::Bankruptcy,
+        }
+    }
+
+    /// The events every court with this menu has.
+    pub fn builtin(self) -> &'static [Event] {
+        match self {
+            Self::Civil => CIVIL_EVENTS,
+            Self::Criminal => CRIMINAL_EVENTS,
+            Self::Bankruptcy => BANKRUPTCY_EVENTS,
+        }
+    }
+}
+
+/// The longest category, name and docket text of an event a court adds.
+pub const EVENT_WORDS_MAX: usize = 120;
+
+/// A court's event catalogue: the built-in events of its kind, then those the
+/// court added. Each name means one event at the court (held filings and
+/// docket entries keep the event by its name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalogue {
+    events: Vec<(EventMenu, Event)>,
+}
+
+impl Catalogue {
+    /// The built-in events of a court of this kind, and those it `added`.
+    pub fn new(kind: CourtKind, added: Vec<(EventMenu, Event)>) -> Self {
+        let mut events: Vec<(EventMenu, Event)> = EventMenu::ALL
+            .into_iter()
+            .filter(|m| m.at(kind))
+            .flat_map(|m| m.builtin().iter().map(move |e| (m, e.clone())))
+            .collect();
+        events.extend(added.into_iter().filter(|(m, _)| m.at(kind)));
+        Self { events }
+    }
+
+    /// The events of one menu, in the catalogue's order.
+    pub fn menu(&self, menu: EventMenu) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(move |(m, _)| *m == menu).map(|(_, e)| e)
+    }
+
+    /// The menu's categories, each once, in the catalogue's order.
+    pub fn categories(&self, menu: EventMenu) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for e in self.menu(menu) {
+            if !seen.contains(&e.category.as_ref()) {
+                seen.push(&e.category);
+            }
+        }
+        seen
+    }
+
+    /// The court's event of this name, with its menu.
+    pub fn named(&self, name: &str) -> Option<(EventMenu, &Event)> {
+        self.events.iter().find(|(_, e)| e.name == name).map(|(m, e)| (*m, e))
+    }
+
+    /// Whether the event of this name may be filed into a case of this type
+    /// (a civil event into a civil case, a criminal one into a criminal case…).
+    pub fn fits(&self, name: &str, case_type: CaseType) -> bool {
+        self.named(name)
+            .is_some_and(|(m, _)| m == EventMenu::of_case(case_type))
+    }
+
+    /// Checks an event the court would add to a menu: its words present, on
+    /// one line and not too long, and its name not already an event here.
+    pub fn check_new(&self, kind: CourtKind, menu: EventMenu, event: &Event) -> Result<(), InvalidInput> {
+        if !menu.at(kind) {
+            return Err(InvalidInput::new(
+                "menu",
+                format!("a {} court has no {} menu", kind.as_str(), menu.code()),
+            ));
+        }
+        for (field, value) in [
+            ("category", &event.category),
+            ("name", &event.name),
+            ("docket text", &event.docket_text),
+        ] {
+            let v = value.trim();
+            if v.is_empty() || v.len() != value.len() {
+                return Err(InvalidInput::new(field, "required, without leading or trailing spaces"));
+            }
+            if v.chars().count() > EVENT_WORDS_MAX || v.chars().any(char::is_control) {
+                return Err(InvalidInput::new(
+                    field,
+                    format!("at most {EVENT_WORDS_MAX} characters, on one line"),
+                ));
+            }
+        }
+        if self.named(&event.name).is_some() {
+            return Err(InvalidInput::new(
+                "name",
+                format!("the court already has an event named {:?}", event.name),
+            ));
+        }
+        Ok(())
     }
 }
 
 /// The bankruptcy courts' events that can be filed into a bankruptcy case
 /// or an adversary proceeding.
 pub const BANKRUPTCY_EVENTS: &[Event] = &[
-    Event {
-        category: "Motions/Applications",
-        name: "Motion for Relief from Stay",
-        docket_text: "MOTION for Relief from Stay",
-        appearance: false,
-    },
-    Event {
-        category: "Answer/Response",
-        name: "Answer to Complaint",
-        docket_text: "ANSWER to Complaint",
-        appearance: true,
-    },
-    Event {
-        category: "Claim Actions",
-        name: "Objection to Claim",
-        docket_text: "OBJECTION to Claim",
-        appearance: false,
-    },
+    Event::builtin(
+        "Motions/Applications",
+        "Motion for Relief from Stay",
+        "MOTION for Relief from Stay",
+        false,
+    ),
+    Event::builtin("Answer/Response", "Answer to Complaint", "ANSWER to Complaint", true),
+    Event::builtin("Claim Actions", "Objection to Claim", "OBJECTION to Claim", false),
     CREDITOR_MATRIX,
-    Event {
-        category: "Notices",
-        name: "Notice of Appearance and Request for Notice",
-        docket_text: "NOTICE of Appearance and Request for Notice",
-        appearance: true,
-    },
+    Event::builtin(
+        "Notices",
+        "Notice of Appearance and Request for Notice",
+        "NOTICE of Appearance and Request for Notice",
+        true,
+    ),
 ];
 
 /// The event that opens a bankruptcy case (its docket text names the chapter).
-pub const PETITION: Event = Event {
-    category: "Open a Bankruptcy Case",
-    name: "Voluntary Petition",
-    docket_text: "Voluntary Petition",
-    appearance: true,
-};
+pub const PETITION: Event = Event::builtin(
+    "Open a Bankruptcy Case",
+    "Voluntary Petition",
+    "Voluntary Petition",
+    true,
+);
 
 /// The event that opens an adversary proceeding.
-pub const ADVERSARY_COMPLAINT: Event = Event {
-    category: "Open an Adversary Proceeding",
-    name: "Adversary Complaint",
-    docket_text: "ADVERSARY COMPLAINT",
-    appearance: true,
-};
+pub const ADVERSARY_COMPLAINT: Event = Event::builtin(
+    "Open an Adversary Proceeding",
+    "Adversary Complaint",
+    "ADVERSARY COMPLAINT",
+    true,
+);
 
 /// A bankruptcy event by its name.
-pub fn bankruptcy_event(name: &str) -> Option<&'static Event> {
-    BANKRUPTCY_EVENTS.iter().find(|e| e.name == name)
+pub fn bankruptcy_event(name: &str) -> Option<Event> {
+    BANKRUPTCY_EVENTS.iter().find(|e| e.name == name).cloned()
 }
 
 /// The filing fee of a voluntary petition, in cents, by chapter.
@@ -570,14 +677,75 @@ mod bankruptcy_tests {
     #[test]
     fn a_district_court_finds_each_event_by_its_name_alone() {
         // Held filings keep the event's name: no name may mean two events.
+        let district = Catalogue::new(CourtKind::District, vec![]);
         for civil in CIVIL_EVENTS {
             assert!(CRIMINAL_EVENTS.iter().all(|c| c.name != civil.name), "{}", civil.name);
-            assert!(event_fits(civil, CaseType::Civil) && !event_fits(civil, CaseType::Criminal));
+            assert!(district.fits(&civil.name, CaseType::Civil) && !district.fits(&civil.name, CaseType::Criminal));
         }
         for criminal in CRIMINAL_EVENTS {
-            assert!(event_fits(criminal, CaseType::Magistrate) && !event_fits(criminal, CaseType::Civil));
+            assert!(
+                district.fits(&criminal.name, CaseType::Magistrate) && !district.fits(&criminal.name, CaseType::Civil)
+            );
         }
-        assert!(BANKRUPTCY_EVENTS.iter().all(|e| event_fits(e, CaseType::Adversary)));
+        let bankruptcy = Catalogue::new(CourtKind::Bankruptcy, vec![]);
+        assert!(BANKRUPTCY_EVENTS
+            .iter()
+            .all(|e| bankruptcy.fits(&e.name, CaseType::Adversary)));
+        assert!(
+            bankruptcy.named("Motion to Dismiss").is_none(),
+            "a district event at a bankruptcy court"
+        );
+    }
+
+    #[test]
+    fn a_court_extends_its_catalogue_with_events_of_its_own() {
+        let compel = Event {
+            category: "Motions and Related Filings".into(),
+            name: "Motion to Compel".into(),
+            docket_text: "MOTION to Compel".into(),
+            appearance: false,
+        };
+        let district = Catalogue::new(CourtKind::District, vec![]);
+        assert!(district
+            .check_new(CourtKind::District, EventMenu::Civil, &compel)
+            .is_ok());
+        assert!(district
+            .check_new(CourtKind::District, EventMenu::Bankruptcy, &compel)
+            .is_err());
+        let extended = Catalogue::new(CourtKind::District, vec![(EventMenu::Civil, compel.clone())]);
+        assert!(extended.fits("Motion to Compel", CaseType::Civil));
+        assert!(!extended.fits("Motion to Compel", CaseType::Criminal));
+        assert_eq!(
+            extended
+                .check_new(CourtKind::District, EventMenu::Criminal, &compel)
+                .unwrap_err()
+                .reason,
+            "the court already has an event named \"Motion to Compel\""
+        );
+        let dup_builtin = Event {
+            name: "Motion to Dismiss".into(),
+            ..compel.clone()
+        };
+        assert!(district
+            .check_new(CourtKind::District, EventMenu::Civil, &dup_builtin)
+            .is_err());
+        let blank = Event {
+            docket_text: " ".into(),
+            ..compel.clone()
+        };
+        assert!(district
+            .check_new(CourtKind::District, EventMenu::Civil, &blank)
+            .is_err());
+        let long = Event {
+            category: "x".repeat(121).into(),
+            ..compel
+        };
+        assert!(district
+            .check_new(CourtKind::District, EventMenu::Civil, &long)
+            .is_err());
+        // The category shows among the menu's categories, once.
+        let cats = extended.categories(EventMenu::Civil);
+        assert_eq!(cats.iter().filter(|c| **c == "Motions and Related Filings").count(), 1);
     }
 
     #[test]

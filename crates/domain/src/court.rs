@@ -117,6 +117,15 @@ impl Court {
     /// filers have given up their CM/ECF logins, and going live again would
     /// notify everyone again.
     pub fn check_go_live_change(&self) -> Result<(), GoLiveRefusal> {
+        if !crate::go_live::takes_part_in_linking(self.kind) {
+            return Err(GoLiveRefusal::NotLinkingCourt {
+                court: self.id.clone(),
+                kind: match self.kind {
+                    CourtKind::Appellate => "an appellate court",
+                    _ => "a special court",
+                },
+            });
+        }
         match self.status {
             NextGenStatus::Live { .. } => Err(GoLiveRefusal::AlreadyLive { court: self.id.clone() }),
             NextGenStatus::NotLive { .. } => Ok(()),
@@ -134,6 +143,8 @@ pub fn go_live_instant(day: NaiveDate) -> DateTime<Utc> {
 pub enum GoLiveRefusal {
     #[error("court {court} is already live on NextGen CM/ECF; its go-live cannot be changed")]
     AlreadyLive { court: CourtId },
+    #[error("court {court} is {kind}: NextGen CM/ECF go-live and linking are for district and bankruptcy courts")]
+    NotLinkingCourt { court: CourtId, kind: &'static str },
 }
 
 /// The menus that hold a court's filing events.

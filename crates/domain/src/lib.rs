@@ -6,6 +6,9 @@ pub mod account;
 pub mod audit;
 pub mod case;
 pub mod court;
+pub mod fees;
+pub mod go_live;
+pub mod ical;
 pub mod ids;
 pub mod link;
 pub mod mail;
@@ -19,11 +22,13 @@ pub mod throttle;
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
 pub use audit::{AuditAction, AuditOutcome, NewAuditEvent};
 pub use case::{
-    bankruptcy_event, check_creditor_matrix, civil_event, criminal_event, dollars, event_fits, petition_fee_cents,
-    CaseNumber, CaseQuery, CaseType, Event, PartyRole, TaxId, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS,
-    COMPLAINT, CREDITOR_MATRIX, CRIMINAL_EVENTS, FREE_LOOK_SECS, INDICTMENT, MATRIX_LINE_CHARS, PETITION,
+    bankruptcy_event, check_creditor_matrix, civil_event, criminal_event, dollars, petition_fee_cents, CaseNumber,
+    CaseQuery, CaseType, Catalogue, Event, EventMenu, PartyRole, TaxId, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS,
+    CIVIL_EVENTS, COMPLAINT, CREDITOR_MATRIX, CRIMINAL_EVENTS, EVENT_WORDS_MAX, FREE_LOOK_SECS, INDICTMENT,
+    MATRIX_LINE_CHARS, PETITION,
 };
 pub use court::{go_live_instant, Court, CourtKind, FilingMenu, GoLiveRefusal, NextGenStatus, Release};
+pub use go_live::{CourtZone, GoLiveNotice, NoticeKind};
 pub use ids::{AuthenticatorId, EcfAccountId, JobId, PacerAccountId};
 pub use link::{check_link_start, check_verified_link, EcfAccount, LinkRefusal, LinkState};
 pub use mail::Mail;

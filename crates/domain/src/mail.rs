@@ -47,30 +47,6 @@ pub fn link_confirmation(to: &Email, pacer_username: &str, court: &Court, ecf_lo
     }
 }
 
-/// Sent to every CM/ECF account holder of a court when its go-live date is set.
-pub fn go_live_notice(to: &Email, ecf_login: &str, court: &Court, on: Option<NaiveDate>) -> Mail {
-    let when = match on {
-        Some(day) => format!("will go live on NextGen CM/ECF on {}", day.format("%A, %B %-d, %Y")),
-        None => "is now live on NextGen CM/ECF".to_owned(),
-    };
-    Mail {
-        to: to.clone(),
-        subject: format!("{} {when}", court.name),
-        body: format!(
-            "{court} ({id}) {when}.\n\n\
-             Once the court is live, you must link your CM/ECF account ({ecf_login}) to your upgraded \
-             individual PACER account to access the filing system. Linking is a one-time process:\n\
-             go to the court's CM/ECF site, click Document Filing System, log in with your PACER account, \
-             then click Utilities and Link a CM/ECF account to my PACER account.\n\n\
-             If your PACER account was created before August 2014, upgrade it first.\n",
-            court = court.name,
-            id = court.id,
-        ),
-        sensitive: false,
-        html: false,
-    }
-}
-
 /// Sent when an account is locked after repeated failed logins.
 pub fn account_locked(to: &Email, username: &str) -> Mail {
     Mail {

@@ -160,6 +160,8 @@ pub struct NewEntry<'a> {
     /// The entry (its id) of the same case this one refers to ("re 2").
     pub refers_to: Option<i64>,
     pub filed_by: PacerAccountId,
+    /// The filing agent who entered it for `filed_by`, if one did.
+    pub entered_by: Option<PacerAccountId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -333,8 +335,8 @@ impl Tx {
 
     pub async fn insert_entry(&mut self, e: &NewEntry<'_>, now: Time) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO docket_entries (case_id, number, event, docket_text, refers_to_entry, filed_at, filed_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO docket_entries (case_id, number, event, docket_text, refers_to_entry, filed_at, filed_by, entered_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(e.case_id)
         .bind(e.number)
@@ -343,6 +345,7 @@ impl Tx {
         .bind(e.refers_to)
         .bind(epoch(now))
         .bind(e.filed_by.get())
+        .bind(e.entered_by.map(PacerAccountId::get))
         .fetch_one(self.conn())
         .await?)
     }

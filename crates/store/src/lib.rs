@@ -7,14 +7,20 @@
 //! use cases string together and commit once.
 
 mod accounts;
+mod agents;
+mod court_ops;
 mod courts;
 mod error;
+mod events;
+mod fees;
 mod filing;
 mod free_looks;
 mod jobs;
 mod links;
+mod locator;
 mod notice_prefs;
 mod outbox;
+mod paa;
 mod pacer;
 mod public;
 mod security;
@@ -31,14 +37,21 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
+pub use agents::AgentRow;
+pub use court_ops::{
+    CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
+};
 pub use courts::{GoLive, NewCourt};
 pub use error::{Missing, StoreError};
+pub use fees::{NewTransaction, TransactionRow};
 pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
 pub use free_looks::FreeLook;
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};
 pub use links::{LinkConflict, LinkRow};
+pub use locator::{LocatedParty, LocatorCriteria, ReportRow};
 pub use notice_prefs::{NewSummaryItem, NoticePrefs, SummaryItemRow};
 pub use outbox::OutboxRow;
+pub use paa::{ExemptionRow, FirmRow, MemberRow};
 pub use pacer::{Authenticator, Enrolment, MfaState};
 pub use public::{DocketFilter, FeedEntry, PartyMatch, ReportDocument, ReportEntry};
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};

@@ -36,7 +36,8 @@ impl Authenticator {
 /// What MFA asks of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MfaState {
-    /// Has a CM/ECF account linked at some court, or is court staff: MFA is required.
+    /// Has a CM/ECF account linked at some court, is court staff, or files as an
+    /// attorney's filing agent: MFA is required.
     pub is_filer: bool,
     pub authenticators: i64,
     /// Unused backup codes: on their own, they are a second factor too.
@@ -54,7 +55,8 @@ impl MfaState {
 async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: PacerAccountId) -> Result<MfaState> {
     let (links, authenticators, backup_codes, skips): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM links WHERE pacer_account_id = $1)
-                  + (SELECT COUNT(*) FROM court_staff WHERE pacer_account_id = $1),
+                  + (SELECT COUNT(*) FROM court_staff WHERE pacer_account_id = $1)
+                  + (SELECT COUNT(*) FROM filing_agents WHERE agent_id = $1),
                 (SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1),
                 (SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL),
                 (SELECT mfa_skips FROM pacer_accounts WHERE id = $1)",

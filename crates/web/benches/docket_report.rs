@@ -107,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
                     docket_text: &text,
                     refers_to: None,
                     filed_by: reader,
+                    entered_by: None,
                 },
                 now,
             )

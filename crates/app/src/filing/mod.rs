@@ -1,6 +1,8 @@
 //! The filing system: opening cases, filing documents into them, the
 //! docket, and the Notice of Electronic Filing to every attorney of record.
 
+pub mod agents;
+pub mod catalogue;
 pub mod docstore;
 pub mod pdf;
 
@@ -8,7 +10,7 @@ use chrono::Datelike;
 use openecf_domain::mail::{Nef, NefDocument};
 use openecf_domain::{
     AuditAction, AuditOutcome, CaseQuery, CaseType, Court, CourtKind, Email, Event, NewAuditEvent, PacerAccount,
-    PartyRole, ADVERSARY_COMPLAINT, BANKRUPTCY_EVENTS, CIVIL_EVENTS, COMPLAINT, INDICTMENT, PETITION,
+    PartyRole, ADVERSARY_COMPLAINT, COMPLAINT, INDICTMENT, PETITION,
 };
 use openecf_store::{CaseRow, NewCase, NewDocument, NewEntry, Time, Tx};
 
@@ -58,6 +60,8 @@ pub enum FilingRefusal {
     },
     #[error("Refers to document {0}: there is no such entry in this case.")]
     NoSuchEntry(i64),
+    #[error("You are not a filing agent of that attorney at this court.")]
+    NotAnAgent,
     #[error("This filing is no longer waiting for your Submit: it was filed or cancelled, or more than 30 minutes passed. Nothing more was filed; file it again from the events page if you need to.")]
     NotPending,
 }
@@ -68,6 +72,36 @@ pub struct Receipt {
     pub case: CaseRow,
     pub entry_number: i64,
     pub nef: Nef,
+}
+
+/// Who files: the attorney in whose name the entry is filed (whose CM/ECF
+/// account is linked at the court) and, when a filing agent enters it for
+/// them, the agent.
+#[derive(Debug, Clone, Copy)]
+pub struct Filer<'a> {
+    pub attorney: &'a PacerAccount,
+    pub agent: Option<&'a PacerAccount>,
+}
+
+impl<'a> From<&'a PacerAccount> for Filer<'a> {
+    fn from(attorney: &'a PacerAccount) -> Self {
+        Self { attorney, agent: None }
+    }
+}
+
+impl Filer<'_> {
+    /// The account that acts: the agent, or the attorney filing themselves.
+    fn acting(&self) -> &PacerAccount {
+        self.agent.unwrap_or(self.attorney)
+    }
+
+    /// "Pat Paralegal on behalf of Jordan Filer", as the notice names who entered it.
+    fn entered_by(&self) -> String {
+        match self.agent {
+            Some(agent) => format!("{} on behalf of {}", agent.name, self.attorney.name),
+            None => self.attorney.name.to_string(),
+        }
+    }
 }
 
 /// A new civil case, as the filer entered it.
@@ -87,7 +121,7 @@ pub struct NewCivilCase {
 #[derive(Debug, Clone)]
 pub struct NewFiling {
     pub case_number: String,
-    pub event: &'static Event,
+    pub event: Event,
     /// The party the filer files for (its name, as on the docket).
     pub party: String,
     /// What the filer added to the event's docket text.
@@ -136,7 +170,7 @@ pub fn compose_docket_text(
                 event
                     .docket_text
                     .strip_suffix(" re Motion")
-                    .unwrap_or(event.docket_text),
+                    .unwrap_or(&event.docket_text),
             );
             let referred_text = referred_text.trim().trim_end_matches('.');
             let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
@@ -149,7 +183,7 @@ pub fn compose_docket_text(
             }
             text.push_str(&format!(" re {number} {short}"));
         }
-        None => text.push_str(event.docket_text),
+        None => text.push_str(&event.docket_text),
     }
     let added = added.trim();
     if !added.is_empty() {
@@ -179,6 +213,26 @@ async fn check_filer(
 ) -> Result<std::result::Result<(), FilingRefusal>> {
     if !court.is_live() || app.store.linked_login(&court.id, account.id).await?.is_none() {
         return Ok(Err(FilingRefusal::NotAFiler));
+    }
+    Ok(Ok(()))
+}
+
+/// May this filer file here: the attorney is a filer here and, when an agent
+/// acts, the attorney named them at this court.
+async fn check_filer_for(app: &App, court: &Court, filer: Filer<'_>) -> Result<std::result::Result<(), FilingRefusal>> {
+    if let Err(r) = check_filer(app, court, filer.attorney).await? {
+        return Ok(Err(r));
+    }
+    if let Some(agent) = filer.agent {
+        let named = app
+            .store
+            .agent_principals(&court.id, agent.id)
+            .await?
+            .iter()
+            .any(|a| a.account == filer.attorney.id);
+        if !named {
+            return Ok(Err(FilingRefusal::NotAnAgent));
+        }
     }
     Ok(Ok(()))
 }
@@ -301,7 +355,7 @@ async fn write_entry(
     event: &Event,
     docket_text: &str,
     refers_to: Option<i64>,
-    filer: &PacerAccount,
+    filer: Filer<'_>,
     documents: &[(NewDocument, u32)],
     now: Time,
 ) -> Result<(i64, Vec<NefDocument>)> {
@@ -309,10 +363,11 @@ async fn write_entry(
     let entry = NewEntry {
         case_id: case.id,
         number,
-        event: event.name,
+        event: &event.name,
         docket_text,
         refers_to,
-        filed_by: filer.id,
+        filed_by: filer.attorney.id,
+        entered_by: filer.agent.map(|a| a.id),
     };
     let entry_id = tx.insert_entry(&entry, now).await?;
     let base = app.settings.public_url.trim_end_matches('/');
@@ -351,7 +406,7 @@ async fn notify(
     case: &CaseRow,
     event: &Event,
     docket_text: &str,
-    filer: &PacerAccount,
+    filer: Filer<'_>,
     party: &str,
     number: i64,
     documents: Vec<NefDocument>,
@@ -371,8 +426,8 @@ async fn notify(
         case_number: case.number.to_string(),
         // As CM/ECF's notices link the case: its docket report.
         docket_link: format!("{base}/ecf/{}/cgi-bin/DktRpt.pl?{}", court.id, case.id),
-        event: event.name.to_owned(),
-        entered_by: filer.name.to_string(),
+        event: event.name.to_string(),
+        entered_by: filer.entered_by(),
         entered_at: now.format("%-m/%-d/%Y at %-I:%M %p UTC").to_string(),
         filed_on: now.format("%-m/%-d/%Y").to_string(),
         filer: party.to_owned(),
@@ -431,10 +486,16 @@ async fn notify(
         crate::ecf_account::queue_daily_summary(tx, &court.id, now, now).await?;
     }
     let event_row = NewAuditEvent {
-        pacer_account: Some(filer.id),
-        pacer_username: Some(filer.username.to_string()),
+        pacer_account: Some(filer.acting().id),
+        pacer_username: Some(filer.acting().username.to_string()),
         court_id: Some(court.id.to_string()),
-        detail: format!("{} #{number} in {}", event.name, case.number),
+        detail: match filer.agent {
+            Some(_) => format!(
+                "{} #{number} in {} as filing agent of {}",
+                event.name, case.number, filer.attorney.username
+            ),
+            None => format!("{} #{number} in {}", event.name, case.number),
+        },
         ..NewAuditEvent::new(AuditAction::Filing, AuditOutcome::Done)
     };
     tx.insert_audit(&event_row, now).await?;
@@ -448,7 +509,7 @@ struct Entry<'a> {
     event: &'a Event,
     docket_text: &'a str,
     refers_to: Option<i64>,
-    filer: &'a PacerAccount,
+    filer: Filer<'a>,
     /// The party (or parties) it is filed for, as the notice names them.
     party: &'a str,
     documents: &'a [(NewDocument, u32)],
@@ -595,7 +656,7 @@ pub async fn open_civil_case(
         event: &COMPLAINT,
         docket_text: &docket_text,
         refers_to: None,
-        filer,
+        filer: filer.into(),
         party: &plaintiffs.join(", "),
         documents: &documents,
     };
@@ -621,6 +682,9 @@ pub async fn find_case(app: &App, court: &Court, typed: &str) -> Result<std::res
 /// filer's Submit on the review page.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Prepared {
+    /// The attorney it is filed for (the filer, or the agent's attorney).
+    #[serde(default)]
+    attorney: Option<i64>,
     case_id: i64,
     event: String,
     party_id: i64,
@@ -677,35 +741,28 @@ impl PreparedDocument {
     }
 }
 
-/// The court's event of this name (civil and criminal events at a district
-/// court, bankruptcy events at a bankruptcy court).
-fn event_named(court: &Court, name: &str) -> Option<&'static Event> {
-    if court.kind == CourtKind::Bankruptcy {
-        return BANKRUPTCY_EVENTS.iter().find(|e| e.name == name);
-    }
-    CIVIL_EVENTS
-        .iter()
-        .chain(openecf_domain::CRIMINAL_EVENTS)
-        .find(|e| e.name == name)
-}
-
 /// Checks a filing into an existing case and stores its documents (no entry
 /// is written): the filer must be an attorney of record, or the event is
 /// their first appearance for a party of the case.
 async fn prepare(
     app: &App,
     court: &Court,
-    filer: &PacerAccount,
+    filer: Filer<'_>,
     new: &NewFiling,
 ) -> Result<std::result::Result<(CaseRow, Prepared), FilingRefusal>> {
-    if let Err(r) = check_filer(app, court, filer).await? {
+    if let Err(r) = check_filer_for(app, court, filer).await? {
         return Ok(Err(r));
     }
     let case = match find_case(app, court, &new.case_number).await? {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
-    if !openecf_domain::event_fits(new.event, case.number.case_type) {
+    let catalogue = catalogue::catalogue(app, court).await?;
+    // The court's own event of that name: the form's words are not trusted.
+    let Some((_, event)) = catalogue.named(&new.event.name) else {
+        return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
+    };
+    if !catalogue.fits(&event.name, case.number.case_type) {
         let (kind, menu) = match case.number.case_type {
             CaseType::Criminal | CaseType::Magistrate => ("criminal", "Criminal"),
             CaseType::Bankruptcy => ("bankruptcy", "Bankruptcy"),
@@ -725,8 +782,8 @@ async fn prepare(
         )));
     };
     // Counsel file for the parties they represent; an appearance makes them so.
-    let for_party = app.store.is_attorney_for(case.id, party.id, filer.id).await?;
-    if !for_party && !new.event.appearance {
+    let for_party = app.store.is_attorney_for(case.id, party.id, filer.attorney.id).await?;
+    if !for_party && !event.appearance {
         return Ok(Err(FilingRefusal::NotOfRecord));
     }
     let added = new.docket_text.trim();
@@ -743,20 +800,21 @@ async fn prepare(
             None => return Ok(Err(FilingRefusal::NoSuchEntry(number))),
         },
     };
-    let documents = match store_documents(app, &new.main, new.event.name, &new.attachments).await? {
+    let documents = match store_documents(app, &new.main, &event.name, &new.attachments).await? {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
     let docket_text = compose_docket_text(
-        new.event,
+        event,
         new.prompts,
         referred.as_ref().map(|(_, number, text)| (*number, text.as_str())),
         added,
         &party.name,
     );
     let prepared = Prepared {
+        attorney: Some(filer.attorney.id.get()),
         case_id: case.id,
-        event: new.event.name.to_owned(),
+        event: event.name.to_string(),
         party_id: party.id,
         party: party.name.clone(),
         docket_text,
@@ -774,16 +832,22 @@ async fn prepare(
 async fn enter(
     app: &App,
     court: &Court,
-    filer: &PacerAccount,
+    filer: Filer<'_>,
     prepared: &Prepared,
     held: Option<(&str, &str)>,
 ) -> Result<std::result::Result<Receipt, FilingRefusal>> {
-    let Some(event) = event_named(court, &prepared.event) else {
+    let catalogue = catalogue::catalogue(app, court).await?;
+    let Some((_, event)) = catalogue.named(&prepared.event) else {
+        // Removed from the catalogue while the filing waited for Submit.
         return Ok(Err(FilingRefusal::Invalid("Event: choose one from the list.".into())));
     };
+    if prepared.attorney.is_some_and(|a| a != filer.attorney.id.get()) {
+        // Held for one attorney, submitted for another: not this filing.
+        return Ok(Err(FilingRefusal::NotPending));
+    }
     let for_party = app
         .store
-        .is_attorney_for(prepared.case_id, prepared.party_id, filer.id)
+        .is_attorney_for(prepared.case_id, prepared.party_id, filer.attorney.id)
         .await?;
     if !for_party && !event.appearance {
         return Ok(Err(FilingRefusal::NotOfRecord));
@@ -800,11 +864,18 @@ async fn enter(
             return Ok(Err(FilingRefusal::NotPending));
         }
     }
+    if let Some(agent) = filer.agent {
+        // Read where the entry is written: a removal that committed first wins.
+        if !tx.is_filing_agent(&court.id, filer.attorney.id, agent.id).await? {
+            return Ok(Err(FilingRefusal::NotAnAgent));
+        }
+    }
     let case = tx.lock_case(prepared.case_id).await?;
     if event.appearance {
         // The party's first attorney is its lead attorney.
         let lead = !tx.party_represented(case.id, prepared.party_id).await?;
-        tx.insert_attorney(case.id, prepared.party_id, filer.id, lead).await?;
+        tx.insert_attorney(case.id, prepared.party_id, filer.attorney.id, lead)
+            .await?;
     }
     let entry = Entry {
         court,
@@ -821,12 +892,13 @@ async fn enter(
 
 /// Files a document into an existing case at once (the web form holds it
 /// for the filer's review first: [`hold_filing`]).
-pub async fn file_document(
+pub async fn file_document<'a>(
     app: &App,
     court: &Court,
-    filer: &PacerAccount,
+    filer: impl Into<Filer<'a>>,
     new: &NewFiling,
 ) -> Result<std::result::Result<Receipt, FilingRefusal>> {
+    let filer = filer.into();
     match prepare(app, court, filer, new).await? {
         Ok((_, prepared)) => enter(app, court, filer, &prepared, None).await,
         Err(e) => Ok(Err(e)),
@@ -853,13 +925,14 @@ pub struct Review {
 /// it, for this session, for [`HOLD_MINUTES`]: the filer reviews the final
 /// docket text and submits it ([`submit_held_filing`]) or cancels it. Nothing
 /// is on the docket, and no one is noticed, until Submit.
-pub async fn hold_filing(
+pub async fn hold_filing<'a>(
     app: &App,
     court: &Court,
-    filer: &PacerAccount,
+    filer: impl Into<Filer<'a>>,
     session_hash: &str,
     new: &NewFiling,
 ) -> Result<std::result::Result<Review, FilingRefusal>> {
+    let filer = filer.into();
     let (case, prepared) = match prepare(app, court, filer, new).await? {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
@@ -893,14 +966,15 @@ pub async fn hold_filing(
 
 /// Submit on the review page: files the held filing, once, from the session
 /// that held it, within [`HOLD_MINUTES`].
-pub async fn submit_held_filing(
+pub async fn submit_held_filing<'a>(
     app: &App,
     court: &Court,
-    filer: &PacerAccount,
+    filer: impl Into<Filer<'a>>,
     session_hash: &str,
     token: &str,
 ) -> Result<std::result::Result<Receipt, FilingRefusal>> {
-    if let Err(r) = check_filer(app, court, filer).await? {
+    let filer = filer.into();
+    if let Err(r) = check_filer_for(app, court, filer).await? {
         return Ok(Err(r));
     }
     let token_hash = crate::tokens::hash_token(token);
@@ -1063,7 +1137,7 @@ pub async fn open_bankruptcy_case(
         event: &PETITION,
         docket_text: &docket_text,
         refers_to: None,
-        filer,
+        filer: filer.into(),
         party: &title,
         documents: &documents,
     };
@@ -1163,10 +1237,11 @@ pub async fn open_adversary(
     let lead_entry = NewEntry {
         case_id: lead.id,
         number: lead_number,
-        event: ADVERSARY_COMPLAINT.name,
+        event: &ADVERSARY_COMPLAINT.name,
         docket_text: &docket_text,
         refers_to: None,
         filed_by: filer.id,
+        entered_by: None,
     };
     tx.insert_entry(&lead_entry, now).await?;
     let party = plaintiffs.join(", ");
@@ -1176,7 +1251,7 @@ pub async fn open_adversary(
         event: &ADVERSARY_COMPLAINT,
         docket_text: &docket_text,
         refers_to: None,
-        filer,
+        filer: filer.into(),
         party: &party,
         documents: &documents,
     };
@@ -1221,7 +1296,7 @@ pub async fn open_criminal_case(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let documents = match store_documents(app, &new.indictment, INDICTMENT.name, &new.attachments).await? {
+    let documents = match store_documents(app, &new.indictment, &INDICTMENT.name, &new.attachments).await? {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
@@ -1268,7 +1343,7 @@ pub async fn open_criminal_case(
         event: &INDICTMENT,
         docket_text: &docket_text,
         refers_to: None,
-        filer: staff,
+        filer: staff.into(),
         party: "USA",
         documents: &documents,
     };

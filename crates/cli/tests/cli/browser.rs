@@ -333,6 +333,32 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     text_with(c, "NextGen CM/ECF status of the courts").await;
     s.check("the PACER portal").await;
     s.check_reflow("the PACER portal").await;
+    // The courts' NextGen status, filtered with the plain GET form.
+    click_link(c, "Find a court by kind, state and status").await;
+    text_with(c, "Courts and their NextGen CM/ECF status").await;
+    s.check("the courts' NextGen status").await;
+    s.check_reflow("the courts' NextGen status").await;
+    find(c, Locator::Id("kind"))
+        .await
+        .select_by_value("district")
+        .await
+        .unwrap();
+    find(c, Locator::Id("status"))
+        .await
+        .select_by_value("planned")
+        .await
+        .unwrap();
+    click_button(c, "Filter").await;
+    let planned = text_with(c, "1 court shown.").await;
+    assert!(
+        planned.contains("United States District Court, N.D. California"),
+        "{planned}"
+    );
+    s.check("the courts, filtered").await;
+    c.goto(&format!("{base}/courts?state=New+York")).await.unwrap();
+    text_with(c, "United States Court of Appeals for the Second Circuit").await;
+    shot(c, "courts").await;
+    c.goto(&format!("{base}/")).await.unwrap();
     click_link(c, "Register for a PACER account").await;
     text_with(c, "Confirm password").await;
     s.check("Register for a PACER account").await;
@@ -408,6 +434,24 @@ async fn a_filer_links_a_cmecf_account_by_the_seeds_six_steps() {
     text_with(c, "Sessions").await;
     s.check("Manage My Account").await;
     s.check_reflow("Manage My Account").await;
+    // The link center: gamb linked just now; nysd live, not linked; cand not live yet.
+    click_link(c, "Your CM/ECF accounts, court by court").await;
+    let center = text_with(c, "Courts live on NextGen CM/ECF or with a go-live date").await;
+    assert!(center.contains("Linked: CM/ECF login jfiler"), "{center}");
+    assert!(
+        center.contains("Not linked. Link a CM/ECF account to my PACER account"),
+        "{center}"
+    );
+    assert!(center.contains("Not live yet: goes live on"), "{center}");
+    shot(c, "link-center").await;
+    s.check("the link center").await;
+    s.check_reflow("the link center").await;
+    click_link(c, "Manage My Account").await;
+    text_with(c, "Sessions").await;
+    click_link(c, "Review Billing History").await;
+    text_with(c, "Usage by quarter").await;
+    s.check("Review Billing History").await;
+    c.back().await.unwrap();
     click_link(c, "Multi-factor authentication").await;
     text_with(c, "Add an authenticator app").await;
     s.check("Multi-factor authentication").await;
@@ -530,6 +574,32 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     click_button(c, "Submit").await;
     text_with(c, "You have successfully linked your account.").await;
     c.refresh().await.unwrap();
+
+    // Utilities → Change Client Code.
+    c.goto(&format!("{base}/ecf/nysd/utilities/client-code")).await.unwrap();
+    fill(
+        c,
+        "Client code (at most 32 characters, no spaces or commas; empty for none)",
+        "matter-42",
+    )
+    .await;
+    click_button(c, "Change Client Code").await;
+    text_with(c, "Your client code was changed.").await;
+    s.check("Change Client Code").await;
+
+    // Maintain Your ECF Account → Filing Agents: name one.
+    c.goto(&format!("{base}/ecf/nysd/utilities/maintain-account"))
+        .await
+        .unwrap();
+    text_with(c, "Secondary e-mail addresses").await;
+    s.check("Maintain Your ECF Account").await;
+    click_link(c, "Filing Agents").await;
+    text_with(c, "Add a filing agent").await;
+    fill(c, "PACER username of the agent", "mlinked2026").await;
+    click_button(c, "Add filing agent").await;
+    text_with(c, "The filing agent was added.").await;
+    s.check("Filing Agents").await;
+    c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
 
     // Civil → Answers to Complaints; the redaction notice comes first.
     find(c, Locator::LinkText("Civil")).await;

@@ -128,8 +128,13 @@ async fn go_live_emails_every_cmecf_account_holder() {
         );
     }
     let out = s.ok(&["court", "go-live", "nysd", "--on", "2031-03-01"], "");
-    assert!(out.contains("2 CM/ECF account holders notified"), "{out}");
+    assert!(out.contains("queued to 2 CM/ECF account holder addresses"), "{out}");
     let store = Store::connect(&s.url()).await.unwrap();
+    assert!(
+        store.outbox().await.unwrap().is_empty(),
+        "the server's job queue sends it"
+    );
+    crate::court_ops::run_jobs(&store).await;
     let mail = store.outbox().await.unwrap();
     assert_eq!(mail.len(), 2);
     assert!(mail.iter().all(|m| m
@@ -956,4 +961,195 @@ async fn the_demo_files_into_an_object_store_by_url() {
         "nothing is written beside the database"
     );
     store.close().await;
+}
+
+#[test]
+fn a_courts_event_catalogue_is_extended_listed_and_trimmed() {
+    let s = setup();
+    let add = |court: &str, menu: &str, name: &str| {
+        vec![
+            "court".to_owned(),
+            "event".into(),
+            "add".into(),
+            court.into(),
+            "--menu".into(),
+            menu.into(),
+            "--category".into(),
+            "Discovery Documents".into(),
+            "--name".into(),
+            name.into(),
+            "--docket-text".into(),
+            "MOTION to Compel Discovery".into(),
+        ]
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    s.fails(
+        &args(&add("gamb", "civil", "Motion to Compel")),
+        "",
+        "--menu: a bankruptcy court has no civil menu",
+    );
+    s.fails(
+        &args(&add("nysd", "appeals", "Motion to Compel")),
+        "",
+        "--menu: unknown menu \"appeals\"",
+    );
+    s.fails(
+        &args(&add("nysd", "civil", "Motion to Dismiss")),
+        "",
+        "--name: the court already has an event named \"Motion to Dismiss\"",
+    );
+    s.fails(&args(&add("nysd", "civil", " ")), "", "--name: required");
+    let before = s.ok(&["court", "event", "list", "nysd"], "");
+    assert!(!before.contains("Motion to Compel"), "{before}");
+    let out = s.ok(&args(&add("nysd", "civil", "Motion to Compel")), "");
+    assert!(
+        out.contains("event \"Motion to Compel\" added to the civil menu"),
+        "{out}"
+    );
+    let list = s.ok(&["court", "event", "list", "nysd"], "");
+    assert!(
+        list.lines().any(|l| l.starts_with("civil")
+            && l.contains("added")
+            && l.contains("Discovery Documents | Motion to Compel | MOTION to Compel Discovery")),
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("criminal") && l.contains("built-in")),
+        "{list}"
+    );
+    s.fails(
+        &["court", "event", "remove", "nysd", "--name", "Motion to Dismiss"],
+        "",
+        "nysd has no added event named \"Motion to Dismiss\"",
+    );
+    s.ok(&["court", "event", "remove", "nysd", "--name", "Motion to Compel"], "");
+    assert!(!s
+        .ok(&["court", "event", "list", "nysd"], "")
+        .contains("Motion to Compel"));
+}
+
+#[tokio::test]
+async fn the_billing_report_says_what_each_account_owes_in_a_quarter() {
+    let s = setup();
+    s.fails(
+        &["billing", "report", "--quarter", "2026Q5"],
+        "",
+        "--quarter: \"2026Q5\" is not a quarter",
+    );
+    assert!(s
+        .ok(&["billing", "report", "--quarter", "2026Q4"], "")
+        .contains("no PACER transactions in 2026Q4"));
+    for user in ["heavyuser", "lightuser"] {
+        s.ok(
+            &[
+                "pacer",
+                "add",
+                user,
+                "--name",
+                "Pat Reader",
+                "--email",
+                &format!("{user}@example.com"),
+                "--password-stdin",
+            ],
+            STRONG,
+        );
+    }
+    let store = Store::connect(&s.url()).await.unwrap();
+    let nysd = CourtId::parse("nysd").unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-02T15:00:00Z")
+        .unwrap()
+        .to_utc();
+    for (user, count) in [("heavyuser", 11), ("lightuser", 2)] {
+        let (account, _) = store
+            .pacer_by_username(&openecf_domain::Username::parse_existing(user).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        for n in 0..count {
+            let key = format!("k{n}");
+            let t = openecf_store::NewTransaction {
+                account: account.id,
+                court: Some(&nysd),
+                client_code: "",
+                description: "Image 1-0",
+                criteria: "1:26-cv-00001",
+                pages: 30,
+                cost_cents: 300,
+                exempt: "",
+                request_key: &key,
+            };
+            store.record_transaction(&t, at).await.unwrap();
+        }
+    }
+    let out = s.ok(&["billing", "report", "--quarter", "2026q4"], "");
+    let line = |user: &str| out.lines().find(|l| l.starts_with(user)).unwrap_or_default().to_owned();
+    // $33.00 is due in full; $6.00 is waived.
+    assert!(line("heavyuser").contains("11      330     $33.00     $33.00"), "{out}");
+    assert!(line("lightuser").contains("2       60      $6.00      $0.00"), "{out}");
+    assert!(out.contains("2026Q4: $33.00 due in all"), "{out}");
+    assert!(s
+        .ok(&["billing", "report", "--quarter", "2027Q1"], "")
+        .contains("no PACER transactions in 2027Q1"));
+}
+
+#[test]
+fn a_court_grants_lists_and_ends_cja_exemptions() {
+    let s = setup();
+    s.ok(
+        &[
+            "pacer",
+            "add",
+            "cjalawyer",
+            "--name",
+            "Casey Jones",
+            "--email",
+            "cja@example.com",
+            "--password-stdin",
+        ],
+        STRONG,
+    );
+    let add = |user: &str, reason: &str| {
+        vec![
+            "billing".to_owned(),
+            "exempt".into(),
+            "add".into(),
+            "nysd".into(),
+            user.into(),
+            "--reason".into(),
+            reason.into(),
+            "--operator".into(),
+            "clerk-ana".into(),
+        ]
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    s.fails(&args(&add("cjalawyer", " ")), "", "--reason: say why");
+    s.fails(
+        &args(&add("nobody", "CJA 26-1")),
+        "",
+        "there is no PACER account nobody",
+    );
+    s.fails(
+        &["billing", "exempt", "add", "zzzz", "cjalawyer", "--reason", "x"],
+        "",
+        "unknown court zzzz",
+    );
+    assert!(s
+        .ok(&["billing", "exempt", "list", "nysd"], "")
+        .contains("nysd has granted no CJA exemption"));
+    s.ok(&args(&add("cjalawyer", "CJA appointment 26-mj-14")), "");
+    let list = s.ok(&["billing", "exempt", "list", "nysd", "--quarter", "2026Q4"], "");
+    assert!(list.contains("exempt  cjalawyer"), "{list}");
+    assert!(list.contains("by clerk-ana: CJA appointment 26-mj-14"), "{list}");
+    assert!(list.contains("0 free transactions at nysd in 2026Q4"), "{list}");
+    s.ok(&["billing", "exempt", "remove", "nysd", "cjalawyer"], "");
+    s.fails(
+        &["billing", "exempt", "remove", "nysd", "cjalawyer"],
+        "",
+        "cjalawyer has no CJA exemption at nysd",
+    );
 }

@@ -4,6 +4,7 @@
 
 mod browser;
 mod commands;
+mod court_ops;
 mod juriscraper;
 
 use std::io::Write;

@@ -189,10 +189,6 @@ async fn read_json<S: Send + Sync, T: DeserializeOwned>(req: Request, state: &S)
     }
 }
 
-fn client_code_ok(code: &str) -> bool {
-    code.chars().count() <= 32 && !code.chars().any(|c| c.is_whitespace() || c == ',' || c.is_control())
-}
-
 /// Log in and get a NextGenCSO token.
 #[utoipa::path(
     post,
@@ -272,7 +268,7 @@ fn json_errors(result: Result<Response, AppError>) -> Response {
 
 async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Response, AppError> {
     if let Some(code) = &req.client_code {
-        if !client_code_ok(code) {
+        if openecf_domain::fees::check_client_code(code).is_err() {
             return Ok(answer(
                 StatusCode::OK,
                 BAD_REQUEST,
@@ -317,6 +313,12 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
     // Like a browser session, one whose MFA enrolment is overdue may do nothing but enrol.
     let signed_in = signin::start_session(&state, &account, &client.to_app(), None).await?;
     let token = signed_in.token;
+    if let Some(code) = req.client_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        // Checked above: the session's searches and documents bill to it.
+        openecf_app::fees::set_client_code(&state, &crate::session::hash_token(&token), code)
+            .await?
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    }
     let pending = match signed_in.pending {
         Pending::Nothing => String::new(),
         Pending::Upgrade => "This PACER account was created before August 2014 and must be upgraded before it can link or file: log in at PACER and upgrade it.".into(),

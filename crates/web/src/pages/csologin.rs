@@ -32,6 +32,7 @@ struct LoginPage {
     csrf: String,
     next: String,
     username: String,
+    client_code: String,
     error: Option<String>,
     /// Whether the user is on the way to a court's filing system.
     filing: bool,
@@ -61,6 +62,7 @@ async fn form(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
             filing: next.starts_with("/ecf/"),
             next,
             username: String::new(),
+            client_code: String::new(),
             error: None,
         },
     )
@@ -73,6 +75,9 @@ pub(crate) struct LoginForm {
     #[serde(rename = "loginId")]
     login_id: String,
     password: String,
+    /// Bills the session's searches and documents to a client (optional).
+    #[serde(rename = "clientCode")]
+    client_code: String,
 }
 
 async fn submit(
@@ -81,6 +86,25 @@ async fn submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(&form.next, "/");
+    let client_code = match openecf_domain::fees::check_client_code(&form.client_code) {
+        Ok(c) => c,
+        Err(e) => {
+            // Refused before the password is checked: no attempt is spent.
+            return Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                LoginPage {
+                    banner: Banner::of(&visitor),
+                    expired: false,
+                    csrf: visitor.csrf.value().to_owned(),
+                    filing: next.starts_with("/ecf/"),
+                    next,
+                    username: form.login_id.chars().take(64).collect(),
+                    client_code: String::new(),
+                    error: Some(format!("Client code: {}.", e.reason)),
+                },
+            ));
+        }
+    };
     let Some(account) = openecf_app::signin::pacer_password(
         &state,
         &form.login_id,
@@ -99,6 +123,7 @@ async fn submit(
                 filing: next.starts_with("/ecf/"),
                 next,
                 username: form.login_id.chars().take(64).collect(),
+                client_code,
                 error: Some(WRONG_CREDENTIALS.to_owned()),
             },
         ));
@@ -110,10 +135,11 @@ async fn submit(
             banner: Banner::of(&visitor),
             csrf: visitor.csrf.value().to_owned(),
             challenge,
+            client_code,
             error: None,
         }));
     }
-    signin::finish(&state, &visitor, &account, &next).await
+    signin::finish(&state, &visitor, &account, &next, &client_code).await
 }
 
 #[derive(Template)]
@@ -122,6 +148,7 @@ struct OtpPage {
     banner: Banner,
     csrf: String,
     challenge: String,
+    client_code: String,
     error: Option<String>,
 }
 
@@ -131,6 +158,8 @@ pub(crate) struct OtpForm {
     challenge: String,
     #[serde(rename = "otpCode")]
     otp_code: String,
+    #[serde(rename = "clientCode")]
+    client_code: String,
 }
 
 /// The second step of PACER LOGIN for an account with MFA.
@@ -149,12 +178,14 @@ async fn otp(
                 banner: Banner::of(&visitor),
                 csrf: visitor.csrf.value().to_owned(),
                 challenge: form.challenge,
+                client_code: form.client_code,
                 error: Some("Invalid one-time passcode.".to_owned()),
             },
         ));
     }
     openecf_app::signin::end_second_factor(&state, &form.challenge).await?;
-    signin::finish(&state, &visitor, &account, &next).await
+    let client_code = openecf_domain::fees::check_client_code(&form.client_code).unwrap_or_default();
+    signin::finish(&state, &visitor, &account, &next, &client_code).await
 }
 
 async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<NoFields>) -> Result<Response, AppError> {

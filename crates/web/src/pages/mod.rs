@@ -3,10 +3,15 @@
 //! console, for instance, nested under `/ecf/{court}/admin` behind its role.
 
 pub(crate) mod api;
+pub(crate) mod billing;
 mod court;
+mod courts;
 mod csologin;
 mod identity;
+mod link_center;
 mod mfa;
+mod paa;
+mod pcl;
 mod portal;
 mod profile;
 mod register;
@@ -25,6 +30,9 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     let account = Router::new()
         .merge(profile::routes())
+        .merge(link_center::routes())
+        .merge(billing::routes())
+        .merge(paa::routes())
         .merge(register::routes())
         .merge(upgrade::routes())
         .merge(reset::routes())
@@ -34,8 +42,10 @@ pub fn routes() -> Router<AppState> {
         .route("/static/style.css", get(stylesheet))
         .merge(csologin::routes())
         .merge(api::routes())
+        .merge(pcl::routes())
         .nest("/account", account)
         .merge(court::routes())
+        .merge(courts::routes())
         .fallback(not_found)
 }
 

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::session::Visitor;
-use crate::view::{page, status_text, Banner};
+use crate::view::{page, Banner};
 use crate::{AppError, AppState};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -31,18 +31,18 @@ struct Portal {
 }
 
 async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let courts = state.store.courts().await?;
-    let live_count = courts.iter().filter(|c| c.is_live()).count();
+    let courts = state.store.court_statuses().await?;
+    let live_count = courts.iter().filter(|s| s.court.is_live()).count();
     Ok(page(Portal {
         banner: Banner::of(&visitor),
         live_count,
         courts: courts
             .into_iter()
-            .map(|c| CourtLine {
-                id: c.id.to_string(),
-                kind: c.kind.as_str(),
-                status: status_text(&c.status),
-                name: c.name,
+            .map(|s| CourtLine {
+                id: s.court.id.to_string(),
+                kind: s.court.kind.as_str(),
+                status: super::courts::nextgen_text(&s),
+                name: s.court.name,
             })
             .collect(),
     }))

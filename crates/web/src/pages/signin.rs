@@ -18,9 +18,16 @@ pub(crate) async fn finish(
     visitor: &Visitor,
     account: &PacerAccount,
     next: &str,
+    client_code: &str,
 ) -> Result<Response, AppError> {
     let signed_in =
         signin::start_session(state, account, &visitor.client(), visitor.sent_pacer_token.as_deref()).await?;
+    if !client_code.is_empty() {
+        // Checked before the password was: it bills this session's searches.
+        openecf_app::fees::set_client_code(state, &crate::session::hash_token(&signed_in.token), client_code)
+            .await?
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    }
     let dest = match signed_in.pending {
         Pending::Upgrade => format!("/account/upgrade?next={}", encode_next(next)),
         Pending::EnrolMfa { .. } => format!("/account/mfa/enrol?next={}", encode_next(next)),

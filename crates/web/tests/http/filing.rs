@@ -570,6 +570,53 @@ async fn the_event_filter_narrows_the_list_and_keeps_the_category() {
 }
 
 #[tokio::test]
+async fn an_event_the_court_adds_is_offered_under_its_category_and_filed() {
+    let app = TestApp::spawn().await;
+    let b = linked_filer(&app).await;
+    let case = opened_case(&app, &b).await;
+    b.get("/ecf/nysd/civil")
+        .await
+        .assert_lacks("Motion to Compel")
+        .assert_has("Discovery Documents")
+        .assert_lacks("civil/file?category=Discovery+Documents");
+    let compel = openecf_domain::Event {
+        category: "Discovery Documents".into(),
+        name: "Motion to Compel".into(),
+        docket_text: "MOTION to Compel Discovery".into(),
+        appearance: false,
+    };
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    openecf_app::filing::catalogue::add_event(&app.app, &nysd, openecf_domain::EventMenu::Civil, &compel, "ops")
+        .await
+        .unwrap()
+        .unwrap();
+    // The menu's category now links to its events; the form offers it.
+    b.get("/ecf/nysd/civil")
+        .await
+        .assert_has(r#"<a href="/ecf/nysd/civil/file?category=Discovery+Documents">Discovery Documents</a>"#);
+    let form = b.get("/ecf/nysd/civil/file?category=Discovery+Documents").await;
+    form.assert_has(r#"<option value="Motion to Compel""#)
+        .assert_lacks(r#"<option value="Motion to Dismiss""#);
+    // The criminal menu of the same court does not offer it.
+    b.get("/ecf/nysd/criminal/file")
+        .await
+        .assert_lacks(r#"<option value="Motion to Compel""#);
+    let filed = file_reviewed(
+        &b,
+        "/ecf/nysd/civil/file",
+        Form::new()
+            .text("csrf", form.hidden("csrf"))
+            .text("event", "Motion to Compel")
+            .text("case_number", case)
+            .text("party", "Jordan Filer")
+            .part("main", file_part("compel.pdf", pdf(1, "Compel", Extra::Nothing))),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    filed.assert_has("MOTION to Compel Discovery filed by Jordan Filer.");
+}
+
+#[tokio::test]
 async fn event_prompts_prefix_the_text_and_refer_to_an_entry_that_the_docket_links() {
     let app = TestApp::spawn().await;
     let b = linked_filer(&app).await;
@@ -759,4 +806,115 @@ async fn a_filing_form_must_begin_with_its_token_and_keep_its_text_short() {
     // The same form, in order, files.
     let ok = post_multipart(&b, "/ecf/nysd/civil/open", fields(false, "Breach".into())).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+}
+
+#[tokio::test]
+async fn a_filing_agent_files_in_the_attorneys_name_and_the_notice_says_so() {
+    let app = TestApp::spawn().await;
+    let attorney = linked_filer(&app).await;
+    let case = opened_case(&app, &attorney).await;
+    let agents = attorney.get("/ecf/nysd/utilities/filing-agents").await;
+    agents
+        .assert_has("<h1>Filing Agents</h1>")
+        .assert_has("You have no filing agents at this court.");
+    attorney
+        .get("/ecf/nysd/utilities/maintain-account")
+        .await
+        .assert_has(r#"<a href="/ecf/nysd/utilities/filing-agents">Filing Agents</a>"#);
+    // A shared firm account cannot be an agent; the page says why and keeps what was typed.
+    let shared = attorney
+        .submit(
+            &agents,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "add"), ("username", "smithjonesfirm")],
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::UNPROCESSABLE_ENTITY);
+    shared
+        .assert_has("smithjonesfirm is a shared firm account: each filing agent uses an individual PACER account.")
+        .assert_has(r#"value="smithjonesfirm""#);
+    // Before being named, the agent has no filing menus here.
+    let agent = app.browser();
+    agent.login("jfiler2027", PACER_PW).await;
+    assert_eq!(agent.get("/ecf/nysd/civil/file").await.status, StatusCode::FORBIDDEN);
+    let added = attorney
+        .submit(
+            &agents,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "add"), ("username", "jfiler2027")],
+        )
+        .await;
+    added
+        .assert_has("The filing agent was added.")
+        .assert_has("Jamie Filer (jfiler2027)");
+    // The agent files into existing cases, for the attorney only; opening a case is the attorney's.
+    let notice = agent.get("/ecf/nysd/civil/file").await;
+    let acknowledged = agent
+        .submit(
+            &notice,
+            "/ecf/nysd/redaction",
+            &[("understand", "yes"), ("next", "/ecf/nysd/civil/file")],
+        )
+        .await;
+    acknowledged
+        .assert_has(r#"<label for="attorney">Filing for</label>"#)
+        .assert_has(r#"<option value="jfiler2026">Jordan Filer (jfiler2026), as filing agent</option>"#)
+        .assert_lacks(r#"<option value="">Myself</option>"#);
+    let open = agent.get("/ecf/nysd/civil/open").await;
+    assert_eq!(open.status, StatusCode::FORBIDDEN);
+    open.assert_has("opening a case is the attorney");
+    let form = |attorney_field: &str| {
+        Form::new()
+            .text("csrf", acknowledged.hidden("csrf"))
+            .text("attorney", attorney_field.to_owned())
+            .text("event", "Motion for Extension of Time")
+            .text("case_number", case.clone())
+            .text("party", "Jordan Filer")
+            .part("main", file_part("ext.pdf", pdf(1, "Extension", Extra::Nothing)))
+    };
+    let unchosen = post_multipart(&agent, "/ecf/nysd/civil/file", form("")).await;
+    assert_eq!(unchosen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    unchosen.assert_has("Filing for: choose the attorney you file for.");
+    let forged = post_multipart(&agent, "/ecf/nysd/civil/file", form("mlinked2026")).await;
+    assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    forged.assert_has("you are not a filing agent of that attorney at this court");
+    let review = post_multipart(&agent, "/ecf/nysd/civil/file", form("jfiler2026")).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    review.assert_has("jfiler2026, as filing agent");
+    let receipt = agent
+        .submit(
+            &review,
+            "/ecf/nysd/civil/file/submit",
+            &[("action", "submit"), ("attorney", "jfiler2026")],
+        )
+        .await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    receipt.assert_has("entered by Jamie Filer on behalf of Jordan Filer");
+    let nefs = app.mail_to("jfiler2026@example.com").await;
+    let nef = nefs
+        .iter()
+        .find(|m| m.subject.contains("Motion for Extension of Time"))
+        .expect("the attorney's notice");
+    assert!(
+        nef.body
+            .contains("entered by Jamie Filer on behalf of Jordan Filer on "),
+        "{}",
+        nef.body
+    );
+    // Removed, the agent files no more.
+    let page = attorney.get("/ecf/nysd/utilities/filing-agents").await;
+    attorney
+        .submit(
+            &page,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "remove"), ("username", "jfiler2027")],
+        )
+        .await
+        .assert_has("The filing agent was removed.");
+    assert_eq!(agent.get("/ecf/nysd/civil/file").await.status, StatusCode::FORBIDDEN);
+    // An agent names no agents.
+    assert_eq!(
+        agent.get("/ecf/nysd/utilities/filing-agents").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -53,14 +53,12 @@ async fn linked_filer(
     raw: &str,
 ) -> Result<Result<(Court, CourtNav, String), Response>, AppError> {
     let court = load_court(state, raw).await?;
-    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
-    let court_user = CourtUser::Pacer {
-        session: user.session.clone(),
-        linked: linked.clone(),
-    };
+    let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
-    match linked {
-        Some(login) if court_user.is_filer(&court) => Ok(Ok((court, nav, login))),
+    match court_user {
+        CourtUser::Pacer {
+            linked: Some(login), ..
+        } if court.is_live() => Ok(Ok((court, nav, login))),
         _ => Ok(Err(refused(nav))),
     }
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use openecf_app::filing::{self, FilingRefusal, NewCivilCase, NewFiling, Prompts, Upload};
-use openecf_domain::{Court, CourtKind, Event, BANKRUPTCY_EVENTS, CIVIL_EVENTS};
+use openecf_domain::{Catalogue, Court, CourtKind, Event, EventMenu, PacerAccount};
 use openecf_store::FreeLook;
 use serde::Deserialize;
 
@@ -83,24 +83,93 @@ async fn filer_at(
     user: &PacerUser,
     raw: &str,
 ) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+    Ok(acting_at(state, user, raw, false)
+        .await?
+        .map(|(court, nav, _)| (court, nav)))
+}
+
+/// Whom a filing form files for: the user themself (when linked here), or
+/// an attorney who named them filing agent here.
+pub(crate) struct Acting {
+    linked: bool,
+    attorneys: Vec<openecf_store::AgentRow>,
+}
+
+/// The court, its nav and whom the user files for; agents too when
+/// `agents` (filing into an existing case; opening a case is the attorney's).
+async fn acting_at(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+    agents: bool,
+) -> Result<Result<(Court, CourtNav, Acting), Response>, AppError> {
     let court = load_court(state, raw).await?;
-    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
-    let court_user = CourtUser::Pacer {
-        session: user.session.clone(),
-        linked,
-    };
+    let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
-    if !court_user.is_filer(&court) {
+    let (linked, agent) = match &court_user {
+        CourtUser::Pacer { linked, agent, .. } => (linked.is_some(), *agent),
+        CourtUser::Legacy { .. } => (false, false),
+    };
+    if !court_user.is_filer(&court) || (!linked && !agents) {
+        let message = if agent {
+            "Filing agents file into existing cases in their attorney's name, from the Civil, Criminal or Bankruptcy menu; opening a case is the attorney's.".to_owned()
+        } else {
+            FilingRefusal::NotAFiler.to_string()
+        };
         return Ok(Err(render(
             StatusCode::FORBIDDEN,
             Message {
                 nav,
                 title: "Filing",
-                message: FilingRefusal::NotAFiler.to_string(),
+                message,
             },
         )));
     }
-    Ok(Ok((court, nav)))
+    let attorneys = if agents {
+        filing::agents::principals(state, &court, &user.session.account).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Ok((court, nav, Acting { linked, attorneys })))
+}
+
+impl Acting {
+    /// Who files, for the form's "Filing for" choice: empty is the user themself.
+    async fn filer(&self, state: &AppState, chosen: &str) -> Result<Result<Option<PacerAccount>, String>, AppError> {
+        let chosen = chosen.trim();
+        if chosen.is_empty() {
+            return Ok(if self.linked {
+                Ok(None)
+            } else {
+                Err("Filing for: choose the attorney you file for.".to_owned())
+            });
+        }
+        let Some(row) = self.attorneys.iter().find(|a| a.username == chosen) else {
+            return Ok(Err(
+                "Filing for: you are not a filing agent of that attorney at this court.".to_owned(),
+            ));
+        };
+        Ok(state
+            .store
+            .pacer_by_id(row.account)
+            .await?
+            .map(Some)
+            .ok_or_else(|| "Filing for: you are not a filing agent of that attorney at this court.".to_owned()))
+    }
+
+    /// The form's choices: (username, "Name (username)", selected).
+    fn choices(&self, chosen: &str) -> Vec<(String, String, bool)> {
+        self.attorneys
+            .iter()
+            .map(|a| {
+                (
+                    a.username.clone(),
+                    format!("{} ({})", a.name, a.username),
+                    a.username == chosen,
+                )
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -357,7 +426,11 @@ struct FilePage {
     error: Option<String>,
     limit_mb: u64,
     values: FileValues,
-    events: Vec<(&'static str, &'static str, bool)>,
+    events: Vec<(String, String, bool)>,
+    /// "Filing for": the attorneys who named the user their filing agent here.
+    attorneys: Vec<(String, String, bool)>,
+    /// The user may file as themself (linked here).
+    linked: bool,
 }
 
 /// What the file form holds: as typed, or as asked for in its address.
@@ -375,6 +448,8 @@ pub(crate) struct FileValues {
     filter: String,
     /// Narrows the event list to one category of the filing menu.
     category: String,
+    /// "Filing for": an attorney's username when filing as their agent.
+    attorney: String,
 }
 
 impl FileValues {
@@ -389,6 +464,7 @@ impl FileValues {
             refers_to: p.text("refers_to"),
             filter: String::new(),
             category: String::new(),
+            attorney: p.text("attorney"),
         }
     }
 
@@ -403,12 +479,11 @@ impl FileValues {
 
 /// The events the form offers: those of the category asked for (when it is
 /// one of them), whose names contain the filter, case aside.
-fn offered_events(menu: EventMenu, category: &str, filter: &str) -> Vec<&'static Event> {
-    let all = menu.events();
+fn offered_events<'a>(menu: &'a FileMenu, category: &str, filter: &str) -> Vec<&'a Event> {
     let category = category.trim();
-    let known = all.iter().any(|e| e.category == category);
+    let known = menu.events().any(|e| e.category == category);
     let filter = filter.trim().to_lowercase();
-    all.iter()
+    menu.events()
         .filter(|e| !known || e.category == category)
         .filter(|e| e.name.to_lowercase().contains(&filter))
         .collect()
@@ -417,7 +492,7 @@ fn offered_events(menu: EventMenu, category: &str, filter: &str) -> Vec<&'static
 fn file_page(
     state: &AppState,
     nav: CourtNav,
-    menu: EventMenu,
+    (menu, acting): (&FileMenu, &Acting),
     user: &PacerUser,
     values: FileValues,
     error: Option<String>,
@@ -426,7 +501,7 @@ fn file_page(
     let status = form_status(error.as_deref());
     let events = offered_events(menu, &values.category, &values.filter)
         .into_iter()
-        .map(|e| (e.category, e.name, e.name == values.event))
+        .map(|e| (e.category.to_string(), e.name.to_string(), e.name == values.event))
         .collect();
     render(
         status,
@@ -437,6 +512,8 @@ fn file_page(
             csrf: user.visitor.csrf.value().to_owned(),
             error,
             limit_mb: limit_mb(state),
+            attorneys: acting.choices(&values.attorney),
+            linked: acting.linked,
             values,
             events,
         },
@@ -450,11 +527,11 @@ async fn file_form(
     Query(q): Query<FileValues>,
     uri: axum::http::Uri,
 ) -> Result<Response, AppError> {
-    let (court, nav) = match filer_at(&state, &user, &court).await? {
+    let (court, nav, acting) = match acting_at(&state, &user, &court, true).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
-    let menu = EventMenu::of(&court, &uri).ok_or(AppError::NotFound)?;
+    let menu = FileMenu::of(&state, &court, &uri).await?;
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
         return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), false));
     }
@@ -463,9 +540,10 @@ async fn file_form(
         event: q.event,
         filter: q.filter.chars().filter(|c| !c.is_control()).take(100).collect(),
         category: q.category,
+        attorney: q.attorney,
         ..FileValues::default()
     };
-    Ok(file_page(&state, nav, menu, &user, values, None))
+    Ok(file_page(&state, nav, (&menu, &acting), &user, values, None))
 }
 
 /// "Refer to existing event": empty, or a document number.
@@ -486,36 +564,47 @@ async fn file(
     uri: axum::http::Uri,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let (court, nav) = match filer_at(&state, &user, &court).await? {
+    let (court, nav, acting) = match acting_at(&state, &user, &court, true).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
-    let menu = EventMenu::of(&court, &uri).ok_or(AppError::NotFound)?;
+    let menu = FileMenu::of(&state, &court, &uri).await?;
     if !filing::redaction_acknowledged(&state, &user.session.token_hash).await? {
         return Ok(redaction_page(nav, &user, &menu.path(court.id.as_str()), true));
     }
     // Who may post is known before the body is read.
     let mut posted = read_multipart(&user, form).await?;
     let values = FileValues::from_posted(&posted);
-    let Some(event) = menu.events().iter().find(|e| e.name == values.event) else {
+    let Some(event) = menu.events().find(|e| e.name == values.event).cloned() else {
         return Ok(file_page(
             &state,
             nav,
-            menu,
+            (&menu, &acting),
             &user,
             values,
             Some("Event: choose one from the list.".into()),
         ));
     };
+    let attorney = match acting.filer(&state, &values.attorney).await? {
+        Ok(a) => a,
+        Err(message) => return Ok(file_page(&state, nav, (&menu, &acting), &user, values, Some(message))),
+    };
+    let filer = match &attorney {
+        Some(a) => filing::Filer {
+            attorney: a,
+            agent: Some(&user.session.account),
+        },
+        None => filing::Filer::from(&user.session.account),
+    };
     let refers = match refers_to(&values.refers_to) {
         Ok(r) => r,
-        Err(message) => return Ok(file_page(&state, nav, menu, &user, values, Some(message))),
+        Err(message) => return Ok(file_page(&state, nav, (&menu, &acting), &user, values, Some(message))),
     };
     let Some(main) = posted.files.remove("main") else {
         return Ok(file_page(
             &state,
             nav,
-            menu,
+            (&menu, &acting),
             &user,
             values,
             Some("Main document: choose the PDF to file.".into()),
@@ -535,9 +624,16 @@ async fn file(
         attachments: attachments(&mut posted),
     };
     // Checked and its documents stored, the filing waits for Submit on the review page.
-    match filing::hold_filing(&state, &court, &user.session.account, &user.session.token_hash, &new).await? {
-        Ok(review) => Ok(review_page(nav, menu, &user, &review)),
-        Err(refusal) => Ok(file_page(&state, nav, menu, &user, values, Some(refusal.to_string()))),
+    match filing::hold_filing(&state, &court, filer, &user.session.token_hash, &new).await? {
+        Ok(review) => Ok(review_page(nav, &menu, &user, &review, &values.attorney)),
+        Err(refusal) => Ok(file_page(
+            &state,
+            nav,
+            (&menu, &acting),
+            &user,
+            values,
+            Some(refusal.to_string()),
+        )),
     }
 }
 
@@ -554,10 +650,12 @@ struct ReviewPage {
     docket_text: String,
     documents: Vec<(String, String, i64)>,
     minutes: i64,
+    /// The attorney filed for, as their agent (empty: the user themself).
+    attorney: String,
 }
 
 /// "Docket Text: Final Text": the entry as it will be, its documents, and Submit or Cancel.
-fn review_page(nav: CourtNav, menu: EventMenu, user: &PacerUser, r: &filing::Review) -> Response {
+fn review_page(nav: CourtNav, menu: &FileMenu, user: &PacerUser, r: &filing::Review, attorney: &str) -> Response {
     let action = format!("{}/submit", menu.path(&nav.court_id));
     page(ReviewPage {
         nav,
@@ -570,6 +668,7 @@ fn review_page(nav: CourtNav, menu: EventMenu, user: &PacerUser, r: &filing::Rev
         docket_text: r.docket_text.clone(),
         documents: r.documents.clone(),
         minutes: filing::HOLD_MINUTES,
+        attorney: attorney.trim().to_owned(),
     })
 }
 
@@ -579,6 +678,8 @@ pub(crate) struct ReviewForm {
     token: String,
     /// "submit" or "cancel": the button clicked.
     action: String,
+    /// The attorney it is filed for, as their agent (empty: the user themself).
+    attorney: String,
 }
 
 /// The review page's Submit (files the held filing) or Cancel (drops it).
@@ -588,7 +689,7 @@ async fn review_submit(
     form: crate::extract::PacerForm<ReviewForm>,
 ) -> Result<Response, AppError> {
     let crate::extract::PacerForm { user, form } = form;
-    let (court, nav) = match filer_at(&state, &user, &court).await? {
+    let (court, nav, acting) = match acting_at(&state, &user, &court, true).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
@@ -604,7 +705,27 @@ async fn review_submit(
             },
         ));
     }
-    match filing::submit_held_filing(&state, &court, &user.session.account, session, &form.token).await? {
+    let attorney = match acting.filer(&state, &form.attorney).await? {
+        Ok(a) => a,
+        Err(message) => {
+            return Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message {
+                    nav,
+                    title: "Filing",
+                    message,
+                },
+            ))
+        }
+    };
+    let filer = match &attorney {
+        Some(a) => filing::Filer {
+            attorney: a,
+            agent: Some(&user.session.account),
+        },
+        None => filing::Filer::from(&user.session.account),
+    };
+    match filing::submit_held_filing(&state, &court, filer, session, &form.token).await? {
         Ok(r) => Ok(receipt(nav, &r)),
         Err(refusal) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -653,14 +774,10 @@ async fn docket(
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let case = state.store.case(&court.id, id).await?.ok_or(AppError::NotFound)?;
-    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
     let nav = CourtNav::new(
         &court,
         &user.visitor,
-        Some(&CourtUser::Pacer {
-            session: user.session.clone(),
-            linked,
-        }),
+        Some(&CourtUser::pacer(&state, &user.session, &court).await?),
     );
     if !filing::may_read(&state, &court, case.id, &user.session.account).await? {
         // The public reads the docket as the docket report.
@@ -952,14 +1069,10 @@ async fn check_pdf_page(
     result: Option<(bool, String)>,
 ) -> Result<Response, AppError> {
     let court = load_court(state, raw).await?;
-    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
     let nav = CourtNav::new(
         &court,
         &user.visitor,
-        Some(&CourtUser::Pacer {
-            session: user.session.clone(),
-            linked,
-        }),
+        Some(&CourtUser::pacer(state, &user.session, &court).await?),
     );
     let status = match &result {
         Some((false, _)) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -1052,7 +1165,8 @@ async fn acknowledge(
     form: crate::extract::PacerForm<AcknowledgeForm>,
 ) -> Result<Response, AppError> {
     let crate::extract::PacerForm { user, form } = form;
-    let (court, nav) = match filer_at(&state, &user, &court).await? {
+    // Agents acknowledge too, before their first filing of the session.
+    let (court, nav, _) = match acting_at(&state, &user, &court, true).await? {
         Ok(found) => found,
         Err(refused) => return Ok(refused),
     };
@@ -1064,51 +1178,42 @@ async fn acknowledge(
     Ok(crate::paths::see_other(&next))
 }
 
-/// The menu a filing into an existing case comes from, and its events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EventMenu {
-    Civil,
-    Criminal,
-    Bankruptcy,
+/// The menu a filing into an existing case comes from, and the court's
+/// catalogue of events.
+struct FileMenu {
+    menu: EventMenu,
+    catalogue: Catalogue,
 }
 
-impl EventMenu {
+impl FileMenu {
     /// The menu of a `/ecf/{court}/{menu}/file…` path, if the court has it.
-    fn of(court: &Court, uri: &axum::http::Uri) -> Option<Self> {
-        let menu = match uri.path().split('/').nth(3)? {
-            "civil" => Self::Civil,
-            "criminal" => Self::Criminal,
-            "bankruptcy" => Self::Bankruptcy,
-            _ => return None,
-        };
-        let fits = (menu == Self::Bankruptcy) == (court.kind == CourtKind::Bankruptcy);
-        fits.then_some(menu)
+    async fn of(state: &AppState, court: &Court, uri: &axum::http::Uri) -> Result<Self, AppError> {
+        let menu = uri
+            .path()
+            .split('/')
+            .nth(3)
+            .and_then(|slug| EventMenu::parse(slug).ok())
+            .filter(|m| m.at(court.kind))
+            .ok_or(AppError::NotFound)?;
+        let catalogue = filing::catalogue::catalogue(state, court).await?;
+        Ok(Self { menu, catalogue })
     }
 
-    fn events(self) -> &'static [Event] {
-        match self {
-            Self::Civil => CIVIL_EVENTS,
-            Self::Criminal => openecf_domain::CRIMINAL_EVENTS,
-            Self::Bankruptcy => BANKRUPTCY_EVENTS,
-        }
+    fn events(&self) -> impl Iterator<Item = &Event> {
+        self.catalogue.menu(self.menu)
     }
 
-    fn heading(self) -> &'static str {
-        match self {
-            Self::Civil => "Civil Events",
-            Self::Criminal => "Criminal Events",
-            Self::Bankruptcy => "Bankruptcy Events",
+    fn heading(&self) -> &'static str {
+        match self.menu {
+            EventMenu::Civil => "Civil Events",
+            EventMenu::Criminal => "Criminal Events",
+            EventMenu::Bankruptcy => "Bankruptcy Events",
         }
     }
 
     /// Where its events are filed.
-    fn path(self, court: &str) -> String {
-        let slug = match self {
-            Self::Civil => "civil",
-            Self::Criminal => "criminal",
-            Self::Bankruptcy => "bankruptcy",
-        };
-        format!("/ecf/{court}/{slug}/file")
+    fn path(&self, court: &str) -> String {
+        format!("/ecf/{court}/{}/file", self.menu.code())
     }
 }
 
@@ -1352,11 +1457,7 @@ async fn staff_at(
     if court.kind != CourtKind::District {
         return Err(AppError::NotFound);
     }
-    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
-    let court_user = CourtUser::Pacer {
-        session: user.session.clone(),
-        linked,
-    };
+    let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
     if !state.store.is_staff(&court.id, user.session.account.id).await? {
         return Ok(Err(render(

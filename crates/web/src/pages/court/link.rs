@@ -78,11 +78,7 @@ struct MessagePage {
 
 /// The PACER user as this court's user: with the CM/ECF login linked here, if any.
 async fn court_user(state: &AppState, session: &PacerSession, court: &Court) -> Result<CourtUser, AppError> {
-    let linked = state.store.linked_login(&court.id, session.account.id).await?;
-    Ok(CourtUser::Pacer {
-        session: session.clone(),
-        linked,
-    })
+    CourtUser::pacer(state, session, court).await
 }
 
 fn refusal_page(court: &Court, visitor: &Visitor, user: &CourtUser, refusal: &LinkRefusal) -> Response {

@@ -3,9 +3,11 @@
 //! using the court's site, and its menu bar. A clerk console would arrive
 //! here as one more `.nest("/ecf/{court}/admin", …)` behind its role.
 
+mod agents;
 mod ecf_account;
 mod filing;
 mod link;
+mod pacer_utilities;
 mod public;
 mod site;
 
@@ -24,6 +26,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(filing::routes())
         .merge(ecf_account::routes())
         .merge(public::routes())
+        .merge(agents::routes())
+        .merge(pacer_utilities::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
@@ -37,6 +41,8 @@ pub(crate) enum CourtUser {
     Pacer {
         session: PacerSession,
         linked: Option<String>,
+        /// Not linked here, but a filing agent of an attorney who is: files in their name.
+        agent: bool,
     },
     /// A legacy CM/ECF login, at a court not yet live.
     Legacy { account: EcfAccount },
@@ -52,14 +58,30 @@ impl CourtUser {
         let Some(session) = visitor.pacer.clone() else {
             return Ok(None);
         };
-        let linked = state.store.linked_login(&court.id, session.account.id).await?;
-        Ok(Some(Self::Pacer { session, linked }))
+        Ok(Some(Self::pacer(state, &session, court).await?))
     }
 
-    /// May file here: a linked PACER user at a live court, or a legacy login at a court not yet live.
+    /// The PACER user at this court: the CM/ECF login linked here, if any;
+    /// if none, whether they file here as an attorney's filing agent.
+    pub(crate) async fn pacer(state: &AppState, session: &PacerSession, court: &Court) -> Result<Self, AppError> {
+        let linked = state.store.linked_login(&court.id, session.account.id).await?;
+        let agent = linked.is_none()
+            && court.is_live()
+            && !openecf_app::filing::agents::principals(state, court, &session.account)
+                .await?
+                .is_empty();
+        Ok(Self::Pacer {
+            session: session.clone(),
+            linked,
+            agent,
+        })
+    }
+
+    /// May file here: a linked PACER user (or an attorney's filing agent) at
+    /// a live court, or a legacy login at a court not yet live.
     pub(crate) fn is_filer(&self, court: &Court) -> bool {
         match self {
-            Self::Pacer { linked, .. } => court.is_live() && linked.is_some(),
+            Self::Pacer { linked, agent, .. } => court.is_live() && (linked.is_some() || *agent),
             Self::Legacy { .. } => !court.is_live(),
         }
     }

@@ -84,15 +84,8 @@ fn case_id_of(f: &HashMap<String, String>) -> Option<i64> {
 }
 
 async fn nav_for(state: &AppState, court: &Court, user: &PacerUser) -> Result<CourtNav, AppError> {
-    let linked = state.store.linked_login(&court.id, user.session.account.id).await?;
-    Ok(CourtNav::new(
-        court,
-        &user.visitor,
-        Some(&CourtUser::Pacer {
-            session: user.session.clone(),
-            linked,
-        }),
-    ))
+    let court_user = CourtUser::pacer(state, &user.session, court).await?;
+    Ok(CourtNav::new(court, &user.visitor, Some(&court_user)))
 }
 
 fn date(t: chrono::DateTime<chrono::Utc>) -> String {

@@ -189,6 +189,8 @@ struct Utilities {
     planned: Option<String>,
     /// A linked filer: Maintain Your ECF Account is theirs.
     filer: bool,
+    /// A PACER user: client code and transactions.
+    pacer: bool,
 }
 
 /// The court's user, or where to log in first.
@@ -230,7 +232,9 @@ async fn utilities(
         live: court.is_live(),
         release_1_1: court.release == openecf_domain::Release::V1_1,
         planned: planned(&court.status),
-        filer: court.is_live() && user.is_filer(&court),
+        // Maintain Your ECF Account is the linked filer's (not an agent's).
+        filer: court.is_live() && matches!(&user, CourtUser::Pacer { linked: Some(_), .. }),
+        pacer: visitor.pacer.is_some(),
     }))
 }
 
@@ -264,7 +268,7 @@ struct FilingMenuPage {
     nav: CourtNav,
     menu: &'static str,
     /// Each category, with the page that files its events (where filing is built).
-    categories: Vec<(&'static str, Option<String>)>,
+    categories: Vec<(String, Option<String>)>,
 }
 
 #[derive(Template)]
@@ -317,30 +321,34 @@ async fn menu_page(
             },
         ));
     }
-    // Each category links to the page that files its events, where there is one.
-    let (events, file_path): (&[openecf_domain::Event], &str) = match menu {
-        FilingMenu::Civil => (openecf_domain::CIVIL_EVENTS, "civil/file"),
-        FilingMenu::Criminal => (openecf_domain::CRIMINAL_EVENTS, "criminal/file"),
-        FilingMenu::Bankruptcy | FilingMenu::Adversary => (openecf_domain::BANKRUPTCY_EVENTS, "bankruptcy/file"),
+    // Each category links to the page that files its events, where there is
+    // one; the categories of events the court added follow CM/ECF's own.
+    let event_menu = match menu {
+        FilingMenu::Civil => openecf_domain::EventMenu::Civil,
+        FilingMenu::Criminal => openecf_domain::EventMenu::Criminal,
+        FilingMenu::Bankruptcy | FilingMenu::Adversary => openecf_domain::EventMenu::Bankruptcy,
     };
+    let catalogue = openecf_app::filing::catalogue::catalogue(&state, &court).await?;
+    let with_events = catalogue.categories(event_menu);
     let opens = [
         (openecf_domain::COMPLAINT.category, "civil/open"),
         (openecf_domain::PETITION.category, "bankruptcy/open"),
         (openecf_domain::ADVERSARY_COMPLAINT.category, "adversary/open"),
     ];
-    let categories = menu
-        .categories()
-        .iter()
+    let mut listed: Vec<&str> = menu.categories().to_vec();
+    listed.extend(with_events.iter().filter(|c| !menu.categories().contains(c)));
+    let categories = listed
+        .into_iter()
         .map(|c| {
             let href = if let Some((_, path)) = opens.iter().find(|(cat, _)| cat == c) {
                 Some(format!("/ecf/{}/{path}", court.id))
             } else {
-                events.iter().any(|e| e.category == *c).then(|| {
+                with_events.contains(&c).then(|| {
                     let category: String = url::form_urlencoded::byte_serialize(c.as_bytes()).collect();
-                    format!("/ecf/{}/{file_path}?category={category}", court.id)
+                    format!("/ecf/{}/{}/file?category={category}", court.id, event_menu.code())
                 })
             };
-            (*c, href)
+            (c.to_owned(), href)
         })
         .collect();
     Ok(page(FilingMenuPage {

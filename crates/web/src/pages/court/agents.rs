@@ -1,0 +1,166 @@
+//! Utilities → Maintain Your ECF Account → Filing Agents: an attorney names
+//! the staff (each with an individual PACER account) who file in the
+//! attorney's name at this court, and removes them. Each change redirects
+//! back with what was done; a refusal re-renders the page (422).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use openecf_app::filing::agents::{self, AgentRefusal};
+use openecf_domain::Court;
+use openecf_store::AgentRow;
+use serde::Deserialize;
+
+use super::{load_court, CourtNav, CourtUser};
+use crate::extract::{PacerForm, PacerUser, Path, Query};
+use crate::paths::see_other;
+use crate::view::render;
+use crate::{AppError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/ecf/{court}/utilities/filing-agents", get(show).post(change))
+}
+
+#[derive(Template)]
+#[template(path = "filing_agents.html")]
+struct AgentsPage {
+    nav: CourtNav,
+    agents: Vec<AgentRow>,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    typed: String,
+}
+
+#[derive(Template)]
+#[template(path = "court_info.html")]
+struct Refused {
+    nav: CourtNav,
+    title: &'static str,
+    message: String,
+}
+
+/// The court and its nav for a linked filer; or the 403 page for anyone else.
+async fn attorney_at(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+    let court = load_court(state, raw).await?;
+    let court_user = CourtUser::pacer(state, &user.session, &court).await?;
+    let linked = matches!(&court_user, CourtUser::Pacer { linked: Some(_), .. });
+    let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
+    if !(linked && court.is_live()) {
+        return Ok(Err(render(
+            StatusCode::FORBIDDEN,
+            Refused {
+                nav,
+                title: "Filing Agents",
+                message: AgentRefusal::NotAFiler.to_string(),
+            },
+        )));
+    }
+    Ok(Ok((court, nav)))
+}
+
+async fn agents_page(
+    state: &AppState,
+    user: &PacerUser,
+    court: &Court,
+    nav: CourtNav,
+    notice: Option<&'static str>,
+    error: Option<(AgentRefusal, String)>,
+) -> Result<Response, AppError> {
+    let agents = agents::agents(state, court, &user.session.account)
+        .await?
+        .unwrap_or_default();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (error, typed) = match error {
+        Some((e, typed)) => (Some(e.to_string()), typed),
+        None => (None, String::new()),
+    };
+    Ok(render(
+        status,
+        AgentsPage {
+            nav,
+            agents,
+            notice,
+            error,
+            typed,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Done {
+    done: String,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let (court, nav) = match attorney_at(&state, &user, &court).await? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let notice = match done.done.as_str() {
+        "added" => Some("The filing agent was added. They file in your name from this court's filing menus."),
+        "removed" => Some("The filing agent was removed. They can no longer file in your name here."),
+        _ => None,
+    };
+    agents_page(&state, &user, &court, nav, notice, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Change {
+    action: String,
+    username: String,
+}
+
+async fn change(
+    State(state): State<AppState>,
+    Path(court): Path<String>,
+    posted: PacerForm<Change>,
+) -> Result<Response, AppError> {
+    let PacerForm { user, form } = posted;
+    let (court, nav) = match attorney_at(&state, &user, &court).await? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let account = &user.session.account;
+    let typed: String = form.username.chars().filter(|c| !c.is_control()).take(64).collect();
+    let (outcome, done) = match form.action.as_str() {
+        "add" => (
+            agents::name_agent(&state, &court, account, &form.username)
+                .await?
+                .map(|_| ()),
+            "added",
+        ),
+        "remove" => (
+            agents::remove_agent(&state, &court, account, &form.username).await?,
+            "removed",
+        ),
+        _ => return Err(AppError::BadRequest("Choose Add filing agent or Remove.".into())),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/ecf/{}/utilities/filing-agents?done={done}",
+            court.id
+        ))),
+        Err(refusal) => {
+            let typed = if form.action == "add" { typed } else { String::new() };
+            agents_page(&state, &user, &court, nav, None, Some((refusal, typed))).await
+        }
+    }
+}
