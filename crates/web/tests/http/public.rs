@@ -75,6 +75,15 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
     p.get("/ecf/nysd/")
         .await
         .assert_has(r#"href="/ecf/nysd/cgi-bin/iquery.pl">Query</a>"#);
+    let old_query = p.get("/ecf/nysd/query").await;
+    assert!(
+        old_query.url.ends_with("/ecf/nysd/cgi-bin/iquery.pl"),
+        "{}",
+        old_query.url
+    );
+    p.get("/ecf/nysd/reports")
+        .await
+        .assert_has("The Docket Report: click Query");
     // By a party's name, in any case: the list of cases.
     let by_name = p.get("/ecf/nysd/cgi-bin/iquery.pl?last_name=ACME").await;
     by_name
