@@ -100,6 +100,11 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
         .assert_has("Jordan Filer v. Acme Widgets, Inc.")
         .assert_has(&format!("<b>Date filed:</b> {}", app.now().format("%m/%d/%Y")))
         .assert_has("<b>Date of last filing:</b>");
+    // CM/ECF's bare `?{case_id}` (the Case Locator's links) is the same page.
+    p.get("/ecf/nysd/cgi-bin/iquery.pl?1")
+        .await
+        .assert_has(&format!(r#"<b><font size="+1">{number}"#))
+        .assert_has("<b>Date of last filing:</b>");
     let bad = p.get("/ecf/nysd/cgi-bin/iquery.pl?case_num=nonsense").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_has("is not a case number");
