@@ -49,7 +49,7 @@ pub(crate) fn routes() -> Router<AppState> {
 /// The most cases a name search lists.
 const SEARCH_LIMIT: i64 = 100;
 /// How far back the RSS feed reaches, and how many entries it holds at most.
-const FEED_HOURS: u64 = 24;
+const FEED_HOURS: i64 = 24;
 const FEED_LIMIT: i64 = 200;
 
 /// A query string or form body as name → value (the last of a repeated
@@ -784,7 +784,7 @@ struct Feed {
 async fn rss(State(state): State<AppState>, Path(court): Path<String>) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let now = state.clock.now();
-    let since = now - chrono::Duration::hours(i64::try_from(FEED_HOURS).unwrap_or(24));
+    let since = now - chrono::Duration::hours(FEED_HOURS);
     let base = state.config.public_url.trim_end_matches('/').to_owned();
     let entries = state.store.new_entries(&court.id, since, FEED_LIMIT).await?;
     let prefix = state.store.doc_id_prefix(&court.id).await?;
