@@ -95,6 +95,8 @@ async def check_docket_report(client, base, case):
     if case["number"].split("-")[1] not in ("bk", "ap"):
         for key in ("cause", "nature_of_suit", "jurisdiction", "jury_demand"):
             check(f"{label} {key}", data.get(key, ""), case[key])
+    if case["number"].split("-")[1] == "ap":
+        check(f"{label} nature_of_suit", data.get("nature_of_suit", ""), case["nature_of_suit"])
     # Parties, in order, with their attorneys.
     got_parties = data.get("parties", [])
     check(f"{label} number of parties", len(got_parties), len(case["parties"]))

@@ -361,6 +361,9 @@ struct DocketReportPage {
     judge: Option<String>,
     chapter: Option<i64>,
     lead_case: Option<(String, String)>,
+    /// An adversary proceeding's nature of suit, as CM/ECF prints it: its
+    /// code and its words in cells of their own.
+    adversary_nature: Option<(String, String)>,
     date_filed: String,
     cause: String,
     nature_of_suit: String,
@@ -577,8 +580,16 @@ async fn build_report(
             .map(|lead| (lead.number.to_string(), lead.title)),
         None => None,
     };
+    let adversary_nature =
+        (case.number.case_type == CaseType::Adversary && !case.nature_of_suit.is_empty()).then(|| {
+            match case.nature_of_suit.split_once(' ') {
+                Some((code, text)) if code.bytes().all(|b| b.is_ascii_digit()) => (code.to_owned(), text.to_owned()),
+                _ => (String::new(), case.nature_of_suit.clone()),
+            }
+        });
     Ok(DocketReportPage {
         nav,
+        adversary_nature,
         court_name: court.name.clone(),
         bankruptcy_court: court.kind == CourtKind::Bankruptcy,
         heading: heading_of(case.number.case_type),
