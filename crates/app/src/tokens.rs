@@ -24,3 +24,16 @@ pub fn random_digits_token() -> String {
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::random_digits_token;
+
+    #[test]
+    fn a_digits_token_is_78_decimal_digits_and_never_the_same() {
+        let (a, b) = (random_digits_token(), random_digits_token());
+        assert_eq!(a.len(), 78);
+        assert!(a.bytes().all(|c| c.is_ascii_digit()), "{a}");
+        assert_ne!(a, b);
+    }
+}
