@@ -215,6 +215,7 @@ pub async fn pacer_password(
         notice.as_ref(),
     )
     .await?;
+    metrics::counter!("openecf_logins_total", "outcome" => if ok { "success" } else { "failure" }).increment(1);
     // Only a well-formed username goes into the audit trail.
     if let Subject::PacerPassword(Some(username)) = &subject {
         let outcome = if ok {

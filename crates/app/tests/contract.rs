@@ -2017,6 +2017,9 @@ async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
         .unwrap()
         .unwrap();
     assert_eq!(filed.nef.entered_by, "Pat Paralegal on behalf of Pat Filer");
+    // Times as the court keeps them (nysd: New York), not UTC: 08:00 UTC is 3 AM EST.
+    assert_eq!(now().to_rfc3339(), "2027-01-15T08:00:00+00:00");
+    assert_eq!(filed.nef.entered_at, "1/15/2027 at 3:00 AM EST");
     assert_eq!(filed.nef.docket_text, "MOTION for Extension of Time filed by Jane Doe.");
     let html = filed.nef.mail(&Email::parse("x@example.com").unwrap()).body;
     assert!(

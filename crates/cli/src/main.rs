@@ -33,6 +33,9 @@ pub struct Cli {
         default_value = "sqlite://openecf-data/openecf.db"
     )]
     database: String,
+    /// Log lines as text (for people) or JSON (one object a line, for a log pipeline)
+    #[arg(long, global = true, value_enum, default_value = "text", env = "OPENECF_LOG_FORMAT")]
+    log_format: LogFormat,
     /// Where filed documents are kept (content-addressed PDFs); default `documents/`
     /// beside the SQLite database, else openecf-data/documents
     #[arg(long, global = true, env = "OPENECF_DOCUMENTS_DIR")]
@@ -50,6 +53,12 @@ pub struct Cli {
     secret_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,17 +155,26 @@ struct ServeArgs {
     /// Logins (PACER LOGIN and the API) one address may try a minute
     #[arg(long, default_value_t = 60, env = "OPENECF_LOGIN_PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
     login_per_minute: u32,
+    /// A bearer token that opens /metrics to Prometheus beyond the loopback
+    /// interface (without it, /metrics answers loopback clients only)
+    #[arg(long, env = "OPENECF_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("OPENECF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPENECF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => log.json().init(),
+        // Colour only for a person at a terminal, never into a file or a journal.
+        LogFormat::Text => log
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -316,6 +334,7 @@ async fn serve(app: App, args: ServeArgs, listener: tokio::net::TcpListener, pub
             login_per_minute: args.login_per_minute,
         },
         trusted_proxies: args.trusted_proxies,
+        metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
     };
     let transport = openecf_app::mailer::Transport::from_settings(args.smtp_url.as_deref(), args.mail_dir.clone())?;
     let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, &args.mail_from)?;
@@ -324,9 +343,19 @@ async fn serve(app: App, args: ServeArgs, listener: tokio::net::TcpListener, pub
         None => println!("mail: written as .eml files to {}", args.mail_dir.display()),
     }
     // The job queue: mail delivery, go-live switches, the purge of ended sessions.
-    openecf_app::jobs::Worker::new(app.clone(), mailer).spawn(Duration::from_secs(2));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = openecf_app::jobs::Worker::new(app.clone(), mailer).spawn_stoppable(Duration::from_secs(2), stopped);
     println!("openecf listening on http://{addr}");
+    // On SIGTERM or Ctrl-C: no new connections; requests under way finish;
+    // then the job pass under way finishes (at most 60 s).
     openecf_web::serve(listener, AppState::new(app, config)).await?;
+    let _ = stop.send(true);
+    match tokio::time::timeout(Duration::from_secs(60), worker).await {
+        Ok(_) => tracing::info!("stopped: requests and jobs under way finished"),
+        Err(_) => {
+            tracing::warn!("stopped with a job pass still running after 60 s; its jobs run again once their lease ends")
+        }
+    }
     Ok(())
 }
 

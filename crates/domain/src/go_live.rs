@@ -55,6 +55,18 @@ impl CourtZone {
             .unwrap_or_else(|| day.and_time(NaiveTime::MIN).and_utc())
     }
 
+    /// "11/26/2026 at 9:41 AM EST": an instant as the court's notices print it.
+    pub fn stamp(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.0)
+            .format("%-m/%-d/%Y at %-I:%M %p %Z")
+            .to_string()
+    }
+
+    /// "11/26/2026": the court's day of an instant.
+    pub fn date(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.0).format("%-m/%-d/%Y").to_string()
+    }
+
     /// "12:00 a.m. EST (America/New_York)": the start of `day` as the court says it.
     pub fn describe_start(&self, day: NaiveDate) -> String {
         let local = self.start_of(day).with_timezone(&self.0);

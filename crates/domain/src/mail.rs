@@ -186,7 +186,7 @@ pub struct Nef {
     pub docket_link: String,
     pub event: String,
     pub entered_by: String,
-    /// "11/26/2026 at 9:41 AM UTC".
+    /// "11/26/2026 at 9:41 AM EST", in the court's time zone.
     pub entered_at: String,
     /// "11/26/2026".
     pub filed_on: String,

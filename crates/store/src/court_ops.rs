@@ -231,6 +231,15 @@ impl Tx {
         })
     }
 
+    /// The court's time zone (its notices print times in it).
+    pub async fn court_zone(&mut self, id: &CourtId) -> Result<CourtZone> {
+        let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM courts WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(self.conn())
+            .await?;
+        zone_of(&zone.ok_or_else(|| StoreError::NotFound(Missing::Court(id.clone())))?)
+    }
+
     pub async fn set_court_time_zone(&mut self, id: &CourtId, zone: CourtZone) -> Result<()> {
         sqlx::query("UPDATE courts SET time_zone = $1 WHERE id = $2")
             .bind(zone.name())

@@ -419,6 +419,8 @@ async fn notify(
     noticed.sort();
     noticed.dedup();
     let base = app.settings.public_url.trim_end_matches('/');
+    // Times as the court keeps them: "11/26/2026 at 9:41 AM EST".
+    let zone = tx.court_zone(&court.id).await?;
     let nef = Nef {
         court_name: court.name.clone(),
         district: court.kind != CourtKind::Bankruptcy,
@@ -428,8 +430,8 @@ async fn notify(
         docket_link: format!("{base}/ecf/{}/cgi-bin/DktRpt.pl?{}", court.id, case.id),
         event: event.name.to_string(),
         entered_by: filer.entered_by(),
-        entered_at: now.format("%-m/%-d/%Y at %-I:%M %p UTC").to_string(),
-        filed_on: now.format("%-m/%-d/%Y").to_string(),
+        entered_at: zone.stamp(now),
+        filed_on: zone.date(now),
         filer: party.to_owned(),
         chapter: case.chapter,
         document_number: number,

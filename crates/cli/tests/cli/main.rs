@@ -6,6 +6,7 @@ mod browser;
 mod commands;
 mod court_ops;
 mod juriscraper;
+mod ops;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
