@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use openecf_domain::{CourtId, PartyRole};
+use openecf_domain::{CourtId, CourtZone, PartyRole};
 
 use crate::filing::{CaseRaw, CASE_COLUMNS, DOCUMENT_COLUMNS};
 use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, Result, Store, Time, Tx};
@@ -118,6 +118,15 @@ impl Tx {
 }
 
 impl Store {
+    /// The court's time zone (its dockets print dates in it).
+    pub async fn court_time_zone(&self, court: &CourtId) -> Result<CourtZone> {
+        let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM courts WHERE id = $1")
+            .bind(court.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        CourtZone::parse(&zone.unwrap_or_default()).map_err(corrupt)
+    }
+
     /// The court's prefix of CM/ECF document numbers (`127` for nysd), or "".
     pub async fn doc_id_prefix(&self, court: &CourtId) -> Result<String> {
         doc_id_prefix(&self.pool, court).await

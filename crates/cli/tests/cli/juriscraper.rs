@@ -25,7 +25,7 @@ use openecf_app::filing::pdf::sample::{pdf, Extra};
 use openecf_app::filing::{self, NewCriminalCase, NewFiling, Prompts, Upload};
 use openecf_app::link::Linker;
 use openecf_app::{App, Clock, Hasher, Settings};
-use openecf_domain::{civil_event, criminal_event, doc1_number, CaseType, CourtId, EcfLogin, Username};
+use openecf_domain::{civil_event, criminal_event, doc1_number, CaseType, CourtId, CourtZone, EcfLogin, Username};
 use openecf_store::testkit::services_required;
 use openecf_store::Store;
 use serde_json::{json, Value};
@@ -76,8 +76,9 @@ fn python() -> Option<PathBuf> {
     None
 }
 
-fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
+/// The court's day of an instant (its dockets and notices print dates in its time zone).
+fn day(zone: &CourtZone, t: chrono::DateTime<chrono::Utc>) -> String {
+    zone.today(t).format("%Y-%m-%d").to_string()
 }
 
 /// Every case of the demo courts, as its database holds it.
@@ -87,6 +88,7 @@ async fn filed(store: &Store) -> Vec<Value> {
         let court = CourtId::parse(court).unwrap();
         let judges = store.judges(&court).await.unwrap();
         let prefix = store.doc_id_prefix(&court).await.unwrap();
+        let zone = store.court_time_zone(&court).await.unwrap();
         // Case ids are small in the demo; every court's are looked for.
         for id in 1..=50 {
             let Some(case) = store.case(&court, id).await.unwrap() else {
@@ -140,7 +142,8 @@ async fn filed(store: &Store) -> Vec<Value> {
                     }
                     json!({
                         "number": e.number,
-                        "date_filed": day(e.filed_at),
+                        "date_filed": day(&zone, e.filed_at),
+                        "filed_at": e.filed_at.timestamp(),
                         "event": e.event,
                         "docket_text": e.docket_text,
                         "description": description,
@@ -165,8 +168,8 @@ async fn filed(store: &Store) -> Vec<Value> {
                 "judge": judge,
                 "title": case.title,
                 "lead_title": lead_title,
-                "date_filed": day(case.date_filed),
-                "last_filing": store.last_filing(case.id).await.unwrap().map(day),
+                "date_filed": day(&zone, case.date_filed),
+                "last_filing": store.last_filing(case.id).await.unwrap().map(|t| day(&zone, t)),
                 "cause": case.cause,
                 "nature_of_suit": case.nature_of_suit,
                 "jurisdiction": case.jurisdiction,

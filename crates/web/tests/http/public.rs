@@ -43,6 +43,12 @@ async fn case_with_two_entries(app: &TestApp) -> (Browser, String) {
     (b, year)
 }
 
+/// The court's day (the test courts keep New York time), `days` from today, as CM/ECF prints it.
+fn court_day(app: &TestApp, days: u64) -> String {
+    let today = openecf_domain::CourtZone::default().today(app.now());
+    (today + chrono::Days::new(days)).format("%m/%d/%Y").to_string()
+}
+
 /// A PACER user with no part in any case.
 async fn member_of_the_public(app: &TestApp) -> Browser {
     let p = app.browser();
@@ -98,7 +104,7 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
     assert_eq!(case.status, StatusCode::OK);
     case.assert_has(&format!(r#"<b><font size="+1">{number}"#))
         .assert_has("Jordan Filer v. Acme Widgets, Inc.")
-        .assert_has(&format!("<b>Date filed:</b> {}", app.now().format("%m/%d/%Y")))
+        .assert_has(&format!("<b>Date filed:</b> {}", court_day(&app, 0)))
         .assert_has("<b>Date of last filing:</b>");
     // CM/ECF's bare `?{case_id}` (the Case Locator's links) is the same page.
     p.get("/ecf/nysd/cgi-bin/iquery.pl?1")
@@ -153,7 +159,7 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
         .assert_has("MOTION for Extension of Time")
         .assert_lacks("COMPLAINT against");
     // Filed dates: a range in the future has no entries; a backward range is refused.
-    let tomorrow = (app.now() + chrono::Duration::days(1)).format("%m/%d/%Y").to_string();
+    let tomorrow = court_day(&app, 1);
     let later = p
         .get(&format!(
             "/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1&date_from={tomorrow}"
@@ -162,7 +168,7 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
     later
         .assert_has("There are no entries in this range.")
         .assert_lacks("MOTION for");
-    let today = app.now().format("%m/%d/%Y").to_string();
+    let today = court_day(&app, 0);
     let backward = p
         .get(&format!(
             "/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1&date_from={tomorrow}&date_to={today}"
@@ -347,4 +353,39 @@ async fn a_bankruptcy_docket_report_shows_only_the_last_four_digits_of_an_ssn() 
     let feed = p.get("/ecf/gamb/cgi-bin/rss_outside.pl").await;
     feed.assert_has("Type: bk Office: 1 Chapter: 7 [Voluntary Petition]")
         .assert_lacks("6789");
+}
+
+#[tokio::test]
+async fn the_docket_report_prints_and_filters_by_the_courts_own_day() {
+    let app = TestApp::spawn().await;
+    case_with_two_entries(&app).await;
+    // A court fourteen hours ahead of UTC: its day is mostly not UTC's.
+    let zone = openecf_domain::CourtZone::parse("Pacific/Kiritimati").unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    tx.set_court_time_zone(&openecf_domain::CourtId::parse("nysd").unwrap(), zone)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let today = zone.today(app.now());
+    let p = member_of_the_public(&app).await;
+    let report = p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1").await;
+    report
+        .assert_has(&format!("Date Filed: {}<br>", today.format("%m/%d/%Y")))
+        .assert_has(&format!("<tr><td>{}</td><td>", today.format("%m/%d/%Y")));
+    // "Filed from today" at the court includes today's entries; "to yesterday" none.
+    let from_today = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?case_num=x&all_case_ids=1&date_from={}",
+            today.format("%m/%d/%Y")
+        ))
+        .await;
+    from_today.assert_has("MOTION for Extension of Time");
+    let yesterday = today - chrono::Days::new(1);
+    let to_yesterday = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?all_case_ids=1&date_to={}",
+            yesterday.format("%m/%d/%Y")
+        ))
+        .await;
+    to_yesterday.assert_has("There are no entries in this range.");
 }

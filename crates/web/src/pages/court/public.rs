@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{Days, NaiveDate};
-use openecf_domain::{doc1_number, CaseQuery, CaseType, Court, CourtKind};
+use openecf_domain::{doc1_number, CaseQuery, CaseType, Court, CourtKind, CourtZone};
 use openecf_store::{CaseRow, DocketFilter, DocumentRow, ReportEntry as Entry};
 
 use super::{load_court, CourtNav, CourtUser};
@@ -88,8 +88,9 @@ async fn nav_for(state: &AppState, court: &Court, user: &PacerUser) -> Result<Co
     Ok(CourtNav::new(court, &user.visitor, Some(&court_user)))
 }
 
-fn date(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%m/%d/%Y").to_string()
+/// The court's day of an instant, as CM/ECF prints it: `11/26/2026`.
+fn date(zone: &CourtZone, t: chrono::DateTime<chrono::Utc>) -> String {
+    zone.today(t).format("%m/%d/%Y").to_string()
 }
 
 /// A date as CM/ECF's forms take it: `mm/dd/yyyy` (one-digit month or day
@@ -233,6 +234,7 @@ async fn search(
     f: &HashMap<String, String>,
     target: &'static str,
 ) -> Result<QueryPage, AppError> {
+    let zone = state.store.court_time_zone(&court.id).await?;
     let mut p = QueryPage {
         nav,
         case_num: field(f, "case_num").chars().take(60).collect(),
@@ -256,7 +258,7 @@ async fn search(
                             title: c.title,
                             party: String::new(),
                             role: "",
-                            date_filed: date(c.date_filed),
+                            date_filed: date(&zone, c.date_filed),
                         })
                         .collect(),
                 );
@@ -279,7 +281,7 @@ async fn search(
                     title: m.case.title,
                     party: m.party,
                     role: m.role.as_str(),
-                    date_filed: date(m.case.date_filed),
+                    date_filed: date(&zone, m.case.date_filed),
                 })
                 .collect(),
         );
@@ -294,6 +296,7 @@ async fn search(
 async fn case_page(state: &AppState, nav: CourtNav, case: CaseRow) -> Result<Response, AppError> {
     let judge = judge_name(state, &case).await?;
     let last = state.store.last_filing(case.id).await?;
+    let zone = state.store.court_time_zone(&case.court).await?;
     let bankruptcy = (case.number.case_type == CaseType::Bankruptcy).then(|| {
         (
             case.number.case_type.code().to_owned(),
@@ -307,8 +310,8 @@ async fn case_page(state: &AppState, nav: CourtNav, case: CaseRow) -> Result<Res
         title: case.title,
         judge,
         bankruptcy,
-        date_filed: date(case.date_filed),
-        last_filing: last.map(date),
+        date_filed: date(&zone, case.date_filed),
+        last_filing: last.map(|t| date(&zone, t)),
     }))
 }
 
@@ -402,7 +405,7 @@ async fn docket_report_posted(
 
 /// The report's filter from the form: a filing-date range (inclusive) and a
 /// document-number range; or what is wrong with it.
-fn docket_filter(f: &HashMap<String, String>) -> Result<DocketFilter, String> {
+fn docket_filter(f: &HashMap<String, String>, zone: &CourtZone) -> Result<DocketFilter, String> {
     let day = |name: &str, label: &str| -> Result<Option<NaiveDate>, String> {
         let raw = field(f, name);
         if raw.is_empty() {
@@ -439,10 +442,12 @@ fn docket_filter(f: &HashMap<String, String>) -> Result<DocketFilter, String> {
             );
         }
     }
-    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    // The court's days: from its midnight to its next.
     Ok(DocketFilter {
-        filed_from: from.and_then(midnight),
-        filed_before: to.and_then(|d| d.checked_add_days(Days::new(1))).and_then(midnight),
+        filed_from: from.map(|d| zone.start_of(d)),
+        filed_before: to
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .map(|d| zone.start_of(d)),
         first_number: first,
         last_number: last,
     })
@@ -456,7 +461,8 @@ async fn docket_report_page(
 ) -> Result<Response, AppError> {
     let court = load_court(state, raw_court).await?;
     let nav = nav_for(state, &court, user).await?;
-    let filter = docket_filter(f);
+    let zone = state.store.court_time_zone(&court.id).await?;
+    let filter = docket_filter(f, &zone);
     // From the form, parties are listed when asked for; CM/ECF's `?123` link lists them.
     let from_form = f.contains_key("case_num") || f.contains_key("all_case_ids");
     let show_parties = !from_form || field(f, "list_of_parties_and_counsel") == "on";
@@ -570,8 +576,9 @@ async fn build_report(
     } else {
         Vec::new()
     };
+    let zone = state.store.court_time_zone(&court.id).await?;
     let docket = state.store.docket_report(case.id, filter).await?;
-    let entries = report_entries(state, court, &docket).await?;
+    let entries = report_entries(state, court, &zone, &docket).await?;
     let lead_case = match case.lead_case_id {
         Some(id) => state
             .store
@@ -598,7 +605,7 @@ async fn build_report(
         judge,
         chapter: case.chapter,
         lead_case,
-        date_filed: date(case.date_filed),
+        date_filed: date(&zone, case.date_filed),
         cause: case.cause,
         nature_of_suit: case.nature_of_suit,
         jurisdiction: case.jurisdiction,
@@ -618,7 +625,12 @@ fn doc_id_href(court: &Court, prefix: &str, id: i64) -> String {
     format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, id))
 }
 
-async fn report_entries(state: &AppState, court: &Court, docket: &[Entry]) -> Result<Vec<ReportEntry>, AppError> {
+async fn report_entries(
+    state: &AppState,
+    court: &Court,
+    zone: &CourtZone,
+    docket: &[Entry],
+) -> Result<Vec<ReportEntry>, AppError> {
     let prefix = state.store.doc_id_prefix(&court.id).await?;
     let prefix = prefix.as_str();
     let mut out = Vec::with_capacity(docket.len());
@@ -638,7 +650,7 @@ async fn report_entries(state: &AppState, court: &Court, docket: &[Entry]) -> Re
         };
         let (text, refers) = split_reference(&e.docket_text, referred);
         out.push(ReportEntry {
-            date: date(e.filed_at),
+            date: date(zone, e.filed_at),
             number: e.number,
             link: e.documents.first().map(|d| doc_id_href(court, prefix, d.id)),
             text,
@@ -953,14 +965,16 @@ mod tests {
     #[test]
     fn a_docket_filter_takes_cmecfs_dates_and_refuses_backward_ranges() {
         let f = fields(b"date_from=1/1/1960&date_to=11%2F26%2F2026&documents_numbered_from_=2");
-        let filter = docket_filter(&f).unwrap();
+        let ny = CourtZone::default();
+        let filter = docket_filter(&f, &ny).unwrap();
         assert_eq!(filter.first_number, Some(2));
         assert_eq!(
             filter.filed_before.map(|t| t.to_rfc3339()),
-            Some("2026-11-27T00:00:00+00:00".to_owned())
+            // The end of 11/26/2026 in New York.
+            Some("2026-11-27T05:00:00+00:00".to_owned())
         );
-        assert!(docket_filter(&fields(b"date_from=11/27/2026&date_to=11/26/2026")).is_err());
-        assert!(docket_filter(&fields(b"documents_numbered_from_=5&documents_numbered_to_=2")).is_err());
-        assert!(docket_filter(&fields(b"date_from=yesterday")).is_err());
+        assert!(docket_filter(&fields(b"date_from=11/27/2026&date_to=11/26/2026"), &ny).is_err());
+        assert!(docket_filter(&fields(b"documents_numbered_from_=5&documents_numbered_to_=2"), &ny).is_err());
+        assert!(docket_filter(&fields(b"date_from=yesterday"), &ny).is_err());
     }
 }
