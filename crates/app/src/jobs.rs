@@ -153,6 +153,16 @@ impl Worker {
                     .purge_sent_summary_items(now)
                     .await
                     .context("purge reported summary items")?;
+                app.store
+                    .purge_delivered_mail(now - secs(app.settings.mail_retention))
+                    .await
+                    .context("purge delivered mail")?;
+                if let Some(keep) = app.settings.audit_retention {
+                    app.store
+                        .purge_audit(now - secs(keep))
+                        .await
+                        .context("purge old audit events")?;
+                }
                 let mut tx = app.store.write().await?;
                 if tx.complete_job(job).await? {
                     let next = now + secs(PURGE_EVERY);

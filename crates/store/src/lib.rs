@@ -19,6 +19,7 @@ mod jobs;
 mod links;
 mod locator;
 mod notice_prefs;
+mod operator;
 mod ops;
 mod outbox;
 mod paa;
@@ -51,6 +52,7 @@ pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAIL
 pub use links::{LinkConflict, LinkRow};
 pub use locator::{LocatedParty, LocatorCriteria, ReportRow};
 pub use notice_prefs::{NewSummaryItem, NoticePrefs, SummaryItemRow};
+pub use operator::AccountLine;
 pub use ops::{NotReady, QueueDepth};
 pub use outbox::OutboxRow;
 pub use paa::{ExemptionRow, FirmRow, MemberRow};

@@ -79,3 +79,55 @@ impl Store {
         (self.pool.size(), self.pool.num_idle())
     }
 }
+
+impl Store {
+    /// Writes a consistent copy of the SQLite database to `path` (which must
+    /// not exist), safe while the server serves: `VACUUM INTO` reads one
+    /// snapshot and writes a compact file. PostgreSQL is backed up with its
+    /// own tools (`pg_dump`): the error says how.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        match self.engine {
+            Engine::Sqlite => {
+                let target = path
+                    .to_str()
+                    .ok_or_else(|| crate::StoreError::Config(format!("{} is not a UTF-8 path", path.display())))?;
+                sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
+                Ok(())
+            }
+            Engine::Postgres => Err(crate::StoreError::Config(
+                "a PostgreSQL database is backed up with pg_dump: pg_dump --format=custom --file FILE DATABASE_URL \
+                 (and restored with pg_restore --clean --if-exists --dbname DATABASE_URL FILE)"
+                    .into(),
+            )),
+        }
+    }
+
+    /// How many migrations the database has applied (a backup's schema check).
+    pub async fn applied_migrations(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}
+
+impl Store {
+    /// Forgets mail delivered before `before`; returns how many.
+    pub async fn purge_delivered_mail(&self, before: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
+            .bind(epoch(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Forgets audit events written before `before`; returns how many.
+    pub async fn purge_audit(&self, before: Time) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM audit_events WHERE at < $1")
+            .bind(epoch(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

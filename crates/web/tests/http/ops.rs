@@ -44,3 +44,47 @@ async fn readiness_fails_while_a_migration_is_missing() {
         ready.body
     );
 }
+
+#[tokio::test]
+async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
+    let app = TestApp::spawn().await;
+    // A second server on the same database whose hashing queue has no room.
+    let busy = openecf_app::App::new(
+        app.store.clone(),
+        openecf_app::Hasher::with_queue(1, 0).unwrap(),
+        openecf_app::Clock::system(),
+        openecf_app::Settings::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let config = openecf_web::Config {
+        public_url: base.clone(),
+        ..openecf_web::Config::default()
+    };
+    tokio::spawn(openecf_web::serve(listener, openecf_web::AppState::new(busy, config)));
+    let res = reqwest::Client::new()
+        .post(format!("{base}/services/cso-auth"))
+        .json(&serde_json::json!({"loginId": "jfiler2026", "password": PACER_PW}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "1");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["loginResult"], "9");
+    // The browser's PACER LOGIN says so too; pages that check no password still answer.
+    let b = Browser::at(&base);
+    let form = b.get("/csologin/login").await;
+    let page = b
+        .submit(
+            &form,
+            "/csologin/login",
+            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    page.assert_has("checking many passwords right now");
+    assert_eq!(b.get("/courts").await.status, StatusCode::OK);
+    // The first server, with room, logs the same account in.
+    assert_eq!(app.browser().login("jfiler2026", PACER_PW).await.status, StatusCode::OK);
+}
