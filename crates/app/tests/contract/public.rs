@@ -91,7 +91,10 @@ async fn the_public_record_is_found_by_party_name_and_read_by_range(app: &App) {
     assert_eq!(got.iter().map(|e| e.number).collect::<Vec<_>>(), vec![1]);
     assert_eq!(app.store.last_filing(case.id).await.unwrap(), Some(answered_at));
     // The court's time zone and document-number prefix, as its pages print them.
-    assert_eq!(app.store.court_time_zone(&court.id).await.unwrap(), CourtZone::default());
+    assert_eq!(
+        app.store.court_time_zone(&court.id).await.unwrap(),
+        CourtZone::default()
+    );
     assert_eq!(app.store.doc_id_prefix(&court.id).await.unwrap(), "000");
     let docs = app.store.entry_documents(all[1].id).await.unwrap();
     assert_eq!(
