@@ -7,11 +7,13 @@ Run by the `cli` integration test (`juriscraper.rs`), which starts
     python juriscraper_check.py EXPECTED.json
 
 EXPECTED.json: {"base": URL, "username": ..., "password": ..., "mail_dir": DIR,
-"cases": [{"court", "id", "number", "title", "judge", "date_filed",
-"last_filing", "cause", "nature_of_suit", "jurisdiction", "jury_demand",
-"chapter", "parties": [{"name", "type", "extra", "attorneys": [{"name",
-"email", "roles"}]}], "entries": [{"number", "date_filed", "event",
-"description", "doc1", "filed_at"}]}]}
+"cases": [{"court", "id", "number", "judge_initials", "judge", "title",
+"lead_title", "date_filed", "last_filing", "cause", "nature_of_suit",
+"jurisdiction", "jury_demand", "chapter", "parties": [{"name", "type",
+"extra", "attorneys": [{"name", "email", "roles"}]}], "entries": [{"number",
+"date_filed" (the court's day), "filed_at" (epoch seconds), "event",
+"docket_text", "description" (as the docket prints it, with its
+attachments), "doc1"}]}]}
 
 Every difference is printed; the exit status is 1 if there was any, 2 if a
 parser raised. juriscraper's `query()` methods are used as they are, pointed
