@@ -25,6 +25,7 @@ mod outbox;
 mod paa;
 mod pacer;
 mod public;
+mod search;
 mod security;
 mod sessions;
 mod staff;
@@ -58,6 +59,7 @@ pub use outbox::OutboxRow;
 pub use paa::{ExemptionRow, FirmRow, MemberRow};
 pub use pacer::{Authenticator, Enrolment, MfaState};
 pub use public::{DocketFilter, FeedEntry, PartyMatch, ReportDocument, ReportEntry};
+pub use search::FoundEntry;
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};
 

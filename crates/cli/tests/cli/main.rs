@@ -5,6 +5,7 @@
 mod browser;
 mod commands;
 mod court_ops;
+mod crash;
 mod juriscraper;
 mod ops;
 

@@ -9,6 +9,7 @@ mod filing;
 mod link;
 mod pacer_utilities;
 mod public;
+mod search;
 mod site;
 
 use axum::Router;
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(public::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
+        .merge(search::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
