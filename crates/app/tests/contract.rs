@@ -114,6 +114,8 @@ contract!(
 
 #[path = "contract/court_ops.rs"]
 mod court_ops;
+#[path = "contract/public.rs"]
+mod public;
 
 #[path = "contract/console.rs"]
 mod console;

@@ -17,6 +17,7 @@ pub mod mfa;
 pub mod names;
 pub mod notice;
 pub mod password;
+pub mod public;
 pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
@@ -35,4 +36,5 @@ pub use mail::Mail;
 pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role, Username};
 pub use notice::{check_secondary_email, NoticeDelivery, SecondaryEmailRefusal, MAX_SECONDARY_EMAILS};
 pub use password::{Password, PasswordContext, PasswordRefusal};
+pub use public::{doc1_number, parse_doc1_number};
 pub use throttle::Subject;

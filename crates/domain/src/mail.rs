@@ -270,7 +270,7 @@ impl Nef {
         ));
         out.push_str("</table>\n");
         out.push_str(&format!(
-            "<p><strong>Docket Text:</strong><br>\n<strong>{}</strong></p>\n",
+            "<p><strong>Docket Text:</strong><br>\n<font face=\"arial,helvetica\" size=\"2\"><b>{}</b></font></p>\n",
             e(&self.docket_text)
         ));
         out.push_str(&format!(

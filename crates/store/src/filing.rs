@@ -175,7 +175,7 @@ struct EntryRaw {
     refers_to_entry: Option<i64>,
 }
 
-const DOCUMENT_COLUMNS: &str =
+pub(crate) const DOCUMENT_COLUMNS: &str =
     "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type";
 
 impl Tx {

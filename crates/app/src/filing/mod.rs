@@ -371,6 +371,7 @@ async fn write_entry(
     };
     let entry_id = tx.insert_entry(&entry, now).await?;
     let base = app.settings.public_url.trim_end_matches('/');
+    let prefix = tx.doc_id_prefix(&court.id).await?;
     let mut nef_docs = Vec::new();
     for (d, _) in documents {
         let mut d = d.clone();
@@ -384,7 +385,11 @@ async fn write_entry(
             },
             original_filename: d.original_filename.clone(),
             stamp: d.stamp.clone(),
-            link: format!("{base}/ecf/{}/doc1/{doc_id}", court.id),
+            link: format!(
+                "{base}/ecf/{}/doc1/{}",
+                court.id,
+                openecf_domain::doc1_number(&prefix, doc_id)
+            ),
             document_id: doc_id,
         });
     }
@@ -421,7 +426,8 @@ async fn notify(
         district: court.kind != CourtKind::Bankruptcy,
         case_title: case.title.clone(),
         case_number: case.number.to_string(),
-        docket_link: format!("{base}/ecf/{}/case/{}", court.id, case.id),
+        // As CM/ECF's notices link the case: its docket report.
+        docket_link: format!("{base}/ecf/{}/cgi-bin/DktRpt.pl?{}", court.id, case.id),
         event: event.name.to_string(),
         entered_by: filer.entered_by(),
         entered_at: zone.stamp(now),
@@ -441,7 +447,8 @@ async fn notify(
         let Ok(to) = Email::from_stored(&r.email) else { continue };
         let mut own = nef.clone();
         if let Some(main) = own.documents.first_mut() {
-            let token = crate::tokens::random_token();
+            // Digits, as CM/ECF's magic numbers are (programs that read NEFs expect them).
+            let token = crate::tokens::random_digits_token();
             tx.insert_free_look(
                 &crate::tokens::hash_token(&token),
                 main.document_id,

@@ -302,7 +302,7 @@ fn serve_demo(data: &Scratch) -> (Killed, String) {
 }
 
 /// `openecf serve --demo`, its base URL, and what it printed up to then.
-fn serve_demo_printing(data: &Scratch) -> (Killed, String, Vec<String>) {
+pub(crate) fn serve_demo_printing(data: &Scratch) -> (Killed, String, Vec<String>) {
     let mut serve = Command::new(env!("CARGO_BIN_EXE_openecf"));
     serve
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
@@ -914,5 +914,76 @@ async fn the_progress_chart_shows_weeks_of_linking() {
     find(c, Locator::Css("svg[role='img'] polyline, svg[role='img'] path")).await;
     shot(c, "console-progress").await;
     s.check("the linking progress chart, three weeks on").await;
+    s.c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_of_the_public_queries_a_case_and_reads_its_docket_report() {
+    let Some((_driver, s, _profile)) = browser().await else {
+        return;
+    };
+    let c = &s.c;
+    let data = Scratch::new();
+    let (_server, base, printed) = serve_demo_printing(&data);
+    let case_number = printed
+        .iter()
+        .find_map(|l| l.split("demo case at nysd: ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no demo case printed: {printed:?}"))
+        .to_owned();
+    let year = case_number
+        .strip_prefix("1:")
+        .and_then(|n| n.split('-').next())
+        .unwrap_or_else(|| panic!("not a civil case number: {case_number}"));
+
+    // jfiler2026 has no part in the demo case: public access, by PACER login.
+    c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
+    click_link(c, "Document Filing System").await;
+    text_with(c, "PACER LOGIN").await;
+    fill(c, "Username", "jfiler2026").await;
+    fill(c, "Password", "Walnut-Harbor-Lantern-42").await;
+    click_button(c, "Login").await;
+    past_mfa_prompt(&s, "Logged in as Jordan Filer (jfiler2026)").await;
+
+    // Query, by the case number typed loosely.
+    click_link(c, "Query").await;
+    text_with(c, "Run Query").await;
+    s.check("Query").await;
+    s.check_reflow("Query").await;
+    fill(c, "Case number", &format!("{year}-1")).await;
+    click_button(c, "Run Query").await;
+    let summary = text_with(c, "Date of last filing:").await;
+    assert!(summary.contains("Acme Widgets, Inc. v. Beta Supply Co."), "{summary}");
+    s.check("the case's query page").await;
+    shot(c, "public-case-query").await;
+
+    // Its docket report.
+    click_link(c, "Docket Report").await;
+    let report = text_with(c, &format!("CIVIL DOCKET FOR CASE #: {case_number}")).await;
+    assert!(report.contains("represented by"), "{report}");
+    assert!(report.contains("LEAD ATTORNEY"), "{report}");
+    assert!(report.contains("COMPLAINT against Beta Supply Co."), "{report}");
+    s.check("the docket report").await;
+    s.check_reflow("the docket report").await;
+    shot(c, "public-docket-report").await;
+
+    // By a party's name, from the Docket Report form, with a document range.
+    c.goto(&format!("{base}/ecf/nysd/cgi-bin/DktRpt.pl")).await.unwrap();
+    text_with(c, "Run Report").await;
+    s.check("the Docket Report form").await;
+    fill(c, "Last name", "Beta").await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Cases found").await;
+    s.check("the Docket Report form's cases found").await;
+    click_link(c, &case_number).await;
+    text_with(c, &format!("CIVIL DOCKET FOR CASE #: {case_number}")).await;
+
+    // A document: the attachment menu, then View Document.
+    click_link(c, "1").await;
+    text_with(c, "Document Selection Menu").await;
+    s.check("the attachment menu").await;
+    click_link(c, "Main Document").await;
+    text_with(c, "To accept charges shown below").await;
+    s.check("View Document").await;
     s.c.close().await.unwrap();
 }

@@ -7,6 +7,7 @@ mod commands;
 mod console;
 mod court_ops;
 mod crash;
+mod juriscraper;
 mod ops;
 
 use std::io::Write;

@@ -7,14 +7,14 @@ use openecf_app::filing::pdf::sample::{pdf, Extra};
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 
-fn file_part(name: &str, bytes: Vec<u8>) -> Part {
+pub(crate) fn file_part(name: &str, bytes: Vec<u8>) -> Part {
     Part::bytes(bytes)
         .file_name(name.to_owned())
         .mime_str("application/pdf")
         .unwrap()
 }
 
-async fn post_multipart(b: &Browser, path: &str, form: Form) -> Page {
+pub(crate) async fn post_multipart(b: &Browser, path: &str, form: Form) -> Page {
     page(
         b.client
             .post(format!("{}{path}", b.base))
@@ -28,7 +28,7 @@ async fn post_multipart(b: &Browser, path: &str, form: Form) -> Page {
 
 /// Files into an existing case the way a filer does: the file form, then
 /// Submit on the review page ("Docket Text: Final Text").
-async fn file_reviewed(b: &Browser, path: &str, form: Form) -> Page {
+pub(crate) async fn file_reviewed(b: &Browser, path: &str, form: Form) -> Page {
     let review = post_multipart(b, path, form).await;
     assert_eq!(review.status, StatusCode::OK, "{}", review.body);
     review.assert_has("<h1>Docket Text: Final Text</h1>");
@@ -37,7 +37,7 @@ async fn file_reviewed(b: &Browser, path: &str, form: Form) -> Page {
 }
 
 /// jfiler2026, logged in and linked at nysd (a live district court).
-async fn linked_filer(app: &TestApp) -> Browser {
+pub(crate) async fn linked_filer(app: &TestApp) -> Browser {
     let b = app.browser();
     b.login("jfiler2026", PACER_PW).await;
     let verify = b.submit_link("nysd", "jfiler", ECF_PW).await;
@@ -118,11 +118,17 @@ async fn a_linked_filer_opens_a_case_files_a_motion_and_reads_the_docket() {
         .find(|m| m.subject == format!("Activity in Case 1:{year}-cv-00001 Jordan Filer v. Acme Widgets, Inc. Motion for Extension of Time"))
         .expect("the NEF");
     assert!(nef.html && nef.body.contains("Electronic document Stamp:"));
-    // Someone not of record sees neither docket nor document.
+    // Someone not of record reads the public docket report, and the
+    // document only through its View Document page; they may not file.
     let other = app.browser();
     other.login("jfiler2027", PACER_PW).await;
-    assert_eq!(other.get(&case_href).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(other.get(&doc_href).await.status, StatusCode::NOT_FOUND);
+    let public = other.get(&case_href).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.url.contains("/cgi-bin/DktRpt.pl?"), "{}", public.url);
+    public.assert_has(&format!("CIVIL DOCKET FOR CASE #: 1:{year}-cv-00001"));
+    // (Entry 2 has an exhibit: the menu of its documents comes first.)
+    let view = other.get(&doc_href).await;
+    view.assert_has("Document Selection Menu").assert_lacks("%PDF");
     assert_eq!(other.get("/ecf/nysd/civil/open").await.status, StatusCode::FORBIDDEN);
 }
 
@@ -397,7 +403,7 @@ async fn each_recipient_of_a_notice_opens_the_document_once_free() {
     assert!(anonymous.get(path).await.url.contains("/csologin/login"));
     let rows = app
         .store
-        .free_looks(path.rsplit('/').next().unwrap().parse().unwrap())
+        .free_looks(openecf_domain::parse_doc1_number(path.rsplit('/').next().unwrap()).unwrap())
         .await
         .unwrap();
     assert_eq!(rows, vec![("jfiler2026@example.com".to_owned(), true)]);

@@ -21,5 +21,6 @@ mod mfa;
 mod ops;
 mod pages;
 mod pcl;
+mod public;
 mod secrets;
 mod security;

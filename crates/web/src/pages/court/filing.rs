@@ -780,14 +780,11 @@ async fn docket(
         Some(&CourtUser::pacer(&state, &user.session, &court).await?),
     );
     if !filing::may_read(&state, &court, case.id, &user.session.account).await? {
-        return Ok(render(
-            StatusCode::FORBIDDEN,
-            Message {
-                nav,
-                title: "Docket",
-                message: "This docket is open to the case's attorneys of record. Public access to dockets (with PACER fees) comes in a later release.".into(),
-            },
-        ));
+        // The public reads the docket as the docket report.
+        return Ok(crate::paths::see_other(&format!(
+            "/ecf/{}/cgi-bin/DktRpt.pl?{}",
+            court.id, case.id
+        )));
     }
     let attorneys = state.store.attorneys(case.id).await?;
     let parties = state
@@ -819,7 +816,10 @@ async fn docket(
         })
         .collect();
     let docket = state.store.docket(case.id).await?;
-    let doc_link = |d: &openecf_store::DocumentRow| format!("/ecf/{}/doc1/{}", court.id, d.id);
+    let prefix = state.store.doc_id_prefix(&court.id).await?;
+    let doc_link = |d: &openecf_store::DocumentRow| {
+        format!("/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(&prefix, d.id))
+    };
     let entries = docket
         .iter()
         .map(|e| {
@@ -895,6 +895,13 @@ fn split_reference(
 pub(crate) struct DocumentQuery {
     /// A notice's free-look token (CM/ECF's NEF links carry `magic_num`).
     magic_num: Option<String>,
+    /// The main document itself rather than its entry's attachment menu.
+    main: Option<String>,
+}
+
+/// The document a `/doc1/` path names: CM/ECF's twelve digits, or a plain id.
+fn doc1_id(raw: &str) -> Result<i64, AppError> {
+    openecf_domain::parse_doc1_number(raw).ok_or(AppError::NotFound)
 }
 
 #[derive(Template)]
@@ -927,11 +934,12 @@ fn free_look_spent(court: &Court, visitor: &crate::session::Visitor) -> Response
 async fn document(
     State(state): State<AppState>,
     visitor: crate::session::Visitor,
-    Path((court, id)): Path<(String, i64)>,
+    Path((court, id)): Path<(String, String)>,
     Query(q): Query<DocumentQuery>,
     uri: axum::http::Uri,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
+    let id = doc1_id(&id)?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
     let of_record = match &visitor.pacer {
         Some(session) => filing::may_read(&state, &court, case_id, &session.account).await?,
@@ -955,7 +963,8 @@ async fn document(
             next: uri.path().to_owned(),
             expired: false,
         }),
-        None => Err(AppError::NotFound),
+        // Any PACER user: the attachment menu or the View Document page.
+        None => super::public::document_for_pacer_user(&state, &court, &visitor, &doc, case_id, q.main.is_some()).await,
     }
 }
 
@@ -963,17 +972,25 @@ async fn document(
 async fn document_view(
     State(state): State<AppState>,
     visitor: crate::session::Visitor,
-    Path((court, id)): Path<(String, i64)>,
+    Path((court, id)): Path<(String, String)>,
     Query(q): Query<DocumentQuery>,
+    uri: axum::http::Uri,
     _: crate::extract::CsrfForm<crate::extract::NoFields>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
+    let id = doc1_id(&id)?;
     let (doc, _) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
-    let token = q
-        .magic_num
-        .as_deref()
-        .filter(|t| !t.is_empty())
-        .ok_or(AppError::NotFound)?;
+    let Some(token) = q.magic_num.as_deref().filter(|t| !t.is_empty()) else {
+        // Public access: any PACER user views the document (PACER fees, when
+        // they come, are charged here).
+        return match &visitor.pacer {
+            Some(_) => serve_document(&state, &doc).await,
+            None => Err(AppError::LoginFirst {
+                next: uri.path().to_owned(),
+                expired: true,
+            }),
+        };
+    };
     match filing::free_look(&state, doc.id, token).await? {
         FreeLook::Granted => serve_document(&state, &doc).await,
         FreeLook::Used | FreeLook::Expired => Ok(free_look_spent(&court, &visitor)),

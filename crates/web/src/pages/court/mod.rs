@@ -10,6 +10,7 @@ mod ecf_reset;
 mod filing;
 mod link;
 mod pacer_utilities;
+mod public;
 mod search;
 mod site;
 
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(filing::routes())
         .merge(ecf_account::routes())
         .merge(ecf_reset::routes())
+        .merge(public::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
         .merge(search::routes())
@@ -128,7 +130,7 @@ impl CourtNav {
             }));
         }
         for (label, slug) in [
-            ("Query", "query"),
+            ("Query", "cgi-bin/iquery.pl"),
             ("Reports", "reports"),
             ("Utilities", "utilities"),
             ("Search", "search"),

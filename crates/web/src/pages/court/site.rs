@@ -295,8 +295,9 @@ async fn menu_page(
     let court = load_court(&state, &court).await?;
     let known = FilingMenu::from_slug(&page_name).filter(|m| court.kind.filing_menus().contains(m));
     let info = match page_name.as_str() {
-        "query" => Some(("Query", "Case queries (by case number, party name or filing date) arrive with public access to the record in a later release of openecf. Your own cases are on the receipts of your filings and in your Notices of Electronic Filing.")),
-        "reports" => Some(("Reports", "Reports (docket sheets, calendars, written opinions) arrive with public access to the record in a later release of openecf.")),
+        // Query is CM/ECF's own page now (the menu bar links it).
+        "query" => return Ok(crate::paths::see_other(&format!("/ecf/{}/cgi-bin/iquery.pl", court.id))),
+        "reports" => Some(("Reports", "The Docket Report: click Query, find the case, then Docket Report (or go to cgi-bin/DktRpt.pl on this court's site). Calendars and written opinions arrive in a later release of openecf.")),
         "search" => Some(("Search", "Searching this court's cases and documents arrives with public access to the record in a later release of openecf.")),
         _ => None,
     };

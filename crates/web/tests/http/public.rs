@@ -1,0 +1,391 @@
+//! Public access over HTTP, in CM/ECF's URL shapes: a PACER user who is not
+//! of record finds a case by number or party name (`iquery.pl`), reads its
+//! docket report (`DktRpt.pl`, with date and document-number ranges), looks
+//! a number up (`possible_case_numbers.pl`), opens a document
+//! (`show_case_doc`, `/doc1/`: the attachment menu, then View Document); the
+//! court's RSS feed (`rss_outside.pl`) is open to anyone.
+
+use crate::filing::{file_part, file_reviewed, linked_filer, post_multipart};
+use crate::helpers::*;
+use openecf_app::filing::pdf::sample::{pdf, Extra};
+use reqwest::multipart::Form;
+use reqwest::StatusCode;
+
+/// A civil case at nysd with an attachment, and a motion into it: opened
+/// by jfiler2026 (linked) for Jordan Filer. Returns the filer and the year.
+async fn case_with_two_entries(app: &TestApp) -> (Browser, String) {
+    let b = linked_filer(app).await;
+    let csrf = b.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let open = Form::new()
+        .text("csrf", csrf.clone())
+        .text("plaintiffs", "Jordan Filer")
+        .text("defendants", "Acme Widgets, Inc.")
+        .text("nature_of_suit", "190 Contract: Other")
+        .text("cause", "28:1332 Diversity-Breach of Contract")
+        .text("jurisdiction", "Diversity")
+        .text("jury_demand", "Plaintiff")
+        .part("main", file_part("complaint.pdf", pdf(5, "Complaint", Extra::Nothing)))
+        .part("attachment", file_part("cover.pdf", pdf(1, "Cover", Extra::Nothing)))
+        .text("attachment_description", "Civil Cover Sheet");
+    let receipt = post_multipart(&b, "/ecf/nysd/civil/open", open).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    let year = app.now().format("%y").to_string();
+    let motion = Form::new()
+        .text("csrf", csrf)
+        .text("case_number", format!("{year}-1"))
+        .text("event", "Motion for Extension of Time")
+        .text("party", "Jordan Filer")
+        .text("docket_text", "to Serve the Summons")
+        .part("main", file_part("motion.pdf", pdf(2, "Motion", Extra::Nothing)));
+    file_reviewed(&b, "/ecf/nysd/civil/file", motion)
+        .await
+        .assert_has("Filed: document number 2");
+    (b, year)
+}
+
+/// The court's day (the test courts keep New York time), `days` from today, as CM/ECF prints it.
+fn court_day(app: &TestApp, days: u64) -> String {
+    let today = openecf_domain::CourtZone::default().today(app.now());
+    (today + chrono::Days::new(days)).format("%m/%d/%Y").to_string()
+}
+
+/// A PACER user with no part in any case.
+async fn member_of_the_public(app: &TestApp) -> Browser {
+    let p = app.browser();
+    p.login("jfiler2027", PACER_PW).await;
+    p
+}
+
+#[tokio::test]
+async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let number = format!("1:{year}-cv-00001");
+    // Without a PACER login: PACER LOGIN first, then back to the query.
+    let anonymous = app.browser();
+    let login = anonymous.get("/ecf/nysd/cgi-bin/iquery.pl").await;
+    login.assert_has("PACER LOGIN");
+    assert!(
+        login.url.contains("next=%2Fecf%2Fnysd%2Fcgi-bin%2Fiquery.pl")
+            || login.url.contains("next=/ecf/nysd/cgi-bin/iquery.pl"),
+        "{}",
+        login.url
+    );
+
+    let p = member_of_the_public(&app).await;
+    let form = p.get("/ecf/nysd/cgi-bin/iquery.pl").await;
+    form.assert_has(r#"<label for="case_num">Case number</label>"#)
+        .assert_has(r#"<label for="last_name">"#)
+        .assert_has("Run Query");
+    // The main menu's Query leads here.
+    p.get("/ecf/nysd/")
+        .await
+        .assert_has(r#"href="/ecf/nysd/cgi-bin/iquery.pl">Query</a>"#);
+    let old_query = p.get("/ecf/nysd/query").await;
+    assert!(
+        old_query.url.ends_with("/ecf/nysd/cgi-bin/iquery.pl"),
+        "{}",
+        old_query.url
+    );
+    p.get("/ecf/nysd/reports")
+        .await
+        .assert_has("The Docket Report: click Query");
+    // By a party's name, in any case: the list of cases.
+    let by_name = p.get("/ecf/nysd/cgi-bin/iquery.pl?last_name=ACME").await;
+    by_name
+        .assert_has(&number)
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.")
+        .assert_has("Acme Widgets, Inc. (Defendant)");
+    p.get("/ecf/nysd/cgi-bin/iquery.pl?last_name=Nobody")
+        .await
+        .assert_has("No cases found.");
+    // By a number typed loosely: the case's own query page, as CM/ECF prints it.
+    let case = p.get(&format!("/ecf/nysd/cgi-bin/iquery.pl?case_num={year}cv1")).await;
+    assert_eq!(case.status, StatusCode::OK);
+    case.assert_has(&format!(r#"<b><font size="+1">{number}"#))
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.")
+        .assert_has(&format!("<b>Date filed:</b> {}", court_day(&app, 0)))
+        .assert_has("<b>Date of last filing:</b>");
+    // CM/ECF's bare `?{case_id}` (the Case Locator's links) is the same page.
+    p.get("/ecf/nysd/cgi-bin/iquery.pl?1")
+        .await
+        .assert_has(&format!(r#"<b><font size="+1">{number}"#))
+        .assert_has("<b>Date of last filing:</b>");
+    let bad = p.get("/ecf/nysd/cgi-bin/iquery.pl?case_num=nonsense").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_has("is not a case number");
+
+    // The docket report, from the case's query page.
+    let report = p.get(&case.link("Docket Report")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has("<h3>U.S. District Court<br>")
+        .assert_has(&format!("<br>CIVIL DOCKET FOR CASE #: {number}"))
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.<br>")
+        .assert_has("Cause: 28:1332 Diversity-Breach of Contract<br>")
+        .assert_has("Jury Demand: Plaintiff<br>")
+        .assert_has("Nature of Suit: 190 Contract: Other<br>")
+        .assert_has("Jurisdiction: Diversity<br>")
+        .assert_has("<b><u>Plaintiff</u></b>")
+        .assert_has("<b>Jordan Filer</b></td><td>represented by</td><td><b>Jordan Filer</b>")
+        .assert_has("<i>LEAD ATTORNEY</i>")
+        .assert_has("<i>ATTORNEY TO BE NOTICED</i>")
+        .assert_has(r#"<th scope="col">Date Filed</th><th scope="col">#</th><th scope="col">Docket Text</th>"#)
+        .assert_has("COMPLAINT against Acme Widgets, Inc. filed by Jordan Filer. (Attachments: # ")
+        .assert_has("Civil Cover Sheet)")
+        .assert_has("MOTION for Extension of Time to Serve the Summons filed by Jordan Filer.")
+        .assert_has(r#"<a href="/ecf/nysd/doc1/000100000001">1</a>"#);
+    // The form: document numbers 2 to 2 show the motion only.
+    let form = p.get("/ecf/nysd/cgi-bin/DktRpt.pl").await;
+    form.assert_has(r#"<label for="date_from">Filed from</label>"#)
+        .assert_has(r#"<label for="documents_numbered_from_">From</label>"#)
+        .assert_has("Run Report");
+    let second = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1&documents_numbered_from_=2&documents_numbered_to_=2"
+        ))
+        .await;
+    second
+        .assert_has("MOTION for Extension of Time")
+        .assert_lacks("COMPLAINT against")
+        // The form's own request lists parties only when asked.
+        .assert_lacks("represented by");
+    // A case picked by a party's name keeps the form's ranges.
+    let listed = p
+        .get("/ecf/nysd/cgi-bin/DktRpt.pl?last_name=jordan&documents_numbered_from_=2")
+        .await;
+    let picked = p.get(&unescape(&listed.link(&number))).await;
+    picked
+        .assert_has("MOTION for Extension of Time")
+        .assert_lacks("COMPLAINT against");
+    // Filed dates: a range in the future has no entries; a backward range is refused.
+    let tomorrow = court_day(&app, 1);
+    let later = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1&date_from={tomorrow}"
+        ))
+        .await;
+    later
+        .assert_has("There are no entries in this range.")
+        .assert_lacks("MOTION for");
+    let today = court_day(&app, 0);
+    let backward = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1&date_from={tomorrow}&date_to={today}"
+        ))
+        .await;
+    assert_eq!(backward.status, StatusCode::UNPROCESSABLE_ENTITY);
+    backward.assert_has("The start date must be less than or equal to the end date.");
+    // CM/ECF's own form post (juriscraper's): the case id and the ranges, no token.
+    let posted = p
+        .post(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?1-L_1_0-1",
+            &[
+                ("all_case_ids", "1"),
+                ("case_num", " "),
+                ("date_from", "1/1/1960"),
+                ("list_of_parties_and_counsel", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::OK);
+    posted
+        .assert_has("represented by")
+        .assert_has("MOTION for Extension of Time");
+    // The attorneys' docket page sends the public to the report.
+    let old = p.get("/ecf/nysd/case/1").await;
+    assert!(old.url.ends_with("/ecf/nysd/cgi-bin/DktRpt.pl?1"), "{}", old.url);
+    // Another court's case id is not found here.
+    assert_eq!(
+        p.get("/ecf/gamb/cgi-bin/DktRpt.pl?1").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_case_number_is_looked_up_in_cmecfs_xml() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let p = member_of_the_public(&app).await;
+    let found = p
+        .get(&format!("/ecf/nysd/cgi-bin/possible_case_numbers.pl?number={year}-1"))
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.headers["content-type"], "text/xml; charset=utf-8");
+    found
+        .assert_has(&format!(
+            r#"<request number="{year}-1"><case number="1:{year}-cv-00001"#
+        ))
+        .assert_has(r#" id="1" title="1:"#)
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.")
+        .assert_has(&format!(r#"sortable="1:{year}-cv-00001"/></request>"#));
+    // CM/ECF's bare form, and a number that is no case.
+    p.get(&format!("/ecf/nysd/cgi-bin/possible_case_numbers.pl?1:{year}-cv-1"))
+        .await
+        .assert_has(r#"<case number="1:"#);
+    p.get(&format!("/ecf/nysd/cgi-bin/possible_case_numbers.pl?number={year}-99"))
+        .await
+        .assert_has(&format!(
+            r#"<request number="{year}-99"><message text="Cannot find case {year}-99"/></request>"#
+        ));
+}
+
+#[tokio::test]
+async fn the_public_opens_a_document_through_the_attachment_menu_and_view_document() {
+    let app = TestApp::spawn().await;
+    case_with_two_entries(&app).await;
+    let p = member_of_the_public(&app).await;
+    // show_case_doc?{document number},{case id}: entry 1 has an attachment, so its menu.
+    let menu = p.get("/ecf/nysd/cgi-bin/show_case_doc?1,1,,,").await;
+    assert_eq!(menu.status, StatusCode::OK);
+    assert!(menu.url.contains("/ecf/nysd/doc1/000100000001"), "{}", menu.url);
+    menu.assert_has("Document Selection Menu")
+        .assert_has("Civil Cover Sheet")
+        .assert_has("Main Document");
+    // The main document: the View Document page, with its pages; no PDF yet.
+    let view = p.get(&menu.link("Main Document")).await;
+    view.assert_has("To accept charges shown below, click on the 'View Document' button")
+        .assert_has("<th scope=\"row\">Billable Pages</th><td>5</td>")
+        .assert_lacks("%PDF");
+    // View Document is a POST with the page's token; without it, refused.
+    let forged = p.post("/ecf/nysd/doc1/000100000001", &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let doc = p
+        .client
+        .post(format!("{}/ecf/nysd/doc1/000100000001", p.base))
+        .form(&[("csrf", view.hidden("csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.status(), StatusCode::OK);
+    assert_eq!(doc.headers()["content-type"], "application/pdf");
+    assert_eq!(doc.bytes().await.unwrap().to_vec(), pdf(5, "Complaint", Extra::Nothing));
+    // An attachment goes straight to its View Document page.
+    p.get(&menu.link("Attachment 1"))
+        .await
+        .assert_has("<th scope=\"row\">Billable Pages</th><td>1</td>");
+    // Not logged in: PACER LOGIN, no document.
+    let anonymous = app.browser();
+    anonymous
+        .get("/ecf/nysd/doc1/000100000001")
+        .await
+        .assert_has("PACER LOGIN")
+        .assert_lacks("%PDF");
+    assert_eq!(
+        p.get("/ecf/nysd/cgi-bin/show_case_doc?9,1").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_rss_feed_lists_the_last_days_entries_to_anyone() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let reader = app.cookieless();
+    let feed = page(
+        reader
+            .get(format!("{}/ecf/nysd/cgi-bin/rss_outside.pl", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert_eq!(feed.headers["content-type"], "application/rss+xml; charset=utf-8");
+    feed.assert_has(r#"<rss version="2.0">"#)
+        .assert_has(&format!("<title>1:{year}-cv-00001"))
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.</title>")
+        .assert_has("[Motion for Extension of Time]")
+        .assert_has("/ecf/nysd/cgi-bin/DktRpt.pl?1</link>")
+        .assert_has("/ecf/nysd/doc1/000100000003&#34;&#62;2&#60;/a&#62;");
+    // A day later, nothing is new.
+    app.advance(std::time::Duration::from_secs(25 * 3600));
+    let later = reader
+        .get(format!("{}/ecf/nysd/cgi-bin/rss_outside.pl", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(later.contains("<channel>") && !later.contains("<item>"), "{later}");
+}
+
+#[tokio::test]
+async fn a_bankruptcy_docket_report_shows_only_the_last_four_digits_of_an_ssn() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit").await;
+    let notice = b.get("/ecf/gamb/bankruptcy/open").await;
+    b.submit(&notice, "/ecf/gamb/redaction", &[("understand", "yes")]).await;
+    let csrf = b.get("/ecf/gamb/bankruptcy/open").await.hidden("csrf");
+    let petition = Form::new()
+        .text("csrf", csrf)
+        .text("chapter", "7")
+        .text("debtor", "Jane Debtor")
+        .text("debtor_ssn", "123-45-6789")
+        .part("main", file_part("petition.pdf", pdf(4, "Petition", Extra::Nothing)));
+    let receipt = post_multipart(&b, "/ecf/gamb/bankruptcy/open", petition).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    let year = app.now().format("%y").to_string();
+    let p = member_of_the_public(&app).await;
+    let report = p
+        .get(&format!(
+            "/ecf/gamb/cgi-bin/DktRpt.pl?case_num={year}-1&list_of_parties_and_counsel=on"
+        ))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    report
+        .assert_has(r#"<center><b><font size="+1">U.S. Bankruptcy Court<br>"#)
+        .assert_has(&format!("<br>Bankruptcy Petition #: 1:{year}-bk-00001</font>"))
+        .assert_has("Chapter 7<br>")
+        .assert_has("<i><b>Debtor</b></i><br><b>Jane Debtor</b><br>SSN / ITIN: xxx-xx-6789")
+        .assert_lacks("123-45-6789")
+        .assert_lacks("123456789");
+    let query = p
+        .get(&format!("/ecf/gamb/cgi-bin/iquery.pl?case_num={year}-bk-1"))
+        .await;
+    query
+        .assert_has("<b>Case type:</b> bk <b>Chapter:</b> 7")
+        .assert_lacks("6789");
+    let feed = p.get("/ecf/gamb/cgi-bin/rss_outside.pl").await;
+    feed.assert_has("Type: bk Office: 1 Chapter: 7 [Voluntary Petition]")
+        .assert_lacks("6789");
+}
+
+#[tokio::test]
+async fn the_docket_report_prints_and_filters_by_the_courts_own_day() {
+    let app = TestApp::spawn().await;
+    case_with_two_entries(&app).await;
+    // A court fourteen hours ahead of UTC: its day is mostly not UTC's.
+    let zone = openecf_domain::CourtZone::parse("Pacific/Kiritimati").unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    tx.set_court_time_zone(&openecf_domain::CourtId::parse("nysd").unwrap(), zone)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let today = zone.today(app.now());
+    let p = member_of_the_public(&app).await;
+    let report = p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1").await;
+    report
+        .assert_has(&format!("Date Filed: {}<br>", today.format("%m/%d/%Y")))
+        .assert_has(&format!("<tr><td>{}</td><td>", today.format("%m/%d/%Y")));
+    // "Filed from today" at the court includes today's entries; "to yesterday" none.
+    let from_today = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?case_num=x&all_case_ids=1&date_from={}",
+            today.format("%m/%d/%Y")
+        ))
+        .await;
+    from_today.assert_has("MOTION for Extension of Time");
+    let yesterday = today - chrono::Days::new(1);
+    let to_yesterday = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/DktRpt.pl?all_case_ids=1&date_to={}",
+            yesterday.format("%m/%d/%Y")
+        ))
+        .await;
+    to_yesterday.assert_has("There are no entries in this range.");
+}
