@@ -21,6 +21,8 @@ pub mod go_live;
 pub mod hasher;
 pub mod jobs;
 pub mod keys;
+pub mod legacy_hash;
+pub mod ecf_import;
 pub mod link;
 pub mod locator;
 pub mod mailer;

@@ -10,6 +10,7 @@ mod accounts;
 mod agents;
 mod court_ops;
 mod courts;
+mod ecf_import;
 mod error;
 mod events;
 mod fees;
@@ -41,6 +42,7 @@ pub use court_ops::{
     CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
 };
 pub use courts::{GoLive, NewCourt};
+pub use ecf_import::{ImportBaseline, ImportedEcf};
 pub use error::{Missing, StoreError};
 pub use fees::{NewTransaction, TransactionRow};
 pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
