@@ -4,6 +4,7 @@ mod admin;
 mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
+mod ecf_import;
 
 #[cfg(feature = "server")]
 use std::net::SocketAddr;

@@ -5,6 +5,7 @@
 mod browser;
 mod commands;
 mod court_ops;
+mod ecf_import;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
