@@ -114,6 +114,9 @@ contract!(
 #[path = "contract/court_ops.rs"]
 mod court_ops;
 
+#[path = "contract/ecf_import.rs"]
+mod ecf_import;
+
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
 }
