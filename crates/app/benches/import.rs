@@ -71,6 +71,70 @@ async fn run(engine: &str, db: TestDb) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What one password check costs at each format's upper bound (what a
+/// stored hash can make every login attempt at its account cost).
+async fn upper_bounds() -> anyhow::Result<()> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let pw = "Legacy-Pass-7";
+    let salt = SaltString::generate(&mut OsRng);
+    let hashes = [
+        (
+            "Argon2id m=256 MiB, t=10",
+            argon2::Argon2::new(
+                argon2::Algorithm::Argon2id,
+                argon2::Version::V0x13,
+                argon2::Params::new(256 * 1024, 10, 1, None).map_err(|e| anyhow::anyhow!("{e}"))?,
+            )
+            .hash_password(pw.as_bytes(), &salt)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .to_string(),
+        ),
+        ("bcrypt cost 14", bcrypt::hash(pw, 14)?),
+        (
+            "scrypt ln=18, r=8, p=1 (256 MiB)",
+            scrypt::Scrypt
+                .hash_password_customized(
+                    pw.as_bytes(),
+                    None,
+                    None,
+                    scrypt::Params::new(18, 8, 1, 32).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    &salt,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .to_string(),
+        ),
+        (
+            "PBKDF2-SHA256 i=2,000,000",
+            pbkdf2::Pbkdf2
+                .hash_password_customized(
+                    pw.as_bytes(),
+                    Some(pbkdf2::Algorithm::Pbkdf2Sha256.ident()),
+                    None,
+                    pbkdf2::Params {
+                        rounds: 2_000_000,
+                        output_length: 32,
+                    },
+                    &salt,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .to_string(),
+        ),
+    ];
+    let hasher = Hasher::with_threads(1)?;
+    let password = Password::attempt(pw).ok_or_else(|| anyhow::anyhow!("password"))?;
+    for (what, hash) in &hashes {
+        openecf_app::check_imported_hash(hash).map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
+        let started = Instant::now();
+        let ok = hasher.verify(Some(hash), &password).await?;
+        println!(
+            "one check at the upper bound, {what}: {:.0} ms ({})",
+            started.elapsed().as_secs_f64() * 1000.0,
+            if ok { "verified" } else { "FAILED" }
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     run("SQLite", TestDb::sqlite().await?).await?;
@@ -81,5 +145,5 @@ async fn main() -> anyhow::Result<()> {
     } else {
         println!("PostgreSQL: skipped (set OPENECF_TEST_POSTGRES_URL)");
     }
-    Ok(())
+    upper_bounds().await
 }

@@ -126,7 +126,9 @@ pub enum ImportError {
     WrongHeader { found: String, why: String },
     #[error("the file is empty: expected a header row `{EXPECTED_HEADER}`")]
     Empty,
-    #[error("the row after line {after} is longer than {limit} bytes: not a CSV file of accounts? Nothing was imported")]
+    #[error(
+        "the row after line {after} is longer than {limit} bytes: not a CSV file of accounts? Nothing was imported"
+    )]
     TooLong { after: u64, limit: u64 },
     #[error("more than {0} rows: split the file; nothing was imported")]
     TooManyRows(u64),
@@ -244,7 +246,11 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, ImportError> {
     if let Some(extra) = at.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(wrong(format!(": no column `{}`", shown(extra.as_bytes(), 40))));
     }
-    let need = |name: &str| at.get(name).copied().ok_or_else(|| wrong(format!(": `{name}` is missing")));
+    let need = |name: &str| {
+        at.get(name)
+            .copied()
+            .ok_or_else(|| wrong(format!(": `{name}` is missing")))
+    };
     let columns = Columns {
         login: need("login")?,
         name: need("name")?,
@@ -282,7 +288,9 @@ fn row(
     };
     let login = EcfLogin::parse(field(c.login)?).map_err(|e| e.to_string())?;
     if let Some(first) = seen.get(login.as_str()) {
-        return Err(format!("the login {login} appears twice in the file (first on line {first})"));
+        return Err(format!(
+            "the login {login} appears twice in the file (first on line {first})"
+        ));
     }
     let name = PersonName::parse(field(c.name)?).map_err(|e| e.to_string())?;
     let email = Email::parse(field(c.email)?).map_err(|e| e.to_string())?;
@@ -389,7 +397,12 @@ fn fingerprint(app: &App, court: &CourtId, login: &EcfLogin, secret: &Secret) ->
     };
     let mac = hmac_sha256(
         &key,
-        &[court.as_str().as_bytes(), login.as_str().as_bytes(), kind.as_bytes(), cell.as_bytes()],
+        &[
+            court.as_str().as_bytes(),
+            login.as_str().as_bytes(),
+            kind.as_bytes(),
+            cell.as_bytes(),
+        ],
     );
     format!("{}:{}", key_id(app), hex::encode(mac))
 }
@@ -541,7 +554,8 @@ async fn hash_all(
         let Some(done) = running.join_next().await else {
             break;
         };
-        let (existing, index, hash) = done.map_err(|e| crate::Error::from(anyhow::anyhow!("a hashing task failed: {e}")))?;
+        let (existing, index, hash) =
+            done.map_err(|e| crate::Error::from(anyhow::anyhow!("a hashing task failed: {e}")))?;
         let hash = hash.map_err(crate::Error::from)?;
         let rows = if existing { &mut *changed } else { &mut *new };
         if let Some(row) = rows.get_mut(index) {
@@ -569,8 +583,12 @@ pub(crate) async fn rehash_if_needed(app: &App, account: &EcfAccount, hash: &str
     }
     .await;
     match result {
-        Ok(true) => tracing::info!(court = %account.court, login = %account.login, "imported CM/ECF password hash replaced by Argon2id"),
+        Ok(true) => {
+            tracing::info!(court = %account.court, login = %account.login, "imported CM/ECF password hash replaced by Argon2id")
+        }
         Ok(false) => {}
-        Err(e) => tracing::warn!(court = %account.court, login = %account.login, error = %e, "could not re-hash a CM/ECF password"),
+        Err(e) => {
+            tracing::warn!(court = %account.court, login = %account.login, error = %e, "could not re-hash a CM/ECF password")
+        }
     }
 }

@@ -122,8 +122,7 @@ fn check(phc: &str, floor: bool) -> Result<HashFormat, Refusal> {
             Ok(HashFormat::Scrypt)
         }
         "pbkdf2-sha256" => {
-            let params =
-                pbkdf2::Params::try_from(&parsed).map_err(|e| format!("bad PBKDF2 parameters ({e})"))?;
+            let params = pbkdf2::Params::try_from(&parsed).map_err(|e| format!("bad PBKDF2 parameters ({e})"))?;
             let i = params.rounds;
             if i > *PBKDF2_ITERATIONS.end() {
                 return Err(format!(
@@ -139,7 +138,10 @@ fn check(phc: &str, floor: bool) -> Result<HashFormat, Refusal> {
             }
             Ok(HashFormat::Pbkdf2Sha256)
         }
-        "argon2d" => Err("argon2d is not a password hash (it leaks through side channels); only argon2id and argon2i are taken".into()),
+        "argon2d" => Err(
+            "argon2d is not a password hash (it leaks through side channels); only argon2id and argon2i are taken"
+                .into(),
+        ),
         other => Err(format!(
             "{other} hashes cannot be imported (argon2id, argon2i, bcrypt, scrypt or pbkdf2-sha256)"
         )),
@@ -244,7 +246,10 @@ mod tests {
     fn costs_are_bounded_both_ways_with_the_reason() {
         let weak = argon(argon2::Algorithm::Argon2id, 4096, 2);
         assert!(check_imported_hash(&weak).unwrap_err().contains("too weak"));
-        assert!(verify(&weak, "Legacy-Pass-1"), "a weak hash stored earlier still verifies");
+        assert!(
+            verify(&weak, "Legacy-Pass-1"),
+            "a weak hash stored earlier still verifies"
+        );
         let good = argon(argon2::Algorithm::Argon2id, 8192, 1);
         let costly = good.replace("m=8192", "m=524288");
         assert!(check_imported_hash(&costly).unwrap_err().contains("too costly"));
@@ -259,15 +264,21 @@ mod tests {
         assert!(check_imported_hash(&b15).unwrap_err().contains("too costly"));
         let x = b.replacen("$2b$", "$2x$", 1);
         assert!(check_imported_hash(&x).unwrap_err().contains("known-broken"));
-        assert!(check_imported_hash("$scrypt$ln=12,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
-            .unwrap_err()
-            .contains("too weak"));
-        assert!(check_imported_hash("$scrypt$ln=20,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
-            .unwrap_err()
-            .contains("too costly"));
-        assert!(check_imported_hash("$pbkdf2-sha256$i=1000,l=32$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
-            .unwrap_err()
-            .contains("too weak"));
+        assert!(
+            check_imported_hash("$scrypt$ln=12,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
+                .unwrap_err()
+                .contains("too weak")
+        );
+        assert!(
+            check_imported_hash("$scrypt$ln=20,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
+                .unwrap_err()
+                .contains("too costly")
+        );
+        assert!(check_imported_hash(
+            "$pbkdf2-sha256$i=1000,l=32$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+        )
+        .unwrap_err()
+        .contains("too weak"));
         assert!(check_imported_hash("$md5$x$y").is_err());
         assert!(check_imported_hash("plain text").is_err());
     }

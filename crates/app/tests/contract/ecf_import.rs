@@ -51,7 +51,10 @@ async fn imported_accounts_are_inserted_and_updated_all_or_nothing(app: &App) {
     let baseline = store.ecf_import_baseline(&gamb).await.unwrap();
     assert_eq!(baseline.len(), 1_204);
     let hand = baseline.iter().find(|b| b.login == "byhand").unwrap();
-    assert_eq!(hand.import_fingerprint, None, "an account added by hand has no fingerprint");
+    assert_eq!(
+        hand.import_fingerprint, None,
+        "an account added by hand has no fingerprint"
+    );
     let f7 = baseline.iter().find(|b| b.login == "filer0007").unwrap();
     assert_eq!(f7.import_fingerprint.as_deref(), Some("fp-filer0007-$2b$10$h"));
     assert_eq!(f7.email, "filer0007@example.com");
@@ -68,7 +71,12 @@ async fn imported_accounts_are_inserted_and_updated_all_or_nothing(app: &App) {
         .unwrap();
     assert_eq!((acct.name.as_str(), hash.as_str()), ("Pat Q Filer", "$2b$10$h"));
     store
-        .import_ecf(&gamb, &[], &[row("filer0007", "Pat Q Filer", Some("$2b$10$new"))], now())
+        .import_ecf(
+            &gamb,
+            &[],
+            &[row("filer0007", "Pat Q Filer", Some("$2b$10$new"))],
+            now(),
+        )
         .await
         .unwrap();
     assert_eq!(hash_of(app, "filer0007").await.as_deref(), Some("$2b$10$new"));
@@ -113,10 +121,18 @@ async fn a_rehash_replaces_only_the_hash_it_verified(app: &App) {
     add_court(app, "gamb", CourtKind::Bankruptcy).await;
     let ecf = add_ecf(app, "gamb", "jfiler").await;
     let old = hash_of(app, "jfiler").await.unwrap();
-    assert!(app.store.rehash_ecf_password(ecf.id, &old, "$argon2id$new").await.unwrap());
+    assert!(app
+        .store
+        .rehash_ecf_password(ecf.id, &old, "$argon2id$new")
+        .await
+        .unwrap());
     assert_eq!(hash_of(app, "jfiler").await.as_deref(), Some("$argon2id$new"));
     // The hash changed meanwhile: the newer one stays.
-    assert!(!app.store.rehash_ecf_password(ecf.id, &old, "$argon2id$other").await.unwrap());
+    assert!(!app
+        .store
+        .rehash_ecf_password(ecf.id, &old, "$argon2id$other")
+        .await
+        .unwrap());
     assert_eq!(hash_of(app, "jfiler").await.as_deref(), Some("$argon2id$new"));
 }
 

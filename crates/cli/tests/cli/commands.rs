@@ -315,7 +315,10 @@ async fn cmecf_accounts_are_added_and_imported_all_or_nothing() {
     let good = s.dir.path().join("good.csv");
     std::fs::write(&good, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,GA-2,Legacy-Pass-2\nben,Ben B,ben@example.com,non-attorney filer,,Legacy-Pass-3\n").unwrap();
     let out = s.ok(&["ecf", "import", "gamb", good.to_str().unwrap()], "");
-    assert!(out.contains("imported into gamb: 2 new, 0 updated, 0 unchanged"), "{out}");
+    assert!(
+        out.contains("imported into gamb: 2 new, 0 updated, 0 unchanged"),
+        "{out}"
+    );
     assert!(store.ecf_by_login(&gamb, &anna).await.unwrap().is_some());
 }
 

@@ -78,7 +78,14 @@ fn pbkdf2_hash(password: &str) -> String {
 async fn importing_the_same_file_again_changes_nothing_and_a_changed_row_is_reported() {
     let s = with_court("gamb", "bankruptcy");
     let rows = [
-        ("anna", "Anna A", "anna@example.com", "attorney", "GA-2", "Legacy-Pass-2"),
+        (
+            "anna",
+            "Anna A",
+            "anna@example.com",
+            "attorney",
+            "GA-2",
+            "Legacy-Pass-2",
+        ),
         ("ben", "Ben B", "ben@example.com", "attorney", "", "Legacy-Pass-3"),
         ("carl", "Carl C", "carl@example.com", "trustee", "", "Legacy-Pass-4"),
     ];
@@ -91,13 +98,23 @@ async fn importing_the_same_file_again_changes_nothing_and_a_changed_row_is_repo
     };
     let file = write(&s, "accounts.csv", &csv(&rows));
     let out = s.ok(&["ecf", "import", "gamb", &file], "");
-    assert!(out.contains("imported into gamb: 3 new, 0 updated, 0 unchanged"), "{out}");
+    assert!(
+        out.contains("imported into gamb: 3 new, 0 updated, 0 unchanged"),
+        "{out}"
+    );
     let ben_hash = stored_hash(&s, "gamb", "ben").await;
     assert!(ben_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ben_hash}");
 
     let out = s.ok(&["ecf", "import", "gamb", &file], "");
-    assert!(out.contains("nothing changed at gamb: 0 new, 0 updated, 3 unchanged"), "{out}");
-    assert_eq!(stored_hash(&s, "gamb", "ben").await, ben_hash, "a re-import leaves the password alone");
+    assert!(
+        out.contains("nothing changed at gamb: 0 new, 0 updated, 3 unchanged"),
+        "{out}"
+    );
+    assert_eq!(
+        stored_hash(&s, "gamb", "ben").await,
+        ben_hash,
+        "a re-import leaves the password alone"
+    );
 
     // Ben's email and Carl's role change; Anna's password cell changes.
     let mut changed = rows;
@@ -107,12 +124,19 @@ async fn importing_the_same_file_again_changes_nothing_and_a_changed_row_is_repo
     let file2 = write(&s, "accounts2.csv", &csv(&changed));
     let anna_before = stored_hash(&s, "gamb", "anna").await;
     let out = s.ok(&["ecf", "import", "gamb", &file2], "");
-    assert!(out.contains("imported into gamb: 0 new, 3 updated, 0 unchanged"), "{out}");
+    assert!(
+        out.contains("imported into gamb: 0 new, 3 updated, 0 unchanged"),
+        "{out}"
+    );
     assert!(out.contains("line 3: ben: email"), "{out}");
     assert!(out.contains("line 4: carl: role"), "{out}");
     assert!(out.contains("line 2: anna: password"), "{out}");
     assert!(out.contains("1 existing accounts got the file's new password"), "{out}");
-    assert_eq!(stored_hash(&s, "gamb", "ben").await, ben_hash, "only a changed cell sets a password");
+    assert_eq!(
+        stored_hash(&s, "gamb", "ben").await,
+        ben_hash,
+        "only a changed cell sets a password"
+    );
     assert_ne!(stored_hash(&s, "gamb", "anna").await, anna_before);
     let store = Store::connect(&s.url()).await.unwrap();
     let gamb = CourtId::parse("gamb").unwrap();
@@ -129,7 +153,10 @@ async fn importing_the_same_file_again_changes_nothing_and_a_changed_row_is_repo
         .unwrap();
     assert_eq!(carl.role.as_str(), "attorney");
     let out = s.ok(&["ecf", "import", "gamb", &file2], "");
-    assert!(out.contains("nothing changed at gamb: 0 new, 0 updated, 3 unchanged"), "{out}");
+    assert!(
+        out.contains("nothing changed at gamb: 0 new, 0 updated, 3 unchanged"),
+        "{out}"
+    );
 }
 
 #[tokio::test]
@@ -146,19 +173,32 @@ async fn skip_invalid_imports_the_valid_rows_and_lists_the_rest_by_line() {
     assert!(!r.ok, "{}", r.stdout);
     assert!(r.stderr.contains("line 3: email: "), "{}", r.stderr);
     assert!(
-        r.stderr.contains("line 5: the login anna appears twice in the file (first on line 2)"),
+        r.stderr
+            .contains("line 5: the login anna appears twice in the file (first on line 2)"),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains("line 6: 4 fields, expected 6"), "{}", r.stderr);
-    assert!(r.stderr.contains("3 of 5 rows have errors; nothing was imported"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("3 of 5 rows have errors; nothing was imported"),
+        "{}",
+        r.stderr
+    );
     let store = Store::connect(&s.url()).await.unwrap();
     let gamb = CourtId::parse("gamb").unwrap();
-    assert!(store.ecf_import_baseline(&gamb).await.unwrap().is_empty(), "nothing imported");
+    assert!(
+        store.ecf_import_baseline(&gamb).await.unwrap().is_empty(),
+        "nothing imported"
+    );
 
     let r = s.run(&["ecf", "import", "gamb", &file, "--skip-invalid"], "");
     assert!(r.ok, "{}", r.stderr);
-    assert!(r.stdout.contains("imported into gamb: 2 new, 0 updated, 0 unchanged, 3 skipped"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("imported into gamb: 2 new, 0 updated, 0 unchanged, 3 skipped"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("line 3: email: "), "{}", r.stderr);
     assert!(r.stderr.contains("line 6: 4 fields, expected 6"), "{}", r.stderr);
     let mut logins: Vec<String> = store
@@ -198,7 +238,9 @@ fn a_wrong_header_is_named_once_against_the_expected_one() {
     assert!(!r.ok);
     assert_eq!(r.stderr.matches("wrong header").count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("found `login,name,mail,role,bar_id,password`, expected `login,name,email,role,bar_id,password_hash`"),
+        r.stderr.contains(
+            "found `login,name,mail,role,bar_id,password`, expected `login,name,email,role,bar_id,password_hash`"
+        ),
         "{}",
         r.stderr
     );
@@ -238,17 +280,27 @@ fn hashes_too_weak_or_too_costly_are_refused_with_the_reason() {
     let r = s.run(&["ecf", "import", "gamb", &file], "");
     assert!(!r.ok);
     assert!(
-        r.stderr.contains("line 2: password_hash: Argon2 parameters too weak (m=4096 KiB is below 8 MiB"),
+        r.stderr
+            .contains("line 2: password_hash: Argon2 parameters too weak (m=4096 KiB is below 8 MiB"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("line 3: password_hash: Argon2 parameters too costly (m=524288, t=2, p=1"),
+        r.stderr
+            .contains("line 3: password_hash: Argon2 parameters too costly (m=524288, t=2, p=1"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("line 4: password_hash: Argon2 parameters too costly"), "{}", r.stderr);
-    assert!(r.stderr.contains("line 5: password_hash: bcrypt cost 4 too weak"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 4: password_hash: Argon2 parameters too costly"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("line 5: password_hash: bcrypt cost 4 too weak"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("line 6"), "{}", r.stderr);
     assert!(r.stderr.contains("line 7: password_hash: "), "{}", r.stderr);
     assert!(r.stderr.contains("5 of 6 rows have errors"), "{}", r.stderr);
@@ -277,7 +329,13 @@ async fn pacer_with_session(s: &Scratch, store: &Store) -> (openecf_domain::Pace
         .0;
     let session = "import-test-session".to_owned();
     store
-        .create_session(&session, Principal::Pacer(pacer.id), chrono::Utc::now(), "127.0.0.1", "test")
+        .create_session(
+            &session,
+            Principal::Pacer(pacer.id),
+            chrono::Utc::now(),
+            "127.0.0.1",
+            "test",
+        )
         .await
         .unwrap();
     (pacer, session)
@@ -301,7 +359,10 @@ async fn legacy_hashes_are_rehashed_to_argon2id_at_their_first_link() {
     }
     let file = write(&s, "legacy.csv", &body);
     let out = s.ok(&["ecf", "import", "gamb", &file], "");
-    assert!(out.contains("imported into gamb: 4 new, 0 updated, 0 unchanged"), "{out}");
+    assert!(
+        out.contains("imported into gamb: 4 new, 0 updated, 0 unchanged"),
+        "{out}"
+    );
 
     let store = Store::connect(&s.url()).await.unwrap();
     let (pacer, session) = pacer_with_session(&s, &store).await;
@@ -323,7 +384,11 @@ async fn legacy_hashes_are_rehashed_to_argon2id_at_their_first_link() {
         let wrong = openecf_app::link::verify_credentials(&app, &court, who, login, "Legacy-Pass-8")
             .await
             .unwrap();
-        assert_eq!(wrong.unwrap_err(), openecf_domain::LinkRefusal::WrongCredentials, "{login}");
+        assert_eq!(
+            wrong.unwrap_err(),
+            openecf_domain::LinkRefusal::WrongCredentials,
+            "{login}"
+        );
         assert_eq!(&stored_hash(&s, "gamb", login).await, imported, "{login}");
         // The right one verifies against the legacy hash, which becomes our Argon2id.
         let held = openecf_app::link::verify_credentials(&app, &court, who, login, pw)
@@ -333,7 +398,11 @@ async fn legacy_hashes_are_rehashed_to_argon2id_at_their_first_link() {
         let now = stored_hash(&s, "gamb", login).await;
         assert!(now.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{login}: {now}");
         // Once Argon2id, the password still verifies, and a wrong one still fails.
-        assert!(app.hasher.verify(Some(&now), &openecf_domain::Password::attempt(pw).unwrap()).await.unwrap());
+        assert!(app
+            .hasher
+            .verify(Some(&now), &openecf_domain::Password::attempt(pw).unwrap())
+            .await
+            .unwrap());
         assert!(!app
             .hasher
             .verify(Some(&now), &openecf_domain::Password::attempt("Legacy-Pass-8").unwrap())
@@ -341,10 +410,14 @@ async fn legacy_hashes_are_rehashed_to_argon2id_at_their_first_link() {
             .unwrap());
         if *login == "bcfiler" {
             // Submit links it.
-            let done = openecf_app::link::decide(&app, &court, who, &held.pending, true).await.unwrap();
+            let done = openecf_app::link::decide(&app, &court, who, &held.pending, true)
+                .await
+                .unwrap();
             assert!(matches!(done, openecf_app::link::Decision::Linked(_)), "{done:?}");
         } else {
-            openecf_app::link::decide(&app, &court, who, &held.pending, false).await.unwrap();
+            openecf_app::link::decide(&app, &court, who, &held.pending, false)
+                .await
+                .unwrap();
         }
     }
     assert_eq!(
@@ -354,7 +427,10 @@ async fn legacy_hashes_are_rehashed_to_argon2id_at_their_first_link() {
     // Importing the exported file again leaves the re-hashed passwords alone.
     let rehashed = stored_hash(&s, "gamb", "bcfiler").await;
     let out = s.ok(&["ecf", "import", "gamb", &file], "");
-    assert!(out.contains("nothing changed at gamb: 0 new, 0 updated, 4 unchanged"), "{out}");
+    assert!(
+        out.contains("nothing changed at gamb: 0 new, 0 updated, 4 unchanged"),
+        "{out}"
+    );
     assert_eq!(stored_hash(&s, "gamb", "bcfiler").await, rehashed);
 }
 
@@ -363,7 +439,11 @@ async fn the_legacy_login_at_a_court_not_yet_live_rehashes_too() {
     let s = with_court("cand", "district");
     let pw = "Legacy-Pass-7";
     let hash = bcrypt::hash(pw, 8).unwrap().replacen("$2b$", "$2y$", 1);
-    let file = write(&s, "y.csv", &format!("{HEADER}\nyfiler,Y Filer,y@example.com,attorney,,{hash}\n"));
+    let file = write(
+        &s,
+        "y.csv",
+        &format!("{HEADER}\nyfiler,Y Filer,y@example.com,attorney,,{hash}\n"),
+    );
     s.ok(&["ecf", "import", "cand", &file], "");
     let store = Store::connect(&s.url()).await.unwrap();
     let app = openecf_app::App::new(
@@ -387,5 +467,7 @@ async fn the_legacy_login_at_a_court_not_yet_live_rehashes_too() {
         .await
         .unwrap();
     assert_eq!(ok.unwrap().login.as_str(), "yfiler");
-    assert!(stored_hash(&s, "cand", "yfiler").await.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(stored_hash(&s, "cand", "yfiler")
+        .await
+        .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 }
