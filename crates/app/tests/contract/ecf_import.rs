@@ -81,6 +81,22 @@ async fn imported_accounts_are_inserted_and_updated_all_or_nothing(app: &App) {
         .unwrap();
     assert_eq!(hash_of(app, "filer0007").await.as_deref(), Some("$2b$10$new"));
 
+    // Many changed rows at once (more than one statement), some with a new hash.
+    let changed: Vec<ImportedEcf> = (100..700)
+        .map(|i| {
+            let hash = (i % 2 == 0).then_some("$2b$10$even");
+            row(&format!("filer{i:04}"), "Renamed Filer", hash)
+        })
+        .collect();
+    store.import_ecf(&gamb, &[], &changed, now()).await.unwrap();
+    assert_eq!(hash_of(app, "filer0100").await.as_deref(), Some("$2b$10$even"));
+    assert_eq!(hash_of(app, "filer0699").await.as_deref(), Some("$2b$10$h"));
+    let baseline = store.ecf_import_baseline(&gamb).await.unwrap();
+    let renamed = baseline.iter().filter(|b| b.name == "Renamed Filer").count();
+    assert_eq!(renamed, 600);
+    let f699 = baseline.iter().find(|b| b.login == "filer0699").unwrap();
+    assert_eq!(f699.import_fingerprint.as_deref(), Some("fp-filer0699-kept"));
+
     // A login taken (in the last chunk) writes nothing, not even the earlier chunks.
     let mut clash: Vec<ImportedEcf> = (0..1_100)
         .map(|i| row(&format!("late{i:04}"), "Late Filer", Some("$2b$10$h")))
