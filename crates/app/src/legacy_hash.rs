@@ -11,9 +11,9 @@
 //! | format | taken | why the bounds |
 //! | --- | --- | --- |
 //! | `$argon2id$`, `$argon2i$` | m = 8 MiB … 256 MiB, t = 1 … 10, p = 1 … 16 | below 8 MiB the memory hardness is gone; 256 MiB or 10 passes is seconds of a core and that memory for every guess |
-//! | `$2a$`, `$2b$`, `$2y$` (bcrypt) | cost 8 … 14 | cost 8 (256 rounds) is the least any common library ever defaulted to; cost 14 is about a second of a core a check, each step doubles it |
+//! | `$2a$`, `$2b$`, `$2y$` (bcrypt) | cost 8 … 14 | cost 8 (256 rounds) is the least any common library ever defaulted to; cost 14 is about a second of a core a check, and each step doubles it |
 //! | `$scrypt$` | 8 MiB ≤ 128·r·2^ln ≤ 256 MiB, p ≤ 16, 128·r·2^ln·p ≤ 1 GiB | the same memory bounds as Argon2; p repeats the work |
-//! | `$pbkdf2-sha256$` | i = 10,000 … 2,000,000 | 10,000 is the lowest count legacy frameworks used; 2,000,000 is about a second |
+//! | `$pbkdf2-sha256$` | i = 10,000 … 2,000,000 | 10,000 is the lowest count legacy frameworks used; 2,000,000 is a third of a second of a core |
 //!
 //! `$argon2d$` (not meant for passwords) and bcrypt's `$2x$` (made by a
 //! known-broken implementation) are refused.
