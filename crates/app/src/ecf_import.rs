@@ -273,7 +273,7 @@ fn row(
     c: &Columns,
     line: u64,
     seen: &mut HashMap<String, u64>,
-) -> Result<(EcfLogin, PersonName, Email, Role, Option<BarId>, Secret), String> {
+) -> Result<(ImportedEcf, Secret), String> {
     if record.len() != c.count {
         return Err(format!("{} fields, expected {}", record.len(), c.count));
     }
@@ -312,7 +312,16 @@ fn row(
         (None, None) => return Err("password: missing".into()),
     };
     seen.insert(login.to_string(), line);
-    Ok((login, name, email, role, bar_id, secret))
+    let account = ImportedEcf {
+        login,
+        name,
+        email,
+        role,
+        bar_id,
+        password_hash: None,
+        fingerprint: String::new(),
+    };
+    Ok((account, secret))
 }
 
 /// Reads and checks the whole file: the valid rows, the bad lines, how many rows.
@@ -367,19 +376,7 @@ fn read_rows<R: Read>(input: R, opts: &Options) -> Result<(Vec<Row>, Listed, usi
             return Err(ImportError::TooManyRows(opts.max_rows));
         }
         match row(&record, &c, line, &mut seen) {
-            Ok((login, name, email, role, bar_id, secret)) => rows.push(Row {
-                line,
-                account: ImportedEcf {
-                    login,
-                    name,
-                    email,
-                    role,
-                    bar_id,
-                    password_hash: None,
-                    fingerprint: String::new(),
-                },
-                secret,
-            }),
+            Ok((account, secret)) => rows.push(Row { line, account, secret }),
             Err(why) => bad.push(format!("line {line}: {why}")),
         }
     }

@@ -332,7 +332,7 @@ async fn pacer_with_session(s: &Scratch, store: &Store) -> (openecf_domain::Pace
         .create_session(
             &session,
             Principal::Pacer(pacer.id),
-            chrono::Utc::now(),
+            openecf_app::Clock::system().now(),
             "127.0.0.1",
             "test",
         )
