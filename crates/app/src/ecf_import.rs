@@ -344,13 +344,15 @@ fn read_rows<R: Read>(input: R, opts: &Options) -> Result<(Vec<Row>, Listed, usi
                     after,
                     limit: opts.max_record_bytes,
                 }
-            } else if let csv::ErrorKind::Io(_) = e.kind() {
+            } else {
                 match e.into_kind() {
                     csv::ErrorKind::Io(io) => ImportError::Io(io),
-                    _ => ImportError::Empty,
+                    // Byte records of any length: no other error is expected.
+                    other => ImportError::Io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("not CSV ({other:?})"),
+                    )),
                 }
-            } else {
-                ImportError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
             }
         })
     };
