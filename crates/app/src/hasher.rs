@@ -2,6 +2,7 @@
 //! core count: the hash is the server's physical limit, so it must queue
 //! rather than starve the request threads.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -15,11 +16,19 @@ pub enum HasherError {
     Hash(String),
     #[error("the hashing pool stopped")]
     Closed,
+    /// More password checks wait than the pool works through in a moment:
+    /// the new one is turned away at once (the caller answers 503 with
+    /// `Retry-After`) instead of waiting without bound.
+    #[error("too many password checks are waiting")]
+    Busy,
 }
 
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    /// Checks waiting for a thread, and the most that may wait.
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
     /// A hash of nothing anyone knows: unknown users are checked against it so
     /// they cost the same time as known ones.
     dummy: Arc<String>,
@@ -67,21 +76,42 @@ impl Hasher {
         Self::with_threads(cores)
     }
 
+    /// Waiting checks allowed per thread: about half a second of hashing.
+    pub const QUEUE_PER_THREAD: usize = 32;
+
     pub fn with_threads(threads: usize) -> Result<Self, HasherError> {
+        Self::with_queue(threads, threads.max(1) * Self::QUEUE_PER_THREAD)
+    }
+
+    /// A pool of `threads` with at most `max_waiting` checks waiting.
+    pub fn with_queue(threads: usize, max_waiting: usize) -> Result<Self, HasherError> {
         let dummy = hash_blocking("openecf dummy password: never matches a real one")?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(threads.max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting,
             dummy: Arc::new(dummy),
         })
     }
 
+    /// Checks waiting for a thread now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherError> {
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| HasherError::Closed)?;
+        // A place in the queue, or Busy at once.
+        let taken = self.waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < self.max_waiting).then_some(n + 1)
+        });
+        if taken.is_err() {
+            metrics::counter!("openecf_hash_rejected_total").increment(1);
+            return Err(HasherError::Busy);
+        }
+        metrics::gauge!("openecf_hash_queue_waiting").set(self.waiting() as f64);
+        let permit = self.permits.clone().acquire_owned().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let permit = permit.map_err(|_| HasherError::Closed)?;
         // The permit lives as long as the hashing itself: a request dropped
         // mid-hash (client gone) still holds its place until the work ends.
         tokio::task::spawn_blocking(move || {
@@ -121,6 +151,36 @@ mod tests {
         assert!(needs_rehash(&ours.replace("$argon2id$", "$argon2i$")));
         assert!(needs_rehash("$2b$10$abcdefghijklmnopqrstuu"));
         assert!(needs_rehash("junk"));
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_turns_new_checks_away_at_once() {
+        let h = Hasher::with_queue(1, 2).unwrap();
+        let pw = Password::attempt("Correct-Horse-Battery").unwrap();
+        // Six at once on one thread with room for two waiting: one runs, two
+        // wait, the rest are turned away without waiting.
+        let all = futures_join(h.clone(), pw, 6).await;
+        let busy = all.iter().filter(|r| matches!(r, Err(HasherError::Busy))).count();
+        let done = all.iter().filter(|r| r.is_ok()).count();
+        assert!(busy >= 1 && done >= 1 && busy + done == 6, "busy {busy}, done {done}");
+        assert_eq!(h.waiting(), 0);
+        assert!(h
+            .hash(&Password::attempt("Correct-Horse-Battery").unwrap())
+            .await
+            .is_ok());
+    }
+
+    async fn futures_join(h: Hasher, pw: Password, n: usize) -> Vec<Result<String, HasherError>> {
+        let mut tasks = Vec::new();
+        for _ in 0..n {
+            let (h, pw) = (h.clone(), pw.clone());
+            tasks.push(tokio::spawn(async move { h.hash(&pw).await }));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
     }
 
     #[tokio::test]

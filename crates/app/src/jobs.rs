@@ -153,6 +153,16 @@ impl Worker {
                     .purge_sent_summary_items(now)
                     .await
                     .context("purge reported summary items")?;
+                app.store
+                    .purge_delivered_mail(now - secs(app.settings.mail_retention))
+                    .await
+                    .context("purge delivered mail")?;
+                if let Some(keep) = app.settings.audit_retention {
+                    app.store
+                        .purge_audit(now - secs(keep))
+                        .await
+                        .context("purge old audit events")?;
+                }
                 let mut tx = app.store.write().await?;
                 if tx.complete_job(job).await? {
                     let next = now + secs(PURGE_EVERY);
@@ -170,7 +180,30 @@ impl Worker {
     /// a task of its own, so a panic in one job ends that pass (its jobs run
     /// again once their lease ends), not the worker.
     pub fn spawn(self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let (keep, stop) = tokio::sync::watch::channel(false);
+        // The sender lives as long as the task: it never stops.
+        self.spawn_until(every, stop, Some(keep))
+    }
+
+    /// As [`Worker::spawn`], until `stop` turns true: then the pass under way
+    /// finishes (its jobs are done or failed, never left half-run) and the
+    /// task ends, so a shutdown waits for it.
+    pub fn spawn_stoppable(
+        self,
+        every: Duration,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        self.spawn_until(every, stop, None)
+    }
+
+    fn spawn_until(
+        self,
+        every: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+        keep: Option<tokio::sync::watch::Sender<bool>>,
+    ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
+            let _keep = keep;
             if let Err(e) = self.schedule_purge().await {
                 tracing::error!(error = format!("{e:#}"), "cannot queue the purge");
             }
@@ -179,7 +212,19 @@ impl Worker {
             }
             let mut tick = tokio::time::interval(every);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            tracing::info!("the job worker stopped");
+                            return;
+                        }
+                        continue;
+                    }
+                }
+                if *stop.borrow() {
+                    return;
+                }
                 let pass = self.clone();
                 match tokio::spawn(async move { pass.run_due().await }).await {
                     Ok(Ok(_)) => {}

@@ -27,6 +27,7 @@ pub mod link;
 pub mod locator;
 pub mod mailer;
 pub mod mfa;
+pub mod operator;
 pub mod paa;
 pub mod seal;
 pub mod sessions;
@@ -62,6 +63,10 @@ pub struct Settings {
     pub max_document_bytes: u64,
     /// The address users reach the server at (links in notices).
     pub public_url: String,
+    /// Audit events older than this are purged; `None` keeps them all.
+    pub audit_retention: Option<Duration>,
+    /// Delivered mail older than this is purged from the outbox.
+    pub mail_retention: Duration,
 }
 
 impl Default for Settings {
@@ -74,6 +79,8 @@ impl Default for Settings {
             documents: filing::docstore::DocumentStore::default(),
             max_document_bytes: 50 * 1024 * 1024,
             public_url: "http://127.0.0.1:8080".into(),
+            audit_retention: None,
+            mail_retention: Duration::from_secs(90 * 24 * 60 * 60),
         }
     }
 }

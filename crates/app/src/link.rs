@@ -161,6 +161,17 @@ async fn take_held(
 /// settle a race between nodes. Cancel links nothing. Either uses up the
 /// held identity; a refusal is audited too.
 pub async fn decide(app: &App, court: &Court, who: Linker<'_>, pending: &str, submit: bool) -> Result<Decision> {
+    let decision = decide_once(app, court, who, pending, submit).await?;
+    let outcome = match &decision {
+        Decision::Linked(_) => "linked",
+        Decision::Cancelled(_) => "cancelled",
+        Decision::Refused(_) => "refused",
+    };
+    metrics::counter!("openecf_link_decisions_total", "outcome" => outcome).increment(1);
+    Ok(decision)
+}
+
+async fn decide_once(app: &App, court: &Court, who: Linker<'_>, pending: &str, submit: bool) -> Result<Decision> {
     let now = app.clock.now();
     let mut tx = app.store.write().await?;
     let Some(ecf) = take_held(&mut tx, court, who, pending, now).await? else {

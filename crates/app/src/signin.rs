@@ -182,13 +182,37 @@ async fn check_counted(
 /// Checks a PACER username and password, counting failures; the owner of an
 /// account that gets locked is told by email. Audited: success, failure, or
 /// a failure that locked the account.
+/// What a disabled account's holder is told, once the password was right.
+pub const DISABLED_MESSAGE: &str =
+    "This PACER account is disabled. Contact the PACER Service Center to have it enabled.";
+
+/// What a password check at login found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginCheck {
+    Passed(PacerAccount),
+    /// Unknown username, wrong password, or locked: one answer for all.
+    Wrong,
+    /// The right password of an account the PACER Service Center disabled.
+    Disabled,
+}
+
+impl LoginCheck {
+    /// The account, if the check passed.
+    pub fn passed(self) -> Option<PacerAccount> {
+        match self {
+            Self::Passed(a) => Some(a),
+            Self::Wrong | Self::Disabled => None,
+        }
+    }
+}
+
 pub async fn pacer_password(
     app: &App,
     login_id: &str,
     password: &str,
     ip: &str,
     device: Option<&str>,
-) -> Result<Option<PacerAccount>> {
+) -> Result<LoginCheck> {
     let account = match Username::parse_existing(login_id) {
         Ok(u) => app.store.pacer_by_username(&u).await?,
         Err(_) => None,
@@ -215,9 +239,22 @@ pub async fn pacer_password(
         notice.as_ref(),
     )
     .await?;
+    // Only the right password learns that an account is disabled.
+    let disabled = match (&account, ok) {
+        (Some((a, _)), true) => app.store.pacer_disabled(a.id).await?.is_some(),
+        _ => false,
+    };
+    let label = match (ok, disabled) {
+        (true, false) => "success",
+        (true, true) => "disabled",
+        (false, _) => "failure",
+    };
+    metrics::counter!("openecf_logins_total", "outcome" => label).increment(1);
     // Only a well-formed username goes into the audit trail.
     if let Subject::PacerPassword(Some(username)) = &subject {
-        let outcome = if ok {
+        let outcome = if disabled {
+            AuditOutcome::Disabled
+        } else if ok {
             AuditOutcome::Succeeded
         } else if app
             .store
@@ -238,7 +275,11 @@ pub async fn pacer_password(
         };
         audit::record(app, &event).await?;
     }
-    Ok(account.filter(|_| ok).map(|(a, _)| a))
+    Ok(match account {
+        Some(_) if disabled => LoginCheck::Disabled,
+        Some((a, _)) if ok => LoginCheck::Passed(a),
+        _ => LoginCheck::Wrong,
+    })
 }
 
 /// The account's current password (asked before a sensitive change), checked

@@ -109,6 +109,7 @@ contract!(
     a_court_adds_events_that_its_filers_file_and_removes_them,
     a_filing_agent_files_in_the_attorneys_name_until_removed,
     pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter,
+    the_purge_keeps_audit_events_and_delivered_mail_for_their_retention,
 );
 
 #[path = "contract/court_ops.rs"]
@@ -2222,4 +2223,74 @@ async fn pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter(ap
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 16);
+}
+
+async fn the_purge_keeps_audit_events_and_delivered_mail_for_their_retention(app: &App) {
+    let days = |n: i64| chrono::Duration::days(n);
+    let keeping = App::new(
+        app.store.clone(),
+        Hasher::with_threads(1).unwrap(),
+        Clock::stopped(now()),
+        Settings {
+            audit_retention: Some(Duration::from_secs(30 * 86_400)),
+            mail_retention: Duration::from_secs(7 * 86_400),
+            ..Settings::default()
+        },
+    );
+    let mut tx = app.store.write().await.unwrap();
+    for (detail, at) in [("old", now() - days(31)), ("recent", now() - days(29))] {
+        let event = NewAuditEvent {
+            detail: detail.into(),
+            ..NewAuditEvent::new(AuditAction::Logout, AuditOutcome::Done)
+        };
+        tx.insert_audit(&event, at).await.unwrap();
+    }
+    let mail = |subject: &str| Mail {
+        to: Email::parse("kept@example.com").unwrap(),
+        subject: subject.into(),
+        body: "body".into(),
+        sensitive: false,
+        html: false,
+    };
+    let old = tx
+        .enqueue_mail(&mail("delivered long ago"), now() - days(9))
+        .await
+        .unwrap();
+    let fresh = tx
+        .enqueue_mail(&mail("delivered lately"), now() - days(2))
+        .await
+        .unwrap();
+    tx.enqueue_mail(&mail("never delivered"), now() - days(20))
+        .await
+        .unwrap();
+    tx.enqueue_job(&NewJob::keyed(PURGE, PURGE.to_owned(), String::new(), now()), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.store.mark_mail_sent(old, now() - days(8)).await.unwrap();
+    app.store.mark_mail_sent(fresh, now() - days(1)).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("openecf-purge-{}", rand_suffix()));
+    worker(&keeping, &dir).run_due().await.unwrap();
+    let details: Vec<String> = app
+        .store
+        .audit_events(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.detail)
+        .collect();
+    assert!(
+        details.contains(&"recent".to_owned()) && !details.contains(&"old".to_owned()),
+        "{details:?}"
+    );
+    let subjects: Vec<String> = app
+        .store
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert!(!subjects.contains(&"delivered long ago".to_owned()), "{subjects:?}");
+    assert!(subjects.contains(&"delivered lately".to_owned()), "{subjects:?}");
 }

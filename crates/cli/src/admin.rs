@@ -135,6 +135,39 @@ pub enum StaffCommand {
 pub enum PacerCommand {
     /// Create a PACER account; the password is read from standard input
     Add(PacerAdd),
+    /// List accounts whose username, name or email contains TEXT
+    List {
+        #[arg(long, default_value = "")]
+        search: String,
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        limit: i64,
+    },
+    /// One account's whole state: kind, MFA, links, sessions, lock, firm, disabled
+    Show { username: String },
+    /// Disable an account: its sessions end and it cannot log in. Audited; the holder is emailed
+    Disable {
+        username: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Enable a disabled account again. Audited; the holder is emailed
+    Enable {
+        username: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Clear an account's failed-password lock. Audited; the holder is emailed
+    Unlock {
+        username: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
     /// Remove every authenticator app and backup code of an account whose
     /// holder lost them all (after checking who they are); the next login
     /// must set MFA up again. Audited; the holder is emailed.
@@ -394,6 +427,44 @@ pub async fn pacer(app: &App, cmd: PacerCommand) -> anyhow::Result<()> {
             reason,
             operator,
         } => return reset_mfa(app, &username, &reason, &operator).await,
+        PacerCommand::List { search, limit } => return pacer_list(app, &search, limit).await,
+        PacerCommand::Show { username } => return pacer_show(app, &username).await,
+        PacerCommand::Disable {
+            username,
+            reason,
+            operator,
+        } => {
+            let a = openecf_app::operator::set_disabled(app, &username, true, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!(
+                "{} is disabled: its sessions ended, it cannot log in, and its holder was emailed",
+                a.username
+            );
+            return Ok(());
+        }
+        PacerCommand::Enable {
+            username,
+            reason,
+            operator,
+        } => {
+            let a = openecf_app::operator::set_disabled(app, &username, false, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{} is enabled; its holder was emailed", a.username);
+            return Ok(());
+        }
+        PacerCommand::Unlock {
+            username,
+            reason,
+            operator,
+        } => {
+            let a = openecf_app::operator::unlock(app, &username, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{}'s failed logins were cleared; its holder was emailed", a.username);
+            return Ok(());
+        }
     };
     let created_on = match &a.created_on {
         Some(d) => parse_date(d, "--created-on")?,
@@ -718,6 +789,88 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<()> {
         println!("{line}");
     }
     eprintln!("{} events", rows.len());
+    Ok(())
+}
+
+async fn pacer_list(app: &App, search: &str, limit: i64) -> anyhow::Result<()> {
+    let list = app.store.list_pacer_accounts(search.trim(), limit).await?;
+    if list.is_empty() {
+        println!("no PACER account matches {:?}", search.trim());
+        return Ok(());
+    }
+    println!(
+        "{:<20} {:<12} {:>5} {:<9} {:<32} NAME",
+        "USERNAME", "KIND", "LINKS", "STATE", "EMAIL"
+    );
+    for a in list {
+        println!(
+            "{:<20} {:<12} {:>5} {:<9} {:<32} {}",
+            a.username,
+            a.kind,
+            a.links,
+            if a.disabled { "disabled" } else { "active" },
+            a.email,
+            a.name
+        );
+    }
+    Ok(())
+}
+
+async fn pacer_show(app: &App, username: &str) -> anyhow::Result<()> {
+    let account = openecf_app::operator::account(app, username)
+        .await?
+        .map_err(|r| anyhow!("{r}"))?;
+    let now = app.clock.now();
+    println!("username:   {}", account.username);
+    println!("name:       {}", account.name);
+    println!("email:      {}", account.email);
+    println!(
+        "kind:       {}{}",
+        account.kind.label(),
+        if account.is_legacy() {
+            " (legacy, not upgraded)"
+        } else {
+            ""
+        }
+    );
+    println!("created:    {}", account.created_on);
+    match app.store.pacer_disabled(account.id).await? {
+        Some((at, why)) => println!("state:      disabled since {} ({why})", at.format("%Y-%m-%d %H:%M UTC")),
+        None => println!("state:      active"),
+    }
+    let mfa = app.store.mfa_state(account.id).await?;
+    println!(
+        "MFA:        {} authenticator app(s), {} backup code(s) left{}",
+        mfa.authenticators,
+        mfa.backup_codes,
+        if mfa.is_filer { "; required (a filer)" } else { "" }
+    );
+    let failures = app
+        .store
+        .failures(&openecf_domain::throttle::Subject::PacerPassword(Some(
+            account.username.clone(),
+        )))
+        .await?;
+    println!(
+        "failures:   {}{}",
+        failures.count,
+        if failures.is_locked(now.timestamp()) {
+            " (locked now)"
+        } else {
+            ""
+        }
+    );
+    println!("sessions:   {} live", app.store.pacer_sessions(account.id).await?.len());
+    if let Some(firm) = app.store.firm_of_member(account.id).await? {
+        println!("firm:       {} (administrator {})", firm.name, firm.admin_username);
+    }
+    let links = app.store.links_of_pacer(account.id).await?;
+    if links.is_empty() {
+        println!("links:      none");
+    }
+    for (court, login) in links {
+        println!("link:       {court} {login}");
+    }
     Ok(())
 }
 

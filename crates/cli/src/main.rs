@@ -34,6 +34,9 @@ pub struct Cli {
         default_value = "sqlite://openecf-data/openecf.db"
     )]
     database: String,
+    /// Log lines as text (for people) or JSON (one object a line, for a log pipeline)
+    #[arg(long, global = true, value_enum, default_value = "text", env = "OPENECF_LOG_FORMAT")]
+    log_format: LogFormat,
     /// Where filed documents are kept (content-addressed PDFs); default `documents/`
     /// beside the SQLite database, else openecf-data/documents
     #[arg(long, global = true, env = "OPENECF_DOCUMENTS_DIR")]
@@ -51,6 +54,12 @@ pub struct Cli {
     secret_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +87,21 @@ enum Command {
     /// PACER fees: what each account owes
     #[command(subcommand)]
     Billing(admin::BillingCommand),
+    /// Copy the SQLite database to FILE, consistently, while servers run
+    /// (`VACUUM INTO`); for PostgreSQL, says how to use pg_dump
+    Backup {
+        /// Where to write the copy (must not exist yet)
+        file: std::path::PathBuf,
+    },
+    /// Put a backup made by `openecf backup` in place of the SQLite database.
+    /// Stop every server using the database first
+    Restore {
+        /// The backup file
+        file: std::path::PathBuf,
+        /// Replace the existing database (required when it exists)
+        #[arg(long)]
+        force: bool,
+    },
     /// Make a new secret key in NEW_KEY_FILE and seal the stored TOTP secrets
     /// under it (backup codes are removed and their owners told); then start
     /// every node with --secret-key-file NEW_KEY_FILE
@@ -147,17 +171,32 @@ struct ServeArgs {
     /// Logins (PACER LOGIN and the API) one address may try a minute
     #[arg(long, default_value_t = 60, env = "OPENECF_LOGIN_PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
     login_per_minute: u32,
+    /// Audit events older than this many days are purged (default: kept forever)
+    #[arg(long, env = "OPENECF_AUDIT_RETENTION_DAYS", value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    audit_retention_days: Option<u64>,
+    /// Delivered mail is kept in the outbox this many days (secret-bearing bodies are blanked at delivery)
+    #[arg(long, default_value_t = 90, env = "OPENECF_MAIL_RETENTION_DAYS", value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    mail_retention_days: u64,
+    /// A bearer token that opens /metrics to Prometheus beyond the loopback
+    /// interface (without it, /metrics answers loopback clients only)
+    #[arg(long, env = "OPENECF_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("OPENECF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPENECF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => log.json().init(),
+        // Colour only for a person at a terminal, never into a file or a journal.
+        LogFormat::Text => log
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -223,7 +262,83 @@ fn redact(url: &str) -> String {
     openecf_store::redact_url(url)
 }
 
+/// Puts a backup in place of the SQLite database: checked to be one of
+/// ours, copied beside the database and synced, the old write-ahead log
+/// removed, then renamed over it (so a crash leaves the old or the new).
+async fn restore(database: &str, file: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let Some(target) = database
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or_default())
+    else {
+        anyhow::bail!(
+            "restore is for SQLite; restore a PostgreSQL database with pg_restore --clean --if-exists --dbname DATABASE_URL FILE"
+        );
+    };
+    let target = std::path::PathBuf::from(target);
+    if !file.is_file() {
+        anyhow::bail!("{} is not a file", file.display());
+    }
+    if target.exists() && !force {
+        anyhow::bail!(
+            "{} exists: stop every server using it, then run again with --force to replace it",
+            target.display()
+        );
+    }
+    let mut head = [0u8; 16];
+    let is_sqlite =
+        std::io::Read::read_exact(&mut std::fs::File::open(file)?, &mut head).is_ok() && &head == b"SQLite format 3\0";
+    if !is_sqlite {
+        anyhow::bail!("{} is not a SQLite database", file.display());
+    }
+    // Checked as the copy that will be put in place, never the backup itself.
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(".openecf-restore.tmp");
+    std::fs::copy(file, &tmp).with_context(|| format!("cannot copy {}", file.display()))?;
+    let copy = Store::connect(&format!("sqlite://{}", tmp.display())).await;
+    let applied = match copy {
+        Ok(copy) => {
+            let n = copy.applied_migrations().await;
+            copy.close().await;
+            n.ok()
+        }
+        Err(_) => None,
+    };
+    let Some(applied) = applied.filter(|n| *n > 0) else {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!(
+            "{} is not an openecf backup (it has no applied migrations)",
+            file.display()
+        );
+    };
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", tmp.display()));
+        let _ = std::fs::remove_file(side);
+    }
+    std::fs::File::open(&tmp)?.sync_all()?;
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+        if side.exists() {
+            std::fs::remove_file(&side).with_context(|| format!("cannot remove {}", side.display()))?;
+        }
+    }
+    std::fs::rename(&tmp, &target)?;
+    std::fs::File::open(dir)?.sync_all()?;
+    println!(
+        "restored {} from {} ({applied} migrations; later ones run at the next start)",
+        target.display(),
+        file.display()
+    );
+    Ok(())
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Restore { file, force } = &cli.command {
+        return restore(&cli.database, file, *force).await;
+    }
     let store = open(&cli.database).await?;
     let key = secret_key(cli.secret_key_file.as_deref(), &cli.database)?;
     let app = |settings: Settings| -> anyhow::Result<App> {
@@ -263,6 +378,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 absolute_timeout: Duration::from_secs(args.absolute_timeout_hours * 3600),
                 public_url: public_url.clone(),
                 documents,
+                audit_retention: args.audit_retention_days.map(|d| Duration::from_secs(d * 86_400)),
+                mail_retention: Duration::from_secs(args.mail_retention_days * 86_400),
                 ..Settings::default()
             };
             serve(app(settings)?, args, listener, public_url).await
@@ -273,6 +390,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
         Command::Billing(c) => admin::billing(&app(Settings::default())?, c).await,
+        Command::Backup { file } => {
+            if file.exists() {
+                anyhow::bail!("{} exists already: name a new file", file.display());
+            }
+            store.backup_to(&file).await?;
+            println!("backed up to {}", file.display());
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
         Command::RotateSecretKey { new_key_file } => {
             if new_key_file.exists() {
                 anyhow::bail!(
@@ -317,6 +443,7 @@ async fn serve(app: App, args: ServeArgs, listener: tokio::net::TcpListener, pub
             login_per_minute: args.login_per_minute,
         },
         trusted_proxies: args.trusted_proxies,
+        metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
     };
     let transport = openecf_app::mailer::Transport::from_settings(args.smtp_url.as_deref(), args.mail_dir.clone())?;
     let mailer = openecf_app::mailer::Mailer::new(app.store.clone(), transport, &args.mail_from)?;
@@ -325,9 +452,19 @@ async fn serve(app: App, args: ServeArgs, listener: tokio::net::TcpListener, pub
         None => println!("mail: written as .eml files to {}", args.mail_dir.display()),
     }
     // The job queue: mail delivery, go-live switches, the purge of ended sessions.
-    openecf_app::jobs::Worker::new(app.clone(), mailer).spawn(Duration::from_secs(2));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = openecf_app::jobs::Worker::new(app.clone(), mailer).spawn_stoppable(Duration::from_secs(2), stopped);
     println!("openecf listening on http://{addr}");
+    // On SIGTERM or Ctrl-C: no new connections; requests under way finish;
+    // then the job pass under way finishes (at most 60 s).
     openecf_web::serve(listener, AppState::new(app, config)).await?;
+    let _ = stop.send(true);
+    match tokio::time::timeout(Duration::from_secs(60), worker).await {
+        Ok(_) => tracing::info!("stopped: requests and jobs under way finished"),
+        Err(_) => {
+            tracing::warn!("stopped with a job pass still running after 60 s; its jobs run again once their lease ends")
+        }
+    }
     Ok(())
 }
 

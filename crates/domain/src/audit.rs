@@ -37,6 +37,8 @@ pub enum AuditAction {
     AccountPaa,
     /// A court's CJA exemption of an account granted or ended, or turned on or off for a session.
     CjaExemption,
+    /// The operator disabled, enabled or unlocked a PACER account.
+    AccountOperator,
     /// Maintain Your ECF Account: a secondary e-mail address added.
     EcfEmailAdd,
     /// Maintain Your ECF Account: a secondary e-mail address removed.
@@ -72,6 +74,7 @@ impl AuditAction {
             Self::EcfFilingAgent => "ecf.filing_agent",
             Self::AccountPaa => "account.paa",
             Self::CjaExemption => "billing.cja_exemption",
+            Self::AccountOperator => "account.operator",
             Self::EcfEmailAdd => "ecf.email.add",
             Self::EcfEmailRemove => "ecf.email.remove",
             Self::EcfDelivery => "ecf.delivery",
@@ -102,6 +105,7 @@ impl AuditAction {
             "ecf.filing_agent" => "Filing agent named or removed",
             "account.paa" => "PACER Administrative Account changed",
             "billing.cja_exemption" => "CJA exemption changed",
+            "account.operator" => "Account disabled, enabled or unlocked by the PACER Service Center",
             "ecf.email.add" => "Secondary e-mail address added",
             "ecf.email.remove" => "Secondary e-mail address removed",
             "ecf.delivery" => "Notice delivery method changed",
@@ -135,6 +139,8 @@ pub enum AuditOutcome {
     Locked,
     /// Asked for; takes effect once confirmed.
     Requested,
+    /// The right password of a disabled account: no session.
+    Disabled,
 }
 
 impl fmt::Display for AuditOutcome {
@@ -150,6 +156,7 @@ impl fmt::Display for AuditOutcome {
             Self::Failed => f.write_str("failed"),
             Self::Locked => f.write_str("failed: locked"),
             Self::Requested => f.write_str("requested"),
+            Self::Disabled => f.write_str("refused: disabled"),
         }
     }
 }

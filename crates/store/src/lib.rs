@@ -20,9 +20,12 @@ mod jobs;
 mod links;
 mod locator;
 mod notice_prefs;
+mod operator;
+mod ops;
 mod outbox;
 mod paa;
 mod pacer;
+mod search;
 mod security;
 mod sessions;
 mod staff;
@@ -51,9 +54,12 @@ pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAIL
 pub use links::{LinkConflict, LinkRow};
 pub use locator::{LocatedParty, LocatorCriteria, ReportRow};
 pub use notice_prefs::{NewSummaryItem, NoticePrefs, SummaryItemRow};
+pub use operator::AccountLine;
+pub use ops::{NotReady, QueueDepth};
 pub use outbox::OutboxRow;
 pub use paa::{ExemptionRow, FirmRow, MemberRow};
 pub use pacer::{Authenticator, Enrolment, MfaState};
+pub use search::FoundEntry;
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};
 

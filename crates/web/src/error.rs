@@ -121,9 +121,15 @@ pub enum AppError {
     /// live …): the status and the store's own words.
     #[error("{message}")]
     Refused { status: StatusCode, message: String },
+    /// The password-hashing queue is full: 503 with `Retry-After`, at once.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
+
+/// Seconds a turned-away password check is asked to wait.
+pub const BUSY_RETRY_SECS: u32 = 1;
 
 /// The one place the store's typed errors become statuses and messages.
 impl From<StoreError> for AppError {
@@ -151,6 +157,7 @@ impl From<openecf_app::Error> for AppError {
     fn from(e: openecf_app::Error) -> Self {
         match e {
             openecf_app::Error::Store(e) => e.into(),
+            openecf_app::Error::Hasher(openecf_app::HasherError::Busy) => Self::Busy,
             openecf_app::Error::Hasher(e) => Self::Internal(anyhow::Error::new(e).context("password hashing failed")),
             openecf_app::Error::Internal(e) => Self::Internal(e),
         }
@@ -248,6 +255,20 @@ impl IntoResponse for AppError {
                 "The form's security token did not match. Go back, reload the page and try again.".to_owned(),
                 false,
             ),
+            Self::Busy => {
+                let mut res = render(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorPage {
+                        banner: banner_now(),
+                        title: "Busy".to_owned(),
+                        message: "The server is checking many passwords right now. Try again in a moment.".to_owned(),
+                        cookie_help: false,
+                        operation_id,
+                    },
+                );
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, BUSY_RETRY_SECS.into());
+                return res;
+            }
             Self::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many requests",

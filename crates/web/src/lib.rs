@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod headers;
 mod limits;
+mod ops;
 mod pages;
 mod paths;
 mod session;
@@ -43,6 +44,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (none by default:
     /// the client is the socket's peer).
     pub trusted_proxies: Vec<IpAddr>,
+    /// A bearer token that opens `/metrics` beyond the loopback interface.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             secret_key: ServerKey::random(),
             rate_limits: RateLimits::default(),
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -114,12 +118,14 @@ impl AppState {
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
     pages::routes()
+        .merge(ops::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::middleware))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::middleware))
         .layer(axum::middleware::from_fn(paths::canonical_court))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::add))
         .layer(axum::middleware::from_fn(error::operation_id))
+        .layer(axum::middleware::from_fn(ops::track))
         .layer(axum::middleware::from_fn(run_to_completion))
         .with_state(state)
 }

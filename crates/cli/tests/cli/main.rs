@@ -5,7 +5,9 @@
 mod browser;
 mod commands;
 mod court_ops;
+mod crash;
 mod ecf_import;
+mod ops;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

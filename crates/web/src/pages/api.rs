@@ -253,6 +253,17 @@ fn logout_errors(result: Result<Response, AppError>) -> Response {
 fn json_errors(result: Result<Response, AppError>) -> Response {
     match result {
         Ok(r) => r,
+        Err(AppError::Busy) => {
+            let mut res = answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                SERVICE_ERROR,
+                None,
+                "The server is checking many passwords right now; try again in a moment (Retry-After).",
+            );
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, crate::error::BUSY_RETRY_SECS.into());
+            res
+        }
         Err(e) => {
             let op = crate::error::operation_id_now();
             tracing::error!(error = format!("{e:#}"), op = %op, "API request failed");
@@ -285,13 +296,24 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             "redactFlag: use \"1\" or \"0\".",
         ));
     }
-    let Some(account) = signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? else {
-        return Ok(answer(
-            StatusCode::OK,
-            WRONG_CREDENTIALS,
-            None,
-            "Invalid username or password.",
-        ));
+    let account = match signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? {
+        signin::LoginCheck::Passed(a) => a,
+        signin::LoginCheck::Wrong => {
+            return Ok(answer(
+                StatusCode::OK,
+                WRONG_CREDENTIALS,
+                None,
+                "Invalid username or password.",
+            ))
+        }
+        signin::LoginCheck::Disabled => {
+            return Ok(answer(
+                StatusCode::OK,
+                WRONG_CREDENTIALS,
+                None,
+                signin::DISABLED_MESSAGE,
+            ));
+        }
     };
     if signin::has_mfa(&state, &account).await? {
         match req.otp_code.as_deref().filter(|c| !c.trim().is_empty()) {

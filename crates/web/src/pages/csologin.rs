@@ -105,17 +105,23 @@ async fn submit(
             ));
         }
     };
-    let Some(account) = openecf_app::signin::pacer_password(
+    let check = openecf_app::signin::pacer_password(
         &state,
         &form.login_id,
         &form.password,
         &visitor.ip,
         visitor.device.as_deref(),
     )
-    .await?
-    else {
+    .await?;
+    let disabled = check == openecf_app::signin::LoginCheck::Disabled;
+    let Some(account) = check.passed() else {
+        let (status, message) = if disabled {
+            (StatusCode::FORBIDDEN, openecf_app::signin::DISABLED_MESSAGE)
+        } else {
+            (StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS)
+        };
         return Ok(render(
-            StatusCode::UNAUTHORIZED,
+            status,
             LoginPage {
                 banner: Banner::of(&visitor),
                 expired: false,
@@ -124,7 +130,7 @@ async fn submit(
                 next,
                 username: form.login_id.chars().take(64).collect(),
                 client_code,
-                error: Some(WRONG_CREDENTIALS.to_owned()),
+                error: Some(message.to_owned()),
             },
         ));
     };

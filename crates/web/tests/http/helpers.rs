@@ -178,6 +178,13 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
+        Browser::at(&self.base)
+    }
+}
+
+impl Browser {
+    /// A browser of its own, for the server at `base`.
+    pub fn at(base: &str) -> Browser {
         let jar = Arc::new(Jar::default());
         let client = Client::builder()
             .cookie_provider(jar.clone())
@@ -187,10 +194,12 @@ impl TestApp {
         Browser {
             client,
             jar,
-            base: self.base.clone(),
+            base: base.to_owned(),
         }
     }
+}
 
+impl TestApp {
     /// A client that keeps no cookies, like a browser that refuses them.
     pub fn cookieless(&self) -> Client {
         Client::builder().timeout(Duration::from_secs(30)).build().unwrap()

@@ -17,6 +17,7 @@ mod link_center;
 mod login;
 mod mail;
 mod mfa;
+mod ops;
 mod pages;
 mod pcl;
 mod secrets;

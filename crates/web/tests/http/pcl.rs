@@ -351,3 +351,46 @@ async fn the_pcl_page_finds_a_case_by_party_and_prints_the_receipt() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_has("Court: &#34;not a court&#34; is not a court id");
 }
+
+#[tokio::test]
+async fn a_courts_search_finds_entries_by_keyword_and_bills_them_as_a_search() {
+    let app = TestApp::spawn().await;
+    two_cases(&app).await;
+    let b = app.browser();
+    b.login("jfiler2027", PACER_PW).await;
+    let form = b.get("/ecf/nysd/search").await;
+    form.assert_has(r#"<label for="keyword">Keyword</label>"#)
+        .assert_lacks("Transaction Receipt");
+    let k = form.hidden("k");
+    let found = b.get(&format!("/ecf/nysd/search?keyword=COMPLAINT&k={k}")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    found
+        .assert_has("2 docket entries found")
+        .assert_has("Jordan Filer v. Acme Widgets, Inc.")
+        .assert_has("Maria Lopez Garcia v. Beta Supply Co.")
+        .assert_has("<th scope=\"row\">Description:</th><td>Search</td><th scope=\"row\">Search Criteria:</th><td>Keyword: COMPLAINT</td>")
+        .assert_has("<th scope=\"row\">Billable Pages:</th><td>1</td><th scope=\"row\">Cost:</th><td>0.10</td>");
+    // A reload is not charged again; a search that finds nothing costs a page.
+    b.get(&format!("/ecf/nysd/search?keyword=COMPLAINT&k={k}")).await;
+    let none = b.get(&format!("/ecf/nysd/search?keyword=xyzzy&k={k}")).await;
+    none.assert_has("No docket entry contains “xyzzy”.")
+        .assert_has("<td>0.10</td>");
+    let account = app.account("jfiler2027").await;
+    let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    let searches: Vec<_> = list.iter().filter(|t| t.description == "Search").collect();
+    assert_eq!(searches.len(), 2, "{list:?}");
+    // Dates narrow it; a bad one is named.
+    let later = b
+        .get(&format!(
+            "/ecf/nysd/search?keyword=complaint&filed_from=2099-01-01&k={k}"
+        ))
+        .await;
+    later.assert_has("No docket entry contains");
+    let bad = b
+        .get(&format!("/ecf/nysd/search?keyword=complaint&filed_to=yesterday&k={k}"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_has("Filed to: &#34;yesterday&#34; is not a date");
+}

@@ -8,6 +8,7 @@ mod ecf_account;
 mod filing;
 mod link;
 mod pacer_utilities;
+mod search;
 mod site;
 
 use axum::Router;
@@ -26,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(ecf_account::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
+        .merge(search::routes())
 }
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {

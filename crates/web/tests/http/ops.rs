@@ -1,0 +1,90 @@
+//! Operations over HTTP: /healthz, /readyz, /metrics.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let health = b.get("/healthz").await;
+    assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok\n"));
+    let ready = b.get("/readyz").await;
+    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready\n"));
+    // A login and a page, then the scrape counts them by route and status.
+    b.login("jfiler2026", PACER_PW).await;
+    b.get("/ecf/nysd/").await;
+    b.get("/ecf/nysd/no-such-page-here").await;
+    let scrape = b.get("/metrics").await;
+    assert_eq!(scrape.status, StatusCode::OK);
+    let text = &scrape.body;
+    let count = |needle: &str| {
+        text.lines()
+            .any(|l| l.starts_with("openecf_http_requests_total{") && l.contains(needle))
+    };
+    assert!(count(r#"route="/ecf/{court}/""#), "{text}");
+    assert!(count(r#"route="/csologin/login",method="POST",status="303""#), "{text}");
+    assert!(text.contains("openecf_http_request_duration_seconds_bucket"), "{text}");
+    assert!(text.contains(r#"openecf_logins_total{outcome="success"}"#), "{text}");
+    assert!(text.contains("openecf_jobs_due "), "{text}");
+    assert!(text.contains("openecf_db_pool_connections "), "{text}");
+    // No raw paths (ids, tokens) in labels: the unknown page is its route pattern.
+    assert!(!text.contains("no-such-page-here"), "{text}");
+}
+
+#[tokio::test]
+async fn readiness_fails_while_a_migration_is_missing() {
+    let app = TestApp::spawn().await;
+    app.store.forget_last_migration_for_tests().await.unwrap();
+    let ready = app.browser().get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        ready.body.contains("migrations applied; run openecf migrate"),
+        "{}",
+        ready.body
+    );
+}
+
+#[tokio::test]
+async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
+    let app = TestApp::spawn().await;
+    // A second server on the same database whose hashing queue has no room.
+    let busy = openecf_app::App::new(
+        app.store.clone(),
+        openecf_app::Hasher::with_queue(1, 0).unwrap(),
+        openecf_app::Clock::system(),
+        openecf_app::Settings::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let config = openecf_web::Config {
+        public_url: base.clone(),
+        ..openecf_web::Config::default()
+    };
+    tokio::spawn(openecf_web::serve(listener, openecf_web::AppState::new(busy, config)));
+    let res = reqwest::Client::new()
+        .post(format!("{base}/services/cso-auth"))
+        .json(&serde_json::json!({"loginId": "jfiler2026", "password": PACER_PW}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "1");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["loginResult"], "9");
+    // The browser's PACER LOGIN says so too; pages that check no password still answer.
+    let b = Browser::at(&base);
+    let form = b.get("/csologin/login").await;
+    let page = b
+        .submit(
+            &form,
+            "/csologin/login",
+            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    page.assert_has("checking many passwords right now");
+    assert_eq!(b.get("/courts").await.status, StatusCode::OK);
+    // The first server, with room, logs the same account in.
+    assert_eq!(app.browser().login("jfiler2026", PACER_PW).await.status, StatusCode::OK);
+}
