@@ -261,6 +261,17 @@ fn a_wrong_header_is_named_once_against_the_expected_one() {
         "",
         "the row after line 1 is longer than 1048576 bytes",
     );
+    // Text that is not UTF-8 is a bad row, named by its line.
+    let path = s.dir.path().join("latin1.csv");
+    let mut bytes =
+        b"login,name,email,role,bar_id,password\nanna,Ren\xe9e A,anna@example.com,attorney,,Legacy-Pass-2\n".to_vec();
+    bytes.extend_from_slice(b"ben,Ben B,ben@example.com,attorney,,Legacy-Pass-3\n");
+    std::fs::write(&path, bytes).unwrap();
+    s.fails(
+        &["ecf", "import", "gamb", path.to_str().unwrap()],
+        "",
+        "line 2: not UTF-8 text",
+    );
     let empty = write(&s, "empty.csv", "");
     s.fails(&["ecf", "import", "gamb", &empty], "", "the file is empty");
 }
