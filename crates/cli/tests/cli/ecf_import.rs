@@ -97,7 +97,11 @@ async fn importing_the_same_file_again_changes_nothing_and_a_changed_row_is_repo
         out
     };
     let file = write(&s, "accounts.csv", &csv(&rows));
-    let out = s.ok(&["ecf", "import", "gamb", &file], "");
+    let r = s.run(&["ecf", "import", "gamb", &file], "");
+    assert!(r.ok, "{}", r.stderr);
+    // Not a terminal: no progress bar.
+    assert!(!r.stderr.contains("hashing passwords"), "{}", r.stderr);
+    let out = r.stdout;
     assert!(
         out.contains("imported into gamb: 3 new, 0 updated, 0 unchanged"),
         "{out}"
