@@ -23,6 +23,15 @@ pub enum HasherError {
     Busy,
 }
 
+/// A place in the hashing queue: given back on drop.
+struct QueuePlace(Arc<AtomicUsize>);
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
@@ -100,7 +109,9 @@ impl Hasher {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherError> {
-        // A place in the queue, or Busy at once.
+        // A place in the queue, or Busy at once. The place is given back when
+        // the wait ends, however it ends: a caller dropped while waiting (a
+        // client gone, a shutdown) frees its place too.
         let taken = self.waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
             (n < self.max_waiting).then_some(n + 1)
         });
@@ -108,9 +119,10 @@ impl Hasher {
             metrics::counter!("openecf_hash_rejected_total").increment(1);
             return Err(HasherError::Busy);
         }
+        let place = QueuePlace(self.waiting.clone());
         metrics::gauge!("openecf_hash_queue_waiting").set(self.waiting() as f64);
         let permit = self.permits.clone().acquire_owned().await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        drop(place);
         let permit = permit.map_err(|_| HasherError::Closed)?;
         // The permit lives as long as the hashing itself: a request dropped
         // mid-hash (client gone) still holds its place until the work ends.
@@ -168,6 +180,26 @@ mod tests {
             .hash(&Password::attempt("Correct-Horse-Battery").unwrap())
             .await
             .is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_caller_dropped_while_waiting_gives_its_place_back() {
+        let h = Hasher::with_queue(1, 1).unwrap();
+        let pw = Password::attempt("Correct-Horse-Battery").unwrap();
+        // Hold the only thread, then abandon a waiting check.
+        let permit = h.permits.clone().acquire_owned().await.unwrap();
+        let waiting = {
+            let (h, pw) = (h.clone(), pw.clone());
+            tokio::spawn(async move { h.hash(&pw).await })
+        };
+        while h.waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        waiting.abort();
+        let _ = waiting.await;
+        assert_eq!(h.waiting(), 0, "the abandoned check kept its place");
+        drop(permit);
+        assert!(h.hash(&pw).await.is_ok());
     }
 
     async fn futures_join(h: Hasher, pw: Password, n: usize) -> Vec<Result<String, HasherError>> {

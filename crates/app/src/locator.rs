@@ -219,6 +219,8 @@ pub async fn find_cases(
     let (cases, total) = app.store.locate_cases(criteria, page, PAGE_SIZE).await?;
     let records = i64::try_from(cases.len()).unwrap_or(PAGE_SIZE);
     let search = format!("{} (page {})", summary(criteria), page + 1);
+    // The key covers every criterion and the page: a key reused for another search is another charge.
+    let request_key = &format!("{request_key}|{criteria:?}|{page}");
     let charge = Charge {
         court: None,
         description: "All Court Types Case Search",
@@ -243,6 +245,7 @@ pub async fn find_parties(
     let (parties, total) = app.store.locate_parties(criteria, page, PAGE_SIZE).await?;
     let records = i64::try_from(parties.len()).unwrap_or(PAGE_SIZE);
     let search = format!("{} (page {})", summary(criteria), page + 1);
+    let request_key = &format!("{request_key}|{criteria:?}|{page}");
     let charge = Charge {
         court: None,
         description: "All Court Types Party Search",

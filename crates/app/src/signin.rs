@@ -486,6 +486,10 @@ pub async fn waiting_second_factor(app: &App, token: &str) -> Result<Option<(Pac
     let Some((id, next)) = app.store.mfa_challenge(&hash_token(token), app.clock.now()).await? else {
         return Ok(None);
     };
+    // Disabled between the password and the passcode: the step opens nothing.
+    if app.store.pacer_disabled(id).await?.is_some() {
+        return Ok(None);
+    }
     Ok(app.store.pacer_by_id(id).await?.map(|a| (a, next)))
 }
 

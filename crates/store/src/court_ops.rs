@@ -105,7 +105,8 @@ pub struct LinkCenterRow {
     /// The CM/ECF login linked to the filer's PACER account here, and when.
     pub linked: Option<(String, Time)>,
     /// Unlinked CM/ECF accounts here with the filer's email address or one of
-    /// the bar ids of the CM/ECF accounts the filer has linked.
+    /// the bar ids of the CM/ECF accounts the filer has linked. An empty login:
+    /// one with the filer's email, which is not confirmed yet.
     pub unlinked_matches: Vec<String>,
 }
 
@@ -180,18 +181,43 @@ impl Store {
         .bind(pacer.get())
         .fetch_all(&self.pool)
         .await?;
-        let matches: Vec<(String, String)> = sqlx::query_as(
+        // By bar id: of the CM/ECF accounts the filer has linked (proven).
+        let by_bar: Vec<(String, String)> = sqlx::query_as(
             "SELECT e.court_id, e.login FROM ecf_accounts e
              WHERE NOT EXISTS (SELECT 1 FROM links k WHERE k.ecf_account_id = e.id)
-               AND (LOWER(e.email) = LOWER($1)
-                    OR e.bar_id IN (SELECT m.bar_id FROM links k JOIN ecf_accounts m ON m.id = k.ecf_account_id
-                                    WHERE k.pacer_account_id = $2 AND m.bar_id IS NOT NULL))
+               AND e.bar_id IN (SELECT m.bar_id FROM links k JOIN ecf_accounts m ON m.id = k.ecf_account_id
+                                WHERE k.pacer_account_id = $1 AND m.bar_id IS NOT NULL)
              ORDER BY e.court_id, e.login",
         )
-        .bind(email.as_str())
         .bind(pacer.get())
         .fetch_all(&self.pool)
         .await?;
+        // By email: the login is shown only once the account's address is
+        // confirmed (anyone may register with someone else's address); until
+        // then the court is flagged with an empty login.
+        let verified: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT email_verified_at FROM pacer_accounts WHERE id = $1")
+                .bind(pacer.get())
+                .fetch_optional(&self.pool)
+                .await?;
+        let verified = verified.flatten().is_some();
+        let by_email: Vec<(String, String)> = sqlx::query_as(
+            "SELECT e.court_id, e.login FROM ecf_accounts e
+             WHERE NOT EXISTS (SELECT 1 FROM links k WHERE k.ecf_account_id = e.id)
+               AND LOWER(e.email) = LOWER($1)
+             ORDER BY e.court_id, e.login",
+        )
+        .bind(email.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut matches = by_bar;
+        for (court, login) in by_email {
+            let shown = if verified { login } else { String::new() };
+            if !matches.iter().any(|(c, l)| *c == court && *l == shown) {
+                matches.push((court, shown));
+            }
+        }
+        matches.sort();
         let mut by_court: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (court, login) in matches {
             by_court.entry(court).or_default().push(login);

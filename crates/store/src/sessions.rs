@@ -100,11 +100,17 @@ impl Store {
         Ok(())
     }
 
+    /// The session of this token, unless its PACER account is disabled (a
+    /// session made while the account was being disabled opens nothing).
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
-        let row: Option<Row> = sqlx::query_as(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1"))
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1
+               AND NOT EXISTS (SELECT 1 FROM pacer_accounts a
+                               WHERE a.id = sessions.pacer_account_id AND a.disabled_at IS NOT NULL)"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(SessionRow::try_from).transpose()
     }
 

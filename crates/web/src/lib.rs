@@ -15,6 +15,7 @@ mod limits;
 mod ops;
 mod pages;
 mod paths;
+mod search_key;
 mod session;
 mod view;
 

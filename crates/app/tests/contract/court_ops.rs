@@ -357,6 +357,13 @@ async fn the_link_center_lists_courts_live_or_planned_with_the_filers_links(app:
     add_ecf_at(app, "cand", "jdoe-ca", "jdoe2026@example.com", None).await;
     add_ecf_at(app, "ohnd", "jdoe-oh", "jdoe2026@example.com", None).await;
 
+    // Until the account's address is confirmed, a match by email shows no login.
+    let unconfirmed = app.store.link_center(pacer.id, &pacer.email).await.unwrap();
+    let cand_before = unconfirmed.iter().find(|r| r.court.id.as_str() == "cand").unwrap();
+    assert_eq!(cand_before.unlinked_matches, [""]);
+    let mut tx = app.store.write().await.unwrap();
+    tx.set_email_verified(pacer.id, now()).await.unwrap();
+    tx.commit().await.unwrap();
     let rows = app.store.link_center(pacer.id, &pacer.email).await.unwrap();
     let ids: Vec<_> = rows.iter().map(|r| r.court.id.as_str()).collect();
     assert_eq!(ids, ["cand", "gamb", "nysd"], "live or dated courts only, by name");

@@ -31,6 +31,8 @@ enum Standing {
     /// Live, not linked; the unlinked CM/ECF logins here with the filer's email or bar id.
     LinkNow {
         matches: Vec<String>,
+        /// One has the filer's email, not yet confirmed: its login is not shown.
+        unconfirmed: bool,
     },
     NotLiveYet {
         day: String,
@@ -75,16 +77,17 @@ async fn link_center(
             let standing = match (r.linked, r.court.status) {
                 (Some((login, at)), _) => Standing::Linked { login, at: utc(at) },
                 (None, NextGenStatus::Live { .. }) => {
-                    if !r.unlinked_matches.is_empty() {
-                        flagged.push((
-                            r.court.id.to_string(),
-                            r.court.name.clone(),
-                            r.unlinked_matches.join(", "),
-                        ));
+                    let unconfirmed = r.unlinked_matches.iter().any(String::is_empty);
+                    let matches: Vec<String> = r.unlinked_matches.into_iter().filter(|m| !m.is_empty()).collect();
+                    if !matches.is_empty() || unconfirmed {
+                        let shown = if matches.is_empty() {
+                            "(confirm your email address to see it)".to_owned()
+                        } else {
+                            matches.join(", ")
+                        };
+                        flagged.push((r.court.id.to_string(), r.court.name.clone(), shown));
                     }
-                    Standing::LinkNow {
-                        matches: r.unlinked_matches,
-                    }
+                    Standing::LinkNow { matches, unconfirmed }
                 }
                 (None, NextGenStatus::NotLive { planned }) => Standing::NotLiveYet {
                     day: planned.map(long_date).unwrap_or_default(),

@@ -636,7 +636,7 @@ async fn search_page(
     user: PacerUser,
     Query(form): Query<PclForm>,
 ) -> Result<Response, AppError> {
-    let fresh_key = openecf_app::tokens::random_token();
+    let fresh_key = crate::search_key::issue(&state, &user.session.token_hash);
     let party_search = !form.last_name.trim().is_empty() || !form.first_name.trim().is_empty();
     let searched = party_search
         || [&form.case_number, &form.case_title, &form.filed_from, &form.filed_to]
@@ -654,6 +654,11 @@ async fn search_page(
         next_page: None,
         receipt: None,
     };
+    if searched && !crate::search_key::verify(&state, &user.session.token_hash, &page.form.k) {
+        // Not this session's own form (a link from elsewhere): nothing runs, nothing is charged.
+        page.error = Some("Click Search to run this search (searches are charged).".into());
+        return Ok(render(StatusCode::OK, page));
+    }
     if !searched {
         if !page.form.court.trim().is_empty() || !page.form.k.is_empty() {
             page.error = Some("Give a case number, a case title, a party's name or a date range.".into());

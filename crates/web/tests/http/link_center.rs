@@ -62,7 +62,19 @@ async fn the_link_center_shows_each_courts_link_status_and_flags_unlinked_accoun
         .assert_has("<th scope=\"col\">Your CM/ECF account</th>")
         // nysb has no date: not listed.
         .assert_lacks("Court NYSB");
-    // Live, not linked, with an account of theirs: flagged, with the link form.
+    // Live, not linked, with an account under their address: flagged, but
+    // its login is shown only once the address is confirmed (anyone may
+    // register with someone else's address).
+    p.assert_has(
+        "<li><a href=\"/ecf/nysd/link\">Court NYSD</a>: CM/ECF login (confirm your email address to see it)</li>",
+    )
+    .assert_has("a CM/ECF account here has your email address. Confirm your email address to see its login.")
+    .assert_lacks("jamie27");
+    let account = app.account("jfiler2027").await;
+    let mut tx = app.store.write().await.unwrap();
+    tx.set_email_verified(account.id, app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let p = b.get("/account/links").await;
     p.assert_has("<h2 id=\"to-link\">Not linked yet</h2>")
         .assert_has("<li><a href=\"/ecf/nysd/link\">Court NYSD</a>: CM/ECF login jamie27</li>");
     let nysd = row(&p, "Court NYSD");

@@ -88,3 +88,50 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
     // The first server, with room, logs the same account in.
     assert_eq!(app.browser().login("jfiler2026", PACER_PW).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_disabled_accounts_sessions_open_nothing_even_one_made_after_the_disable() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    b.get("/account").await.assert_has("Manage My Account");
+    openecf_app::operator::set_disabled(&app.app, "jfiler2026", true, "compromised", "psc")
+        .await
+        .unwrap()
+        .unwrap();
+    b.get("/account").await.assert_has("PACER LOGIN");
+    // A login that passed its password check just before the disable makes its session after it.
+    let account = app.account("jfiler2026").await;
+    let token = openecf_app::tokens::random_token();
+    app.store
+        .create_session(
+            &openecf_app::tokens::hash_token(&token),
+            openecf_store::Principal::Pacer(account.id),
+            app.now(),
+            "127.0.0.1",
+            "test",
+        )
+        .await
+        .unwrap();
+    let page = page(
+        reqwest::Client::new()
+            .get(format!("{}/account", app.base))
+            .header("X-NEXT-GEN-CSO", &token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    page.assert_has("PACER LOGIN").assert_lacks("Manage My Account</h1>");
+    // The right password is told the account is disabled; no session.
+    let form = b.get("/csologin/login").await;
+    let refused = b
+        .submit(
+            &form,
+            "/csologin/login",
+            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused.assert_has("This PACER account is disabled.");
+}

@@ -215,12 +215,26 @@ async fn the_locator_api_finds_cases_and_parties_and_bills_each_page_once() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    // Four searches charged: 40 cents in the quarter's transactions.
+    // One Idempotency-Key for two different searches: each is charged.
+    let keyed = |from: &str| {
+        reqwest::Client::new()
+            .post(format!("{}/pcl-public-api/rest/cases/find", app.base))
+            .header("X-NEXT-GEN-CSO", &token)
+            .header("Idempotency-Key", "same-key")
+            .json(&json!({"caseTitle": "v.", "dateFiledFrom": from}))
+            .send()
+    };
+    let first: Value = keyed("2020-01-01").await.unwrap().json().await.unwrap();
+    let other: Value = keyed("2021-01-01").await.unwrap().json().await.unwrap();
+    let again: Value = keyed("2020-01-01").await.unwrap().json().await.unwrap();
+    assert_ne!(first["receipt"]["transactionId"], other["receipt"]["transactionId"]);
+    assert_eq!(first["receipt"]["transactionId"], again["receipt"]["transactionId"]);
+    // Six searches charged: 10 cents each in the quarter's transactions.
     let account = app.account("jfiler2027").await;
     let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
         .await
         .unwrap();
-    assert_eq!(list.len(), 5, "{list:?}");
+    assert_eq!(list.len(), 7, "{list:?}");
     assert!(list.iter().all(|t| t.court == "PCL" && t.cost_cents == 10));
 }
 
@@ -370,6 +384,14 @@ async fn a_courts_search_finds_entries_by_keyword_and_bills_them_as_a_search() {
         .assert_has("Maria Lopez Garcia v. Beta Supply Co.")
         .assert_has("<th scope=\"row\">Description:</th><td>Search</td><th scope=\"row\">Search Criteria:</th><td>Keyword: COMPLAINT</td>")
         .assert_has("<th scope=\"row\">Billable Pages:</th><td>1</td><th scope=\"row\">Cost:</th><td>0.10</td>");
+    // A link from elsewhere (a number not issued to this session) runs nothing and charges nothing.
+    let forged = b
+        .get("/ecf/nysd/search?keyword=COMPLAINT&k=0123456789abcdef.00000000000000000000000000000000")
+        .await;
+    forged
+        .assert_has("Click Search to run this search")
+        .assert_lacks("Transaction Receipt")
+        .assert_lacks("docket entries found");
     // A reload is not charged again; a search that finds nothing costs a page.
     b.get(&format!("/ecf/nysd/search?keyword=COMPLAINT&k={k}")).await;
     let none = b.get(&format!("/ecf/nysd/search?keyword=xyzzy&k={k}")).await;

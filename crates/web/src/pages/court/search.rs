@@ -88,7 +88,7 @@ async fn search(
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
     let mut page = SearchPage {
         nav,
-        fresh_key: openecf_app::tokens::random_token(),
+        fresh_key: crate::search_key::issue(&state, &user.session.token_hash),
         error: None,
         results: None,
         count: 0,
@@ -103,6 +103,11 @@ async fn search(
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
+    if !keyword.is_empty() && !crate::search_key::verify(&state, &user.session.token_hash, &page.form.k) {
+        // Not this session's own form (a link from elsewhere): nothing runs, nothing is charged.
+        page.error = Some("Click Search to run this search (searches are charged).".into());
+        return Ok(render(StatusCode::OK, page));
+    }
     if keyword.is_empty() {
         if !page.form.k.is_empty() {
             page.error = Some("Keyword: type a word of the docket text to search for.".into());
