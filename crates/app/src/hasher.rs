@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use openecf_domain::Password;
 use tokio::sync::Semaphore;
@@ -58,32 +58,24 @@ fn hash_blocking(password: &str) -> Result<String, HasherError> {
 }
 
 fn verify_blocking(hash: &str, password: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(hash) else {
-        return false;
-    };
-    // Verify with the parameters stored in the hash (old hashes keep working).
-    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    // Verified with the format and parameters stored in the hash: old hashes,
+    // and those imported from a legacy system, keep working.
+    crate::legacy_hash::verify(hash, password)
 }
 
-/// Whether a password hash brought from another system may be stored: an
-/// Argon2id PHC string whose cost is no greater than a sane bound (a stored
-/// hash decides what every login attempt on its account costs).
-pub fn check_imported_hash(phc: &str) -> Result<(), String> {
-    let parsed = PasswordHash::new(phc).map_err(|e| format!("not a PHC password hash ({e})"))?;
-    if parsed.algorithm.as_str() != "argon2id" {
-        return Err(format!(
-            "only argon2id hashes can be imported, not {}",
-            parsed.algorithm
-        ));
-    }
-    let params = Params::try_from(&parsed).map_err(|e| format!("bad Argon2 parameters ({e})"))?;
-    if params.m_cost() > 64 * 1024 || params.t_cost() > 10 || params.p_cost() > 4 {
-        return Err("Argon2 parameters too costly (at most m=65536, t=10, p=4)".into());
-    }
-    if parsed.hash.is_none() || parsed.salt.is_none() {
-        return Err("the hash has no salt or no output".into());
-    }
-    Ok(())
+pub use crate::legacy_hash::check_imported_hash;
+
+/// Whether a stored hash is not Argon2id at our parameters (an imported or an
+/// older hash): the password is hashed again at its next successful check.
+pub fn needs_rehash(hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return true;
+    };
+    let cost = Params::try_from(&parsed).map(|p| (p.m_cost(), p.t_cost(), p.p_cost()));
+    parsed.algorithm.as_str() != "argon2id"
+        || parsed.version != Some(Version::V0x13.into())
+        || cost.ok() != Some((19 * 1024, 2, 1))
+        || parsed.hash.map(|h| h.len()) != Some(Params::DEFAULT_OUTPUT_LEN)
 }
 
 impl Hasher {
@@ -164,14 +156,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_sane_argon2id_hashes_are_imported() {
-        let good = hash_blocking("Legacy-Pass-1").unwrap();
-        assert_eq!(check_imported_hash(&good), Ok(()));
-        assert!(check_imported_hash("$argon2id$junk").is_err());
-        let argon2i = good.replace("$argon2id$", "$argon2i$");
-        assert!(check_imported_hash(&argon2i).unwrap_err().contains("only argon2id"));
-        let costly = good.replace("m=19456", "m=4194304");
-        assert!(check_imported_hash(&costly).unwrap_err().contains("too costly"));
+    fn only_our_argon2id_parameters_are_current() {
+        let ours = hash_blocking("Legacy-Pass-1").unwrap();
+        assert!(!needs_rehash(&ours));
+        assert!(needs_rehash(&ours.replace("m=19456", "m=65536")));
+        assert!(needs_rehash(&ours.replace("$argon2id$", "$argon2i$")));
+        assert!(needs_rehash("$2b$10$abcdefghijklmnopqrstuu"));
+        assert!(needs_rehash("junk"));
     }
 
     #[tokio::test]

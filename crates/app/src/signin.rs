@@ -331,15 +331,20 @@ pub async fn ecf_password(
     };
     let mut subjects = vec![Subject::ecf(&court.id, login)];
     subjects.extend(also);
+    let attempt = Password::attempt(password);
     let ok = check_password(
         app,
         &subjects,
         account.as_ref().map(|(_, h)| h.as_str()),
-        Password::attempt(password).as_ref(),
+        attempt.as_ref(),
         None,
     )
     .await?;
-    Ok(account.filter(|_| ok).map(|(a, _)| a))
+    let account = account.filter(|_| ok);
+    if let (Some((a, hash)), Some(attempt)) = (&account, &attempt) {
+        crate::ecf_import::rehash_if_needed(app, a, hash, attempt).await;
+    }
+    Ok(account.map(|(a, _)| a))
 }
 
 /// Checks a one-time passcode (or a backup code). Each is accepted once;

@@ -120,6 +120,9 @@ mod public;
 #[path = "contract/console.rs"]
 mod console;
 
+#[path = "contract/ecf_import.rs"]
+mod ecf_import;
+
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
 }

@@ -211,12 +211,23 @@ pub struct PacerAdd {
 pub enum EcfCommand {
     /// Create a court's legacy CM/ECF account; the password is read from standard input
     Add(EcfAdd),
-    /// Import a court's legacy CM/ECF accounts from CSV: all rows or none
+    /// Import a court's legacy CM/ECF accounts from CSV, in one transaction
     ///
-    /// Columns (header row required): login,name,email,role,bar_id,password.
-    /// bar_id may be empty. Instead of password, a password_hash column may
-    /// carry an Argon2 PHC string from another system.
-    Import { court: String, file: PathBuf },
+    /// Header row: login,name,email,role,bar_id,password_hash (or password).
+    /// bar_id may be empty. password_hash is a PHC string of argon2id or
+    /// argon2i, bcrypt ($2a$/$2b$/$2y$), scrypt or pbkdf2-sha256, re-hashed to
+    /// Argon2id at its first use; password is plaintext, hashed here on all
+    /// cores. Importing again updates changed names, emails, roles and bar
+    /// ids, and a password only if its cell changed in the file. Any invalid
+    /// row imports nothing (every bad line is listed) unless --skip-invalid.
+    /// Limits: 1 MiB a row, 5,000,000 rows.
+    Import {
+        court: String,
+        file: PathBuf,
+        /// Import the valid rows and list the invalid ones by line
+        #[arg(long)]
+        skip_invalid: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -538,108 +549,12 @@ pub async fn ecf(app: &App, cmd: EcfCommand) -> anyhow::Result<()> {
             println!("added CM/ECF account {} at {}", account.login, account.court);
             Ok(())
         }
-        EcfCommand::Import { court, file } => crate::admin::import(app, &court, &file).await,
+        EcfCommand::Import {
+            court,
+            file,
+            skip_invalid,
+        } => crate::ecf_import::import(app, &court, &file, skip_invalid).await,
     }
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ImportRow {
-    login: String,
-    name: String,
-    email: String,
-    role: String,
-    #[serde(default)]
-    bar_id: String,
-    #[serde(default)]
-    password: Option<String>,
-    #[serde(default)]
-    password_hash: Option<String>,
-}
-
-enum Secret {
-    Plain(Password),
-    Hash(String),
-}
-
-async fn import(app: &App, court: &str, file: &std::path::Path) -> anyhow::Result<()> {
-    let court = CourtId::parse(court)?;
-    require_court(app, &court).await?;
-    let mut reader = csv::Reader::from_path(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mut parsed = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (i, row) in reader.deserialize::<ImportRow>().enumerate() {
-        let line = i + 2; // the header is line 1
-        let result = (|| -> anyhow::Result<_> {
-            let row = row.map_err(|e| anyhow!("{e}"))?;
-            let login = EcfLogin::parse(&row.login)?;
-            if !seen.insert(login.to_string()) {
-                bail!("the login {login} appears twice in the file");
-            }
-            let secret = match (
-                row.password.filter(|p| !p.is_empty()),
-                row.password_hash.filter(|h| !h.is_empty()),
-            ) {
-                (Some(p), None) => Secret::Plain(Password::new_legacy(&p).map_err(|e| anyhow!("password: {e}"))?),
-                (None, Some(h)) => {
-                    openecf_app::check_imported_hash(&h).map_err(|e| anyhow!("password_hash: {e}"))?;
-                    Secret::Hash(h)
-                }
-                (Some(_), Some(_)) => bail!("give password or password_hash, not both"),
-                (None, None) => bail!("password: missing"),
-            };
-            let bar = row.bar_id.trim();
-            Ok((
-                NewEcfAccount {
-                    court: court.clone(),
-                    login,
-                    password_hash: String::new(),
-                    name: PersonName::parse(&row.name)?,
-                    email: Email::parse(&row.email)?,
-                    role: Role::parse(&row.role)?,
-                    bar_id: (!bar.is_empty()).then(|| BarId::parse(bar)).transpose()?,
-                },
-                secret,
-            ))
-        })();
-        match result {
-            Ok((account, secret)) => match app.store.ecf_by_login(&court, &account.login).await? {
-                Some(_) => errors.push(format!(
-                    "line {line}: the CM/ECF login {} already exists at {court}",
-                    account.login
-                )),
-                None => parsed.push((account, secret)),
-            },
-            Err(e) => errors.push(format!("line {line}: {e:#}")),
-        }
-    }
-    if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("{e}");
-        }
-        bail!(
-            "{} of {} rows have errors; nothing was imported",
-            errors.len(),
-            errors.len() + parsed.len()
-        );
-    }
-    if parsed.is_empty() {
-        bail!("{} has no accounts to import", file.display());
-    }
-    let mut accounts = Vec::with_capacity(parsed.len());
-    for (mut account, secret) in parsed {
-        account.password_hash = match secret {
-            Secret::Plain(p) => app.hasher.hash(&p).await?,
-            Secret::Hash(h) => h,
-        };
-        accounts.push(account);
-    }
-    app.store
-        .import_ecf_accounts(&accounts, app.clock.now())
-        .await
-        .context("nothing was imported")?;
-    println!("imported {} CM/ECF accounts into {court}", accounts.len());
-    Ok(())
 }
 
 pub async fn link(app: &App, cmd: LinkCommand) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@ mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
 mod report;
+mod ecf_import;
 
 #[cfg(feature = "server")]
 use std::net::SocketAddr;

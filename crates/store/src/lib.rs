@@ -11,6 +11,7 @@ mod agents;
 mod console;
 mod court_ops;
 mod courts;
+mod ecf_import;
 mod error;
 mod events;
 mod fees;
@@ -47,6 +48,7 @@ pub use court_ops::{
     CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
 };
 pub use courts::{GoLive, NewCourt};
+pub use ecf_import::{ImportBaseline, ImportedEcf};
 pub use error::{Missing, StoreError};
 pub use fees::{NewTransaction, TransactionRow};
 pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};

@@ -289,11 +289,11 @@ async fn cmecf_accounts_are_added_and_imported_all_or_nothing() {
     );
 
     let dup = s.dir.path().join("dup.csv");
-    std::fs::write(&dup, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,,Legacy-Pass-2\njfiler,J F,jf@example.com,attorney,,Legacy-Pass-2\n").unwrap();
+    std::fs::write(&dup, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,,Legacy-Pass-2\nanna,J F,jf@example.com,attorney,,Legacy-Pass-2\n").unwrap();
     s.fails(
         &["ecf", "import", "gamb", dup.to_str().unwrap()],
         "",
-        "line 3: the CM/ECF login jfiler already exists at gamb",
+        "line 3: the login anna appears twice in the file (first on line 2)",
     );
     assert!(
         store.ecf_by_login(&gamb, &anna).await.unwrap().is_none(),
@@ -315,7 +315,10 @@ async fn cmecf_accounts_are_added_and_imported_all_or_nothing() {
     let good = s.dir.path().join("good.csv");
     std::fs::write(&good, "login,name,email,role,bar_id,password\nanna,Anna A,anna@example.com,attorney,GA-2,Legacy-Pass-2\nben,Ben B,ben@example.com,non-attorney filer,,Legacy-Pass-3\n").unwrap();
     let out = s.ok(&["ecf", "import", "gamb", good.to_str().unwrap()], "");
-    assert!(out.contains("imported 2 CM/ECF accounts into gamb"), "{out}");
+    assert!(
+        out.contains("imported into gamb: 2 new, 0 updated, 0 unchanged"),
+        "{out}"
+    );
     assert!(store.ecf_by_login(&gamb, &anna).await.unwrap().is_some());
 }
 

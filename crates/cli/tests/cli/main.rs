@@ -8,6 +8,7 @@ mod console;
 mod court_ops;
 mod crash;
 mod juriscraper;
+mod ecf_import;
 mod ops;
 
 use std::io::Write;
