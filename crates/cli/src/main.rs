@@ -4,8 +4,8 @@ mod admin;
 mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
-mod report;
 mod ecf_import;
+mod report;
 
 #[cfg(feature = "server")]
 use std::net::SocketAddr;

@@ -1399,3 +1399,33 @@ mod debug_tests {
         assert!(shown.contains("Jane Debtor") && !shown.contains("6789"), "{shown}");
     }
 }
+
+/// Charges a PACER user for viewing a document: its pages at $0.10, at most
+/// 30 pages; free for the court's own staff and under a CJA exemption. Once
+/// per `request_key` (the View Document page's own number).
+#[allow(clippy::too_many_arguments)]
+pub async fn charge_document(
+    app: &App,
+    court: &Court,
+    account: &PacerAccount,
+    session_hash: &str,
+    description: &str,
+    criteria: &str,
+    pages: i64,
+    request_key: &str,
+) -> Result<openecf_store::TransactionRow> {
+    crate::fees::charge(
+        app,
+        account,
+        session_hash,
+        crate::fees::Charge {
+            court: Some(court),
+            description,
+            criteria,
+            billable: openecf_domain::fees::Billable::Document { pages },
+            opinion: false,
+            request_key,
+        },
+    )
+    .await
+}

@@ -7,8 +7,8 @@ mod commands;
 mod console;
 mod court_ops;
 mod crash;
-mod juriscraper;
 mod ecf_import;
+mod juriscraper;
 mod ops;
 
 use std::io::Write;

@@ -389,3 +389,73 @@ async fn the_docket_report_prints_and_filters_by_the_courts_own_day() {
         .await;
     to_yesterday.assert_has("There are no entries in this range.");
 }
+
+#[tokio::test]
+async fn the_public_pays_for_a_docket_report_and_a_document_once_each_and_sees_the_quarter() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let p = member_of_the_public(&app).await;
+    // The docket report: billed by its size, the receipt at its foot.
+    let report = p.get(&format!("/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has("PACER Service Center<br>Transaction Receipt")
+        .assert_has("<th scope=\"row\">PACER Login:</th><td>jfiler2027</td>")
+        .assert_has("<th scope=\"row\">Description:</th><td>Docket Report</td>")
+        .assert_has("<th scope=\"row\">Billable Pages:</th><td>")
+        .assert_has(&format!("<th scope=\"row\">Search Criteria:</th><td>1:{year}-cv-00001"));
+    // The same report again within the minute is the same charge.
+    p.get(&format!("/ecf/nysd/cgi-bin/DktRpt.pl?case_num={year}-1")).await;
+    // A document: what it costs before View Document; once charged, a second click is free.
+    let view = p.get("/ecf/nysd/doc1/000100000001?main=1").await;
+    view.assert_has("<th scope=\"row\">Billable Pages</th><td>5</td>")
+        .assert_has("<th scope=\"row\">Cost</th><td>0.50</td>");
+    for _ in 0..2 {
+        let doc = p
+            .client
+            .post(format!("{}/ecf/nysd/doc1/000100000001", p.base))
+            .form(&[("csrf", view.hidden("csrf")), ("k", view.hidden("k"))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(doc.headers()["content-type"], "application/pdf");
+    }
+    let account = app.account("jfiler2027").await;
+    let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    let descriptions: Vec<&str> = list.iter().map(|t| t.description.as_str()).collect();
+    assert_eq!(descriptions, ["Docket Report", "Image 1-0"], "{list:?}");
+    let document = &list[1];
+    assert_eq!(
+        (document.pages, document.cost_cents, document.criteria.as_str()),
+        (5, 50, format!("1:{year}-cv-00001").as_str())
+    );
+    // Manage My Account → Review Billing History: the quarter's total.
+    let total = list.iter().map(|t| t.cost_cents).sum::<i64>();
+    let quarter = openecf_domain::fees::Quarter::of(app.now()).to_string();
+    p.get("/account/billing").await.assert_has(&format!(
+        "<th scope=\"row\">{quarter}</th><td>2</td><td>{}</td><td>{}</td><td>$0.00 (waived: $30.00 or less)</td>",
+        list.iter().map(|t| t.pages).sum::<i64>(),
+        openecf_domain::fees::money(total)
+    ));
+    // The court's own staff read the court's documents at once, free.
+    let court = app
+        .store
+        .court(&openecf_domain::CourtId::parse("nysd").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&court.id, account.id, app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(p
+        .get("/ecf/nysd/doc1/000100000001?main=1")
+        .await
+        .body
+        .starts_with("%PDF"));
+    let after = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 2, "{after:?}");
+}

@@ -900,6 +900,13 @@ pub(crate) struct DocumentQuery {
 }
 
 /// The document a `/doc1/` path names: CM/ECF's twelve digits, or a plain id.
+/// The View Document form: its own number, so a second click is not charged again.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ViewForm {
+    k: String,
+}
+
 fn doc1_id(raw: &str) -> Result<i64, AppError> {
     openecf_domain::parse_doc1_number(raw).ok_or(AppError::NotFound)
 }
@@ -975,21 +982,41 @@ async fn document_view(
     Path((court, id)): Path<(String, String)>,
     Query(q): Query<DocumentQuery>,
     uri: axum::http::Uri,
-    _: crate::extract::CsrfForm<crate::extract::NoFields>,
+    crate::extract::CsrfForm(form): crate::extract::CsrfForm<ViewForm>,
 ) -> Result<Response, AppError> {
     let court = load_court(&state, &court).await?;
     let id = doc1_id(&id)?;
-    let (doc, _) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
+    let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
     let Some(token) = q.magic_num.as_deref().filter(|t| !t.is_empty()) else {
-        // Public access: any PACER user views the document (PACER fees, when
-        // they come, are charged here).
-        return match &visitor.pacer {
-            Some(_) => serve_document(&state, &doc).await,
-            None => Err(AppError::LoginFirst {
+        // Public access: any PACER user views the document, charged here by
+        // its pages (at most 30), once per View Document page.
+        let Some(session) = &visitor.pacer else {
+            return Err(AppError::LoginFirst {
                 next: uri.path().to_owned(),
                 expired: true,
-            }),
+            });
         };
+        let key = if crate::search_key::verify(&state, &session.token_hash, &form.k) {
+            form.k.clone()
+        } else {
+            format!("minute:{}", state.clock.now().timestamp() / 60)
+        };
+        let case = state.store.case(&court.id, case_id).await?.ok_or(AppError::NotFound)?;
+        let entry = state.store.entry_number(doc.entry_id).await?.map_or(0, |(n, _)| n);
+        let description = format!("Image {entry}-{}", doc.attachment);
+        let criteria = case.number.to_string();
+        filing::charge_document(
+            &state,
+            &court,
+            &session.account,
+            &session.token_hash,
+            &description,
+            &criteria,
+            doc.pages,
+            &key,
+        )
+        .await?;
+        return serve_document(&state, &doc).await;
     };
     match filing::free_look(&state, doc.id, token).await? {
         FreeLook::Granted => serve_document(&state, &doc).await,

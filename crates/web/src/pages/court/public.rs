@@ -376,6 +376,8 @@ struct DocketReportPage {
     parties: Vec<PartyBlock>,
     entries: Vec<ReportEntry>,
     filtered: bool,
+    /// PACER's Transaction Receipt at the foot (set once the report is billed by its size).
+    receipt: Option<crate::pages::billing::ReceiptView>,
 }
 
 async fn docket_report(
@@ -531,7 +533,51 @@ async fn docket_report_page(
             ))
         }
     };
-    let report = build_report(state, &court, nav, case, &filter, show_parties).await?;
+    let mut report = build_report(state, &court, nav, case, &filter, show_parties).await?;
+    // Billed by the report's own bytes (4,320 a page, at most 30 pages), once
+    // per request: the same report asked again within the minute is the same charge.
+    let bytes = i64::try_from(
+        askama::Template::render(&report)
+            .map_err(|e| AppError::Internal(e.into()))?
+            .len(),
+    )
+    .unwrap_or(i64::MAX);
+    let mut criteria = report.number.clone();
+    for (label, name) in [
+        ("Filed from", "date_from"),
+        ("Filed to", "date_to"),
+        ("Documents from", "documents_numbered_from_"),
+        ("Documents to", "documents_numbered_to_"),
+    ] {
+        let v: String = field(f, name).chars().take(20).collect();
+        if !v.is_empty() {
+            criteria.push_str(&format!(" {label}: {v}"));
+        }
+    }
+    let key = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(user.session.token_hash.as_bytes());
+        h.update(criteria.as_bytes());
+        h.update(show_parties.to_string().as_bytes());
+        h.update((state.clock.now().timestamp() / 60).to_le_bytes());
+        hex::encode(h.finalize())
+    };
+    let t = openecf_app::fees::charge(
+        state,
+        &user.session.account,
+        &user.session.token_hash,
+        openecf_app::fees::Charge {
+            court: Some(&court),
+            description: "Docket Report",
+            criteria: &criteria,
+            billable: openecf_domain::fees::Billable::CaseReport { bytes },
+            opinion: false,
+            request_key: &key,
+        },
+    )
+    .await?;
+    report.receipt = Some(crate::pages::billing::ReceiptView::of(&t));
     Ok(page(report))
 }
 
@@ -614,6 +660,7 @@ async fn build_report(
         parties,
         entries,
         filtered: filter != &DocketFilter::default(),
+        receipt: None,
     })
 }
 
@@ -878,8 +925,13 @@ struct ViewDocumentPage {
     number: String,
     entry_number: i64,
     part: String,
+    /// Billable pages (at most 30) and their cost: what View Document charges.
     pages: i64,
+    cost: String,
+    exempt: Option<&'static str>,
     filename: String,
+    /// The page's own number: a second click (a retry) is not charged again.
+    k: String,
 }
 
 /// `/doc1/` for a PACER user who is not of record: the attachment menu when
@@ -930,6 +982,20 @@ pub(super) async fn document_for_pacer_user(
             lines,
         }));
     }
+    // What View Document will charge, shown before it is accepted.
+    let pages = openecf_domain::fees::Billable::Document { pages: doc.pages }.pages();
+    let exempt = if state.store.is_staff(&court.id, user.session.account.id).await? {
+        Some("court user")
+    } else if state.store.session_exempt(&user.session.token_hash, &court.id).await? {
+        Some("cja")
+    } else {
+        None
+    };
+    let cost = if exempt.is_some() {
+        0
+    } else {
+        pages * openecf_domain::fees::PAGE_CENTS
+    };
     Ok(page(ViewDocumentPage {
         nav,
         csrf: visitor.csrf.value().to_owned(),
@@ -941,8 +1007,11 @@ pub(super) async fn document_for_pacer_user(
         } else {
             format!("Attachment {}", doc.attachment)
         },
-        pages: doc.pages,
+        pages,
+        cost: format!("{}.{:02}", cost / 100, cost % 100),
+        exempt,
         filename: doc.original_filename.clone(),
+        k: crate::search_key::issue(state, &user.session.token_hash),
     }))
 }
 
