@@ -1380,26 +1380,6 @@ impl std::fmt::Debug for Review {
     }
 }
 
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-
-    #[test]
-    fn a_petitions_debug_output_leaves_the_ssns_out() {
-        let p = NewPetition {
-            chapter: 7,
-            debtors: vec![("Jane Debtor".into(), "123-45-6789".into())],
-            petition: Upload {
-                filename: "p.pdf".into(),
-                bytes: vec![],
-            },
-            attachments: vec![],
-        };
-        let shown = format!("{p:?}");
-        assert!(shown.contains("Jane Debtor") && !shown.contains("6789"), "{shown}");
-    }
-}
-
 /// Charges a PACER user for viewing a document: its pages at $0.10, at most
 /// 30 pages; free for the court's own staff and under a CJA exemption. Once
 /// per `request_key` (the View Document page's own number).
@@ -1428,4 +1408,24 @@ pub async fn charge_document(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn a_petitions_debug_output_leaves_the_ssns_out() {
+        let p = NewPetition {
+            chapter: 7,
+            debtors: vec![("Jane Debtor".into(), "123-45-6789".into())],
+            petition: Upload {
+                filename: "p.pdf".into(),
+                bytes: vec![],
+            },
+            attachments: vec![],
+        };
+        let shown = format!("{p:?}");
+        assert!(shown.contains("Jane Debtor") && !shown.contains("6789"), "{shown}");
+    }
 }
