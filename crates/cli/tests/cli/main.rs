@@ -10,6 +10,7 @@ mod crash;
 mod ecf_import;
 mod juriscraper;
 mod ops;
+mod pacersdk;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
