@@ -206,55 +206,61 @@ fn summary(c: &LocatorCriteria) -> String {
     parts.join("; ")
 }
 
-/// One page of cases found, how many in all, and its transaction (charged
-/// once per `request_key`).
-pub async fn find_cases(
+/// What who searches the locator: the account, its session, and the request's own key.
+#[derive(Debug, Clone, Copy)]
+pub struct Searcher<'a> {
+    pub account: &'a PacerAccount,
+    pub session_hash: &'a str,
+    pub request_key: &'a str,
+}
+
+/// Charges one page of results: a page per 54 records (no match: one page),
+/// once per request. The key covers every criterion and the page, so a key
+/// reused for another search is another charge.
+async fn charge_page(
     app: &App,
-    account: &PacerAccount,
-    session_hash: &str,
+    who: Searcher<'_>,
+    description: &str,
     criteria: &LocatorCriteria,
     page: i64,
-    request_key: &str,
-) -> Result<(Vec<CaseRow>, i64, TransactionRow)> {
-    let (cases, total) = app.store.locate_cases(criteria, page, PAGE_SIZE).await?;
-    let records = i64::try_from(cases.len()).unwrap_or(PAGE_SIZE);
+    records: usize,
+) -> Result<TransactionRow> {
     let search = format!("{} (page {})", summary(criteria), page + 1);
-    // The key covers every criterion and the page: a key reused for another search is another charge.
-    let request_key = &format!("{request_key}|{criteria:?}|{page}");
+    let request_key = format!("{}|{criteria:?}|{page}", who.request_key);
     let charge = Charge {
         court: None,
-        description: "All Court Types Case Search",
+        description,
         criteria: &search,
-        billable: Billable::Locator { records },
+        billable: Billable::Locator {
+            records: i64::try_from(records).unwrap_or(PAGE_SIZE),
+        },
         opinion: false,
-        request_key,
+        request_key: &request_key,
     };
-    let t = fees::charge(app, account, session_hash, charge).await?;
+    fees::charge(app, who.account, who.session_hash, charge).await
+}
+
+/// One page of cases found, how many in all, and its transaction.
+pub async fn find_cases(
+    app: &App,
+    who: Searcher<'_>,
+    criteria: &LocatorCriteria,
+    page: i64,
+) -> Result<(Vec<CaseRow>, i64, TransactionRow)> {
+    let (cases, total) = app.store.locate_cases(criteria, page, PAGE_SIZE).await?;
+    let t = charge_page(app, who, "All Court Types Case Search", criteria, page, cases.len()).await?;
     Ok((cases, total, t))
 }
 
 /// One page of parties found, how many in all, and its transaction.
 pub async fn find_parties(
     app: &App,
-    account: &PacerAccount,
-    session_hash: &str,
+    who: Searcher<'_>,
     criteria: &LocatorCriteria,
     page: i64,
-    request_key: &str,
 ) -> Result<(Vec<LocatedParty>, i64, TransactionRow)> {
     let (parties, total) = app.store.locate_parties(criteria, page, PAGE_SIZE).await?;
-    let records = i64::try_from(parties.len()).unwrap_or(PAGE_SIZE);
-    let search = format!("{} (page {})", summary(criteria), page + 1);
-    let request_key = &format!("{request_key}|{criteria:?}|{page}");
-    let charge = Charge {
-        court: None,
-        description: "All Court Types Party Search",
-        criteria: &search,
-        billable: Billable::Locator { records },
-        opinion: false,
-        request_key,
-    };
-    let t = fees::charge(app, account, session_hash, charge).await?;
+    let t = charge_page(app, who, "All Court Types Party Search", criteria, page, parties.len()).await?;
     Ok((parties, total, t))
 }
 

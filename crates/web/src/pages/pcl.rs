@@ -296,8 +296,12 @@ async fn find_cases(
         Err(e) => return Ok(error_response(StatusCode::BAD_REQUEST, e.to_string())),
     };
     let key = request_key(&state, &session, &headers, &format!("cases/find?page={page}"), &body);
-    let (cases, total, t) =
-        locator::find_cases(&state, &session.account, &session.token_hash, &criteria, page, &key).await?;
+    let who = locator::Searcher {
+        account: &session.account,
+        session_hash: &session.token_hash,
+        request_key: &key,
+    };
+    let (cases, total, t) = locator::find_cases(&state, who, &criteria, page).await?;
     let judges = Judges::of(&state, cases.iter()).await?;
     Ok(Json(json!({
         "receipt": receipt(&t, &session.account, ""),
@@ -327,8 +331,12 @@ async fn find_parties(
         Err(e) => return Ok(error_response(StatusCode::BAD_REQUEST, e.to_string())),
     };
     let key = request_key(&state, &session, &headers, &format!("parties/find?page={page}"), &body);
-    let (parties, total, t) =
-        locator::find_parties(&state, &session.account, &session.token_hash, &criteria, page, &key).await?;
+    let who = locator::Searcher {
+        account: &session.account,
+        session_hash: &session.token_hash,
+        request_key: &key,
+    };
+    let (parties, total, t) = locator::find_parties(&state, who, &criteria, page).await?;
     let judges = Judges::of(&state, parties.iter().map(|p| &p.case)).await?;
     Ok(Json(json!({
         "receipt": receipt(&t, &session.account, ""),
@@ -709,7 +717,12 @@ async fn search_page(
                 return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, page));
             }
         };
-        let (parties, total, t) = locator::find_parties(&state, &account, &hash, &criteria, number, &key).await?;
+        let who = locator::Searcher {
+            account: &account,
+            session_hash: &hash,
+            request_key: &key,
+        };
+        let (parties, total, t) = locator::find_parties(&state, who, &criteria, number).await?;
         page.results = parties
             .iter()
             .map(|p| ResultLine {
@@ -731,7 +744,12 @@ async fn search_page(
                 return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, page));
             }
         };
-        let (cases, total, t) = locator::find_cases(&state, &account, &hash, &criteria, number, &key).await?;
+        let who = locator::Searcher {
+            account: &account,
+            session_hash: &hash,
+            request_key: &key,
+        };
+        let (cases, total, t) = locator::find_cases(&state, who, &criteria, number).await?;
         page.results = cases
             .iter()
             .map(|c| ResultLine {
