@@ -211,6 +211,41 @@ pub struct PacerAdd {
 pub enum EcfCommand {
     /// Create a court's legacy CM/ECF account; the password is read from standard input
     Add(EcfAdd),
+    /// List a court's CM/ECF accounts whose login, name, email or bar id contains TEXT
+    List {
+        court: String,
+        #[arg(long, default_value = "")]
+        search: String,
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        limit: i64,
+    },
+    /// Correct a CM/ECF account's name, email, role or bar id (empty --bar-id clears it).
+    /// Audited; the account's address is emailed
+    Update {
+        court: String,
+        login: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        bar_id: Option<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Remove a CM/ECF account that is not linked (a mistaken import, a duplicate). Audited
+    Remove {
+        court: String,
+        login: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
     /// Import a court's legacy CM/ECF accounts from CSV, in one transaction
     ///
     /// Header row: login,name,email,role,bar_id,password_hash (or password).
@@ -554,6 +589,70 @@ pub async fn ecf(app: &App, cmd: EcfCommand) -> anyhow::Result<()> {
             file,
             skip_invalid,
         } => crate::ecf_import::import(app, &court, &file, skip_invalid).await,
+        EcfCommand::List { court, search, limit } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            let list = app.store.search_ecf_accounts(&court.id, &search, limit).await?;
+            if list.is_empty() {
+                println!("{} has no CM/ECF account matching {:?}", court.id, search.trim());
+            }
+            for a in list {
+                let state = match (&a.pacer_username, a.disabled_at) {
+                    (_, Some(_)) => "disabled".to_owned(),
+                    (Some(p), None) => format!("linked to {p}"),
+                    (None, None) => "not linked".to_owned(),
+                };
+                println!(
+                    "{:<20} {:<22} {:<28} {:<32} {} {}",
+                    a.login,
+                    a.role,
+                    state,
+                    a.email,
+                    a.name,
+                    a.bar_id.map(|b| format!("(bar id {b})")).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        EcfCommand::Update {
+            court,
+            login,
+            name,
+            email,
+            role,
+            bar_id,
+            reason,
+            operator,
+        } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            let change = openecf_app::operator::EcfCorrection {
+                name,
+                email,
+                role,
+                bar_id,
+            };
+            let changed = openecf_app::operator::correct_ecf(app, &court, &login, &change, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!(
+                "{login} at {}: {} corrected; the account's address was emailed",
+                court.id,
+                changed.join(", ")
+            );
+            Ok(())
+        }
+        EcfCommand::Remove {
+            court,
+            login,
+            reason,
+            operator,
+        } => {
+            let court = require_court(app, &CourtId::parse(&court)?).await?;
+            openecf_app::operator::remove_ecf(app, &court, &login, &reason, &operator)
+                .await?
+                .map_err(|r| anyhow!("{r}"))?;
+            println!("{login} removed from {}", court.id);
+            Ok(())
+        }
     }
 }
 

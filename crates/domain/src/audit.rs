@@ -49,6 +49,8 @@ pub enum AuditAction {
     CjaExemption,
     /// The operator disabled, enabled or unlocked a PACER account.
     AccountOperator,
+    /// The operator corrected or removed a CM/ECF account.
+    EcfOperator,
     /// Maintain Your ECF Account: a secondary e-mail address added.
     EcfEmailAdd,
     /// Maintain Your ECF Account: a secondary e-mail address removed.
@@ -90,6 +92,7 @@ impl AuditAction {
             Self::AccountPaa => "account.paa",
             Self::CjaExemption => "billing.cja_exemption",
             Self::AccountOperator => "account.operator",
+            Self::EcfOperator => "ecf.operator",
             Self::EcfEmailAdd => "ecf.email.add",
             Self::EcfEmailRemove => "ecf.email.remove",
             Self::EcfDelivery => "ecf.delivery",
@@ -125,6 +128,7 @@ impl AuditAction {
             "ecf.filing_agent" => "Filing agent named or removed",
             "account.paa" => "PACER Administrative Account changed",
             "billing.cja_exemption" => "CJA exemption changed",
+            "ecf.operator" => "CM/ECF account corrected or removed by the operator",
             "account.operator" => "Account disabled, enabled or unlocked by the PACER Service Center",
             "ecf.email.add" => "Secondary e-mail address added",
             "ecf.email.remove" => "Secondary e-mail address removed",

@@ -120,3 +120,37 @@ impl Store {
         .await?)
     }
 }
+
+impl Tx {
+    /// Sets a CM/ECF account's name, email, role and bar id (the operator's correction).
+    pub async fn update_ecf_details(
+        &mut self,
+        ecf: openecf_domain::EcfAccountId,
+        name: &str,
+        email: &str,
+        role: &str,
+        bar_id: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE ecf_accounts SET name = $1, email = $2, role = $3, bar_id = $4 WHERE id = $5")
+            .bind(name)
+            .bind(email)
+            .bind(role)
+            .bind(bar_id)
+            .bind(ecf.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes a CM/ECF account that is not linked (its sessions, pending
+    /// links and reset links go with it); false if it is linked or gone.
+    pub async fn remove_unlinked_ecf(&mut self, ecf: openecf_domain::EcfAccountId) -> Result<bool> {
+        let done = sqlx::query(
+            "DELETE FROM ecf_accounts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM links WHERE ecf_account_id = $1)",
+        )
+        .bind(ecf.get())
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

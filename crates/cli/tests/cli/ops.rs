@@ -236,3 +236,114 @@ async fn a_backup_taken_while_serving_restores_the_database_as_it_was() {
     let list = s.ok(&["court", "list"], "");
     assert!(list.contains("nysd") && !list.contains("gamb"), "{list}");
 }
+
+#[tokio::test]
+async fn operators_list_correct_and_remove_cmecf_accounts_with_a_reason() {
+    let s = Scratch::new();
+    s.ok(
+        &["court", "add", "nysd", "--name", "S.D. New York", "--kind", "district"],
+        "",
+    );
+    for (login, name) in [("wrongname", "Wrnog Name"), ("dupacct", "Dup Account")] {
+        s.ok(
+            &[
+                "ecf",
+                "add",
+                "nysd",
+                login,
+                "--name",
+                name,
+                "--email",
+                &format!("{login}@example.com"),
+                "--role",
+                "attorney",
+                "--password-stdin",
+            ],
+            "Cmecf-Legacy-Pass-7\n",
+        );
+    }
+    let list = s.ok(&["ecf", "list", "nysd", "--search", "wrong"], "");
+    assert!(
+        list.contains("wrongname") && list.contains("not linked") && !list.contains("dupacct"),
+        "{list}"
+    );
+    s.fails(
+        &[
+            "ecf",
+            "update",
+            "nysd",
+            "wrongname",
+            "--name",
+            "Right Name",
+            "--reason",
+            " ",
+        ],
+        "",
+        "--reason: say why",
+    );
+    s.fails(
+        &["ecf", "update", "nysd", "wrongname", "--reason", "typo"],
+        "",
+        "nothing to change",
+    );
+    s.fails(
+        &[
+            "ecf",
+            "update",
+            "nysd",
+            "wrongname",
+            "--email",
+            "not-an-email",
+            "--reason",
+            "typo",
+        ],
+        "",
+        "--email:",
+    );
+    s.fails(
+        &["ecf", "update", "nysd", "nobody", "--name", "X Y", "--reason", "typo"],
+        "",
+        "nysd has no CM/ECF login nobody",
+    );
+    let out = s.ok(
+        &[
+            "ecf",
+            "update",
+            "nysd",
+            "wrongname",
+            "--name",
+            "Right Name",
+            "--email",
+            "right@example.com",
+            "--reason",
+            "typo in the import",
+            "--operator",
+            "psc-lee",
+        ],
+        "",
+    );
+    assert!(out.contains("name, email corrected"), "{out}");
+    let list = s.ok(&["ecf", "list", "nysd", "--search", "right@"], "");
+    assert!(
+        list.contains("Right Name") && list.contains("right@example.com"),
+        "{list}"
+    );
+    s.ok(&["ecf", "remove", "nysd", "dupacct", "--reason", "a duplicate"], "");
+    assert!(s
+        .ok(&["ecf", "list", "nysd"], "")
+        .lines()
+        .all(|l| !l.starts_with("dupacct")));
+    let audit = s.ok(&["audit", "list", "--court", "nysd"], "");
+    assert!(
+        audit.contains("corrected name, email by psc-lee: typo in the import"),
+        "{audit}"
+    );
+    assert!(audit.contains("removed by"), "{audit}");
+    // The old and the new address are told.
+    let store = openecf_store::Store::connect(&s.url()).await.unwrap();
+    let to: Vec<String> = store.outbox().await.unwrap().into_iter().map(|m| m.to_addr).collect();
+    assert!(
+        to.contains(&"wrongname@example.com".to_owned()) && to.contains(&"right@example.com".to_owned()),
+        "{to:?}"
+    );
+}
