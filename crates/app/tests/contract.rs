@@ -2008,6 +2008,20 @@ async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
     );
     assert!(!app.store.mfa_state(agent.id).await.unwrap().is_filer);
     let named = name("paralegal2026").await.unwrap().unwrap();
+    // Named, not yet accepted: no filing, no MFA rule; the agent accepts.
+    assert!(!app.store.mfa_state(agent.id).await.unwrap().is_filer);
+    assert!(agents::principals(app, &court, &agent).await.unwrap().is_empty());
+    assert_eq!(
+        agents::answer_naming(app, &court, &agent, "otheratty", true)
+            .await
+            .unwrap()
+            .unwrap_err(),
+        AgentRefusal::NoInvitation
+    );
+    agents::answer_naming(app, &court, &agent, "plaintiffatty", true)
+        .await
+        .unwrap()
+        .unwrap();
     // An agent files: multi-factor authentication is required of them as of any filer.
     assert!(app.store.mfa_state(agent.id).await.unwrap().is_filer);
     assert_eq!(named.name, "Pat Paralegal");
@@ -2103,6 +2117,7 @@ async fn a_filing_agent_files_in_the_attorneys_name_until_removed(app: &App) {
         named,
         [
             "named paralegal2026 as filing agent",
+            "accepted being filing agent of plaintiffatty",
             "removed paralegal2026 as filing agent"
         ]
     );

@@ -12,6 +12,8 @@ pub struct AgentRow {
     pub account: PacerAccountId,
     pub name: String,
     pub username: String,
+    /// The agent accepted the naming (until then it files nothing).
+    pub accepted: bool,
 }
 
 impl Tx {
@@ -61,7 +63,8 @@ impl Tx {
         agent: PacerAccountId,
     ) -> Result<bool> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM filing_agents WHERE court_id = $1 AND attorney_id = $2 AND agent_id = $3",
+            "SELECT 1 FROM filing_agents
+             WHERE court_id = $1 AND attorney_id = $2 AND agent_id = $3 AND accepted_at IS NOT NULL",
         )
         .bind(court.as_str())
         .bind(attorney.get())
@@ -80,17 +83,53 @@ fn rows(found: Vec<sqlx::any::AnyRow>) -> Result<Vec<AgentRow>> {
                 account: PacerAccountId::new(r.try_get("id")?),
                 name: r.try_get("name")?,
                 username: r.try_get("username")?,
+                accepted: r.try_get::<Option<i64>, _>("accepted_at")?.is_some(),
             })
         })
         .collect()
 }
 
 impl Store {
+    /// The attorneys who named this account agent at a court, not yet accepted.
+    pub async fn agent_invitations(&self, court: &CourtId, agent: PacerAccountId) -> Result<Vec<AgentRow>> {
+        rows(
+            sqlx::query(
+                "SELECT p.id, p.name, p.username, f.accepted_at FROM filing_agents f JOIN pacer_accounts p ON p.id = f.attorney_id
+                 WHERE f.court_id = $1 AND f.agent_id = $2 AND f.accepted_at IS NULL ORDER BY p.name, p.username",
+            )
+            .bind(court.as_str())
+            .bind(agent.get())
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// The agent accepts an attorney's naming; false if there was none waiting.
+    pub async fn accept_agent_naming(
+        &self,
+        court: &CourtId,
+        attorney: PacerAccountId,
+        agent: PacerAccountId,
+        now: Time,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE filing_agents SET accepted_at = $4
+             WHERE court_id = $1 AND attorney_id = $2 AND agent_id = $3 AND accepted_at IS NULL",
+        )
+        .bind(court.as_str())
+        .bind(attorney.get())
+        .bind(agent.get())
+        .bind(epoch(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The agents an attorney named at a court, by name.
     pub async fn filing_agents(&self, court: &CourtId, attorney: PacerAccountId) -> Result<Vec<AgentRow>> {
         rows(
             sqlx::query(
-                "SELECT p.id, p.name, p.username FROM filing_agents f JOIN pacer_accounts p ON p.id = f.agent_id
+                "SELECT p.id, p.name, p.username, f.accepted_at FROM filing_agents f JOIN pacer_accounts p ON p.id = f.agent_id
                  WHERE f.court_id = $1 AND f.attorney_id = $2 ORDER BY p.name, p.username",
             )
             .bind(court.as_str())
@@ -100,12 +139,12 @@ impl Store {
         )
     }
 
-    /// The attorneys an agent files for at a court, by name.
+    /// The attorneys an agent accepted to file for at a court, by name.
     pub async fn agent_principals(&self, court: &CourtId, agent: PacerAccountId) -> Result<Vec<AgentRow>> {
         rows(
             sqlx::query(
-                "SELECT p.id, p.name, p.username FROM filing_agents f JOIN pacer_accounts p ON p.id = f.attorney_id
-                 WHERE f.court_id = $1 AND f.agent_id = $2 ORDER BY p.name, p.username",
+                "SELECT p.id, p.name, p.username, f.accepted_at FROM filing_agents f JOIN pacer_accounts p ON p.id = f.attorney_id
+                 WHERE f.court_id = $1 AND f.agent_id = $2 AND f.accepted_at IS NOT NULL ORDER BY p.name, p.username",
             )
             .bind(court.as_str())
             .bind(agent.get())

@@ -24,6 +24,8 @@ pub enum AgentRefusal {
     Yourself,
     #[error("{0} is not one of your filing agents at this court.")]
     NotYourAgent(String),
+    #[error("There is no such invitation waiting for you at this court.")]
+    NoInvitation,
 }
 
 async fn linked(app: &App, court: &Court, attorney: &PacerAccount) -> Result<bool> {
@@ -80,7 +82,8 @@ fn audit(court: &Court, attorney: &PacerAccount, detail: String) -> NewAuditEven
 }
 
 /// Names a filing agent by PACER username: an individual, upgraded account,
-/// not the attorney's own. Naming one twice changes nothing. Audited.
+/// not the attorney's own. The agent files only once they accept it (at the
+/// court's Filing Agents page). Naming one twice changes nothing. Audited.
 pub async fn name_agent(
     app: &App,
     court: &Court,
@@ -117,6 +120,7 @@ pub async fn name_agent(
         account: agent.id,
         name: agent.name.to_string(),
         username: agent.username.to_string(),
+        accepted: false,
     }))
 }
 
@@ -146,6 +150,49 @@ pub async fn remove_agent(
         now,
     )
     .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The attorneys waiting for this account to accept being their filing agent here.
+pub async fn invitations(app: &App, court: &Court, agent: &PacerAccount) -> Result<Vec<AgentRow>> {
+    Ok(app.store.agent_invitations(&court.id, agent.id).await?)
+}
+
+/// The named agent accepts (then files for the attorney, and must set up
+/// MFA) or declines (the naming is dropped). Audited.
+pub async fn answer_naming(
+    app: &App,
+    court: &Court,
+    agent: &PacerAccount,
+    attorney_username: &str,
+    accept: bool,
+) -> Result<std::result::Result<(), AgentRefusal>> {
+    let waiting = app.store.agent_invitations(&court.id, agent.id).await?;
+    let Some(attorney) = waiting.iter().find(|a| a.username == attorney_username.trim()) else {
+        return Ok(Err(AgentRefusal::NoInvitation));
+    };
+    let now = app.clock.now();
+    let done = if accept {
+        app.store
+            .accept_agent_naming(&court.id, attorney.account, agent.id, now)
+            .await?
+    } else {
+        let mut tx = app.store.write().await?;
+        let gone = tx.remove_filing_agent(&court.id, attorney.account, agent.id).await?;
+        tx.commit().await?;
+        gone
+    };
+    if !done {
+        return Ok(Err(AgentRefusal::NoInvitation));
+    }
+    let mut tx = app.store.write().await?;
+    let detail = format!(
+        "{} being filing agent of {}",
+        if accept { "accepted" } else { "declined" },
+        attorney.username
+    );
+    tx.insert_audit(&audit(court, agent, detail), now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

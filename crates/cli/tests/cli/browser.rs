@@ -597,7 +597,7 @@ async fn a_linked_filer_files_an_answer_and_finds_it_on_the_docket() {
     text_with(c, "Add a filing agent").await;
     fill(c, "PACER username of the agent", "mlinked2026").await;
     click_button(c, "Add filing agent").await;
-    text_with(c, "The filing agent was added.").await;
+    text_with(c, "The filing agent was named.").await;
     s.check("Filing Agents").await;
     c.goto(&format!("{base}/ecf/nysd/")).await.unwrap();
 

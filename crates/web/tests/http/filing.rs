@@ -845,7 +845,24 @@ async fn a_filing_agent_files_in_the_attorneys_name_and_the_notice_says_so() {
         )
         .await;
     added
-        .assert_has("The filing agent was added.")
+        .assert_has("The filing agent was named.")
+        .assert_has("jfiler2027 (named; not accepted yet)")
+        .assert_lacks("Jamie Filer");
+    // Until the agent accepts, nothing is open to them; then the filing menus.
+    assert_eq!(agent.get("/ecf/nysd/civil/file").await.status, StatusCode::FORBIDDEN);
+    let invited = agent.get("/ecf/nysd/utilities/filing-agents").await;
+    invited.assert_has("Jordan Filer (jfiler2026) names you their filing agent.");
+    agent
+        .submit(
+            &invited,
+            "/ecf/nysd/utilities/filing-agents",
+            &[("action", "accept"), ("username", "jfiler2026")],
+        )
+        .await
+        .assert_has("You accepted");
+    attorney
+        .get("/ecf/nysd/utilities/filing-agents")
+        .await
         .assert_has("Jamie Filer (jfiler2027)");
     // The agent files into existing cases, for the attorney only; opening a case is the attorney's.
     let notice = agent.get("/ecf/nysd/civil/file").await;
@@ -912,9 +929,10 @@ async fn a_filing_agent_files_in_the_attorneys_name_and_the_notice_says_so() {
         .await
         .assert_has("The filing agent was removed.");
     assert_eq!(agent.get("/ecf/nysd/civil/file").await.status, StatusCode::FORBIDDEN);
-    // An agent names no agents.
-    assert_eq!(
-        agent.get("/ecf/nysd/utilities/filing-agents").await.status,
-        StatusCode::FORBIDDEN
-    );
+    // An agent names no agents: their page is their invitations.
+    agent
+        .get("/ecf/nysd/utilities/filing-agents")
+        .await
+        .assert_has("No attorney is waiting for you to accept")
+        .assert_lacks("Add a filing agent");
 }

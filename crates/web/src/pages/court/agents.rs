@@ -34,6 +34,17 @@ struct AgentsPage {
     typed: String,
 }
 
+/// What a PACER user who is not linked here sees: the attorneys waiting for
+/// them to accept being their filing agent.
+#[derive(Template)]
+#[template(path = "filing_agent_invitations.html")]
+struct InvitationsPage {
+    nav: CourtNav,
+    invitations: Vec<AgentRow>,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "court_info.html")]
 struct Refused {
@@ -109,16 +120,46 @@ async fn show(
     Path(court): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let (court, nav) = match attorney_at(&state, &user, &court).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(refusal),
-    };
     let notice = match done.done.as_str() {
-        "added" => Some("The filing agent was added. They file in your name from this court's filing menus."),
+        "added" => Some("The filing agent was named. Once they accept, at this court's Filing Agents page, they file in your name from its filing menus."),
         "removed" => Some("The filing agent was removed. They can no longer file in your name here."),
+        "accepted" => Some("You accepted: you file for that attorney from this court's filing menus (Filing for)."),
+        "declined" => Some("You declined: the naming is gone."),
         _ => None,
     };
+    let (court, nav) = match attorney_at(&state, &user, &court).await? {
+        Ok(v) => v,
+        Err(_) => return invitations_page(&state, &user, &court, notice, None).await,
+    };
     agents_page(&state, &user, &court, nav, notice, None).await
+}
+
+/// The invitations page of a PACER user not linked at the court.
+async fn invitations_page(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let court = load_court(state, raw).await?;
+    let court_user = CourtUser::pacer(state, &user.session, &court).await?;
+    let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
+    let invitations = agents::invitations(state, &court, &user.session.account).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render(
+        status,
+        InvitationsPage {
+            nav,
+            invitations,
+            notice,
+            error,
+        },
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -134,6 +175,19 @@ async fn change(
     posted: PacerForm<Change>,
 ) -> Result<Response, AppError> {
     let PacerForm { user, form } = posted;
+    if matches!(form.action.as_str(), "accept" | "decline") {
+        // The named agent's answer (any PACER user, linked here or not).
+        let found = load_court(&state, &court).await?;
+        let accept = form.action == "accept";
+        return match agents::answer_naming(&state, &found, &user.session.account, &form.username, accept).await? {
+            Ok(()) => Ok(see_other(&format!(
+                "/ecf/{}/utilities/filing-agents?done={}",
+                found.id,
+                if accept { "accepted" } else { "declined" }
+            ))),
+            Err(refusal) => invitations_page(&state, &user, &court, None, Some(refusal.to_string())).await,
+        };
+    }
     let (court, nav) = match attorney_at(&state, &user, &court).await? {
         Ok(v) => v,
         Err(refusal) => return Ok(refusal),
