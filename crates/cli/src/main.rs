@@ -395,6 +395,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if file.exists() {
                 anyhow::bail!("{} exists already: name a new file", file.display());
             }
+            // The copy holds password hashes and sealed secrets: readable by
+            // its owner only, made so before anything is written into it.
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+            open.open(&file)
+                .with_context(|| format!("cannot create {}", file.display()))?;
             store.backup_to(&file).await?;
             println!("backed up to {}", file.display());
             Ok(())

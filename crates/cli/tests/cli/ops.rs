@@ -207,6 +207,12 @@ async fn a_backup_taken_while_serving_restores_the_database_as_it_was() {
     let made = s.ok(&["backup", backup.to_str().unwrap()], "");
     assert!(made.contains("backed up to"), "{made}");
     s.fails(&["backup", backup.to_str().unwrap()], "", "exists already");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the backup holds password hashes: its owner's only");
+    }
     let _ = server.kill();
     let _ = server.wait();
     // A change after the backup is gone once it is restored.
