@@ -110,6 +110,7 @@ contract!(
     a_filing_agent_files_in_the_attorneys_name_until_removed,
     pacer_fees_are_charged_once_per_request_capped_and_waived_by_quarter,
     the_purge_keeps_audit_events_and_delivered_mail_for_their_retention,
+    a_new_cmecf_password_ends_the_accounts_legacy_sessions,
 );
 
 #[path = "contract/court_ops.rs"]
@@ -2313,4 +2314,22 @@ async fn the_purge_keeps_audit_events_and_delivered_mail_for_their_retention(app
         .collect();
     assert!(!subjects.contains(&"delivered long ago".to_owned()), "{subjects:?}");
     assert!(subjects.contains(&"delivered lately".to_owned()), "{subjects:?}");
+}
+
+async fn a_new_cmecf_password_ends_the_accounts_legacy_sessions(app: &App) {
+    add_court(app, "nysb", CourtKind::Bankruptcy).await;
+    let ecf = add_ecf(app, "nysb", "oldlogin").await;
+    let session = format!("legacy-{}", rand_suffix());
+    app.store
+        .create_session(&session, Principal::Ecf(ecf.id), now(), "127.0.0.1", "test")
+        .await
+        .unwrap();
+    assert!(app.store.session(&session).await.unwrap().is_some());
+    let mut tx = app.store.write().await.unwrap();
+    tx.set_ecf_password(ecf.id, "$argon2id$new").await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        app.store.session(&session).await.unwrap().is_none(),
+        "a session made with the old password lives on"
+    );
 }

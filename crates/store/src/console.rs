@@ -412,10 +412,19 @@ impl Tx {
         Ok(id.map(EcfAccountId::new))
     }
 
-    /// Sets a CM/ECF account's password hash.
+    /// Sets a CM/ECF account's password hash: its legacy sessions and any
+    /// identity held for a link end with the old password.
     pub async fn set_ecf_password(&mut self, ecf: EcfAccountId, password_hash: &str) -> Result<()> {
         sqlx::query("UPDATE ecf_accounts SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
+            .bind(ecf.get())
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE ecf_account_id = $1")
+            .bind(ecf.get())
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM pending_links WHERE ecf_account_id = $1")
             .bind(ecf.get())
             .execute(self.conn())
             .await?;

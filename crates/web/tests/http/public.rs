@@ -459,3 +459,39 @@ async fn the_public_pays_for_a_docket_report_and_a_document_once_each_and_sees_t
         .unwrap();
     assert_eq!(after.len(), 2, "{after:?}");
 }
+
+#[tokio::test]
+async fn a_docket_report_linked_from_another_site_charges_nothing_until_run_here() {
+    let app = TestApp::spawn().await;
+    case_with_two_entries(&app).await;
+    let p = member_of_the_public(&app).await;
+    let from_elsewhere = page(
+        p.client
+            .get(format!("{}/ecf/nysd/cgi-bin/DktRpt.pl?1", p.base))
+            .header("Sec-Fetch-Site", "cross-site")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    from_elsewhere
+        .assert_has("Another site sent you here to run a docket report")
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/DktRpt.pl?1">Run the docket report</a>"#)
+        .assert_lacks("Transaction Receipt");
+    let account = app.account("jfiler2027").await;
+    let quarter = openecf_domain::fees::Quarter::of(app.now());
+    assert!(openecf_app::fees::transactions(&app.app, &account, quarter)
+        .await
+        .unwrap()
+        .is_empty());
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("Transaction Receipt");
+    assert_eq!(
+        openecf_app::fees::transactions(&app.app, &account, quarter)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -385,9 +385,33 @@ async fn docket_report(
     user: PacerUser,
     Path(court): Path<String>,
     RawQuery(q): RawQuery,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
-    let f = fields(q.unwrap_or_default().as_bytes());
+    let raw = q.unwrap_or_default();
+    let f = fields(raw.as_bytes());
+    // A link from another site runs no charged report in the visitor's name:
+    // it gets a page whose link (same-site) runs it.
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site");
+    if cross_site && case_id_of(&f).is_some() {
+        let court = load_court(&state, &court).await?;
+        let nav = nav_for(&state, &court, &user).await?;
+        return Ok(page(ConfirmReport {
+            nav,
+            href: format!("/ecf/{}/cgi-bin/DktRpt.pl?{raw}", court.id),
+        }));
+    }
     docket_report_page(&state, &user, &court, &f).await
+}
+
+/// A docket report asked for from another site: run it here, knowingly.
+#[derive(Template)]
+#[template(path = "public_confirm_report.html")]
+struct ConfirmReport {
+    nav: CourtNav,
+    href: String,
 }
 
 /// CM/ECF's own form post (as juriscraper's `DocketReport.query` sends it).
