@@ -327,6 +327,11 @@ pub async fn reset_ecf_password(app: &App, court: &Court, token: &str, new_passw
             return Ok(EcfResetOutcome::Expired);
         }
     }
+    // Disabled or linked since the link was mailed: the link no longer works.
+    if tx.ecf_disabled(account.id).await? || tx.ecf_linked(account.id).await? {
+        tx.rollback().await?;
+        return Ok(EcfResetOutcome::Expired);
+    }
     tx.set_ecf_password(account.id, &hash).await?;
     tx.insert_audit(
         &event(

@@ -378,6 +378,21 @@ async fn a_cmecf_reset_link_is_single_use_and_expires(app: &App) {
         .unwrap());
     let last = app.store.outbox().await.unwrap().into_iter().next_back().unwrap();
     let fresh = token(&last.body);
+    // A link mailed before the account was disabled works no more.
+    console::set_disabled(app, &court, "jdoe", true, "suspected misuse", "clerk1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        console::reset_ecf_password(app, &court, &fresh, "Maple-Rocket-Summit-73")
+            .await
+            .unwrap(),
+        EcfResetOutcome::Expired
+    );
+    console::set_disabled(app, &court, "jdoe", false, "cleared", "clerk1")
+        .await
+        .unwrap()
+        .unwrap();
     app.clock.advance(Duration::from_secs(30 * 60 + 1));
     assert!(console::ecf_reset_target(app, &court, &fresh).await.unwrap().is_none());
     // A linked or disabled account gets no link.
