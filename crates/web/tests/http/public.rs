@@ -495,3 +495,34 @@ async fn a_docket_report_linked_from_another_site_charges_nothing_until_run_here
         1
     );
 }
+
+#[tokio::test]
+async fn a_view_document_page_is_good_for_an_hour_then_a_click_is_charged_again() {
+    let app = TestApp::spawn().await;
+    case_with_two_entries(&app).await;
+    let p = member_of_the_public(&app).await;
+    let view = p.get("/ecf/nysd/doc1/000100000001?main=1").await;
+    let click = || {
+        p.client
+            .post(format!("{}/ecf/nysd/doc1/000100000001", p.base))
+            .form(&[("csrf", view.hidden("csrf")), ("k", view.hidden("k"))])
+            .send()
+    };
+    click().await.unwrap();
+    click().await.unwrap();
+    let account = app.account("jfiler2027").await;
+    let count = || async {
+        openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count().await, 1, "a second click of the page is the same request");
+    // The session stays live (a page every 25 minutes); the page's number grows old.
+    for _ in 0..3 {
+        app.advance(std::time::Duration::from_secs(25 * 60));
+        p.get("/account/billing").await.assert_has("Review Billing History");
+    }
+    click().await.unwrap();
+    assert_eq!(count().await, 2, "an old page's number is charged again");
+}
