@@ -70,7 +70,7 @@ enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date
     Migrate,
-    /// Courts: add, schedule go-live, set the time zone, list
+    /// Courts: add, schedule go-live, set the time zone, list, judges, staff, events, report
     #[command(subcommand)]
     Court(admin::CourtCommand),
     /// PACER accounts
