@@ -139,6 +139,20 @@ impl Store {
         )
     }
 
+    /// Whether the account files here as the accepted agent of an attorney
+    /// linked here: one query, for every court page a PACER user opens.
+    pub async fn files_as_agent(&self, court: &CourtId, agent: PacerAccountId) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM filing_agents f JOIN links l ON l.pacer_account_id = f.attorney_id AND l.court_id = f.court_id
+             WHERE f.court_id = $1 AND f.agent_id = $2 AND f.accepted_at IS NOT NULL LIMIT 1",
+        )
+        .bind(court.as_str())
+        .bind(agent.get())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// The attorneys an agent accepted to file for at a court, by name.
     pub async fn agent_principals(&self, court: &CourtId, agent: PacerAccountId) -> Result<Vec<AgentRow>> {
         rows(

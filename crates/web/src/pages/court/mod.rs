@@ -75,11 +75,8 @@ impl CourtUser {
     /// if none, whether they file here as an attorney's filing agent.
     pub(crate) async fn pacer(state: &AppState, session: &PacerSession, court: &Court) -> Result<Self, AppError> {
         let linked = state.store.linked_login(&court.id, session.account.id).await?;
-        let agent = linked.is_none()
-            && court.is_live()
-            && !openecf_app::filing::agents::principals(state, court, &session.account)
-                .await?
-                .is_empty();
+        let agent =
+            linked.is_none() && court.is_live() && state.store.files_as_agent(&court.id, session.account.id).await?;
         Ok(Self::Pacer {
             session: session.clone(),
             linked,
