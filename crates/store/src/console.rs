@@ -111,16 +111,7 @@ pub struct EfileDecision<'a> {
 
 /// `%` and `_` typed by the user match themselves.
 fn like_pattern(query: &str) -> String {
-    let mut p = String::with_capacity(query.len() + 2);
-    p.push('%');
-    for c in query.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
+    crate::contains_pattern(query)
 }
 
 impl Store {

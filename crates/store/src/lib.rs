@@ -310,6 +310,20 @@ impl Tx {
 }
 
 /// Seconds since the Unix epoch, as stored.
+/// `text` lower-cased for a `LOWER(column) LIKE … ESCAPE '\'` pattern, its
+/// wildcards and escape character escaped.
+pub(crate) fn like_escaped(text: &str) -> String {
+    text.to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A LIKE pattern for "contains `text`", case aside.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    format!("%{}%", like_escaped(text))
+}
+
 pub(crate) fn epoch(t: Time) -> i64 {
     t.timestamp()
 }

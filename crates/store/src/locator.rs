@@ -44,13 +44,7 @@ enum Bind {
     Int(i64),
 }
 
-/// `text` in a LIKE pattern, its wildcards escaped.
-fn like(text: &str) -> String {
-    text.to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
+use crate::like_escaped as like;
 
 /// The next `$n` marker, for this bind.
 fn param(binds: &mut Vec<Bind>, b: Bind) -> String {

@@ -22,14 +22,7 @@ pub struct AccountLine {
 impl Store {
     /// Accounts whose username, name or email contains `search` (case aside), by username.
     pub async fn list_pacer_accounts(&self, search: &str, limit: i64) -> Result<Vec<AccountLine>> {
-        let pattern = format!(
-            "%{}%",
-            search
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = crate::contains_pattern(search);
         sqlx::query(
             "SELECT a.id, a.username, a.name, a.email, a.kind, a.disabled_at,
                     (SELECT COUNT(*) FROM links l WHERE l.pacer_account_id = a.id) AS links

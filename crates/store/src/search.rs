@@ -24,14 +24,7 @@ impl Store {
         until: Option<Time>,
         limit: i64,
     ) -> Result<Vec<FoundEntry>> {
-        let pattern = format!(
-            "%{}%",
-            keyword
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = crate::contains_pattern(keyword);
         sqlx::query(
             "SELECT e.case_id, e.number, e.docket_text, e.filed_at FROM docket_entries e JOIN cases c ON c.id = e.case_id
              WHERE c.court_id = $1 AND LOWER(e.docket_text) LIKE $2 ESCAPE '\\'
