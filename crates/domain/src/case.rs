@@ -605,7 +605,7 @@ pub fn petition_fee_cents(chapter: i64) -> Option<i64> {
 
 /// "$338.00".
 pub fn dollars(cents: i64) -> String {
-    format!("${}.{:02}", cents / 100, cents % 100)
+    crate::fees::money(cents)
 }
 
 /// A Social Security number or ITIN. `Debug` never shows it; only its last

@@ -95,6 +95,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The key CSRF tokens are made with (derived from the server key).
     csrf_key: Arc<[u8; 32]>,
+    /// The key charged forms' numbers are made with (derived from the server key).
+    search_key: Arc<[u8; 32]>,
     limiters: Arc<limits::Limiters>,
 }
 
@@ -109,6 +111,7 @@ impl AppState {
     pub fn new(app: App, config: Config) -> Self {
         Self {
             csrf_key: Arc::new(config.secret_key.derive("csrf")),
+            search_key: Arc::new(config.secret_key.derive("search-form")),
             limiters: Arc::new(limits::Limiters::new(config.rate_limits, app.clock.clone())),
             app,
             config: Arc::new(config),
@@ -118,6 +121,8 @@ impl AppState {
 
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
+    // The metrics recorder, installed before the first request is counted.
+    ops::handle();
     pages::routes()
         .merge(pages::console_routes(&state))
         .merge(ops::routes())

@@ -26,7 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// The process's one recorder (metrics are process-wide: several servers in
 /// one process, as in tests, share it).
-fn handle() -> &'static PrometheusHandle {
+pub(crate) fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
         let latency = [
@@ -46,7 +46,6 @@ fn handle() -> &'static PrometheusHandle {
 /// Counts each request by route (the route's pattern, never the raw path:
 /// no ids or tokens in labels), method and status, and times it.
 pub(crate) async fn track(req: Request, next: Next) -> Response {
-    let _ = handle();
     let route = req
         .extensions()
         .get::<MatchedPath>()

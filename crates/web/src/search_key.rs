@@ -11,8 +11,7 @@ use crate::AppState;
 const GOOD_FOR_MINUTES: i64 = 60;
 
 fn mac(state: &AppState, session_hash: &str, nonce: &str) -> String {
-    let key = state.config.secret_key.derive("search-form");
-    let tag = hmac_sha256(&key, &[session_hash.as_bytes(), nonce.as_bytes()]);
+    let tag = hmac_sha256(&state.search_key[..], &[session_hash.as_bytes(), nonce.as_bytes()]);
     hex::encode(&tag[..16])
 }
 
