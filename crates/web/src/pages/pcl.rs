@@ -29,22 +29,22 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(&format!("{api}/cases/find"), post(find_cases))
         .route(&format!("{api}/parties/find"), post(find_parties))
-        .route(&format!("{api}/cases/download"), post(submit_cases))
-        .route(&format!("{api}/parties/download"), post(submit_parties))
-        .route(&format!("{api}/cases/download/status/{{id}}"), get(status_cases))
-        .route(&format!("{api}/parties/download/status/{{id}}"), get(status_parties))
-        .route(&format!("{api}/cases/download/{{id}}"), get(download_cases))
-        .route(&format!("{api}/parties/download/{{id}}"), get(download_parties))
+        .route(&format!("{api}/cases/download"), post(submit::<false>))
+        .route(&format!("{api}/parties/download"), post(submit::<true>))
+        .route(&format!("{api}/cases/download/status/{{id}}"), get(status::<false>))
+        .route(&format!("{api}/parties/download/status/{{id}}"), get(status::<true>))
+        .route(&format!("{api}/cases/download/{{id}}"), get(download::<false>))
+        .route(&format!("{api}/parties/download/{{id}}"), get(download::<true>))
         .route(
             &format!("{api}/cases/reports/{{id}}"),
-            axum::routing::delete(delete_cases),
+            axum::routing::delete(delete::<false>),
         )
         .route(
             &format!("{api}/parties/reports/{{id}}"),
-            axum::routing::delete(delete_parties),
+            axum::routing::delete(delete::<true>),
         )
-        .route(&format!("{api}/cases/reports"), get(list_cases))
-        .route(&format!("{api}/parties/reports"), get(list_parties))
+        .route(&format!("{api}/cases/reports"), get(list::<false>))
+        .route(&format!("{api}/parties/reports"), get(list::<true>))
         .route("/pcl", get(search_page))
 }
 
@@ -381,13 +381,14 @@ fn kind(party: bool) -> &'static str {
     }
 }
 
-async fn submit(
-    state: AppState,
+/// Each batch handler serves cases (`PARTY` false) or parties (true).
+async fn submit<const PARTY: bool>(
+    State(state): State<AppState>,
     visitor: Visitor,
     headers: HeaderMap,
     body: Bytes,
-    party: bool,
 ) -> Result<Response, AppError> {
+    let party = PARTY;
     let session = match api_session(&visitor, &headers) {
         Ok(s) => s,
         Err(r) => return Ok(r.into_response()),
@@ -419,24 +420,6 @@ async fn submit(
     Ok(Json(report_info(&report)).into_response())
 }
 
-async fn submit_cases(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    submit(state, visitor, headers, body, false).await
-}
-
-async fn submit_parties(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    submit(state, visitor, headers, body, true).await
-}
-
 /// The caller's report of this kind, or the answer that says why not.
 async fn own_report(
     state: &AppState,
@@ -458,13 +441,13 @@ async fn own_report(
     }
 }
 
-async fn status(
-    state: AppState,
+async fn status<const PARTY: bool>(
+    State(state): State<AppState>,
     visitor: Visitor,
     headers: HeaderMap,
-    id: String,
-    party: bool,
+    Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    let party = PARTY;
     let (_, report) = match own_report(&state, &visitor, &headers, &id, party).await? {
         Ok(v) => v,
         Err(r) => return Ok(r.into_response()),
@@ -477,31 +460,13 @@ async fn status(
     .into_response())
 }
 
-async fn status_cases(
+async fn download<const PARTY: bool>(
     State(state): State<AppState>,
     visitor: Visitor,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    status(state, visitor, headers, id, false).await
-}
-
-async fn status_parties(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    status(state, visitor, headers, id, true).await
-}
-
-async fn download(
-    state: AppState,
-    visitor: Visitor,
-    headers: HeaderMap,
-    id: String,
-    party: bool,
-) -> Result<Response, AppError> {
+    let party = PARTY;
     let (session, report) = match own_report(&state, &visitor, &headers, &id, party).await? {
         Ok(v) => v,
         Err(r) => return Ok(r.into_response()),
@@ -517,31 +482,13 @@ async fn download(
     .into_response())
 }
 
-async fn download_cases(
+async fn delete<const PARTY: bool>(
     State(state): State<AppState>,
     visitor: Visitor,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    download(state, visitor, headers, id, false).await
-}
-
-async fn download_parties(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    download(state, visitor, headers, id, true).await
-}
-
-async fn delete(
-    state: AppState,
-    visitor: Visitor,
-    headers: HeaderMap,
-    id: String,
-    party: bool,
-) -> Result<Response, AppError> {
+    let party = PARTY;
     let (session, report) = match own_report(&state, &visitor, &headers, &id, party).await? {
         Ok(v) => v,
         Err(r) => return Ok(r.into_response()),
@@ -553,25 +500,12 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn delete_cases(
+async fn list<const PARTY: bool>(
     State(state): State<AppState>,
     visitor: Visitor,
     headers: HeaderMap,
-    Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    delete(state, visitor, headers, id, false).await
-}
-
-async fn delete_parties(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    delete(state, visitor, headers, id, true).await
-}
-
-async fn list(state: AppState, visitor: Visitor, headers: HeaderMap, party: bool) -> Result<Response, AppError> {
+    let party = PARTY;
     let session = match api_session(&visitor, &headers) {
         Ok(s) => s,
         Err(r) => return Ok(r.into_response()),
@@ -584,18 +518,6 @@ async fn list(state: AppState, visitor: Visitor, headers: HeaderMap, party: bool
         "content": reports.iter().map(report_info).collect::<Vec<_>>(),
     }))
     .into_response())
-}
-
-async fn list_cases(State(state): State<AppState>, visitor: Visitor, headers: HeaderMap) -> Result<Response, AppError> {
-    list(state, visitor, headers, false).await
-}
-
-async fn list_parties(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    list(state, visitor, headers, true).await
 }
 
 // ---- The /pcl page: the same search, for people. ----
