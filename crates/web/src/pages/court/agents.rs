@@ -53,27 +53,27 @@ struct Refused {
     message: String,
 }
 
-/// The court and its nav for a linked filer; or the 403 page for anyone else.
-async fn attorney_at(
-    state: &AppState,
-    user: &PacerUser,
-    raw: &str,
-) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+/// The court, its nav, and whether the user is a filer linked there (who
+/// names agents); anyone else sees their invitations.
+async fn at_court(state: &AppState, user: &PacerUser, raw: &str) -> Result<(Court, CourtNav, bool), AppError> {
     let court = load_court(state, raw).await?;
     let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let linked = matches!(&court_user, CourtUser::Pacer { linked: Some(_), .. });
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
-    if !(linked && court.is_live()) {
-        return Ok(Err(render(
-            StatusCode::FORBIDDEN,
-            Refused {
-                nav,
-                title: "Filing Agents",
-                message: AgentRefusal::NotAFiler.to_string(),
-            },
-        )));
-    }
-    Ok(Ok((court, nav)))
+    let attorney = linked && court.is_live();
+    Ok((court, nav, attorney))
+}
+
+/// The 403 page for naming agents without being a filer here.
+fn refused(nav: CourtNav) -> Response {
+    render(
+        StatusCode::FORBIDDEN,
+        Refused {
+            nav,
+            title: "Filing Agents",
+            message: AgentRefusal::NotAFiler.to_string(),
+        },
+    )
 }
 
 async fn agents_page(
@@ -127,10 +127,10 @@ async fn show(
         "declined" => Some("You declined: the naming is gone."),
         _ => None,
     };
-    let (court, nav) = match attorney_at(&state, &user, &court).await? {
-        Ok(v) => v,
-        Err(_) => return invitations_page(&state, &user, &court, notice, None).await,
-    };
+    let (court, nav, attorney) = at_court(&state, &user, &court).await?;
+    if !attorney {
+        return invitations_page(&state, &user, &court, nav, notice, None).await;
+    }
     agents_page(&state, &user, &court, nav, notice, None).await
 }
 
@@ -138,14 +138,12 @@ async fn show(
 async fn invitations_page(
     state: &AppState,
     user: &PacerUser,
-    raw: &str,
+    court: &Court,
+    nav: CourtNav,
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let court = load_court(state, raw).await?;
-    let court_user = CourtUser::pacer(state, &user.session, &court).await?;
-    let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
-    let invitations = agents::invitations(state, &court, &user.session.account).await?;
+    let invitations = agents::invitations(state, court, &user.session.account).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -175,23 +173,22 @@ async fn change(
     posted: PacerForm<Change>,
 ) -> Result<Response, AppError> {
     let PacerForm { user, form } = posted;
+    let (court, nav, attorney) = at_court(&state, &user, &court).await?;
     if matches!(form.action.as_str(), "accept" | "decline") {
         // The named agent's answer (any PACER user, linked here or not).
-        let found = load_court(&state, &court).await?;
         let accept = form.action == "accept";
-        return match agents::answer_naming(&state, &found, &user.session.account, &form.username, accept).await? {
+        return match agents::answer_naming(&state, &court, &user.session.account, &form.username, accept).await? {
             Ok(()) => Ok(see_other(&format!(
                 "/ecf/{}/utilities/filing-agents?done={}",
-                found.id,
+                court.id,
                 if accept { "accepted" } else { "declined" }
             ))),
-            Err(refusal) => invitations_page(&state, &user, &court, None, Some(refusal.to_string())).await,
+            Err(refusal) => invitations_page(&state, &user, &court, nav, None, Some(refusal.to_string())).await,
         };
     }
-    let (court, nav) = match attorney_at(&state, &user, &court).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(refusal),
-    };
+    if !attorney {
+        return Ok(refused(nav));
+    }
     let account = &user.session.account;
     let typed: String = form.username.chars().filter(|c| !c.is_control()).take(64).collect();
     let (outcome, done) = match form.action.as_str() {
