@@ -153,3 +153,12 @@ pub(crate) fn status_text(status: &NextGenStatus) -> String {
         NextGenStatus::NotLive { planned: None } => "Not live on NextGen CM/ECF yet: no go-live date set".to_owned(),
     }
 }
+
+/// A form page's status: 422 when it comes back with a refusal, else 200.
+pub(crate) fn form_status(refused: bool) -> axum::http::StatusCode {
+    if refused {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    }
+}

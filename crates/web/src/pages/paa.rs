@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -64,11 +63,7 @@ async fn page(
 ) -> Result<Response, AppError> {
     let quarter = Quarter::of(state.clock.now());
     let view = paa::view(state, &user.session.account, quarter).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::form_status(error.is_some());
     let (error, typed) = match error {
         Some((e, t)) => (Some(e.to_string()), t),
         None => (None, String::new()),

@@ -87,11 +87,7 @@ async fn agents_page(
     let agents = agents::agents(state, court, &user.session.account)
         .await?
         .unwrap_or_default();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::form_status(error.is_some());
     let (error, typed) = match error {
         Some((e, typed)) => (Some(e.to_string()), typed),
         None => (None, String::new()),
@@ -144,11 +140,7 @@ async fn invitations_page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let invitations = agents::invitations(state, court, &user.session.account).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::form_status(error.is_some());
     Ok(render(
         status,
         InvitationsPage {

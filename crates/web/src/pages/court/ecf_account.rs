@@ -88,11 +88,7 @@ async fn account_page(
         Ok(p) => p,
         Err(_) => return Ok(refused(nav)),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::form_status(error.is_some());
     let email_error = matches!(error, Some((EcfAccountRefusal::Email(_), _)));
     let (error, typed) = match error {
         Some((e, typed)) => (Some(e.to_string()), typed),

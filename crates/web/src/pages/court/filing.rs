@@ -182,11 +182,7 @@ struct Message {
 
 /// A form page's status: 422 when it comes back with a refusal.
 fn form_status(error: Option<&str>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    }
+    crate::view::form_status(error.is_some())
 }
 
 /// The largest document the court takes, in MB, as its forms say.

@@ -520,11 +520,7 @@ async fn docket_report_page(
                 (Some(id), Ok(_)) => (Some(id), p.nav),
                 _ => {
                     let error = p.error.take().or_else(|| filter.as_ref().err().cloned());
-                    let status = if error.is_some() {
-                        StatusCode::UNPROCESSABLE_ENTITY
-                    } else {
-                        StatusCode::OK
-                    };
+                    let status = crate::view::form_status(error.is_some());
                     p.error = error;
                     return Ok(render(
                         status,

@@ -259,11 +259,7 @@ async fn home_page(
         accounts: 0,
         linked: 0,
     });
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::form_status(error.is_some());
     Ok(render(
         status,
         HomePage {
@@ -363,11 +359,7 @@ async fn account_page(
         (Some(at), Some(by), Some(why)) => format!("Disabled {} by {by}: {why}", utc_secs(*at)),
         _ => String::new(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::view::form_status(error.is_some());
     Ok(render(
         status,
         AccountPage {
