@@ -13,6 +13,18 @@ use openecf_store::{NewPacerAccount, StoreError};
 use crate::tokens::{hash_token, random_token};
 use crate::{App, Result};
 
+/// The PACER account a user typed the username of (trimmed, without control
+/// characters, at most 64 characters), and what was typed, for the message
+/// that says there is none.
+pub(crate) async fn pacer_named(app: &App, raw: &str) -> Result<(String, Option<PacerAccount>)> {
+    let typed: String = raw.trim().chars().filter(|c| !c.is_control()).take(64).collect();
+    let found = match Username::parse_existing(&typed) {
+        Ok(u) => app.store.pacer_by_username(&u).await?.map(|(a, _)| a),
+        Err(_) => None,
+    };
+    Ok((typed, found))
+}
+
 fn account_event(action: AuditAction, account: PacerAccountId, username: &Username, ip: &str) -> NewAuditEvent {
     crate::audit::account_event(action, AuditOutcome::Done, account, username, ip)
 }

@@ -3,7 +3,7 @@
 //! one bill and sees each member's usage — and the courts' CJA exemptions.
 
 use openecf_domain::fees::{quarter_due_cents, Quarter};
-use openecf_domain::{AccountKind, AuditAction, AuditOutcome, Court, NewAuditEvent, PacerAccount, Username};
+use openecf_domain::{AccountKind, AuditAction, AuditOutcome, Court, NewAuditEvent, PacerAccount};
 use openecf_store::{ExemptionRow, FirmRow, MemberRow};
 
 use crate::{App, Result};
@@ -70,12 +70,8 @@ pub async fn create_firm(app: &App, admin: &PacerAccount, name: &str) -> Result<
 }
 
 async fn account_named(app: &App, raw: &str) -> Result<std::result::Result<PacerAccount, PaaRefusal>> {
-    let typed: String = raw.trim().chars().filter(|c| !c.is_control()).take(64).collect();
-    let found = match Username::parse_existing(&typed) {
-        Ok(u) => app.store.pacer_by_username(&u).await?,
-        Err(_) => None,
-    };
-    Ok(found.map(|(a, _)| a).ok_or(PaaRefusal::NoSuchAccount(typed)))
+    let (typed, found) = crate::accounts::pacer_named(app, raw).await?;
+    Ok(found.ok_or(PaaRefusal::NoSuchAccount(typed)))
 }
 
 /// Invites an individual account to the administrator's firm; it joins when it accepts.

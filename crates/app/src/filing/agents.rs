@@ -2,7 +2,7 @@
 //! with their own individual, upgraded PACER account, who then file in the
 //! attorney's name at that court — NextGen's answer to shared firm logins.
 
-use openecf_domain::{AccountKind, AuditAction, AuditOutcome, Court, NewAuditEvent, PacerAccount, Username};
+use openecf_domain::{AccountKind, AuditAction, AuditOutcome, Court, NewAuditEvent, PacerAccount};
 use openecf_store::AgentRow;
 
 use crate::{App, Result};
@@ -61,14 +61,8 @@ pub async fn principals(app: &App, court: &Court, agent: &PacerAccount) -> Resul
 
 /// The account named by a PACER username, if it may be an agent.
 async fn agent_account(app: &App, raw: &str) -> Result<std::result::Result<PacerAccount, AgentRefusal>> {
-    let typed: String = raw.trim().chars().filter(|c| !c.is_control()).take(64).collect();
-    let Ok(username) = Username::parse_existing(&typed) else {
-        return Ok(Err(AgentRefusal::NoSuchAccount(typed)));
-    };
-    let Some((account, _)) = app.store.pacer_by_username(&username).await? else {
-        return Ok(Err(AgentRefusal::NoSuchAccount(typed)));
-    };
-    Ok(Ok(account))
+    let (typed, found) = crate::accounts::pacer_named(app, raw).await?;
+    Ok(found.ok_or(AgentRefusal::NoSuchAccount(typed)))
 }
 
 fn audit(court: &Court, attorney: &PacerAccount, detail: String) -> NewAuditEvent {
