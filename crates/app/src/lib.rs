@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 mod clock;
 pub mod common;
 pub mod console;
@@ -68,6 +69,10 @@ pub struct Settings {
     pub audit_retention: Option<Duration>,
     /// Delivered mail older than this is purged from the outbox.
     pub mail_retention: Duration,
+    /// How long the in-process read cache keeps sessions, courts and
+    /// standings ([`cache`]): a change made on another node is seen within
+    /// it. Zero turns the cache off.
+    pub cache_ttl: Duration,
 }
 
 impl Default for Settings {
@@ -82,6 +87,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             audit_retention: None,
             mail_retention: Duration::from_secs(90 * 24 * 60 * 60),
+            cache_ttl: Duration::from_secs(2),
         }
     }
 }
@@ -93,11 +99,14 @@ pub struct App {
     pub hasher: Hasher,
     pub clock: Clock,
     pub settings: Arc<Settings>,
+    /// The read cache of sessions, courts and standings ([`cache`]).
+    pub caches: cache::Caches,
 }
 
 impl App {
     pub fn new(store: Store, hasher: Hasher, clock: Clock, settings: Settings) -> Self {
         Self {
+            caches: cache::Caches::new(settings.cache_ttl),
             store,
             hasher,
             clock,

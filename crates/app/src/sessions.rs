@@ -2,7 +2,9 @@
 //! revocation and credential changes. Only the token's hash is stored.
 
 use openecf_domain::{AuditAction, AuditOutcome, PacerAccount};
-use openecf_store::{Principal, SessionRow};
+use openecf_store::Principal;
+
+pub use crate::cache::SessionView;
 
 use crate::audit::account_event;
 use crate::tokens::{hash_token, random_token};
@@ -33,28 +35,34 @@ pub async fn start(app: &App, who: Principal, client: &Client) -> Result<String>
     Ok(token)
 }
 
-/// The stored session of a token hash, if it has not timed out; a timed-out
-/// one is deleted. A live one is marked as seen (at most once a minute).
-pub async fn resolve(app: &App, token_hash: &str) -> Result<Option<SessionRow>> {
-    let Some(row) = app.store.session(token_hash).await? else {
+/// The stored session of a token hash with its PACER account, if it has not
+/// timed out; a timed-out one is deleted. A live one is marked as seen (at
+/// most once a minute). Read through the cache ([`crate::cache`]): a session
+/// ended on another node opens nothing here once `cache_ttl` has passed.
+pub async fn resolve(app: &App, token_hash: &str) -> Result<Option<SessionView>> {
+    let Some(view) = app.cached_session(token_hash).await? else {
         return Ok(None);
     };
+    let row = &view.0;
     let now = app.clock.now();
     let idle = secs(app.settings.idle_timeout);
     if now - row.last_seen_at >= idle || now - row.created_at >= secs(app.settings.absolute_timeout) {
-        app.store.delete_session(token_hash).await?;
+        end(app, token_hash).await?;
         return Ok(None);
     }
     let touch = chrono::Duration::seconds(TOUCH_EVERY_SECS).min(idle / 2);
     if now - row.last_seen_at >= touch {
         app.store.touch_session(token_hash, now).await?;
+        app.touched_session(&view, now);
     }
-    Ok(Some(row))
+    Ok(Some(view))
 }
 
 /// Ends a session (logout). Returns whether there was one.
 pub async fn end(app: &App, token_hash: &str) -> Result<bool> {
-    Ok(app.store.delete_session(token_hash).await?)
+    let ended = app.store.delete_session(token_hash).await?;
+    app.caches.forget_session(token_hash);
+    Ok(ended)
 }
 
 /// Ends one of the account's own sessions (Revoke); another's is left alone. Audited.

@@ -178,6 +178,11 @@ struct ServeArgs {
     /// Delivered mail is kept in the outbox this many days (secret-bearing bodies are blanked at delivery)
     #[arg(long, default_value_t = 90, env = "OPENECF_MAIL_RETENTION_DAYS", value_parser = clap::value_parser!(u64).range(1..=36_500))]
     mail_retention_days: u64,
+    /// How long (milliseconds) a node keeps sessions, courts and filers'
+    /// standing in memory: a logout, revoke, password change, disable or
+    /// unlink on another node ends here within it (0: no cache)
+    #[arg(long, default_value_t = 2000, env = "OPENECF_CACHE_TTL_MS", value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    cache_ttl_ms: u64,
     /// A bearer token that opens /metrics to Prometheus beyond the loopback
     /// interface (without it, /metrics answers loopback clients only)
     #[arg(long, env = "OPENECF_METRICS_TOKEN", hide_env_values = true)]
@@ -188,9 +193,15 @@ struct ServeArgs {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("OPENECF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
-    let log = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    // Lines are written to stderr by a thread of their own, so that a
+    // request never waits on the terminal, pipe or journal behind it. Not
+    // lossy: when that thread falls 128,000 lines behind, loggers wait. The
+    // guard flushes what is queued when `main` returns.
+    let (writer, _flush_at_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("openecf-log")
+        .finish(std::io::stderr());
+    let log = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match cli.log_format {
         LogFormat::Json => log.json().init(),
         // Colour only for a person at a terminal, never into a file or a journal.
@@ -381,6 +392,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 documents,
                 audit_retention: args.audit_retention_days.map(|d| Duration::from_secs(d * 86_400)),
                 mail_retention: Duration::from_secs(args.mail_retention_days * 86_400),
+                cache_ttl: Duration::from_millis(args.cache_ttl_ms),
                 ..Settings::default()
             };
             serve(app(settings)?, args, listener, public_url).await

@@ -122,6 +122,7 @@ impl Store {
         .bind(epoch(now))
         .execute(&self.pool)
         .await?;
+        self.wrote();
         Ok(done.rows_affected() == 1)
     }
 

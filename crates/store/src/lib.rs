@@ -35,6 +35,8 @@ mod staff;
 pub mod testkit;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -83,6 +85,10 @@ pub enum Engine {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// Counts this process's writes (each committed transaction, each write
+    /// outside one that changes a session): a cache entry read before the
+    /// latest write is stale. See [`Store::generation`].
+    generation: Arc<AtomicU64>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -232,7 +238,25 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            generation: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// How many writes this process has made through this store (and its
+    /// clones). An in-process cache notes it when it reads a row and treats
+    /// the entry as stale once it has moved on, so that whatever this node
+    /// changes it reads back at once; other nodes' writes are seen when the
+    /// cache's entries expire.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// A write outside a [`Tx`] that cached reads depend on.
+    fn wrote(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn engine(&self) -> Engine {
@@ -265,6 +289,7 @@ impl Store {
         Ok(Tx {
             inner,
             engine: self.engine,
+            generation: self.generation.clone(),
         })
     }
 }
@@ -274,6 +299,7 @@ impl Store {
 pub struct Tx {
     inner: Transaction<'static, Any>,
     engine: Engine,
+    generation: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -287,6 +313,7 @@ impl std::fmt::Debug for Tx {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         self.inner.commit().await?;
+        self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 

@@ -130,6 +130,7 @@ impl Store {
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
+        self.wrote();
         Ok(())
     }
 
@@ -148,6 +149,7 @@ impl Store {
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
+        self.wrote();
         Ok(done.rows_affected() > 0)
     }
 
@@ -158,6 +160,7 @@ impl Store {
             .bind(except.unwrap_or(""))
             .execute(&self.pool)
             .await?;
+        self.wrote();
         Ok(done.rows_affected())
     }
 
@@ -196,6 +199,7 @@ impl Store {
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
+        self.wrote();
         Ok(())
     }
 

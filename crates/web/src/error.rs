@@ -67,7 +67,9 @@ pub async fn operation_id(req: Request, next: Next) -> Response {
         REQUEST.scope(context, next.run(req)).instrument(span.clone()).await
     };
     span.in_scope(|| {
+        // The access log, a target of its own: `OPENECF_LOG=info,openecf::access=off` silences it.
         tracing::info!(
+            target: "openecf::access",
             status = response.status().as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "served"

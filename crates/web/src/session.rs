@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use openecf_app::sessions;
 pub use openecf_app::tokens::hash_token;
 use openecf_domain::{CourtId, EcfAccount, PacerAccount};
-use openecf_store::{Principal, SessionRow};
+use openecf_store::Principal;
 
 use crate::csrf::CsrfToken;
 use crate::{AppError, AppState};
@@ -124,7 +124,7 @@ impl Visitor {
             return Ok(None);
         };
         let hash = hash_token(token);
-        let Some(Principal::Ecf(id)) = live_session(state, &hash).await?.map(|r| r.principal) else {
+        let Some(Principal::Ecf(id)) = live_session(state, &hash).await?.map(|view| view.0.principal) else {
             return Ok(None);
         };
         let account = state.store.ecf_by_id(id).await?;
@@ -132,8 +132,8 @@ impl Visitor {
     }
 }
 
-/// The stored session of a token hash that has not timed out.
-async fn live_session(state: &AppState, hash: &str) -> Result<Option<SessionRow>, AppError> {
+/// The stored session of a token hash that has not timed out, with its account.
+async fn live_session(state: &AppState, hash: &str) -> Result<Option<sessions::SessionView>, AppError> {
     Ok(sessions::resolve(state, hash).await?)
 }
 
@@ -157,7 +157,8 @@ impl FromRequestParts<AppState> for Visitor {
         let mut pacer = None;
         if let Some(token) = &sent_pacer_token {
             let hash = hash_token(token);
-            if let Some(row) = live_session(state, &hash).await? {
+            if let Some(view) = live_session(state, &hash).await? {
+                let (row, account) = &*view;
                 if let Principal::Pacer(id) = row.principal {
                     // A filer who has put off MFA three times must enrol before
                     // anything else: such a session may only enrol (and log out).
@@ -167,14 +168,10 @@ impl FromRequestParts<AppState> for Visitor {
                         return Err(AppError::EnrolMfaFirst { next: path.to_owned() });
                     }
                 }
-                let account = match row.principal {
-                    Principal::Pacer(id) => state.store.pacer_by_id(id).await?,
-                    Principal::Ecf(_) => None,
-                };
                 if let Some(account) = account {
                     pacer = Some(PacerSession {
                         token_hash: hash,
-                        account,
+                        account: account.clone(),
                     });
                 }
             }

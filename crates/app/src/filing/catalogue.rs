@@ -9,7 +9,7 @@ use crate::{App, Result};
 
 /// The court's catalogue, as its filers see it.
 pub async fn catalogue(app: &App, court: &Court) -> Result<Catalogue> {
-    Ok(Catalogue::new(court.kind, app.store.court_events(&court.id).await?))
+    Ok(Catalogue::new(court.kind, app.court_events(&court.id).await?.to_vec()))
 }
 
 /// Why the operator's change to a catalogue was refused; nothing changed.

@@ -42,7 +42,8 @@ pub(crate) fn console_routes(state: &AppState) -> Router<AppState> {
 
 pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
     let id = CourtId::parse(raw).map_err(|_| AppError::NotFound)?;
-    state.store.court(&id).await?.ok_or(AppError::NotFound)
+    let court = state.app.court(&id).await?.ok_or(AppError::NotFound)?;
+    Ok(Court::clone(&court))
 }
 
 /// Who is using a court's site.
@@ -74,9 +75,7 @@ impl CourtUser {
     /// The PACER user at this court: the CM/ECF login linked here, if any;
     /// if none, whether they file here as an attorney's filing agent.
     pub(crate) async fn pacer(state: &AppState, session: &PacerSession, court: &Court) -> Result<Self, AppError> {
-        let linked = state.store.linked_login(&court.id, session.account.id).await?;
-        let agent =
-            linked.is_none() && court.is_live() && state.store.files_as_agent(&court.id, session.account.id).await?;
+        let openecf_app::cache::Standing { linked, agent } = state.app.standing(court, session.account.id).await?;
         Ok(Self::Pacer {
             session: session.clone(),
             linked,

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Load test: openecf's speed against the physical limits of this machine,
+# measured side by side in one run, on SQLite and on PostgreSQL.
+#
+#   bench/load.sh [sqlite|postgres|both]     (default: both)
+#
+# Environment: DURATION (seconds a run, default 15), CONNS (connections for
+# the page runs, default 256), LOGIN_CONNS (default 4), PG_URL (default
+# postgres://postgres@127.0.0.1:5432, whose database openecf_load is
+# dropped and made anew), PORT (default 18080).
+#
+# Needs wrk (Debian: apt-get install wrk). Builds the release binaries, then
+# for each engine: starts `openecf serve --demo` on a fresh database, logs a
+# linked filer in, and loads
+#   - a bare axum route (examples/bare.rs: the ceiling for any HTTP route here),
+#   - the server's own static stylesheet, /static/style.css,
+#   - an authenticated court page, /ecf/gamb/bankruptcy with X-NEXT-GEN-CSO,
+#   - password logins through /services/cso-auth,
+# and runs raw Argon2id verifications on every core (examples/argon2_rate.rs,
+# the limit of password logins). Prints one table with the ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ENGINES=${1:-both}
+DURATION=${DURATION:-15}
+CONNS=${CONNS:-256}
+LOGIN_CONNS=${LOGIN_CONNS:-4}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+PORT=${PORT:-18080}
+BARE_PORT=$((PORT + 19))
+TARGET=${CARGO_TARGET_DIR:-target}
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+echo "== building (release)" >&2
+cargo build --release --locked -q -p openecf --bin openecf
+cargo build --release --locked -q -p openecf-web --example bare
+cargo build --release --locked -q -p openecf-app --example argon2_rate
+BIN="$TARGET/release/openecf"
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_up() {
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.2
+  done
+  echo "nothing answers at $1" >&2
+  return 1
+}
+
+# wrk's requests a second and p99 (ms) of one run.
+load() {
+  local out
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@")
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  local errors
+  errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+  if [ -n "$errors" ]; then
+    echo "warning: $errors answers were not 2xx/3xx in: wrk $*" >&2
+  fi
+  echo "$rps $(to_ms "$p99")"
+}
+
+to_ms() {
+  case "$1" in
+    *us) awk -v v="${1%us}" 'BEGIN {printf "%.2f", v / 1000}' ;;
+    *ms) awk -v v="${1%ms}" 'BEGIN {printf "%.2f", v}' ;;
+    *s) awk -v v="${1%s}" 'BEGIN {printf "%.2f", v * 1000}' ;;
+    *) echo "$1" ;;
+  esac
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+"$TARGET/release/examples/bare" "127.0.0.1:$BARE_PORT" &
+PIDS+=($!)
+wait_up "http://127.0.0.1:$BARE_PORT/"
+
+ROWS=()
+run_engine() {
+  local engine=$1 url
+  case "$engine" in
+    sqlite) url="sqlite://$WORK/load.db" ;;
+    postgres)
+      psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS openecf_load" >/dev/null
+      psql "$PG_URL/postgres" -qc "CREATE DATABASE openecf_load" >/dev/null
+      url="$PG_URL/openecf_load"
+      ;;
+  esac
+  echo "== $engine: starting the server" >&2
+  OPENECF_LOG=warn "$BIN" --database "$url" --documents-dir "$WORK/documents-$engine" serve --demo \
+    --bind "127.0.0.1:$PORT" --mail-dir "$WORK/mail-$engine" --login-per-minute 1000000 \
+    >"$WORK/serve-$engine.log" 2>&1 &
+  local server=$!
+  PIDS+=("$server")
+  wait_up "http://127.0.0.1:$PORT/healthz"
+  local token
+  token=$(curl -sf -X POST "http://127.0.0.1:$PORT/services/cso-auth" -H 'Content-Type: application/json' \
+    -d '{"loginId": "mlinked2026", "password": "Walnut-Harbor-Lantern-42"}' |
+    sed -n 's/.*"nextGenCSO":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$token" ] || { echo "no token for mlinked2026" >&2; exit 1; }
+  # The page must be the linked filer's menu, not a login redirect.
+  curl -sf -H "X-NEXT-GEN-CSO: $token" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy" | grep -q "Voluntary Petition\|Open a Bankruptcy Case\|Petition" ||
+    { echo "the bankruptcy menu did not answer for the linked filer" >&2; exit 1; }
+
+  echo "== $engine: bare axum route" >&2
+  read -r bare_rps bare_p99 < <(load "http://127.0.0.1:$BARE_PORT/")
+  echo "== $engine: static stylesheet" >&2
+  read -r static_rps static_p99 < <(load "http://127.0.0.1:$PORT/static/style.css")
+  echo "== $engine: authenticated court page" >&2
+  read -r page_rps page_p99 < <(load -H "X-NEXT-GEN-CSO: $token" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy")
+  echo "== $engine: password logins" >&2
+  local logins
+  logins=$(wrk -t2 -c"$LOGIN_CONNS" -d"${DURATION}s" -s bench/login.lua "http://127.0.0.1:$PORT" |
+    awk '/^logins_per_sec/ {print $2}')
+  echo "== $engine: raw Argon2id on every core" >&2
+  local raw
+  raw=$("$TARGET/release/examples/argon2_rate" "$DURATION" | sed -n 's/.* = \([0-9.]*\)\/s$/\1/p')
+  local rss
+  rss=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+
+  ROWS+=("| $engine | bare axum route | $bare_rps | $bare_p99 | 1.00 |")
+  ROWS+=("| $engine | static stylesheet | $static_rps | $static_p99 | $(ratio "$static_rps" "$bare_rps") of bare |")
+  ROWS+=("| $engine | authenticated court page | $page_rps | $page_p99 | $(ratio "$page_rps" "$static_rps") of static; p99 $(ratio "$page_p99" "$static_p99")× static's |")
+  ROWS+=("| $engine | raw Argon2id verifications, every core | $raw | | 1.00 |")
+  ROWS+=("| $engine | password logins (cso-auth) | $logins | | $(ratio "$logins" "$raw") of raw Argon2id |")
+  ROWS+=("| $engine | server's peak resident memory (MB) | $rss | | |")
+}
+
+case "$ENGINES" in
+  sqlite | postgres) run_engine "$ENGINES" ;;
+  both) run_engine sqlite; run_engine postgres ;;
+  *) echo "usage: bench/load.sh [sqlite|postgres|both]" >&2; exit 2 ;;
+esac
+
+echo
+echo "$(nproc) cores; wrk -t2 -c$CONNS -d${DURATION}s for pages, -c$LOGIN_CONNS for logins"
+echo
+echo "| engine | what | requests/s | p99 ms | ratio |"
+echo "| --- | --- | --- | --- | --- |"
+printf '%s\n' "${ROWS[@]}"

@@ -1,0 +1,51 @@
+//! The physical limit of password logins: raw Argon2id verifications a
+//! second at openecf's parameters (m = 19 MiB, t = 2, p = 1), one thread per
+//! core, nothing else. `bench/load.sh` runs it beside the server's logins.
+//!
+//! Usage: `argon2_rate [SECONDS] [THREADS]` (default 10 seconds, every core).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(10);
+    let threads: usize = match args.next() {
+        Some(s) => s.parse()?,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None)?);
+    let salt = SaltString::encode_b64(b"openecf-bench-salt")?;
+    let hash = argon.hash_password(b"Walnut-Harbor-Lantern-42", &salt)?.to_string();
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (hash, done, stop, argon) = (hash.clone(), done.clone(), stop.clone(), argon.clone());
+            std::thread::spawn(move || {
+                let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
+                while !stop.load(Ordering::Relaxed) {
+                    argon
+                        .verify_password(b"Walnut-Harbor-Lantern-42", &parsed)
+                        .map_err(|e| e.to_string())?;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(seconds));
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().map_err(|_| "a worker panicked")??;
+    }
+    let n = done.load(Ordering::Relaxed);
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    println!("raw Argon2id verifications: {n} in {seconds} s on {threads} threads = {rate:.1}/s");
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! The in-process read cache of what every signed-in page reads: the
+//! session with its PACER account, the court, the court's added events and
+//! the account's standing at the court (its linked CM/ECF login, or whether
+//! it files as an attorney's agent).
+//!
+//! How stale an entry may be, and why that is safe:
+//! - An entry lives at most [`Settings::cache_ttl`](crate::Settings) (two
+//!   seconds by default). A logout, revoke, password change, disable or
+//!   unlink made on **another node** (or by the `openecf` command line) is
+//!   therefore seen here within that bound: a session ended elsewhere opens
+//!   nothing here after it.
+//! - Whatever **this node** writes it reads back at once: every entry
+//!   remembers the store's write count ([`Store::generation`]) when it was
+//!   read, and is stale as soon as this process has written anything since.
+//! - Only what was found is kept: an unknown token or court is asked of the
+//!   database every time, so a new session or court is never hidden.
+//! - The session's idle and absolute timeouts are still checked against the
+//!   clock on every request (on the cached row).
+//!
+//! [`Store::generation`]: openecf_store::Store::generation
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::sync::Cache;
+use openecf_domain::{Court, CourtId, Event, EventMenu, PacerAccount, PacerAccountId};
+use openecf_store::{SessionRow, Store};
+
+use crate::Result;
+
+/// At most this many entries of each kind. With a two-second life, only the
+/// sessions active in the last two seconds are held: 100,000 live sessions
+/// cost memory only as far as they are busy.
+const CAPACITY: u64 = 50_000;
+
+/// A cached value and the store's write count when it was read.
+#[derive(Clone)]
+struct Entry<V> {
+    generation: u64,
+    value: V,
+}
+
+/// A PACER session as the pages see it: the row and its account (`None`
+/// for a CM/ECF legacy session, or an account gone since).
+pub type SessionView = Arc<(SessionRow, Option<PacerAccount>)>;
+
+/// An account's standing at a court: the CM/ECF login linked there, and
+/// (when none) whether it files there as an attorney's agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub linked: Option<String>,
+    pub agent: bool,
+}
+
+/// The caches. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct Caches {
+    enabled: bool,
+    sessions: Cache<String, Entry<SessionView>>,
+    courts: Cache<CourtId, Entry<Arc<Court>>>,
+    events: Cache<CourtId, Entry<Arc<Vec<(EventMenu, Event)>>>>,
+    standing: Cache<(CourtId, PacerAccountId), Entry<Standing>>,
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caches")
+            .field("enabled", &self.enabled)
+            .field("sessions", &self.sessions.entry_count())
+            .finish_non_exhaustive()
+    }
+}
+
+fn cache<K, V>(ttl: Duration) -> Cache<K, V>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    Cache::builder().max_capacity(CAPACITY).time_to_live(ttl).build()
+}
+
+impl Caches {
+    /// Entries live `ttl`; a zero `ttl` turns the cache off (every read goes
+    /// to the database).
+    pub fn new(ttl: Duration) -> Self {
+        let live = ttl.max(Duration::from_millis(1));
+        Self {
+            enabled: !ttl.is_zero(),
+            sessions: cache(live),
+            courts: cache(live),
+            events: cache(live),
+            standing: cache(live),
+        }
+    }
+
+    /// Forgets one session at once (its logout on this node).
+    pub fn forget_session(&self, token_hash: &str) {
+        self.sessions.invalidate(token_hash);
+    }
+}
+
+/// Reads through one cache: a fresh entry, else `read` (whose `Some` is kept).
+async fn through<K, V, F>(
+    store: &Store,
+    enabled: bool,
+    cache: &Cache<K, Entry<V>>,
+    key: K,
+    read: F,
+) -> Result<Option<V>>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<Option<V>>>,
+{
+    if !enabled {
+        return read.await;
+    }
+    // Noted before the read: a write that lands during it makes the entry stale.
+    let generation = store.generation();
+    if let Some(hit) = cache.get(&key) {
+        if hit.generation == generation {
+            metrics::counter!("openecf_cache_total", "outcome" => "hit").increment(1);
+            return Ok(Some(hit.value));
+        }
+    }
+    metrics::counter!("openecf_cache_total", "outcome" => "miss").increment(1);
+    let value = read.await?;
+    if let Some(value) = &value {
+        cache.insert(
+            key,
+            Entry {
+                generation,
+                value: value.clone(),
+            },
+        );
+    }
+    Ok(value)
+}
+
+impl crate::App {
+    /// A session (by its token's hash) with its PACER account; not checked
+    /// against the timeouts (see [`crate::sessions::resolve`]).
+    pub(crate) async fn cached_session(&self, token_hash: &str) -> Result<Option<SessionView>> {
+        let store = &self.store;
+        through(
+            store,
+            self.caches.enabled,
+            &self.caches.sessions,
+            token_hash.to_owned(),
+            async {
+                let Some(row) = store.session(token_hash).await? else {
+                    return Ok(None);
+                };
+                let account = match row.principal {
+                    openecf_store::Principal::Pacer(id) => store.pacer_by_id(id).await?,
+                    openecf_store::Principal::Ecf(_) => None,
+                };
+                Ok(Some(Arc::new((row, account))))
+            },
+        )
+        .await
+    }
+
+    /// Notes on the cached session that it was just touched (seen).
+    pub(crate) fn touched_session(&self, view: &SessionView, now: chrono::DateTime<chrono::Utc>) {
+        if !self.caches.enabled {
+            return;
+        }
+        let mut row = view.0.clone();
+        row.last_seen_at = now;
+        let generation = self.store.generation();
+        self.caches.sessions.insert(
+            row.token_hash.clone(),
+            Entry {
+                generation,
+                value: Arc::new((row, view.1.clone())),
+            },
+        );
+    }
+
+    /// A court, as every court page loads it.
+    pub async fn court(&self, id: &CourtId) -> Result<Option<Arc<Court>>> {
+        let store = &self.store;
+        through(store, self.caches.enabled, &self.caches.courts, id.clone(), async {
+            Ok(store.court(id).await?.map(Arc::new))
+        })
+        .await
+    }
+
+    /// The events a court added to its catalogue.
+    pub(crate) async fn court_events(&self, id: &CourtId) -> Result<Arc<Vec<(EventMenu, Event)>>> {
+        let store = &self.store;
+        let events = through(store, self.caches.enabled, &self.caches.events, id.clone(), async {
+            Ok(Some(Arc::new(store.court_events(id).await?)))
+        })
+        .await?;
+        Ok(events.unwrap_or_default())
+    }
+
+    /// A PACER account's standing at a live or not-yet-live court.
+    pub async fn standing(&self, court: &Court, account: PacerAccountId) -> Result<Standing> {
+        let store = &self.store;
+        let standing = through(
+            store,
+            self.caches.enabled,
+            &self.caches.standing,
+            (court.id.clone(), account),
+            async {
+                let linked = store.linked_login(&court.id, account).await?;
+                let agent = linked.is_none() && court.is_live() && store.files_as_agent(&court.id, account).await?;
+                Ok(Some(Standing { linked, agent }))
+            },
+        )
+        .await?;
+        Ok(standing.unwrap_or(Standing {
+            linked: None,
+            agent: false,
+        }))
+    }
+}
