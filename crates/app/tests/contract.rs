@@ -2333,3 +2333,101 @@ async fn a_new_cmecf_password_ends_the_accounts_legacy_sessions(app: &App) {
         "a session made with the old password lives on"
     );
 }
+
+/// The read cache's bounds, with two nodes (two stores, two caches) on one
+/// database: what a node writes it reads back at once; what the other node
+/// writes it sees once the cache's time has passed, never later.
+mod read_cache {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let db = openecf_store::testkit::TestDb::sqlite().await.unwrap();
+        super::read_cache_bounds(&db).await;
+        db.finish().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(db) = openecf_store::testkit::TestDb::postgres().await else {
+            return;
+        };
+        super::read_cache_bounds(&db).await;
+        db.finish().await;
+    }
+}
+
+async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
+    use openecf_app::sessions::{self, Client};
+    const TTL: Duration = Duration::from_millis(1500);
+    let node = |store: Store| {
+        App::new(
+            store,
+            Hasher::with_threads(1).unwrap(),
+            Clock::stopped(now()),
+            Settings {
+                cache_ttl: TTL,
+                ..Settings::default()
+            },
+        )
+    };
+    let a = node(db.store.clone());
+    let b = node(Store::connect(&db.url).await.unwrap());
+    let pacer = add_pacer(&a, "cachefiler2026", AccountKind::Individual).await;
+    let client = Client::default();
+    let resolve = |app: &App, hash: String| {
+        let app = app.clone();
+        async move { sessions::resolve(&app, &hash).await.unwrap() }
+    };
+
+    // A logout on the other node: seen here once the cache's time has passed.
+    let token = sessions::start(&a, Principal::Pacer(pacer.id), &client).await.unwrap();
+    let hash = openecf_app::tokens::hash_token(&token);
+    let view = resolve(&a, hash.clone()).await.expect("a new session opens");
+    assert_eq!(view.1.as_ref().map(|acct| acct.id), Some(pacer.id));
+    assert!(sessions::end(&b, &hash).await.unwrap());
+    let started = std::time::Instant::now();
+    assert!(
+        resolve(&a, hash.clone()).await.is_some() || started.elapsed() >= TTL,
+        "node A reads its cached session, not the database, within the cache's time"
+    );
+    tokio::time::sleep(TTL + Duration::from_millis(100)).await;
+    assert!(
+        resolve(&a, hash.clone()).await.is_none(),
+        "a logout on another node still opens pages here after the cache's time"
+    );
+
+    // A logout on this node: at once.
+    let token = sessions::start(&a, Principal::Pacer(pacer.id), &client).await.unwrap();
+    let hash = openecf_app::tokens::hash_token(&token);
+    assert!(resolve(&a, hash.clone()).await.is_some());
+    assert!(sessions::end(&a, &hash).await.unwrap());
+    assert!(
+        resolve(&a, hash.clone()).await.is_none(),
+        "this node's logout is not seen at once"
+    );
+
+    // Any write of this node (here an operator disabling the account, which
+    // ends its sessions in one transaction): every cached read is stale at once.
+    let token = sessions::start(&a, Principal::Pacer(pacer.id), &client).await.unwrap();
+    let hash = openecf_app::tokens::hash_token(&token);
+    assert!(resolve(&a, hash.clone()).await.is_some());
+    openecf_app::operator::set_disabled(&a, "cachefiler2026", true, "lost every second factor", "ops")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        resolve(&a, hash.clone()).await.is_none(),
+        "a disabled account's session still opens"
+    );
+
+    // Courts: another node's go-live is seen within the cache's time.
+    add_court(&a, "gamb", CourtKind::Bankruptcy).await;
+    let id = court_id("gamb");
+    assert!(!a.court(&id).await.unwrap().unwrap().is_live());
+    go_live(&b, "gamb", GoLive::Now).await.unwrap();
+    tokio::time::sleep(TTL + Duration::from_millis(100)).await;
+    assert!(
+        a.court(&id).await.unwrap().unwrap().is_live(),
+        "the go-live is not seen after the cache's time"
+    );
+    b.store.close().await;
+}

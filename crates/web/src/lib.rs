@@ -64,7 +64,10 @@ impl Default for Config {
 
 impl Config {
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.to_ascii_lowercase().starts_with("https://")
+        self.public_url
+            .trim_start()
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
     }
 
     /// The public URL's origin (`scheme://host[:port]`), lower case, as browsers send it in `Origin`.
@@ -130,10 +133,11 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::middleware))
         .layer(axum::middleware::from_fn(paths::canonical_court))
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::add))
         .layer(axum::middleware::from_fn(error::operation_id))
-        .layer(axum::middleware::from_fn(ops::track))
         .layer(axum::middleware::from_fn(run_to_completion))
+        .merge(pages::static_routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::add))
+        .layer(axum::middleware::from_fn(ops::track))
         .with_state(state)
 }
 

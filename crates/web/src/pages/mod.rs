@@ -43,7 +43,6 @@ pub fn routes() -> Router<AppState> {
         .nest("/mfa", mfa::routes());
     Router::new()
         .merge(portal::routes())
-        .route("/static/style.css", get(stylesheet))
         .merge(csologin::routes())
         .merge(api::routes())
         .merge(pcl::routes())
@@ -51,6 +50,14 @@ pub fn routes() -> Router<AppState> {
         .merge(court::routes())
         .merge(courts::routes())
         .fallback(not_found)
+}
+
+/// The server's own files: the same for everyone, no session, no form, no
+/// database. They skip the per-request work of pages (CSRF cookie, rate
+/// limits, the request span and access log, the detached task): only the
+/// security headers and the metrics wrap them.
+pub fn static_routes() -> Router<AppState> {
+    Router::new().route("/static/style.css", get(stylesheet))
 }
 
 /// No such page; the visitor is looked up so the page still says who is logged in.
