@@ -37,7 +37,7 @@ pub(crate) fn name_event(action: AuditAction, outcome: AuditOutcome, username: &
 pub(crate) async fn record(app: &App, event: &NewAuditEvent) -> Result<()> {
     let mut tx = app.store.write().await?;
     tx.insert_audit(event, app.clock.now()).await?;
-    tx.commit().await?;
+    tx.commit_leaving_cache().await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The in-process read cache of what every signed-in page reads: the
 //! session with its PACER account, the court, the court's added events and
 //! the account's standing at the court (its linked CM/ECF login, or whether
-//! it files as an attorney's agent).
+//! it files as an attorney's agent), and its event catalogue.
 //!
 //! How stale an entry may be, and why that is safe:
 //! - An entry lives at most [`Settings::cache_ttl`](crate::Settings) (two
@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
-use openecf_domain::{Court, CourtId, Event, EventMenu, PacerAccount, PacerAccountId};
+use openecf_domain::{Catalogue, Court, CourtId, PacerAccount, PacerAccountId};
 use openecf_store::{SessionRow, Store};
 
 use crate::Result;
@@ -58,7 +58,7 @@ pub struct Caches {
     enabled: bool,
     sessions: Cache<String, Entry<SessionView>>,
     courts: Cache<CourtId, Entry<Arc<Court>>>,
-    events: Cache<CourtId, Entry<Arc<Vec<(EventMenu, Event)>>>>,
+    catalogues: Cache<CourtId, Entry<Arc<Catalogue>>>,
     standing: Cache<(CourtId, PacerAccountId), Entry<Standing>>,
 }
 
@@ -88,7 +88,7 @@ impl Caches {
             enabled: !ttl.is_zero(),
             sessions: cache(live),
             courts: cache(live),
-            events: cache(live),
+            catalogues: cache(live),
             standing: cache(live),
         }
     }
@@ -187,14 +187,23 @@ impl crate::App {
         .await
     }
 
-    /// The events a court added to its catalogue.
-    pub(crate) async fn court_events(&self, id: &CourtId) -> Result<Arc<Vec<(EventMenu, Event)>>> {
+    /// A court's event catalogue: the built-in events of its kind and those it added.
+    pub(crate) async fn catalogue(&self, court: &Court) -> Result<Arc<Catalogue>> {
         let store = &self.store;
-        let events = through(store, self.caches.enabled, &self.caches.events, id.clone(), async {
-            Ok(Some(Arc::new(store.court_events(id).await?)))
-        })
+        let catalogue = through(
+            store,
+            self.caches.enabled,
+            &self.caches.catalogues,
+            court.id.clone(),
+            async {
+                Ok(Some(Arc::new(Catalogue::new(
+                    court.kind,
+                    store.court_events(&court.id).await?,
+                ))))
+            },
+        )
         .await?;
-        Ok(events.unwrap_or_default())
+        Ok(catalogue.ok_or_else(|| anyhow::anyhow!("a catalogue read found nothing"))?)
     }
 
     /// A PACER account's standing at a live or not-yet-live court.

@@ -164,7 +164,7 @@ impl Store {
                 lease_id,
             });
         }
-        tx.commit().await?;
+        tx.commit_leaving_cache().await?;
         Ok(claimed)
     }
 
@@ -172,7 +172,7 @@ impl Store {
     pub async fn complete_job(&self, job: &ClaimedJob) -> Result<bool> {
         let mut tx = self.write().await?;
         let done = tx.complete_job(job).await?;
-        tx.commit().await?;
+        tx.commit_leaving_cache().await?;
         Ok(done)
     }
 

@@ -311,9 +311,21 @@ impl std::fmt::Debug for Tx {
 }
 
 impl Tx {
+    /// Commits. Every entry of this process's read cache is stale after it
+    /// ([`Store::generation`]).
     pub async fn commit(self) -> Result<()> {
         self.inner.commit().await?;
         self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Commits a transaction that changed none of the rows the read cache
+    /// holds (sessions, accounts, courts, links, filing agents, court
+    /// events): failure counters, password checks under way, jobs, audit
+    /// events, mail. The busiest writes (every login's, every job poll's)
+    /// thus leave the cache's entries fresh. When unsure, [`Tx::commit`].
+    pub async fn commit_leaving_cache(self) -> Result<()> {
+        self.inner.commit().await?;
         Ok(())
     }
 

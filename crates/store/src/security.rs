@@ -203,7 +203,7 @@ impl Store {
         if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
             tx.enqueue_mail(mail, now).await?;
         }
-        tx.commit().await?;
+        tx.commit_leaving_cache().await?;
         Ok(after)
     }
 
@@ -231,7 +231,7 @@ impl Store {
             .bind(now + IN_FLIGHT_SECS)
             .execute(tx.conn())
             .await?;
-        tx.commit().await?;
+        tx.commit_leaving_cache().await?;
         Ok(Attempt::Go(slot))
     }
 
@@ -259,7 +259,7 @@ impl Store {
             .bind(slot.0)
             .execute(tx.conn())
             .await?;
-        tx.commit().await?;
+        tx.commit_leaving_cache().await?;
         Ok(after)
     }
 }

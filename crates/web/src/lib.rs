@@ -91,19 +91,31 @@ impl Config {
 }
 
 /// What every handler shares: the application (its store, hasher, clock and
-/// settings: `state.store`, `state.clock` … through `Deref`) and the HTTP settings.
+/// settings: `state.store`, `state.clock` … through `Deref`) and the HTTP
+/// settings. One pointer: axum clones the state for every extractor and
+/// middleware of every request, so a clone is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The state behind [`AppState`].
+pub struct Shared {
     pub app: App,
     pub config: Arc<Config>,
     /// The key CSRF tokens are made with (derived from the server key).
-    csrf_key: Arc<[u8; 32]>,
+    csrf_key: [u8; 32],
     /// The key charged forms' numbers are made with (derived from the server key).
-    search_key: Arc<[u8; 32]>,
-    limiters: Arc<limits::Limiters>,
+    search_key: [u8; 32],
+    limiters: limits::Limiters,
 }
 
 impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Shared {
     type Target = App;
     fn deref(&self) -> &App {
         &self.app
@@ -112,13 +124,13 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(app: App, config: Config) -> Self {
-        Self {
-            csrf_key: Arc::new(config.secret_key.derive("csrf")),
-            search_key: Arc::new(config.secret_key.derive("search-form")),
-            limiters: Arc::new(limits::Limiters::new(config.rate_limits, app.clock.clone())),
+        Self(Arc::new(Shared {
+            csrf_key: config.secret_key.derive("csrf"),
+            search_key: config.secret_key.derive("search-form"),
+            limiters: limits::Limiters::new(config.rate_limits, app.clock.clone()),
             app,
             config: Arc::new(config),
-        }
+        }))
     }
 }
 

@@ -8,8 +8,8 @@ use openecf_domain::{
 use crate::{App, Result};
 
 /// The court's catalogue, as its filers see it.
-pub async fn catalogue(app: &App, court: &Court) -> Result<Catalogue> {
-    Ok(Catalogue::new(court.kind, app.court_events(&court.id).await?.to_vec()))
+pub async fn catalogue(app: &App, court: &Court) -> Result<std::sync::Arc<Catalogue>> {
+    app.catalogue(court).await
 }
 
 /// Why the operator's change to a catalogue was refused; nothing changed.

@@ -1205,7 +1205,7 @@ async fn acknowledge(
 /// catalogue of events.
 struct FileMenu {
     menu: EventMenu,
-    catalogue: Catalogue,
+    catalogue: std::sync::Arc<Catalogue>,
 }
 
 impl FileMenu {
