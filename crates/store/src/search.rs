@@ -27,7 +27,7 @@ impl Store {
         let pattern = crate::contains_pattern(keyword);
         sqlx::query(
             "SELECT e.case_id, e.number, e.docket_text, e.filed_at FROM docket_entries e JOIN cases c ON c.id = e.case_id
-             WHERE c.court_id = $1 AND LOWER(e.docket_text) LIKE $2 ESCAPE '\\'
+             WHERE c.court_id = $1 AND e.sealed = 0 AND LOWER(e.docket_text) LIKE $2 ESCAPE '\\'
                AND e.filed_at >= $3 AND e.filed_at < $4
              ORDER BY e.filed_at DESC, e.id DESC LIMIT $5",
         )

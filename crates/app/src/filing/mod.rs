@@ -1005,10 +1005,29 @@ pub async fn cancel_held_filing(app: &App, court: &Court, session_hash: &str, to
     Ok(())
 }
 
-/// Whether the account may read a case's docket and documents: an attorney
-/// of record (the public's access, with its fees, comes later).
+
+/// Whether the account may read a case's docket and its documents, restricted
+/// ones too: an attorney of record, or the court's staff (the public reads
+/// the docket report, with its fees).
 pub async fn may_read(app: &App, court: &Court, case_id: i64, account: &PacerAccount) -> Result<bool> {
-    Ok(app.store.is_attorney(case_id, account.id).await? || app.store.is_staff(&court.id, account.id).await?)
+    Ok(reader(app, court, case_id, Some(account)).await?.gets_restricted())
+}
+
+/// Who is reading a case's record (the public when `None`): court staff of
+/// its court, an attorney of record in it, or neither.
+pub async fn reader(
+    app: &App,
+    court: &Court,
+    case_id: i64,
+    account: Option<&PacerAccount>,
+) -> Result<openecf_domain::Reader> {
+    let Some(account) = account else {
+        return Ok(openecf_domain::Reader::default());
+    };
+    Ok(openecf_domain::Reader {
+        staff: app.store.is_staff(&court.id, account.id).await?,
+        attorney: app.store.is_attorney(case_id, account.id).await?,
+    })
 }
 
 /// A free look at a document through the link in a recipient's notice: the

@@ -9,7 +9,10 @@ use openecf_app::App;
 use openecf_domain::*;
 use openecf_store::*;
 
-contract!(the_public_record_is_found_by_party_name_and_read_by_range);
+contract!(
+    the_public_record_is_found_by_party_name_and_read_by_range,
+    court_staff_seal_entries_restrict_documents_and_record_case_details,
+);
 
 /// Public access reads: a court's cases by a party's name, the docket report
 /// by document-number and filing-date ranges, the last filing, the new entries.
@@ -116,4 +119,235 @@ async fn the_public_record_is_found_by_party_name_and_read_by_range(app: &App) {
     let since_answer = app.store.new_entries(&court.id, answered_at, 10).await.unwrap();
     assert_eq!(since_answer.len(), 1);
     assert!(app.store.new_entries(&court.id, opened_at, 1).await.unwrap().len() == 1);
+}
+
+
+/// Sealed entries leave the public's reads (docket report, last filing, new
+/// entries, Search) unless staff ask for them; a restricted document keeps
+/// its entry; case details are checked and read back; each change audited.
+async fn court_staff_seal_entries_restrict_documents_and_record_case_details(app: &App) {
+    use openecf_app::record::{self, DetailChanges};
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    let case = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let number = case.number.to_string();
+    let opened_at = app.clock.now();
+    app.clock.advance(Duration::from_secs(3600));
+    let answer = NewFiling {
+        case_number: number.clone(),
+        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
+        party: "Richard Roe".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("answer.pdf", 2),
+        attachments: vec![("Exhibit A".into(), upload("exhibit.pdf", 1))],
+    };
+    filing::file_document(app, &court, &defense_atty, &answer)
+        .await
+        .unwrap()
+        .unwrap();
+    // Refusals change nothing.
+    for (entry, why, refusal) in [
+        (2, " ", RecordRefusal::NoReason),
+        (
+            9,
+            "order",
+            RecordRefusal::NoSuchEntry {
+                case: number.clone(),
+                number: 9,
+            },
+        ),
+    ] {
+        assert_eq!(
+            record::seal_entry(app, &court.id, &number, entry, true, why, "clerk")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            refusal
+        );
+    }
+    assert!(matches!(
+        record::seal_entry(app, &court.id, "26-99", 1, true, "order", "clerk")
+            .await
+            .unwrap(),
+        Err(RecordRefusal::NoSuchCase(_))
+    ));
+    record::seal_entry(app, &court.id, &number, 2, true, "sealed by order", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        record::seal_entry(app, &court.id, &number, 2, true, "again", "clerk")
+            .await
+            .unwrap(),
+        Err(RecordRefusal::Unchanged { state: "sealed", .. })
+    ));
+    let public = app
+        .store
+        .docket_report(case.id, &DocketFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(public.iter().map(|e| e.number).collect::<Vec<_>>(), vec![1]);
+    let staff = DocketFilter {
+        include_sealed: true,
+        ..DocketFilter::default()
+    };
+    let all = app.store.docket_report(case.id, &staff).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| (e.number, e.sealed)).collect::<Vec<_>>(),
+        vec![(1, false), (2, true)]
+    );
+    assert_eq!(all[1].documents.len(), 2, "a sealed entry's attachments, for staff");
+    assert!(app.store.entry_sealed(all[1].id).await.unwrap());
+    assert_eq!(app.store.last_filing(case.id).await.unwrap(), Some(opened_at));
+    let feed = app.store.new_entries(&court.id, opened_at, 10).await.unwrap();
+    assert_eq!(feed.iter().map(|e| e.number).collect::<Vec<_>>(), vec![1]);
+    assert!(app
+        .store
+        .search_entries(&court.id, "Answer", None, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(app.store.docket(case.id).await.unwrap()[1].sealed);
+
+    // A restricted attachment: the entry stays, the document is marked.
+    record::seal_entry(app, &court.id, &number, 2, false, "order vacated", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record::restrict_document(app, &court.id, &number, 2, 5, true, "address", "clerk")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        RecordRefusal::NoSuchDocument {
+            case: number.clone(),
+            number: 2,
+            attachment: 5
+        }
+    );
+    record::restrict_document(app, &court.id, &number, 2, 1, true, "holds an address", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let report = app
+        .store
+        .docket_report(case.id, &DocketFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        report[1]
+            .documents
+            .iter()
+            .map(|d| (d.attachment, d.restricted))
+            .collect::<Vec<_>>(),
+        vec![(0, false), (1, true)]
+    );
+    let docs = app.store.entry_documents(report[1].id).await.unwrap();
+    assert!(!docs[0].is_restricted() && docs[1].is_restricted());
+    assert_eq!(app.store.docket(case.id).await.unwrap()[1].documents[1].restricted, 1);
+
+    // Case details: checked against the filing day and today, then read back.
+    let today = CourtZone::default().today(app.clock.now());
+    let before = today - chrono::Days::new(400);
+    let refused = record::set_details(
+        app,
+        &court.id,
+        &number,
+        &DetailChanges {
+            date_terminated: Some(Some(before)),
+            ..DetailChanges::default()
+        },
+        "closed",
+        "clerk",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        refused,
+        Err(RecordRefusal::Details(DetailsRefusal::BeforeFiling { .. }))
+    ));
+    let converted = record::set_details(
+        app,
+        &court.id,
+        &number,
+        &DetailChanges {
+            date_converted: Some(Some(today)),
+            ..DetailChanges::default()
+        },
+        "x",
+        "clerk",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        converted.unwrap_err(),
+        RecordRefusal::Details(DetailsRefusal::BankruptcyOnly("Date Converted"))
+    );
+    record::set_details(
+        app,
+        &court.id,
+        &number,
+        &DetailChanges {
+            referred_to: Some("Sarah Netburn".into()),
+            date_terminated: Some(Some(today)),
+            ..DetailChanges::default()
+        },
+        "judgment entered",
+        "clerk",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let read = app.store.case(&court.id, case.id).await.unwrap().unwrap();
+    assert_eq!(
+        read.details,
+        CaseDetails {
+            referred_to: "Sarah Netburn".into(),
+            date_terminated: Some(today),
+            ..CaseDetails::default()
+        }
+    );
+    // Cleared one at a time; the rest stays.
+    record::set_details(
+        app,
+        &court.id,
+        &number,
+        &DetailChanges {
+            date_terminated: Some(None),
+            ..DetailChanges::default()
+        },
+        "reopened",
+        "clerk",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let read = app.store.case(&court.id, case.id).await.unwrap().unwrap();
+    assert_eq!(read.details.date_terminated, None);
+    assert_eq!(read.details.referred_to, "Sarah Netburn");
+    // Each change is in the audit trail with who made it and why.
+    let events = openecf_app::audit::list(
+        app,
+        &AuditFilter {
+            court: Some(court.id.to_string()),
+            limit: 50,
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let details: Vec<&str> = events
+        .iter()
+        .filter(|e| e.event.action == "case.seal" || e.event.action == "case.details")
+        .map(|e| e.event.detail.as_str())
+        .collect();
+    assert_eq!(details.len(), 5, "{details:?}");
+    assert!(details
+        .iter()
+        .any(|d| d.starts_with("sealed entry 2 of") && d.ends_with("by clerk: sealed by order")));
+    assert!(details.iter().any(|d| d.contains("restricted document 2-1")));
 }

@@ -526,3 +526,134 @@ async fn a_view_document_page_is_good_for_an_hour_then_a_click_is_charged_again(
     click().await.unwrap();
     assert_eq!(count().await, 2, "an old page's number is charged again");
 }
+
+#[tokio::test]
+async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_never_charged() {
+    let app = TestApp::spawn().await;
+    let (filer, year) = case_with_two_entries(&app).await;
+    let number = format!("1:{year}-cv-00001");
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    // The clerk seals the motion (entry 2) and restricts the complaint (entry 1's main document).
+    openecf_app::record::seal_entry(&app.app, &nysd, &number, 2, true, "sealed by order", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    openecf_app::record::restrict_document(&app.app, &nysd, &number, 1, 0, true, "holds an address", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let p = member_of_the_public(&app).await;
+    let account = app.account("jfiler2027").await;
+    let quarter = openecf_domain::fees::Quarter::of(app.now());
+
+    // The docket report: entry 1 shows, its complaint without a link (the
+    // attachment keeps its own); entry 2 is not there at all.
+    let report = p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1").await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has("COMPLAINT against")
+        .assert_has("<td>1</td>")
+        .assert_lacks("/ecf/nysd/doc1/000100000001\"")
+        .assert_has("/ecf/nysd/doc1/000100000002")
+        .assert_lacks("to Serve the Summons")
+        .assert_lacks("Motion for Extension of Time")
+        .assert_lacks("/ecf/nysd/doc1/000100000003")
+        .assert_lacks("SEALED");
+    // The sealed entry's document is not there for the public, nor is it
+    // found by show_case_doc, the RSS feed or the court's Search.
+    assert_eq!(p.get("/ecf/nysd/doc1/000100000003").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        p.get("/ecf/nysd/cgi-bin/show_case_doc?2,1").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let feed = app
+        .cookieless()
+        .get(format!("{}/ecf/nysd/cgi-bin/rss_outside.pl", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(feed.contains("[Complaint]") && !feed.contains("Motion for Extension"), "{feed}");
+    assert!(!feed.contains("000100000001"), "a restricted document is not linked: {feed}");
+    let search = p.get("/ecf/nysd/search").await;
+    let found = p
+        .get(&format!("/ecf/nysd/search?keyword=Summons&k={}", search.hidden("k")))
+        .await;
+    found.assert_lacks("to Serve the Summons");
+
+    // The restricted complaint: the attachment menu lists it without a
+    // link; its page says it is restricted; its View Document charges nothing.
+    let menu = p.get("/ecf/nysd/doc1/000100000001").await;
+    menu.assert_has("Main Document (restricted)").assert_has("Civil Cover Sheet");
+    let refused = p.get("/ecf/nysd/doc1/000100000001?main=1").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused
+        .assert_has("This document is restricted by the court")
+        .assert_has("No fee was charged")
+        .assert_lacks("%PDF");
+    let posted = p
+        .client
+        .post(format!("{}/ecf/nysd/doc1/000100000001", p.base))
+        .form(&[("csrf", menu.hidden("csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::FORBIDDEN);
+    assert!(!posted.text().await.unwrap().starts_with("%PDF"));
+    let charged: Vec<String> = openecf_app::fees::transactions(&app.app, &account, quarter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.description)
+        .collect();
+    assert!(
+        !charged.is_empty() && charged.iter().all(|d| !d.starts_with("Image")),
+        "no document was charged: {charged:?}"
+    );
+
+    // The case's attorney of record: gets the restricted complaint, but not the sealed entry.
+    let complaint = filer.get("/ecf/nysd/doc1/000100000001?main=1").await;
+    assert!(complaint.body.starts_with("%PDF"), "{}", complaint.status);
+    filer
+        .get("/ecf/nysd/case/1")
+        .await
+        .assert_has("COMPLAINT against")
+        .assert_lacks("to Serve the Summons");
+    assert_eq!(filer.get("/ecf/nysd/doc1/000100000003").await.status, StatusCode::NOT_FOUND);
+
+    // The court's staff see everything, the sealed entry marked as such.
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&nysd, account.id, app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("SEALED (court only):")
+        .assert_has("to Serve the Summons")
+        .assert_has("/ecf/nysd/doc1/000100000001")
+        .assert_has("/ecf/nysd/doc1/000100000003");
+    assert!(p
+        .get("/ecf/nysd/doc1/000100000003")
+        .await
+        .body
+        .starts_with("%PDF"));
+
+    // Unsealed, the public sees the entry again.
+    openecf_app::record::seal_entry(&app.app, &nysd, &number, 2, false, "order vacated", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let public = member_of_the_public_again(&app).await;
+    public
+        .get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("to Serve the Summons");
+}
+
+/// A second PACER user with no part in any case (the first became staff).
+async fn member_of_the_public_again(app: &TestApp) -> Browser {
+    let b = app.browser();
+    b.login("mlinked2026", PACER_PW).await;
+    b
+}

@@ -811,7 +811,17 @@ async fn docket(
             (p.role.as_str(), name, counsel.join("; "))
         })
         .collect();
-    let docket = state.store.docket(case.id).await?;
+    // Sealed entries are the court's staff's alone (attorneys of record do not see them).
+    let staff = filing::reader(&state, &court, case.id, Some(&user.session.account))
+        .await?
+        .sees_sealed();
+    let docket: Vec<_> = state
+        .store
+        .docket(case.id)
+        .await?
+        .into_iter()
+        .filter(|e| staff || !e.sealed)
+        .collect();
     let prefix = state.store.doc_id_prefix(&court.id).await?;
     let doc_link = |d: &openecf_store::DocumentRow| {
         format!("/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(&prefix, d.id))
@@ -944,14 +954,18 @@ async fn document(
     let court = load_court(&state, &court).await?;
     let id = doc1_id(&id)?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
-    let of_record = match &visitor.pacer {
-        Some(session) => filing::may_read(&state, &court, case_id, &session.account).await?,
-        None => false,
-    };
-    if of_record {
+    let reader = filing::reader(&state, &court, case_id, visitor.pacer.as_ref().map(|s| &s.account)).await?;
+    // A sealed entry's documents are the court's staff's alone: to anyone
+    // else, as if there were none.
+    if state.store.entry_sealed(doc.entry_id).await? && !reader.sees_sealed() {
+        return Err(AppError::NotFound);
+    }
+    if reader.gets_restricted() {
         return serve_document(&state, &doc).await;
     }
     match q.magic_num.as_deref().filter(|t| !t.is_empty()) {
+        // A notice's free look does not open a restricted document.
+        Some(_) if doc.is_restricted() => Ok(super::public::restricted(&court, CourtNav::new(&court, &visitor, None))),
         Some(token) => match filing::peek_free_look(&state, doc.id, token).await? {
             FreeLook::Granted => Ok(page(FreeLookPage {
                 nav: CourtNav::new(&court, &visitor, None),
@@ -983,6 +997,15 @@ async fn document_view(
     let court = load_court(&state, &court).await?;
     let id = doc1_id(&id)?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
+    // Refused before any fee: a sealed entry's document (as if there were
+    // none), a restricted one (its page), unless this reader may open it.
+    let reader = filing::reader(&state, &court, case_id, visitor.pacer.as_ref().map(|s| &s.account)).await?;
+    if state.store.entry_sealed(doc.entry_id).await? && !reader.sees_sealed() {
+        return Err(AppError::NotFound);
+    }
+    if doc.is_restricted() && !reader.gets_restricted() {
+        return Ok(super::public::restricted(&court, CourtNav::new(&court, &visitor, None)));
+    }
     let Some(token) = q.magic_num.as_deref().filter(|t| !t.is_empty()) else {
         // Public access: any PACER user views the document, charged here by
         // its pages (at most 30), once per View Document page.
