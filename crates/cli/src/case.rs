@@ -154,7 +154,13 @@ pub async fn run(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
         } => {
             let court = CourtId::parse(&court)?;
             let changes = DetailChanges {
-                referred_to: referred_to.map(|r| if r.trim().eq_ignore_ascii_case("none") { String::new() } else { r }),
+                referred_to: referred_to.map(|r| {
+                    if r.trim().eq_ignore_ascii_case("none") {
+                        String::new()
+                    } else {
+                        r
+                    }
+                }),
                 date_terminated: day_change("Date Terminated", terminated.as_deref())?,
                 date_converted: day_change("Date Converted", converted.as_deref())?,
                 date_discharged: day_change("Debtor discharged", discharged.as_deref())?,
@@ -168,7 +174,15 @@ pub async fn run(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
     }
 }
 
-async fn seal(app: &App, court: &str, case: &str, entry: i64, seal: bool, reason: &str, operator: &str) -> anyhow::Result<()> {
+async fn seal(
+    app: &App,
+    court: &str,
+    case: &str,
+    entry: i64,
+    seal: bool,
+    reason: &str,
+    operator: &str,
+) -> anyhow::Result<()> {
     let court = CourtId::parse(court)?;
     let case = record::seal_entry(app, &court, case, entry, seal, reason, operator)
         .await?

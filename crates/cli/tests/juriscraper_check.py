@@ -8,7 +8,8 @@ Run by the `cli` integration test (`juriscraper.rs`), which starts
 
 EXPECTED.json: {"base": URL, "username": ..., "password": ..., "mail_dir": DIR,
 "cases": [{"court", "id", "number", "judge_initials", "judge", "title",
-"lead_title", "date_filed", "last_filing", "cause", "nature_of_suit",
+"lead_title", "date_filed", "last_filing", "referred_to", "date_terminated",
+"date_converted", "date_discharged", "cause", "nature_of_suit",
 "jurisdiction", "jury_demand", "chapter", "parties": [{"name", "type",
 "extra", "attorneys": [{"name", "email", "roles"}]}], "entries": [{"number",
 "date_filed" (the court's day), "filed_at" (epoch seconds), "event",
@@ -94,6 +95,15 @@ async def check_docket_report(client, base, case):
             data.get("assigned_to_str"),
             normalize_judge_string(f"Judge {case['judge']}")[0],
         )
+    # What court staff record: Referred to (CM/ECF prints "Magistrate Judge
+    # …"), Date Terminated, Date Converted, Debtor discharged.
+    check(
+        f"{label} referred_to_str",
+        data.get("referred_to_str", ""),
+        normalize_judge_string(f"Magistrate Judge {case['referred_to']}")[0] if case["referred_to"] else "",
+    )
+    for key in ("date_terminated", "date_converted", "date_discharged"):
+        check(f"{label} {key}", data.get(key), day(case[key]))
     if case["number"].split("-")[1] not in ("bk", "ap"):
         for key in ("cause", "nature_of_suit", "jurisdiction", "jury_demand"):
             check(f"{label} {key}", data.get(key, ""), case[key])
@@ -141,6 +151,11 @@ async def check_case_query(client, base, case):
     check(f"{label} date_last_filing", data.get("date_last_filing"), day(case["last_filing"]))
     if case["judge"]:
         check(f"{label} assigned_to_str", data.get("assigned_to_str"), case["judge"])
+    check(f"{label} referred_to_str", data.get("referred_to_str"), case["referred_to"] or None)
+    check(f"{label} date_terminated", data.get("date_terminated"), day(case["date_terminated"]))
+    if case["number"].split("-")[1] == "bk":
+        # juriscraper files CM/ECF's "Debtor discharged:" under this name.
+        check(f"{label} debtor discharged", data.get("date_debtor_dismissed"), day(case["date_discharged"]))
     if case["chapter"] is not None:
         check(f"{label} chapter", data.get("chapter"), str(case["chapter"]))
         check(f"{label} case_type", data.get("case_type"), "bk")

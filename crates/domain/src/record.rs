@@ -60,7 +60,11 @@ pub enum RecordRefusal {
     #[error("entry {number} of case {case} has no attachment {attachment}")]
     NoSuchDocument { case: String, number: i64, attachment: i64 },
     #[error("entry {number} of case {case} is {state} already")]
-    Unchanged { case: String, number: i64, state: &'static str },
+    Unchanged {
+        case: String,
+        number: i64,
+        state: &'static str,
+    },
     #[error("--reason: say why (kept in the audit trail), at most 500 characters")]
     NoReason,
     #[error("{0}")]
@@ -123,7 +127,12 @@ pub fn parse_day(field: &'static str, raw: &str) -> Result<Option<NaiveDate>, De
 /// Checks a case's details: a magistrate judge's bare name (not at a
 /// bankruptcy case); each day neither before the case was filed nor after
 /// the court's today; converted and discharged only in a bankruptcy case.
-pub fn check_details(case_type: CaseType, filed: NaiveDate, today: NaiveDate, d: &Details) -> Result<(), DetailsRefusal> {
+pub fn check_details(
+    case_type: CaseType,
+    filed: NaiveDate,
+    today: NaiveDate,
+    d: &Details,
+) -> Result<(), DetailsRefusal> {
     let bankruptcy = matches!(case_type, CaseType::Bankruptcy);
     let name = d.referred_to.as_str();
     if !name.is_empty() {
@@ -183,7 +192,10 @@ mod tests {
         };
         assert!(matches!(
             check_details(CaseType::Civil, filed, today, &early),
-            Err(DetailsRefusal::BeforeFiling { field: "Date Terminated", .. })
+            Err(DetailsRefusal::BeforeFiling {
+                field: "Date Terminated",
+                ..
+            })
         ));
         let late = Details {
             date_terminated: Some(day("2026-12-07")),
@@ -215,7 +227,13 @@ mod tests {
             check_details(CaseType::Bankruptcy, filed, today, &referred),
             Err(DetailsRefusal::ReferredInBankruptcy)
         );
-        for bad in ["Magistrate Judge Sarah Netburn", "Judge Netburn", "<b>x</b>", " x", "123"] {
+        for bad in [
+            "Magistrate Judge Sarah Netburn",
+            "Judge Netburn",
+            "<b>x</b>",
+            " x",
+            "123",
+        ] {
             let d = Details {
                 referred_to: bad.into(),
                 ..Details::default()

@@ -25,7 +25,10 @@ pub struct DocketFilter {
 impl DocketFilter {
     /// Whether it narrows the docket (a date or number range).
     pub fn is_ranged(&self) -> bool {
-        self.filed_from.is_some() || self.filed_before.is_some() || self.first_number.is_some() || self.last_number.is_some()
+        self.filed_from.is_some()
+            || self.filed_before.is_some()
+            || self.first_number.is_some()
+            || self.last_number.is_some()
     }
 }
 
@@ -182,7 +185,17 @@ impl Store {
         let last = filter.last_number.unwrap_or(i64::MAX);
         // Sealed entries (1) are let through only when asked for.
         let sealed_max = i64::from(filter.include_sealed);
-        type Line = (i64, i64, String, i64, Option<i64>, i64, Option<i64>, Option<String>, Option<i64>);
+        type Line = (
+            i64,
+            i64,
+            String,
+            i64,
+            Option<i64>,
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+        );
         let lines: Vec<Line> = sqlx::query_as(
             "SELECT e.id, e.number, e.docket_text, e.filed_at, e.refers_to_entry, e.sealed, d.id, d.description,
                     d.restricted
@@ -225,27 +238,29 @@ impl Store {
         }
         lines
             .into_iter()
-            .map(|(id, number, docket_text, filed_at, refers_to, sealed, main, description, restricted)| {
-                let mut documents = Vec::new();
-                if let Some(main) = main {
-                    documents.push(ReportDocument {
-                        id: main,
-                        attachment: 0,
-                        description: description.unwrap_or_default(),
-                        restricted: restricted.unwrap_or(0) != 0,
-                    });
-                    documents.extend(by_entry.remove(&id).unwrap_or_default());
-                }
-                Ok(ReportEntry {
-                    id,
-                    number,
-                    docket_text,
-                    filed_at: from_epoch(filed_at)?,
-                    refers_to,
-                    sealed: sealed != 0,
-                    documents,
-                })
-            })
+            .map(
+                |(id, number, docket_text, filed_at, refers_to, sealed, main, description, restricted)| {
+                    let mut documents = Vec::new();
+                    if let Some(main) = main {
+                        documents.push(ReportDocument {
+                            id: main,
+                            attachment: 0,
+                            description: description.unwrap_or_default(),
+                            restricted: restricted.unwrap_or(0) != 0,
+                        });
+                        documents.extend(by_entry.remove(&id).unwrap_or_default());
+                    }
+                    Ok(ReportEntry {
+                        id,
+                        number,
+                        docket_text,
+                        filed_at: from_epoch(filed_at)?,
+                        refers_to,
+                        sealed: sealed != 0,
+                        documents,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -270,9 +285,9 @@ impl Store {
     pub async fn last_filing(&self, case_id: i64) -> Result<Option<Time>> {
         let last: Option<i64> =
             sqlx::query_scalar("SELECT MAX(filed_at) FROM docket_entries WHERE case_id = $1 AND sealed = 0")
-            .bind(case_id)
-            .fetch_one(&self.pool)
-            .await?;
+                .bind(case_id)
+                .fetch_one(&self.pool)
+                .await?;
         last.map(from_epoch).transpose()
     }
 

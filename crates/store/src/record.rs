@@ -14,12 +14,13 @@ impl Tx {
     /// there is no such entry or it already was so.
     #[tracing::instrument(skip(self))]
     pub async fn set_entry_sealed(&mut self, case_id: i64, number: i64, sealed: bool) -> Result<bool> {
-        let done = sqlx::query("UPDATE docket_entries SET sealed = $1 WHERE case_id = $2 AND number = $3 AND sealed <> $1")
-            .bind(i64::from(sealed))
-            .bind(case_id)
-            .bind(number)
-            .execute(self.conn())
-            .await?;
+        let done =
+            sqlx::query("UPDATE docket_entries SET sealed = $1 WHERE case_id = $2 AND number = $3 AND sealed <> $1")
+                .bind(i64::from(sealed))
+                .bind(case_id)
+                .bind(number)
+                .execute(self.conn())
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -1005,7 +1005,6 @@ pub async fn cancel_held_filing(app: &App, court: &Court, session_hash: &str, to
     Ok(())
 }
 
-
 /// Whether the account may read a case's docket and its documents, restricted
 /// ones too: an attorney of record, or the court's staff (the public reads
 /// the docket report, with its fees).

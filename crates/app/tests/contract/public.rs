@@ -121,7 +121,6 @@ async fn the_public_record_is_found_by_party_name_and_read_by_range(app: &App) {
     assert!(app.store.new_entries(&court.id, opened_at, 1).await.unwrap().len() == 1);
 }
 
-
 /// Sealed entries leave the public's reads (docket report, last filing, new
 /// entries, Search) unless staff ask for them; a restricted document keeps
 /// its entry; case details are checked and read back; each change audited.

@@ -24,6 +24,7 @@ use std::process::Command;
 use openecf_app::filing::pdf::sample::{pdf, Extra};
 use openecf_app::filing::{self, NewCriminalCase, NewFiling, Prompts, Upload};
 use openecf_app::link::Linker;
+use openecf_app::record::DetailChanges;
 use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_domain::{civil_event, criminal_event, doc1_number, CaseType, CourtId, CourtZone, EcfLogin, Username};
 use openecf_store::testkit::services_required;
@@ -170,6 +171,10 @@ async fn filed(store: &Store) -> Vec<Value> {
                 "lead_title": lead_title,
                 "date_filed": day(&zone, case.date_filed),
                 "last_filing": store.last_filing(case.id).await.unwrap().map(|t| day(&zone, t)),
+                "referred_to": case.details.referred_to,
+                "date_terminated": case.details.date_terminated.map(|d| d.to_string()),
+                "date_converted": case.details.date_converted.map(|d| d.to_string()),
+                "date_discharged": case.details.date_discharged.map(|d| d.to_string()),
                 "cause": case.cause,
                 "nature_of_suit": case.nature_of_suit,
                 "jurisdiction": case.jurisdiction,
@@ -326,6 +331,41 @@ async fn file_more(store: &Store, data: &Scratch, base: &str) {
     .await
     .unwrap()
     .unwrap_or_else(|r| panic!("{r}"));
+    // What court staff record: the civil case referred to a magistrate judge
+    // and terminated; the chapter 7 case converted, its debtor discharged,
+    // closed (each today, at the court).
+    let today = store.court_time_zone(&nysd).await.unwrap().today(app.clock.now());
+    let details = |court: &str, number: String, changes: DetailChanges| {
+        let (app, court) = (app.clone(), CourtId::parse(court).unwrap());
+        async move {
+            openecf_app::record::set_details(&app, &court, &number, &changes, "order", "clerk")
+                .await
+                .unwrap()
+                .unwrap_or_else(|r| panic!("{r}"));
+        }
+    };
+    details(
+        "nysd",
+        civil.clone(),
+        DetailChanges {
+            referred_to: Some("Sarah Netburn".into()),
+            date_terminated: Some(Some(today)),
+            ..DetailChanges::default()
+        },
+    )
+    .await;
+    let year = app.clock.now().format("%y").to_string();
+    details(
+        "gamb",
+        format!("1:{year}-bk-00001"),
+        DetailChanges {
+            date_converted: Some(Some(today)),
+            date_discharged: Some(Some(today)),
+            date_terminated: Some(Some(today)),
+            ..DetailChanges::default()
+        },
+    )
+    .await;
     file(
         &jfiler,
         NewFiling {

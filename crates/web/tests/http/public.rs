@@ -575,8 +575,14 @@ async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_n
         .text()
         .await
         .unwrap();
-    assert!(feed.contains("[Complaint]") && !feed.contains("Motion for Extension"), "{feed}");
-    assert!(!feed.contains("000100000001"), "a restricted document is not linked: {feed}");
+    assert!(
+        feed.contains("[Complaint]") && !feed.contains("Motion for Extension"),
+        "{feed}"
+    );
+    assert!(
+        !feed.contains("000100000001"),
+        "a restricted document is not linked: {feed}"
+    );
     let search = p.get("/ecf/nysd/search").await;
     let found = p
         .get(&format!("/ecf/nysd/search?keyword=Summons&k={}", search.hidden("k")))
@@ -586,7 +592,8 @@ async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_n
     // The restricted complaint: the attachment menu lists it without a
     // link; its page says it is restricted; its View Document charges nothing.
     let menu = p.get("/ecf/nysd/doc1/000100000001").await;
-    menu.assert_has("Main Document (restricted)").assert_has("Civil Cover Sheet");
+    menu.assert_has("Main Document (restricted)")
+        .assert_has("Civil Cover Sheet");
     let refused = p.get("/ecf/nysd/doc1/000100000001?main=1").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     refused
@@ -621,7 +628,10 @@ async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_n
         .await
         .assert_has("COMPLAINT against")
         .assert_lacks("to Serve the Summons");
-    assert_eq!(filer.get("/ecf/nysd/doc1/000100000003").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        filer.get("/ecf/nysd/doc1/000100000003").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // The court's staff see everything, the sealed entry marked as such.
     let mut tx = app.store.write().await.unwrap();
@@ -633,11 +643,7 @@ async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_n
         .assert_has("to Serve the Summons")
         .assert_has("/ecf/nysd/doc1/000100000001")
         .assert_has("/ecf/nysd/doc1/000100000003");
-    assert!(p
-        .get("/ecf/nysd/doc1/000100000003")
-        .await
-        .body
-        .starts_with("%PDF"));
+    assert!(p.get("/ecf/nysd/doc1/000100000003").await.body.starts_with("%PDF"));
 
     // Unsealed, the public sees the entry again.
     openecf_app::record::seal_entry(&app.app, &nysd, &number, 2, false, "order vacated", "clerk")
@@ -656,4 +662,37 @@ async fn member_of_the_public_again(app: &TestApp) -> Browser {
     let b = app.browser();
     b.login("mlinked2026", PACER_PW).await;
     b
+}
+
+#[tokio::test]
+async fn the_docket_report_prints_what_court_staff_record_as_cmecf_does() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let today = openecf_domain::CourtZone::default().today(app.now());
+    openecf_app::record::set_details(
+        &app.app,
+        &nysd,
+        &format!("{year}-1"),
+        &openecf_app::record::DetailChanges {
+            referred_to: Some("Sarah Netburn".into()),
+            date_terminated: Some(Some(today)),
+            ..Default::default()
+        },
+        "judgment entered",
+        "clerk",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let p = member_of_the_public(&app).await;
+    let day = court_day(&app, 0);
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("Referred to: Magistrate Judge Sarah Netburn<br>")
+        .assert_has(&format!("Date Filed: {day}<br>Date Terminated: {day}<br>"));
+    p.get("/ecf/nysd/cgi-bin/iquery.pl?1")
+        .await
+        .assert_has("Sarah Netburn, referral<br>")
+        .assert_has(&format!("<b>Date terminated:</b> {day}"));
 }

@@ -171,6 +171,11 @@ struct CasePage {
     title: String,
     judge: Option<String>,
     bankruptcy: Option<(String, String)>,
+    /// Recorded by court staff: the magistrate judge ("…, referral"), the
+    /// days terminated and (bankruptcy) the debtor discharged.
+    referred_to: Option<String>,
+    date_terminated: Option<String>,
+    date_discharged: Option<String>,
     date_filed: String,
     last_filing: Option<String>,
 }
@@ -304,8 +309,12 @@ async fn case_page(state: &AppState, nav: CourtNav, case: CaseRow) -> Result<Res
             case.chapter.map(|c| c.to_string()).unwrap_or_default(),
         )
     });
+    let day = |d: Option<NaiveDate>| d.map(|d| d.format("%m/%d/%Y").to_string());
     Ok(page(CasePage {
         nav,
+        referred_to: (!case.details.referred_to.is_empty()).then(|| case.details.referred_to.clone()),
+        date_terminated: day(case.details.date_terminated),
+        date_discharged: day(case.details.date_discharged),
         id: case.id,
         number: case.number.to_string(),
         title: case.title,
