@@ -14,7 +14,7 @@ EXPECTED.json: {"base": URL, "username": ..., "password": ..., "mail_dir": DIR,
 "extra", "attorneys": [{"name", "email", "roles"}]}], "entries": [{"number",
 "date_filed" (the court's day), "filed_at" (epoch seconds), "event",
 "docket_text", "description" (as the docket prints it, with its
-attachments), "doc1"}]}]}
+attachments), "doc1", "opinion" (its event is a written opinion)}]}]}
 
 Every difference is printed; the exit status is 1 if there was any, 2 if a
 parser raised. juriscraper's `query()` methods are used as they are, pointed
@@ -36,6 +36,7 @@ from juriscraper.lib.string_utils import clean_string, harmonize
 from juriscraper.pacer import (
     CaseQuery,
     DocketReport,
+    FreeOpinionReport,
     PacerRssFeed,
     PossibleCaseNumberApi,
 )
@@ -180,6 +181,41 @@ async def check_possible_case_numbers(client, base, case):
     check(f"{label} a number that is no case", api.data(), None)
 
 
+async def check_written_opinions(client, base, court, cases):
+    """The Written Opinions report (WrtOpRpt.pl): every opinion entry of the
+    court's cases, and nothing else, from the first day one was filed to the last."""
+    label = f"FreeOpinionReport {court}"
+    want = [
+        (case, e)
+        for case in cases
+        if case["court"] == court
+        for e in case["entries"]
+        if e["opinion"]
+    ]
+    if not want:
+        return 0
+    want.sort(key=lambda ce: (ce[1]["filed_at"], ce[1]["number"]))
+    days = [day(e["date_filed"]) for _, e in want]
+    report = at(FreeOpinionReport, f"{base}/ecf/{court}/cgi-bin/WrtOpRpt.pl")(court, client)
+    await report.query(min(days), max(days), sort="date_filed")
+    got = report.data
+    check(f"{label} number of opinions", len(got), len(want))
+    check(f"{label} reported count", report.reported_opinion_count, len(want))
+    for row, (case, e) in zip(got, want):
+        who = f"{label} {case['number']} entry {e['number']}"
+        number = case["number"].rsplit("-", 1)[0] if case["judge_initials"] else case["number"]
+        check(f"{who} docket_number", row.get("docket_number"), number)
+        check(f"{who} case_name", row.get("case_name"), clean_string(harmonize(case["title"])))
+        check(f"{who} pacer_case_id", row.get("pacer_case_id"), str(case["id"]))
+        check(f"{who} date_filed", row.get("date_filed"), day(e["date_filed"]))
+        check(f"{who} document_number", row.get("document_number"), str(e["number"]))
+        check(f"{who} pacer_doc_id", row.get("pacer_doc_id"), pacer_doc_id(e["doc1"]))
+        check(f"{who} description", row.get("description"), e["docket_text"])
+        check(f"{who} nature_of_suit", row.get("nature_of_suit"), case["nature_of_suit"])
+        check(f"{who} cause", row.get("cause"), case["cause"])
+    return len(want)
+
+
 async def check_rss(base, court, cases):
     label = f"PacerRssFeed {court}"
     feed = at(PacerRssFeed, f"{base}/ecf/{court}/cgi-bin/rss_outside.pl")(court, http2=False)
@@ -280,6 +316,11 @@ async def main(expected_path):
             await check_docket_report(client, base, case)
             await check_case_query(client, base, case)
             await check_possible_case_numbers(client, base, case)
+        opinions = 0
+        for court in sorted({c["court"] for c in expected["cases"]}):
+            opinions += await check_written_opinions(client, base, court, expected["cases"])
+        if opinions == 0:
+            failures.append("FreeOpinionReport: the demo has no written opinion to check")
     for court in sorted({c["court"] for c in expected["cases"]}):
         await check_rss(base, court, expected["cases"])
     notices_read = check_notices(expected["mail_dir"], expected["cases"])

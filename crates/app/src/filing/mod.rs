@@ -1410,6 +1410,7 @@ pub async fn charge_document(
     description: &str,
     criteria: &str,
     pages: i64,
+    opinion: bool,
     request_key: &str,
 ) -> Result<openecf_store::TransactionRow> {
     crate::fees::charge(
@@ -1421,7 +1422,7 @@ pub async fn charge_document(
             description,
             criteria,
             billable: openecf_domain::fees::Billable::Document { pages },
-            opinion: false,
+            opinion,
             request_key,
         },
     )

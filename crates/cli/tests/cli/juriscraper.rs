@@ -124,12 +124,15 @@ async fn filed(store: &Store) -> Vec<Value> {
                     })
                 })
                 .collect();
-            let entries: Vec<Value> = store
-                .docket(case.id)
-                .await
-                .unwrap()
+            let docket = store.docket(case.id).await.unwrap();
+            let mut opinions = Vec::new();
+            for e in &docket {
+                opinions.push(store.entry_is_opinion(e.id).await.unwrap());
+            }
+            let entries: Vec<Value> = docket
                 .into_iter()
-                .map(|e| {
+                .zip(opinions)
+                .map(|(e, opinion)| {
                     // CM/ECF lists an entry's attachments after its text.
                     let mut description = e.docket_text.clone();
                     let attachments: Vec<String> = e
@@ -149,6 +152,7 @@ async fn filed(store: &Store) -> Vec<Value> {
                         "docket_text": e.docket_text,
                         "description": description,
                         "doc1": e.documents.first().map(|d| doc1_number(&prefix, d.id)),
+                        "opinion": opinion,
                     })
                 })
                 .collect();
@@ -331,6 +335,35 @@ async fn file_more(store: &Store, data: &Scratch, base: &str) {
     .await
     .unwrap()
     .unwrap_or_else(|r| panic!("{r}"));
+    // A written opinion: the court marks an event of its catalogue as one,
+    // and it is filed into the civil case.
+    let opinion = openecf_domain::Event {
+        category: "Orders and Judgments".into(),
+        name: "Memorandum Opinion".into(),
+        docket_text: "MEMORANDUM OPINION".into(),
+        appearance: false,
+    };
+    openecf_app::filing::catalogue::add_event(&app, &nysd, openecf_domain::EventMenu::Civil, &opinion, "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    openecf_app::filing::catalogue::set_opinion(&app, &nysd, "Memorandum Opinion", true, "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    file(
+        &jfiler,
+        NewFiling {
+            case_number: civil.clone(),
+            event: opinion,
+            party: "Beta Supply Co.".into(),
+            docket_text: "and Order".into(),
+            prompts: Prompts::default(),
+            main: upload("opinion.pdf", 5),
+            attachments: vec![],
+        },
+    )
+    .await;
     // What court staff record: the civil case referred to a magistrate judge
     // and terminated; the chapter 7 case converted, its debtor discharged,
     // closed (each today, at the court).

@@ -696,3 +696,94 @@ async fn the_docket_report_prints_what_court_staff_record_as_cmecf_does() {
         .assert_has("Sarah Netburn, referral<br>")
         .assert_has(&format!("<b>Date terminated:</b> {day}"));
 }
+
+/// A court event marked as a written opinion, filed into the demo case as entry 3.
+async fn file_an_opinion(app: &TestApp, filer: &Browser, year: &str) {
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let event = openecf_domain::Event {
+        category: "Orders and Judgments".into(),
+        name: "Memorandum Opinion".into(),
+        docket_text: "MEMORANDUM OPINION".into(),
+        appearance: false,
+    };
+    openecf_app::filing::catalogue::add_event(&app.app, &nysd, openecf_domain::EventMenu::Civil, &event, "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        openecf_app::filing::catalogue::set_opinion(&app.app, &nysd, "Memorandum Opinion", true, "clerk")
+            .await
+            .unwrap()
+            .unwrap()
+    );
+    let csrf = filer.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let opinion = Form::new()
+        .text("csrf", csrf)
+        .text("case_number", format!("{year}-1"))
+        .text("event", "Memorandum Opinion")
+        .text("party", "Jordan Filer")
+        .text("docket_text", "and Order on the Motion")
+        .part("main", file_part("opinion.pdf", pdf(12, "Opinion", Extra::Nothing)));
+    file_reviewed(filer, "/ecf/nysd/civil/file", opinion)
+        .await
+        .assert_has("Filed: document number 3");
+}
+
+#[tokio::test]
+async fn the_reports_menu_runs_the_written_opinions_report_free_and_its_opinions_are_free() {
+    let app = TestApp::spawn().await;
+    let (filer, year) = case_with_two_entries(&app).await;
+    file_an_opinion(&app, &filer, &year).await;
+    let p = member_of_the_public(&app).await;
+    let menu = p.get("/ecf/nysd/reports").await;
+    assert_eq!(menu.status, StatusCode::OK);
+    menu.assert_has(r#"<a href="/ecf/nysd/cgi-bin/DktRpt.pl">Docket Report</a>"#)
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/WrtOpRpt.pl">Written Opinions</a>"#)
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/CalEvents.pl">Calendar Events</a>"#)
+        .assert_lacks("Claims Register");
+    p.get("/ecf/gamb/reports").await.assert_has("Claims Register");
+    // The form, then the report: one row, the opinion, linked to its case and document.
+    let form = p.get("/ecf/nysd/cgi-bin/WrtOpRpt.pl").await;
+    form.assert_has(r#"<label for="filed_from">Filed from</label>"#)
+        .assert_has("WrtOpRpt.pl?1-L_1_0-1");
+    let day = court_day(&app, 0);
+    let report = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/WrtOpRpt.pl?filed_from={day}&filed_to={day}"
+        ))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has(&format!(
+            r#"<td>{day}</td><td><a href="/ecf/nysd/cgi-bin/DktRpt.pl?1">1:{year}-cv-00001"#
+        ))
+        .assert_has("<b>Jordan Filer v. Acme Widgets, Inc.</b>")
+        .assert_has(r#"<a href="/ecf/nysd/doc1/000100000004">3</a>"#)
+        .assert_has("MEMORANDUM OPINION and Order on the Motion")
+        .assert_lacks("to Serve the Summons")
+        .assert_has("<i>NOS:</i> 190 Contract: Other")
+        .assert_has("<b>Total number of opinions reported:</b> 1")
+        .assert_has("Transaction Receipt");
+    let bad = p
+        .get("/ecf/nysd/cgi-bin/WrtOpRpt.pl?filed_from=12/31/2026&filed_to=01/01/2026")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_has("The start date must be less than or equal to the end date.");
+    // The opinion itself is free: its View Document page says so, and the click charges nothing.
+    let view = p.get("/ecf/nysd/doc1/000100000004").await;
+    view.assert_has("0.00 (free: opinion)");
+    let doc = p
+        .client
+        .post(format!("{}/ecf/nysd/doc1/000100000004", p.base))
+        .form(&[("csrf", view.hidden("csrf")), ("k", view.hidden("k"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.headers()["content-type"], "application/pdf");
+    let account = app.account("jfiler2027").await;
+    let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|t| t.cost_cents == 0), "{list:?}");
+}

@@ -1032,6 +1032,7 @@ async fn document_view(
             &description,
             &criteria,
             doc.pages,
+            state.store.entry_is_opinion(doc.entry_id).await?,
             &key,
         )
         .await?;

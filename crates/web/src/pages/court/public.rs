@@ -55,7 +55,7 @@ const FEED_LIMIT: i64 = 200;
 
 /// A query string or form body as name → value (the last of a repeated
 /// name), with CM/ECF's bare `?123` (a case id) kept under `""`.
-fn fields(raw: &[u8]) -> HashMap<String, String> {
+pub(super) fn fields(raw: &[u8]) -> HashMap<String, String> {
     let mut out = HashMap::new();
     // `?123` or `?1-L_1_0-1`: CM/ECF's bare query, a first part without `=`.
     let first = raw.split(|b| *b == b'&').next().unwrap_or_default();
@@ -72,7 +72,7 @@ fn fields(raw: &[u8]) -> HashMap<String, String> {
     out
 }
 
-fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub(super) fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
     f.get(name).map_or("", |v| v.trim())
 }
 
@@ -84,19 +84,19 @@ fn case_id_of(f: &HashMap<String, String>) -> Option<i64> {
     id.parse().ok().filter(|id: &i64| *id > 0)
 }
 
-async fn nav_for(state: &AppState, court: &Court, user: &PacerUser) -> Result<CourtNav, AppError> {
+pub(super) async fn nav_for(state: &AppState, court: &Court, user: &PacerUser) -> Result<CourtNav, AppError> {
     let court_user = CourtUser::pacer(state, &user.session, court).await?;
     Ok(CourtNav::new(court, &user.visitor, Some(&court_user)))
 }
 
 /// The court's day of an instant, as CM/ECF prints it: `11/26/2026`.
-fn date(zone: &CourtZone, t: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn date(zone: &CourtZone, t: chrono::DateTime<chrono::Utc>) -> String {
     zone.today(t).format("%m/%d/%Y").to_string()
 }
 
 /// A date as CM/ECF's forms take it: `mm/dd/yyyy` (one-digit month or day
 /// too), or `yyyy-mm-dd`.
-fn parse_date(raw: &str) -> Option<NaiveDate> {
+pub(super) fn parse_date(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     NaiveDate::parse_from_str(raw, "%m/%d/%Y")
         .or_else(|_| NaiveDate::parse_from_str(raw, "%Y-%m-%d"))
@@ -1075,7 +1075,9 @@ pub(super) async fn document_for_pacer_user(
     }
     // What View Document will charge, shown before it is accepted.
     let pages = openecf_domain::fees::Billable::Document { pages: doc.pages }.pages();
-    let exempt = if state.store.is_staff(&court.id, user.session.account.id).await? {
+    let exempt = if state.store.entry_is_opinion(doc.entry_id).await? {
+        Some("opinion")
+    } else if state.store.is_staff(&court.id, user.session.account.id).await? {
         Some("court user")
     } else if state.store.session_exempt(&user.session.token_hash, &court.id).await? {
         Some("cja")

@@ -297,7 +297,8 @@ async fn menu_page(
     let info = match page_name.as_str() {
         // Query is CM/ECF's own page now (the menu bar links it).
         "query" => return Ok(crate::paths::see_other(&format!("/ecf/{}/cgi-bin/iquery.pl", court.id))),
-        "reports" => Some(("Reports", "The Docket Report: click Query, find the case, then Docket Report (or go to cgi-bin/DktRpt.pl on this court's site). Calendars and written opinions arrive in a later release of openecf.")),
+        // Reports is its own page now (pages/court/reports.rs).
+        "reports" => return Ok(crate::paths::see_other(&format!("/ecf/{}/reports", court.id))),
         "search" => Some(("Search", "Searching this court's cases and documents arrives with public access to the record in a later release of openecf.")),
         _ => None,
     };
