@@ -217,3 +217,87 @@ pub async fn set_details(
         ..case
     }))
 }
+
+/// A hearing to schedule: the court's local time, what, where.
+#[derive(Debug, Clone)]
+pub struct NewHearing {
+    pub at: chrono::NaiveDateTime,
+    pub description: String,
+    pub location: String,
+}
+
+/// Schedules a hearing on a case (the Calendar Events report lists it):
+/// at a time still to come at the court. Audited. Returns its id.
+pub async fn schedule_hearing(
+    app: &App,
+    court: &CourtId,
+    case_number: &str,
+    h: &NewHearing,
+    by: &str,
+) -> Result<Refusable<(CaseRow, i64)>> {
+    use openecf_domain::record::{check_hearing_text, HearingRefusal};
+    for (field, text) in [("description", &h.description), ("location", &h.location)] {
+        if let Err(r) = check_hearing_text(field, text) {
+            return Ok(Err(r.into()));
+        }
+    }
+    let case = match find_case(app, court, case_number).await? {
+        Ok(c) => c,
+        Err(r) => return Ok(Err(r)),
+    };
+    let zone = app.store.court_time_zone(court).await?;
+    let shown = h.at.format("%Y-%m-%d %H:%M").to_string();
+    let Some(starts_at) = zone.instant(h.at) else {
+        return Ok(Err(HearingRefusal::NoSuchTime(shown).into()));
+    };
+    let now = app.clock.now();
+    if starts_at <= now {
+        return Ok(Err(HearingRefusal::Passed(shown).into()));
+    }
+    let mut tx = app.store.write().await?;
+    let id = tx
+        .insert_hearing(case.id, starts_at, h.description.trim(), h.location.trim(), now)
+        .await?;
+    tx.insert_audit(
+        &event(
+            court,
+            AuditAction::CaseHearing,
+            format!(
+                "hearing {id} scheduled in {} for {shown} by {by}: {} ({})",
+                case.number,
+                h.description.trim(),
+                h.location.trim()
+            ),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok((case, id)))
+}
+
+/// Cancels a hearing of the court, with a reason; audited.
+pub async fn cancel_hearing(app: &App, court: &CourtId, id: i64, why: &str, by: &str) -> Result<Refusable<()>> {
+    let Some(why) = reason(why) else {
+        return Ok(Err(RecordRefusal::NoReason));
+    };
+    if app.store.court(court).await?.is_none() {
+        return Ok(Err(RecordRefusal::NoSuchCourt(court.to_string())));
+    }
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    if !tx.cancel_hearing(court, id, now).await? {
+        return Ok(Err(openecf_domain::HearingRefusal::NoSuchHearing(id).into()));
+    }
+    tx.insert_audit(
+        &event(
+            court,
+            AuditAction::CaseHearing,
+            format!("hearing {id} cancelled by {by}: {why}"),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

@@ -1,13 +1,14 @@
 //! `openecf case …`: court staff's changes to a case's record — seal or
 //! unseal a docket entry, restrict or release a document, record the
-//! details the docket report prints — each with a required reason, audited
-//! with the operator. A refusal says why and changes nothing.
+//! details the docket report prints (each with a required reason), schedule
+//! or cancel a hearing — audited with the operator. A refusal says why and
+//! changes nothing.
 
 use anyhow::anyhow;
 use clap::Subcommand;
-use openecf_app::record::{self, DetailChanges};
+use openecf_app::record::{self, DetailChanges, NewHearing};
 use openecf_app::App;
-use openecf_domain::record::parse_day;
+use openecf_domain::record::{parse_day, parse_hearing_time};
 use openecf_domain::{CourtId, RecordRefusal};
 use openecf_store::CaseRow;
 
@@ -59,6 +60,32 @@ pub enum CaseCommand {
         entry: i64,
         #[arg(long, default_value_t = 0)]
         attachment: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Schedule a hearing on the case: the Calendar Events report
+    /// (cgi-bin/CalEvents.pl) lists it
+    Hearing {
+        court: String,
+        case: String,
+        /// The court's local date and time: YYYY-MM-DD HH:MM
+        #[arg(long)]
+        at: String,
+        /// What is heard, like "Motion Hearing re 12 Motion to Dismiss"
+        #[arg(long)]
+        description: String,
+        /// Where, like "Courtroom 5A"
+        #[arg(long)]
+        location: String,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
+    /// Cancel a hearing (by the id `case hearing` printed)
+    CancelHearing {
+        court: String,
+        id: i64,
         #[arg(long)]
         reason: String,
         #[arg(long, env = "USER", default_value = "operator")]
@@ -142,6 +169,46 @@ pub async fn run(app: &App, cmd: CaseCommand) -> anyhow::Result<()> {
             reason,
             operator,
         } => restrict(app, &court, &case, (entry, attachment), false, &reason, &operator).await,
+        CaseCommand::Hearing {
+            court,
+            case,
+            at,
+            description,
+            location,
+            operator,
+        } => {
+            let court = CourtId::parse(&court)?;
+            let at = parse_hearing_time(&at).map_err(|e| refused(e.into()))?;
+            let hearing = NewHearing {
+                at,
+                description,
+                location,
+            };
+            let (case, id) = record::schedule_hearing(app, &court, &case, &hearing, &operator)
+                .await?
+                .map_err(refused)?;
+            println!(
+                "hearing {id} scheduled at {court} in {} for {} ({}): {}",
+                case.number,
+                hearing.at.format("%Y-%m-%d %H:%M"),
+                hearing.location.trim(),
+                hearing.description.trim()
+            );
+            Ok(())
+        }
+        CaseCommand::CancelHearing {
+            court,
+            id,
+            reason,
+            operator,
+        } => {
+            let court = CourtId::parse(&court)?;
+            record::cancel_hearing(app, &court, id, &reason, &operator)
+                .await?
+                .map_err(refused)?;
+            println!("hearing {id} at {court} cancelled");
+            Ok(())
+        }
         CaseCommand::Set {
             court,
             case,

@@ -53,6 +53,8 @@ pub enum AuditAction {
     CaseSeal,
     /// Court staff recorded a case's details (Referred to, Date Terminated, …).
     CaseDetails,
+    /// Court staff scheduled or cancelled a hearing.
+    CaseHearing,
     /// The operator corrected or removed a CM/ECF account.
     EcfOperator,
     /// Maintain Your ECF Account: a secondary e-mail address added.
@@ -98,6 +100,7 @@ impl AuditAction {
             Self::AccountOperator => "account.operator",
             Self::CaseSeal => "case.seal",
             Self::CaseDetails => "case.details",
+            Self::CaseHearing => "case.hearing",
             Self::EcfOperator => "ecf.operator",
             Self::EcfEmailAdd => "ecf.email.add",
             Self::EcfEmailRemove => "ecf.email.remove",
@@ -137,6 +140,7 @@ impl AuditAction {
             "ecf.operator" => "CM/ECF account corrected or removed by the operator",
             "case.seal" => "Docket entry sealed or document restricted by the court",
             "case.details" => "Case details recorded by the court",
+            "case.hearing" => "Hearing scheduled or cancelled by the court",
             "account.operator" => "Account disabled, enabled or unlocked by the PACER Service Center",
             "ecf.email.add" => "Secondary e-mail address added",
             "ecf.email.remove" => "Secondary e-mail address removed",

@@ -38,5 +38,5 @@ pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role,
 pub use notice::{check_secondary_email, NoticeDelivery, SecondaryEmailRefusal, MAX_SECONDARY_EMAILS};
 pub use password::{Password, PasswordContext, PasswordRefusal};
 pub use public::{doc1_number, parse_doc1_number};
-pub use record::{DetailsRefusal, Reader, RecordRefusal};
+pub use record::{DetailsRefusal, HearingRefusal, Reader, RecordRefusal};
 pub use throttle::Subject;

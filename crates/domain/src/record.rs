@@ -69,6 +69,8 @@ pub enum RecordRefusal {
     NoReason,
     #[error("{0}")]
     Details(#[from] DetailsRefusal),
+    #[error("{0}")]
+    Hearing(#[from] HearingRefusal),
 }
 
 /// Why case details were refused.
@@ -94,6 +96,38 @@ pub enum DetailsRefusal {
     BankruptcyOnly(&'static str),
     #[error("{0}: type the day as YYYY-MM-DD (or none to clear it)")]
     BadDay(&'static str),
+}
+
+/// The longest hearing description or location kept.
+pub const HEARING_TEXT_MAX: usize = 200;
+
+/// Why a hearing was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HearingRefusal {
+    #[error("--at: type the court's local date and time as YYYY-MM-DD HH:MM (e.g. 2027-01-12 09:30)")]
+    BadTime,
+    #[error("--at: {0} is not a time at the court (a clock change skips it)")]
+    NoSuchTime(String),
+    #[error("--at: {0} has passed at the court")]
+    Passed(String),
+    #[error("--{0}: required, on one line, at most 200 characters")]
+    BadText(&'static str),
+    #[error("the court has no hearing {0} (or it was cancelled already)")]
+    NoSuchHearing(i64),
+}
+
+/// A hearing's local time as staff type it: `YYYY-MM-DD HH:MM`.
+pub fn parse_hearing_time(raw: &str) -> Result<chrono::NaiveDateTime, HearingRefusal> {
+    chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%d %H:%M").map_err(|_| HearingRefusal::BadTime)
+}
+
+/// A hearing's description and location: present, one line, not too long.
+pub fn check_hearing_text(field: &'static str, text: &str) -> Result<(), HearingRefusal> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > HEARING_TEXT_MAX || t.chars().any(char::is_control) {
+        return Err(HearingRefusal::BadText(field));
+    }
+    Ok(())
 }
 
 /// A case's details as staff would have them.
@@ -261,6 +295,24 @@ mod tests {
         assert!(!public.may_open(false, true) && !public.may_open(true, false));
         assert!(attorney.may_open(false, true) && !attorney.may_open(true, false));
         assert!(staff.may_open(true, true));
+    }
+
+    #[test]
+    fn a_hearing_is_typed_as_the_courts_local_time_and_described_on_one_line() {
+        assert_eq!(
+            parse_hearing_time("2027-01-12 09:30").map(|t| t.to_string()),
+            Ok("2027-01-12 09:30:00".to_owned())
+        );
+        assert_eq!(parse_hearing_time("Jan 12"), Err(HearingRefusal::BadTime));
+        assert_eq!(check_hearing_text("location", "Courtroom 5A"), Ok(()));
+        assert_eq!(
+            check_hearing_text("location", " "),
+            Err(HearingRefusal::BadText("location"))
+        );
+        assert_eq!(
+            check_hearing_text("description", "a\nb"),
+            Err(HearingRefusal::BadText("description"))
+        );
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub use outbox::OutboxRow;
 pub use paa::{ExemptionRow, FirmRow, MemberRow};
 pub use pacer::{Authenticator, Enrolment, MfaState};
 pub use public::{DocketFilter, FeedEntry, PartyMatch, ReportDocument, ReportEntry};
-pub use reports::OpinionRow;
+pub use reports::{HearingRow, OpinionRow};
 pub use search::FoundEntry;
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};

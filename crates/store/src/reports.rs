@@ -1,5 +1,5 @@
 //! The Reports menu's court-wide reports: Written Opinions (the entries of a
-//! court's opinion events).
+//! court's opinion events) and Calendar Events (hearings staff schedule).
 
 use openecf_domain::CourtId;
 
@@ -27,7 +27,74 @@ struct OpinionRaw {
     document_id: i64,
 }
 
+/// A hearing scheduled on a case, with its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HearingRow {
+    pub id: i64,
+    pub case: CaseRow,
+    pub starts_at: Time,
+    pub description: String,
+    pub location: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct HearingRaw {
+    #[sqlx(flatten)]
+    case: CaseRaw,
+    hearing_id: i64,
+    hearing_starts_at: i64,
+    hearing_description: String,
+    hearing_location: String,
+}
+
+fn case_columns() -> String {
+    CASE_COLUMNS
+        .split(',')
+        .map(|c| format!("c.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Tx {
+    /// Schedules a hearing on a case; its id.
+    #[tracing::instrument(skip(self))]
+    pub async fn insert_hearing(
+        &mut self,
+        case_id: i64,
+        starts_at: Time,
+        description: &str,
+        location: &str,
+        now: Time,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO hearings (case_id, starts_at, description, location, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(case_id)
+        .bind(epoch(starts_at))
+        .bind(description)
+        .bind(location)
+        .bind(epoch(now))
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    /// Cancels a court's hearing; false when it has no such hearing, or it
+    /// was cancelled already.
+    #[tracing::instrument(skip(self))]
+    pub async fn cancel_hearing(&mut self, court: &CourtId, id: i64, now: Time) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE hearings SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL
+               AND case_id IN (SELECT id FROM cases WHERE court_id = $3)",
+        )
+        .bind(epoch(now))
+        .bind(id)
+        .bind(court.as_str())
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Marks (or unmarks) a court's event, by name, as a written opinion.
     /// False when it already was so.
     #[tracing::instrument(skip(self))]
@@ -93,11 +160,7 @@ impl Store {
         } else {
             "e.filed_at, e.id"
         };
-        let columns = CASE_COLUMNS
-            .split(',')
-            .map(|c| format!("c.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = case_columns();
         let rows: Vec<OpinionRaw> = sqlx::query_as(&format!(
             "SELECT {columns}, e.number AS entry_number, e.docket_text AS entry_text,
                     e.filed_at AS entry_filed_at, d.id AS document_id
@@ -121,6 +184,36 @@ impl Store {
                     docket_text: r.entry_text,
                     filed_at: from_epoch(r.entry_filed_at)?,
                     document_id: r.document_id,
+                })
+            })
+            .collect()
+    }
+
+    /// A court's hearings (not cancelled) starting in [from, before), by
+    /// their start; at most `limit`.
+    pub async fn hearings(&self, court: &CourtId, from: Time, before: Time, limit: i64) -> Result<Vec<HearingRow>> {
+        let rows: Vec<HearingRaw> = sqlx::query_as(&format!(
+            "SELECT {}, h.id AS hearing_id, h.starts_at AS hearing_starts_at,
+                    h.description AS hearing_description, h.location AS hearing_location
+             FROM hearings h JOIN cases c ON c.id = h.case_id
+             WHERE c.court_id = $1 AND h.cancelled_at IS NULL AND h.starts_at >= $2 AND h.starts_at < $3
+             ORDER BY h.starts_at, h.id LIMIT $4",
+            case_columns()
+        ))
+        .bind(court.as_str())
+        .bind(epoch(from))
+        .bind(epoch(before))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(HearingRow {
+                    id: r.hearing_id,
+                    case: r.case.try_into()?,
+                    starts_at: from_epoch(r.hearing_starts_at)?,
+                    description: r.hearing_description,
+                    location: r.hearing_location,
                 })
             })
             .collect()

@@ -12,6 +12,8 @@ use openecf_store::*;
 contract!(
     the_public_record_is_found_by_party_name_and_read_by_range,
     court_staff_seal_entries_restrict_documents_and_record_case_details,
+    hearings_are_scheduled_listed_by_time_and_cancelled,
+    opinion_events_make_the_written_opinions_report,
 );
 
 /// Public access reads: a court's cases by a party's name, the docket report
@@ -349,4 +351,131 @@ async fn court_staff_seal_entries_restrict_documents_and_record_case_details(app
         .iter()
         .any(|d| d.starts_with("sealed entry 2 of") && d.ends_with("by clerk: sealed by order")));
     assert!(details.iter().any(|d| d.contains("restricted document 2-1")));
+}
+
+/// The Calendar Events report's rows: hearings by their start, cancelled ones left out.
+async fn hearings_are_scheduled_listed_by_time_and_cancelled(app: &App) {
+    use openecf_app::record::{self, NewHearing};
+    let (court, plaintiff_atty, _) = district_with_filers(app).await;
+    let case = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let zone = CourtZone::default();
+    let tomorrow = zone.today(app.clock.now()) + chrono::Days::new(1);
+    let at = |hm: &str| openecf_domain::record::parse_hearing_time(&format!("{tomorrow} {hm}")).unwrap();
+    let mut ids = Vec::new();
+    for (hm, what) in [("14:00", "Status Conference"), ("09:30", "Motion Hearing")] {
+        let (_, id) = record::schedule_hearing(
+            app,
+            &court.id,
+            &case.number.to_string(),
+            &NewHearing {
+                at: at(hm),
+                description: what.into(),
+                location: "Courtroom 5A".into(),
+            },
+            "clerk",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        ids.push(id);
+    }
+    let day_start = zone.start_of(tomorrow);
+    let day_end = zone.start_of(tomorrow + chrono::Days::new(1));
+    let list = app.store.hearings(&court.id, day_start, day_end, 10).await.unwrap();
+    assert_eq!(
+        list.iter().map(|h| h.description.as_str()).collect::<Vec<_>>(),
+        vec!["Motion Hearing", "Status Conference"]
+    );
+    assert_eq!(list[0].case.id, case.id);
+    assert_eq!(zone.local(list[0].starts_at), at("09:30"));
+    assert!(app
+        .store
+        .hearings(&court_id("gamb"), day_start, day_end, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    record::cancel_hearing(app, &court.id, ids[0], "adjourned", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record::cancel_hearing(app, &court.id, ids[0], "again", "clerk")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        RecordRefusal::Hearing(HearingRefusal::NoSuchHearing(ids[0]))
+    );
+    let list = app.store.hearings(&court.id, day_start, day_end, 10).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].description, "Motion Hearing");
+}
+
+/// Written opinions: entries of the court's opinion events, not sealed, in the range.
+async fn opinion_events_make_the_written_opinions_report(app: &App) {
+    let (court, plaintiff_atty, defense_atty) = district_with_filers(app).await;
+    let case = filing::open_civil_case(app, &court, &plaintiff_atty, &civil_case())
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let from = app.clock.now();
+    assert!(matches!(
+        filing::catalogue::set_opinion(app, &court.id, "No Such Event", true, "clerk")
+            .await
+            .unwrap(),
+        Err(filing::catalogue::CatalogueRefusal::Invalid(_))
+    ));
+    assert!(
+        filing::catalogue::set_opinion(app, &court.id, "Answer to Complaint", true, "clerk")
+            .await
+            .unwrap()
+            .unwrap()
+    );
+    assert!(
+        !filing::catalogue::set_opinion(app, &court.id, "Answer to Complaint", true, "clerk")
+            .await
+            .unwrap()
+            .unwrap()
+    );
+    assert_eq!(
+        app.store.opinion_events(&court.id).await.unwrap(),
+        vec!["Answer to Complaint".to_owned()]
+    );
+    let answer = NewFiling {
+        case_number: case.number.to_string(),
+        event: openecf_domain::civil_event("Answer to Complaint").unwrap(),
+        party: "Richard Roe".into(),
+        docket_text: String::new(),
+        prompts: Default::default(),
+        main: upload("answer.pdf", 2),
+        attachments: vec![],
+    };
+    filing::file_document(app, &court, &defense_atty, &answer)
+        .await
+        .unwrap()
+        .unwrap();
+    let until = app.clock.now() + chrono::Duration::days(1);
+    let found = app
+        .store
+        .written_opinions(&court.id, from, until, false, 10)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|o| o.number).collect::<Vec<_>>(), vec![2]);
+    let docket = app.store.docket(case.id).await.unwrap();
+    assert!(app.store.entry_is_opinion(docket[1].id).await.unwrap());
+    assert!(!app.store.entry_is_opinion(docket[0].id).await.unwrap());
+    openecf_app::record::seal_entry(app, &court.id, &case.number.to_string(), 2, true, "order", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(app
+        .store
+        .written_opinions(&court.id, from, until, true, 10)
+        .await
+        .unwrap()
+        .is_empty());
 }

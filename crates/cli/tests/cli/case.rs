@@ -186,6 +186,80 @@ async fn court_staff_seal_restrict_and_record_case_details_from_the_command_line
         "",
     );
 
+    // A hearing, at the court's local time; the past and bad input refused.
+    let tomorrow = (CourtZone::default().today(now) + chrono::Days::new(1)).format("%Y-%m-%d");
+    let out = s.ok(
+        &[
+            "case",
+            "hearing",
+            "nysd",
+            &civil,
+            "--at",
+            &format!("{tomorrow} 09:30"),
+            "--description",
+            "Motion Hearing",
+            "--location",
+            "Courtroom 5A",
+        ],
+        "",
+    );
+    assert!(out.starts_with("hearing 1 scheduled at nysd in 1:"), "{out}");
+    s.fails(
+        &[
+            "case",
+            "hearing",
+            "nysd",
+            &civil,
+            "--at",
+            "2020-01-01 09:00",
+            "--description",
+            "x",
+            "--location",
+            "y",
+        ],
+        "",
+        "--at: 2020-01-01 09:00 has passed at the court",
+    );
+    s.fails(
+        &[
+            "case",
+            "hearing",
+            "nysd",
+            &civil,
+            "--at",
+            "tomorrow",
+            "--description",
+            "x",
+            "--location",
+            "y",
+        ],
+        "",
+        "--at: type the court's local date and time as YYYY-MM-DD HH:MM",
+    );
+    s.ok(&["case", "cancel-hearing", "nysd", "1", "--reason", "adjourned"], "");
+    s.fails(
+        &["case", "cancel-hearing", "nysd", "1", "--reason", "again"],
+        "",
+        "the court has no hearing 1",
+    );
+    // An event of the catalogue marked as a written opinion.
+    let out = s.ok(
+        &["court", "event", "opinion", "nysd", "--name", "Answer to Complaint"],
+        "",
+    );
+    assert!(out.contains("is now a written opinion"), "{out}");
+    let list = s.ok(&["court", "event", "list", "nysd"], "");
+    assert!(
+        list.lines()
+            .any(|l| l.contains("| Answer to Complaint |") && l.ends_with("(written opinion)")),
+        "{list}"
+    );
+    s.fails(
+        &["court", "event", "opinion", "nysd", "--name", "Nothing Like It"],
+        "",
+        "--name: nysd has no event named",
+    );
+
     let store = Store::connect(&s.url()).await.unwrap();
     let nysd = CourtId::parse("nysd").unwrap();
     let case = &store

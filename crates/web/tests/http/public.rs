@@ -787,3 +787,75 @@ async fn the_reports_menu_runs_the_written_opinions_report_free_and_its_opinions
     assert!(!list.is_empty());
     assert!(list.iter().all(|t| t.cost_cents == 0), "{list:?}");
 }
+
+#[tokio::test]
+async fn calendar_events_list_the_hearings_staff_schedule_billed_as_a_search() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let zone = openecf_domain::CourtZone::default();
+    let tomorrow = zone.today(app.now()) + chrono::Days::new(1);
+    let at = |hm: &str| openecf_domain::record::parse_hearing_time(&format!("{tomorrow} {hm}")).unwrap();
+    let schedule = |when, what: &str| {
+        let hearing = openecf_app::record::NewHearing {
+            at: when,
+            description: what.into(),
+            location: "Courtroom 5A".into(),
+        };
+        let (app, nysd, number) = (app.app.clone(), nysd.clone(), format!("{year}-1"));
+        async move {
+            openecf_app::record::schedule_hearing(&app, &nysd, &number, &hearing, "clerk")
+                .await
+                .unwrap()
+                .unwrap()
+                .1
+        }
+    };
+    schedule(at("09:30"), "Motion Hearing re 2 Motion for Extension of Time").await;
+    let cancelled = schedule(at("14:00"), "Status Conference").await;
+    openecf_app::record::cancel_hearing(&app.app, &nysd, cancelled, "adjourned", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let p = member_of_the_public(&app).await;
+    let form = p.get("/ecf/nysd/cgi-bin/CalEvents.pl").await;
+    form.assert_has(r#"<label for="date_from">From</label>"#);
+    let day = tomorrow.format("%m/%d/%Y").to_string();
+    let report = p
+        .get(&format!("/ecf/nysd/cgi-bin/CalEvents.pl?date_from={day}&date_to={day}"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has(&format!("<td>{day}</td><td>9:30 AM</td>"))
+        .assert_has(&format!("1:{year}-cv-00001"))
+        .assert_has("Motion Hearing re 2 Motion for Extension of Time")
+        .assert_has("Courtroom 5A")
+        .assert_lacks("Status Conference")
+        .assert_has("<th scope=\"row\">Description:</th><td>Calendar Events</td>")
+        .assert_has("<th scope=\"row\">Billable Pages:</th><td>1</td>");
+    // None in range: a page all the same.
+    p.get("/ecf/nysd/cgi-bin/CalEvents.pl?date_from=01/01/2020&date_to=01/02/2020")
+        .await
+        .assert_has("No hearings are scheduled in this range.")
+        .assert_has("<th scope=\"row\">Billable Pages:</th><td>1</td>");
+    // A hearing in the past is refused.
+    let past = openecf_app::record::schedule_hearing(
+        &app.app,
+        &nysd,
+        &format!("{year}-1"),
+        &openecf_app::record::NewHearing {
+            at: openecf_domain::record::parse_hearing_time("2020-01-01 09:00").unwrap(),
+            description: "x".into(),
+            location: "y".into(),
+        },
+        "clerk",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        past,
+        Err(openecf_domain::RecordRefusal::Hearing(
+            openecf_domain::HearingRefusal::Passed(_)
+        ))
+    ));
+}
