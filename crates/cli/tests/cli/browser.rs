@@ -985,5 +985,22 @@ async fn a_member_of_the_public_queries_a_case_and_reads_its_docket_report() {
     click_link(c, "Main Document").await;
     text_with(c, "To accept charges shown below").await;
     s.check("View Document").await;
+
+    // The Reports menu: Written Opinions and Calendar Events, form then report.
+    click_link(c, "Reports").await;
+    text_with(c, "Written Opinions").await;
+    s.check("Reports").await;
+    click_link(c, "Written Opinions").await;
+    text_with(c, "Written Opinions Report").await;
+    s.check("the Written Opinions form").await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Total number of opinions reported").await;
+    s.check("the Written Opinions report").await;
+    c.goto(&format!("{base}/ecf/nysd/cgi-bin/CalEvents.pl")).await.unwrap();
+    text_with(c, "Calendar Events").await;
+    s.check("the Calendar Events form").await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Transaction Receipt").await;
+    s.check("the Calendar Events report").await;
     s.c.close().await.unwrap();
 }

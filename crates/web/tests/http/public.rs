@@ -89,7 +89,7 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
     );
     p.get("/ecf/nysd/reports")
         .await
-        .assert_has("The Docket Report: click Query");
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/DktRpt.pl">Docket Report</a>"#);
     // By a party's name, in any case: the list of cases.
     let by_name = p.get("/ecf/nysd/cgi-bin/iquery.pl?last_name=ACME").await;
     by_name
