@@ -14,7 +14,9 @@ EXPECTED.json: {"base": URL, "username": ..., "password": ..., "mail_dir": DIR,
 "extra", "attorneys": [{"name", "email", "roles"}]}], "entries": [{"number",
 "date_filed" (the court's day), "filed_at" (epoch seconds), "event",
 "docket_text", "description" (as the docket prints it, with its
-attachments), "doc1", "opinion" (its event is a written opinion)}]}]}
+attachments), "doc1", "opinion" (its event is a written opinion)}], "claims":
+[{"id", "number", "creditor_name", "creditor_address", "amount", "date_filed",
+"filed_by"}]}]}
 
 Every difference is printed; the exit status is 1 if there was any, 2 if a
 parser raised. juriscraper's `query()` methods are used as they are, pointed
@@ -35,6 +37,7 @@ from juriscraper.lib.judge_parsers import normalize_judge_string
 from juriscraper.lib.string_utils import clean_string, harmonize
 from juriscraper.pacer import (
     CaseQuery,
+    ClaimsRegister,
     DocketReport,
     FreeOpinionReport,
     PacerRssFeed,
@@ -216,6 +219,55 @@ async def check_written_opinions(client, base, court, cases):
     return len(want)
 
 
+async def check_claims_register(client, base, case):
+    """The Claims Register (SearchClaims.pl) of a bankruptcy case with claims."""
+    if not case.get("claims"):
+        return 0
+    label = f"ClaimsRegister {case['court']} {case['number']}"
+    report = at(ClaimsRegister, f"{base}/ecf/{case['court']}/cgi-bin/SearchClaims.pl")(case["court"], client)
+    await report.query(str(case["id"]), case["number"])
+    data = report.data
+    number = case["number"].rsplit("-", 1)[0] if case["judge_initials"] else case["number"]
+    check(f"{label} docket_number", data.get("docket_number"), number)
+    check(f"{label} case_name", data.get("case_name"), case_name(case))
+    check(f"{label} chapter", data.get("chapter"), str(case["chapter"]))
+    check(f"{label} date_filed", data.get("date_filed"), day(case["date_filed"]))
+    check(f"{label} date_closed", data.get("date_closed"), day(case["date_terminated"]))
+    check(f"{label} date_converted", data.get("date_converted"), day(case["date_converted"]))
+    if case["judge"]:
+        check(f"{label} assigned_to_str", data.get("assigned_to_str"), case["judge"])
+    got = data.get("claims", [])
+    check(f"{label} number of claims", len(got), len(case["claims"]))
+    for g, w in zip(got, case["claims"]):
+        who = f"{label} claim {w['number']}"
+        check(f"{who} claim_number", g.get("claim_number"), w["number"])
+        check(f"{who} creditor_id", g.get("creditor_id"), str(w["id"]))
+        check(
+            f"{who} creditor_details",
+            g.get("creditor_details"),
+            "\n".join([w["creditor_name"], *w["creditor_address"]]),
+        )
+        check(f"{who} amount_claimed", g.get("amount_claimed"), w["amount"])
+        check(f"{who} date_original_filed", g.get("date_original_filed"), day(w["date_filed"]))
+        check(f"{who} entered_by", g.get("entered_by"), w["filed_by"])
+        history = g.get("history", [])
+        check(f"{who} history rows", len(history), 1)
+        if history:
+            h = history[0]
+            check(f"{who} history type", h.get("type"), "claim")
+            check(f"{who} history id", h.get("id"), str(w["id"]))
+            check(f"{who} history pacer_case_id", h.get("pacer_case_id"), str(case["id"]))
+            check(f"{who} history document_number", h.get("document_number"), w["number"])
+            check(f"{who} history attachment_number", h.get("attachment_number"), 1)
+            check(f"{who} history date_filed", h.get("date_filed"), day(w["date_filed"]))
+            check(
+                f"{who} history description",
+                h.get("description"),
+                f"Claim #{w['number']} filed by {w['creditor_name']}, Amount claimed: {w['amount']} ({w['filed_by']})",
+            )
+    return len(got)
+
+
 async def check_rss(base, court, cases):
     label = f"PacerRssFeed {court}"
     feed = at(PacerRssFeed, f"{base}/ecf/{court}/cgi-bin/rss_outside.pl")(court, http2=False)
@@ -316,6 +368,11 @@ async def main(expected_path):
             await check_docket_report(client, base, case)
             await check_case_query(client, base, case)
             await check_possible_case_numbers(client, base, case)
+        claims = 0
+        for case in expected["cases"]:
+            claims += await check_claims_register(client, base, case)
+        if claims == 0:
+            failures.append("ClaimsRegister: the demo has no claim to check")
         opinions = 0
         for court in sorted({c["court"] for c in expected["cases"]}):
             opinions += await check_written_opinions(client, base, court, expected["cases"])
@@ -331,8 +388,8 @@ async def main(expected_path):
             print(f"- {f}")
         return 1
     print(
-        f"juriscraper read {len(expected['cases'])} case(s), {checked} entries and "
-        f"{notices_read} notice(s) back as filed"
+        f"juriscraper read {len(expected['cases'])} case(s), {checked} entries, {opinions} written "
+        f"opinion(s), {claims} claim(s) and {notices_read} notice(s) back as filed"
     )
     return 0
 

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod audit;
 pub mod case;
+pub mod claims;
 pub mod clerk;
 pub mod court;
 pub mod fees;

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod agents;
+mod claims;
 mod console;
 mod court_ops;
 mod courts;
@@ -45,6 +46,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use agents::AgentRow;
+pub use claims::{ClaimRow, NewClaim};
 pub use console::{ConsoleAccount, EfileDecision, EfileRequestRow, HistoryRow, NewEfileRequest, ProgressCounts};
 pub use court_ops::{
     CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,

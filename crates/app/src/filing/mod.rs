@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod catalogue;
+pub mod claims;
 pub mod docstore;
 pub mod pdf;
 

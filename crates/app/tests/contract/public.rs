@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use super::{app, civil_case, court_id, district_with_filers, now, upload};
+use super::{
+    add_court, add_ecf, add_pacer, app, civil_case, court_id, district_with_filers, go_live, link, now, upload,
+};
 use openecf_app::filing::{self, NewFiling};
 use openecf_app::App;
 use openecf_domain::*;
@@ -14,6 +16,7 @@ contract!(
     court_staff_seal_entries_restrict_documents_and_record_case_details,
     hearings_are_scheduled_listed_by_time_and_cancelled,
     opinion_events_make_the_written_opinions_report,
+    proofs_of_claim_are_numbered_per_case_and_kept_off_the_docket,
 );
 
 /// Public access reads: a court's cases by a party's name, the docket report
@@ -475,6 +478,81 @@ async fn opinion_events_make_the_written_opinions_report(app: &App) {
     assert!(app
         .store
         .written_opinions(&court.id, from, until, true, 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+/// Proofs of claim: numbered 1, 2 … per bankruptcy case, listed by number,
+/// off the docket; refused at a non-bankruptcy case or with bad input.
+async fn proofs_of_claim_are_numbered_per_case_and_kept_off_the_docket(app: &App) {
+    use openecf_app::filing::claims::{file_claim, NewProofOfClaim};
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    go_live(app, "gamb", GoLive::Now).await.unwrap();
+    let court = app.store.court(&court_id("gamb")).await.unwrap().unwrap();
+    let atty = add_pacer(app, "debtoratty", AccountKind::Individual).await;
+    let ecf = add_ecf(app, "gamb", "datty").await;
+    link(app, &court, &atty, &ecf).await;
+    let petition = filing::NewPetition {
+        chapter: 7,
+        debtors: vec![("Jane Debtor".into(), "123-45-6789".into())],
+        petition: upload("petition.pdf", 4),
+        attachments: vec![],
+    };
+    let case = filing::open_bankruptcy_case(app, &court, &atty, &petition)
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    let claim = |creditor: &str, amount: &str| NewProofOfClaim {
+        case_number: case.number.to_string(),
+        creditor_name: creditor.into(),
+        creditor_address: "PO Box 1\nMacon, GA 31201".into(),
+        amount: amount.into(),
+        claim: upload("claim.pdf", 2),
+    };
+    let refused = file_claim(app, &court, &atty, &claim("Acme Bank", "-5")).await.unwrap();
+    assert!(refused.unwrap_err().to_string().starts_with("Amount claimed"));
+    for (creditor, amount, number) in [("Acme Bank", "1234.56", 1), ("Beta Finance", "$50", 2)] {
+        let r = file_claim(app, &court, &atty, &claim(creditor, amount))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.claim.claim_number, number);
+    }
+    let all = app
+        .store
+        .claims(
+            case.id,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            chrono::DateTime::<chrono::Utc>::MAX_UTC,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|c| (c.claim_number, c.creditor_name.as_str(), c.amount_cents))
+            .collect::<Vec<_>>(),
+        vec![(1, "Acme Bank", 123_456), (2, "Beta Finance", 5_000)]
+    );
+    assert_eq!(all[0].creditor_address, vec!["PO Box 1", "Macon, GA 31201"]);
+    assert_eq!(all[0].filed_by, "debtoratty");
+    assert_eq!(all[0].pages, 2);
+    assert_eq!(
+        app.store.claim(&court.id, all[1].id).await.unwrap(),
+        Some(all[1].clone())
+    );
+    assert_eq!(app.store.claim(&court_id("nysd"), all[1].id).await.unwrap(), None);
+    // Off the docket: the petition is its only entry.
+    assert_eq!(app.store.docket(case.id).await.unwrap().len(), 1);
+    // Before the first claim was filed, none.
+    assert!(app
+        .store
+        .claims(
+            case.id,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            app.clock.now() - chrono::Duration::seconds(1)
+        )
         .await
         .unwrap()
         .is_empty());

@@ -165,7 +165,29 @@ async fn filed(store: &Store) -> Vec<Value> {
                 .judge
                 .as_ref()
                 .and_then(|i| judges.iter().find(|(_, ji)| ji == i).map(|(name, _)| name.clone()));
+            let claims: Vec<Value> = store
+                .claims(
+                    case.id,
+                    chrono::DateTime::<chrono::Utc>::MIN_UTC,
+                    chrono::DateTime::<chrono::Utc>::MAX_UTC,
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| {
+                    json!({
+                        "id": c.id,
+                        "number": c.claim_number,
+                        "creditor_name": c.creditor_name,
+                        "creditor_address": c.creditor_address,
+                        "amount": openecf_domain::fees::money(c.amount_cents),
+                        "date_filed": day(&zone, c.filed_at),
+                        "filed_by": c.filed_by,
+                    })
+                })
+                .collect();
             cases.push(json!({
+                "claims": claims,
                 "court": court.as_str(),
                 "id": case.id,
                 "number": case.number.to_string(),
@@ -399,6 +421,26 @@ async fn file_more(store: &Store, data: &Scratch, base: &str) {
         },
     )
     .await;
+    // Two proofs of claim in the chapter 7 case, by the filer linked at gamb.
+    let gamb = store.court(&CourtId::parse("gamb").unwrap()).await.unwrap().unwrap();
+    let creditor = account("mlinked2026").await;
+    for (name, amount) in [("Acme Bank", "1234.56"), ("Beta Finance, LLC", "$50")] {
+        openecf_app::filing::claims::file_claim(
+            &app,
+            &gamb,
+            &creditor,
+            &openecf_app::filing::claims::NewProofOfClaim {
+                case_number: format!("1:{year}-bk-00001"),
+                creditor_name: name.into(),
+                creditor_address: "PO Box 100\nMacon, GA 31201".into(),
+                amount: amount.into(),
+                claim: upload("claim.pdf", 3),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap_or_else(|r| panic!("{r}"));
+    }
     file(
         &jfiler,
         NewFiling {

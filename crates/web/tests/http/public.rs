@@ -859,3 +859,96 @@ async fn calendar_events_list_the_hearings_staff_schedule_billed_as_a_search() {
         ))
     ));
 }
+
+#[tokio::test]
+async fn a_creditor_files_a_proof_of_claim_and_the_public_reads_the_claims_register() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit").await;
+    let notice = b.get("/ecf/gamb/bankruptcy/open").await;
+    b.submit(&notice, "/ecf/gamb/redaction", &[("understand", "yes")]).await;
+    let csrf = b.get("/ecf/gamb/bankruptcy/open").await.hidden("csrf");
+    let petition = Form::new()
+        .text("csrf", csrf.clone())
+        .text("chapter", "7")
+        .text("debtor", "Jane Debtor")
+        .text("debtor_ssn", "123-45-6789")
+        .part("main", file_part("petition.pdf", pdf(4, "Petition", Extra::Nothing)));
+    post_multipart(&b, "/ecf/gamb/bankruptcy/open", petition).await;
+    let year = app.now().format("%y").to_string();
+    // The Bankruptcy menu's Claim Actions lead to the Proof of Claim form.
+    b.get("/ecf/gamb/bankruptcy")
+        .await
+        .assert_has(r#"<a href="/ecf/gamb/bankruptcy/claim">Claim Actions</a>"#);
+    let form = b.get("/ecf/gamb/bankruptcy/claim").await;
+    form.assert_has(r#"<label for="creditor_name">Creditor name</label>"#);
+    let claim = |creditor: &str, amount: &str| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_number", format!("{year}-1"))
+            .text("creditor_name", creditor.to_owned())
+            .text("creditor_address", "PO Box 100\nMacon, GA 31201")
+            .text("amount", amount.to_owned())
+            .part("main", file_part("poc.pdf", pdf(3, "Proof of Claim", Extra::Nothing)))
+    };
+    let refused = post_multipart(&b, "/ecf/gamb/bankruptcy/claim", claim("Acme Bank", "lots")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_has("Amount claimed: type dollars and cents");
+    post_multipart(&b, "/ecf/gamb/bankruptcy/claim", claim("Acme Bank", "$1,234.56"))
+        .await
+        .assert_has("Claim #1 filed in 1:")
+        .assert_has("Amount claimed: $1234.56");
+    post_multipart(&b, "/ecf/gamb/bankruptcy/claim", claim("Beta Finance", "50"))
+        .await
+        .assert_has("Claim #2 filed");
+    // Not on the docket.
+    let p = member_of_the_public(&app).await;
+    p.get("/ecf/gamb/cgi-bin/DktRpt.pl?1").await.assert_lacks("Acme Bank");
+    // The register: the form, then the case's claims, billed as a case's report.
+    p.get("/ecf/gamb/cgi-bin/SearchClaims.pl")
+        .await
+        .assert_has(r#"<label for="case_num">Case number</label>"#);
+    let register = p
+        .get(&format!("/ecf/gamb/cgi-bin/SearchClaims.pl?case_num={year}-1"))
+        .await;
+    assert_eq!(register.status, StatusCode::OK, "{}", register.body);
+    register
+        .assert_has("Claims Register")
+        .assert_has(&format!("1:{year}-bk-00001 Jane Debtor</a>"))
+        .assert_has("<b>Claim No: 1</b>")
+        .assert_has("<b>Claim No: 2</b>")
+        .assert_has("Acme Bank<br>PO Box 100<br>Macon, GA 31201")
+        .assert_has("<td>Amount</td><td>claimed:</td><td>$1234.56</td>")
+        .assert_has("Claim #1 filed by Acme Bank, Amount claimed: $1234.56 (jfiler2026)")
+        .assert_has("<b>Total Number Of Claims:</b> 2")
+        .assert_has("<b>Total Amount Claimed:</b> $1284.56")
+        .assert_has("<th scope=\"row\">Description:</th><td>Claims Register</td>")
+        .assert_lacks("6789");
+    // A claim's document: View Document, then the PDF, charged once by its pages.
+    let href = "/ecf/gamb/cgi-bin/show_doc.pl?caseid=1&claim_id=1&claim_num=1-1";
+    assert!(register.has(&href.replace('&', "&#38;")), "{}", register.body);
+    let view = p.get(&href).await;
+    view.assert_has("To accept charges shown below")
+        .assert_has("<th scope=\"row\">Billable Pages</th><td>3</td>");
+    let doc = p
+        .client
+        .post(format!("{}{href}", p.base))
+        .form(&[("csrf", view.hidden("csrf")), ("k", view.hidden("k"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.headers()["content-type"], "application/pdf");
+    let account = app.account("jfiler2027").await;
+    let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    let claim_charge = list.iter().find(|t| t.description == "Claim 1-1").unwrap();
+    assert_eq!(claim_charge.cost_cents, 30);
+    // A district court has no claims register.
+    assert_eq!(
+        p.get("/ecf/nysd/cgi-bin/SearchClaims.pl").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

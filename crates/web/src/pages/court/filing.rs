@@ -72,6 +72,10 @@ pub(crate) fn routes() -> Router<AppState> {
                 .post(check_pdf)
                 .layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
+        .route(
+            "/ecf/{court}/bankruptcy/claim",
+            get(claim_form).post(claim).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
         .route("/ecf/{court}/redaction", axum::routing::post(acknowledge))
         .route("/ecf/{court}/case/{id}", get(docket))
         .route("/ecf/{court}/doc1/{id}", get(document).post(document_view))
@@ -1047,7 +1051,7 @@ async fn document_view(
 
 /// `inline` with the original filename: an ASCII fallback and, for any
 /// other name, its UTF-8 form (RFC 6266, RFC 5987).
-fn content_disposition(name: &str) -> String {
+pub(super) fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -1586,5 +1590,106 @@ mod tests {
             "inline; filename=\"R_sum_ _A_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22A%22.pdf"
         );
         assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
+    }
+}
+
+// ------------------------------------------------------------ Proof of Claim
+
+#[derive(Template)]
+#[template(path = "claim_file.html")]
+struct ClaimPage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    limit_mb: u64,
+    case_number: String,
+    creditor_name: String,
+    creditor_address: String,
+    amount: String,
+}
+
+fn claim_page(
+    state: &AppState,
+    nav: CourtNav,
+    user: &PacerUser,
+    p: Option<&Posted>,
+    error: Option<String>,
+) -> Response {
+    let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
+    render(
+        form_status(error.as_deref()),
+        ClaimPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            limit_mb: limit_mb(state),
+            case_number: get("case_number"),
+            creditor_name: get("creditor_name"),
+            creditor_address: get("creditor_address"),
+            amount: get("amount"),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "claim_receipt.html")]
+struct ClaimReceiptPage {
+    nav: CourtNav,
+    claim_number: i64,
+    case_number: String,
+    creditor: String,
+    amount: String,
+    register: String,
+}
+
+async fn claim_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    match bankruptcy_gate(&state, &user, &court, "bankruptcy/claim", false).await? {
+        Ok((_, nav)) => Ok(claim_page(&state, nav, &user, None, None)),
+        Err(page) => Ok(page),
+    }
+}
+
+/// Files a Proof of Claim: onto the case's Claims Register, not the docket.
+async fn claim(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let (court, nav) = match bankruptcy_gate(&state, &user, &court, "bankruptcy/claim", true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    let mut posted = read_multipart(&user, form).await?;
+    let Some(pdf) = posted.files.remove("main") else {
+        return Ok(claim_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some("Proof of Claim: choose the PDF to file.".into()),
+        ));
+    };
+    let new = filing::claims::NewProofOfClaim {
+        case_number: posted.text("case_number"),
+        creditor_name: posted.text("creditor_name"),
+        creditor_address: posted.text("creditor_address"),
+        amount: posted.text("amount"),
+        claim: pdf,
+    };
+    match filing::claims::file_claim(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(page(ClaimReceiptPage {
+            nav,
+            claim_number: r.claim.claim_number,
+            case_number: r.case.number.to_string(),
+            creditor: r.claim.creditor_name,
+            amount: openecf_domain::fees::money(r.claim.amount_cents),
+            register: format!("/ecf/{}/cgi-bin/SearchClaims.pl?{}", court.id, r.case.id),
+        })),
+        Err(refusal) => Ok(claim_page(&state, nav, &user, Some(&posted), Some(refusal.to_string()))),
     }
 }

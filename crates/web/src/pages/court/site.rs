@@ -343,6 +343,7 @@ async fn menu_page(
         (openecf_domain::COMPLAINT.category, "civil/open"),
         (openecf_domain::PETITION.category, "bankruptcy/open"),
         (openecf_domain::ADVERSARY_COMPLAINT.category, "adversary/open"),
+        (std::borrow::Cow::Borrowed("Claim Actions"), "bankruptcy/claim"),
     ];
     let mut listed: Vec<&str> = menu.categories().to_vec();
     listed.extend(with_events.iter().filter(|c| !menu.categories().contains(c)));
