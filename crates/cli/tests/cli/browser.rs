@@ -1002,5 +1002,13 @@ async fn a_member_of_the_public_queries_a_case_and_reads_its_docket_report() {
     click_button(c, "Run Report").await;
     text_with(c, "Transaction Receipt").await;
     s.check("the Calendar Events report").await;
+    // A bankruptcy court's Claims Register: form, then the demo case's register.
+    c.goto(&format!("{base}/ecf/gamb/cgi-bin/SearchClaims.pl")).await.unwrap();
+    text_with(c, "Claims Register").await;
+    s.check("the Claims Register form").await;
+    fill(c, "Case number", &format!("{year}-1")).await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Claims Register Summary").await;
+    s.check("the Claims Register").await;
     s.c.close().await.unwrap();
 }
