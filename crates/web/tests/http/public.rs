@@ -929,7 +929,7 @@ async fn a_creditor_files_a_proof_of_claim_and_the_public_reads_the_claims_regis
     // A claim's document: View Document, then the PDF, charged once by its pages.
     let href = "/ecf/gamb/cgi-bin/show_doc.pl?caseid=1&claim_id=1&claim_num=1-1";
     assert!(register.has(&href.replace('&', "&#38;")), "{}", register.body);
-    let view = p.get(&href).await;
+    let view = p.get(href).await;
     view.assert_has("To accept charges shown below")
         .assert_has("<th scope=\"row\">Billable Pages</th><td>3</td>");
     let doc = p
