@@ -39,6 +39,34 @@ impl Reader {
     }
 }
 
+/// How much of a referred entry's docket text a later entry quotes after its
+/// number (at most): "RESPONSE in Opposition re 2 MOTION for …".
+pub const REFERENCE_CHARS: usize = 60;
+
+/// The quote of a referred entry's docket text that a later entry carries
+/// after "re N": its first [`REFERENCE_CHARS`] characters, cut at a whole word.
+pub fn reference_quote(referred_text: &str) -> String {
+    let referred_text = referred_text.trim().trim_end_matches('.');
+    let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
+    if short.len() < referred_text.len() {
+        if let Some(space) = short.rfind(' ') {
+            short.truncate(space);
+        }
+        short = format!("{}...", short.trim_end());
+    }
+    short
+}
+
+/// What the placeholder of a sealed entry's quote reads.
+pub const SEALED_QUOTE: &str = "[sealed]";
+
+/// A docket text with its quote of a sealed entry ("re 2 MOTION for …")
+/// replaced by [`SEALED_QUOTE`], for readers who may not see that entry.
+pub fn redact_reference(text: &str, number: i64, referred_text: &str) -> String {
+    let quoted = format!(" re {number} {}", reference_quote(referred_text));
+    text.replacen(&quoted, &format!(" re {number} {SEALED_QUOTE}"), 1)
+}
+
 /// The longest magistrate judge's name kept.
 pub const REFERRED_TO_MAX: usize = 100;
 /// The longest reason kept (in the audit trail).
@@ -313,6 +341,19 @@ mod tests {
             check_hearing_text("description", "a\nb"),
             Err(HearingRefusal::BadText("description"))
         );
+    }
+
+    #[test]
+    fn a_sealed_entrys_quote_in_a_later_entry_is_replaced() {
+        let sealed = "MOTION for Extension of Time to Serve the Summons filed by Jordan Filer.";
+        let quote = reference_quote(sealed);
+        assert_eq!(quote, "MOTION for Extension of Time to Serve the Summons filed by...");
+        let later = format!("RESPONSE in Opposition re 2 {quote} filed by Acme.");
+        assert_eq!(
+            redact_reference(&later, 2, sealed),
+            "RESPONSE in Opposition re 2 [sealed] filed by Acme."
+        );
+        assert_eq!(redact_reference("no reference", 2, sealed), "no reference");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use openecf_domain::record::redact_reference;
 use openecf_domain::{CourtId, CourtZone, PartyRole};
 
 use crate::filing::{CaseRaw, CASE_COLUMNS, DOCUMENT_COLUMNS};
@@ -195,11 +196,15 @@ impl Store {
             Option<i64>,
             Option<String>,
             Option<i64>,
+            Option<i64>,
+            Option<String>,
         );
+        // With each entry, the number and text of the entry it refers to when that one is sealed.
         let lines: Vec<Line> = sqlx::query_as(
             "SELECT e.id, e.number, e.docket_text, e.filed_at, e.refers_to_entry, e.sealed, d.id, d.description,
-                    d.restricted
+                    d.restricted, r.number, r.docket_text
              FROM docket_entries e LEFT JOIN documents d ON d.entry_id = e.id AND d.attachment = 0
+             LEFT JOIN docket_entries r ON r.id = e.refers_to_entry AND r.sealed = 1
              WHERE e.case_id = $1 AND e.filed_at >= $2 AND e.filed_at < $3 AND e.number >= $4 AND e.number <= $5
                AND e.sealed <= $6
              ORDER BY e.number",
@@ -239,7 +244,12 @@ impl Store {
         lines
             .into_iter()
             .map(
-                |(id, number, docket_text, filed_at, refers_to, sealed, main, description, restricted)| {
+                |(id, number, text, filed_at, refers_to, sealed, main, description, restricted, r_number, r_text)| {
+                    // A sealed entry's quote in this one is not for those who may not see it.
+                    let docket_text = match (r_number, r_text) {
+                        (Some(n), Some(quoted)) if !filter.include_sealed => redact_reference(&text, n, &quoted),
+                        _ => text,
+                    };
                     let mut documents = Vec::new();
                     if let Some(main) = main {
                         documents.push(ReportDocument {

@@ -25,6 +25,9 @@ struct OpinionRaw {
     entry_text: String,
     entry_filed_at: i64,
     document_id: i64,
+    /// The entry it refers to, when sealed: its number and text (whose quote is not shown).
+    sealed_number: Option<i64>,
+    sealed_text: Option<String>,
 }
 
 /// A hearing scheduled on a case, with its case.
@@ -163,10 +166,12 @@ impl Store {
         let columns = case_columns();
         let rows: Vec<OpinionRaw> = sqlx::query_as(&format!(
             "SELECT {columns}, e.number AS entry_number, e.docket_text AS entry_text,
-                    e.filed_at AS entry_filed_at, d.id AS document_id
+                    e.filed_at AS entry_filed_at, d.id AS document_id, r.number AS sealed_number,
+                    r.docket_text AS sealed_text
              FROM docket_entries e JOIN cases c ON c.id = e.case_id
              JOIN opinion_events o ON o.court_id = c.court_id AND o.event = e.event
              JOIN documents d ON d.entry_id = e.id AND d.attachment = 0 AND d.restricted = 0
+             LEFT JOIN docket_entries r ON r.id = e.refers_to_entry AND r.sealed = 1
              WHERE c.court_id = $1 AND e.sealed = 0 AND e.filed_at >= $2 AND e.filed_at < $3
              ORDER BY {order} LIMIT $4"
         ))
@@ -181,7 +186,10 @@ impl Store {
                 Ok(OpinionRow {
                     case: r.case.try_into()?,
                     number: r.entry_number,
-                    docket_text: r.entry_text,
+                    docket_text: match (r.sealed_number, r.sealed_text) {
+                        (Some(n), Some(sealed)) => openecf_domain::record::redact_reference(&r.entry_text, n, &sealed),
+                        _ => r.entry_text,
+                    },
                     filed_at: from_epoch(r.entry_filed_at)?,
                     document_id: r.document_id,
                 })

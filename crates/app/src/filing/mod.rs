@@ -143,9 +143,6 @@ pub struct Prompts {
     pub refers_to: Option<i64>,
 }
 
-/// How much of a referred entry's docket text follows its number (at most).
-const REFERENCE_CHARS: usize = 60;
-
 /// The docket text of a filing into a case, as CM/ECF composes it:
 /// "AMENDED JOINT MOTION to Dismiss re 2 MOTION for … for Failure to State a
 /// Claim filed by Richard Roe." `referred` is the referred entry's number and
@@ -173,15 +170,8 @@ pub fn compose_docket_text(
                     .strip_suffix(" re Motion")
                     .unwrap_or(&event.docket_text),
             );
-            let referred_text = referred_text.trim().trim_end_matches('.');
-            let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
-            if short.len() < referred_text.len() {
-                // Cut at the last whole word, as a reader expects.
-                if let Some(space) = short.rfind(' ') {
-                    short.truncate(space);
-                }
-                short = format!("{}...", short.trim_end());
-            }
+            // Cut at the last whole word, as a reader expects.
+            let short = openecf_domain::record::reference_quote(referred_text);
             text.push_str(&format!(" re {number} {short}"));
         }
         None => text.push_str(&event.docket_text),

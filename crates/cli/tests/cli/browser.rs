@@ -1003,7 +1003,9 @@ async fn a_member_of_the_public_queries_a_case_and_reads_its_docket_report() {
     text_with(c, "Transaction Receipt").await;
     s.check("the Calendar Events report").await;
     // A bankruptcy court's Claims Register: form, then the demo case's register.
-    c.goto(&format!("{base}/ecf/gamb/cgi-bin/SearchClaims.pl")).await.unwrap();
+    c.goto(&format!("{base}/ecf/gamb/cgi-bin/SearchClaims.pl"))
+        .await
+        .unwrap();
     text_with(c, "Claims Register").await;
     s.check("the Claims Register form").await;
     fill(c, "Case number", &format!("{year}-1")).await;

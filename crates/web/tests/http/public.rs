@@ -533,6 +533,18 @@ async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_n
     let (filer, year) = case_with_two_entries(&app).await;
     let number = format!("1:{year}-cv-00001");
     let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    // Entry 3 refers to the motion (entry 2): "re 2".
+    let csrf = filer.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let reply = Form::new()
+        .text("csrf", csrf)
+        .text("case_number", format!("{year}-1"))
+        .text("event", "Response in Opposition to Motion")
+        .text("party", "Jordan Filer")
+        .text("refers_to", "2")
+        .part("main", file_part("reply.pdf", pdf(1, "Reply", Extra::Nothing)));
+    file_reviewed(&filer, "/ecf/nysd/civil/file", reply)
+        .await
+        .assert_has("Filed: document number 3");
     // The clerk seals the motion (entry 2) and restricts the complaint (entry 1's main document).
     openecf_app::record::seal_entry(&app.app, &nysd, &number, 2, true, "sealed by order", "clerk")
         .await
@@ -559,6 +571,9 @@ async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_n
         .assert_lacks("Motion for Extension of Time")
         .assert_lacks("/ecf/nysd/doc1/000100000003")
         .assert_lacks("SEALED");
+    // Entry 3's "re 2" keeps the number, without a link to the sealed entry's
+    // document or the quote of its text.
+    report.assert_has("RESPONSE in Opposition re 2 [sealed] filed by Jordan Filer.");
     // The sealed entry's document is not there for the public, nor is it
     // found by show_case_doc, the RSS feed or the court's Search.
     assert_eq!(p.get("/ecf/nysd/doc1/000100000003").await.status, StatusCode::NOT_FOUND);
@@ -878,10 +893,10 @@ async fn a_creditor_files_a_proof_of_claim_and_the_public_reads_the_claims_regis
         .part("main", file_part("petition.pdf", pdf(4, "Petition", Extra::Nothing)));
     post_multipart(&b, "/ecf/gamb/bankruptcy/open", petition).await;
     let year = app.now().format("%y").to_string();
-    // The Bankruptcy menu's Claim Actions lead to the Proof of Claim form.
+    // The Bankruptcy menu leads to the Proof of Claim form, after Claim Actions.
     b.get("/ecf/gamb/bankruptcy")
         .await
-        .assert_has(r#"<a href="/ecf/gamb/bankruptcy/claim">Claim Actions</a>"#);
+        .assert_has(r#"Claim Actions</a></li><li><a href="/ecf/gamb/bankruptcy/claim">File a Proof of Claim</a>"#);
     let form = b.get("/ecf/gamb/bankruptcy/claim").await;
     form.assert_has(r#"<label for="creditor_name">Creditor name</label>"#);
     let claim = |creditor: &str, amount: &str| {

@@ -815,16 +815,26 @@ async fn docket(
             (p.role.as_str(), name, counsel.join("; "))
         })
         .collect();
-    // Sealed entries are the court's staff's alone (attorneys of record do not see them).
+    // Sealed entries are the court's staff's alone (attorneys of record do not
+    // see them), nor their quote in a later entry ("re 2 [sealed]").
     let staff = filing::reader(&state, &court, case.id, Some(&user.session.account))
         .await?
         .sees_sealed();
-    let docket: Vec<_> = state
-        .store
-        .docket(case.id)
-        .await?
+    let full = state.store.docket(case.id).await?;
+    let sealed: Vec<(i64, i64, String)> = full
+        .iter()
+        .filter(|e| e.sealed && !staff)
+        .map(|e| (e.id, e.number, e.docket_text.clone()))
+        .collect();
+    let docket: Vec<_> = full
         .into_iter()
         .filter(|e| staff || !e.sealed)
+        .map(|mut e| {
+            if let Some((_, n, text)) = sealed.iter().find(|(id, _, _)| Some(*id) == e.refers_to) {
+                e.docket_text = openecf_domain::record::redact_reference(&e.docket_text, *n, text);
+            }
+            e
+        })
         .collect();
     let prefix = state.store.doc_id_prefix(&court.id).await?;
     let doc_link = |d: &openecf_store::DocumentRow| {

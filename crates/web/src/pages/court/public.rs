@@ -744,13 +744,24 @@ async fn report_entries(
             None => None,
             Some(id) => match docket.iter().find(|r| r.id == id) {
                 Some(r) => Some((r.number, r.documents.first().and_then(link))),
-                // Outside the report's range: still the number, and its document.
-                None => state.store.entry_number(id).await?.map(|(n, doc)| {
-                    (
-                        n,
-                        doc.map(|id| format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, id))),
-                    )
-                }),
+                // Outside the report's range (or sealed): still the number, and
+                // its document when this reader may open it.
+                None => match state.store.entry_number(id).await? {
+                    None => None,
+                    Some((n, doc)) => {
+                        let sealed = state.store.entry_sealed(id).await?;
+                        let doc = match doc {
+                            Some(doc_id) if !sealed || reader.sees_sealed() => {
+                                state.store.document(&court.id, doc_id).await?.map(|(d, _)| d)
+                            }
+                            _ => None,
+                        };
+                        let href = doc
+                            .filter(|d| !d.is_restricted() || reader.gets_restricted())
+                            .map(|d| format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, d.id)));
+                        Some((n, href))
+                    }
+                },
             },
         };
         let (text, refers) = split_reference(&e.docket_text, referred);

@@ -343,7 +343,6 @@ async fn menu_page(
         (openecf_domain::COMPLAINT.category, "civil/open"),
         (openecf_domain::PETITION.category, "bankruptcy/open"),
         (openecf_domain::ADVERSARY_COMPLAINT.category, "adversary/open"),
-        (std::borrow::Cow::Borrowed("Claim Actions"), "bankruptcy/claim"),
     ];
     let mut listed: Vec<&str> = menu.categories().to_vec();
     listed.extend(with_events.iter().filter(|c| !menu.categories().contains(c)));
@@ -361,6 +360,21 @@ async fn menu_page(
             (c.to_owned(), href)
         })
         .collect();
+    // Proofs of claim go on the Claims Register, not the docket: their own form.
+    let mut categories: Vec<(String, Option<String>)> = categories;
+    if menu == FilingMenu::Bankruptcy {
+        let at = categories
+            .iter()
+            .position(|(c, _)| c == "Claim Actions")
+            .map_or(categories.len(), |i| i + 1);
+        categories.insert(
+            at,
+            (
+                "File a Proof of Claim".to_owned(),
+                Some(format!("/ecf/{}/bankruptcy/claim", court.id)),
+            ),
+        );
+    }
     Ok(page(FilingMenuPage {
         nav,
         menu: menu.label(),
