@@ -95,6 +95,8 @@ pub enum RecordRefusal {
     },
     #[error("--reason: say why (kept in the audit trail), at most 500 characters")]
     NoReason,
+    #[error("{0}: type a number")]
+    BadNumber(&'static str),
     #[error("{0}")]
     Details(#[from] DetailsRefusal),
     #[error("{0}")]

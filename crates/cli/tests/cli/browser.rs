@@ -914,6 +914,10 @@ async fn the_progress_chart_shows_weeks_of_linking() {
     find(c, Locator::Css("svg[role='img'] polyline, svg[role='img'] path")).await;
     shot(c, "console-progress").await;
     s.check("the linking progress chart, three weeks on").await;
+    // The Case record page: sealing, restricting, details, hearings.
+    click_link(c, "Case record").await;
+    text_with(c, "Seal or unseal a docket entry").await;
+    s.check("the console's Case record page").await;
     s.c.close().await.unwrap();
 }
 

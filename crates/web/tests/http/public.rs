@@ -967,3 +967,122 @@ async fn a_creditor_files_a_proof_of_claim_and_the_public_reads_the_claims_regis
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn court_staff_seal_restrict_record_details_and_schedule_from_the_clerk_console() {
+    let app = TestApp::spawn().await;
+    let (filer, year) = case_with_two_entries(&app).await;
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let clerk = app.account("mlinked2026").await;
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&nysd, clerk.id, app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let staff = app.browser();
+    staff.login("mlinked2026", PACER_PW).await;
+    // Only the court's staff reach the page.
+    assert_eq!(filer.get("/ecf/nysd/admin/record").await.status, StatusCode::FORBIDDEN);
+    let page = staff.get("/ecf/nysd/admin/record").await;
+    page.assert_has(r#"<label for="seal-case">Case number</label>"#)
+        .assert_has(r#"<a href="/ecf/nysd/admin/record">Case record</a>"#);
+    let number = format!("{year}-1");
+    // A refusal comes back with the reason, and changes nothing.
+    let refused = staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/seal",
+            &[
+                ("case", &number),
+                ("entry", "9"),
+                ("action", "seal"),
+                ("reason", "order"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_has("has no entry 9");
+    let sealed = staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/seal",
+            &[
+                ("case", &number),
+                ("entry", "2"),
+                ("action", "seal"),
+                ("reason", "sealed by order"),
+            ],
+        )
+        .await;
+    sealed.assert_has("The entry is sealed");
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/restrict",
+            &[
+                ("case", &number),
+                ("entry", "1"),
+                ("attachment", "1"),
+                ("action", "restrict"),
+                ("reason", "an address"),
+            ],
+        )
+        .await
+        .assert_has("The document is restricted");
+    let today = openecf_domain::CourtZone::default().today(app.now()).to_string();
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/details",
+            &[
+                ("case", &number),
+                ("referred_to", "Sarah Netburn"),
+                ("terminated", &today),
+                ("reason", "judgment"),
+            ],
+        )
+        .await
+        .assert_has("The case&#39;s details are recorded");
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/details",
+            &[("case", &number), ("converted", &today), ("reason", "x")],
+        )
+        .await
+        .assert_has("Date Converted: only a bankruptcy case has one");
+    let tomorrow = (openecf_domain::CourtZone::default().today(app.now()) + chrono::Days::new(1)).to_string();
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/hearing",
+            &[
+                ("case", &number),
+                ("at", &format!("{tomorrow} 10:00")),
+                ("description", "Status Conference"),
+                ("location", "Courtroom 5A"),
+            ],
+        )
+        .await
+        .assert_has("The hearing is scheduled");
+    // The public sees the result.
+    let p = member_of_the_public(&app).await;
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_lacks("to Serve the Summons")
+        .assert_lacks("/ecf/nysd/doc1/000100000002")
+        .assert_has("Referred to: Magistrate Judge Sarah Netburn");
+    // Audited with the staff member's PACER username.
+    let events = openecf_app::audit::list(
+        &app.app,
+        &openecf_store::AuditFilter {
+            court: Some("nysd".into()),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.event.action == "case.seal" && e.event.detail.contains("by mlinked2026: sealed by order")));
+    assert!(events.iter().any(|e| e.event.action == "case.hearing"));
+}
