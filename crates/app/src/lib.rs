@@ -31,6 +31,7 @@ pub mod mailer;
 pub mod mfa;
 pub mod operator;
 pub mod paa;
+pub mod record;
 pub mod seal;
 pub mod sessions;
 pub mod signin;

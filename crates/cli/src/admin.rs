@@ -114,6 +114,18 @@ pub enum EventCommand {
     },
     /// List a court's catalogue, menu by menu
     List { court: String },
+    /// Mark an event (built-in or added) as a written opinion: its entries
+    /// make the Written Opinions report (WrtOpRpt.pl) and their documents are free
+    Opinion {
+        court: String,
+        #[arg(long)]
+        name: String,
+        /// Unmark it instead
+        #[arg(long)]
+        off: bool,
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -439,9 +451,34 @@ async fn events(app: &App, cmd: EventCommand) -> anyhow::Result<()> {
                 .map_err(|r| anyhow!("{r}"))?;
             println!("{id}: event {name:?} removed");
         }
+        EventCommand::Opinion {
+            court,
+            name,
+            off,
+            operator,
+        } => {
+            let id = CourtId::parse(&court)?;
+            let changed = catalogue::set_opinion(app, &id, &name, !off, &operator)
+                .await?
+                .map_err(|r| match r {
+                    catalogue::CatalogueRefusal::Invalid(e) => anyhow!("--{}: {}", e.field.replace(' ', "-"), e.reason),
+                    other => anyhow!("{other}"),
+                })?;
+            let state = if off {
+                "not a written opinion"
+            } else {
+                "a written opinion"
+            };
+            if changed {
+                println!("{id}: event {name:?} is now {state}");
+            } else {
+                println!("{id}: event {name:?} was {state} already; nothing changed");
+            }
+        }
         EventCommand::List { court } => {
             let id = CourtId::parse(&court)?;
             let court = require_court(app, &id).await?;
+            let opinions = app.store.opinion_events(&id).await?;
             let list = catalogue::catalogue(app, &court).await?;
             for menu in EventMenu::ALL.into_iter().filter(|m| m.at(court.kind)) {
                 for e in list.menu(menu) {
@@ -450,8 +487,13 @@ async fn events(app: &App, cmd: EventCommand) -> anyhow::Result<()> {
                     } else {
                         "added"
                     };
+                    let opinion = if opinions.iter().any(|o| *o == e.name) {
+                        " (written opinion)"
+                    } else {
+                        ""
+                    };
                     println!(
-                        "{:<10} {:<8} {} | {} | {}",
+                        "{:<10} {:<8} {} | {} | {}{opinion}",
                         menu.code(),
                         origin,
                         e.category,

@@ -1,6 +1,7 @@
 //! The `openecf` binary: serve, migrate, and the court staff's admin commands.
 
 mod admin;
+mod case;
 mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
@@ -82,6 +83,9 @@ enum Command {
     /// Links between CM/ECF and PACER accounts
     #[command(subcommand)]
     Link(admin::LinkCommand),
+    /// A case's record: seal an entry, restrict a document, record Referred to, Date Terminated, …
+    #[command(subcommand)]
+    Case(case::CaseCommand),
     /// The audit trail of security events
     #[command(subcommand)]
     Audit(admin::AuditCommand),
@@ -401,6 +405,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pacer(c) => admin::pacer(&app(Settings::default())?, c).await,
         Command::Ecf(c) => admin::ecf(&app(Settings::default())?, c).await,
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
+        Command::Case(c) => case::run(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
         Command::Billing(c) => admin::billing(&app(Settings::default())?, c).await,
         Command::Backup { file } => {

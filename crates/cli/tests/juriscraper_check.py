@@ -8,12 +8,15 @@ Run by the `cli` integration test (`juriscraper.rs`), which starts
 
 EXPECTED.json: {"base": URL, "username": ..., "password": ..., "mail_dir": DIR,
 "cases": [{"court", "id", "number", "judge_initials", "judge", "title",
-"lead_title", "date_filed", "last_filing", "cause", "nature_of_suit",
+"lead_title", "date_filed", "last_filing", "referred_to", "date_terminated",
+"date_converted", "date_discharged", "cause", "nature_of_suit",
 "jurisdiction", "jury_demand", "chapter", "parties": [{"name", "type",
 "extra", "attorneys": [{"name", "email", "roles"}]}], "entries": [{"number",
 "date_filed" (the court's day), "filed_at" (epoch seconds), "event",
 "docket_text", "description" (as the docket prints it, with its
-attachments), "doc1"}]}]}
+attachments), "doc1", "opinion" (its event is a written opinion)}], "claims":
+[{"id", "number", "creditor_name", "creditor_address", "amount", "date_filed",
+"filed_by"}]}]}
 
 Every difference is printed; the exit status is 1 if there was any, 2 if a
 parser raised. juriscraper's `query()` methods are used as they are, pointed
@@ -34,7 +37,9 @@ from juriscraper.lib.judge_parsers import normalize_judge_string
 from juriscraper.lib.string_utils import clean_string, harmonize
 from juriscraper.pacer import (
     CaseQuery,
+    ClaimsRegister,
     DocketReport,
+    FreeOpinionReport,
     PacerRssFeed,
     PossibleCaseNumberApi,
 )
@@ -94,6 +99,15 @@ async def check_docket_report(client, base, case):
             data.get("assigned_to_str"),
             normalize_judge_string(f"Judge {case['judge']}")[0],
         )
+    # What court staff record: Referred to (CM/ECF prints "Magistrate Judge
+    # …"), Date Terminated, Date Converted, Debtor discharged.
+    check(
+        f"{label} referred_to_str",
+        data.get("referred_to_str", ""),
+        normalize_judge_string(f"Magistrate Judge {case['referred_to']}")[0] if case["referred_to"] else "",
+    )
+    for key in ("date_terminated", "date_converted", "date_discharged"):
+        check(f"{label} {key}", data.get(key), day(case[key]))
     if case["number"].split("-")[1] not in ("bk", "ap"):
         for key in ("cause", "nature_of_suit", "jurisdiction", "jury_demand"):
             check(f"{label} {key}", data.get(key, ""), case[key])
@@ -141,6 +155,11 @@ async def check_case_query(client, base, case):
     check(f"{label} date_last_filing", data.get("date_last_filing"), day(case["last_filing"]))
     if case["judge"]:
         check(f"{label} assigned_to_str", data.get("assigned_to_str"), case["judge"])
+    check(f"{label} referred_to_str", data.get("referred_to_str"), case["referred_to"] or None)
+    check(f"{label} date_terminated", data.get("date_terminated"), day(case["date_terminated"]))
+    if case["number"].split("-")[1] == "bk":
+        # juriscraper files CM/ECF's "Debtor discharged:" under this name.
+        check(f"{label} debtor discharged", data.get("date_debtor_dismissed"), day(case["date_discharged"]))
     if case["chapter"] is not None:
         check(f"{label} chapter", data.get("chapter"), str(case["chapter"]))
         check(f"{label} case_type", data.get("case_type"), "bk")
@@ -163,6 +182,90 @@ async def check_possible_case_numbers(client, base, case):
     )
     await api.query("1:99-cv-99999")
     check(f"{label} a number that is no case", api.data(), None)
+
+
+async def check_written_opinions(client, base, court, cases):
+    """The Written Opinions report (WrtOpRpt.pl): every opinion entry of the
+    court's cases, and nothing else, from the first day one was filed to the last."""
+    label = f"FreeOpinionReport {court}"
+    want = [
+        (case, e)
+        for case in cases
+        if case["court"] == court
+        for e in case["entries"]
+        if e["opinion"]
+    ]
+    if not want:
+        return 0
+    want.sort(key=lambda ce: (ce[1]["filed_at"], ce[1]["number"]))
+    days = [day(e["date_filed"]) for _, e in want]
+    report = at(FreeOpinionReport, f"{base}/ecf/{court}/cgi-bin/WrtOpRpt.pl")(court, client)
+    await report.query(min(days), max(days), sort="date_filed")
+    got = report.data
+    check(f"{label} number of opinions", len(got), len(want))
+    check(f"{label} reported count", report.reported_opinion_count, len(want))
+    for row, (case, e) in zip(got, want):
+        who = f"{label} {case['number']} entry {e['number']}"
+        number = case["number"].rsplit("-", 1)[0] if case["judge_initials"] else case["number"]
+        check(f"{who} docket_number", row.get("docket_number"), number)
+        check(f"{who} case_name", row.get("case_name"), clean_string(harmonize(case["title"])))
+        check(f"{who} pacer_case_id", row.get("pacer_case_id"), str(case["id"]))
+        check(f"{who} date_filed", row.get("date_filed"), day(e["date_filed"]))
+        check(f"{who} document_number", row.get("document_number"), str(e["number"]))
+        check(f"{who} pacer_doc_id", row.get("pacer_doc_id"), pacer_doc_id(e["doc1"]))
+        check(f"{who} description", row.get("description"), e["docket_text"])
+        check(f"{who} nature_of_suit", row.get("nature_of_suit"), case["nature_of_suit"])
+        check(f"{who} cause", row.get("cause"), case["cause"])
+    return len(want)
+
+
+async def check_claims_register(client, base, case):
+    """The Claims Register (SearchClaims.pl) of a bankruptcy case with claims."""
+    if not case.get("claims"):
+        return 0
+    label = f"ClaimsRegister {case['court']} {case['number']}"
+    report = at(ClaimsRegister, f"{base}/ecf/{case['court']}/cgi-bin/SearchClaims.pl")(case["court"], client)
+    await report.query(str(case["id"]), case["number"])
+    data = report.data
+    number = case["number"].rsplit("-", 1)[0] if case["judge_initials"] else case["number"]
+    check(f"{label} docket_number", data.get("docket_number"), number)
+    check(f"{label} case_name", data.get("case_name"), case_name(case))
+    check(f"{label} chapter", data.get("chapter"), str(case["chapter"]))
+    check(f"{label} date_filed", data.get("date_filed"), day(case["date_filed"]))
+    check(f"{label} date_closed", data.get("date_closed"), day(case["date_terminated"]))
+    check(f"{label} date_converted", data.get("date_converted"), day(case["date_converted"]))
+    if case["judge"]:
+        check(f"{label} assigned_to_str", data.get("assigned_to_str"), case["judge"])
+    got = data.get("claims", [])
+    check(f"{label} number of claims", len(got), len(case["claims"]))
+    for g, w in zip(got, case["claims"]):
+        who = f"{label} claim {w['number']}"
+        check(f"{who} claim_number", g.get("claim_number"), w["number"])
+        check(f"{who} creditor_id", g.get("creditor_id"), str(w["id"]))
+        check(
+            f"{who} creditor_details",
+            g.get("creditor_details"),
+            "\n".join([w["creditor_name"], *w["creditor_address"]]),
+        )
+        check(f"{who} amount_claimed", g.get("amount_claimed"), w["amount"])
+        check(f"{who} date_original_filed", g.get("date_original_filed"), day(w["date_filed"]))
+        check(f"{who} entered_by", g.get("entered_by"), w["filed_by"])
+        history = g.get("history", [])
+        check(f"{who} history rows", len(history), 1)
+        if history:
+            h = history[0]
+            check(f"{who} history type", h.get("type"), "claim")
+            check(f"{who} history id", h.get("id"), str(w["id"]))
+            check(f"{who} history pacer_case_id", h.get("pacer_case_id"), str(case["id"]))
+            check(f"{who} history document_number", h.get("document_number"), w["number"])
+            check(f"{who} history attachment_number", h.get("attachment_number"), 1)
+            check(f"{who} history date_filed", h.get("date_filed"), day(w["date_filed"]))
+            check(
+                f"{who} history description",
+                h.get("description"),
+                f"Claim #{w['number']} filed by {w['creditor_name']}, Amount claimed: {w['amount']} ({w['filed_by']})",
+            )
+    return len(got)
 
 
 async def check_rss(base, court, cases):
@@ -265,6 +368,16 @@ async def main(expected_path):
             await check_docket_report(client, base, case)
             await check_case_query(client, base, case)
             await check_possible_case_numbers(client, base, case)
+        claims = 0
+        for case in expected["cases"]:
+            claims += await check_claims_register(client, base, case)
+        if claims == 0:
+            failures.append("ClaimsRegister: the demo has no claim to check")
+        opinions = 0
+        for court in sorted({c["court"] for c in expected["cases"]}):
+            opinions += await check_written_opinions(client, base, court, expected["cases"])
+        if opinions == 0:
+            failures.append("FreeOpinionReport: the demo has no written opinion to check")
     for court in sorted({c["court"] for c in expected["cases"]}):
         await check_rss(base, court, expected["cases"])
     notices_read = check_notices(expected["mail_dir"], expected["cases"])
@@ -275,8 +388,8 @@ async def main(expected_path):
             print(f"- {f}")
         return 1
     print(
-        f"juriscraper read {len(expected['cases'])} case(s), {checked} entries and "
-        f"{notices_read} notice(s) back as filed"
+        f"juriscraper read {len(expected['cases'])} case(s), {checked} entries, {opinions} written "
+        f"opinion(s), {claims} claim(s) and {notices_read} notice(s) back as filed"
     )
     return 0
 

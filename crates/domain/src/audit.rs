@@ -49,6 +49,12 @@ pub enum AuditAction {
     CjaExemption,
     /// The operator disabled, enabled or unlocked a PACER account.
     AccountOperator,
+    /// Court staff sealed or unsealed an entry, restricted or released a document.
+    CaseSeal,
+    /// Court staff recorded a case's details (Referred to, Date Terminated, …).
+    CaseDetails,
+    /// Court staff scheduled or cancelled a hearing.
+    CaseHearing,
     /// The operator corrected or removed a CM/ECF account.
     EcfOperator,
     /// Maintain Your ECF Account: a secondary e-mail address added.
@@ -92,6 +98,9 @@ impl AuditAction {
             Self::AccountPaa => "account.paa",
             Self::CjaExemption => "billing.cja_exemption",
             Self::AccountOperator => "account.operator",
+            Self::CaseSeal => "case.seal",
+            Self::CaseDetails => "case.details",
+            Self::CaseHearing => "case.hearing",
             Self::EcfOperator => "ecf.operator",
             Self::EcfEmailAdd => "ecf.email.add",
             Self::EcfEmailRemove => "ecf.email.remove",
@@ -129,6 +138,9 @@ impl AuditAction {
             "account.paa" => "PACER Administrative Account changed",
             "billing.cja_exemption" => "CJA exemption changed",
             "ecf.operator" => "CM/ECF account corrected or removed by the operator",
+            "case.seal" => "Docket entry sealed or document restricted by the court",
+            "case.details" => "Case details recorded by the court",
+            "case.hearing" => "Hearing scheduled or cancelled by the court",
             "account.operator" => "Account disabled, enabled or unlocked by the PACER Service Center",
             "ecf.email.add" => "Secondary e-mail address added",
             "ecf.email.remove" => "Secondary e-mail address removed",

@@ -45,6 +45,20 @@ impl CourtZone {
         now.with_timezone(&self.0).date_naive()
     }
 
+    /// The instant of a local time at the court (the earlier one when a
+    /// clock change repeats it); `None` when a clock change skips it.
+    pub fn instant(&self, local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+        self.0
+            .from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    /// An instant as the court's local time.
+    pub fn local(&self, t: DateTime<Utc>) -> chrono::NaiveDateTime {
+        t.with_timezone(&self.0).naive_local()
+    }
+
     /// The first instant of `day` at the court: local midnight, or, where a
     /// clock change skips midnight, the first local time that exists.
     pub fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod audit;
 pub mod case;
+pub mod claims;
 pub mod clerk;
 pub mod court;
 pub mod fees;
@@ -18,6 +19,7 @@ pub mod names;
 pub mod notice;
 pub mod password;
 pub mod public;
+pub mod record;
 pub mod throttle;
 
 pub use account::{AccountKind, PacerAccount, LEGACY_CUTOFF};
@@ -37,4 +39,5 @@ pub use names::{BarId, CourtId, EcfLogin, Email, InvalidInput, PersonName, Role,
 pub use notice::{check_secondary_email, NoticeDelivery, SecondaryEmailRefusal, MAX_SECONDARY_EMAILS};
 pub use password::{Password, PasswordContext, PasswordRefusal};
 pub use public::{doc1_number, parse_doc1_number};
+pub use record::{DetailsRefusal, HearingRefusal, Reader, RecordRefusal};
 pub use throttle::Subject;

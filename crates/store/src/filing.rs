@@ -38,6 +38,19 @@ pub struct CaseRow {
     pub date_filed: Time,
     pub chapter: Option<i64>,
     pub lead_case_id: Option<i64>,
+    /// What court staff record (`openecf case set`): the magistrate judge the
+    /// case is referred to ("" when none), and the court's days it was
+    /// terminated, converted (bankruptcy) and the debtor discharged.
+    pub details: CaseDetails,
+}
+
+/// The case details court staff record; each may be cleared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseDetails {
+    pub referred_to: String,
+    pub date_terminated: Option<chrono::NaiveDate>,
+    pub date_converted: Option<chrono::NaiveDate>,
+    pub date_discharged: Option<chrono::NaiveDate>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -57,11 +70,24 @@ pub(crate) struct CaseRaw {
     date_filed: i64,
     chapter: Option<i64>,
     lead_case_id: Option<i64>,
+    referred_to: String,
+    date_terminated: Option<String>,
+    date_converted: Option<String>,
+    date_discharged: Option<String>,
 }
 
 pub(crate) const CASE_COLUMNS: &str =
     "id, court_id, office, year, case_type, seq, judge_initials, title, nature_of_suit, cause, \
-                            jurisdiction, jury_demand, date_filed, chapter, lead_case_id";
+                            jurisdiction, jury_demand, date_filed, chapter, lead_case_id, referred_to, \
+                            date_terminated, date_converted, date_discharged";
+
+/// A stored day (`YYYY-MM-DD`).
+fn stored_day(raw: Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    raw.map(|d| {
+        chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("case day {d:?}")))
+    })
+    .transpose()
+}
 
 impl TryFrom<CaseRaw> for CaseRow {
     type Error = StoreError;
@@ -85,6 +111,12 @@ impl TryFrom<CaseRaw> for CaseRow {
             date_filed: from_epoch(r.date_filed)?,
             chapter: r.chapter,
             lead_case_id: r.lead_case_id,
+            details: CaseDetails {
+                referred_to: r.referred_to,
+                date_terminated: stored_day(r.date_terminated)?,
+                date_converted: stored_day(r.date_converted)?,
+                date_discharged: stored_day(r.date_discharged)?,
+            },
         })
     }
 }
@@ -122,6 +154,16 @@ pub struct DocumentRow {
     pub stamp: String,
     /// `application/pdf`, or `text/plain` (a creditor matrix).
     pub media_type: String,
+    /// 1 when court staff restricted it: kept from the public (its entry
+    /// still shows); the case's attorneys of record and the court's staff
+    /// still get it.
+    pub restricted: i64,
+}
+
+impl DocumentRow {
+    pub fn is_restricted(&self) -> bool {
+        self.restricted != 0
+    }
 }
 
 /// A document to record (its bytes already in the document store).
@@ -147,6 +189,8 @@ pub struct EntryRow {
     pub filed_by: String,
     /// The entry (its id) this one refers to: "re 2".
     pub refers_to: Option<i64>,
+    /// Sealed by court staff: only they see it.
+    pub sealed: bool,
     pub documents: Vec<DocumentRow>,
 }
 
@@ -173,10 +217,11 @@ struct EntryRaw {
     filed_at: i64,
     filed_by: String,
     refers_to_entry: Option<i64>,
+    sealed: i64,
 }
 
 pub(crate) const DOCUMENT_COLUMNS: &str =
-    "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type";
+    "id, entry_id, attachment, description, original_filename, sha256, size_bytes, pages, stamp, media_type, restricted";
 
 impl Tx {
     /// Every party's sealed SSN/ITIN (for a key rotation): (party id, sealed).
@@ -517,7 +562,7 @@ impl Store {
     /// The docket of a case, oldest entry first, with each entry's documents.
     pub async fn docket(&self, case_id: i64) -> Result<Vec<EntryRow>> {
         let entries: Vec<EntryRaw> = sqlx::query_as(
-            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name AS filed_by, e.refers_to_entry
+            "SELECT e.id, e.number, e.event, e.docket_text, e.filed_at, p.name AS filed_by, e.refers_to_entry, e.sealed
              FROM docket_entries e JOIN pacer_accounts p ON p.id = e.filed_by
              WHERE e.case_id = $1 ORDER BY e.number",
         )
@@ -542,6 +587,7 @@ impl Store {
                     filed_at: from_epoch(e.filed_at)?,
                     filed_by: e.filed_by,
                     refers_to: e.refers_to_entry,
+                    sealed: e.sealed != 0,
                     documents: docs.iter().filter(|d| d.entry_id == e.id).cloned().collect(),
                 })
             })

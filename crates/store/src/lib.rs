@@ -8,6 +8,7 @@
 
 mod accounts;
 mod agents;
+mod claims;
 mod console;
 mod court_ops;
 mod courts;
@@ -27,6 +28,8 @@ mod outbox;
 mod paa;
 mod pacer;
 mod public;
+mod record;
+mod reports;
 mod search;
 mod security;
 mod sessions;
@@ -45,6 +48,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use accounts::{NewEcfAccount, NewPacerAccount};
 pub use agents::AgentRow;
+pub use claims::{ClaimRow, NewClaim};
 pub use console::{ConsoleAccount, EfileDecision, EfileRequestRow, HistoryRow, NewEfileRequest, ProgressCounts};
 pub use court_ops::{
     CourtStatus, GoLivePlan, LinkCenterRow, NoticeJob, NoticeRecipient, NoticeRow, COURT_GO_LIVE_NOTICE,
@@ -53,7 +57,7 @@ pub use courts::{GoLive, NewCourt};
 pub use ecf_import::{ImportBaseline, ImportedEcf};
 pub use error::{Missing, StoreError};
 pub use fees::{NewTransaction, TransactionRow};
-pub use filing::{AttorneyRow, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
+pub use filing::{AttorneyRow, CaseDetails, CaseRow, DocumentRow, EntryRow, NewCase, NewDocument, NewEntry, PartyRow};
 pub use free_looks::FreeLook;
 pub use jobs::{ClaimedJob, JobRow, NewJob, COURT_GO_LIVE, MAIL_DELIVER, NEF_DAILY_SUMMARY, PURGE};
 pub use links::{LinkConflict, LinkRow};
@@ -65,6 +69,7 @@ pub use outbox::OutboxRow;
 pub use paa::{ExemptionRow, FirmRow, MemberRow};
 pub use pacer::{Authenticator, Enrolment, MfaState};
 pub use public::{DocketFilter, FeedEntry, PartyMatch, ReportDocument, ReportEntry};
+pub use reports::{HearingRow, OpinionRow};
 pub use search::FoundEntry;
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
 pub use sessions::{Principal, SessionRow};

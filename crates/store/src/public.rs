@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use openecf_domain::record::redact_reference;
 use openecf_domain::{CourtId, CourtZone, PartyRole};
 
 use crate::filing::{CaseRaw, CASE_COLUMNS, DOCUMENT_COLUMNS};
@@ -11,13 +12,25 @@ use crate::{corrupt, epoch, from_epoch, CaseRow, DocumentRow, Result, Store, Tim
 
 /// Which entries a docket report shows: filed on or after `filed_from` and
 /// before `filed_before`, numbered `first_number` to `last_number`; each
-/// bound is open when `None`.
+/// bound is open when `None`. Sealed entries are left out unless
+/// `include_sealed` (the court's staff see them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocketFilter {
     pub filed_from: Option<Time>,
     pub filed_before: Option<Time>,
     pub first_number: Option<i64>,
     pub last_number: Option<i64>,
+    pub include_sealed: bool,
+}
+
+impl DocketFilter {
+    /// Whether it narrows the docket (a date or number range).
+    pub fn is_ranged(&self) -> bool {
+        self.filed_from.is_some()
+            || self.filed_before.is_some()
+            || self.first_number.is_some()
+            || self.last_number.is_some()
+    }
 }
 
 /// A case found by one of its parties' names.
@@ -48,6 +61,8 @@ pub struct ReportEntry {
     pub filed_at: Time,
     /// The entry (its id) this one refers to: "re 2".
     pub refers_to: Option<i64>,
+    /// Sealed (listed only when the filter includes sealed entries).
+    pub sealed: bool,
     /// Main document first, then the attachments.
     pub documents: Vec<ReportDocument>,
 }
@@ -59,6 +74,8 @@ pub struct ReportDocument {
     /// 0 is the main document; 1, 2 … its attachments.
     pub attachment: i64,
     pub description: String,
+    /// Kept from the public (its entry still shows).
+    pub restricted: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -167,11 +184,29 @@ impl Store {
         let before = filter.filed_before.map_or(i64::MAX, epoch);
         let first = filter.first_number.unwrap_or(i64::MIN);
         let last = filter.last_number.unwrap_or(i64::MAX);
-        type Line = (i64, i64, String, i64, Option<i64>, Option<i64>, Option<String>);
+        // Sealed entries (1) are let through only when asked for.
+        let sealed_max = i64::from(filter.include_sealed);
+        type Line = (
+            i64,
+            i64,
+            String,
+            i64,
+            Option<i64>,
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+        );
+        // With each entry, the number and text of the entry it refers to when that one is sealed.
         let lines: Vec<Line> = sqlx::query_as(
-            "SELECT e.id, e.number, e.docket_text, e.filed_at, e.refers_to_entry, d.id, d.description
+            "SELECT e.id, e.number, e.docket_text, e.filed_at, e.refers_to_entry, e.sealed, d.id, d.description,
+                    d.restricted, r.number, r.docket_text
              FROM docket_entries e LEFT JOIN documents d ON d.entry_id = e.id AND d.attachment = 0
+             LEFT JOIN docket_entries r ON r.id = e.refers_to_entry AND r.sealed = 1
              WHERE e.case_id = $1 AND e.filed_at >= $2 AND e.filed_at < $3 AND e.number >= $4 AND e.number <= $5
+               AND e.sealed <= $6
              ORDER BY e.number",
         )
         .bind(case_id)
@@ -179,13 +214,14 @@ impl Store {
         .bind(before)
         .bind(first)
         .bind(last)
+        .bind(sealed_max)
         .fetch_all(&self.pool)
         .await?;
-        let attachments: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-            "SELECT d.entry_id, d.id, d.attachment, d.description
+        let attachments: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT d.entry_id, d.id, d.attachment, d.description, d.restricted
              FROM documents d JOIN docket_entries e ON e.id = d.entry_id
              WHERE e.case_id = $1 AND e.filed_at >= $2 AND e.filed_at < $3 AND e.number >= $4 AND e.number <= $5
-               AND d.attachment > 0
+               AND e.sealed <= $6 AND d.attachment > 0
              ORDER BY d.entry_id, d.attachment",
         )
         .bind(case_id)
@@ -193,37 +229,48 @@ impl Store {
         .bind(before)
         .bind(first)
         .bind(last)
+        .bind(sealed_max)
         .fetch_all(&self.pool)
         .await?;
         let mut by_entry: HashMap<i64, Vec<ReportDocument>> = HashMap::new();
-        for (entry_id, id, attachment, description) in attachments {
+        for (entry_id, id, attachment, description, restricted) in attachments {
             by_entry.entry(entry_id).or_default().push(ReportDocument {
                 id,
                 attachment,
                 description,
+                restricted: restricted != 0,
             });
         }
         lines
             .into_iter()
-            .map(|(id, number, docket_text, filed_at, refers_to, main, description)| {
-                let mut documents = Vec::new();
-                if let Some(main) = main {
-                    documents.push(ReportDocument {
-                        id: main,
-                        attachment: 0,
-                        description: description.unwrap_or_default(),
-                    });
-                    documents.extend(by_entry.remove(&id).unwrap_or_default());
-                }
-                Ok(ReportEntry {
-                    id,
-                    number,
-                    docket_text,
-                    filed_at: from_epoch(filed_at)?,
-                    refers_to,
-                    documents,
-                })
-            })
+            .map(
+                |(id, number, text, filed_at, refers_to, sealed, main, description, restricted, r_number, r_text)| {
+                    // A sealed entry's quote in this one is not for those who may not see it.
+                    let docket_text = match (r_number, r_text) {
+                        (Some(n), Some(quoted)) if !filter.include_sealed => redact_reference(&text, n, &quoted),
+                        _ => text,
+                    };
+                    let mut documents = Vec::new();
+                    if let Some(main) = main {
+                        documents.push(ReportDocument {
+                            id: main,
+                            attachment: 0,
+                            description: description.unwrap_or_default(),
+                            restricted: restricted.unwrap_or(0) != 0,
+                        });
+                        documents.extend(by_entry.remove(&id).unwrap_or_default());
+                    }
+                    Ok(ReportEntry {
+                        id,
+                        number,
+                        docket_text,
+                        filed_at: from_epoch(filed_at)?,
+                        refers_to,
+                        sealed: sealed != 0,
+                        documents,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -243,12 +290,14 @@ impl Store {
         Ok(Some((number, doc)))
     }
 
-    /// When the case's latest entry was filed.
+    /// When the case's latest entry that is not sealed was filed (the
+    /// public's "Date of last filing").
     pub async fn last_filing(&self, case_id: i64) -> Result<Option<Time>> {
-        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(filed_at) FROM docket_entries WHERE case_id = $1")
-            .bind(case_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(filed_at) FROM docket_entries WHERE case_id = $1 AND sealed = 0")
+                .bind(case_id)
+                .fetch_one(&self.pool)
+                .await?;
         last.map(from_epoch).transpose()
     }
 
@@ -262,14 +311,24 @@ impl Store {
         .await?)
     }
 
+    /// Whether court staff sealed this entry.
+    pub async fn entry_sealed(&self, entry_id: i64) -> Result<bool> {
+        let sealed: Option<i64> = sqlx::query_scalar("SELECT sealed FROM docket_entries WHERE id = $1")
+            .bind(entry_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(sealed.unwrap_or(0) != 0)
+    }
+
     /// A court's entries filed since `since`, newest first; at most `limit`.
+    /// Sealed entries are left out, and a restricted main document is not linked.
     pub async fn new_entries(&self, court: &CourtId, since: Time, limit: i64) -> Result<Vec<FeedEntry>> {
         let rows: Vec<FeedRaw> = sqlx::query_as(&format!(
             "SELECT {}, e.number AS entry_number, e.event AS entry_event, e.filed_at AS entry_filed_at,
                     d.id AS document_id
              FROM docket_entries e JOIN cases c ON c.id = e.case_id
-             LEFT JOIN documents d ON d.entry_id = e.id AND d.attachment = 0
-             WHERE c.court_id = $1 AND e.filed_at >= $2
+             LEFT JOIN documents d ON d.entry_id = e.id AND d.attachment = 0 AND d.restricted = 0
+             WHERE c.court_id = $1 AND e.filed_at >= $2 AND e.sealed = 0
              ORDER BY e.filed_at DESC, e.id DESC LIMIT $3",
             case_columns("c")
         ))

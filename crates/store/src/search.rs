@@ -25,9 +25,14 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<FoundEntry>> {
         let pattern = crate::contains_pattern(keyword);
-        sqlx::query(
-            "SELECT e.case_id, e.number, e.docket_text, e.filed_at FROM docket_entries e JOIN cases c ON c.id = e.case_id
-             WHERE c.court_id = $1 AND LOWER(e.docket_text) LIKE $2 ESCAPE '\\'
+        let needle = keyword.trim().to_lowercase();
+        // With each entry, the number and text of the entry it refers to when
+        // that one is sealed: its quote is not searched nor shown.
+        let rows = sqlx::query(
+            "SELECT e.case_id, e.number, e.docket_text, e.filed_at, r.number AS r_number, r.docket_text AS r_text
+             FROM docket_entries e JOIN cases c ON c.id = e.case_id
+             LEFT JOIN docket_entries r ON r.id = e.refers_to_entry AND r.sealed = 1
+             WHERE c.court_id = $1 AND e.sealed = 0 AND LOWER(e.docket_text) LIKE $2 ESCAPE '\\'
                AND e.filed_at >= $3 AND e.filed_at < $4
              ORDER BY e.filed_at DESC, e.id DESC LIMIT $5",
         )
@@ -37,16 +42,28 @@ impl Store {
         .bind(until.map_or(i64::MAX, epoch))
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(FoundEntry {
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for r in rows {
+            let text: String = r.try_get("docket_text")?;
+            let quoted: (Option<i64>, Option<String>) = (r.try_get("r_number")?, r.try_get("r_text")?);
+            let docket_text = match quoted {
+                (Some(n), Some(sealed)) => {
+                    let redacted = openecf_domain::record::redact_reference(&text, n, &sealed);
+                    if !redacted.to_lowercase().contains(&needle) {
+                        continue;
+                    }
+                    redacted
+                }
+                _ => text,
+            };
+            found.push(FoundEntry {
                 case_id: r.try_get("case_id")?,
                 number: r.try_get("number")?,
-                docket_text: r.try_get("docket_text")?,
+                docket_text,
                 filed_at: from_epoch(r.try_get("filed_at")?)?,
-            })
-        })
-        .collect()
+            });
+        }
+        Ok(found)
     }
 }

@@ -85,3 +85,46 @@ pub async fn remove_event(
     tx.commit().await?;
     Ok(Ok(()))
 }
+
+/// Marks (`opinion`) or unmarks one of a court's events, built-in or added,
+/// as a written opinion: its entries make the Written Opinions report, and
+/// their documents are free. Audited with the operator.
+pub async fn set_opinion(
+    app: &App,
+    court: &CourtId,
+    name: &str,
+    opinion: bool,
+    operator: &str,
+) -> Result<std::result::Result<bool, CatalogueRefusal>> {
+    let Some(found) = app.store.court(court).await? else {
+        return Ok(Err(CatalogueRefusal::NoSuchCourt(court.to_string())));
+    };
+    let name = name.trim();
+    let current = Catalogue::new(found.kind, app.store.court_events(court).await?);
+    if current.named(name).is_none() {
+        return Ok(Err(CatalogueRefusal::Invalid(InvalidInput::new(
+            "name",
+            format!("{court} has no event named {name:?} (see `openecf court event list {court}`)"),
+        ))));
+    }
+    let now = app.clock.now();
+    let mut tx = app.store.write().await?;
+    let changed = tx.set_opinion_event(court, name, opinion, now).await?;
+    if changed {
+        let audit = NewAuditEvent {
+            court_id: Some(court.to_string()),
+            detail: format!(
+                "event {name:?} {} by {operator}",
+                if opinion {
+                    "marked a written opinion"
+                } else {
+                    "no longer a written opinion"
+                }
+            ),
+            ..NewAuditEvent::new(AuditAction::CourtEvent, AuditOutcome::Done)
+        };
+        tx.insert_audit(&audit, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(changed))
+}

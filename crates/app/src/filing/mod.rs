@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod catalogue;
+pub mod claims;
 pub mod docstore;
 pub mod pdf;
 
@@ -142,9 +143,6 @@ pub struct Prompts {
     pub refers_to: Option<i64>,
 }
 
-/// How much of a referred entry's docket text follows its number (at most).
-const REFERENCE_CHARS: usize = 60;
-
 /// The docket text of a filing into a case, as CM/ECF composes it:
 /// "AMENDED JOINT MOTION to Dismiss re 2 MOTION for … for Failure to State a
 /// Claim filed by Richard Roe." `referred` is the referred entry's number and
@@ -172,15 +170,8 @@ pub fn compose_docket_text(
                     .strip_suffix(" re Motion")
                     .unwrap_or(&event.docket_text),
             );
-            let referred_text = referred_text.trim().trim_end_matches('.');
-            let mut short: String = referred_text.chars().take(REFERENCE_CHARS).collect();
-            if short.len() < referred_text.len() {
-                // Cut at the last whole word, as a reader expects.
-                if let Some(space) = short.rfind(' ') {
-                    short.truncate(space);
-                }
-                short = format!("{}...", short.trim_end());
-            }
+            // Cut at the last whole word, as a reader expects.
+            let short = openecf_domain::record::reference_quote(referred_text);
             text.push_str(&format!(" re {number} {short}"));
         }
         None => text.push_str(&event.docket_text),
@@ -1005,10 +996,28 @@ pub async fn cancel_held_filing(app: &App, court: &Court, session_hash: &str, to
     Ok(())
 }
 
-/// Whether the account may read a case's docket and documents: an attorney
-/// of record (the public's access, with its fees, comes later).
+/// Whether the account may read a case's docket and its documents, restricted
+/// ones too: an attorney of record, or the court's staff (the public reads
+/// the docket report, with its fees).
 pub async fn may_read(app: &App, court: &Court, case_id: i64, account: &PacerAccount) -> Result<bool> {
-    Ok(app.store.is_attorney(case_id, account.id).await? || app.store.is_staff(&court.id, account.id).await?)
+    Ok(reader(app, court, case_id, Some(account)).await?.gets_restricted())
+}
+
+/// Who is reading a case's record (the public when `None`): court staff of
+/// its court, an attorney of record in it, or neither.
+pub async fn reader(
+    app: &App,
+    court: &Court,
+    case_id: i64,
+    account: Option<&PacerAccount>,
+) -> Result<openecf_domain::Reader> {
+    let Some(account) = account else {
+        return Ok(openecf_domain::Reader::default());
+    };
+    Ok(openecf_domain::Reader {
+        staff: app.store.is_staff(&court.id, account.id).await?,
+        attorney: app.store.is_attorney(case_id, account.id).await?,
+    })
 }
 
 /// A free look at a document through the link in a recipient's notice: the
@@ -1392,6 +1401,7 @@ pub async fn charge_document(
     description: &str,
     criteria: &str,
     pages: i64,
+    opinion: bool,
     request_key: &str,
 ) -> Result<openecf_store::TransactionRow> {
     crate::fees::charge(
@@ -1403,7 +1413,7 @@ pub async fn charge_document(
             description,
             criteria,
             billable: openecf_domain::fees::Billable::Document { pages },
-            opinion: false,
+            opinion,
             request_key,
         },
     )

@@ -914,6 +914,10 @@ async fn the_progress_chart_shows_weeks_of_linking() {
     find(c, Locator::Css("svg[role='img'] polyline, svg[role='img'] path")).await;
     shot(c, "console-progress").await;
     s.check("the linking progress chart, three weeks on").await;
+    // The Case record page: sealing, restricting, details, hearings.
+    click_link(c, "Case record").await;
+    text_with(c, "Seal or unseal a docket entry").await;
+    s.check("the console's Case record page").await;
     s.c.close().await.unwrap();
 }
 
@@ -985,5 +989,32 @@ async fn a_member_of_the_public_queries_a_case_and_reads_its_docket_report() {
     click_link(c, "Main Document").await;
     text_with(c, "To accept charges shown below").await;
     s.check("View Document").await;
+
+    // The Reports menu: Written Opinions and Calendar Events, form then report.
+    click_link(c, "Reports").await;
+    text_with(c, "Written Opinions").await;
+    s.check("Reports").await;
+    click_link(c, "Written Opinions").await;
+    text_with(c, "Written Opinions Report").await;
+    s.check("the Written Opinions form").await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Total number of opinions reported").await;
+    s.check("the Written Opinions report").await;
+    c.goto(&format!("{base}/ecf/nysd/cgi-bin/CalEvents.pl")).await.unwrap();
+    text_with(c, "Calendar Events").await;
+    s.check("the Calendar Events form").await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Transaction Receipt").await;
+    s.check("the Calendar Events report").await;
+    // A bankruptcy court's Claims Register: form, then the demo case's register.
+    c.goto(&format!("{base}/ecf/gamb/cgi-bin/SearchClaims.pl"))
+        .await
+        .unwrap();
+    text_with(c, "Claims Register").await;
+    s.check("the Claims Register form").await;
+    fill(c, "Case number", &format!("{year}-1")).await;
+    click_button(c, "Run Report").await;
+    text_with(c, "Claims Register Summary").await;
+    s.check("the Claims Register").await;
     s.c.close().await.unwrap();
 }

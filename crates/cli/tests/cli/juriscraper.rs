@@ -24,6 +24,7 @@ use std::process::Command;
 use openecf_app::filing::pdf::sample::{pdf, Extra};
 use openecf_app::filing::{self, NewCriminalCase, NewFiling, Prompts, Upload};
 use openecf_app::link::Linker;
+use openecf_app::record::DetailChanges;
 use openecf_app::{App, Clock, Hasher, Settings};
 use openecf_domain::{civil_event, criminal_event, doc1_number, CaseType, CourtId, CourtZone, EcfLogin, Username};
 use openecf_store::testkit::services_required;
@@ -123,12 +124,15 @@ async fn filed(store: &Store) -> Vec<Value> {
                     })
                 })
                 .collect();
-            let entries: Vec<Value> = store
-                .docket(case.id)
-                .await
-                .unwrap()
+            let docket = store.docket(case.id).await.unwrap();
+            let mut opinions = Vec::new();
+            for e in &docket {
+                opinions.push(store.entry_is_opinion(e.id).await.unwrap());
+            }
+            let entries: Vec<Value> = docket
                 .into_iter()
-                .map(|e| {
+                .zip(opinions)
+                .map(|(e, opinion)| {
                     // CM/ECF lists an entry's attachments after its text.
                     let mut description = e.docket_text.clone();
                     let attachments: Vec<String> = e
@@ -148,6 +152,7 @@ async fn filed(store: &Store) -> Vec<Value> {
                         "docket_text": e.docket_text,
                         "description": description,
                         "doc1": e.documents.first().map(|d| doc1_number(&prefix, d.id)),
+                        "opinion": opinion,
                     })
                 })
                 .collect();
@@ -160,7 +165,29 @@ async fn filed(store: &Store) -> Vec<Value> {
                 .judge
                 .as_ref()
                 .and_then(|i| judges.iter().find(|(_, ji)| ji == i).map(|(name, _)| name.clone()));
+            let claims: Vec<Value> = store
+                .claims(
+                    case.id,
+                    chrono::DateTime::<chrono::Utc>::MIN_UTC,
+                    chrono::DateTime::<chrono::Utc>::MAX_UTC,
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| {
+                    json!({
+                        "id": c.id,
+                        "number": c.claim_number,
+                        "creditor_name": c.creditor_name,
+                        "creditor_address": c.creditor_address,
+                        "amount": openecf_domain::fees::money(c.amount_cents),
+                        "date_filed": day(&zone, c.filed_at),
+                        "filed_by": c.filed_by,
+                    })
+                })
+                .collect();
             cases.push(json!({
+                "claims": claims,
                 "court": court.as_str(),
                 "id": case.id,
                 "number": case.number.to_string(),
@@ -170,6 +197,10 @@ async fn filed(store: &Store) -> Vec<Value> {
                 "lead_title": lead_title,
                 "date_filed": day(&zone, case.date_filed),
                 "last_filing": store.last_filing(case.id).await.unwrap().map(|t| day(&zone, t)),
+                "referred_to": case.details.referred_to,
+                "date_terminated": case.details.date_terminated.map(|d| d.to_string()),
+                "date_converted": case.details.date_converted.map(|d| d.to_string()),
+                "date_discharged": case.details.date_discharged.map(|d| d.to_string()),
                 "cause": case.cause,
                 "nature_of_suit": case.nature_of_suit,
                 "jurisdiction": case.jurisdiction,
@@ -326,6 +357,90 @@ async fn file_more(store: &Store, data: &Scratch, base: &str) {
     .await
     .unwrap()
     .unwrap_or_else(|r| panic!("{r}"));
+    // A written opinion: the court marks an event of its catalogue as one,
+    // and it is filed into the civil case.
+    let opinion = openecf_domain::Event {
+        category: "Orders and Judgments".into(),
+        name: "Memorandum Opinion".into(),
+        docket_text: "MEMORANDUM OPINION".into(),
+        appearance: false,
+    };
+    openecf_app::filing::catalogue::add_event(&app, &nysd, openecf_domain::EventMenu::Civil, &opinion, "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    openecf_app::filing::catalogue::set_opinion(&app, &nysd, "Memorandum Opinion", true, "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    file(
+        &jfiler,
+        NewFiling {
+            case_number: civil.clone(),
+            event: opinion,
+            party: "Beta Supply Co.".into(),
+            docket_text: "and Order".into(),
+            prompts: Prompts::default(),
+            main: upload("opinion.pdf", 5),
+            attachments: vec![],
+        },
+    )
+    .await;
+    // What court staff record: the civil case referred to a magistrate judge
+    // and terminated; the chapter 7 case converted, its debtor discharged,
+    // closed (each today, at the court).
+    let today = store.court_time_zone(&nysd).await.unwrap().today(app.clock.now());
+    let details = |court: &str, number: String, changes: DetailChanges| {
+        let (app, court) = (app.clone(), CourtId::parse(court).unwrap());
+        async move {
+            openecf_app::record::set_details(&app, &court, &number, &changes, "order", "clerk")
+                .await
+                .unwrap()
+                .unwrap_or_else(|r| panic!("{r}"));
+        }
+    };
+    details(
+        "nysd",
+        civil.clone(),
+        DetailChanges {
+            referred_to: Some("Sarah Netburn".into()),
+            date_terminated: Some(Some(today)),
+            ..DetailChanges::default()
+        },
+    )
+    .await;
+    let year = app.clock.now().format("%y").to_string();
+    details(
+        "gamb",
+        format!("1:{year}-bk-00001"),
+        DetailChanges {
+            date_converted: Some(Some(today)),
+            date_discharged: Some(Some(today)),
+            date_terminated: Some(Some(today)),
+            ..DetailChanges::default()
+        },
+    )
+    .await;
+    // Two proofs of claim in the chapter 7 case, by the filer linked at gamb.
+    let gamb = store.court(&CourtId::parse("gamb").unwrap()).await.unwrap().unwrap();
+    let creditor = account("mlinked2026").await;
+    for (name, amount) in [("Acme Bank", "1234.56"), ("Beta Finance, LLC", "$50")] {
+        openecf_app::filing::claims::file_claim(
+            &app,
+            &gamb,
+            &creditor,
+            &openecf_app::filing::claims::NewProofOfClaim {
+                case_number: format!("1:{year}-bk-00001"),
+                creditor_name: name.into(),
+                creditor_address: "PO Box 100\nMacon, GA 31201".into(),
+                amount: amount.into(),
+                claim: upload("claim.pdf", 3),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap_or_else(|r| panic!("{r}"));
+    }
     file(
         &jfiler,
         NewFiling {

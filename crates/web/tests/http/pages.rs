@@ -21,7 +21,7 @@ async fn court_and_account_pages_say_who_is_logged_in_with_logout_and_manage_my_
     for path in ["/ecf/gamb/utilities", "/ecf/cand/", "/account/password", "/account/mfa"] {
         let p = b.get(path).await;
         p.assert_has("Logged in as <strong>Jordan Filer (jfiler2026)</strong>")
-            .assert_has(r#"action="/csologin/logout""#)
+            .assert_has(r#"action="/csologin/logout?logout""#)
             .assert_has(">Logout</button>");
         assert_eq!(p.link("Manage My Account"), "/account", "{path}");
     }
@@ -41,7 +41,7 @@ async fn a_legacy_cmecf_login_is_shown_with_its_court_logout() {
         .submit(&form, "/ecf/cand/login", &[("login", "jfiler"), ("password", ECF_PW)])
         .await;
     p.assert_has("Logged in as <strong>Jordan Filer (jfiler, CM/ECF login)</strong>")
-        .assert_has(r#"action="/ecf/cand/logout""#)
+        .assert_has(r#"action="/ecf/cand/logout?logout""#)
         .assert_lacks("Manage My Account");
 }
 

@@ -89,7 +89,7 @@ async fn the_public_finds_a_case_by_number_or_name_and_reads_its_docket_report()
     );
     p.get("/ecf/nysd/reports")
         .await
-        .assert_has("The Docket Report: click Query");
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/DktRpt.pl">Docket Report</a>"#);
     // By a party's name, in any case: the list of cases.
     let by_name = p.get("/ecf/nysd/cgi-bin/iquery.pl?last_name=ACME").await;
     by_name
@@ -525,4 +525,564 @@ async fn a_view_document_page_is_good_for_an_hour_then_a_click_is_charged_again(
     }
     click().await.unwrap();
     assert_eq!(count().await, 2, "an old page's number is charged again");
+}
+
+#[tokio::test]
+async fn a_sealed_entry_and_a_restricted_document_are_kept_from_the_public_and_never_charged() {
+    let app = TestApp::spawn().await;
+    let (filer, year) = case_with_two_entries(&app).await;
+    let number = format!("1:{year}-cv-00001");
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    // Entry 3 refers to the motion (entry 2): "re 2".
+    let csrf = filer.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let reply = Form::new()
+        .text("csrf", csrf)
+        .text("case_number", format!("{year}-1"))
+        .text("event", "Response in Opposition to Motion")
+        .text("party", "Jordan Filer")
+        .text("refers_to", "2")
+        .part("main", file_part("reply.pdf", pdf(1, "Reply", Extra::Nothing)));
+    file_reviewed(&filer, "/ecf/nysd/civil/file", reply)
+        .await
+        .assert_has("Filed: document number 3");
+    // The clerk seals the motion (entry 2) and restricts the complaint (entry 1's main document).
+    openecf_app::record::seal_entry(&app.app, &nysd, &number, 2, true, "sealed by order", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    openecf_app::record::restrict_document(&app.app, &nysd, &number, 1, 0, true, "holds an address", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let p = member_of_the_public(&app).await;
+    let account = app.account("jfiler2027").await;
+    let quarter = openecf_domain::fees::Quarter::of(app.now());
+
+    // The docket report: entry 1 shows, its complaint without a link (the
+    // attachment keeps its own); entry 2 is not there at all.
+    let report = p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1").await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has("COMPLAINT against")
+        .assert_has("<td>1</td>")
+        .assert_lacks("/ecf/nysd/doc1/000100000001\"")
+        .assert_has("/ecf/nysd/doc1/000100000002")
+        .assert_lacks("to Serve the Summons")
+        .assert_lacks("Motion for Extension of Time")
+        .assert_lacks("/ecf/nysd/doc1/000100000003")
+        .assert_lacks("SEALED");
+    // Entry 3's "re 2" keeps the number, without a link to the sealed entry's
+    // document or the quote of its text.
+    report.assert_has("RESPONSE in Opposition re 2 [sealed] filed by Jordan Filer.");
+    // The sealed entry's document is not there for the public, nor is it
+    // found by show_case_doc, the RSS feed or the court's Search.
+    assert_eq!(p.get("/ecf/nysd/doc1/000100000003").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        p.get("/ecf/nysd/cgi-bin/show_case_doc?2,1").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let feed = app
+        .cookieless()
+        .get(format!("{}/ecf/nysd/cgi-bin/rss_outside.pl", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feed.contains("[Complaint]") && !feed.contains("Motion for Extension"),
+        "{feed}"
+    );
+    assert!(
+        !feed.contains("000100000001"),
+        "a restricted document is not linked: {feed}"
+    );
+    let search = p.get("/ecf/nysd/search").await;
+    let found = p
+        .get(&format!("/ecf/nysd/search?keyword=Summons&k={}", search.hidden("k")))
+        .await;
+    found.assert_lacks("to Serve the Summons");
+
+    // The restricted complaint: the attachment menu lists it without a
+    // link; its page says it is restricted; its View Document charges nothing.
+    let menu = p.get("/ecf/nysd/doc1/000100000001").await;
+    menu.assert_has("Main Document (restricted)")
+        .assert_has("Civil Cover Sheet");
+    let refused = p.get("/ecf/nysd/doc1/000100000001?main=1").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused
+        .assert_has("This document is restricted by the court")
+        .assert_has("No fee was charged")
+        .assert_lacks("%PDF");
+    let posted = p
+        .client
+        .post(format!("{}/ecf/nysd/doc1/000100000001", p.base))
+        .form(&[("csrf", menu.hidden("csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::FORBIDDEN);
+    assert!(!posted.text().await.unwrap().starts_with("%PDF"));
+    let charged: Vec<String> = openecf_app::fees::transactions(&app.app, &account, quarter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.description)
+        .collect();
+    assert!(
+        !charged.is_empty() && charged.iter().all(|d| !d.starts_with("Image")),
+        "no document was charged: {charged:?}"
+    );
+
+    // The case's attorney of record: gets the restricted complaint, but not the sealed entry.
+    let complaint = filer.get("/ecf/nysd/doc1/000100000001?main=1").await;
+    assert!(complaint.body.starts_with("%PDF"), "{}", complaint.status);
+    filer
+        .get("/ecf/nysd/case/1")
+        .await
+        .assert_has("COMPLAINT against")
+        .assert_lacks("to Serve the Summons");
+    assert_eq!(
+        filer.get("/ecf/nysd/doc1/000100000003").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The court's staff see everything, the sealed entry marked as such.
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&nysd, account.id, app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("SEALED (court only):")
+        .assert_has("to Serve the Summons")
+        .assert_has("/ecf/nysd/doc1/000100000001")
+        .assert_has("/ecf/nysd/doc1/000100000003");
+    assert!(p.get("/ecf/nysd/doc1/000100000003").await.body.starts_with("%PDF"));
+
+    // Unsealed, the public sees the entry again.
+    openecf_app::record::seal_entry(&app.app, &nysd, &number, 2, false, "order vacated", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let public = member_of_the_public_again(&app).await;
+    public
+        .get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("to Serve the Summons");
+}
+
+/// A second PACER user with no part in any case (the first became staff).
+async fn member_of_the_public_again(app: &TestApp) -> Browser {
+    let b = app.browser();
+    b.login("mlinked2026", PACER_PW).await;
+    b
+}
+
+#[tokio::test]
+async fn the_docket_report_prints_what_court_staff_record_as_cmecf_does() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let today = openecf_domain::CourtZone::default().today(app.now());
+    openecf_app::record::set_details(
+        &app.app,
+        &nysd,
+        &format!("{year}-1"),
+        &openecf_app::record::DetailChanges {
+            referred_to: Some("Sarah Netburn".into()),
+            date_terminated: Some(Some(today)),
+            ..Default::default()
+        },
+        "judgment entered",
+        "clerk",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let p = member_of_the_public(&app).await;
+    let day = court_day(&app, 0);
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_has("Referred to: Magistrate Judge Sarah Netburn<br>")
+        .assert_has(&format!("Date Filed: {day}<br>Date Terminated: {day}<br>"));
+    p.get("/ecf/nysd/cgi-bin/iquery.pl?1")
+        .await
+        .assert_has("Sarah Netburn, referral<br>")
+        .assert_has(&format!("<b>Date terminated:</b> {day}"));
+}
+
+/// A court event marked as a written opinion, filed into the demo case as entry 3.
+async fn file_an_opinion(app: &TestApp, filer: &Browser, year: &str) {
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let event = openecf_domain::Event {
+        category: "Orders and Judgments".into(),
+        name: "Memorandum Opinion".into(),
+        docket_text: "MEMORANDUM OPINION".into(),
+        appearance: false,
+    };
+    openecf_app::filing::catalogue::add_event(&app.app, &nysd, openecf_domain::EventMenu::Civil, &event, "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        openecf_app::filing::catalogue::set_opinion(&app.app, &nysd, "Memorandum Opinion", true, "clerk")
+            .await
+            .unwrap()
+            .unwrap()
+    );
+    let csrf = filer.get("/ecf/nysd/civil/open").await.hidden("csrf");
+    let opinion = Form::new()
+        .text("csrf", csrf)
+        .text("case_number", format!("{year}-1"))
+        .text("event", "Memorandum Opinion")
+        .text("party", "Jordan Filer")
+        .text("docket_text", "and Order on the Motion")
+        .part("main", file_part("opinion.pdf", pdf(12, "Opinion", Extra::Nothing)));
+    file_reviewed(filer, "/ecf/nysd/civil/file", opinion)
+        .await
+        .assert_has("Filed: document number 3");
+}
+
+#[tokio::test]
+async fn the_reports_menu_runs_the_written_opinions_report_free_and_its_opinions_are_free() {
+    let app = TestApp::spawn().await;
+    let (filer, year) = case_with_two_entries(&app).await;
+    file_an_opinion(&app, &filer, &year).await;
+    let p = member_of_the_public(&app).await;
+    let menu = p.get("/ecf/nysd/reports").await;
+    assert_eq!(menu.status, StatusCode::OK);
+    menu.assert_has(r#"<a href="/ecf/nysd/cgi-bin/DktRpt.pl">Docket Report</a>"#)
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/WrtOpRpt.pl">Written Opinions</a>"#)
+        .assert_has(r#"<a href="/ecf/nysd/cgi-bin/CalEvents.pl">Calendar Events</a>"#)
+        .assert_lacks("Claims Register");
+    p.get("/ecf/gamb/reports").await.assert_has("Claims Register");
+    // The form, then the report: one row, the opinion, linked to its case and document.
+    let form = p.get("/ecf/nysd/cgi-bin/WrtOpRpt.pl").await;
+    form.assert_has(r#"<label for="filed_from">Filed from</label>"#)
+        .assert_has("WrtOpRpt.pl?1-L_1_0-1");
+    let day = court_day(&app, 0);
+    let report = p
+        .get(&format!(
+            "/ecf/nysd/cgi-bin/WrtOpRpt.pl?filed_from={day}&filed_to={day}"
+        ))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has(&format!(
+            r#"<td>{day}</td><td><a href="/ecf/nysd/cgi-bin/DktRpt.pl?1">1:{year}-cv-00001"#
+        ))
+        .assert_has("<b>Jordan Filer v. Acme Widgets, Inc.</b>")
+        .assert_has(r#"<a href="/ecf/nysd/doc1/000100000004">3</a>"#)
+        .assert_has("MEMORANDUM OPINION and Order on the Motion")
+        .assert_lacks("to Serve the Summons")
+        .assert_has("<i>NOS:</i> 190 Contract: Other")
+        .assert_has("<b>Total number of opinions reported:</b> 1")
+        .assert_has("Transaction Receipt");
+    let bad = p
+        .get("/ecf/nysd/cgi-bin/WrtOpRpt.pl?filed_from=12/31/2026&filed_to=01/01/2026")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_has("The start date must be less than or equal to the end date.");
+    // The opinion itself is free: its View Document page says so, and the click charges nothing.
+    let view = p.get("/ecf/nysd/doc1/000100000004").await;
+    view.assert_has("0.00 (free: opinion)");
+    let doc = p
+        .client
+        .post(format!("{}/ecf/nysd/doc1/000100000004", p.base))
+        .form(&[("csrf", view.hidden("csrf")), ("k", view.hidden("k"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.headers()["content-type"], "application/pdf");
+    let account = app.account("jfiler2027").await;
+    let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|t| t.cost_cents == 0), "{list:?}");
+}
+
+#[tokio::test]
+async fn calendar_events_list_the_hearings_staff_schedule_billed_as_a_search() {
+    let app = TestApp::spawn().await;
+    let (_, year) = case_with_two_entries(&app).await;
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let zone = openecf_domain::CourtZone::default();
+    let tomorrow = zone.today(app.now()) + chrono::Days::new(1);
+    let at = |hm: &str| openecf_domain::record::parse_hearing_time(&format!("{tomorrow} {hm}")).unwrap();
+    let schedule = |when, what: &str| {
+        let hearing = openecf_app::record::NewHearing {
+            at: when,
+            description: what.into(),
+            location: "Courtroom 5A".into(),
+        };
+        let (app, nysd, number) = (app.app.clone(), nysd.clone(), format!("{year}-1"));
+        async move {
+            openecf_app::record::schedule_hearing(&app, &nysd, &number, &hearing, "clerk")
+                .await
+                .unwrap()
+                .unwrap()
+                .1
+        }
+    };
+    schedule(at("09:30"), "Motion Hearing re 2 Motion for Extension of Time").await;
+    let cancelled = schedule(at("14:00"), "Status Conference").await;
+    openecf_app::record::cancel_hearing(&app.app, &nysd, cancelled, "adjourned", "clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let p = member_of_the_public(&app).await;
+    let form = p.get("/ecf/nysd/cgi-bin/CalEvents.pl").await;
+    form.assert_has(r#"<label for="date_from">From</label>"#);
+    let day = tomorrow.format("%m/%d/%Y").to_string();
+    let report = p
+        .get(&format!("/ecf/nysd/cgi-bin/CalEvents.pl?date_from={day}&date_to={day}"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    report
+        .assert_has(&format!("<td>{day}</td><td>9:30 AM</td>"))
+        .assert_has(&format!("1:{year}-cv-00001"))
+        .assert_has("Motion Hearing re 2 Motion for Extension of Time")
+        .assert_has("Courtroom 5A")
+        .assert_lacks("Status Conference")
+        .assert_has("<th scope=\"row\">Description:</th><td>Calendar Events</td>")
+        .assert_has("<th scope=\"row\">Billable Pages:</th><td>1</td>");
+    // None in range: a page all the same.
+    p.get("/ecf/nysd/cgi-bin/CalEvents.pl?date_from=01/01/2020&date_to=01/02/2020")
+        .await
+        .assert_has("No hearings are scheduled in this range.")
+        .assert_has("<th scope=\"row\">Billable Pages:</th><td>1</td>");
+    // A hearing in the past is refused.
+    let past = openecf_app::record::schedule_hearing(
+        &app.app,
+        &nysd,
+        &format!("{year}-1"),
+        &openecf_app::record::NewHearing {
+            at: openecf_domain::record::parse_hearing_time("2020-01-01 09:00").unwrap(),
+            description: "x".into(),
+            location: "y".into(),
+        },
+        "clerk",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        past,
+        Err(openecf_domain::RecordRefusal::Hearing(
+            openecf_domain::HearingRefusal::Passed(_)
+        ))
+    ));
+}
+
+#[tokio::test]
+async fn a_creditor_files_a_proof_of_claim_and_the_public_reads_the_claims_register() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    b.login("jfiler2026", PACER_PW).await;
+    let verify = b.submit_link("gamb", "jfiler", ECF_PW).await;
+    b.confirm("gamb", &verify, "submit").await;
+    let notice = b.get("/ecf/gamb/bankruptcy/open").await;
+    b.submit(&notice, "/ecf/gamb/redaction", &[("understand", "yes")]).await;
+    let csrf = b.get("/ecf/gamb/bankruptcy/open").await.hidden("csrf");
+    let petition = Form::new()
+        .text("csrf", csrf.clone())
+        .text("chapter", "7")
+        .text("debtor", "Jane Debtor")
+        .text("debtor_ssn", "123-45-6789")
+        .part("main", file_part("petition.pdf", pdf(4, "Petition", Extra::Nothing)));
+    post_multipart(&b, "/ecf/gamb/bankruptcy/open", petition).await;
+    let year = app.now().format("%y").to_string();
+    // The Bankruptcy menu leads to the Proof of Claim form, after Claim Actions.
+    b.get("/ecf/gamb/bankruptcy")
+        .await
+        .assert_has(r#"Claim Actions</a></li><li><a href="/ecf/gamb/bankruptcy/claim">File a Proof of Claim</a>"#);
+    let form = b.get("/ecf/gamb/bankruptcy/claim").await;
+    form.assert_has(r#"<label for="creditor_name">Creditor name</label>"#);
+    let claim = |creditor: &str, amount: &str| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("case_number", format!("{year}-1"))
+            .text("creditor_name", creditor.to_owned())
+            .text("creditor_address", "PO Box 100\nMacon, GA 31201")
+            .text("amount", amount.to_owned())
+            .part("main", file_part("poc.pdf", pdf(3, "Proof of Claim", Extra::Nothing)))
+    };
+    let refused = post_multipart(&b, "/ecf/gamb/bankruptcy/claim", claim("Acme Bank", "lots")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_has("Amount claimed: type dollars and cents");
+    post_multipart(&b, "/ecf/gamb/bankruptcy/claim", claim("Acme Bank", "$1,234.56"))
+        .await
+        .assert_has("Claim #1 filed in 1:")
+        .assert_has("Amount claimed: $1234.56");
+    post_multipart(&b, "/ecf/gamb/bankruptcy/claim", claim("Beta Finance", "50"))
+        .await
+        .assert_has("Claim #2 filed");
+    // Not on the docket.
+    let p = member_of_the_public(&app).await;
+    p.get("/ecf/gamb/cgi-bin/DktRpt.pl?1").await.assert_lacks("Acme Bank");
+    // The register: the form, then the case's claims, billed as a case's report.
+    p.get("/ecf/gamb/cgi-bin/SearchClaims.pl")
+        .await
+        .assert_has(r#"<label for="case_num">Case number</label>"#);
+    let register = p
+        .get(&format!("/ecf/gamb/cgi-bin/SearchClaims.pl?case_num={year}-1"))
+        .await;
+    assert_eq!(register.status, StatusCode::OK, "{}", register.body);
+    register
+        .assert_has("Claims Register")
+        .assert_has(&format!("1:{year}-bk-00001 Jane Debtor</a>"))
+        .assert_has("<b>Claim No: 1</b>")
+        .assert_has("<b>Claim No: 2</b>")
+        .assert_has("Acme Bank<br>PO Box 100<br>Macon, GA 31201")
+        .assert_has("<td>Amount</td><td>claimed:</td><td>$1234.56</td>")
+        .assert_has("Claim #1 filed by Acme Bank, Amount claimed: $1234.56 (jfiler2026)")
+        .assert_has("<b>Total Number Of Claims:</b> 2")
+        .assert_has("<b>Total Amount Claimed:</b> $1284.56")
+        .assert_has("<th scope=\"row\">Description:</th><td>Claims Register</td>")
+        .assert_lacks("6789");
+    // A claim's document: View Document, then the PDF, charged once by its pages.
+    let href = "/ecf/gamb/cgi-bin/show_doc.pl?caseid=1&claim_id=1&claim_num=1-1";
+    assert!(register.has(&href.replace('&', "&#38;")), "{}", register.body);
+    let view = p.get(href).await;
+    view.assert_has("To accept charges shown below")
+        .assert_has("<th scope=\"row\">Billable Pages</th><td>3</td>");
+    let doc = p
+        .client
+        .post(format!("{}{href}", p.base))
+        .form(&[("csrf", view.hidden("csrf")), ("k", view.hidden("k"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.headers()["content-type"], "application/pdf");
+    let account = app.account("jfiler2027").await;
+    let list = openecf_app::fees::transactions(&app.app, &account, openecf_domain::fees::Quarter::of(app.now()))
+        .await
+        .unwrap();
+    let claim_charge = list.iter().find(|t| t.description == "Claim 1-1").unwrap();
+    assert_eq!(claim_charge.cost_cents, 30);
+    // A district court has no claims register.
+    assert_eq!(
+        p.get("/ecf/nysd/cgi-bin/SearchClaims.pl").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn court_staff_seal_restrict_record_details_and_schedule_from_the_clerk_console() {
+    let app = TestApp::spawn().await;
+    let (filer, year) = case_with_two_entries(&app).await;
+    let nysd = openecf_domain::CourtId::parse("nysd").unwrap();
+    let clerk = app.account("mlinked2026").await;
+    let mut tx = app.store.write().await.unwrap();
+    tx.add_staff(&nysd, clerk.id, app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let staff = app.browser();
+    staff.login("mlinked2026", PACER_PW).await;
+    // Only the court's staff reach the page.
+    assert_eq!(filer.get("/ecf/nysd/admin/record").await.status, StatusCode::FORBIDDEN);
+    let page = staff.get("/ecf/nysd/admin/record").await;
+    page.assert_has(r#"<label for="seal-case">Case number</label>"#)
+        .assert_has(r#"<a href="/ecf/nysd/admin/record">Case record</a>"#);
+    let number = format!("{year}-1");
+    // A refusal comes back with the reason, and changes nothing.
+    let refused = staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/seal",
+            &[
+                ("case", &number),
+                ("entry", "9"),
+                ("action", "seal"),
+                ("reason", "order"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_has("has no entry 9");
+    let sealed = staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/seal",
+            &[
+                ("case", &number),
+                ("entry", "2"),
+                ("action", "seal"),
+                ("reason", "sealed by order"),
+            ],
+        )
+        .await;
+    sealed.assert_has("The entry is sealed");
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/restrict",
+            &[
+                ("case", &number),
+                ("entry", "1"),
+                ("attachment", "1"),
+                ("action", "restrict"),
+                ("reason", "an address"),
+            ],
+        )
+        .await
+        .assert_has("The document is restricted");
+    let today = openecf_domain::CourtZone::default().today(app.now()).to_string();
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/details",
+            &[
+                ("case", &number),
+                ("referred_to", "Sarah Netburn"),
+                ("terminated", &today),
+                ("reason", "judgment"),
+            ],
+        )
+        .await
+        .assert_has("The case&#39;s details are recorded");
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/details",
+            &[("case", &number), ("converted", &today), ("reason", "x")],
+        )
+        .await
+        .assert_has("Date Converted: only a bankruptcy case has one");
+    let tomorrow = (openecf_domain::CourtZone::default().today(app.now()) + chrono::Days::new(1)).to_string();
+    staff
+        .submit(
+            &page,
+            "/ecf/nysd/admin/record/hearing",
+            &[
+                ("case", &number),
+                ("at", &format!("{tomorrow} 10:00")),
+                ("description", "Status Conference"),
+                ("location", "Courtroom 5A"),
+            ],
+        )
+        .await
+        .assert_has("The hearing is scheduled");
+    // The public sees the result.
+    let p = member_of_the_public(&app).await;
+    p.get("/ecf/nysd/cgi-bin/DktRpt.pl?1")
+        .await
+        .assert_lacks("to Serve the Summons")
+        .assert_lacks("/ecf/nysd/doc1/000100000002")
+        .assert_has("Referred to: Magistrate Judge Sarah Netburn");
+    // Audited with the staff member's PACER username.
+    let events = openecf_app::audit::list(
+        &app.app,
+        &openecf_store::AuditFilter {
+            court: Some("nysd".into()),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.event.action == "case.seal" && e.event.detail.contains("by mlinked2026: sealed by order")));
+    assert!(events.iter().any(|e| e.event.action == "case.hearing"));
 }

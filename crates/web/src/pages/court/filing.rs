@@ -72,6 +72,10 @@ pub(crate) fn routes() -> Router<AppState> {
                 .post(check_pdf)
                 .layer(DefaultBodyLimit::max(FORM_LIMIT)),
         )
+        .route(
+            "/ecf/{court}/bankruptcy/claim",
+            get(claim_form).post(claim).layer(DefaultBodyLimit::max(FORM_LIMIT)),
+        )
         .route("/ecf/{court}/redaction", axum::routing::post(acknowledge))
         .route("/ecf/{court}/case/{id}", get(docket))
         .route("/ecf/{court}/doc1/{id}", get(document).post(document_view))
@@ -811,7 +815,27 @@ async fn docket(
             (p.role.as_str(), name, counsel.join("; "))
         })
         .collect();
-    let docket = state.store.docket(case.id).await?;
+    // Sealed entries are the court's staff's alone (attorneys of record do not
+    // see them), nor their quote in a later entry ("re 2 [sealed]").
+    let staff = filing::reader(&state, &court, case.id, Some(&user.session.account))
+        .await?
+        .sees_sealed();
+    let full = state.store.docket(case.id).await?;
+    let sealed: Vec<(i64, i64, String)> = full
+        .iter()
+        .filter(|e| e.sealed && !staff)
+        .map(|e| (e.id, e.number, e.docket_text.clone()))
+        .collect();
+    let docket: Vec<_> = full
+        .into_iter()
+        .filter(|e| staff || !e.sealed)
+        .map(|mut e| {
+            if let Some((_, n, text)) = sealed.iter().find(|(id, _, _)| Some(*id) == e.refers_to) {
+                e.docket_text = openecf_domain::record::redact_reference(&e.docket_text, *n, text);
+            }
+            e
+        })
+        .collect();
     let prefix = state.store.doc_id_prefix(&court.id).await?;
     let doc_link = |d: &openecf_store::DocumentRow| {
         format!("/ecf/{}/doc1/{}", court.id, openecf_domain::doc1_number(&prefix, d.id))
@@ -944,14 +968,18 @@ async fn document(
     let court = load_court(&state, &court).await?;
     let id = doc1_id(&id)?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
-    let of_record = match &visitor.pacer {
-        Some(session) => filing::may_read(&state, &court, case_id, &session.account).await?,
-        None => false,
-    };
-    if of_record {
+    let reader = filing::reader(&state, &court, case_id, visitor.pacer.as_ref().map(|s| &s.account)).await?;
+    // A sealed entry's documents are the court's staff's alone: to anyone
+    // else, as if there were none.
+    if state.store.entry_sealed(doc.entry_id).await? && !reader.sees_sealed() {
+        return Err(AppError::NotFound);
+    }
+    if reader.gets_restricted() {
         return serve_document(&state, &doc).await;
     }
     match q.magic_num.as_deref().filter(|t| !t.is_empty()) {
+        // A notice's free look does not open a restricted document.
+        Some(_) if doc.is_restricted() => Ok(super::public::restricted(&court, CourtNav::new(&court, &visitor, None))),
         Some(token) => match filing::peek_free_look(&state, doc.id, token).await? {
             FreeLook::Granted => Ok(page(FreeLookPage {
                 nav: CourtNav::new(&court, &visitor, None),
@@ -983,6 +1011,15 @@ async fn document_view(
     let court = load_court(&state, &court).await?;
     let id = doc1_id(&id)?;
     let (doc, case_id) = state.store.document(&court.id, id).await?.ok_or(AppError::NotFound)?;
+    // Refused before any fee: a sealed entry's document (as if there were
+    // none), a restricted one (its page), unless this reader may open it.
+    let reader = filing::reader(&state, &court, case_id, visitor.pacer.as_ref().map(|s| &s.account)).await?;
+    if state.store.entry_sealed(doc.entry_id).await? && !reader.sees_sealed() {
+        return Err(AppError::NotFound);
+    }
+    if doc.is_restricted() && !reader.gets_restricted() {
+        return Ok(super::public::restricted(&court, CourtNav::new(&court, &visitor, None)));
+    }
     let Some(token) = q.magic_num.as_deref().filter(|t| !t.is_empty()) else {
         // Public access: any PACER user views the document, charged here by
         // its pages (at most 30), once per View Document page.
@@ -1009,6 +1046,7 @@ async fn document_view(
             &description,
             &criteria,
             doc.pages,
+            state.store.entry_is_opinion(doc.entry_id).await?,
             &key,
         )
         .await?;
@@ -1023,7 +1061,7 @@ async fn document_view(
 
 /// `inline` with the original filename: an ASCII fallback and, for any
 /// other name, its UTF-8 form (RFC 6266, RFC 5987).
-fn content_disposition(name: &str) -> String {
+pub(super) fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -1562,5 +1600,106 @@ mod tests {
             "inline; filename=\"R_sum_ _A_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22A%22.pdf"
         );
         assert!(!content_disposition("a\r\nSet-Cookie: x").contains('\n'));
+    }
+}
+
+// ------------------------------------------------------------ Proof of Claim
+
+#[derive(Template)]
+#[template(path = "claim_file.html")]
+struct ClaimPage {
+    nav: CourtNav,
+    csrf: String,
+    error: Option<String>,
+    limit_mb: u64,
+    case_number: String,
+    creditor_name: String,
+    creditor_address: String,
+    amount: String,
+}
+
+fn claim_page(
+    state: &AppState,
+    nav: CourtNav,
+    user: &PacerUser,
+    p: Option<&Posted>,
+    error: Option<String>,
+) -> Response {
+    let get = |k: &str| p.map(|p| p.text(k)).unwrap_or_default();
+    render(
+        form_status(error.as_deref()),
+        ClaimPage {
+            nav,
+            csrf: user.visitor.csrf.value().to_owned(),
+            error,
+            limit_mb: limit_mb(state),
+            case_number: get("case_number"),
+            creditor_name: get("creditor_name"),
+            creditor_address: get("creditor_address"),
+            amount: get("amount"),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "claim_receipt.html")]
+struct ClaimReceiptPage {
+    nav: CourtNav,
+    claim_number: i64,
+    case_number: String,
+    creditor: String,
+    amount: String,
+    register: String,
+}
+
+async fn claim_form(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+) -> Result<Response, AppError> {
+    match bankruptcy_gate(&state, &user, &court, "bankruptcy/claim", false).await? {
+        Ok((_, nav)) => Ok(claim_page(&state, nav, &user, None, None)),
+        Err(page) => Ok(page),
+    }
+}
+
+/// Files a Proof of Claim: onto the case's Claims Register, not the docket.
+async fn claim(
+    State(state): State<AppState>,
+    user: PacerUser,
+    Path(court): Path<String>,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let (court, nav) = match bankruptcy_gate(&state, &user, &court, "bankruptcy/claim", true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    let mut posted = read_multipart(&user, form).await?;
+    let Some(pdf) = posted.files.remove("main") else {
+        return Ok(claim_page(
+            &state,
+            nav,
+            &user,
+            Some(&posted),
+            Some("Proof of Claim: choose the PDF to file.".into()),
+        ));
+    };
+    let new = filing::claims::NewProofOfClaim {
+        case_number: posted.text("case_number"),
+        creditor_name: posted.text("creditor_name"),
+        creditor_address: posted.text("creditor_address"),
+        amount: posted.text("amount"),
+        claim: pdf,
+    };
+    match filing::claims::file_claim(&state, &court, &user.session.account, &new).await? {
+        Ok(r) => Ok(page(ClaimReceiptPage {
+            nav,
+            claim_number: r.claim.claim_number,
+            case_number: r.case.number.to_string(),
+            creditor: r.claim.creditor_name,
+            amount: openecf_domain::fees::money(r.claim.amount_cents),
+            register: format!("/ecf/{}/cgi-bin/SearchClaims.pl?{}", court.id, r.case.id),
+        })),
+        Err(refusal) => Ok(claim_page(&state, nav, &user, Some(&posted), Some(refusal.to_string()))),
     }
 }

@@ -11,6 +11,7 @@ mod filing;
 mod link;
 mod pacer_utilities;
 mod public;
+mod reports;
 mod search;
 mod site;
 
@@ -30,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(ecf_account::routes())
         .merge(ecf_reset::routes())
         .merge(public::routes())
+        .merge(reports::routes())
         .merge(agents::routes())
         .merge(pacer_utilities::routes())
         .merge(search::routes())

@@ -22,7 +22,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{Days, NaiveDate};
-use openecf_domain::{doc1_number, CaseQuery, CaseType, Court, CourtKind, CourtZone};
+use openecf_app::filing;
+use openecf_domain::{doc1_number, CaseQuery, CaseType, Court, CourtKind, CourtZone, Reader};
 use openecf_store::{CaseRow, DocketFilter, DocumentRow, ReportEntry as Entry};
 
 use super::{load_court, CourtNav, CourtUser};
@@ -54,7 +55,7 @@ const FEED_LIMIT: i64 = 200;
 
 /// A query string or form body as name → value (the last of a repeated
 /// name), with CM/ECF's bare `?123` (a case id) kept under `""`.
-fn fields(raw: &[u8]) -> HashMap<String, String> {
+pub(super) fn fields(raw: &[u8]) -> HashMap<String, String> {
     let mut out = HashMap::new();
     // `?123` or `?1-L_1_0-1`: CM/ECF's bare query, a first part without `=`.
     let first = raw.split(|b| *b == b'&').next().unwrap_or_default();
@@ -71,7 +72,7 @@ fn fields(raw: &[u8]) -> HashMap<String, String> {
     out
 }
 
-fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub(super) fn field<'a>(f: &'a HashMap<String, String>, name: &str) -> &'a str {
     f.get(name).map_or("", |v| v.trim())
 }
 
@@ -83,19 +84,19 @@ fn case_id_of(f: &HashMap<String, String>) -> Option<i64> {
     id.parse().ok().filter(|id: &i64| *id > 0)
 }
 
-async fn nav_for(state: &AppState, court: &Court, user: &PacerUser) -> Result<CourtNav, AppError> {
+pub(super) async fn nav_for(state: &AppState, court: &Court, user: &PacerUser) -> Result<CourtNav, AppError> {
     let court_user = CourtUser::pacer(state, &user.session, court).await?;
     Ok(CourtNav::new(court, &user.visitor, Some(&court_user)))
 }
 
 /// The court's day of an instant, as CM/ECF prints it: `11/26/2026`.
-fn date(zone: &CourtZone, t: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn date(zone: &CourtZone, t: chrono::DateTime<chrono::Utc>) -> String {
     zone.today(t).format("%m/%d/%Y").to_string()
 }
 
 /// A date as CM/ECF's forms take it: `mm/dd/yyyy` (one-digit month or day
 /// too), or `yyyy-mm-dd`.
-fn parse_date(raw: &str) -> Option<NaiveDate> {
+pub(super) fn parse_date(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     NaiveDate::parse_from_str(raw, "%m/%d/%Y")
         .or_else(|_| NaiveDate::parse_from_str(raw, "%Y-%m-%d"))
@@ -170,6 +171,11 @@ struct CasePage {
     title: String,
     judge: Option<String>,
     bankruptcy: Option<(String, String)>,
+    /// Recorded by court staff: the magistrate judge ("…, referral"), the
+    /// days terminated and (bankruptcy) the debtor discharged.
+    referred_to: Option<String>,
+    date_terminated: Option<String>,
+    date_discharged: Option<String>,
     date_filed: String,
     last_filing: Option<String>,
 }
@@ -303,8 +309,12 @@ async fn case_page(state: &AppState, nav: CourtNav, case: CaseRow) -> Result<Res
             case.chapter.map(|c| c.to_string()).unwrap_or_default(),
         )
     });
+    let day = |d: Option<NaiveDate>| d.map(|d| d.format("%m/%d/%Y").to_string());
     Ok(page(CasePage {
         nav,
+        referred_to: (!case.details.referred_to.is_empty()).then(|| case.details.referred_to.clone()),
+        date_terminated: day(case.details.date_terminated),
+        date_discharged: day(case.details.date_discharged),
         id: case.id,
         number: case.number.to_string(),
         title: case.title,
@@ -349,7 +359,10 @@ struct ReportEntry {
     text: String,
     /// "re 2": the number referred to, a link to its document, the rest.
     refers: Option<(i64, Option<String>, String)>,
-    attachments: Vec<(i64, String, String)>,
+    /// Each attachment: its number, its link (none when restricted from this reader), its description.
+    attachments: Vec<(i64, Option<String>, String)>,
+    /// Sealed (shown only to the court's staff, marked so).
+    sealed: bool,
 }
 
 #[derive(Template)]
@@ -368,6 +381,12 @@ struct DocketReportPage {
     /// code and its words in cells of their own.
     adversary_nature: Option<(String, String)>,
     date_filed: String,
+    /// Recorded by court staff: Referred to (a magistrate judge), Date
+    /// Terminated; at a bankruptcy court Date Converted and Debtor discharged.
+    referred_to: Option<String>,
+    date_terminated: Option<String>,
+    date_converted: Option<String>,
+    date_discharged: Option<String>,
     cause: String,
     nature_of_suit: String,
     jurisdiction: String,
@@ -476,6 +495,7 @@ fn docket_filter(f: &HashMap<String, String>, zone: &CourtZone) -> Result<Docket
             .map(|d| zone.start_of(d)),
         first_number: first,
         last_number: last,
+        include_sealed: false,
     })
 }
 
@@ -540,8 +560,12 @@ async fn docket_report_page(
         Some(id) => state.store.case(&court.id, id).await?.ok_or(AppError::NotFound)?,
         None => return Err(AppError::NotFound),
     };
+    let reader = filing::reader(state, &court, case.id, Some(&user.session.account)).await?;
     let filter = match filter {
-        Ok(filter) => filter,
+        Ok(filter) => DocketFilter {
+            include_sealed: reader.sees_sealed(),
+            ..filter
+        },
         Err(message) => {
             return Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -553,7 +577,7 @@ async fn docket_report_page(
             ))
         }
     };
-    let mut report = build_report(state, &court, nav, case, &filter, show_parties).await?;
+    let mut report = build_report(state, &court, nav, case, &filter, show_parties, reader).await?;
     // Billed by the report's own bytes (4,320 a page, at most 30 pages), once
     // per request: the same report asked again within the minute is the same charge.
     let bytes = i64::try_from(
@@ -601,7 +625,9 @@ async fn docket_report_page(
     Ok(page(report))
 }
 
-/// The docket report of a case, as the public sees it.
+/// The docket report of a case, as this reader may see it: sealed entries
+/// only for the court's staff (the filter says), restricted documents linked
+/// only for its attorneys of record and staff.
 async fn build_report(
     state: &AppState,
     court: &Court,
@@ -609,6 +635,7 @@ async fn build_report(
     case: CaseRow,
     filter: &DocketFilter,
     show_parties: bool,
+    reader: Reader,
 ) -> Result<DocketReportPage, AppError> {
     let judge = judge_name(state, &case).await?;
     let parties = if show_parties {
@@ -644,7 +671,7 @@ async fn build_report(
     };
     let zone = state.store.court_time_zone(&court.id).await?;
     let docket = state.store.docket_report(case.id, filter).await?;
-    let entries = report_entries(state, court, &zone, &docket).await?;
+    let entries = report_entries(state, court, &zone, &docket, reader).await?;
     let lead_case = match case.lead_case_id {
         Some(id) => state
             .store
@@ -660,8 +687,14 @@ async fn build_report(
                 _ => (String::new(), case.nature_of_suit.clone()),
             }
         });
+    let day = |d: Option<NaiveDate>| d.map(|d| d.format("%m/%d/%Y").to_string());
+    let details = &case.details;
     Ok(DocketReportPage {
         nav,
+        referred_to: (!details.referred_to.is_empty()).then(|| details.referred_to.clone()),
+        date_terminated: day(details.date_terminated),
+        date_converted: day(details.date_converted),
+        date_discharged: day(details.date_discharged),
         adversary_nature,
         court_name: court.name.clone(),
         bankruptcy_court: court.kind == CourtKind::Bankruptcy,
@@ -679,7 +712,7 @@ async fn build_report(
         show_parties,
         parties,
         entries,
-        filtered: filter != &DocketFilter::default(),
+        filtered: filter.is_ranged(),
         receipt: None,
     })
 }
@@ -697,37 +730,54 @@ async fn report_entries(
     court: &Court,
     zone: &CourtZone,
     docket: &[Entry],
+    reader: Reader,
 ) -> Result<Vec<ReportEntry>, AppError> {
     let prefix = state.store.doc_id_prefix(&court.id).await?;
     let prefix = prefix.as_str();
+    // A restricted document keeps its number, without a link, from the public.
+    let link = |d: &openecf_store::ReportDocument| {
+        (!d.restricted || reader.gets_restricted()).then(|| doc_id_href(court, prefix, d.id))
+    };
     let mut out = Vec::with_capacity(docket.len());
     for e in docket {
         let referred = match e.refers_to {
             None => None,
             Some(id) => match docket.iter().find(|r| r.id == id) {
-                Some(r) => Some((r.number, r.documents.first().map(|d| doc_id_href(court, prefix, d.id)))),
-                // Outside the report's range: still the number, and its document.
-                None => state.store.entry_number(id).await?.map(|(n, doc)| {
-                    (
-                        n,
-                        doc.map(|id| format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, id))),
-                    )
-                }),
+                Some(r) => Some((r.number, r.documents.first().and_then(link))),
+                // Outside the report's range (or sealed): still the number, and
+                // its document when this reader may open it.
+                None => match state.store.entry_number(id).await? {
+                    None => None,
+                    Some((n, doc)) => {
+                        let sealed = state.store.entry_sealed(id).await?;
+                        let doc = match doc {
+                            Some(doc_id) if !sealed || reader.sees_sealed() => {
+                                state.store.document(&court.id, doc_id).await?.map(|(d, _)| d)
+                            }
+                            _ => None,
+                        };
+                        let href = doc
+                            .filter(|d| !d.is_restricted() || reader.gets_restricted())
+                            .map(|d| format!("/ecf/{}/doc1/{}", court.id, doc1_number(prefix, d.id)));
+                        Some((n, href))
+                    }
+                },
             },
         };
         let (text, refers) = split_reference(&e.docket_text, referred);
         out.push(ReportEntry {
             date: date(zone, e.filed_at),
             number: e.number,
-            link: e.documents.first().map(|d| doc_id_href(court, prefix, d.id)),
+            link: e.documents.first().and_then(link),
             text,
             refers,
             attachments: e
                 .documents
                 .iter()
                 .skip(1)
-                .map(|d| (d.attachment, doc_id_href(court, prefix, d.id), d.description.clone()))
+                .map(|d| (d.attachment, link(d), d.description.clone()))
                 .collect(),
+            sealed: e.sealed,
         });
     }
     Ok(out)
@@ -815,10 +865,11 @@ async fn possible_case_numbers(
 
 // ---------------------------------------------------------- show_case_doc
 
-/// `show_case_doc?{doc_num},{case_id},…`: the entry's main document.
+/// `show_case_doc?{doc_num},{case_id},…`: the entry's main document (a
+/// sealed entry's only for the court's staff).
 async fn show_case_doc(
     State(state): State<AppState>,
-    _: PacerUser,
+    user: PacerUser,
     Path(court): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
@@ -839,6 +890,10 @@ async fn show_case_doc(
         .entry_by_number(case.id, number)
         .await?
         .ok_or(AppError::NotFound)?;
+    let reader = filing::reader(&state, &court, case.id, Some(&user.session.account)).await?;
+    if state.store.entry_sealed(entry_id).await? && !reader.sees_sealed() {
+        return Err(AppError::NotFound);
+    }
     let doc = state
         .store
         .entry_documents(entry_id)
@@ -922,7 +977,8 @@ async fn rss(State(state): State<AppState>, Path(court): Path<String>) -> Result
 
 struct AttachmentLine {
     part: String,
-    href: String,
+    /// None when the document is restricted.
+    href: Option<String>,
     description: String,
     pages: i64,
 }
@@ -954,6 +1010,23 @@ struct ViewDocumentPage {
     k: String,
 }
 
+/// The page a restricted document gives the public in place of it, with
+/// nothing charged.
+pub(super) fn restricted(court: &Court, nav: CourtNav) -> Response {
+    render(
+        StatusCode::FORBIDDEN,
+        Message {
+            nav,
+            title: "Document restricted",
+            message: format!(
+                "This document is restricted by the court ({}): it is available only to the \
+                 case's attorneys of record and the court. No fee was charged.",
+                court.name
+            ),
+        },
+    )
+}
+
 /// `/doc1/` for a PACER user who is not of record: the attachment menu when
 /// the entry has attachments (and the main document was asked for), else
 /// the page whose **View Document** button opens the document. Fees, when
@@ -973,6 +1046,10 @@ pub(super) async fn document_for_pacer_user(
         visitor: visitor.clone(),
     };
     let nav = nav_for(state, court, &user).await?;
+    // Reached only by a reader who is neither staff nor of record.
+    if state.store.entry_sealed(doc.entry_id).await? {
+        return Err(AppError::NotFound);
+    }
     let entry_number = state.store.entry_number(doc.entry_id).await?.map_or(0, |(n, _)| n);
     let documents = state.store.entry_documents(doc.entry_id).await?;
     let prefix = state.store.doc_id_prefix(&court.id).await?;
@@ -986,11 +1063,13 @@ pub(super) async fn document_for_pacer_user(
                 } else {
                     format!("Attachment {}", d.attachment)
                 },
-                href: if d.attachment == 0 {
-                    format!("{}?main=1", doc_href(court, prefix, d))
-                } else {
-                    doc_href(court, prefix, d)
-                },
+                href: (!d.is_restricted()).then(|| {
+                    if d.attachment == 0 {
+                        format!("{}?main=1", doc_href(court, prefix, d))
+                    } else {
+                        doc_href(court, prefix, d)
+                    }
+                }),
                 description: d.description.clone(),
                 pages: d.pages,
             })
@@ -1002,9 +1081,14 @@ pub(super) async fn document_for_pacer_user(
             lines,
         }));
     }
+    if doc.is_restricted() {
+        return Ok(restricted(court, nav));
+    }
     // What View Document will charge, shown before it is accepted.
     let pages = openecf_domain::fees::Billable::Document { pages: doc.pages }.pages();
-    let exempt = if state.store.is_staff(&court.id, user.session.account.id).await? {
+    let exempt = if state.store.entry_is_opinion(doc.entry_id).await? {
+        Some("opinion")
+    } else if state.store.is_staff(&court.id, user.session.account.id).await? {
         Some("court user")
     } else if state.store.session_exempt(&user.session.token_hash, &court.id).await? {
         Some("cja")

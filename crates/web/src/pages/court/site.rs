@@ -297,7 +297,8 @@ async fn menu_page(
     let info = match page_name.as_str() {
         // Query is CM/ECF's own page now (the menu bar links it).
         "query" => return Ok(crate::paths::see_other(&format!("/ecf/{}/cgi-bin/iquery.pl", court.id))),
-        "reports" => Some(("Reports", "The Docket Report: click Query, find the case, then Docket Report (or go to cgi-bin/DktRpt.pl on this court's site). Calendars and written opinions arrive in a later release of openecf.")),
+        // Reports is its own page now (pages/court/reports.rs).
+        "reports" => return Ok(crate::paths::see_other(&format!("/ecf/{}/reports", court.id))),
         "search" => Some(("Search", "Searching this court's cases and documents arrives with public access to the record in a later release of openecf.")),
         _ => None,
     };
@@ -359,6 +360,21 @@ async fn menu_page(
             (c.to_owned(), href)
         })
         .collect();
+    // Proofs of claim go on the Claims Register, not the docket: their own form.
+    let mut categories: Vec<(String, Option<String>)> = categories;
+    if menu == FilingMenu::Bankruptcy {
+        let at = categories
+            .iter()
+            .position(|(c, _)| c == "Claim Actions")
+            .map_or(categories.len(), |i| i + 1);
+        categories.insert(
+            at,
+            (
+                "File a Proof of Claim".to_owned(),
+                Some(format!("/ecf/{}/bankruptcy/claim", court.id)),
+            ),
+        );
+    }
     Ok(page(FilingMenuPage {
         nav,
         menu: menu.label(),

@@ -1,7 +1,8 @@
 //! The clerk console, `/ecf/{court}/admin`: a court's staff search its
 //! CM/ECF accounts, see each one's link and history, unlink, disable, enable,
 //! add accounts, send password reset links, decide E-File Registration
-//! requests and watch the linking progress.
+//! requests and watch the linking progress; and, on its Case record page,
+//! seal entries, restrict documents, record case details and schedule hearings.
 //!
 //! Every route is nested under one router behind one role check
 //! ([`staff_only`]): without a PACER session the visitor goes to PACER LOGIN;
@@ -9,6 +10,7 @@
 //! reached otherwise. Handlers take the checked [`Staff`] from the request.
 
 mod chart;
+mod record;
 
 use askama::Template;
 use axum::extract::{Request, State};
@@ -44,6 +46,11 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/{login}/enable", post(enable))
         .route("/account/{login}/reset", post(send_reset))
         .route("/registrations/{id}", post(decide))
+        .route("/record", get(record::show))
+        .route("/record/seal", post(record::seal))
+        .route("/record/restrict", post(record::restrict))
+        .route("/record/details", post(record::details))
+        .route("/record/hearing", post(record::hearing))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), staff_only));
     Router::new()
         .route("/ecf/{court}/admin/", get(to_home))
