@@ -53,7 +53,8 @@ fn banner_now() -> Banner {
 /// `X-Operation-Id` response header, and on any error page.
 pub async fn operation_id(req: Request, next: Next) -> Response {
     let mut bytes = [0u8; 8];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    // A name for the request in logs and error pages, not a secret.
+    rand::thread_rng().fill_bytes(&mut bytes);
     let id = hex::encode(bytes);
     let span =
         tracing::info_span!("request", op = %id, method = %req.method(), path = %loggable_path(req.uri().path()));
