@@ -161,18 +161,23 @@ impl crate::App {
         .await
     }
 
-    /// Notes on the cached session that it was just touched (seen).
+    /// Notes on the cached session that it was just touched (seen). The
+    /// entry keeps the write count it was read at: a logout on this node
+    /// between the read and the touch leaves it stale, never fresh again.
     pub(crate) fn touched_session(&self, view: &SessionView, now: chrono::DateTime<chrono::Utc>) {
         if !self.caches.enabled {
             return;
         }
+        let hash = &view.0.token_hash;
+        let Some(entry) = self.caches.sessions.get(hash) else {
+            return;
+        };
         let mut row = view.0.clone();
         row.last_seen_at = now;
-        let generation = self.store.generation();
         self.caches.sessions.insert(
-            row.token_hash.clone(),
+            hash.clone(),
             Entry {
-                generation,
+                generation: entry.generation,
                 value: Arc::new((row, view.1.clone())),
             },
         );
