@@ -4,6 +4,8 @@ mod admin;
 mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
+#[cfg(feature = "server")]
+mod dev;
 mod ecf_import;
 mod report;
 
@@ -103,6 +105,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Developer tools: a generated population for measurements (never on a production database)
+    #[cfg(feature = "server")]
+    #[command(subcommand)]
+    Dev(dev::DevCommand),
     /// Make a new secret key in NEW_KEY_FILE and seal the stored TOTP secrets
     /// under it (backup codes are removed and their owners told); then start
     /// every node with --secret-key-file NEW_KEY_FILE
@@ -391,6 +397,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Link(c) => admin::link(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
         Command::Billing(c) => admin::billing(&app(Settings::default())?, c).await,
+        #[cfg(feature = "server")]
+        Command::Dev(c) => dev::run(&app(Settings::default())?, c).await,
         Command::Backup { file } => {
             if file.exists() {
                 anyhow::bail!("{} exists already: name a new file", file.display());

@@ -26,6 +26,8 @@ mod ops;
 mod outbox;
 mod paa;
 mod pacer;
+#[cfg(feature = "population")]
+pub mod population;
 mod public;
 mod search;
 mod security;
