@@ -14,7 +14,9 @@
 #   WORK [a new folder under ${TMPDIR:-/tmp}]       (SQLite files, tokens, logs; removed)
 #   CARGO_TARGET_DIR [target]  OPENECF_BIN [build release, use its openecf]
 #
-# Generated databases are deleted when their measurement is done. Needs
+# Both servers run at once and the client interleaves its requests between
+# them, so that whatever else the machine does slows both alike. Generated
+# databases are deleted when their measurement is done. Needs
 # python3 (standard library only) and, for PostgreSQL, createdb/dropdb.
 set -euo pipefail
 
@@ -36,9 +38,10 @@ if [[ -z "${OPENECF_BIN:-}" ]]; then
 fi
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/openecf-population.XXXXXX")}
 mkdir -p "$WORK"
-SERVER_PID=
+SERVERS=()
 cleanup() {
-    [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
     for size in small big; do
         dropdb --if-exists -h 127.0.0.1 -U postgres "pop_bench_$size" 2>/dev/null || true
     done
@@ -75,30 +78,37 @@ drop_db() {
     fi
 }
 
-# start_server URL: starts `openecf serve`, sets SERVER_PID and BASE.
+# start_server URL NAME: starts `openecf serve`; sets PID_NAME and BASE_NAME.
 start_server() {
-    local url=$1 log="$WORK/serve.out"
+    local url=$1 name=$2 log="$WORK/serve-$2.out" base=
     OPENECF_DATABASE_URL=$url OPENECF_LOG=warn OPENECF_SECRET_KEY_FILE="$WORK/secret.key" \
         "$OPENECF_BIN" serve --bind 127.0.0.1:0 --login-per-minute 1000000 \
-        --idle-timeout-minutes 1440 --mail-dir "$WORK/mail" >"$log" 2>"$WORK/serve.err" &
-    SERVER_PID=$!
+        --idle-timeout-minutes 1440 --mail-dir "$WORK/mail-$name" >"$log" 2>"$WORK/serve-$name.err" &
+    local pid=$!
+    SERVERS+=("$pid")
     for _ in $(seq 600); do
-        BASE=$(sed -n 's/^openecf listening on //p' "$log")
-        [[ -n "$BASE" ]] && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.err" >&2; exit 1; }
+        base=$(sed -n 's/^openecf listening on //p' "$log")
+        if [[ -n "$base" ]]; then
+            printf -v "PID_$name" %s "$pid"
+            printf -v "BASE_$name" %s "$base"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { cat "$WORK/serve-$name.err" >&2; exit 1; }
         sleep 0.1
     done
     echo "the server did not start" >&2
     exit 1
 }
 
-stop_server() {
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+stop_servers() {
+    for pid in "${SERVERS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    SERVERS=()
 }
 
-rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 value() { sed -n "s/^$1=//p" "$2"; }
 
@@ -108,6 +118,7 @@ for engine in $ENGINES; do
         if [[ $size == big ]]; then pacer=$BIG_PACER ecf=$BIG_ECF sessions=$SESSIONS
         else pacer=$SMALL_PACER ecf=$SMALL_ECF sessions=$((SMALL_PACER / 2)); fi
         url=$(db_url "$engine" "$size")
+        printf -v "URL_$size" %s "$url"
         tokens="$WORK/tokens-$size.txt"
         rm -f "$tokens"
         echo "== $engine $size: dev generate --pacer $pacer --ecf $ecf --courts $COURTS --sessions $sessions" >&2
@@ -122,24 +133,31 @@ for engine in $ENGINES; do
             R[$engine.$size.disk]=$(psql -h 127.0.0.1 -U postgres -Atc \
                 "SELECT pg_database_size('pop_bench_$size') / 1048576" postgres)
         fi
-        start_server "$url"
-        R[$engine.$size.rss_start]=$(rss_mb)
-        python3 "$CLIENT" latency "$BASE" "$pacer" "$tokens" >"$WORK/latency.txt"
-        cat "$WORK/latency.txt" >&2
-        for k in login_p50_ms login_p99_ms page_p50_ms page_p99_ms; do
-            R[$engine.$size.$k]=$(value $k "$WORK/latency.txt")
-        done
-        if [[ $size == big ]]; then
-            python3 "$CLIENT" touch "$BASE" "$tokens" "$TOUCH_THREADS" >"$WORK/touch.txt"
-            cat "$WORK/touch.txt" >&2
-            R[$engine.touched]=$(value touched "$WORK/touch.txt")
-            R[$engine.touch_seconds]=$(value touch_seconds "$WORK/touch.txt")
-            R[$engine.rss_sessions]=$(rss_mb)
-            R[$engine.rss_peak]=$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status")
-        fi
-        stop_server
-        drop_db "$engine" "$size"
     done
+    # Both servers at once, their requests interleaved: a machine busy with
+    # something else slows both alike, and the ratio stays fair.
+    start_server "$URL_small" small
+    start_server "$URL_big" big
+    R[$engine.small.rss_start]=$(rss_mb "$PID_small")
+    R[$engine.big.rss_start]=$(rss_mb "$PID_big")
+    python3 "$CLIENT" compare "$BASE_small" "$SMALL_PACER" "$WORK/tokens-small.txt" \
+        "$BASE_big" "$BIG_PACER" "$WORK/tokens-big.txt" >"$WORK/latency.txt"
+    cat "$WORK/latency.txt" >&2
+    for size in small big; do
+        for k in login_p50_ms login_p99_ms page_p50_ms page_p99_ms; do
+            R[$engine.$size.$k]=$(value "${size}_$k" "$WORK/latency.txt")
+        done
+    done
+    # The memory of the big one's server once every session made a request.
+    python3 "$CLIENT" touch "$BASE_big" "$WORK/tokens-big.txt" "$TOUCH_THREADS" >"$WORK/touch.txt"
+    cat "$WORK/touch.txt" >&2
+    R[$engine.touched]=$(value touched "$WORK/touch.txt")
+    R[$engine.touch_seconds]=$(value touch_seconds "$WORK/touch.txt")
+    R[$engine.rss_sessions]=$(rss_mb "$PID_big")
+    R[$engine.rss_peak]=$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$PID_big/status")
+    stop_servers
+    drop_db "$engine" small
+    drop_db "$engine" big
 done
 
 ratio() { echo "scale=2; $1 / $2" | bc; }
