@@ -9,8 +9,11 @@
 # Environment (defaults in brackets):
 #   BIG_PACER [1000000] BIG_ECF [3000000] SMALL_PACER [1000] SMALL_ECF [3000]
 #   COURTS [204] SESSIONS [100000] TOUCH_THREADS [8]
-#   PG_ADMIN [postgres://postgres@127.0.0.1:5432]   (databases pop_bench_small/_big are
-#                                                    created and dropped there)
+#   PG_ADMIN [postgres://postgres@127.0.0.1:5432]   (the servers' PostgreSQL; the databases
+#                                                    pop_bench_small/_big are created and
+#                                                    dropped with createdb/dropdb/psql as
+#                                                    user postgres at 127.0.0.1: keep both
+#                                                    pointing at the same server)
 #   WORK [a new folder under ${TMPDIR:-/tmp}]       (SQLite files, tokens, logs; removed)
 #   CARGO_TARGET_DIR [target]  OPENECF_BIN [build release, use its openecf]
 #
