@@ -5,6 +5,8 @@ mod case;
 mod court_ops;
 #[cfg(feature = "server")]
 mod demo;
+#[cfg(feature = "server")]
+mod dev;
 mod ecf_import;
 mod report;
 
@@ -107,6 +109,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Developer tools: a generated population for measurements (never on a production database)
+    #[cfg(feature = "server")]
+    #[command(subcommand)]
+    Dev(dev::DevCommand),
     /// Make a new secret key in NEW_KEY_FILE and seal the stored TOTP secrets
     /// under it (backup codes are removed and their owners told); then start
     /// every node with --secret-key-file NEW_KEY_FILE
@@ -415,6 +421,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Case(c) => case::run(&app(Settings::default())?, c).await,
         Command::Audit(c) => admin::audit(&app(Settings::default())?, c).await,
         Command::Billing(c) => admin::billing(&app(Settings::default())?, c).await,
+        #[cfg(feature = "server")]
+        Command::Dev(c) => dev::run(&app(Settings::default())?, c).await,
         Command::Backup { file } => {
             if file.exists() {
                 anyhow::bail!("{} exists already: name a new file", file.display());

@@ -53,7 +53,7 @@ const INSERT_COLUMNS: usize = 9;
 /// SQLite slows down past a few dozen rows a statement (it looks up each
 /// `$N` marker by name: 500 rows took 2.2 s for 20,000, 50 rows 0.3 s);
 /// PostgreSQL gains from fewer round trips.
-fn rows_per_insert(engine: Engine) -> usize {
+pub(crate) fn rows_per_insert(engine: Engine) -> usize {
     match engine {
         Engine::Sqlite => 50,
         Engine::Postgres => 500,

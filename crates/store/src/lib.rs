@@ -27,6 +27,8 @@ mod ops;
 mod outbox;
 mod paa;
 mod pacer;
+#[cfg(feature = "population")]
+pub mod population;
 mod public;
 mod record;
 mod reports;

@@ -9,6 +9,7 @@ mod console;
 mod court_ops;
 mod crash;
 mod ecf_import;
+mod generate;
 mod juriscraper;
 mod ops;
 mod pacersdk;
