@@ -14,7 +14,8 @@
 # linked filer in, and loads
 #   - a bare axum route (examples/bare.rs: the ceiling for any HTTP route here),
 #   - the server's own static stylesheet, /static/style.css,
-#   - an authenticated court page, /ecf/gamb/bankruptcy with X-NEXT-GEN-CSO,
+#   - an authenticated court page, /ecf/gamb/bankruptcy with X-NEXT-GEN-CSO
+#     (and the pre-session cookie its first answer set, as a browser keeps it),
 #   - password logins through /services/cso-auth,
 # and runs raw Argon2id verifications on every core (examples/argon2_rate.rs,
 # the limit of password logins). Prints one table with the ratios.
@@ -110,21 +111,27 @@ run_engine() {
     -d '{"loginId": "mlinked2026", "password": "Walnut-Harbor-Lantern-42"}' |
     sed -n 's/.*"nextGenCSO":"\([0-9a-f]*\)".*/\1/p')
   [ -n "$token" ] || { echo "no token for mlinked2026" >&2; exit 1; }
-  # The page must be the linked filer's menu, not a login redirect.
-  curl -sf -H "X-NEXT-GEN-CSO: $token" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy" | grep -q "Open a Bankruptcy Case" ||
+  # The page must be the linked filer's menu, not a login redirect. Its
+  # answer sets the pre-session (CSRF) cookie, which a browser, or a client
+  # such as juriscraper's requests.Session, sends back with every later page.
+  local first csrf
+  first=$(curl -sf -D - -H "X-NEXT-GEN-CSO: $token" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy")
+  grep -q "Open a Bankruptcy Case" <<<"$first" ||
     { echo "the bankruptcy menu did not answer for the linked filer" >&2; exit 1; }
+  csrf=$(sed -n 's/^set-cookie: \(openecf_csrf=[0-9a-f]*\);.*/\1/Ip' <<<"$first" | head -n 1)
+  [ -n "$csrf" ] || { echo "no pre-session cookie was set" >&2; exit 1; }
 
   echo "== $engine: bare axum route" >&2
   read -r bare_rps bare_p99 < <(load "http://127.0.0.1:$BARE_PORT/")
   echo "== $engine: static stylesheet" >&2
   read -r static_rps static_p99 < <(load "http://127.0.0.1:$PORT/static/style.css")
   echo "== $engine: authenticated court page" >&2
-  read -r page_rps page_p99 < <(load -H "X-NEXT-GEN-CSO: $token" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy")
+  read -r page_rps page_p99 < <(load -H "X-NEXT-GEN-CSO: $token" -H "Cookie: $csrf" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy")
   echo "== $engine: authenticated court page during a flood of password logins" >&2
   wrk -t1 -c200 -d"$((DURATION + 2))s" -s bench/login.lua "http://127.0.0.1:$PORT" >"$WORK/flood-$engine.txt" &
   local flood=$!
   sleep 1
-  read -r flood_rps flood_p99 < <(load -H "X-NEXT-GEN-CSO: $token" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy")
+  read -r flood_rps flood_p99 < <(load -H "X-NEXT-GEN-CSO: $token" -H "Cookie: $csrf" "http://127.0.0.1:$PORT/ecf/gamb/bankruptcy")
   wait "$flood" || true
   local flood_refused
   flood_refused=$(awk '/^logins_refused/ {print $2}' "$WORK/flood-$engine.txt")
