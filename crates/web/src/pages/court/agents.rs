@@ -55,7 +55,11 @@ struct Refused {
 
 /// The court, its nav, and whether the user is a filer linked there (who
 /// names agents); anyone else sees their invitations.
-async fn at_court(state: &AppState, user: &PacerUser, raw: &str) -> Result<(Court, CourtNav, bool), AppError> {
+async fn at_court(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+) -> Result<(std::sync::Arc<Court>, CourtNav, bool), AppError> {
     let court = load_court(state, raw).await?;
     let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let linked = matches!(&court_user, CourtUser::Pacer { linked: Some(_), .. });

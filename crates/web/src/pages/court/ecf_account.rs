@@ -51,7 +51,7 @@ async fn linked_filer(
     state: &AppState,
     user: &PacerUser,
     raw: &str,
-) -> Result<Result<(Court, CourtNav, String), Response>, AppError> {
+) -> Result<Result<(std::sync::Arc<Court>, CourtNav, String), Response>, AppError> {
     let court = load_court(state, raw).await?;
     let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));

@@ -86,7 +86,7 @@ async fn filer_at(
     state: &AppState,
     user: &PacerUser,
     raw: &str,
-) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+) -> Result<Result<(std::sync::Arc<Court>, CourtNav), Response>, AppError> {
     Ok(acting_at(state, user, raw, false)
         .await?
         .map(|(court, nav, _)| (court, nav)))
@@ -106,7 +106,7 @@ async fn acting_at(
     user: &PacerUser,
     raw: &str,
     agents: bool,
-) -> Result<Result<(Court, CourtNav, Acting), Response>, AppError> {
+) -> Result<Result<(std::sync::Arc<Court>, CourtNav, Acting), Response>, AppError> {
     let court = load_court(state, raw).await?;
     let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));
@@ -1328,7 +1328,7 @@ async fn bankruptcy_gate(
     raw: &str,
     path: &str,
     posted: bool,
-) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+) -> Result<Result<(std::sync::Arc<Court>, CourtNav), Response>, AppError> {
     let (court, nav) = match filer_at(state, user, raw).await? {
         Ok(found) => found,
         Err(refused) => return Ok(Err(refused)),
@@ -1513,7 +1513,7 @@ async fn staff_at(
     state: &AppState,
     user: &PacerUser,
     raw: &str,
-) -> Result<Result<(Court, CourtNav), Response>, AppError> {
+) -> Result<Result<(std::sync::Arc<Court>, CourtNav), Response>, AppError> {
     let court = load_court(state, raw).await?;
     if court.kind != CourtKind::District {
         return Err(AppError::NotFound);

@@ -42,10 +42,9 @@ pub(crate) fn console_routes(state: &AppState) -> Router<AppState> {
     admin::routes(state)
 }
 
-pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<Court, AppError> {
+pub(crate) async fn load_court(state: &AppState, raw: &str) -> Result<std::sync::Arc<Court>, AppError> {
     let id = CourtId::parse(raw).map_err(|_| AppError::NotFound)?;
-    let court = state.app.court(&id).await?.ok_or(AppError::NotFound)?;
-    Ok(Court::clone(&court))
+    state.app.court(&id).await?.ok_or(AppError::NotFound)
 }
 
 /// Who is using a court's site.

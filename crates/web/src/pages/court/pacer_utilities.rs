@@ -48,7 +48,11 @@ pub(crate) struct Done {
     done: String,
 }
 
-async fn nav_for(state: &AppState, user: &PacerUser, raw: &str) -> Result<(openecf_domain::Court, CourtNav), AppError> {
+async fn nav_for(
+    state: &AppState,
+    user: &PacerUser,
+    raw: &str,
+) -> Result<(std::sync::Arc<openecf_domain::Court>, CourtNav), AppError> {
     let court = load_court(state, raw).await?;
     let court_user = CourtUser::pacer(state, &user.session, &court).await?;
     let nav = CourtNav::new(&court, &user.visitor, Some(&court_user));

@@ -67,7 +67,7 @@ async fn to_home(Path(court): Path<String>) -> Result<Response, AppError> {
 /// A member of this court's staff, checked by [`staff_only`].
 #[derive(Clone)]
 pub(crate) struct Staff {
-    pub court: Court,
+    pub court: std::sync::Arc<Court>,
     pub account: PacerAccount,
     pub visitor: Visitor,
     pub court_user: std::sync::Arc<CourtUser>,
