@@ -30,6 +30,20 @@ pub async fn find_case(app: &App, court: &CourtId, typed: &str) -> Result<Refusa
     })
 }
 
+/// What every change of the record starts from: a usable reason and the one
+/// case the typed number names.
+async fn reasoned_case<'a>(
+    app: &App,
+    court: &CourtId,
+    case_number: &str,
+    why: &'a str,
+) -> Result<Refusable<(&'a str, CaseRow)>> {
+    let Some(why) = reason(why) else {
+        return Ok(Err(RecordRefusal::NoReason));
+    };
+    Ok(find_case(app, court, case_number).await?.map(|case| (why, case)))
+}
+
 fn event(court: &CourtId, action: AuditAction, detail: String) -> NewAuditEvent {
     NewAuditEvent {
         court_id: Some(court.to_string()),
@@ -48,11 +62,8 @@ pub async fn seal_entry(
     why: &str,
     by: &str,
 ) -> Result<Refusable<CaseRow>> {
-    let Some(why) = reason(why) else {
-        return Ok(Err(RecordRefusal::NoReason));
-    };
-    let case = match find_case(app, court, case_number).await? {
-        Ok(c) => c,
+    let (why, case) = match reasoned_case(app, court, case_number, why).await? {
+        Ok(found) => found,
         Err(r) => return Ok(Err(r)),
     };
     let shown = case.number.to_string();
@@ -95,11 +106,8 @@ pub async fn restrict_document(
     why: &str,
     by: &str,
 ) -> Result<Refusable<CaseRow>> {
-    let Some(why) = reason(why) else {
-        return Ok(Err(RecordRefusal::NoReason));
-    };
-    let case = match find_case(app, court, case_number).await? {
-        Ok(c) => c,
+    let (why, case) = match reasoned_case(app, court, case_number, why).await? {
+        Ok(found) => found,
         Err(r) => return Ok(Err(r)),
     };
     let shown = case.number.to_string();
@@ -167,11 +175,8 @@ pub async fn set_details(
     why: &str,
     by: &str,
 ) -> Result<Refusable<CaseRow>> {
-    let Some(why) = reason(why) else {
-        return Ok(Err(RecordRefusal::NoReason));
-    };
-    let case = match find_case(app, court, case_number).await? {
-        Ok(c) => c,
+    let (why, case) = match reasoned_case(app, court, case_number, why).await? {
+        Ok(found) => found,
         Err(r) => return Ok(Err(r)),
     };
     let now = app.clock.now();
