@@ -1,19 +1,40 @@
 -- wrk script: password logins through the Authentication API, counting
 -- only the answers that carry a token (loginResult "0").
+--
+-- With LOGIN_USERS=N in the environment, the logins go round the generated
+-- accounts genfiler0000000 … (N - 1) (`openecf dev generate`, password
+-- Generated-Population-2026), as many filers logging in at once do; without
+-- it, every login is the demo's jfiler2026 (whose checks the per-account
+-- limit of four at once holds back).
 wrk.method = "POST"
 wrk.path = "/services/cso-auth"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"loginId": "jfiler2026", "password": "Walnut-Harbor-Lantern-42"}'
 
 local threads = {}
+local next_id = 0
 
 function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
   table.insert(threads, thread)
 end
 
 function init(args)
   ok = 0
   refused = 0
+  users = tonumber(os.getenv("LOGIN_USERS") or "0") or 0
+  -- Each thread starts at its own place in the list.
+  n = id * 7919
+end
+
+function request()
+  if users == 0 then
+    return wrk.format()
+  end
+  local body = string.format('{"loginId": "genfiler%07d", "password": "Generated-Population-2026"}', n % users)
+  n = n + 1
+  return wrk.format(nil, nil, nil, body)
 end
 
 function response(status, headers, body)

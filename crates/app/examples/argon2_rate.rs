@@ -1,6 +1,9 @@
 //! The physical limit of password logins: raw Argon2id verifications a
 //! second at openecf's parameters (m = 19 MiB, t = 2, p = 1), one thread per
-//! core, nothing else. `bench/load.sh` runs it beside the server's logins.
+//! core, nothing else: the server's own verification function
+//! (`hasher::verify_blocking`, its memory kept between checks as the
+//! server's pool keeps it) with no server around it. `bench/load.sh` runs it
+//! beside the server's logins.
 //!
 //! Usage: `argon2_rate [SECONDS] [THREADS]` (default 10 seconds, every core).
 
@@ -8,8 +11,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use openecf_app::hasher::verify_blocking;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -26,13 +30,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let workers: Vec<_> = (0..threads)
         .map(|_| {
-            let (hash, done, stop, argon) = (hash.clone(), done.clone(), stop.clone(), argon.clone());
+            let (hash, done, stop) = (hash.clone(), done.clone(), stop.clone());
             std::thread::spawn(move || {
-                let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
+                let mut memory = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
-                    argon
-                        .verify_password(b"Walnut-Harbor-Lantern-42", &parsed)
-                        .map_err(|e| e.to_string())?;
+                    if !verify_blocking(&hash, "Walnut-Harbor-Lantern-42", &mut memory) {
+                        return Err("the password did not verify".to_owned());
+                    }
                     done.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok::<(), String>(())

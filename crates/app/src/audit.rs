@@ -35,9 +35,7 @@ pub(crate) fn name_event(action: AuditAction, outcome: AuditOutcome, username: &
 
 /// Writes one event of its own.
 pub(crate) async fn record(app: &App, event: &NewAuditEvent) -> Result<()> {
-    let mut tx = app.store.write().await?;
-    tx.insert_audit(event, app.clock.now()).await?;
-    tx.commit_leaving_cache().await?;
+    app.store.insert_audit(event, app.clock.now()).await?;
     Ok(())
 }
 

@@ -2,13 +2,12 @@
 //! core count: the hash is the server's physical limit, so it must queue
 //! rather than starve the request threads.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use openecf_domain::Password;
-use tokio::sync::Semaphore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HasherError {
@@ -23,18 +22,46 @@ pub enum HasherError {
     Busy,
 }
 
-/// A place in the hashing queue: given back on drop.
-struct QueuePlace(Arc<AtomicUsize>);
+/// A check's place in the hashing queue: given back once, when a thread
+/// takes the check up or when its caller goes away, whichever comes first.
+struct QueuePlace {
+    waiting: Arc<AtomicUsize>,
+    given_back: AtomicBool,
+}
 
-impl Drop for QueuePlace {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+impl QueuePlace {
+    fn give_back(&self) {
+        if !self.given_back.swap(true, Ordering::AcqRel) {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 }
 
+/// The caller's hold on its place: dropped (the caller went away, or the
+/// answer came), the place is given back.
+struct PlaceHold(Arc<QueuePlace>);
+
+impl Drop for PlaceHold {
+    fn drop(&mut self) {
+        self.0.give_back();
+    }
+}
+
+/// Work for a hashing thread, given the thread's Argon2 memory.
+type Job = Box<dyn FnOnce(&mut Vec<argon2::Block>) + Send>;
+
+/// How much less the hashing threads weigh with the scheduler than the
+/// threads that serve requests (Linux's nice value 10: a tenth of their
+/// weight). A thread that answers a page, or runs a password check's
+/// database statements, takes a core from a hash at once instead of waiting
+/// out its time slice, so logged-in pages keep their speed during a flood
+/// of logins, and the hashes are never kept waiting on their own statements.
+/// With nothing else to run, a hash still has the whole core.
+const HASH_THREAD_PRIORITY: u8 = 22;
+
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::Sender<Job>,
     /// Checks waiting for a thread, and the most that may wait.
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
@@ -57,10 +84,15 @@ fn hash_blocking(password: &str) -> Result<String, HasherError> {
         .map_err(|e| HasherError::Hash(e.to_string()))
 }
 
-fn verify_blocking(hash: &str, password: &str) -> bool {
-    // Verified with the format and parameters stored in the hash: old hashes,
-    // and those imported from a legacy system, keep working.
-    crate::legacy_hash::verify(hash, password)
+/// Checks a password against a stored hash, on the calling thread, with
+/// Argon2's memory from `memory` (kept for the next check: a fresh 19 MiB
+/// for every check costs page faults and zeroing, as much again as the hash
+/// itself on some machines). Verified with the format and parameters stored
+/// in the hash: old hashes, and those imported from a legacy system, keep
+/// working. Public for the benchmark that measures the machine's limit
+/// (`examples/argon2_rate.rs`).
+pub fn verify_blocking(hash: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    crate::legacy_hash::verify_in(hash, password, memory)
 }
 
 pub use crate::legacy_hash::check_imported_hash;
@@ -92,11 +124,22 @@ impl Hasher {
         Self::with_queue(threads, threads.max(1) * Self::QUEUE_PER_THREAD)
     }
 
-    /// A pool of `threads` with at most `max_waiting` checks waiting.
+    /// A pool of `threads` (threads of its own, each keeping its Argon2
+    /// memory) with at most `max_waiting` checks waiting. The threads end
+    /// when the last clone of the pool is dropped.
     pub fn with_queue(threads: usize, max_waiting: usize) -> Result<Self, HasherError> {
         let dummy = hash_blocking("openecf dummy password: never matches a real one")?;
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("openecf-hash-{n}"))
+                .spawn(move || hashing_thread(&queue))
+                .map_err(|e| HasherError::Hash(format!("cannot start a hashing thread: {e}")))?;
+        }
         Ok(Self {
-            permits: Arc::new(Semaphore::new(threads.max(1))),
+            jobs,
             waiting: Arc::new(AtomicUsize::new(0)),
             max_waiting,
             dummy: Arc::new(dummy),
@@ -108,10 +151,14 @@ impl Hasher {
         self.waiting.load(Ordering::Relaxed)
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HasherError> {
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
+    ) -> Result<T, HasherError> {
         // A place in the queue, or Busy at once. The place is given back when
         // the wait ends, however it ends: a caller dropped while waiting (a
-        // client gone, a shutdown) frees its place too.
+        // client gone, a shutdown) frees its place too, and its check is
+        // skipped when its turn comes.
         let taken = self.waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
             (n < self.max_waiting).then_some(n + 1)
         });
@@ -119,25 +166,29 @@ impl Hasher {
             metrics::counter!("openecf_hash_rejected_total").increment(1);
             return Err(HasherError::Busy);
         }
-        let place = QueuePlace(self.waiting.clone());
+        let place = Arc::new(QueuePlace {
+            waiting: self.waiting.clone(),
+            given_back: AtomicBool::new(false),
+        });
+        let _hold = PlaceHold(place.clone());
         metrics::gauge!("openecf_hash_queue_waiting").set(self.waiting() as f64);
-        let permit = self.permits.clone().acquire_owned().await;
-        drop(place);
-        let permit = permit.map_err(|_| HasherError::Closed)?;
-        // The permit lives as long as the hashing itself: a request dropped
-        // mid-hash (client gone) still holds its place until the work ends.
-        tokio::task::spawn_blocking(move || {
-            let out = work();
-            drop(permit);
-            out
-        })
-        .await
-        .map_err(|_| HasherError::Closed)
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            place.give_back();
+            // A caller gone before its turn: nobody waits for this hash.
+            // One gone mid-hash still has its hash finished (the thread is
+            // busy until then either way).
+            if !answer.is_closed() {
+                let _ = answer.send(work(memory));
+            }
+        });
+        self.jobs.send(job).map_err(|_| HasherError::Closed)?;
+        answered.await.map_err(|_| HasherError::Closed)
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, HasherError> {
         let pw = password.expose().to_owned();
-        self.run(move || hash_blocking(&pw)).await?
+        self.run(move |_| hash_blocking(&pw)).await?
     }
 
     /// Checks a password against a stored hash; with no hash (unknown account,
@@ -146,8 +197,32 @@ impl Hasher {
         let known = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy).to_owned();
         let pw = password.expose().to_owned();
-        let ok = self.run(move || verify_blocking(&hash, &pw)).await?;
+        let ok = self.run(move |memory| verify_blocking(&hash, &pw, memory)).await?;
         Ok(ok && known)
+    }
+}
+
+/// A hashing thread: at a lower priority than the request threads (see
+/// [`HASH_THREAD_PRIORITY`]), it takes the queue's checks one at a time,
+/// with its own Argon2 memory, until the pool is dropped.
+fn hashing_thread(queue: &Mutex<std::sync::mpsc::Receiver<Job>>) {
+    if let Ok(priority) = thread_priority::ThreadPriorityValue::try_from(HASH_THREAD_PRIORITY) {
+        if let Err(e) = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(
+            priority,
+        )) {
+            tracing::warn!(error = ?e, "the hashing thread keeps the default priority");
+        }
+    }
+    let mut memory = Vec::new();
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(&mut memory),
+            Err(_) => return,
+        }
     }
 }
 
@@ -187,10 +262,25 @@ mod tests {
         let h = Hasher::with_queue(1, 1).unwrap();
         let pw = Password::attempt("Correct-Horse-Battery").unwrap();
         // Hold the only thread, then abandon a waiting check.
-        let permit = h.permits.clone().acquire_owned().await.unwrap();
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = std::sync::mpsc::channel::<()>();
+        let holding = {
+            let h = h.clone();
+            tokio::spawn(async move {
+                h.run(move |_| {
+                    started.send(()).unwrap();
+                    held.recv()
+                })
+                .await
+            })
+        };
+        while has_started.try_recv().is_err() {
+            tokio::task::yield_now().await;
+        }
+        let ran = Arc::new(AtomicBool::new(false));
         let waiting = {
-            let (h, pw) = (h.clone(), pw.clone());
-            tokio::spawn(async move { h.hash(&pw).await })
+            let (h, ran) = (h.clone(), ran.clone());
+            tokio::spawn(async move { h.run(move |_| ran.store(true, Ordering::SeqCst)).await })
         };
         while h.waiting() == 0 {
             tokio::task::yield_now().await;
@@ -198,8 +288,26 @@ mod tests {
         waiting.abort();
         let _ = waiting.await;
         assert_eq!(h.waiting(), 0, "the abandoned check kept its place");
-        drop(permit);
+        release.send(()).unwrap();
+        holding.await.unwrap().unwrap().unwrap();
         assert!(h.hash(&pw).await.is_ok());
+        assert!(!ran.load(Ordering::SeqCst), "the abandoned check was run");
+    }
+
+    #[tokio::test]
+    #[cfg(target_os = "linux")]
+    async fn hashes_run_at_a_lower_priority_than_requests() {
+        let h = Hasher::with_threads(1).unwrap();
+        // The nice value, the 19th field of /proc/thread-self/stat.
+        let nice = h
+            .run(|_| {
+                let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+                let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+                after_name.split(' ').nth(16).unwrap().parse::<i32>().unwrap()
+            })
+            .await
+            .unwrap();
+        assert_eq!(nice, 10);
     }
 
     async fn futures_join(h: Hasher, pw: Password, n: usize) -> Vec<Result<String, HasherError>> {

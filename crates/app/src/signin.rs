@@ -457,13 +457,15 @@ pub async fn start_session(
     }
     // Every login of a filer without an authenticator app, browser or API,
     // uses up one postponement of MFA enrolment.
-    if let Pending::EnrolMfa { .. } = pending(app, account).await? {
+    let mut pending_now = pending(app, account).await?;
+    if let Pending::EnrolMfa { .. } = pending_now {
         let mut tx = app.store.write().await?;
         tx.count_mfa_postponement(account.id).await?;
         tx.commit().await?;
+        pending_now = pending(app, account).await?;
     }
     let token = sessions::start(app, Principal::Pacer(account.id), client).await?;
-    let pending = pending(app, account).await?;
+    let pending = pending_now;
     if let Pending::EnrolMfa { forced: true, .. } = pending {
         app.store.require_mfa_for_session(&hash_token(&token)).await?;
     }

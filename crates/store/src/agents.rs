@@ -120,7 +120,7 @@ impl Store {
         .bind(attorney.get())
         .bind(agent.get())
         .bind(epoch(now))
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         self.wrote();
         Ok(done.rows_affected() == 1)

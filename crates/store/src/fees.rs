@@ -78,7 +78,7 @@ impl Store {
         .bind(t.cost_cents)
         .bind(t.exempt)
         .bind(t.request_key)
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         let found = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM pacer_transactions t JOIN pacer_accounts p ON p.id = t.pacer_account_id
@@ -167,7 +167,7 @@ impl Store {
         sqlx::query("UPDATE sessions SET client_code = $1 WHERE token_hash = $2")
             .bind(code)
             .bind(session_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

@@ -658,7 +658,7 @@ impl Store {
             .bind(court.as_str())
             .bind(name)
             .bind(initials)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

@@ -51,7 +51,7 @@ impl Store {
         .bind(epoch(now))
         .bind(token_hash)
         .bind(document_id)
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         if done.rows_affected() == 1 {
             return Ok(FreeLook::Granted);
@@ -89,7 +89,7 @@ impl Store {
     pub async fn purge_free_looks(&self, now: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM free_looks WHERE expires_at <= $1")
             .bind(epoch(now))
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }

@@ -190,7 +190,7 @@ impl Store {
         .bind(gave_up.then(|| epoch(now)))
         .bind(job.id.get())
         .bind(job.lease_id)
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(gave_up)
     }

@@ -96,6 +96,37 @@ pub struct Store {
     /// outside one that changes a session): a cache entry read before the
     /// latest write is stale. See [`Store::generation`].
     generation: Arc<AtomicU64>,
+    /// SQLite's writers, queued in this process: one at a time asks for the
+    /// database's write lock, and the next is woken the moment it is free.
+    /// (Left to SQLite, a writer that finds the lock taken sleeps 1, 2, 5,
+    /// 10 … ms in its busy handler, long after the lock came free.) None on
+    /// PostgreSQL, whose row locks queue writers themselves.
+    writer: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// How long a write waits for its turn before it fails (SQLite; as long as
+/// SQLite's own busy timeout).
+const WRITER_WAIT: Duration = Duration::from_secs(5);
+
+/// A turn at writing: SQLite's in-process writer queue's place (none on
+/// PostgreSQL) and a connection. Writes outside a [`Tx`] run on it:
+/// `.execute(&mut *self.writer().await?)`.
+pub(crate) struct Writer {
+    conn: sqlx::pool::PoolConnection<Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for Writer {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Writer {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.conn
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -249,6 +280,7 @@ impl Store {
             pool,
             engine,
             generation: Arc::new(AtomicU64::new(0)),
+            writer: (engine == Engine::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(()))),
         })
     }
 
@@ -289,6 +321,7 @@ impl Store {
     /// PostgreSQL relies on row locks ([`Tx`]'s reads `FOR UPDATE`) and
     /// unique constraints. Dropped without [`Tx::commit`], it rolls back.
     pub async fn write(&self) -> Result<Tx> {
+        let turn = self.turn().await?;
         let inner = match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
@@ -297,6 +330,27 @@ impl Store {
             inner,
             engine: self.engine,
             generation: self.generation.clone(),
+            _turn: turn,
+        })
+    }
+
+    /// This process's turn to write on SQLite (see [`Store::writer`]'s field).
+    async fn turn(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>> {
+        let Some(queue) = &self.writer else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(WRITER_WAIT, queue.clone().lock_owned()).await {
+            Ok(turn) => Ok(Some(turn)),
+            Err(_) => Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
+        }
+    }
+
+    /// A connection for one write outside a transaction, in its turn.
+    pub(crate) async fn writer(&self) -> Result<Writer> {
+        let turn = self.turn().await?;
+        Ok(Writer {
+            conn: self.pool.acquire().await?,
+            _turn: turn,
         })
     }
 }
@@ -307,6 +361,8 @@ pub struct Tx {
     inner: Transaction<'static, Any>,
     engine: Engine,
     generation: Arc<AtomicU64>,
+    /// Declared after `inner`: the turn is given up once the transaction has ended.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl std::fmt::Debug for Tx {

@@ -321,7 +321,7 @@ impl Store {
     pub async fn purge_reports(&self, before: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM pcl_reports WHERE started_at < $1")
             .bind(epoch(before))
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }
@@ -337,7 +337,7 @@ impl Store {
             .bind(id)
             .bind(account.get())
             .bind(search_type)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -249,7 +249,7 @@ impl Store {
     pub async fn purge_sent_summary_items(&self, now: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM nef_summary_items WHERE sent_at IS NOT NULL AND sent_at <= $1")
             .bind(epoch(now) - 30 * 24 * 60 * 60)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }

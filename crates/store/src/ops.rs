@@ -69,7 +69,7 @@ impl Store {
     #[doc(hidden)]
     pub async fn forget_last_migration_for_tests(&self) -> Result<()> {
         sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -117,7 +117,7 @@ impl Store {
     pub async fn purge_delivered_mail(&self, before: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
             .bind(epoch(before))
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }
@@ -126,7 +126,7 @@ impl Store {
     pub async fn purge_audit(&self, before: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM audit_events WHERE at < $1")
             .bind(epoch(before))
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }

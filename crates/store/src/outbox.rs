@@ -137,7 +137,7 @@ impl Store {
         )
         .bind(epoch(now))
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -153,7 +153,7 @@ impl Store {
         )
             .bind(format!("gave up after {attempts} attempts; last error: {error}"))
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -163,7 +163,7 @@ impl Store {
         sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")
             .bind(error)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

@@ -109,7 +109,7 @@ impl Store {
         .bind(firm)
         .bind(account.get())
         .bind(epoch(now))
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -126,7 +126,7 @@ impl Store {
         .bind(firm)
         .bind(account.get())
         .bind(epoch(now))
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await;
         match done {
             Ok(d) => Ok(d.rows_affected() == 1),
@@ -141,7 +141,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM paa_members WHERE firm_id = $1 AND pacer_account_id = $2")
             .bind(firm)
             .bind(account.get())
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -186,7 +186,7 @@ impl Store {
         .bind(reason)
         .bind(by)
         .bind(epoch(now))
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -199,12 +199,12 @@ impl Store {
         )
         .bind(court.as_str())
         .bind(account.get())
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         let done = sqlx::query("DELETE FROM cja_exemptions WHERE court_id = $1 AND pacer_account_id = $2")
             .bind(court.as_str())
             .bind(account.get())
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -246,7 +246,7 @@ impl Store {
         sqlx::query(sql)
             .bind(session_hash)
             .bind(court.as_str())
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

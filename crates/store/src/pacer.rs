@@ -666,7 +666,7 @@ impl Store {
     pub async fn purge_known_devices(&self, now: Time) -> Result<u64> {
         let done = sqlx::query("DELETE FROM known_devices WHERE last_used_at <= $1")
             .bind(epoch(now) - KNOWN_DEVICE_TTL_SECS)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }
@@ -679,7 +679,7 @@ impl Store {
         .bind(token_hash)
         .bind(account.get())
         .bind(epoch(now))
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -698,7 +698,7 @@ impl Store {
         let done = sqlx::query("UPDATE mfa_authenticators SET last_step = $1 WHERE id = $2 AND last_step < $1")
             .bind(step)
             .bind(authenticator.get())
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -711,7 +711,7 @@ impl Store {
         .bind(epoch(now))
         .bind(account.get())
         .bind(code_hash)
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -739,7 +739,7 @@ impl Store {
         .bind(account.get())
         .bind(next)
         .bind(epoch(expires_at))
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -759,7 +759,7 @@ impl Store {
     pub async fn delete_mfa_challenge(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM mfa_challenges WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

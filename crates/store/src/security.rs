@@ -16,6 +16,32 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
+impl Store {
+    /// Writes an audit event of its own (a check that changed nothing else):
+    /// one statement, atomic by itself.
+    pub async fn insert_audit(&self, e: &NewAuditEvent, at: Time) -> Result<()> {
+        audit_insert(e, at).execute(&mut *self.writer().await?).await?;
+        Ok(())
+    }
+}
+
+fn audit_insert(e: &NewAuditEvent, at: Time) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments<'static>> {
+    sqlx::query(
+        "INSERT INTO audit_events
+             (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail, pacer_account_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(epoch(at))
+    .bind(e.action.as_str())
+    .bind(e.outcome.to_string())
+    .bind(e.pacer_username.clone())
+    .bind(e.court_id.clone())
+    .bind(e.ecf_login.clone())
+    .bind(e.ip.clone())
+    .bind(e.detail.clone())
+    .bind(e.pacer_account.map(|a| a.get()))
+}
+
 impl Tx {
     /// Forgets a subject's failures (its password was just reset).
     pub async fn clear_failures(&mut self, subject: &Subject) -> Result<()> {
@@ -29,22 +55,7 @@ impl Tx {
     /// Writes an audit event in this transaction: it stands or falls with the
     /// change it records.
     pub async fn insert_audit(&mut self, e: &NewAuditEvent, at: Time) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_events
-                 (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail, pacer_account_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(epoch(at))
-        .bind(e.action.as_str())
-        .bind(e.outcome.to_string())
-        .bind(e.pacer_username.clone())
-        .bind(e.court_id.clone())
-        .bind(e.ecf_login.clone())
-        .bind(e.ip.clone())
-        .bind(&e.detail)
-        .bind(e.pacer_account.map(|a| a.get()))
-        .execute(self.conn())
-        .await?;
+        audit_insert(e, at).execute(self.conn()).await?;
         Ok(())
     }
 }
@@ -197,7 +208,7 @@ impl Store {
     pub async fn record_failure(&self, subject: &Subject, now: Time, lock_notice: Option<&Mail>) -> Result<Failures> {
         let subject = subject.to_string();
         let mut tx = self.write().await?;
-        let (before, _) = lock_failures(&mut tx, &subject, epoch(now)).await?;
+        let before = lock_failure_row(&mut tx, &subject).await?;
         let after = before.after_failure(epoch(now));
         write_failures(&mut tx.inner, &subject, &after).await?;
         if let Some(mail) = lock_notice.filter(|_| after.count == throttle::NOTIFY_AT) {
@@ -247,8 +258,27 @@ impl Store {
     ) -> Result<Failures> {
         let subject = subject.to_string();
         let now = epoch(now);
+        if outcome == (AttemptOutcome::Succeeded { clear: true }) {
+            // The common end, a right password: the count is cleared whatever
+            // it was, so nothing is read. Both writes are idempotent, each a
+            // statement of its own (a crash between them leaves a slot that
+            // expires by itself).
+            let mut writer = self.writer().await?;
+            sqlx::query(
+                "UPDATE auth_failures SET count = 0, last_failed_at = 0, locked_until = 0
+                 WHERE subject = $1 AND (count <> 0 OR last_failed_at <> 0 OR locked_until <> 0)",
+            )
+            .bind(&subject)
+            .execute(&mut *writer)
+            .await?;
+            sqlx::query("DELETE FROM auth_attempts WHERE id = $1")
+                .bind(slot.0)
+                .execute(&mut *writer)
+                .await?;
+            return Ok(Failures::default());
+        }
         let mut tx = self.write().await?;
-        let (before, _) = lock_failures(&mut tx, &subject, now).await?;
+        let before = lock_failure_row(&mut tx, &subject).await?;
         let after = match outcome {
             AttemptOutcome::Failed => before.after_failure(now),
             AttemptOutcome::Succeeded { clear: true } => Failures::default(),
@@ -264,23 +294,31 @@ impl Store {
     }
 }
 
-/// The subject's row, created if need be and locked for this transaction,
-/// with the number of checks under way (0 once their time has passed).
-async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures, i64)> {
-    sqlx::query(
+/// The subject's row, created if need be and locked for this transaction
+/// (one statement: an upsert that returns the row; on PostgreSQL its
+/// `ON CONFLICT DO UPDATE` takes the row lock).
+async fn lock_failure_row(tx: &mut Tx, subject: &str) -> Result<Failures> {
+    let (count, last_failed_at, locked_until): (i64, i64, i64) = sqlx::query_as(
         "INSERT INTO auth_failures (subject, count, last_failed_at, locked_until) VALUES ($1, 0, 0, 0)
-             ON CONFLICT (subject) DO NOTHING",
+             ON CONFLICT (subject) DO UPDATE SET subject = excluded.subject
+             RETURNING count, last_failed_at, locked_until",
     )
-    .bind(subject)
-    .execute(tx.conn())
-    .await?;
-    let lock = tx.for_update();
-    let (count, last_failed_at, locked_until): (i64, i64, i64) = sqlx::query_as(&format!(
-        "SELECT count, last_failed_at, locked_until FROM auth_failures WHERE subject = $1{lock}"
-    ))
     .bind(subject)
     .fetch_one(tx.conn())
     .await?;
+    Ok(Failures {
+        count,
+        last_failed_at,
+        locked_until,
+    })
+}
+
+/// The subject's row, locked, with the number of checks under way (0 once
+/// their time has passed). The count is a statement of its own, after the
+/// lock is held: on PostgreSQL it then sees every check begun by whoever
+/// held the lock before.
+async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures, i64)> {
+    let failures = lock_failure_row(tx, subject).await?;
     // Each check under way holds its own slot until it ends or its own time runs out.
     let in_flight: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM auth_attempts WHERE subject = $1 AND expires_at > $2")
@@ -288,11 +326,6 @@ async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures
             .bind(now)
             .fetch_one(tx.conn())
             .await?;
-    let failures = Failures {
-        count,
-        last_failed_at,
-        locked_until,
-    };
     Ok((failures, in_flight))
 }
 
@@ -314,11 +347,11 @@ impl Store {
         let done = sqlx::query("DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2")
             .bind(now)
             .bind(now - throttle::FORGET_AFTER_SECS)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         sqlx::query("DELETE FROM auth_attempts WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }
@@ -326,7 +359,7 @@ impl Store {
     pub async fn clear_failures(&self, subject: &Subject) -> Result<()> {
         sqlx::query("DELETE FROM auth_failures WHERE subject = $1")
             .bind(subject.to_string())
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

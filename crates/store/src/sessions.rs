@@ -95,7 +95,7 @@ impl Store {
         .bind(epoch(now))
         .bind(ip)
         .bind(user_agent.chars().take(256).collect::<String>())
-        .execute(&self.pool)
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -128,7 +128,7 @@ impl Store {
     pub async fn require_mfa_for_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("UPDATE sessions SET mfa_required = 1 WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         self.wrote();
         Ok(())
@@ -138,7 +138,7 @@ impl Store {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(epoch(now))
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -147,7 +147,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<bool> {
         let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         self.wrote();
         Ok(done.rows_affected() > 0)
@@ -158,7 +158,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM sessions WHERE pacer_account_id = $1 AND token_hash <> $2")
             .bind(pacer_id.get())
             .bind(except.unwrap_or(""))
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         self.wrote();
         Ok(done.rows_affected())
@@ -197,7 +197,7 @@ impl Store {
         sqlx::query("UPDATE sessions SET redaction_ack_at = $1 WHERE token_hash = $2")
             .bind(epoch(now))
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         self.wrote();
         Ok(())
