@@ -5,7 +5,8 @@
 #   bench/load.sh [sqlite|postgres|both]     (default: both)
 #
 # Environment: DURATION (seconds a run, default 15), CONNS (connections for
-# the page runs, default 256), LOGIN_CONNS (default 4), PG_URL (default
+# the page runs, default 256), LOGIN_CONNS (default 16), LOGIN_USERS (the
+# generated accounts the logins go round, default 512), PG_URL (default
 # postgres://postgres@127.0.0.1:5432, whose database openecf_load is
 # dropped and made anew), PORT (default 18080).
 #
@@ -16,7 +17,9 @@
 #   - the server's own static stylesheet, /static/style.css,
 #   - an authenticated court page, /ecf/gamb/bankruptcy with X-NEXT-GEN-CSO
 #     (and the pre-session cookie its first answer set, as a browser keeps it),
-#   - password logins through /services/cso-auth,
+#   - password logins through /services/cso-auth, going round LOGIN_USERS
+#     accounts that `openecf dev generate` adds beside the demo's (many
+#     filers logging in at once, as a court's morning brings),
 # and runs raw Argon2id verifications on every core (examples/argon2_rate.rs,
 # the limit of password logins). Prints one table with the ratios.
 set -euo pipefail
@@ -25,7 +28,9 @@ cd "$(dirname "$0")/.."
 ENGINES=${1:-both}
 DURATION=${DURATION:-15}
 CONNS=${CONNS:-256}
-LOGIN_CONNS=${LOGIN_CONNS:-4}
+LOGIN_CONNS=${LOGIN_CONNS:-16}
+LOGIN_USERS=${LOGIN_USERS:-512}
+export LOGIN_USERS
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-18080}
 BARE_PORT=$((PORT + 19))
@@ -89,6 +94,9 @@ PIDS+=($!)
 wait_up "http://127.0.0.1:$BARE_PORT/"
 
 ROWS=()
+echo "== raw Argon2id on every core, fresh memory for each verification (for reference)" >&2
+FRESH=$("$TARGET/release/examples/argon2_rate" "$DURATION" "$(nproc)" fresh | sed -n 's/.* = \([0-9.]*\)\/s$/\1/p')
+
 run_engine() {
   local engine=$1 url
   case "$engine" in
@@ -106,6 +114,8 @@ run_engine() {
   local server=$!
   PIDS+=("$server")
   wait_up "http://127.0.0.1:$PORT/healthz"
+  "$BIN" --database "$url" --documents-dir "$WORK/documents-$engine" dev generate \
+    --pacer "$LOGIN_USERS" --ecf $((2 * LOGIN_USERS)) --courts 2 --force >/dev/null
   local token
   token=$(curl -sf -X POST "http://127.0.0.1:$PORT/services/cso-auth" -H 'Content-Type: application/json' \
     -d '{"loginId": "mlinked2026", "password": "Walnut-Harbor-Lantern-42"}' |
@@ -169,8 +179,10 @@ case "$ENGINES" in
 esac
 
 echo
-echo "$(nproc) cores; wrk -t2 -c$CONNS -d${DURATION}s for pages, -c$LOGIN_CONNS for logins"
+echo "$(nproc) cores; wrk -t2 -c$CONNS -d${DURATION}s for pages, -c$LOGIN_CONNS for logins over $LOGIN_USERS accounts"
 echo
 echo "| engine | what | requests/s | p99 ms | ratio |"
 echo "| --- | --- | --- | --- | --- |"
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "Raw Argon2id with fresh memory for each verification (the argon2 crate's verify_password): $FRESH/s"

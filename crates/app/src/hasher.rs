@@ -207,9 +207,9 @@ impl Hasher {
 /// with its own Argon2 memory, until the pool is dropped.
 fn hashing_thread(queue: &Mutex<std::sync::mpsc::Receiver<Job>>) {
     if let Ok(priority) = thread_priority::ThreadPriorityValue::try_from(HASH_THREAD_PRIORITY) {
-        if let Err(e) = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(
-            priority,
-        )) {
+        if let Err(e) =
+            thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Crossplatform(priority))
+        {
             tracing::warn!(error = ?e, "the hashing thread keeps the default priority");
         }
     }

@@ -212,14 +212,18 @@ fn argon2_verify(parsed: &PasswordHash<'_>, pw: &[u8], memory: &mut Vec<argon2::
     }
     let mut out = vec![0u8; expected.len()];
     let argon = Argon2::new(algorithm, version, params);
-    if argon
-        .hash_password_into_with_memory(pw, salt, &mut out, &mut memory[..blocks])
-        .is_err()
-    {
-        return false;
+    let hashed = argon.hash_password_into_with_memory(pw, salt, &mut out, &mut memory[..blocks]);
+    // An imported hash may ask for up to 256 MiB: that much is not kept.
+    if memory.len() > KEPT_BLOCKS {
+        memory.truncate(KEPT_BLOCKS);
+        memory.shrink_to_fit();
     }
-    subtle::ConstantTimeEq::ct_eq(out.as_slice(), expected.as_bytes()).into()
+    hashed.is_ok() && bool::from(subtle::ConstantTimeEq::ct_eq(out.as_slice(), expected.as_bytes()))
 }
+
+/// The Argon2 memory a hashing thread keeps between checks: what our own
+/// parameters use (19 MiB, in 1 KiB blocks).
+const KEPT_BLOCKS: usize = 19 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -232,6 +236,40 @@ mod tests {
             .hash_password(b"Legacy-Pass-1", &SaltString::generate(&mut OsRng))
             .unwrap()
             .to_string()
+    }
+
+    #[test]
+    fn argon2_in_kept_memory_agrees_with_the_argon2_crate() {
+        let long_output = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            Params::new(8192, 1, 2, Some(64)).unwrap(),
+        )
+        .hash_password(b"Legacy-Pass-1", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        let hashes = [
+            argon(argon2::Algorithm::Argon2id, 24 * 1024, 1),
+            argon(argon2::Algorithm::Argon2i, 8192, 2),
+            argon(argon2::Algorithm::Argon2id, 19 * 1024, 2),
+            long_output,
+        ];
+        // One memory for every check, as a hashing thread keeps it.
+        let mut memory = Vec::new();
+        for hash in &hashes {
+            let parsed = PasswordHash::new(hash).unwrap();
+            for pw in ["Legacy-Pass-1", "Legacy-Pass-2", ""] {
+                let theirs = Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok();
+                assert_eq!(verify_in(hash, pw, &mut memory), theirs, "{hash} with {pw:?}");
+                assert_eq!(theirs, pw == "Legacy-Pass-1");
+            }
+            // More than our own parameters use is not kept.
+            assert!(memory.len() <= KEPT_BLOCKS, "{} blocks kept", memory.len());
+        }
+        assert_eq!(memory.len(), KEPT_BLOCKS);
+        // A tampered output never matches.
+        let tampered = hashes[2].replace(&hashes[2][hashes[2].len() - 4..], "AAAA");
+        assert!(!verify_in(&tampered, "Legacy-Pass-1", &mut memory));
     }
 
     #[test]
