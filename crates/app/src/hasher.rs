@@ -151,14 +151,11 @@ impl Hasher {
         self.waiting.load(Ordering::Relaxed)
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
-    ) -> Result<T, HasherError> {
-        // A place in the queue, or Busy at once. The place is given back when
-        // the wait ends, however it ends: a caller dropped while waiting (a
-        // client gone, a shutdown) frees its place too, and its check is
-        // skipped when its turn comes.
+    /// A place in the queue, taken before the work that leads to a check
+    /// (its database statements): Busy at once when the queue is full, so a
+    /// check turned away has cost nothing but its request. The place is given
+    /// back when a thread takes the check up, or when the ticket is dropped.
+    pub fn reserve(&self) -> Result<Ticket, HasherError> {
         let taken = self.waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
             (n < self.max_waiting).then_some(n + 1)
         });
@@ -170,20 +167,19 @@ impl Hasher {
             waiting: self.waiting.clone(),
             given_back: AtomicBool::new(false),
         });
-        let _hold = PlaceHold(place.clone());
         metrics::gauge!("openecf_hash_queue_waiting").set(self.waiting() as f64);
-        let (answer, answered) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |memory| {
-            place.give_back();
-            // A caller gone before its turn: nobody waits for this hash.
-            // One gone mid-hash still has its hash finished (the thread is
-            // busy until then either way).
-            if !answer.is_closed() {
-                let _ = answer.send(work(memory));
-            }
-        });
-        self.jobs.send(job).map_err(|_| HasherError::Closed)?;
-        answered.await.map_err(|_| HasherError::Closed)
+        Ok(Ticket {
+            jobs: self.jobs.clone(),
+            dummy: self.dummy.clone(),
+            hold: PlaceHold(place),
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
+    ) -> Result<T, HasherError> {
+        self.reserve()?.run(work).await
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, HasherError> {
@@ -194,6 +190,43 @@ impl Hasher {
     /// Checks a password against a stored hash; with no hash (unknown account,
     /// locked account) it spends the same time and answers false.
     pub async fn verify(&self, hash: Option<&str>, password: &Password) -> Result<bool, HasherError> {
+        self.reserve()?.verify(hash, password).await
+    }
+}
+
+/// A check's place in the hashing queue ([`Hasher::reserve`]), spent on one check.
+pub struct Ticket {
+    jobs: std::sync::mpsc::Sender<Job>,
+    dummy: Arc<String>,
+    /// Dropped (the caller went away, or the answer came): the place is given back.
+    hold: PlaceHold,
+}
+
+impl Ticket {
+    async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
+    ) -> Result<T, HasherError> {
+        // A caller dropped while waiting (a client gone, a shutdown) frees
+        // its place through its hold, and its check is skipped when its turn
+        // comes. One gone mid-hash still has its hash finished (the thread
+        // is busy until then either way).
+        let place = self.hold.0.clone();
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            place.give_back();
+            if !answer.is_closed() {
+                let _ = answer.send(work(memory));
+            }
+        });
+        self.jobs.send(job).map_err(|_| HasherError::Closed)?;
+        let out = answered.await.map_err(|_| HasherError::Closed);
+        drop(self.hold);
+        out
+    }
+
+    /// [`Hasher::verify`] in this place.
+    pub async fn verify(self, hash: Option<&str>, password: &Password) -> Result<bool, HasherError> {
         let known = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy).to_owned();
         let pw = password.expose().to_owned();

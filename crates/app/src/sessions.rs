@@ -22,14 +22,20 @@ pub struct Client {
 
 /// Starts a session with a fresh token; returns the token.
 pub async fn start(app: &App, who: Principal, client: &Client) -> Result<String> {
+    start_marked(app, who, client, false).await
+}
+
+/// [`start`], for a session that may only enrol in MFA when `mfa_required`.
+pub(crate) async fn start_marked(app: &App, who: Principal, client: &Client, mfa_required: bool) -> Result<String> {
     let token = random_token();
     app.store
-        .create_session(
+        .create_session_marked(
             &hash_token(&token),
             who,
             app.clock.now(),
             &client.ip,
             &client.user_agent,
+            mfa_required,
         )
         .await?;
     Ok(token)

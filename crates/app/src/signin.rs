@@ -8,7 +8,7 @@ use openecf_domain::mfa::{mfa_due, MfaDue};
 use openecf_domain::throttle::Failures;
 use openecf_domain::throttle::{Subject, NOTIFY_AT};
 use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Password, Username};
-use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, Principal, Store};
+use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, MfaState, Principal, Store};
 
 use crate::audit;
 use crate::sessions::{self, Client};
@@ -135,6 +135,9 @@ async fn check_counted(
     lock_notice: Option<&Mail>,
     guess: Guess,
 ) -> Result<bool> {
+    // A place in the hashing queue first: when it is full the check is
+    // turned away (503) before anything is written, and counts against no one.
+    let ticket = app.hasher.reserve()?;
     // Each subject allows a few checks at once; a locked one allows none.
     let mut started = Vec::new();
     let mut locked = false;
@@ -153,10 +156,21 @@ async fn check_counted(
         }
     };
     // A locked subject spends the same hashing time and is answered as a wrong password.
-    let ok = !locked && app.hasher.verify(hash, password).await?;
-    if locked {
-        app.hasher.verify(None, password).await?;
-    }
+    let checked = if locked {
+        ticket.verify(None, password).await.map(|_| false)
+    } else {
+        ticket.verify(hash, password).await
+    };
+    let ok = match checked {
+        Ok(ok) => ok,
+        Err(e) => {
+            // The hashing pool stopped (a shutdown): no guess was checked.
+            for guard in started {
+                guard.finish(AttemptOutcome::Abandoned).await?;
+            }
+            return Err(e.into());
+        }
+    };
     for guard in started {
         let first = subjects.first() == Some(&guard.subject);
         let outcome = match (locked, ok, guess) {
@@ -213,9 +227,12 @@ pub async fn pacer_password(
     ip: &str,
     device: Option<&str>,
 ) -> Result<LoginCheck> {
-    let account = match Username::parse_existing(login_id) {
-        Ok(u) => app.store.pacer_by_username(&u).await?,
-        Err(_) => None,
+    let (account, disabled_at_read) = match Username::parse_existing(login_id) {
+        Ok(u) => match app.store.pacer_for_login(&u).await? {
+            Some((a, hash, disabled)) => (Some((a, hash)), disabled),
+            None => (None, false),
+        },
+        Err(_) => (None, false),
     };
     let notice = account
         .as_ref()
@@ -239,11 +256,10 @@ pub async fn pacer_password(
         notice.as_ref(),
     )
     .await?;
-    // Only the right password learns that an account is disabled.
-    let disabled = match (&account, ok) {
-        (Some((a, _)), true) => app.store.pacer_disabled(a.id).await?.is_some(),
-        _ => false,
-    };
+    // Only the right password learns that an account is disabled (as it
+    // stood when the login began; a session made as it is being disabled
+    // opens nothing either way: sessions of a disabled account are refused).
+    let disabled = ok && account.is_some() && disabled_at_read;
     let label = match (ok, disabled) {
         (true, false) => "success",
         (true, true) => "disabled",
@@ -422,11 +438,24 @@ pub async fn pending(app: &App, account: &PacerAccount) -> Result<Pending> {
     if account.is_legacy() {
         return Ok(Pending::Upgrade);
     }
-    let mfa = app.store.mfa_state(account.id).await?;
-    Ok(match mfa_due(mfa.is_filer, i64::from(mfa.is_on()), mfa.skips) {
+    Ok(pending_from(account, &app.store.mfa_state(account.id).await?))
+}
+
+/// What the account must do first, from its MFA state as read.
+fn pending_from(account: &PacerAccount, mfa: &MfaState) -> Pending {
+    if account.is_legacy() {
+        return Pending::Upgrade;
+    }
+    match mfa_due(mfa.is_filer, i64::from(mfa.is_on()), mfa.skips) {
         MfaDue::No => Pending::Nothing,
         MfaDue::Enrol { forced, skips_left } => Pending::EnrolMfa { forced, skips_left },
-    })
+    }
+}
+
+/// The account's MFA state (whether a second factor is set up, whether it
+/// must be), read once for a login's several questions.
+pub async fn mfa_state(app: &App, account: &PacerAccount) -> Result<MfaState> {
+    Ok(app.store.mfa_state(account.id).await?)
 }
 
 /// A signed-in session: its token and what the account must do first.
@@ -452,23 +481,31 @@ pub async fn start_session(
     client: &Client,
     old_token: Option<&str>,
 ) -> Result<SignedIn> {
+    let mfa = mfa_state(app, account).await?;
+    start_session_after(app, account, client, old_token, mfa).await
+}
+
+/// [`start_session`] with the account's MFA state already read by this
+/// login (and unchanged since: no second factor was used).
+pub async fn start_session_after(
+    app: &App,
+    account: &PacerAccount,
+    client: &Client,
+    old_token: Option<&str>,
+    mut mfa: MfaState,
+) -> Result<SignedIn> {
     if let Some(old) = old_token {
         sessions::end(app, &hash_token(old)).await?;
     }
     // Every login of a filer without an authenticator app, browser or API,
     // uses up one postponement of MFA enrolment.
-    let mut pending_now = pending(app, account).await?;
-    if let Pending::EnrolMfa { .. } = pending_now {
-        let mut tx = app.store.write().await?;
-        tx.count_mfa_postponement(account.id).await?;
-        tx.commit().await?;
-        pending_now = pending(app, account).await?;
+    let mut pending = pending_from(account, &mfa);
+    if let Pending::EnrolMfa { .. } = pending {
+        mfa.skips = app.store.count_mfa_postponement(account.id).await?;
+        pending = pending_from(account, &mfa);
     }
-    let token = sessions::start(app, Principal::Pacer(account.id), client).await?;
-    let pending = pending_now;
-    if let Pending::EnrolMfa { forced: true, .. } = pending {
-        app.store.require_mfa_for_session(&hash_token(&token)).await?;
-    }
+    let enrol_only = matches!(pending, Pending::EnrolMfa { forced: true, .. });
+    let token = sessions::start_marked(app, Principal::Pacer(account.id), client, enrol_only).await?;
     Ok(SignedIn { token, pending })
 }
 

@@ -229,6 +229,30 @@ impl Store {
         row.map(PacerRow::into_account).transpose()
     }
 
+    /// What a password login reads of an account, in one statement: the
+    /// account, its password hash, and whether the PACER Service Center
+    /// disabled it.
+    pub async fn pacer_for_login(&self, username: &Username) -> Result<Option<(PacerAccount, String, bool)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            account: PacerRow,
+            disabled: i64,
+        }
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {PACER_COLUMNS}, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled
+             FROM pacer_accounts WHERE username = $1"
+        ))
+        .bind(username.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let disabled = r.disabled != 0;
+            r.account.into_account().map(|(a, h)| (a, h, disabled))
+        })
+        .transpose()
+    }
+
     #[tracing::instrument(skip(self))]
     pub async fn pacer_by_id(&self, id: PacerAccountId) -> Result<Option<PacerAccount>> {
         let row: Option<PacerRow> =

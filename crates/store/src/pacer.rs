@@ -624,15 +624,19 @@ impl Tx {
             .await?;
         Ok(())
     }
+}
 
-    /// Counts one more postponement of MFA enrolment; returns the new count.
-    pub async fn count_mfa_postponement(&mut self, account: PacerAccountId) -> Result<i64> {
-        Ok(
+impl Store {
+    /// Counts one more postponement of MFA enrolment (one statement, atomic
+    /// by itself); returns the count after it.
+    pub async fn count_mfa_postponement(&self, account: PacerAccountId) -> Result<i64> {
+        let skips =
             sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
                 .bind(account.get())
-                .fetch_one(self.conn())
-                .await?,
-        )
+                .fetch_one(&mut *self.writer().await?)
+                .await?;
+        self.wrote();
+        Ok(skips)
     }
 }
 
@@ -647,7 +651,7 @@ impl Store {
         .bind(epoch(now))
         .bind(token_hash)
         .bind(epoch(now) - KNOWN_DEVICE_TTL_SECS)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.writer().await?)
         .await?;
         Ok(id.map(PacerAccountId::new))
     }

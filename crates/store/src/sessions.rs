@@ -81,13 +81,28 @@ impl Store {
         ip: &str,
         user_agent: &str,
     ) -> Result<()> {
+        self.create_session_marked(token_hash, who, now, ip, user_agent, false)
+            .await
+    }
+
+    /// [`Store::create_session`], marked (or not) as a session that may only
+    /// enrol in MFA, in the same statement.
+    pub async fn create_session_marked(
+        &self,
+        token_hash: &str,
+        who: Principal,
+        now: Time,
+        ip: &str,
+        user_agent: &str,
+        mfa_required: bool,
+    ) -> Result<()> {
         let (pacer, ecf) = match who {
             Principal::Pacer(id) => (Some(id.get()), None),
             Principal::Ecf(id) => (None, Some(id.get())),
         };
         sqlx::query(
-            "INSERT INTO sessions (token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent)
-             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+            "INSERT INTO sessions (token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent, mfa_required)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
         )
         .bind(token_hash)
         .bind(pacer)
@@ -95,6 +110,7 @@ impl Store {
         .bind(epoch(now))
         .bind(ip)
         .bind(user_agent.chars().take(256).collect::<String>())
+        .bind(i64::from(mfa_required))
         .execute(&mut *self.writer().await?)
         .await?;
         Ok(())

@@ -315,7 +315,8 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             ));
         }
     };
-    if signin::has_mfa(&state, &account).await? {
+    let mfa = signin::mfa_state(&state, &account).await?;
+    if mfa.is_on() {
         match req.otp_code.as_deref().filter(|c| !c.trim().is_empty()) {
             None => {
                 return Ok(answer(
@@ -332,8 +333,14 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             }
         }
     }
-    // Like a browser session, one whose MFA enrolment is overdue may do nothing but enrol.
-    let signed_in = signin::start_session(&state, &account, &client.to_app(), None).await?;
+    // Like a browser session, one whose MFA enrolment is overdue may do
+    // nothing but enrol. (A second factor used above may have changed the
+    // account's MFA state: then it is read again.)
+    let signed_in = if mfa.is_on() {
+        signin::start_session(&state, &account, &client.to_app(), None).await?
+    } else {
+        signin::start_session_after(&state, &account, &client.to_app(), None, mfa).await?
+    };
     let token = signed_in.token;
     if let Some(code) = req.client_code.as_deref().filter(|c| !c.trim().is_empty()) {
         // Checked above: the session's searches and documents bill to it.

@@ -85,6 +85,18 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     page.assert_has("checking many passwords right now");
     assert_eq!(b.get("/courts").await.status, StatusCode::OK);
+    // Turned away before anything was written: no failure counted against
+    // the account (a flood of 503s locks nobody out), no check left under way.
+    let subject = openecf_domain::throttle::Subject::pacer("jfiler2026");
+    assert_eq!(app.store.failures(&subject).await.unwrap().count, 0);
+    assert_eq!(app.store.attempts_under_way(&subject, app.now()).await.unwrap(), 0);
+    assert!(app
+        .store
+        .audit_events(None)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.action != "login"));
     // The first server, with room, logs the same account in.
     assert_eq!(app.browser().login("jfiler2026", PACER_PW).await.status, StatusCode::OK);
 }
