@@ -6,6 +6,11 @@
 -- Generated-Population-2026), as many filers logging in at once do; without
 -- it, every login is the demo's jfiler2026 (whose checks the per-account
 -- limit of four at once holds back).
+--
+-- A connection turned away with 503 waits the Retry-After it was given
+-- (1 s) before its next login, as a client that reads the answer does; one
+-- that retried at once would be a flood of requests, not of logins, which
+-- the per-address rate limit (off here) answers with 429.
 wrk.method = "POST"
 wrk.path = "/services/cso-auth"
 wrk.headers["Content-Type"] = "application/json"
@@ -37,12 +42,24 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end
 
+local wait_ms = 0
+
 function response(status, headers, body)
   if status == 200 and string.find(body, '"loginResult":"0"', 1, true) then
     ok = ok + 1
   else
     refused = refused + 1
   end
+  if status == 503 then
+    wait_ms = 1000 * (tonumber(headers["Retry-After"] or headers["retry-after"] or "1") or 1)
+  end
+end
+
+-- wrk asks for the delay right after the answer, for the same connection.
+function delay()
+  local ms = wait_ms
+  wait_ms = 0
+  return ms
 end
 
 function done(summary, latency, requests)

@@ -11,6 +11,7 @@ use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Pass
 use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, MfaState, Principal, Store};
 
 use crate::audit;
+use crate::hasher::Ticket;
 use crate::sessions::{self, Client};
 use crate::tokens::hash_token;
 use crate::{totp, App, Result};
@@ -112,7 +113,8 @@ pub async fn check_password(
     password: Option<&Password>,
     lock_notice: Option<&Mail>,
 ) -> Result<bool> {
-    check_counted(app, subjects, hash, password, lock_notice, Guess::SignIn).await
+    let ticket = app.hasher.reserve()?;
+    check_counted(app, ticket, subjects, hash, password, lock_notice, Guess::SignIn).await
 }
 
 /// What a match means to a password check's counters.
@@ -127,17 +129,18 @@ enum Guess {
     NotCurrent,
 }
 
+/// A password check in the hashing queue's place `ticket`, taken first:
+/// when the queue is full the check is turned away (503) before anything is
+/// read or written, and counts against no one.
 async fn check_counted(
     app: &App,
+    ticket: Ticket,
     subjects: &[Subject],
     hash: Option<&str>,
     password: Option<&Password>,
     lock_notice: Option<&Mail>,
     guess: Guess,
 ) -> Result<bool> {
-    // A place in the hashing queue first: when it is full the check is
-    // turned away (503) before anything is written, and counts against no one.
-    let ticket = app.hasher.reserve()?;
     // Each subject allows a few checks at once; a locked one allows none.
     let mut started = Vec::new();
     let mut locked = false;
@@ -227,6 +230,7 @@ pub async fn pacer_password(
     ip: &str,
     device: Option<&str>,
 ) -> Result<LoginCheck> {
+    let ticket = app.hasher.reserve()?;
     let (account, disabled_at_read) = match Username::parse_existing(login_id) {
         Ok(u) => match app.store.pacer_for_login(&u).await? {
             Some((a, hash, disabled)) => (Some((a, hash)), disabled),
@@ -248,12 +252,14 @@ pub async fn pacer_password(
             counter = Subject::KnownDevice(hash);
         }
     }
-    let ok = check_password(
+    let ok = check_counted(
         app,
+        ticket,
         std::slice::from_ref(&counter),
         account.as_ref().map(|(_, h)| h.as_str()),
         Password::attempt(password).as_ref(),
         notice.as_ref(),
+        Guess::SignIn,
     )
     .await?;
     // Only the right password learns that an account is disabled (as it
@@ -319,10 +325,12 @@ pub async fn current_password(app: &App, account: &PacerAccount, password: &str)
 /// (after the same hashing time), whatever the password: the reset goes on,
 /// so a lock caused by someone else never blocks the owner's reset.
 pub async fn is_current_password(app: &App, account: &PacerAccount, password: &Password) -> Result<bool> {
+    let ticket = app.hasher.reserve()?;
     let hash = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
     let notice = mail::account_locked(&account.email, account.username.as_str());
     check_counted(
         app,
+        ticket,
         &[Subject::PacerPassword(Some(account.username.clone()))],
         hash.as_deref(),
         Some(password),

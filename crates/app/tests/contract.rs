@@ -2429,5 +2429,36 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
         a.court(&id).await.unwrap().unwrap().is_live(),
         "the go-live is not seen after the cache's time"
     );
+
+    // A filer's password login (its checks under way and failure counter, an
+    // audit event, a postponement of MFA enrolment, a new session) writes no
+    // row the cache holds: it leaves this node's cached reads fresh, so a
+    // morning of logins does not send every page back to the database.
+    let filer = add_pacer(&a, "cachefiler2027", AccountKind::Individual).await;
+    let password = openecf_domain::Password::attempt("Walnut-Harbor-Lantern-42").unwrap();
+    let mut tx = a.store.write().await.unwrap();
+    tx.set_password_hash(filer.id, &a.hasher.hash(&password).await.unwrap())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let ecf = add_ecf(&a, "gamb", "cachefiler").await;
+    let court = a.court(&id).await.unwrap().unwrap();
+    assert!(matches!(link(&a, &court, &filer, &ecf).await, Decision::Linked(_)));
+    let before = a.store.generation();
+    let account = openecf_app::signin::pacer_password(&a, "cachefiler2027", password.expose(), "127.0.0.1", None)
+        .await
+        .unwrap()
+        .passed()
+        .expect("the right password passes");
+    let mfa = openecf_app::signin::mfa_state(&a, &account).await.unwrap();
+    assert!(mfa.is_filer && !mfa.is_on());
+    let signed_in = openecf_app::signin::start_session_after(&a, &account, &client, None, mfa)
+        .await
+        .unwrap();
+    assert!(matches!(
+        signed_in.pending,
+        openecf_app::signin::Pending::EnrolMfa { skips_left: 2, .. }
+    ));
+    assert_eq!(a.store.generation(), before, "a login made every cached read stale");
     b.store.close().await;
 }

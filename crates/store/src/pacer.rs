@@ -635,7 +635,9 @@ impl Store {
                 .bind(account.get())
                 .fetch_one(&mut *self.writer().await?)
                 .await?;
-        self.wrote();
+        // No cached row holds the count (the read cache keeps sessions,
+        // accounts without their MFA state, courts, standing): every login of
+        // a filer without MFA writes it, and must not make the cache stale.
         Ok(skips)
     }
 }
