@@ -55,7 +55,9 @@ function response(status, headers, body)
   end
 end
 
--- wrk asks for the delay right after the answer, for the same connection.
+-- wrk asks for a delay before each request; the wait goes to the next
+-- request this thread sends after a 503, on whichever of its connections
+-- (the flood's connections are alike, so the number of logins waiting is right).
 function delay()
   local ms = wait_ms
   wait_ms = 0

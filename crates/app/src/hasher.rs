@@ -56,12 +56,17 @@ type Job = Box<dyn FnOnce(&mut Vec<argon2::Block>) + Send>;
 /// database statements, takes a core from a hash at once instead of waiting
 /// out its time slice, so logged-in pages keep their speed during a flood
 /// of logins, and the hashes are never kept waiting on their own statements.
-/// With nothing else to run, a hash still has the whole core.
+/// With nothing else to run, a hash still has the whole core. (The
+/// `thread-priority` crate's cross-platform scale runs 0–99; for Linux's
+/// normal threads it maps 22 to nice 10, which a test checks.)
 const HASH_THREAD_PRIORITY: u8 = 22;
 
 #[derive(Clone)]
 pub struct Hasher {
-    jobs: std::sync::mpsc::Sender<Job>,
+    /// The threads' queue: room for every waiting check and one running on
+    /// each thread, so what it holds (passwords among it) stays bounded even
+    /// when callers go away and leave their checks to be skipped.
+    jobs: std::sync::mpsc::SyncSender<Job>,
     /// Checks waiting for a thread, and the most that may wait.
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
@@ -85,9 +90,8 @@ fn hash_blocking(password: &str) -> Result<String, HasherError> {
 }
 
 /// Checks a password against a stored hash, on the calling thread, with
-/// Argon2's memory from `memory` (kept for the next check: a fresh 19 MiB
-/// for every check costs page faults and zeroing, as much again as the hash
-/// itself on some machines). Verified with the format and parameters stored
+/// Argon2's memory from `memory` (kept for the next check: no fresh 19 MiB
+/// to allocate, fault in and zero each time). Verified with the format and parameters stored
 /// in the hash: old hashes, and those imported from a legacy system, keep
 /// working. Public for the benchmark that measures the machine's limit
 /// (`examples/argon2_rate.rs`).
@@ -129,7 +133,7 @@ impl Hasher {
     /// when the last clone of the pool is dropped.
     pub fn with_queue(threads: usize, max_waiting: usize) -> Result<Self, HasherError> {
         let dummy = hash_blocking("openecf dummy password: never matches a real one")?;
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(max_waiting + threads.max(1));
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..threads.max(1) {
             let queue = queue.clone();
@@ -196,7 +200,7 @@ impl Hasher {
 
 /// A check's place in the hashing queue ([`Hasher::reserve`]), spent on one check.
 pub struct Ticket {
-    jobs: std::sync::mpsc::Sender<Job>,
+    jobs: std::sync::mpsc::SyncSender<Job>,
     dummy: Arc<String>,
     /// Dropped (the caller went away, or the answer came): the place is given back.
     hold: PlaceHold,
@@ -219,7 +223,11 @@ impl Ticket {
                 let _ = answer.send(work(memory));
             }
         });
-        self.jobs.send(job).map_err(|_| HasherError::Closed)?;
+        // Full only of checks whose callers went away, not yet skipped: busy.
+        self.jobs.try_send(job).map_err(|e| match e {
+            std::sync::mpsc::TrySendError::Full(_) => HasherError::Busy,
+            std::sync::mpsc::TrySendError::Disconnected(_) => HasherError::Closed,
+        })?;
         let out = answered.await.map_err(|_| HasherError::Closed);
         drop(self.hold);
         out
@@ -253,7 +261,15 @@ fn hashing_thread(queue: &Mutex<std::sync::mpsc::Receiver<Job>>) {
             Err(_) => return,
         };
         match job {
-            Ok(job) => job(&mut memory),
+            Ok(job) => {
+                // A check that panics answers its caller with an error (its
+                // answer channel is dropped), and the thread goes on, with
+                // fresh memory.
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory))).is_err() {
+                    tracing::error!("a password check panicked on its hashing thread");
+                    memory = Vec::new();
+                }
+            }
             Err(_) => return,
         }
     }

@@ -161,10 +161,12 @@ pub(crate) fn verify(hash: &str, password: &str) -> bool {
     verify_in(hash, password, &mut Vec::new())
 }
 
-/// [`verify`], with Argon2's memory (19 MiB at our parameters) taken from
-/// `memory`, which is grown as needed and kept for the next check: a fresh
-/// block of that size for every check costs page faults and zeroing, a
-/// tenth of the hash's own time.
+/// Checks a password against a stored hash of any format taken (a hash
+/// beyond the upper bounds, or not a hash at all, never matches), with
+/// Argon2's memory (19 MiB at our parameters) taken from `memory`, which is
+/// grown as needed and kept for the next check: no fresh 19 MiB to
+/// allocate, fault in and zero for every check, and a hashing thread holds
+/// exactly that much between checks whatever the allocator does.
 pub(crate) fn verify_in(hash: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
     let Ok(format) = check(hash, false) else {
         return false;

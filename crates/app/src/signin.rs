@@ -71,7 +71,15 @@ enum Began {
 
 /// Begins a password check for a subject, waiting a little (as the checks
 /// under way finish) rather than refusing when too many are already running.
-async fn begin_attempt(app: &App, subject: &Subject) -> Result<Began> {
+///
+/// While it waits, the check gives its place in the hashing queue back
+/// (`ticket`) and takes a new one once its turn at the subject has come
+/// (turned away then, its slot abandoned, if the queue filled meanwhile):
+/// the checks held back at one subject never fill the queue the hashing
+/// threads work from.
+async fn begin_attempt(app: &App, subject: &Subject, ticket: &mut Option<Ticket>) -> Result<Began> {
+    // Whether a place given back while waiting must be taken again.
+    let mut gave_place_back = false;
     for _ in 0..30 {
         // The guard holds the slot before the store takes it: dropped while
         // the slot is being taken, it still ends it.
@@ -83,13 +91,28 @@ async fn begin_attempt(app: &App, subject: &Subject) -> Result<Began> {
             slot: Some(slot),
         };
         match app.store.begin_attempt(subject, slot, app.clock.now()).await {
-            Ok(Attempt::Go(_)) => return Ok(Began::Go(guard)),
+            Ok(Attempt::Go(_)) => {
+                if gave_place_back {
+                    match app.hasher.reserve() {
+                        Ok(place) => *ticket = Some(place),
+                        Err(e) => {
+                            guard.finish(AttemptOutcome::Abandoned).await?;
+                            return Err(e.into());
+                        }
+                    }
+                }
+                return Ok(Began::Go(guard));
+            }
             Ok(Attempt::Busy) => {
                 guard.slot = None;
+                gave_place_back |= ticket.take().is_some();
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             Ok(Attempt::Locked) => {
                 guard.slot = None;
+                if gave_place_back {
+                    *ticket = Some(app.hasher.reserve()?);
+                }
                 return Ok(Began::Locked);
             }
             Err(e) => {
@@ -98,23 +121,10 @@ async fn begin_attempt(app: &App, subject: &Subject) -> Result<Began> {
             }
         }
     }
+    if gave_place_back {
+        *ticket = Some(app.hasher.reserve()?);
+    }
     Ok(Began::Locked)
-}
-
-/// Checks a password for the given subjects' failure counters: a locked
-/// subject is answered as a wrong password (after the same hashing time); a
-/// failure is counted against every subject, a success clears the first's.
-/// When the first subject's failures reach the notification threshold,
-/// `lock_notice` is mailed (to the account's owner).
-pub async fn check_password(
-    app: &App,
-    subjects: &[Subject],
-    hash: Option<&str>,
-    password: Option<&Password>,
-    lock_notice: Option<&Mail>,
-) -> Result<bool> {
-    let ticket = app.hasher.reserve()?;
-    check_counted(app, ticket, subjects, hash, password, lock_notice, Guess::SignIn).await
 }
 
 /// What a match means to a password check's counters.
@@ -129,9 +139,16 @@ enum Guess {
     NotCurrent,
 }
 
-/// A password check in the hashing queue's place `ticket`, taken first:
-/// when the queue is full the check is turned away (503) before anything is
-/// read or written, and counts against no one.
+/// Checks a password for the given subjects' failure counters: a locked
+/// subject is answered as a wrong password (after the same hashing time); a
+/// failure is counted against every subject, a success clears the first's.
+/// When the first subject's failures reach the notification threshold,
+/// `lock_notice` is mailed (to the account's owner).
+///
+/// The check runs in the hashing queue's place `ticket`, which each caller
+/// takes before it reads anything: when the queue is full the check is
+/// turned away (503) at once, having read and written nothing, and counts
+/// against no one.
 async fn check_counted(
     app: &App,
     ticket: Ticket,
@@ -142,14 +159,31 @@ async fn check_counted(
     guess: Guess,
 ) -> Result<bool> {
     // Each subject allows a few checks at once; a locked one allows none.
+    let mut ticket = Some(ticket);
     let mut started = Vec::new();
     let mut locked = false;
+    let mut failed = None;
     for s in subjects {
-        match begin_attempt(app, s).await? {
-            Began::Go(guard) => started.push(guard),
-            Began::Locked => locked = true,
+        match begin_attempt(app, s, &mut ticket).await {
+            Ok(Began::Go(guard)) => started.push(guard),
+            Ok(Began::Locked) => locked = true,
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
         }
     }
+    let ticket = match (failed, ticket) {
+        (None, Some(ticket)) => ticket,
+        // Turned away (the queue filled while a subject's checks held this
+        // one back) or a database error: no guess was checked.
+        (failed, _) => {
+            for guard in started {
+                guard.finish(AttemptOutcome::Abandoned).await?;
+            }
+            return Err(failed.unwrap_or_else(|| crate::HasherError::Busy.into()));
+        }
+    };
     let fallback;
     let password = match password {
         Some(p) => p,
@@ -307,13 +341,16 @@ pub async fn pacer_password(
 /// The account's current password (asked before a sensitive change), checked
 /// against the account's failure counter.
 pub async fn current_password(app: &App, account: &PacerAccount, password: &str) -> Result<bool> {
+    let ticket = app.hasher.reserve()?;
     let hash = app.store.pacer_by_username(&account.username).await?.map(|(_, h)| h);
-    check_password(
+    check_counted(
         app,
+        ticket,
         &[Subject::PacerPassword(Some(account.username.clone()))],
         hash.as_deref(),
         Password::attempt(password).as_ref(),
         None,
+        Guess::SignIn,
     )
     .await
 }
@@ -349,6 +386,7 @@ pub async fn ecf_password(
     password: &str,
     also: Option<Subject>,
 ) -> Result<Option<EcfAccount>> {
+    let ticket = app.hasher.reserve()?;
     let account = match EcfLogin::parse(login) {
         Ok(l) => app.store.ecf_by_login(&court.id, &l).await?,
         Err(_) => None,
@@ -356,12 +394,14 @@ pub async fn ecf_password(
     let mut subjects = vec![Subject::ecf(&court.id, login)];
     subjects.extend(also);
     let attempt = Password::attempt(password);
-    let ok = check_password(
+    let ok = check_counted(
         app,
+        ticket,
         &subjects,
         account.as_ref().map(|(_, h)| h.as_str()),
         attempt.as_ref(),
         None,
+        Guess::SignIn,
     )
     .await?;
     let account = account.filter(|_| ok);
@@ -377,7 +417,7 @@ pub async fn ecf_password(
 pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &str) -> Result<bool> {
     let now = app.clock.now();
     let subject = Subject::SecondFactor(account.id);
-    let Began::Go(guard) = begin_attempt(app, &subject).await? else {
+    let Began::Go(guard) = begin_attempt(app, &subject, &mut None).await? else {
         return Ok(false);
     };
     let mut ok = false;

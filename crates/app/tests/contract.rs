@@ -2462,3 +2462,60 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
     assert_eq!(a.store.generation(), before, "a login made every cached read stale");
     b.store.close().await;
 }
+
+/// Checks held back at one username (its four checks under way) wait
+/// without a place in the hashing queue: they cannot fill the queue and turn
+/// every other filer's login away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_waiting_on_one_username_leave_the_hashing_queue_to_others() {
+    use openecf_store::AttemptSlot;
+    let db = openecf_store::testkit::TestDb::sqlite().await.unwrap();
+    // One hashing thread and room for one waiting check.
+    let a = App::new(
+        db.store.clone(),
+        Hasher::with_queue(1, 1).unwrap(),
+        Clock::system(),
+        Settings::default(),
+    );
+    let password = openecf_domain::Password::attempt("Walnut-Harbor-Lantern-42").unwrap();
+    let hash = a.hasher.hash(&password).await.unwrap();
+    for name in ["floodedname2026", "otherfiler2026"] {
+        let account = add_pacer(&a, name, AccountKind::Individual).await;
+        let mut tx = a.store.write().await.unwrap();
+        tx.set_password_hash(account.id, &hash).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    // Four checks already under way at the flooded name: a fifth waits.
+    let flooded = openecf_domain::throttle::Subject::pacer("floodedname2026");
+    for _ in 0..4 {
+        let taken = a
+            .store
+            .begin_attempt(&flooded, AttemptSlot::random(), a.clock.now())
+            .await
+            .unwrap();
+        assert!(matches!(taken, openecf_store::Attempt::Go(_)));
+    }
+    let waiting = {
+        let (a, pw) = (a.clone(), password.expose().to_owned());
+        tokio::spawn(
+            async move { openecf_app::signin::pacer_password(&a, "floodedname2026", &pw, "10.0.0.1", None).await },
+        )
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the fifth check at the flooded name did not wait"
+    );
+    assert_eq!(
+        a.hasher.waiting(),
+        0,
+        "a check held back at its username keeps a place in the queue"
+    );
+    // Another filer logs in meanwhile.
+    let other = openecf_app::signin::pacer_password(&a, "otherfiler2026", password.expose(), "10.0.0.2", None)
+        .await
+        .expect("another filer's login is not turned away");
+    assert!(other.passed().is_some());
+    waiting.abort();
+    db.finish().await;
+}

@@ -341,6 +341,7 @@ impl Store {
         };
         match tokio::time::timeout(WRITER_WAIT, queue.clone().lock_owned()).await {
             Ok(turn) => Ok(Some(turn)),
+            // Reported as the pool's own wait is: no connection to write with in time.
             Err(_) => Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
         }
     }
@@ -361,7 +362,11 @@ pub struct Tx {
     inner: Transaction<'static, Any>,
     engine: Engine,
     generation: Arc<AtomicU64>,
-    /// Declared after `inner`: the turn is given up once the transaction has ended.
+    /// This process's turn to write (SQLite), given up when the transaction
+    /// is committed or dropped. A transaction dropped uncommitted (an error
+    /// on its way, a cancelled request) only queues its ROLLBACK on the
+    /// connection's worker: the next writer may then meet SQLite's busy
+    /// handler once, until that rollback has run. Errors only; never wrong.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 

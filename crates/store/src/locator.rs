@@ -268,7 +268,7 @@ impl Store {
         .bind(record_count)
         .bind(results)
         .bind(epoch(now))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.writer().await?)
         .await?)
     }
 

@@ -61,7 +61,7 @@ impl Store {
         .bind(name)
         .bind(admin.get())
         .bind(epoch(now))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.writer().await?)
         .await?)
     }
 

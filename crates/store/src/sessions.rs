@@ -140,16 +140,6 @@ impl Store {
         rows.into_iter().map(SessionRow::try_from).collect()
     }
 
-    /// Marks a session as one that may only enrol in MFA.
-    pub async fn require_mfa_for_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("UPDATE sessions SET mfa_required = 1 WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&mut *self.writer().await?)
-            .await?;
-        self.wrote();
-        Ok(())
-    }
-
     pub async fn touch_session(&self, token_hash: &str, now: Time) -> Result<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(epoch(now))
