@@ -227,21 +227,33 @@ impl Store {
         let subject = subject.to_string();
         let now = epoch(now);
         let mut tx = self.write().await?;
-        let (failures, in_flight) = lock_failures(&mut tx, &subject, now).await?;
+        let failures = lock_failure_row(&mut tx, &subject).await?;
         if failures.is_locked(now) {
             tx.rollback().await?;
             return Ok(Attempt::Locked);
         }
-        if in_flight >= MAX_IN_FLIGHT {
+        // The slot, taken only while fewer than MAX_IN_FLIGHT checks are
+        // under way (each holds its own slot until it ends or its own time
+        // runs out). One statement after the row lock above: on PostgreSQL
+        // its snapshot (READ COMMITTED) is taken once the lock is held, so
+        // it counts every slot the lock's earlier holders committed.
+        let taken = sqlx::query(
+            "INSERT INTO auth_attempts (id, subject, expires_at)
+             SELECT $1, $2, $3
+             WHERE (SELECT COUNT(*) FROM auth_attempts WHERE subject = $2 AND expires_at > $4) < $5",
+        )
+        .bind(slot.0)
+        .bind(&subject)
+        .bind(now + IN_FLIGHT_SECS)
+        .bind(now)
+        .bind(MAX_IN_FLIGHT)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if taken == 0 {
             tx.rollback().await?;
             return Ok(Attempt::Busy);
         }
-        sqlx::query("INSERT INTO auth_attempts (id, subject, expires_at) VALUES ($1, $2, $3)")
-            .bind(slot.0)
-            .bind(&subject)
-            .bind(now + IN_FLIGHT_SECS)
-            .execute(tx.conn())
-            .await?;
         tx.commit_leaving_cache().await?;
         Ok(Attempt::Go(slot))
     }
@@ -311,22 +323,6 @@ async fn lock_failure_row(tx: &mut Tx, subject: &str) -> Result<Failures> {
         last_failed_at,
         locked_until,
     })
-}
-
-/// The subject's row, locked, with the number of checks under way (0 once
-/// their time has passed). The count is a statement of its own, after the
-/// lock is held: on PostgreSQL it then sees every check begun by whoever
-/// held the lock before.
-async fn lock_failures(tx: &mut Tx, subject: &str, now: i64) -> Result<(Failures, i64)> {
-    let failures = lock_failure_row(tx, subject).await?;
-    // Each check under way holds its own slot until it ends or its own time runs out.
-    let in_flight: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM auth_attempts WHERE subject = $1 AND expires_at > $2")
-            .bind(subject)
-            .bind(now)
-            .fetch_one(tx.conn())
-            .await?;
-    Ok((failures, in_flight))
 }
 
 impl Store {
