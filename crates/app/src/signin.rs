@@ -471,7 +471,7 @@ pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &s
 
 /// Whether the account has MFA turned on.
 pub async fn has_mfa(app: &App, account: &PacerAccount) -> Result<bool> {
-    Ok(app.store.mfa_state(account.id).await?.is_on())
+    Ok(mfa_state(app, account).await?.is_on())
 }
 
 /// What the account must do before anything else, if anything.
@@ -486,7 +486,7 @@ pub async fn pending(app: &App, account: &PacerAccount) -> Result<Pending> {
     if account.is_legacy() {
         return Ok(Pending::Upgrade);
     }
-    Ok(pending_from(account, &app.store.mfa_state(account.id).await?))
+    Ok(pending_from(account, &mfa_state(app, account).await?))
 }
 
 /// What the account must do first, from its MFA state as read.

@@ -4,10 +4,9 @@
 //! half-done (no entry without its notice, no link without its audit event),
 //! and the uniqueness rules hold. On SQLite and on PostgreSQL, round after round.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use openecf_app::filing::{self, NewCivilCase, Upload};
 use openecf_app::{App, Clock, Hasher, Settings};
@@ -20,43 +19,6 @@ const ECF_PW: &str = "Cmecf-Legacy-Pass-7";
 const ROUNDS: usize = 3;
 const LINKERS: usize = 6;
 const FILERS: usize = 3;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[allow(
-    clippy::zombie_processes,
-    reason = "the child is wrapped in Server, which waits for it on drop"
-)]
-fn start(url: &str, dir: &std::path::Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_openecf"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--login-per-minute", "10000"])
-        .env("OPENECF_DATABASE_URL", url)
-        .env("OPENECF_LOG", "error")
-        .env("OPENECF_MAIL_DIR", dir.join("mail"))
-        .env("OPENECF_DOCUMENTS_DIR", dir.join("documents"))
-        .env("OPENECF_SECRET_KEY_FILE", dir.join("secret.key"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        assert!(Instant::now() < deadline, "the server did not start");
-        let line = lines.next().unwrap().unwrap();
-        if let Some(addr) = line.strip_prefix("openecf listening on ") {
-            std::thread::spawn(move || for _ in lines.by_ref() {});
-            return (Server(child), addr.to_owned());
-        }
-    }
-}
 
 fn hidden(body: &str, name: &str) -> Option<String> {
     let at = body.find(&format!("name=\"{name}\" value=\""))?;
@@ -406,7 +368,7 @@ async fn crash_rounds(db: TestDb) {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let mut rng_state = u64::from(std::process::id()) ^ 0x9e37_79b9_7f4a_7c15;
     for round in 0..ROUNDS {
-        let (server, base) = start(&db.url, dir.path());
+        let (server, base) = crate::serve(&db.url, dir.path(), &["--login-per-minute", "10000"]);
         let storm_task = tokio::spawn(storm(base.clone(), round, cases.clone(), seen.clone()));
         // A random moment, 300 to 1,500 ms into the storm.
         rng_state ^= rng_state << 13;
@@ -419,7 +381,7 @@ async fn crash_rounds(db: TestDb) {
         drop(server);
         let _ = storm_task.await;
         // Restarted, it serves; what was seen is there and whole.
-        let (restarted, base) = start(&db.url, dir.path());
+        let (restarted, base) = crate::serve(&db.url, dir.path(), &["--login-per-minute", "10000"]);
         assert!(Browser::new(&base)
             .get("/readyz")
             .await

@@ -3,9 +3,7 @@
 //! Authentication API, a generated session opening a filer's page, and its
 //! refusals (a second run, a database with real accounts).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use openecf_store::testkit::{TempDir, TestDb};
 
@@ -26,43 +24,6 @@ fn openecf(url: &str, dir: &std::path::Path, args: &[&str]) -> Run {
         ok: out.status.success(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[allow(
-    clippy::zombie_processes,
-    reason = "the child is wrapped in Server, which waits for it on drop"
-)]
-fn serve(url: &str, dir: &std::path::Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_openecf"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("OPENECF_DATABASE_URL", url)
-        .env("OPENECF_LOG", "error")
-        .env("OPENECF_MAIL_DIR", dir.join("mail"))
-        .env("OPENECF_DOCUMENTS_DIR", dir.join("documents"))
-        .env("OPENECF_SECRET_KEY_FILE", dir.join("secret.key"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        assert!(Instant::now() < deadline, "the server did not start");
-        let line = lines.next().unwrap().unwrap();
-        if let Some(addr) = line.strip_prefix("openecf listening on ") {
-            std::thread::spawn(move || for _ in lines.by_ref() {});
-            return (Server(child), addr.to_owned());
-        }
     }
 }
 
@@ -124,18 +85,16 @@ async fn generate_and_use(db: TestDb) {
     );
     assert_eq!(db.store.population_check().await.unwrap().pacer, 50);
 
-    let (_server, base) = serve(&db.url, dir.path());
+    let (_server, base) = crate::serve(&db.url, dir.path(), &[]);
     let http = reqwest::Client::new();
+    let cso_auth = |password: &str| {
+        let request = http
+            .post(format!("{base}/services/cso-auth"))
+            .json(&serde_json::json!({"loginId": "genfiler0000003", "password": password}));
+        async move { request.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
     // Person 3 has no link: a plain login through the Authentication API.
-    let login: serde_json::Value = http
-        .post(format!("{base}/services/cso-auth"))
-        .json(&serde_json::json!({"loginId": "genfiler0000003", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login = cso_auth(PASSWORD).await;
     assert_eq!(login["loginResult"], "0", "{login}");
     let token = login["nextGenCSO"].as_str().unwrap();
     let page = |token: String, path: &str| {
@@ -144,15 +103,7 @@ async fn generate_and_use(db: TestDb) {
     };
     // Logged in, but not a filer at gamb.
     assert_eq!(page(token.to_owned(), "/ecf/gamb/bankruptcy").await, 403);
-    let wrong: serde_json::Value = http
-        .post(format!("{base}/services/cso-auth"))
-        .json(&serde_json::json!({"loginId": "genfiler0000003", "password": "not-the-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wrong = cso_auth("not-the-password").await;
     assert_eq!(wrong["loginResult"], "1", "{wrong}");
 
     // Every generated session is a live one of a filer linked at its court.

@@ -14,8 +14,9 @@ mod juriscraper;
 mod ops;
 mod pacersdk;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use openecf_store::testkit::TempDir;
 
@@ -83,5 +84,47 @@ impl Scratch {
             "expected {message:?} from openecf {args:?}, got:\n{}",
             r.stderr
         );
+    }
+}
+
+/// An `openecf serve` child process, killed and waited for on drop.
+pub struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `openecf serve` (with `extra` arguments) on a free port of the
+/// loopback interface, its mail, documents and key under `dir`; returns the
+/// process and its base URL once it listens.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is wrapped in Server, which waits for it on drop"
+)]
+pub fn serve(url: &str, dir: &std::path::Path, extra: &[&str]) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openecf"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .env("OPENECF_DATABASE_URL", url)
+        .env("OPENECF_LOG", "error")
+        .env("OPENECF_MAIL_DIR", dir.join("mail"))
+        .env("OPENECF_DOCUMENTS_DIR", dir.join("documents"))
+        .env("OPENECF_SECRET_KEY_FILE", dir.join("secret.key"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the server did not start");
+        let line = lines.next().unwrap().unwrap();
+        if let Some(addr) = line.strip_prefix("openecf listening on ") {
+            std::thread::spawn(move || for _ in lines.by_ref() {});
+            return (Server(child), addr.to_owned());
+        }
     }
 }
