@@ -69,6 +69,56 @@ enum Began {
     Locked,
 }
 
+/// Takes a place for a check of the subject (or learns it is locked or
+/// busy). The statement runs as a task of its own: should the request be
+/// dropped meanwhile (the client went away), the task still learns whether
+/// the place was taken and, if it was, gives it back at once, counting
+/// nothing: no guess was checked.
+async fn take_slot(app: &App, subject: &Subject) -> Result<Attempt> {
+    struct Taking {
+        task: Option<tokio::task::JoinHandle<openecf_store::Result<Attempt>>>,
+        store: Store,
+        clock: crate::Clock,
+        subject: Subject,
+    }
+    impl Drop for Taking {
+        fn drop(&mut self) {
+            let Some(task) = self.task.take() else {
+                return;
+            };
+            let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    if let Ok(Ok(Attempt::Go(slot))) = task.await {
+                        if let Err(e) = store
+                            .finish_attempt(&subject, slot, clock.now(), AttemptOutcome::Abandoned)
+                            .await
+                        {
+                            tracing::warn!(subject = %subject, error = %e, "could not give back a check's place");
+                        }
+                    }
+                });
+            }
+        }
+    }
+    let (store, now, who) = (app.store.clone(), app.clock.now(), subject.clone());
+    let mut taking = Taking {
+        task: Some(tokio::spawn(async move { store.begin_attempt(&who, now).await })),
+        store: app.store.clone(),
+        clock: app.clock.clone(),
+        subject: subject.clone(),
+    };
+    let Some(task) = taking.task.as_mut() else {
+        return Err(anyhow::anyhow!("a check's place was taken twice").into());
+    };
+    let taken = task.await;
+    taking.task = None;
+    match taken {
+        Ok(taken) => Ok(taken?),
+        Err(e) => Err(anyhow::anyhow!("taking a check's place failed: {e}").into()),
+    }
+}
+
 /// Begins a password check for a subject, waiting a little (as the checks
 /// under way finish) rather than refusing when too many are already running.
 ///
@@ -81,17 +131,14 @@ async fn begin_attempt(app: &App, subject: &Subject, ticket: &mut Option<Ticket>
     // Whether a place given back while waiting must be taken again.
     let mut gave_place_back = false;
     for _ in 0..30 {
-        // The guard holds the slot before the store takes it: dropped while
-        // the slot is being taken, it still ends it.
-        let slot = AttemptSlot::random();
-        let mut guard = AttemptGuard {
-            store: app.store.clone(),
-            clock: app.clock.clone(),
-            subject: subject.clone(),
-            slot: Some(slot),
-        };
-        match app.store.begin_attempt(subject, slot, app.clock.now()).await {
-            Ok(Attempt::Go(_)) => {
+        match take_slot(app, subject).await? {
+            Attempt::Go(slot) => {
+                let guard = AttemptGuard {
+                    store: app.store.clone(),
+                    clock: app.clock.clone(),
+                    subject: subject.clone(),
+                    slot: Some(slot),
+                };
                 if gave_place_back {
                     match app.hasher.reserve() {
                         Ok(place) => *ticket = Some(place),
@@ -103,21 +150,15 @@ async fn begin_attempt(app: &App, subject: &Subject, ticket: &mut Option<Ticket>
                 }
                 return Ok(Began::Go(guard));
             }
-            Ok(Attempt::Busy) => {
-                guard.slot = None;
+            Attempt::Busy => {
                 gave_place_back |= ticket.take().is_some();
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            Ok(Attempt::Locked) => {
-                guard.slot = None;
+            Attempt::Locked => {
                 if gave_place_back {
                     *ticket = Some(app.hasher.reserve()?);
                 }
                 return Ok(Began::Locked);
-            }
-            Err(e) => {
-                guard.slot = None;
-                return Err(e.into());
             }
         }
     }

@@ -87,6 +87,7 @@ contract!(
     racing_links_of_one_cmecf_account_have_one_winner,
     removed_link_can_be_made_again,
     failures_are_counted_and_cleared,
+    checks_under_way_are_bounded_and_abandoned_places_end_with_their_run,
     sessions_and_pending_links_expire,
     a_planned_go_live_is_a_job_that_fires_once_at_its_instant,
     jobs_are_leased_retried_and_given_up,
@@ -441,6 +442,82 @@ async fn failures_are_counted_and_cleared(app: &App) {
     assert!(store.failures(&subject).await.unwrap().is_locked(now().timestamp()));
     store.clear_failures(&subject).await.unwrap();
     assert_eq!(store.failures(&subject).await.unwrap().count, 0);
+}
+
+async fn checks_under_way_are_bounded_and_abandoned_places_end_with_their_run(app: &App) {
+    let store = &app.store;
+    let subject = Subject::pacer("jdoe2026");
+    let go = |a: Attempt| match a {
+        Attempt::Go(slot) => slot,
+        other => panic!("no place: {other:?}"),
+    };
+    // At most MAX_IN_FLIGHT at once; the next is told to wait.
+    let mut slots = Vec::new();
+    for _ in 0..throttle::MAX_IN_FLIGHT {
+        slots.push(go(store.begin_attempt(&subject, now()).await.unwrap()));
+    }
+    assert_eq!(store.begin_attempt(&subject, now()).await.unwrap(), Attempt::Busy);
+    assert_eq!(
+        store.attempts_under_way(&subject, now()).await.unwrap(),
+        throttle::MAX_IN_FLIGHT
+    );
+    // A right password gives its place back and clears the count; other
+    // subjects were never held back.
+    store.record_failure(&subject, now(), None).await.unwrap();
+    let first = slots.remove(0);
+    store
+        .finish_attempt(&subject, first, now(), AttemptOutcome::Succeeded { clear: true })
+        .await
+        .unwrap();
+    assert_eq!(store.failures(&subject).await.unwrap().count, 0);
+    assert!(matches!(
+        store.begin_attempt(&Subject::pacer("other2026"), now()).await.unwrap(),
+        Attempt::Go(_)
+    ));
+    let again = go(store.begin_attempt(&subject, now()).await.unwrap());
+    assert_eq!(store.begin_attempt(&subject, now()).await.unwrap(), Attempt::Busy);
+    // A wrong password gives its place back and counts a failure.
+    let after = store
+        .finish_attempt(&subject, again, now(), AttemptOutcome::Failed)
+        .await
+        .unwrap();
+    assert_eq!(after.count, 1);
+    assert_eq!(store.failures(&subject).await.unwrap().count, 1);
+    // The other three are abandoned (their node died). Checks that keep
+    // coming do not keep their places: the run ends IN_FLIGHT_SECS after it
+    // began, and every place is free again.
+    let later = now() + chrono::Duration::seconds(throttle::IN_FLIGHT_SECS - 1);
+    let last_of_run = go(store.begin_attempt(&subject, later).await.unwrap());
+    assert_eq!(store.begin_attempt(&subject, later).await.unwrap(), Attempt::Busy);
+    let next_run = now() + chrono::Duration::seconds(throttle::IN_FLIGHT_SECS);
+    assert_eq!(store.attempts_under_way(&subject, next_run).await.unwrap(), 0);
+    let mut fresh = Vec::new();
+    for _ in 0..throttle::MAX_IN_FLIGHT - 1 {
+        fresh.push(go(store.begin_attempt(&subject, next_run).await.unwrap()));
+    }
+    // A check of the ended run gives back nothing of the new one's.
+    store
+        .finish_attempt(&subject, last_of_run, next_run, AttemptOutcome::Abandoned)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.attempts_under_way(&subject, next_run).await.unwrap(),
+        throttle::MAX_IN_FLIGHT - 1
+    );
+    fresh.push(go(store.begin_attempt(&subject, next_run).await.unwrap()));
+    assert_eq!(store.begin_attempt(&subject, next_run).await.unwrap(), Attempt::Busy);
+    // A locked subject takes no place at all.
+    for _ in 0..throttle::FREE_FAILURES {
+        store.record_failure(&subject, next_run, None).await.unwrap();
+    }
+    for slot in fresh {
+        store
+            .finish_attempt(&subject, slot, next_run, AttemptOutcome::Abandoned)
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.begin_attempt(&subject, next_run).await.unwrap(), Attempt::Locked);
+    assert_eq!(store.attempts_under_way(&subject, next_run).await.unwrap(), 0);
 }
 
 async fn sessions_and_pending_links_expire(app: &App) {
@@ -2468,7 +2545,6 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
 /// every other filer's login away.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checks_waiting_on_one_username_leave_the_hashing_queue_to_others() {
-    use openecf_store::AttemptSlot;
     let db = openecf_store::testkit::TestDb::sqlite().await.unwrap();
     // One hashing thread and room for one waiting check.
     let a = App::new(
@@ -2488,11 +2564,7 @@ async fn checks_waiting_on_one_username_leave_the_hashing_queue_to_others() {
     // Four checks already under way at the flooded name: a fifth waits.
     let flooded = openecf_domain::throttle::Subject::pacer("floodedname2026");
     for _ in 0..4 {
-        let taken = a
-            .store
-            .begin_attempt(&flooded, AttemptSlot::random(), a.clock.now())
-            .await
-            .unwrap();
+        let taken = a.store.begin_attempt(&flooded, a.clock.now()).await.unwrap();
         assert!(matches!(taken, openecf_store::Attempt::Go(_)));
     }
     let waiting = {

@@ -69,16 +69,16 @@ pub enum Attempt {
     Busy,
 }
 
-/// A password check under way: its place among the [`MAX_IN_FLIGHT`].
+/// A password check under way: its place among the [`MAX_IN_FLIGHT`] of
+/// its subject's current run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AttemptSlot(i64);
-
-impl AttemptSlot {
-    /// A new slot's id, chosen by the caller before the slot is taken, so that
-    /// a caller dropped mid-call can still end it.
-    pub fn random() -> Self {
-        Self(rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX))
-    }
+pub struct AttemptSlot {
+    /// The check's own id (the one that took the last place, as the counter
+    /// row says right after).
+    id: i64,
+    /// When the run the place was taken in ends: only a check of the run
+    /// still going gives its place back.
+    run_ends: i64,
 }
 
 /// How a check begun with [`Store::begin_attempt`] ended.
@@ -223,44 +223,57 @@ impl Store {
     /// under way; try again shortly. `Go`: check, then call [`Store::finish_attempt`].
     /// Bounding the checks under way bounds how far a burst of concurrent guesses
     /// can run past the lock, without counting right passwords as failures.
-    pub async fn begin_attempt(&self, subject: &Subject, slot: AttemptSlot, now: Time) -> Result<Attempt> {
-        let subject = subject.to_string();
+    ///
+    /// One statement, atomic on both engines: an upsert of the subject's
+    /// counter row whose `DO UPDATE` (on PostgreSQL, under the row's lock,
+    /// on its latest version) reads the lock and takes a place if one is
+    /// free. The places belong to a run that begins when none is held (or
+    /// the last run's time is up) and ends [`IN_FLIGHT_SECS`] later, however
+    /// many checks it took: a check whose node died mid-hash holds its place
+    /// until then and no longer, whatever other checks come.
+    pub async fn begin_attempt(&self, subject: &Subject, now: Time) -> Result<Attempt> {
+        let id = rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX);
         let now = epoch(now);
-        let mut tx = self.write().await?;
-        let failures = lock_failure_row(&mut tx, &subject).await?;
-        if failures.is_locked(now) {
-            tx.rollback().await?;
-            return Ok(Attempt::Locked);
-        }
-        // The slot, taken only while fewer than MAX_IN_FLIGHT checks are
-        // under way (each holds its own slot until it ends or its own time
-        // runs out). One statement after the row lock above: on PostgreSQL
-        // its snapshot (READ COMMITTED) is taken once the lock is held, so
-        // it counts every slot the lock's earlier holders committed.
-        let taken = sqlx::query(
-            "INSERT INTO auth_attempts (id, subject, expires_at)
-             SELECT $1, $2, $3
-             WHERE (SELECT COUNT(*) FROM auth_attempts WHERE subject = $2 AND expires_at > $4) < $5",
+        let (locked_until, in_flight_last, run_ends): (i64, i64, i64) = sqlx::query_as(
+            "INSERT INTO auth_failures
+                 (subject, count, last_failed_at, locked_until, in_flight, in_flight_until, in_flight_last)
+             VALUES ($1, 0, 0, 0, 1, $3 + $5, $2)
+             ON CONFLICT (subject) DO UPDATE SET
+                 in_flight = CASE
+                     WHEN auth_failures.locked_until > $3 THEN auth_failures.in_flight
+                     WHEN auth_failures.in_flight_until <= $3 OR auth_failures.in_flight <= 0 THEN 1
+                     WHEN auth_failures.in_flight < $4 THEN auth_failures.in_flight + 1
+                     ELSE auth_failures.in_flight END,
+                 in_flight_until = CASE
+                     WHEN auth_failures.locked_until > $3 THEN auth_failures.in_flight_until
+                     WHEN auth_failures.in_flight_until <= $3 OR auth_failures.in_flight <= 0 THEN $3 + $5
+                     ELSE auth_failures.in_flight_until END,
+                 in_flight_last = CASE
+                     WHEN auth_failures.locked_until > $3 THEN auth_failures.in_flight_last
+                     WHEN auth_failures.in_flight_until <= $3 OR auth_failures.in_flight < $4 THEN $2
+                     ELSE auth_failures.in_flight_last END
+             RETURNING locked_until, in_flight_last, in_flight_until",
         )
-        .bind(slot.0)
-        .bind(&subject)
-        .bind(now + IN_FLIGHT_SECS)
+        .bind(subject.to_string())
+        .bind(id)
         .bind(now)
         .bind(MAX_IN_FLIGHT)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        if taken == 0 {
-            tx.rollback().await?;
-            return Ok(Attempt::Busy);
-        }
-        tx.commit_leaving_cache().await?;
-        Ok(Attempt::Go(slot))
+        .bind(IN_FLIGHT_SECS)
+        .fetch_one(&mut *self.writer().await?)
+        .await?;
+        Ok(if now < locked_until {
+            Attempt::Locked
+        } else if in_flight_last == id {
+            Attempt::Go(AttemptSlot { id, run_ends })
+        } else {
+            Attempt::Busy
+        })
     }
 
-    /// Ends a check begun with [`Store::begin_attempt`]: a failure is counted,
-    /// a success clears the count if `clear` (else leaves it), an abandoned
-    /// check changes nothing. Returns the state after.
+    /// Ends a check begun with [`Store::begin_attempt`], giving its place
+    /// back (if its run is still going): a failure is counted, a success
+    /// clears the count if `clear` (else leaves it), an abandoned check
+    /// changes nothing. Returns the state after.
     pub async fn finish_attempt(
         &self,
         subject: &Subject,
@@ -270,40 +283,69 @@ impl Store {
     ) -> Result<Failures> {
         let subject = subject.to_string();
         let now = epoch(now);
-        if outcome == (AttemptOutcome::Succeeded { clear: true }) {
-            // The common end, a right password: the count is cleared whatever
-            // it was, so nothing is read. Both writes are idempotent, each a
-            // statement of its own (a crash between them leaves a slot that
-            // expires by itself).
-            let mut writer = self.writer().await?;
-            sqlx::query(
-                "UPDATE auth_failures SET count = 0, last_failed_at = 0, locked_until = 0
-                 WHERE subject = $1 AND (count <> 0 OR last_failed_at <> 0 OR locked_until <> 0)",
-            )
-            .bind(&subject)
-            .execute(&mut *writer)
-            .await?;
-            sqlx::query("DELETE FROM auth_attempts WHERE id = $1")
-                .bind(slot.0)
-                .execute(&mut *writer)
+        match outcome {
+            AttemptOutcome::Failed => {
+                let mut tx = self.write().await?;
+                let before = lock_failure_row(&mut tx, &subject).await?;
+                let after = before.after_failure(now);
+                sqlx::query(&format!(
+                    "UPDATE auth_failures SET count = $2, last_failed_at = $3, locked_until = $4, {}
+                     WHERE subject = $1",
+                    give_back("$5")
+                ))
+                .bind(&subject)
+                .bind(after.count)
+                .bind(after.last_failed_at)
+                .bind(after.locked_until)
+                .bind(slot.run_ends)
+                .execute(tx.conn())
                 .await?;
-            return Ok(Failures::default());
+                tx.commit_leaving_cache().await?;
+                Ok(after)
+            }
+            // The common end, a right password: the count is cleared
+            // whatever it was, so nothing is read first. One statement.
+            AttemptOutcome::Succeeded { clear: true } => {
+                sqlx::query(&format!(
+                    "UPDATE auth_failures SET count = 0, last_failed_at = 0, locked_until = 0, {}
+                     WHERE subject = $1",
+                    give_back("$2")
+                ))
+                .bind(&subject)
+                .bind(slot.run_ends)
+                .execute(&mut *self.writer().await?)
+                .await?;
+                Ok(Failures::default())
+            }
+            AttemptOutcome::Succeeded { clear: false } | AttemptOutcome::Abandoned => {
+                let row: Option<FailureRow> = sqlx::query_as(&format!(
+                    "UPDATE auth_failures SET {} WHERE subject = $1
+                     RETURNING count, last_failed_at, locked_until",
+                    give_back("$2")
+                ))
+                .bind(&subject)
+                .bind(slot.run_ends)
+                .fetch_optional(&mut *self.writer().await?)
+                .await?;
+                Ok(row
+                    .map(|r| Failures {
+                        count: r.count,
+                        last_failed_at: r.last_failed_at,
+                        locked_until: r.locked_until,
+                    })
+                    .unwrap_or_default())
+            }
         }
-        let mut tx = self.write().await?;
-        let before = lock_failure_row(&mut tx, &subject).await?;
-        let after = match outcome {
-            AttemptOutcome::Failed => before.after_failure(now),
-            AttemptOutcome::Succeeded { clear: true } => Failures::default(),
-            AttemptOutcome::Succeeded { clear: false } | AttemptOutcome::Abandoned => before,
-        };
-        write_failures(&mut tx.inner, &subject, &after).await?;
-        sqlx::query("DELETE FROM auth_attempts WHERE id = $1")
-            .bind(slot.0)
-            .execute(tx.conn())
-            .await?;
-        tx.commit_leaving_cache().await?;
-        Ok(after)
     }
+}
+
+/// The SET clause that gives a check's place back, when the run it was
+/// taken in (whose end is the parameter `run_ends`) is still the row's: a
+/// place of an earlier run was let go when that run ended.
+fn give_back(run_ends: &str) -> String {
+    format!(
+        "in_flight = CASE WHEN in_flight_until = {run_ends} AND in_flight > 0 THEN in_flight - 1 ELSE in_flight END"
+    )
 }
 
 /// The subject's row, created if need be and locked for this transaction
@@ -328,23 +370,27 @@ async fn lock_failure_row(tx: &mut Tx, subject: &str) -> Result<Failures> {
 impl Store {
     /// How many password checks are under way for a subject now.
     pub async fn attempts_under_way(&self, subject: &Subject, now: Time) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM auth_attempts WHERE subject = $1 AND expires_at > $2")
-                .bind(subject.to_string())
-                .bind(epoch(now))
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT CASE WHEN in_flight_until > $2 THEN in_flight ELSE 0 END FROM auth_failures WHERE subject = $1",
         )
+        .bind(subject.to_string())
+        .bind(epoch(now))
+        .fetch_optional(&self.pool)
+        .await?
+        .unwrap_or(0))
     }
 
     /// Forgets failure rows that can no longer lock anything.
     pub async fn purge_failures(&self, now: Time) -> Result<u64> {
         let now = epoch(now);
-        let done = sqlx::query("DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2")
-            .bind(now)
-            .bind(now - throttle::FORGET_AFTER_SECS)
-            .execute(&mut *self.writer().await?)
-            .await?;
+        let done = sqlx::query(
+            "DELETE FROM auth_failures WHERE locked_until < $1 AND last_failed_at < $2 AND in_flight_until < $1",
+        )
+        .bind(now)
+        .bind(now - throttle::FORGET_AFTER_SECS)
+        .execute(&mut *self.writer().await?)
+        .await?;
+        // Slots an older node took (this version keeps them in the counter rows).
         sqlx::query("DELETE FROM auth_attempts WHERE expires_at <= $1")
             .bind(now)
             .execute(&mut *self.writer().await?)
