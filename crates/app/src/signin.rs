@@ -18,9 +18,9 @@ use crate::{totp, App, Result};
 use openecf_domain::{AuditAction, AuditOutcome, NewAuditEvent};
 
 /// A password check under way for one subject. It holds one of the subject's
-/// few slots; if the request is dropped before the check ends (the client
+/// few places; if the request is dropped before the check ends (the client
 /// went away mid-hash), dropping the guard ends the attempt as a failure, so
-/// abandoned guesses can neither jam the slots nor go uncounted.
+/// abandoned guesses can neither jam the places nor go uncounted.
 struct AttemptGuard {
     store: Store,
     clock: crate::Clock,
@@ -29,18 +29,20 @@ struct AttemptGuard {
 }
 
 impl AttemptGuard {
+    /// Ends the check. Its end is written by a task of its own, which the
+    /// guard hands the place to first: dropped while the end is being
+    /// written, the guard has nothing left to end, and the place is given
+    /// back exactly once.
     async fn finish(mut self, outcome: AttemptOutcome) -> Result<Failures> {
-        let Some(slot) = self.slot else {
+        let Some(slot) = self.slot.take() else {
             return Ok(Failures::default());
         };
-        // The slot is let go only once its end is recorded: dropped before
-        // that (mid-write), the guard still ends it, as a failure.
-        let after = self
-            .store
-            .finish_attempt(&self.subject, slot, self.clock.now(), outcome)
-            .await;
-        self.slot = None;
-        Ok(after?)
+        let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
+        let end = tokio::spawn(async move { store.finish_attempt(&subject, slot, clock.now(), outcome).await });
+        match end.await {
+            Ok(after) => Ok(after?),
+            Err(e) => Err(anyhow::anyhow!("ending a password check failed: {e}").into()),
+        }
     }
 }
 
@@ -108,10 +110,11 @@ async fn take_slot(app: &App, subject: &Subject) -> Result<Attempt> {
         clock: app.clock.clone(),
         subject: subject.clone(),
     };
-    let Some(task) = taking.task.as_mut() else {
-        return Err(anyhow::anyhow!("a check's place was taken twice").into());
+    // (The task is there: it was put in above and only this line takes it.)
+    let taken = match taking.task.as_mut() {
+        Some(task) => task.await,
+        None => return Err(anyhow::anyhow!("no task took the check's place").into()),
     };
-    let taken = task.await;
     taking.task = None;
     match taken {
         Ok(taken) => Ok(taken?),

@@ -485,27 +485,64 @@ async fn checks_under_way_are_bounded_and_abandoned_places_end_with_their_run(ap
     assert_eq!(store.failures(&subject).await.unwrap().count, 1);
     // The other three are abandoned (their node died). Checks that keep
     // coming do not keep their places: the run ends IN_FLIGHT_SECS after it
-    // began, and every place is free again.
-    let later = now() + chrono::Duration::seconds(throttle::IN_FLIGHT_SECS - 1);
-    let last_of_run = go(store.begin_attempt(&subject, later).await.unwrap());
-    assert_eq!(store.begin_attempt(&subject, later).await.unwrap(), Attempt::Busy);
-    let next_run = now() + chrono::Duration::seconds(throttle::IN_FLIGHT_SECS);
-    assert_eq!(store.attempts_under_way(&subject, next_run).await.unwrap(), 0);
+    // began. Its places count on until its youngest is IN_FLIGHT_SECS old
+    // (no check loses its place early), then every place is free again.
+    let secs = |n| now() + chrono::Duration::seconds(n);
+    let run = throttle::IN_FLIGHT_SECS;
+    let last_of_run = go(store.begin_attempt(&subject, secs(run - 1)).await.unwrap());
+    assert_eq!(
+        store.begin_attempt(&subject, secs(run - 1)).await.unwrap(),
+        Attempt::Busy
+    );
+    assert_eq!(store.begin_attempt(&subject, secs(run)).await.unwrap(), Attempt::Busy);
+    // The last one ends: its place frees one in the next run.
+    store
+        .finish_attempt(&subject, last_of_run, secs(run), AttemptOutcome::Abandoned)
+        .await
+        .unwrap();
+    let next_run = go(store.begin_attempt(&subject, secs(run)).await.unwrap());
+    assert_eq!(store.begin_attempt(&subject, secs(run)).await.unwrap(), Attempt::Busy);
+    assert_eq!(
+        store.attempts_under_way(&subject, secs(run)).await.unwrap(),
+        throttle::MAX_IN_FLIGHT
+    );
+    // The abandoned three are let go once the run they were taken in has
+    // been over IN_FLIGHT_SECS; the next run's check still holds its place.
+    assert_eq!(store.attempts_under_way(&subject, secs(2 * run)).await.unwrap(), 1);
     let mut fresh = Vec::new();
     for _ in 0..throttle::MAX_IN_FLIGHT - 1 {
-        fresh.push(go(store.begin_attempt(&subject, next_run).await.unwrap()));
+        fresh.push(go(store.begin_attempt(&subject, secs(2 * run)).await.unwrap()));
     }
-    // A check of the ended run gives back nothing of the new one's.
+    assert_eq!(
+        store.begin_attempt(&subject, secs(2 * run)).await.unwrap(),
+        Attempt::Busy
+    );
+    // A check of a run long over gives back nothing of the newer runs'.
     store
-        .finish_attempt(&subject, last_of_run, next_run, AttemptOutcome::Abandoned)
+        .finish_attempt(&subject, slots[0], secs(2 * run), AttemptOutcome::Abandoned)
         .await
         .unwrap();
     assert_eq!(
-        store.attempts_under_way(&subject, next_run).await.unwrap(),
-        throttle::MAX_IN_FLIGHT - 1
+        store.attempts_under_way(&subject, secs(2 * run)).await.unwrap(),
+        throttle::MAX_IN_FLIGHT
     );
-    fresh.push(go(store.begin_attempt(&subject, next_run).await.unwrap()));
-    assert_eq!(store.begin_attempt(&subject, next_run).await.unwrap(), Attempt::Busy);
+    // The run before's check gives its own place back.
+    store
+        .finish_attempt(&subject, next_run, secs(2 * run), AttemptOutcome::Abandoned)
+        .await
+        .unwrap();
+    fresh.push(go(store.begin_attempt(&subject, secs(2 * run)).await.unwrap()));
+    assert_eq!(
+        store.begin_attempt(&subject, secs(2 * run)).await.unwrap(),
+        Attempt::Busy
+    );
+    // Clearing the failures (a reset, an unlock) keeps the places.
+    store.clear_failures(&subject).await.unwrap();
+    assert_eq!(
+        store.begin_attempt(&subject, secs(2 * run)).await.unwrap(),
+        Attempt::Busy
+    );
+    let next_run = secs(2 * run);
     // A locked subject takes no place at all.
     for _ in 0..throttle::FREE_FAILURES {
         store.record_failure(&subject, next_run, None).await.unwrap();

@@ -23,7 +23,9 @@ pub const KNOWN_DEVICE_TTL_SECS: i64 = 180 * 24 * 60 * 60;
 
 /// The most password checks under way at once for one subject.
 pub const MAX_IN_FLIGHT: i64 = 4;
-/// How long a check under way holds its place, should its node die.
+/// How long a check under way holds its place at least, should its node die
+/// (places are counted by runs this long; an abandoned place is free within
+/// two of them).
 pub const IN_FLIGHT_SECS: i64 = 30;
 
 /// What a failure counter counts against. Each is stored under its own key;

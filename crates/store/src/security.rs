@@ -45,7 +45,7 @@ fn audit_insert(e: &NewAuditEvent, at: Time) -> sqlx::query::Query<'static, Any,
 impl Tx {
     /// Forgets a subject's failures (its password was just reset).
     pub async fn clear_failures(&mut self, subject: &Subject) -> Result<()> {
-        sqlx::query("DELETE FROM auth_failures WHERE subject = $1")
+        sqlx::query(CLEAR_FAILURES)
             .bind(subject.to_string())
             .execute(self.conn())
             .await?;
@@ -60,6 +60,11 @@ impl Tx {
     }
 }
 
+/// Forgets a subject's failures, keeping the places of its checks under way
+/// (a reset or an unlock does not let more checks run at once).
+const CLEAR_FAILURES: &str =
+    "UPDATE auth_failures SET count = 0, last_failed_at = 0, locked_until = 0 WHERE subject = $1";
+
 /// What [`Store::begin_attempt`] says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
@@ -73,11 +78,9 @@ pub enum Attempt {
 /// its subject's current run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptSlot {
-    /// The check's own id (the one that took the last place, as the counter
-    /// row says right after).
-    id: i64,
-    /// When the run the place was taken in ends: only a check of the run
-    /// still going gives its place back.
+    /// When the run the place was taken in ends: the place is given back in
+    /// that run's count (the current run's or the one before's), and in no
+    /// other.
     run_ends: i64,
 }
 
@@ -224,47 +227,21 @@ impl Store {
     /// Bounding the checks under way bounds how far a burst of concurrent guesses
     /// can run past the lock, without counting right passwords as failures.
     ///
-    /// One statement, atomic on both engines: an upsert of the subject's
-    /// counter row whose `DO UPDATE` (on PostgreSQL, under the row's lock,
-    /// on its latest version) reads the lock and takes a place if one is
-    /// free. The places belong to a run that begins when none is held (or
-    /// the last run's time is up) and ends [`IN_FLIGHT_SECS`] later, however
-    /// many checks it took: a check whose node died mid-hash holds its place
-    /// until then and no longer, whatever other checks come.
+    /// One statement, atomic on both engines ([`BEGIN_ATTEMPT`]).
     pub async fn begin_attempt(&self, subject: &Subject, now: Time) -> Result<Attempt> {
         let id = rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX);
         let now = epoch(now);
-        let (locked_until, in_flight_last, run_ends): (i64, i64, i64) = sqlx::query_as(
-            "INSERT INTO auth_failures
-                 (subject, count, last_failed_at, locked_until, in_flight, in_flight_until, in_flight_last)
-             VALUES ($1, 0, 0, 0, 1, $3 + $5, $2)
-             ON CONFLICT (subject) DO UPDATE SET
-                 in_flight = CASE
-                     WHEN auth_failures.locked_until > $3 THEN auth_failures.in_flight
-                     WHEN auth_failures.in_flight_until <= $3 OR auth_failures.in_flight <= 0 THEN 1
-                     WHEN auth_failures.in_flight < $4 THEN auth_failures.in_flight + 1
-                     ELSE auth_failures.in_flight END,
-                 in_flight_until = CASE
-                     WHEN auth_failures.locked_until > $3 THEN auth_failures.in_flight_until
-                     WHEN auth_failures.in_flight_until <= $3 OR auth_failures.in_flight <= 0 THEN $3 + $5
-                     ELSE auth_failures.in_flight_until END,
-                 in_flight_last = CASE
-                     WHEN auth_failures.locked_until > $3 THEN auth_failures.in_flight_last
-                     WHEN auth_failures.in_flight_until <= $3 OR auth_failures.in_flight < $4 THEN $2
-                     ELSE auth_failures.in_flight_last END
-             RETURNING locked_until, in_flight_last, in_flight_until",
-        )
-        .bind(subject.to_string())
-        .bind(id)
-        .bind(now)
-        .bind(MAX_IN_FLIGHT)
-        .bind(IN_FLIGHT_SECS)
-        .fetch_one(&mut *self.writer().await?)
-        .await?;
+        let (locked_until, in_flight_last, run_ends): (i64, i64, i64) = sqlx::query_as(&BEGIN_ATTEMPT)
+            .bind(subject.to_string())
+            .bind(id)
+            .bind(now)
+            .bind(MAX_IN_FLIGHT)
+            .fetch_one(&mut *self.writer().await?)
+            .await?;
         Ok(if now < locked_until {
             Attempt::Locked
         } else if in_flight_last == id {
-            Attempt::Go(AttemptSlot { id, run_ends })
+            Attempt::Go(AttemptSlot { run_ends })
         } else {
             Attempt::Busy
         })
@@ -339,12 +316,64 @@ impl Store {
     }
 }
 
-/// The SET clause that gives a check's place back, when the run it was
-/// taken in (whose end is the parameter `run_ends`) is still the row's: a
-/// place of an earlier run was let go when that run ended.
+/// Takes a place for a check: an upsert of the subject's counter row whose
+/// `DO UPDATE` (on PostgreSQL, under the row's lock, on its latest version;
+/// every expression reads the row as it was) reads the lock and takes one
+/// of [`MAX_IN_FLIGHT`] places if one is free. Parameters: $1 subject, $2
+/// the check's id, $3 now, $4 [`MAX_IN_FLIGHT`].
+///
+/// Places are counted by runs. A run begins at a check when the last run's
+/// time is up and ends [`IN_FLIGHT_SECS`] later, however many checks come
+/// meanwhile (`in_flight`, until `in_flight_until`). The run before's
+/// places still held when a run begins go on counting (`in_flight_prev`)
+/// until its youngest place is [`IN_FLIGHT_SECS`] old
+/// (`in_flight_prev_until`). So every check holds its place for at least
+/// [`IN_FLIGHT_SECS`] (never more than [`MAX_IN_FLIGHT`] at once), and a
+/// place whose node died mid-check is free within twice that, whatever
+/// other checks come. `in_flight_last` names the check that took the last
+/// place: the caller got one if it is its own id.
+static BEGIN_ATTEMPT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let f = "auth_failures";
+    let run_over = format!("{f}.in_flight_until <= $3");
+    let held = places_held(&format!("{f}."), "$3");
+    let take = format!("({f}.locked_until <= $3 AND ({held}) < $4)");
+    let new_run = format!("({take} AND {run_over})");
+    format!(
+        "INSERT INTO {f} (subject, count, last_failed_at, locked_until,
+                          in_flight, in_flight_until, in_flight_prev, in_flight_prev_until, in_flight_last)
+         VALUES ($1, 0, 0, 0, 1, $3 + {IN_FLIGHT_SECS}, 0, 0, $2)
+         ON CONFLICT (subject) DO UPDATE SET
+             in_flight = CASE WHEN {new_run} THEN 1 WHEN {take} THEN {f}.in_flight + 1 ELSE {f}.in_flight END,
+             in_flight_until = CASE WHEN {new_run} THEN $3 + {IN_FLIGHT_SECS} ELSE {f}.in_flight_until END,
+             in_flight_prev = CASE WHEN {new_run} THEN {f}.in_flight ELSE {f}.in_flight_prev END,
+             in_flight_prev_until = CASE WHEN {new_run} THEN {f}.in_flight_until + {IN_FLIGHT_SECS}
+                                         ELSE {f}.in_flight_prev_until END,
+             in_flight_last = CASE WHEN {take} THEN $2 ELSE {f}.in_flight_last END
+         RETURNING locked_until, in_flight_last, in_flight_until"
+    )
+});
+
+/// The places held at `now`, in SQL: the current (or last) run's until its
+/// youngest place could be [`IN_FLIGHT_SECS`] old, and the run before's
+/// until its own such time (`prev` columns; always over by the time the
+/// current run is: it ended before the current run began). `row` qualifies
+/// the columns ("auth_failures." or "").
+fn places_held(row: &str, now: &str) -> String {
+    format!(
+        "(CASE WHEN {row}in_flight_until + {IN_FLIGHT_SECS} > {now} THEN {row}in_flight ELSE 0 END
+          + CASE WHEN {row}in_flight_prev_until > {now} THEN {row}in_flight_prev ELSE 0 END)"
+    )
+}
+
+/// The SET clause that gives a check's place back, in the run it was taken
+/// in (whose end is the parameter `run_ends`): the current run or the one
+/// before. A place of an older run was let go when that run's count ended.
 fn give_back(run_ends: &str) -> String {
     format!(
-        "in_flight = CASE WHEN in_flight_until = {run_ends} AND in_flight > 0 THEN in_flight - 1 ELSE in_flight END"
+        "in_flight = CASE WHEN in_flight_until = {run_ends} AND in_flight > 0
+                          THEN in_flight - 1 ELSE in_flight END,
+         in_flight_prev = CASE WHEN in_flight_prev_until = {run_ends} + {IN_FLIGHT_SECS} AND in_flight_prev > 0
+                               THEN in_flight_prev - 1 ELSE in_flight_prev END"
     )
 }
 
@@ -370,9 +399,10 @@ async fn lock_failure_row(tx: &mut Tx, subject: &str) -> Result<Failures> {
 impl Store {
     /// How many password checks are under way for a subject now.
     pub async fn attempts_under_way(&self, subject: &Subject, now: Time) -> Result<i64> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT CASE WHEN in_flight_until > $2 THEN in_flight ELSE 0 END FROM auth_failures WHERE subject = $1",
-        )
+        Ok(sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT {} FROM auth_failures WHERE subject = $1",
+            places_held("", "$2")
+        ))
         .bind(subject.to_string())
         .bind(epoch(now))
         .fetch_optional(&self.pool)
@@ -399,7 +429,7 @@ impl Store {
     }
 
     pub async fn clear_failures(&self, subject: &Subject) -> Result<()> {
-        sqlx::query("DELETE FROM auth_failures WHERE subject = $1")
+        sqlx::query(CLEAR_FAILURES)
             .bind(subject.to_string())
             .execute(&mut *self.writer().await?)
             .await?;
