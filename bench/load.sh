@@ -22,7 +22,9 @@
 #     filers logging in at once, as a court's morning brings),
 # (the bare route, the stylesheet and the page taking turns, three rounds,
 # medians compared) and runs raw Argon2id verifications on every core (examples/argon2_rate.rs,
-# the limit of password logins). Prints one table with the ratios.
+# the limit of password logins). On PostgreSQL the logins run once more with
+# PostgreSQL on cores of its own, as a database host of its own would be
+# (see split_host). Prints one table with the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,8 +49,20 @@ BIN="$TARGET/release/openecf"
 
 WORK=$(mktemp -d)
 PIDS=()
+PG_PINNED=""
+PG_MASK=""
+# PostgreSQL's processes get back the cores they had before the split run
+# (only if that run moved them).
+unpin_postgres() {
+  [ -n "$PG_PINNED" ] || return 0
+  for p in $(pgrep -u postgres -x postgres || true); do
+    taskset -a -p "$PG_MASK" "$p" >/dev/null 2>&1 || true
+  done
+  PG_PINNED=""
+}
 cleanup() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  unpin_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -175,6 +189,9 @@ run_engine() {
   rss=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
   kill "$server"
   wait "$server" 2>/dev/null || true
+  SPLIT=""
+  if [ "$engine" = postgres ]; then split_host "$url" || SPLIT=""; fi
+  local split=$SPLIT
 
   ROWS+=("| $engine | bare axum route (median of: $bare_all) | $bare_rps | $bare_p99 | 1.00 |")
   ROWS+=("| $engine | static stylesheet (median of: $static_all) | $static_rps | $static_p99 | $(ratio "$static_rps" "$bare_rps") of bare |")
@@ -182,7 +199,66 @@ run_engine() {
   ROWS+=("| $engine | the same page during a flood of logins (200 connections; $flood_refused turned away with 503) | $flood_rps | $flood_p99 | $(ratio "$flood_rps" "$page_rps") of the page alone |")
   ROWS+=("| $engine | raw Argon2id verifications, every core (median of: $raw_all) | $raw | | 1.00 |")
   ROWS+=("| $engine | password logins through cso-auth (median of: $logins_all) | $logins | | $(ratio "$logins" "$raw") of raw Argon2id |")
+  if [ -n "$split" ]; then
+    local split_logins split_raw
+    read -r split_logins split_raw <<<"$split"
+    ROWS+=("| $engine | PostgreSQL on its own cores ($APP_CORES for openecf, $DB_CORES for PostgreSQL and wrk): raw Argon2id on openecf's cores | $split_raw | | 1.00 |")
+    ROWS+=("| $engine | PostgreSQL on its own cores: password logins through cso-auth | $split_logins | | $(ratio "$split_logins" "$split_raw") of raw Argon2id on openecf's cores |")
+  fi
   ROWS+=("| $engine | server's peak resident memory (MB) | $rss | | |")
+}
+
+# PostgreSQL on a host of its own, as several nodes on one database run it:
+# openecf's server on the first half of the cores, PostgreSQL's processes
+# (and wrk, the clients) on the rest, logins against raw Argon2id on
+# openecf's half alone. Needs PostgreSQL on this machine and the right to
+# move its processes (root); otherwise skipped. Sets SPLIT to "logins raw".
+APP_CORES="0-$(( $(nproc) / 2 - 1 ))"
+DB_CORES="$(( $(nproc) / 2 ))-$(( $(nproc) - 1 ))"
+split_host() {
+  local url=$1 postmaster
+  command -v taskset >/dev/null || { echo "skipped the split run: no taskset" >&2; return 1; }
+  [ "$(nproc)" -ge 2 ] || { echo "skipped the split run: one core" >&2; return 1; }
+  [ "$(nproc)" = "$(nproc --all)" ] ||
+    { echo "skipped the split run: this script may use $(nproc) of the $(nproc --all) cores" >&2; return 1; }
+  postmaster=$(pgrep -u postgres -x -o postgres || true)
+  [ -n "$postmaster" ] || { echo "skipped the split run: PostgreSQL is not on this machine" >&2; return 1; }
+  PG_MASK=$(taskset -p "$postmaster" | sed 's/.*: //')
+  # The postmaster first: the backends it starts from now on inherit its cores.
+  taskset -a -cp "$DB_CORES" "$postmaster" >/dev/null 2>&1 ||
+    { echo "skipped the split run: cannot move PostgreSQL's processes (not root?)" >&2; return 1; }
+  PG_PINNED=$postmaster
+  for p in $(pgrep -u postgres -x postgres || true); do
+    if kill -0 "$p" 2>/dev/null; then taskset -a -cp "$DB_CORES" "$p" >/dev/null 2>&1 || true; fi
+  done
+  # The server starts again on its cores (its hashing threads count the cores it may use).
+  taskset -c "$APP_CORES" "$BIN" --database "$url" --documents-dir "$WORK/documents-split" serve \
+    --bind "127.0.0.1:$PORT" --mail-dir "$WORK/mail-split" --login-per-minute 1000000 \
+    >"$WORK/serve-split.log" 2>&1 &
+  local pinned=$!
+  PIDS+=("$pinned")
+  if ! wait_up "http://127.0.0.1:$PORT/healthz"; then
+    kill "$pinned" 2>/dev/null || true
+    unpin_postgres
+    return 1
+  fi
+  local logins_all="" raw_all="" r
+  for round in 1 2 3; do
+    echo "== postgres on its own cores: password logins, round $round" >&2
+    r=$(taskset -c "$DB_CORES" wrk -t1 -c"$LOGIN_CONNS" -d"${DURATION}s" -s bench/login.lua "http://127.0.0.1:$PORT" |
+      awk '/^logins_per_sec/ {print $2}')
+    logins_all+="$r "
+    echo "== postgres on its own cores: raw Argon2id on openecf's cores, round $round" >&2
+    r=$(taskset -c "$APP_CORES" "$TARGET/release/examples/argon2_rate" "$DURATION" "$(( $(nproc) / 2 ))" |
+      sed -n 's/.* = \([0-9.]*\)\/s$/\1/p')
+    raw_all+="$r "
+  done
+  kill "$pinned"; wait "$pinned" 2>/dev/null || true
+  unpin_postgres
+  local logins raw
+  logins=$(median $logins_all); raw=$(median $raw_all)
+  [ -n "$logins" ] && [ -n "$raw" ] || { echo "the split run measured nothing" >&2; return 1; }
+  SPLIT="$logins $raw"
 }
 
 case "$ENGINES" in
