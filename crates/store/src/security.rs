@@ -110,6 +110,16 @@ struct FailureRow {
     locked_until: i64,
 }
 
+impl From<FailureRow> for Failures {
+    fn from(r: FailureRow) -> Self {
+        Self {
+            count: r.count,
+            last_failed_at: r.last_failed_at,
+            locked_until: r.locked_until,
+        }
+    }
+}
+
 /// Which audit events to list. `account` and `account_id` together match
 /// an event that has either; with neither, every account's events.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -196,13 +206,7 @@ impl Store {
                 .bind(subject.to_string())
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row
-            .map(|r| Failures {
-                count: r.count,
-                last_failed_at: r.last_failed_at,
-                locked_until: r.locked_until,
-            })
-            .unwrap_or_default())
+        Ok(row.map(Failures::from).unwrap_or_default())
     }
 
     /// Counts one more failure against the subject and returns the new state.
@@ -304,13 +308,7 @@ impl Store {
                 .bind(slot.run_ends)
                 .fetch_optional(&mut *self.writer().await?)
                 .await?;
-                Ok(row
-                    .map(|r| Failures {
-                        count: r.count,
-                        last_failed_at: r.last_failed_at,
-                        locked_until: r.locked_until,
-                    })
-                    .unwrap_or_default())
+                Ok(row.map(Failures::from).unwrap_or_default())
             }
         }
     }

@@ -134,7 +134,10 @@ async fn submit(
             },
         ));
     };
-    if openecf_app::signin::has_mfa(&state, &account).await? {
+    // Read once: it says whether a passcode is due, and what the session
+    // must do first.
+    let mfa = openecf_app::signin::mfa_state(&state, &account).await?;
+    if mfa.is_on() {
         // The password was right; the session waits for the one-time passcode.
         let challenge = openecf_app::signin::begin_second_factor(&state, &account, &next).await?;
         return Ok(page(OtpPage {
@@ -145,7 +148,7 @@ async fn submit(
             error: None,
         }));
     }
-    signin::finish(&state, &visitor, &account, &next, &client_code).await
+    signin::finish(&state, &visitor, &account, Some(mfa), &next, &client_code).await
 }
 
 #[derive(Template)]
@@ -191,7 +194,8 @@ async fn otp(
     }
     openecf_app::signin::end_second_factor(&state, &form.challenge).await?;
     let client_code = openecf_domain::fees::check_client_code(&form.client_code).unwrap_or_default();
-    signin::finish(&state, &visitor, &account, &next, &client_code).await
+    // The passcode step may have changed the MFA state (a backup code used): read anew.
+    signin::finish(&state, &visitor, &account, None, &next, &client_code).await
 }
 
 async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<NoFields>) -> Result<Response, AppError> {

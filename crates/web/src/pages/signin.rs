@@ -6,6 +6,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use openecf_app::signin::{self, Pending};
 use openecf_domain::PacerAccount;
+use openecf_store::MfaState;
 
 use crate::paths::{encode_next, see_other};
 use crate::session::{device_cookie, set_cookie, Visitor, PACER_COOKIE};
@@ -13,15 +14,21 @@ use crate::{AppError, AppState};
 
 /// Issues a fresh session token (ending the one the browser had) and sends
 /// the user on: to the upgrade page, to MFA enrolment, or where they were going.
+/// `mfa`: the account's MFA state as this login already read it (unchanged
+/// since: no second factor was used), else `None` to read it now.
 pub(crate) async fn finish(
     state: &AppState,
     visitor: &Visitor,
     account: &PacerAccount,
+    mfa: Option<MfaState>,
     next: &str,
     client_code: &str,
 ) -> Result<Response, AppError> {
-    let signed_in =
-        signin::start_session(state, account, &visitor.client(), visitor.sent_pacer_token.as_deref()).await?;
+    let (client, old) = (visitor.client(), visitor.sent_pacer_token.as_deref());
+    let signed_in = match mfa {
+        Some(mfa) => signin::start_session_after(state, account, &client, old, mfa).await?,
+        None => signin::start_session(state, account, &client, old).await?,
+    };
     if !client_code.is_empty() {
         // Checked before the password was: it bills this session's searches.
         openecf_app::fees::set_client_code(state, &crate::session::hash_token(&signed_in.token), client_code)
