@@ -17,14 +17,51 @@ use crate::tokens::hash_token;
 use crate::{totp, App, Result};
 use openecf_domain::{AuditAction, AuditOutcome, NewAuditEvent};
 
+/// A subject's checks, as a task of its own needs them to write a check's
+/// end (the request that held the check may be gone by then).
+#[derive(Clone)]
+struct Checks {
+    store: Store,
+    clock: crate::Clock,
+    subject: Subject,
+}
+
+impl Checks {
+    fn of(app: &App, subject: &Subject) -> Self {
+        Self {
+            store: app.store.clone(),
+            clock: app.clock.clone(),
+            subject: subject.clone(),
+        }
+    }
+
+    /// Writes the end of the check that `slot` says held a place (none:
+    /// nothing to end), on a task of its own: for a request that went away.
+    fn end_later(
+        &self,
+        slot: impl std::future::Future<Output = Option<AttemptSlot>> + Send + 'static,
+        outcome: AttemptOutcome,
+    ) {
+        let Checks { store, clock, subject } = self.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let Some(slot) = slot.await else {
+                    return;
+                };
+                if let Err(e) = store.finish_attempt(&subject, slot, clock.now(), outcome).await {
+                    tracing::warn!(subject = %subject, error = %e, "could not end an abandoned password check");
+                }
+            });
+        }
+    }
+}
+
 /// A password check under way for one subject. It holds one of the subject's
 /// few places; if the request is dropped before the check ends (the client
 /// went away mid-hash), dropping the guard ends the attempt as a failure, so
 /// abandoned guesses can neither jam the places nor go uncounted.
 struct AttemptGuard {
-    store: Store,
-    clock: crate::Clock,
-    subject: Subject,
+    checks: Checks,
     slot: Option<AttemptSlot>,
 }
 
@@ -37,7 +74,7 @@ impl AttemptGuard {
         let Some(slot) = self.slot.take() else {
             return Ok(Failures::default());
         };
-        let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
+        let Checks { store, clock, subject } = self.checks.clone();
         let end = tokio::spawn(async move { store.finish_attempt(&subject, slot, clock.now(), outcome).await });
         match end.await {
             Ok(after) => Ok(after?),
@@ -48,19 +85,9 @@ impl AttemptGuard {
 
 impl Drop for AttemptGuard {
     fn drop(&mut self) {
-        let Some(slot) = self.slot.take() else {
-            return;
-        };
-        let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(e) = store
-                    .finish_attempt(&subject, slot, clock.now(), AttemptOutcome::Failed)
-                    .await
-                {
-                    tracing::warn!(subject = %subject, error = %e, "could not end an abandoned password check");
-                }
-            });
+        if let Some(slot) = self.slot.take() {
+            self.checks
+                .end_later(std::future::ready(Some(slot)), AttemptOutcome::Failed);
         }
     }
 }
@@ -76,39 +103,30 @@ enum Began {
 /// dropped meanwhile (the client went away), the task still learns whether
 /// the place was taken and, if it was, gives it back at once, counting
 /// nothing: no guess was checked.
-async fn take_slot(app: &App, subject: &Subject) -> Result<Attempt> {
+async fn take_slot(checks: &Checks) -> Result<Attempt> {
+    /// The task taking the place, until its answer is in the request's hands.
     struct Taking {
         task: Option<tokio::task::JoinHandle<openecf_store::Result<Attempt>>>,
-        store: Store,
-        clock: crate::Clock,
-        subject: Subject,
+        checks: Checks,
     }
     impl Drop for Taking {
         fn drop(&mut self) {
-            let Some(task) = self.task.take() else {
-                return;
-            };
-            let (store, clock, subject) = (self.store.clone(), self.clock.clone(), self.subject.clone());
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(async move {
-                    if let Ok(Ok(Attempt::Go(slot))) = task.await {
-                        if let Err(e) = store
-                            .finish_attempt(&subject, slot, clock.now(), AttemptOutcome::Abandoned)
-                            .await
-                        {
-                            tracing::warn!(subject = %subject, error = %e, "could not give back a check's place");
-                        }
+            if let Some(task) = self.task.take() {
+                let slot = async move {
+                    match task.await {
+                        Ok(Ok(Attempt::Go(slot))) => Some(slot),
+                        _ => None,
                     }
-                });
+                };
+                self.checks.end_later(slot, AttemptOutcome::Abandoned);
             }
         }
     }
-    let (store, now, who) = (app.store.clone(), app.clock.now(), subject.clone());
+    let Checks { store, clock, subject } = checks.clone();
+    let task = tokio::spawn(async move { store.begin_attempt(&subject, clock.now()).await });
     let mut taking = Taking {
-        task: Some(tokio::spawn(async move { store.begin_attempt(&who, now).await })),
-        store: app.store.clone(),
-        clock: app.clock.clone(),
-        subject: subject.clone(),
+        task: Some(task),
+        checks: checks.clone(),
     };
     // (The task is there: it was put in above and only this line takes it.)
     let taken = match taking.task.as_mut() {
@@ -133,13 +151,12 @@ async fn take_slot(app: &App, subject: &Subject) -> Result<Attempt> {
 async fn begin_attempt(app: &App, subject: &Subject, ticket: &mut Option<Ticket>) -> Result<Began> {
     // Whether a place given back while waiting must be taken again.
     let mut gave_place_back = false;
+    let checks = Checks::of(app, subject);
     for _ in 0..30 {
-        match take_slot(app, subject).await? {
+        match take_slot(&checks).await? {
             Attempt::Go(slot) => {
                 let guard = AttemptGuard {
-                    store: app.store.clone(),
-                    clock: app.clock.clone(),
-                    subject: subject.clone(),
+                    checks: checks.clone(),
                     slot: Some(slot),
                 };
                 if gave_place_back {
@@ -253,7 +270,7 @@ async fn check_counted(
         }
     };
     for guard in started {
-        let first = subjects.first() == Some(&guard.subject);
+        let first = subjects.first() == Some(&guard.checks.subject);
         let outcome = match (locked, ok, guess) {
             (true, _, _) => AttemptOutcome::Abandoned,
             // The credentials' own counter is cleared; the others keep theirs.
@@ -567,25 +584,19 @@ impl std::fmt::Debug for SignedIn {
 
 /// Issues a fresh session (ending `old_token`'s, if the client had one). A
 /// filer whose MFA enrolment is overdue gets a session that may only enrol.
+/// `mfa`: the account's MFA state as this login already read it (and
+/// unchanged since: no second factor was used), else `None` to read it now.
 pub async fn start_session(
     app: &App,
     account: &PacerAccount,
     client: &Client,
     old_token: Option<&str>,
+    mfa: Option<MfaState>,
 ) -> Result<SignedIn> {
-    let mfa = mfa_state(app, account).await?;
-    start_session_after(app, account, client, old_token, mfa).await
-}
-
-/// [`start_session`] with the account's MFA state already read by this
-/// login (and unchanged since: no second factor was used).
-pub async fn start_session_after(
-    app: &App,
-    account: &PacerAccount,
-    client: &Client,
-    old_token: Option<&str>,
-    mut mfa: MfaState,
-) -> Result<SignedIn> {
+    let mut mfa = match mfa {
+        Some(mfa) => mfa,
+        None => mfa_state(app, account).await?,
+    };
     if let Some(old) = old_token {
         sessions::end(app, &hash_token(old)).await?;
     }

@@ -2566,7 +2566,7 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
         .expect("the right password passes");
     let mfa = openecf_app::signin::mfa_state(&a, &account).await.unwrap();
     assert!(mfa.is_filer && !mfa.is_on());
-    let signed_in = openecf_app::signin::start_session_after(&a, &account, &client, None, mfa)
+    let signed_in = openecf_app::signin::start_session(&a, &account, &client, None, Some(mfa))
         .await
         .unwrap();
     assert!(matches!(

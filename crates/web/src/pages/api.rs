@@ -336,11 +336,8 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
     // Like a browser session, one whose MFA enrolment is overdue may do
     // nothing but enrol. (A second factor used above may have changed the
     // account's MFA state: then it is read again.)
-    let signed_in = if mfa.is_on() {
-        signin::start_session(&state, &account, &client.to_app(), None).await?
-    } else {
-        signin::start_session_after(&state, &account, &client.to_app(), None, mfa).await?
-    };
+    let known = if mfa.is_on() { None } else { Some(mfa) };
+    let signed_in = signin::start_session(&state, &account, &client.to_app(), None, known).await?;
     let token = signed_in.token;
     if let Some(code) = req.client_code.as_deref().filter(|c| !c.trim().is_empty()) {
         // Checked above: the session's searches and documents bill to it.

@@ -24,11 +24,14 @@ pub(crate) async fn finish(
     next: &str,
     client_code: &str,
 ) -> Result<Response, AppError> {
-    let (client, old) = (visitor.client(), visitor.sent_pacer_token.as_deref());
-    let signed_in = match mfa {
-        Some(mfa) => signin::start_session_after(state, account, &client, old, mfa).await?,
-        None => signin::start_session(state, account, &client, old).await?,
-    };
+    let signed_in = signin::start_session(
+        state,
+        account,
+        &visitor.client(),
+        visitor.sent_pacer_token.as_deref(),
+        mfa,
+    )
+    .await?;
     if !client_code.is_empty() {
         // Checked before the password was: it bills this session's searches.
         openecf_app::fees::set_client_code(state, &crate::session::hash_token(&signed_in.token), client_code)
