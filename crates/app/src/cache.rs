@@ -19,6 +19,7 @@
 //!
 //! [`Store::generation`]: openecf_store::Store::generation
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,9 +41,52 @@ struct Entry<V> {
     value: V,
 }
 
-/// A PACER session as the pages see it: the row and its account (`None`
-/// for a CM/ECF legacy session, or an account gone since).
-pub type SessionView = Arc<(SessionRow, Option<PacerAccount>)>;
+/// A PACER session as the pages see it, shared by the requests that read
+/// it from the cache.
+pub type SessionView = Arc<CachedSession>;
+
+/// A session's row and its account (`None` for a CM/ECF legacy session, or
+/// an account gone since), with when this node last marked it seen.
+#[derive(Debug)]
+pub struct CachedSession {
+    pub row: SessionRow,
+    pub account: Option<PacerAccount>,
+    /// `last_seen_at` as this node last wrote it (epoch seconds): the
+    /// requests sharing the entry see one another's touches, and only the
+    /// one that moves it on writes the touch.
+    seen: AtomicI64,
+}
+
+impl CachedSession {
+    pub fn new(row: SessionRow, account: Option<PacerAccount>) -> Self {
+        let seen = AtomicI64::new(row.last_seen_at.timestamp());
+        Self { row, account, seen }
+    }
+
+    /// When the session was last seen, as far as this node knows.
+    pub fn last_seen(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(self.seen.load(Ordering::Acquire), 0).unwrap_or(self.row.last_seen_at)
+    }
+
+    /// Claims the touch of a session that [`Self::last_seen`] said was last
+    /// seen at `last_seen`: true for exactly one of the requests that ask
+    /// with the same `last_seen`, which then writes the touch; the others go
+    /// on without writing.
+    pub(crate) fn claim_touch(
+        &self,
+        last_seen: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        self.seen
+            .compare_exchange(
+                last_seen.timestamp(),
+                now.timestamp(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+}
 
 /// An account's standing at a court: the CM/ECF login linked there, and
 /// (when none) whether it files there as an attorney's agent.
@@ -155,32 +199,10 @@ impl crate::App {
                     openecf_store::Principal::Pacer(id) => store.pacer_by_id(id).await?,
                     openecf_store::Principal::Ecf(_) => None,
                 };
-                Ok(Some(Arc::new((row, account))))
+                Ok(Some(Arc::new(CachedSession::new(row, account))))
             },
         )
         .await
-    }
-
-    /// Notes on the cached session that it was just touched (seen). The
-    /// entry keeps the write count it was read at: a logout on this node
-    /// between the read and the touch leaves it stale, never fresh again.
-    pub(crate) fn touched_session(&self, view: &SessionView, now: chrono::DateTime<chrono::Utc>) {
-        if !self.caches.enabled {
-            return;
-        }
-        let hash = &view.0.token_hash;
-        let Some(entry) = self.caches.sessions.get(hash) else {
-            return;
-        };
-        let mut row = view.0.clone();
-        row.last_seen_at = now;
-        self.caches.sessions.insert(
-            hash.clone(),
-            Entry {
-                generation: entry.generation,
-                value: Arc::new((row, view.1.clone())),
-            },
-        );
     }
 
     /// A court, as every court page loads it.
@@ -230,5 +252,35 @@ impl crate::App {
             linked: None,
             agent: false,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openecf_domain::PacerAccountId;
+    use openecf_store::Principal;
+
+    #[test]
+    fn one_of_the_requests_sharing_a_session_writes_its_touch() {
+        let at = |s: i64| chrono::DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap();
+        let session = CachedSession::new(
+            SessionRow {
+                token_hash: "h".into(),
+                principal: Principal::Pacer(PacerAccountId::new(1)),
+                created_at: at(0),
+                last_seen_at: at(0),
+                ip: String::new(),
+                user_agent: String::new(),
+                mfa_required: false,
+            },
+            None,
+        );
+        let seen = session.last_seen();
+        assert_eq!(seen, at(0));
+        assert!(session.claim_touch(seen, at(61)), "nobody writes the touch");
+        assert!(!session.claim_touch(seen, at(61)), "a second request writes it too");
+        assert_eq!(session.last_seen(), at(61));
+        assert!(session.claim_touch(session.last_seen(), at(122)));
     }
 }

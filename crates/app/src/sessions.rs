@@ -22,20 +22,14 @@ pub struct Client {
 
 /// Starts a session with a fresh token; returns the token.
 pub async fn start(app: &App, who: Principal, client: &Client) -> Result<String> {
-    start_marked(app, who, client, false).await
-}
-
-/// [`start`], for a session that may only enrol in MFA when `mfa_required`.
-pub(crate) async fn start_marked(app: &App, who: Principal, client: &Client, mfa_required: bool) -> Result<String> {
     let token = random_token();
     app.store
-        .create_session_marked(
+        .create_session(
             &hash_token(&token),
             who,
             app.clock.now(),
             &client.ip,
             &client.user_agent,
-            mfa_required,
         )
         .await?;
     Ok(token)
@@ -43,23 +37,27 @@ pub(crate) async fn start_marked(app: &App, who: Principal, client: &Client, mfa
 
 /// The stored session of a token hash with its PACER account, if it has not
 /// timed out; a timed-out one is deleted. A live one is marked as seen (at
-/// most once a minute). Read through the cache ([`crate::cache`]): a session
-/// ended on another node opens nothing here once `cache_ttl` has passed.
+/// most once a minute, by one of the requests that share its cache entry;
+/// a session found gone when marked opens nothing). Read through the cache
+/// ([`crate::cache`]): a session ended on another node opens nothing here
+/// once `cache_ttl` has passed.
 pub async fn resolve(app: &App, token_hash: &str) -> Result<Option<SessionView>> {
     let Some(view) = app.cached_session(token_hash).await? else {
         return Ok(None);
     };
-    let row = &view.0;
     let now = app.clock.now();
     let idle = secs(app.settings.idle_timeout);
-    if now - row.last_seen_at >= idle || now - row.created_at >= secs(app.settings.absolute_timeout) {
+    let last_seen = view.last_seen();
+    if now - last_seen >= idle || now - view.row.created_at >= secs(app.settings.absolute_timeout) {
         end(app, token_hash).await?;
         return Ok(None);
     }
     let touch = chrono::Duration::seconds(TOUCH_EVERY_SECS).min(idle / 2);
-    if now - row.last_seen_at >= touch {
-        app.store.touch_session(token_hash, now).await?;
-        app.touched_session(&view, now);
+    if now - last_seen >= touch && view.claim_touch(last_seen, now) && !app.store.touch_session(token_hash, now).await?
+    {
+        // Ended elsewhere since it was cached.
+        app.caches.forget_session(token_hash);
+        return Ok(None);
     }
     Ok(Some(view))
 }

@@ -8,7 +8,7 @@ use openecf_domain::mfa::{mfa_due, MfaDue};
 use openecf_domain::throttle::Failures;
 use openecf_domain::throttle::{Subject, NOTIFY_AT};
 use openecf_domain::{mail, Court, EcfAccount, EcfLogin, Mail, PacerAccount, Password, Username};
-use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, MfaState, Principal, Store};
+use openecf_store::{Attempt, AttemptOutcome, AttemptSlot, MfaState, NewSession, Principal, Store};
 
 use crate::audit;
 use crate::hasher::Ticket;
@@ -200,25 +200,29 @@ enum Guess {
     NotCurrent,
 }
 
+/// A password checked, the places of its subjects' checks still held.
+struct Checked {
+    ok: bool,
+    /// A subject was locked: nothing was checked.
+    locked: bool,
+    started: Vec<AttemptGuard>,
+}
+
 /// Checks a password for the given subjects' failure counters: a locked
-/// subject is answered as a wrong password (after the same hashing time); a
-/// failure is counted against every subject, a success clears the first's.
-/// When the first subject's failures reach the notification threshold,
-/// `lock_notice` is mailed (to the account's owner).
+/// subject is answered as a wrong password (after the same hashing time).
+/// The checks' ends are [`settle`]d after.
 ///
 /// The check runs in the hashing queue's place `ticket`, which each caller
 /// takes before it reads anything: when the queue is full the check is
 /// turned away (503) at once, having read and written nothing, and counts
 /// against no one.
-async fn check_counted(
+async fn check(
     app: &App,
     ticket: Ticket,
     subjects: &[Subject],
     hash: Option<&str>,
     password: Option<&Password>,
-    lock_notice: Option<&Mail>,
-    guess: Guess,
-) -> Result<bool> {
+) -> Result<Checked> {
     // Each subject allows a few checks at once; a locked one allows none.
     let mut ticket = Some(ticket);
     let mut started = Vec::new();
@@ -259,16 +263,32 @@ async fn check_counted(
     } else {
         ticket.verify(hash, password).await
     };
-    let ok = match checked {
-        Ok(ok) => ok,
+    match checked {
+        Ok(ok) => Ok(Checked { ok, locked, started }),
         Err(e) => {
             // The hashing pool stopped (a shutdown): no guess was checked.
             for guard in started {
                 guard.finish(AttemptOutcome::Abandoned).await?;
             }
-            return Err(e.into());
+            Err(e.into())
         }
-    };
+    }
+}
+
+/// Ends the checks of a [`check`]: a failure is counted against every
+/// subject, a success clears the first's. When the first subject's failures
+/// reach the notification threshold, `lock_notice` is mailed (to the
+/// account's owner). Whether the password matched, and the first subject's
+/// failures after.
+async fn settle(
+    app: &App,
+    checked: Checked,
+    subjects: &[Subject],
+    lock_notice: Option<&Mail>,
+    guess: Guess,
+) -> Result<(bool, Failures)> {
+    let Checked { ok, locked, started } = checked;
+    let mut first_after = Failures::default();
     for guard in started {
         let first = subjects.first() == Some(&guard.checks.subject);
         let outcome = match (locked, ok, guess) {
@@ -280,28 +300,42 @@ async fn check_counted(
         };
         let now = app.clock.now();
         let after = guard.finish(outcome).await?;
-        if first && outcome == AttemptOutcome::Failed && after.count == NOTIFY_AT {
-            if let Some(mail) = lock_notice {
-                let mut tx = app.store.write().await?;
-                tx.enqueue_mail(mail, now).await?;
-                tx.commit().await?;
+        if first {
+            first_after = after;
+            if outcome == AttemptOutcome::Failed && after.count == NOTIFY_AT {
+                if let Some(mail) = lock_notice {
+                    let mut tx = app.store.write().await?;
+                    tx.enqueue_mail(mail, now).await?;
+                    tx.commit().await?;
+                }
             }
         }
     }
-    Ok(ok)
+    Ok((ok, first_after))
 }
 
-/// Checks a PACER username and password, counting failures; the owner of an
-/// account that gets locked is told by email. Audited: success, failure, or
-/// a failure that locked the account.
+/// [`check`], then [`settle`]: whether the password matched.
+async fn check_counted(
+    app: &App,
+    ticket: Ticket,
+    subjects: &[Subject],
+    hash: Option<&str>,
+    password: Option<&Password>,
+    lock_notice: Option<&Mail>,
+    guess: Guess,
+) -> Result<bool> {
+    let checked = check(app, ticket, subjects, hash, password).await?;
+    Ok(settle(app, checked, subjects, lock_notice, guess).await?.0)
+}
+
 /// What a disabled account's holder is told, once the password was right.
 pub const DISABLED_MESSAGE: &str =
     "This PACER account is disabled. Contact the PACER Service Center to have it enabled.";
 
 /// What a password check at login found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum LoginCheck {
-    Passed(PacerAccount),
+    Passed(Verified),
     /// Unknown username, wrong password, or locked: one answer for all.
     Wrong,
     /// The right password of an account the PACER Service Center disabled.
@@ -309,15 +343,113 @@ pub enum LoginCheck {
 }
 
 impl LoginCheck {
-    /// The account, if the check passed.
-    pub fn passed(self) -> Option<PacerAccount> {
+    /// The right password, if the check passed.
+    pub fn passed(self) -> Option<Verified> {
         match self {
-            Self::Passed(a) => Some(a),
+            Self::Passed(v) => Some(v),
             Self::Wrong | Self::Disabled => None,
+        }
+    }
+
+    pub fn is_disabled(&self) -> bool {
+        matches!(self, Self::Disabled)
+    }
+}
+
+/// A right password at login, of an account not disabled. What the check
+/// writes (its end, which clears the failure count and gives the check's
+/// place back, and the login's audit event) waits to be written with the
+/// session the login starts ([`start_session`]), or on its own
+/// ([`Verified::settle`], when a passcode comes first); should the request
+/// go away before either, a task of its own writes it.
+#[derive(Debug)]
+pub struct Verified {
+    account: PacerAccount,
+    mfa: MfaState,
+    end: CheckEnd,
+}
+
+impl Verified {
+    pub fn account(&self) -> &PacerAccount {
+        &self.account
+    }
+
+    /// The account's MFA state, as the login read it with the account.
+    pub fn mfa(&self) -> MfaState {
+        self.mfa
+    }
+
+    /// Writes the check's end and its audit event on their own (the login
+    /// waits for a passcode before any session); the account.
+    pub async fn settle(self) -> Result<PacerAccount> {
+        let Verified { account, end, .. } = self;
+        if let Some(ending) = end.take() {
+            match tokio::spawn(ending.write_alone()).await {
+                Ok(written) => written?,
+                Err(e) => return Err(anyhow::anyhow!("ending a password check failed: {e}").into()),
+            }
+        }
+        Ok(account)
+    }
+}
+
+/// The end of a right password's check, not yet written: written by a task
+/// of its own if dropped unwritten.
+struct CheckEnd(Option<Box<Ending>>);
+
+impl std::fmt::Debug for CheckEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("CheckEnd").field(&self.0.is_some()).finish()
+    }
+}
+
+/// What a right password's check writes at its end.
+struct Ending {
+    checks: Checks,
+    slot: AttemptSlot,
+    event: NewAuditEvent,
+}
+
+impl Ending {
+    /// Writes the end on its own: the count cleared and the place given
+    /// back, then the audit event.
+    async fn write_alone(self: Box<Self>) -> Result<()> {
+        let Ending { checks, slot, event } = *self;
+        let Checks { store, clock, subject } = checks;
+        store
+            .finish_attempt(&subject, slot, clock.now(), AttemptOutcome::Succeeded { clear: true })
+            .await?;
+        store.insert_audit(&event, clock.now()).await?;
+        Ok(())
+    }
+}
+
+impl CheckEnd {
+    /// What is to be written, which the caller then writes (nothing if it
+    /// was written already).
+    fn take(mut self) -> Option<Box<Ending>> {
+        self.0.take()
+    }
+}
+
+impl Drop for CheckEnd {
+    fn drop(&mut self) {
+        if let Some(ending) = self.0.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    if let Err(e) = ending.write_alone().await {
+                        tracing::warn!(error = %e, "could not end an abandoned login's password check");
+                    }
+                });
+            }
         }
     }
 }
 
+/// Checks a PACER username and password at login, counting failures; the
+/// owner of an account that gets locked is told by email. Audited: success
+/// (written with the session, see [`Verified`]), failure, or a failure that
+/// locked the account.
 pub async fn pacer_password(
     app: &App,
     login_id: &str,
@@ -326,59 +458,76 @@ pub async fn pacer_password(
     device: Option<&str>,
 ) -> Result<LoginCheck> {
     let ticket = app.hasher.reserve()?;
-    let (account, disabled_at_read) = match Username::parse_existing(login_id) {
-        Ok(u) => match app.store.pacer_for_login(&u).await? {
-            Some((a, hash, disabled)) => (Some((a, hash)), disabled),
-            None => (None, false),
-        },
-        Err(_) => (None, false),
+    let read = match Username::parse_existing(login_id) {
+        Ok(u) => app.store.pacer_for_login(&u).await?,
+        Err(_) => None,
     };
-    let notice = account
+    let notice = read
         .as_ref()
-        .map(|(a, _)| mail::account_locked(&a.email, a.username.as_str()));
+        .map(|r| mail::account_locked(&r.account.email, r.account.username.as_str()));
     // From a browser where this account logged in before, the check counts
     // against that browser, not the account: a lockout caused from elsewhere
     // does not lock the owner out of it.
     let subject = Subject::pacer(login_id);
     let mut counter = subject.clone();
-    if let (Some(token), Some((a, _))) = (device, &account) {
+    if let (Some(token), Some(r)) = (device, &read) {
         let hash = hash_token(token);
-        if app.store.known_device(&hash, app.clock.now()).await? == Some(a.id) {
+        if app.store.known_device(&hash, app.clock.now()).await? == Some(r.account.id) {
             counter = Subject::KnownDevice(hash);
         }
     }
-    let ok = check_counted(
+    let counters = std::slice::from_ref(&counter);
+    let checked = check(
         app,
         ticket,
-        std::slice::from_ref(&counter),
-        account.as_ref().map(|(_, h)| h.as_str()),
+        counters,
+        read.as_ref().map(|r| r.password_hash.as_str()),
         Password::attempt(password).as_ref(),
-        notice.as_ref(),
-        Guess::SignIn,
     )
     .await?;
-    // Only the right password learns that an account is disabled (as it
-    // stood when the login began; a session made as it is being disabled
-    // opens nothing either way: sessions of a disabled account are refused).
-    let disabled = ok && account.is_some() && disabled_at_read;
-    let label = match (ok, disabled) {
-        (true, false) => "success",
-        (true, true) => "disabled",
-        (false, _) => "failure",
-    };
-    metrics::counter!("openecf_logins_total", "outcome" => label).increment(1);
     // Only a well-formed username goes into the audit trail.
-    if let Subject::PacerPassword(Some(username)) = &subject {
+    let username = match &subject {
+        Subject::PacerPassword(Some(username)) => Some(username),
+        _ => None,
+    };
+    // The right password of an account not disabled (as it stood when the
+    // login began; a session made as it is being disabled opens nothing
+    // either way: sessions of a disabled account are refused): the login
+    // goes on, and the check ends with what it does next.
+    if let (true, Some(read), Some(username)) = (checked.ok, &read, username) {
+        if !read.disabled {
+            let mut started = checked.started;
+            if let Some(mut guard) = started.pop() {
+                if let Some(slot) = guard.slot.take() {
+                    metrics::counter!("openecf_logins_total", "outcome" => "success").increment(1);
+                    let event = NewAuditEvent {
+                        pacer_account: Some(read.account.id),
+                        ..audit::name_event(AuditAction::Login, AuditOutcome::Succeeded, username, ip)
+                    };
+                    return Ok(LoginCheck::Passed(Verified {
+                        account: read.account.clone(),
+                        mfa: read.mfa,
+                        end: CheckEnd(Some(Box::new(Ending {
+                            checks: guard.checks.clone(),
+                            slot,
+                            event,
+                        }))),
+                    }));
+                }
+            }
+            return Err(anyhow::anyhow!("a right password's check held no place").into());
+        }
+    }
+    let locked_at_start = checked.locked;
+    let (ok, after) = settle(app, checked, counters, notice.as_ref(), Guess::SignIn).await?;
+    // Only the right password learns that an account is disabled.
+    let disabled = ok && read.as_ref().is_some_and(|r| r.disabled);
+    let label = if disabled { "disabled" } else { "failure" };
+    metrics::counter!("openecf_logins_total", "outcome" => label).increment(1);
+    if let Some(username) = username {
         let outcome = if disabled {
             AuditOutcome::Disabled
-        } else if ok {
-            AuditOutcome::Succeeded
-        } else if app
-            .store
-            .failures(&counter)
-            .await?
-            .is_locked(app.clock.now().timestamp())
-        {
+        } else if locked_at_start || after.is_locked(app.clock.now().timestamp()) {
             AuditOutcome::Locked
         } else {
             AuditOutcome::Failed
@@ -387,15 +536,15 @@ pub async fn pacer_password(
         // nobody holds belongs to no account's own view, not even to
         // whoever registers that name later.
         let event = NewAuditEvent {
-            pacer_account: account.as_ref().map(|(a, _)| a.id),
+            pacer_account: read.as_ref().map(|r| r.account.id),
             ..audit::name_event(AuditAction::Login, outcome, username, ip)
         };
         audit::record(app, &event).await?;
     }
-    Ok(match account {
-        Some(_) if disabled => LoginCheck::Disabled,
-        Some((a, _)) if ok => LoginCheck::Passed(a),
-        _ => LoginCheck::Wrong,
+    Ok(if disabled {
+        LoginCheck::Disabled
+    } else {
+        LoginCheck::Wrong
     })
 }
 
@@ -582,33 +731,96 @@ impl std::fmt::Debug for SignedIn {
     }
 }
 
+/// How a login proved who it is, for the session it starts.
+#[derive(Debug)]
+pub enum Proof {
+    /// The right password, no passcode due: the check's end and audit event
+    /// are written with the session.
+    Password(Verified),
+    /// A passcode (or backup code) after the password.
+    SecondFactor(PacerAccount),
+}
+
+impl Proof {
+    pub fn account(&self) -> &PacerAccount {
+        match self {
+            Self::Password(v) => &v.account,
+            Self::SecondFactor(a) => a,
+        }
+    }
+}
+
 /// Issues a fresh session (ending `old_token`'s, if the client had one). A
 /// filer whose MFA enrolment is overdue gets a session that may only enrol.
-/// `mfa`: the account's MFA state as this login already read it (and
-/// unchanged since: no second factor was used), else `None` to read it now.
-pub async fn start_session(
-    app: &App,
-    account: &PacerAccount,
-    client: &Client,
-    old_token: Option<&str>,
-    mfa: Option<MfaState>,
-) -> Result<SignedIn> {
-    let mut mfa = match mfa {
-        Some(mfa) => mfa,
-        None => mfa_state(app, account).await?,
+///
+/// The session, the end of the password check, the login's audit event and
+/// the postponement of MFA enrolment it uses are written together, all or
+/// nothing ([`openecf_store::Store::start_session`]), by a task of their
+/// own: a request that goes away meanwhile leaves them whole.
+pub async fn start_session(app: &App, proof: Proof, client: &Client, old_token: Option<&str>) -> Result<SignedIn> {
+    let (account, mut mfa, end) = match proof {
+        Proof::Password(verified) => (verified.account, verified.mfa, Some(verified.end)),
+        Proof::SecondFactor(account) => {
+            // A backup code used may have changed it: read anew.
+            let mfa = mfa_state(app, &account).await?;
+            (account, mfa, None)
+        }
     };
     if let Some(old) = old_token {
         sessions::end(app, &hash_token(old)).await?;
     }
     // Every login of a filer without an authenticator app, browser or API,
     // uses up one postponement of MFA enrolment.
-    let mut pending = pending_from(account, &mfa);
-    if let Pending::EnrolMfa { .. } = pending {
-        mfa.skips = app.store.count_mfa_postponement(account.id).await?;
-        pending = pending_from(account, &mfa);
+    let postpone_mfa = matches!(pending_from(&account, &mfa), Pending::EnrolMfa { .. });
+    let enrol_only = |mfa: &MfaState| matches!(pending_from(&account, mfa), Pending::EnrolMfa { forced: true, .. });
+    let foreseen = MfaState {
+        skips: mfa.skips + i64::from(postpone_mfa),
+        ..mfa
+    };
+    let token = crate::tokens::random_token();
+    let token_hash = hash_token(&token);
+    let mfa_required = enrol_only(&foreseen);
+    let store = app.store.clone();
+    let now = app.clock.now();
+    let who = Principal::Pacer(account.id);
+    let (ip, user_agent, hash) = (client.ip.clone(), client.user_agent.clone(), token_hash.clone());
+    // Taken here, with no wait before the task owns it.
+    let ending = end.and_then(CheckEnd::take);
+    let written = tokio::spawn(async move {
+        let session = NewSession {
+            token_hash: &hash,
+            who,
+            ip: &ip,
+            user_agent: &user_agent,
+            mfa_required,
+            check: ending.as_ref().map(|e| (&e.checks.subject, e.slot)),
+            event: ending.as_ref().map(|e| &e.event),
+            postpone_mfa,
+        };
+        let started = store.start_session(&session, now).await;
+        if started.is_err() {
+            // No session: the check still ends (its place back, its event written).
+            if let Some(ending) = ending {
+                if let Err(e) = ending.write_alone().await {
+                    tracing::warn!(error = %e, "could not end a login's password check");
+                }
+            }
+        }
+        started
+    });
+    let skips = match written.await {
+        Ok(started) => started?,
+        Err(e) => return Err(anyhow::anyhow!("starting a session failed: {e}").into()),
+    };
+    mfa.skips = skips.unwrap_or(mfa.skips);
+    let pending = pending_from(&account, &mfa);
+    // Another login of the account's counted a postponement meanwhile: the
+    // session (not yet handed out) is marked as the count says.
+    if enrol_only(&mfa) != mfa_required {
+        app.store
+            .mark_session_mfa_required(&token_hash, enrol_only(&mfa))
+            .await?;
     }
-    let enrol_only = matches!(pending, Pending::EnrolMfa { forced: true, .. });
-    let token = sessions::start_marked(app, Principal::Pacer(account.id), client, enrol_only).await?;
     Ok(SignedIn { token, pending })
 }
 

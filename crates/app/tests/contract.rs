@@ -88,6 +88,7 @@ contract!(
     removed_link_can_be_made_again,
     failures_are_counted_and_cleared,
     checks_under_way_are_bounded_and_abandoned_places_end_with_their_run,
+    a_login_writes_its_session_check_event_and_postponement_all_or_nothing,
     sessions_and_pending_links_expire,
     a_planned_go_live_is_a_job_that_fires_once_at_its_instant,
     jobs_are_leased_retried_and_given_up,
@@ -555,6 +556,79 @@ async fn checks_under_way_are_bounded_and_abandoned_places_end_with_their_run(ap
     }
     assert_eq!(store.begin_attempt(&subject, next_run).await.unwrap(), Attempt::Locked);
     assert_eq!(store.attempts_under_way(&subject, next_run).await.unwrap(), 0);
+}
+
+async fn a_login_writes_its_session_check_event_and_postponement_all_or_nothing(app: &App) {
+    use openecf_store::NewSession;
+    let store = &app.store;
+    let account = add_pacer(app, "alogin2026", AccountKind::Individual).await;
+    let subject = Subject::pacer("alogin2026");
+    // Two failures counted, then the check whose password is right.
+    store.record_failure(&subject, now(), None).await.unwrap();
+    store.record_failure(&subject, now(), None).await.unwrap();
+    let Attempt::Go(slot) = store.begin_attempt(&subject, now()).await.unwrap() else {
+        panic!("no place for the check");
+    };
+    let event = NewAuditEvent {
+        pacer_account: Some(account.id),
+        pacer_username: Some("alogin2026".into()),
+        ..NewAuditEvent::new(AuditAction::Login, AuditOutcome::Succeeded)
+    };
+    let login = |token_hash| NewSession {
+        token_hash,
+        who: Principal::Pacer(account.id),
+        ip: "10.1.2.3",
+        user_agent: "contract",
+        mfa_required: true,
+        check: Some((&subject, slot)),
+        event: Some(&event),
+        postpone_mfa: true,
+    };
+    let logins = |events: &[openecf_store::AuditEvent]| {
+        events
+            .iter()
+            .filter(|e| e.pacer_username.as_deref() == Some("alogin2026") && e.action == AuditAction::Login.as_str())
+            .count()
+    };
+    // A session whose token (hash) is taken already: nothing of the login is written.
+    store
+        .create_session("taken-hash", Principal::Pacer(account.id), now(), "10.0.0.1", "x")
+        .await
+        .unwrap();
+    assert!(store.start_session(&login("taken-hash"), now()).await.is_err());
+    assert_eq!(
+        store.failures(&subject).await.unwrap().count,
+        2,
+        "the count was cleared"
+    );
+    assert_eq!(store.attempts_under_way(&subject, now()).await.unwrap(), 1);
+    assert_eq!(logins(&store.audit_events(None).await.unwrap()), 0);
+    assert_eq!(store.mfa_state(account.id).await.unwrap().skips, 0);
+    // The login written: the session, the count cleared and the place given
+    // back, the event, one more postponement (returned).
+    let skips = store.start_session(&login("login-hash"), now()).await.unwrap();
+    assert_eq!(skips, Some(1));
+    let session = store.session("login-hash").await.unwrap().expect("the session");
+    assert_eq!(session.principal, Principal::Pacer(account.id));
+    assert_eq!((session.ip.as_str(), session.mfa_required), ("10.1.2.3", true));
+    assert_eq!(store.failures(&subject).await.unwrap().count, 0);
+    assert_eq!(store.attempts_under_way(&subject, now()).await.unwrap(), 0);
+    assert_eq!(logins(&store.audit_events(None).await.unwrap()), 1);
+    assert_eq!(store.mfa_state(account.id).await.unwrap().skips, 1);
+    // A session alone (after a passcode, say) counts nothing else.
+    let alone = NewSession {
+        check: None,
+        event: None,
+        postpone_mfa: false,
+        mfa_required: false,
+        ..login("alone-hash")
+    };
+    assert_eq!(store.start_session(&alone, now()).await.unwrap(), None);
+    assert!(!store.session("alone-hash").await.unwrap().unwrap().mfa_required);
+    store.mark_session_mfa_required("alone-hash", true).await.unwrap();
+    assert!(store.session("alone-hash").await.unwrap().unwrap().mfa_required);
+    assert_eq!(store.mfa_state(account.id).await.unwrap().skips, 1);
+    assert_eq!(logins(&store.audit_events(None).await.unwrap()), 1);
 }
 
 async fn sessions_and_pending_links_expire(app: &App) {
@@ -2496,7 +2570,7 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
     let token = sessions::start(&a, Principal::Pacer(pacer.id), &client).await.unwrap();
     let hash = openecf_app::tokens::hash_token(&token);
     let view = resolve(&a, hash.clone()).await.expect("a new session opens");
-    assert_eq!(view.1.as_ref().map(|acct| acct.id), Some(pacer.id));
+    assert_eq!(view.account.as_ref().map(|acct| acct.id), Some(pacer.id));
     assert!(sessions::end(&b, &hash).await.unwrap());
     let started = std::time::Instant::now();
     assert!(
@@ -2517,6 +2591,36 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
     assert!(
         resolve(&a, hash.clone()).await.is_none(),
         "this node's logout is not seen at once"
+    );
+
+    // A session is marked seen (once a minute) by one request, which finds
+    // it ended on another node: it opens nothing from then on, cache or not.
+    let token = sessions::start(&a, Principal::Pacer(pacer.id), &client).await.unwrap();
+    let hash = openecf_app::tokens::hash_token(&token);
+    assert!(resolve(&a, hash.clone()).await.is_some());
+    assert!(sessions::end(&b, &hash).await.unwrap());
+    a.clock.advance(Duration::from_secs(61));
+    assert!(
+        resolve(&a, hash.clone()).await.is_none(),
+        "a session found gone when marked seen still opens"
+    );
+    // Marking a session seen does not make its cached entry live longer:
+    // ended on another node, it opens nothing here once the cache's time
+    // since it was read has passed.
+    let token = sessions::start(&a, Principal::Pacer(pacer.id), &client).await.unwrap();
+    let hash = openecf_app::tokens::hash_token(&token);
+    let read_at = std::time::Instant::now();
+    assert!(resolve(&a, hash.clone()).await.is_some());
+    tokio::time::sleep(TTL / 2).await;
+    a.clock.advance(Duration::from_secs(61));
+    assert!(resolve(&a, hash.clone()).await.is_some(), "marked seen");
+    let seen = a.store.session(&hash).await.unwrap().expect("the session").last_seen_at;
+    assert_eq!(seen, a.clock.now(), "the touch was not written");
+    assert!(sessions::end(&b, &hash).await.unwrap());
+    tokio::time::sleep((TTL + Duration::from_millis(100)).saturating_sub(read_at.elapsed())).await;
+    assert!(
+        resolve(&a, hash.clone()).await.is_none(),
+        "marking a session seen let its cached entry outlive the cache's time"
     );
 
     // Any write of this node (here an operator disabling the account, which
@@ -2559,16 +2663,16 @@ async fn read_cache_bounds(db: &openecf_store::testkit::TestDb) {
     let court = a.court(&id).await.unwrap().unwrap();
     assert!(matches!(link(&a, &court, &filer, &ecf).await, Decision::Linked(_)));
     let before = a.store.generation();
-    let account = openecf_app::signin::pacer_password(&a, "cachefiler2027", password.expose(), "127.0.0.1", None)
+    let verified = openecf_app::signin::pacer_password(&a, "cachefiler2027", password.expose(), "127.0.0.1", None)
         .await
         .unwrap()
         .passed()
         .expect("the right password passes");
-    let mfa = openecf_app::signin::mfa_state(&a, &account).await.unwrap();
-    assert!(mfa.is_filer && !mfa.is_on());
-    let signed_in = openecf_app::signin::start_session(&a, &account, &client, None, Some(mfa))
-        .await
-        .unwrap();
+    assert!(verified.mfa().is_filer && !verified.mfa().is_on());
+    let signed_in =
+        openecf_app::signin::start_session(&a, openecf_app::signin::Proof::Password(verified), &client, None)
+            .await
+            .unwrap();
     assert!(matches!(
         signed_in.pending,
         openecf_app::signin::Pending::EnrolMfa { skips_left: 2, .. }

@@ -5,6 +5,7 @@ use openecf_domain::{
     Role, Username,
 };
 
+use crate::pacer::{mfa_columns, MfaRow, MfaState};
 use crate::{corrupt, epoch, parse_date, Missing, Result, Store, StoreError, Time, Tx};
 
 /// `Debug` leaves the password hash out.
@@ -60,6 +61,28 @@ pub(crate) struct PacerRow {
     kind: String,
     created_on: String,
     upgraded_at: Option<i64>,
+}
+
+/// What a password login reads of an account ([`Store::pacer_for_login`]).
+/// `Debug` leaves the password hash out.
+#[derive(Clone)]
+pub struct LoginRead {
+    pub account: PacerAccount,
+    pub password_hash: String,
+    /// The PACER Service Center disabled it.
+    pub disabled: bool,
+    pub mfa: MfaState,
+}
+
+impl std::fmt::Debug for LoginRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRead")
+            .field("account", &self.account)
+            .field("password_hash", &"[redacted]")
+            .field("disabled", &self.disabled)
+            .field("mfa", &self.mfa)
+            .finish()
+    }
 }
 
 pub(crate) const PACER_COLUMNS: &str = "id, username, password_hash, name, email, kind, created_on, upgraded_at";
@@ -230,25 +253,37 @@ impl Store {
     }
 
     /// What a password login reads of an account, in one statement: the
-    /// account, its password hash, and whether the PACER Service Center
-    /// disabled it.
-    pub async fn pacer_for_login(&self, username: &Username) -> Result<Option<(PacerAccount, String, bool)>> {
+    /// account, its password hash, whether the PACER Service Center
+    /// disabled it, and its MFA state (what the login asks next).
+    pub async fn pacer_for_login(&self, username: &Username) -> Result<Option<LoginRead>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
             account: PacerRow,
             disabled: i64,
+            #[sqlx(flatten)]
+            mfa: MfaRow,
         }
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "SELECT {PACER_COLUMNS}, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled
-             FROM pacer_accounts WHERE username = $1"
-        ))
-        .bind(username.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT {PACER_COLUMNS}, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled, {}
+                 FROM pacer_accounts WHERE username = $1",
+                mfa_columns("pacer_accounts.id")
+            )
+        });
+        let row: Option<Row> = sqlx::query_as(SQL.as_str())
+            .bind(username.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| {
             let disabled = r.disabled != 0;
-            r.account.into_account().map(|(a, h)| (a, h, disabled))
+            let (account, password_hash) = r.account.into_account()?;
+            Ok(LoginRead {
+                account,
+                password_hash,
+                disabled,
+                mfa: r.mfa.into(),
+            })
         })
         .transpose()
     }

@@ -48,7 +48,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-pub use accounts::{NewEcfAccount, NewPacerAccount};
+pub use accounts::{LoginRead, NewEcfAccount, NewPacerAccount};
 pub use agents::AgentRow;
 pub use claims::{ClaimRow, NewClaim};
 pub use console::{ConsoleAccount, EfileDecision, EfileRequestRow, HistoryRow, NewEfileRequest, ProgressCounts};
@@ -74,7 +74,7 @@ pub use public::{DocketFilter, FeedEntry, PartyMatch, ReportDocument, ReportEntr
 pub use reports::{HearingRow, OpinionRow};
 pub use search::FoundEntry;
 pub use security::{Attempt, AttemptOutcome, AttemptSlot, AuditEvent, AuditFilter, AuditRow};
-pub use sessions::{Principal, SessionRow};
+pub use sessions::{NewSession, Principal, SessionRow};
 
 /// The one time type that crosses the store's boundary. Stored as whole
 /// seconds since the Unix epoch.

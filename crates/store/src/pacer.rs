@@ -52,24 +52,44 @@ impl MfaState {
     }
 }
 
-async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: PacerAccountId) -> Result<MfaState> {
-    let (links, authenticators, backup_codes, skips): (i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM links WHERE pacer_account_id = $1)
-                  + (SELECT COUNT(*) FROM court_staff WHERE pacer_account_id = $1)
-                  + (SELECT COUNT(*) FROM filing_agents WHERE agent_id = $1 AND accepted_at IS NOT NULL),
-                (SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = $1),
-                (SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = $1 AND used_at IS NULL),
-                (SELECT mfa_skips FROM pacer_accounts WHERE id = $1)",
+/// The columns of an account's MFA state ([`MfaRow`]), for the account
+/// whose id is `id` (a parameter, or a column of the query's `pacer_accounts`).
+pub(crate) fn mfa_columns(id: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM links WHERE pacer_account_id = {id})
+           + (SELECT COUNT(*) FROM court_staff WHERE pacer_account_id = {id})
+           + (SELECT COUNT(*) FROM filing_agents WHERE agent_id = {id} AND accepted_at IS NOT NULL) AS filer_roles,
+         (SELECT COUNT(*) FROM mfa_authenticators WHERE pacer_account_id = {id}) AS authenticators,
+         (SELECT COUNT(*) FROM mfa_backup_codes WHERE pacer_account_id = {id} AND used_at IS NULL) AS backup_codes,
+         (SELECT mfa_skips FROM pacer_accounts AS skipped WHERE skipped.id = {id}) AS mfa_skips"
     )
-    .bind(id.get())
-    .fetch_one(db)
-    .await?;
-    Ok(MfaState {
-        is_filer: links > 0,
-        authenticators,
-        backup_codes,
-        skips,
-    })
+}
+
+/// An account's MFA state as [`mfa_columns`] reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MfaRow {
+    filer_roles: i64,
+    authenticators: i64,
+    backup_codes: i64,
+    mfa_skips: i64,
+}
+
+impl From<MfaRow> for MfaState {
+    fn from(r: MfaRow) -> Self {
+        Self {
+            is_filer: r.filer_roles > 0,
+            authenticators: r.authenticators,
+            backup_codes: r.backup_codes,
+            skips: r.mfa_skips,
+        }
+    }
+}
+
+static MFA_STATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT {}", mfa_columns("$1")));
+
+async fn mfa_state<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>, id: PacerAccountId) -> Result<MfaState> {
+    let row: MfaRow = sqlx::query_as(MFA_STATE.as_str()).bind(id.get()).fetch_one(db).await?;
+    Ok(row.into())
 }
 
 async fn authenticators<'e>(
@@ -626,20 +646,13 @@ impl Tx {
     }
 }
 
-impl Store {
-    /// Counts one more postponement of MFA enrolment (one statement, atomic
-    /// by itself); returns the count after it.
-    pub async fn count_mfa_postponement(&self, account: PacerAccountId) -> Result<i64> {
-        let skips =
-            sqlx::query_scalar("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = $1 RETURNING mfa_skips")
-                .bind(account.get())
-                .fetch_one(&mut *self.writer().await?)
-                .await?;
-        // No cached row holds the count (the read cache keeps sessions,
-        // accounts without their MFA state, courts, standing): every login of
-        // a filer without MFA writes it, and must not make the cache stale.
-        Ok(skips)
-    }
+/// Counts one more postponement of MFA enrolment for the account (the
+/// parameter `id`), returning the count after. No cached row holds the
+/// count (the read cache keeps sessions, accounts without their MFA state,
+/// courts, standing): every login of a filer without MFA writes it, and
+/// must not make the cache stale.
+pub(crate) fn postpone_mfa_sql(id: &str) -> String {
+    format!("UPDATE pacer_accounts SET mfa_skips = mfa_skips + 1 WHERE id = {id} RETURNING mfa_skips")
 }
 
 impl Store {

@@ -26,20 +26,38 @@ impl Store {
 }
 
 fn audit_insert(e: &NewAuditEvent, at: Time) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments<'static>> {
-    sqlx::query(
+    bind_audit(sqlx::query(AUDIT_INSERT.as_str()), e, at)
+}
+
+/// The INSERT of an audit event, its values the parameters from `$first`
+/// on, in the order [`bind_audit`] binds them.
+pub(crate) fn audit_insert_sql(first: usize) -> String {
+    let values: Vec<String> = (first..first + 9).map(|n| format!("${n}")).collect();
+    format!(
         "INSERT INTO audit_events
              (at, action, outcome, pacer_username, court_id, ecf_login, ip, detail, pacer_account_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ({})",
+        values.join(", ")
     )
-    .bind(epoch(at))
-    .bind(e.action.as_str())
-    .bind(e.outcome.to_string())
-    .bind(e.pacer_username.clone())
-    .bind(e.court_id.clone())
-    .bind(e.ecf_login.clone())
-    .bind(e.ip.clone())
-    .bind(e.detail.clone())
-    .bind(e.pacer_account.map(|a| a.get()))
+}
+
+static AUDIT_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| audit_insert_sql(1));
+
+/// Binds an audit event's values, as [`audit_insert_sql`] takes them.
+pub(crate) fn bind_audit<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    e: &NewAuditEvent,
+    at: Time,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(epoch(at))
+        .bind(e.action.as_str())
+        .bind(e.outcome.to_string())
+        .bind(e.pacer_username.clone())
+        .bind(e.court_id.clone())
+        .bind(e.ecf_login.clone())
+        .bind(e.ip.clone())
+        .bind(e.detail.clone())
+        .bind(e.pacer_account.map(|a| a.get()))
 }
 
 impl Tx {
@@ -81,7 +99,7 @@ pub struct AttemptSlot {
     /// When the run the place was taken in ends: the place is given back in
     /// that run's count (the current run's or the one before's), and in no
     /// other.
-    run_ends: i64,
+    pub(crate) run_ends: i64,
 }
 
 /// How a check begun with [`Store::begin_attempt`] ended.
@@ -287,15 +305,11 @@ impl Store {
             // The common end, a right password: the count is cleared
             // whatever it was, so nothing is read first. One statement.
             AttemptOutcome::Succeeded { clear: true } => {
-                sqlx::query(&format!(
-                    "UPDATE auth_failures SET count = 0, last_failed_at = 0, locked_until = 0, {}
-                     WHERE subject = $1",
-                    give_back("$2")
-                ))
-                .bind(&subject)
-                .bind(slot.run_ends)
-                .execute(&mut *self.writer().await?)
-                .await?;
+                sqlx::query(&end_right_check("$1", "$2"))
+                    .bind(&subject)
+                    .bind(slot.run_ends)
+                    .execute(&mut *self.writer().await?)
+                    .await?;
                 Ok(Failures::default())
             }
             AttemptOutcome::Succeeded { clear: false } | AttemptOutcome::Abandoned => {
@@ -360,6 +374,17 @@ fn places_held(row: &str, now: &str) -> String {
     format!(
         "(CASE WHEN {row}in_flight_until + {IN_FLIGHT_SECS} > {now} THEN {row}in_flight ELSE 0 END
           + CASE WHEN {row}in_flight_prev_until > {now} THEN {row}in_flight_prev ELSE 0 END)"
+    )
+}
+
+/// Ends a check whose password was right: clears the subject's count
+/// whatever it was (so nothing is read first) and gives the place back.
+/// Parameters: the subject, the slot's `run_ends`.
+pub(crate) fn end_right_check(subject: &str, run_ends: &str) -> String {
+    format!(
+        "UPDATE auth_failures SET count = 0, last_failed_at = 0, locked_until = 0, {}
+         WHERE subject = {subject}",
+        give_back(run_ends)
     )
 }
 

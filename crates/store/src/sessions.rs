@@ -1,6 +1,13 @@
 use openecf_domain::{EcfAccountId, PacerAccountId};
 
-use crate::{epoch, from_epoch, Result, Store, StoreError, Time};
+use openecf_domain::throttle::Subject;
+use openecf_domain::NewAuditEvent;
+use sqlx::any::AnyArguments;
+use sqlx::Any;
+
+use crate::pacer::postpone_mfa_sql;
+use crate::security::{audit_insert_sql, bind_audit, end_right_check, AttemptSlot};
+use crate::{epoch, from_epoch, Engine, Result, Store, StoreError, Time};
 
 /// Who a session belongs to: a PACER account (the Central Sign-On, good at
 /// every court) or, at a court not yet live, a legacy CM/ECF account.
@@ -68,6 +75,55 @@ impl TryFrom<Row> for SessionRow {
     }
 }
 
+/// A session to start ([`Store::start_session`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    /// The hash of its token (the token itself is never stored).
+    pub token_hash: &'a str,
+    pub who: Principal,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+    /// May only enrol in MFA.
+    pub mfa_required: bool,
+    /// The login's password check, whose password was right: its subject's
+    /// count is cleared and its place given back.
+    pub check: Option<(&'a Subject, AttemptSlot)>,
+    /// The login's audit event.
+    pub event: Option<&'a NewAuditEvent>,
+    /// Counts one more postponement of MFA enrolment for the PACER account.
+    pub postpone_mfa: bool,
+}
+
+/// The INSERT of a session, its values the parameters from `$first` on, as
+/// [`bind_session`] binds them.
+fn session_insert_sql(first: usize) -> String {
+    let n: Vec<String> = (first..first + 7).map(|n| format!("${n}")).collect();
+    format!(
+        "INSERT INTO sessions (token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent, mfa_required)
+         VALUES ({0}, {1}, {2}, {3}, {3}, {4}, {5}, {6})",
+        n[0], n[1], n[2], n[3], n[4], n[5], n[6]
+    )
+}
+
+fn bind_session<'q>(
+    q: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
+    s: &NewSession<'_>,
+    user_agent: &str,
+    now: Time,
+) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
+    let (pacer, ecf) = match s.who {
+        Principal::Pacer(id) => (Some(id.get()), None),
+        Principal::Ecf(id) => (None, Some(id.get())),
+    };
+    q.bind(s.token_hash.to_owned())
+        .bind(pacer)
+        .bind(ecf)
+        .bind(epoch(now))
+        .bind(s.ip.to_owned())
+        .bind(user_agent.to_owned())
+        .bind(i64::from(s.mfa_required))
+}
+
 const SESSION_COLUMNS: &str =
     "token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent, mfa_required";
 
@@ -81,38 +137,114 @@ impl Store {
         ip: &str,
         user_agent: &str,
     ) -> Result<()> {
-        self.create_session_marked(token_hash, who, now, ip, user_agent, false)
-            .await
+        let session = NewSession {
+            token_hash,
+            who,
+            ip,
+            user_agent,
+            mfa_required: false,
+            check: None,
+            event: None,
+            postpone_mfa: false,
+        };
+        self.start_session(&session, now).await.map(|_| ())
     }
 
-    /// [`Store::create_session`], marked (or not) as a session that may only
-    /// enrol in MFA, in the same statement.
-    pub async fn create_session_marked(
-        &self,
-        token_hash: &str,
-        who: Principal,
-        now: Time,
-        ip: &str,
-        user_agent: &str,
-        mfa_required: bool,
-    ) -> Result<()> {
-        let (pacer, ecf) = match who {
-            Principal::Pacer(id) => (Some(id.get()), None),
-            Principal::Ecf(id) => (None, Some(id.get())),
+    /// Starts a session, with what the login that starts it writes beside
+    /// it: the end of its password check, its audit event, one more
+    /// postponement of MFA enrolment. All or nothing: on SQLite one
+    /// transaction, on PostgreSQL one statement (one round trip, one commit;
+    /// the common login's writes after the hash). Returns the postponements
+    /// counted with this one, if one was.
+    pub async fn start_session(&self, s: &NewSession<'_>, now: Time) -> Result<Option<i64>> {
+        let postpone = match s.who {
+            Principal::Pacer(id) if s.postpone_mfa => Some(id),
+            _ => None,
         };
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, pacer_account_id, ecf_account_id, created_at, last_seen_at, ip, user_agent, mfa_required)
-             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
-        )
-        .bind(token_hash)
-        .bind(pacer)
-        .bind(ecf)
-        .bind(epoch(now))
-        .bind(ip)
-        .bind(user_agent.chars().take(256).collect::<String>())
-        .bind(i64::from(mfa_required))
-        .execute(&mut *self.writer().await?)
-        .await?;
+        let user_agent: String = s.user_agent.chars().take(256).collect();
+        let check = s.check.map(|(subject, slot)| (subject.to_string(), slot.run_ends));
+        match self.engine {
+            Engine::Sqlite => {
+                let mut tx = self.write().await?;
+                if let Some((subject, run_ends)) = &check {
+                    sqlx::query(&end_right_check("$1", "$2"))
+                        .bind(subject)
+                        .bind(*run_ends)
+                        .execute(tx.conn())
+                        .await?;
+                }
+                if let Some(event) = s.event {
+                    tx.insert_audit(event, now).await?;
+                }
+                let skips = match postpone {
+                    Some(id) => Some(
+                        sqlx::query_scalar(&postpone_mfa_sql("$1"))
+                            .bind(id.get())
+                            .fetch_one(tx.conn())
+                            .await?,
+                    ),
+                    None => None,
+                };
+                bind_session(sqlx::query(&session_insert_sql(1)), s, &user_agent, now)
+                    .execute(tx.conn())
+                    .await?;
+                tx.commit_leaving_cache().await?;
+                Ok(skips)
+            }
+            Engine::Postgres => {
+                // Data-modifying CTEs, each run once and to completion; the
+                // parameters numbered in the order they are bound below.
+                let mut ctes = Vec::new();
+                let mut next = 1;
+                if check.is_some() {
+                    ctes.push(format!(
+                        "checked AS ({})",
+                        end_right_check(&format!("${next}"), &format!("${}", next + 1))
+                    ));
+                    next += 2;
+                }
+                if s.event.is_some() {
+                    ctes.push(format!("audited AS ({})", audit_insert_sql(next)));
+                    next += 9;
+                }
+                if postpone.is_some() {
+                    ctes.push(format!("postponed AS ({})", postpone_mfa_sql(&format!("${next}"))));
+                    next += 1;
+                }
+                ctes.push(format!("started AS ({})", session_insert_sql(next)));
+                let skips = if postpone.is_some() {
+                    "(SELECT mfa_skips FROM postponed)"
+                } else {
+                    "CAST(NULL AS BIGINT)"
+                };
+                let sql = format!("WITH {} SELECT {skips}", ctes.join(", "));
+                let mut q = sqlx::query(&sql);
+                if let Some((subject, run_ends)) = &check {
+                    q = q.bind(subject.clone()).bind(*run_ends);
+                }
+                if let Some(event) = s.event {
+                    q = bind_audit(q, event, now);
+                }
+                if let Some(id) = postpone {
+                    q = q.bind(id.get());
+                }
+                let row = bind_session(q, s, &user_agent, now)
+                    .fetch_one(&mut *self.writer().await?)
+                    .await?;
+                Ok(sqlx::Row::try_get::<Option<i64>, _>(&row, 0)?)
+            }
+        }
+    }
+
+    /// Marks a session (not yet handed out) as one that may only enrol in
+    /// MFA, or not: for a login whose postponements were counted otherwise
+    /// than it foresaw (another login of the account's at the same time).
+    pub async fn mark_session_mfa_required(&self, token_hash: &str, mfa_required: bool) -> Result<()> {
+        sqlx::query("UPDATE sessions SET mfa_required = $1 WHERE token_hash = $2")
+            .bind(i64::from(mfa_required))
+            .bind(token_hash)
+            .execute(&mut *self.writer().await?)
+            .await?;
         Ok(())
     }
 
@@ -140,13 +272,14 @@ impl Store {
         rows.into_iter().map(SessionRow::try_from).collect()
     }
 
-    pub async fn touch_session(&self, token_hash: &str, now: Time) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+    /// Marks a session seen now; whether it is still there.
+    pub async fn touch_session(&self, token_hash: &str, now: Time) -> Result<bool> {
+        let done = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(epoch(now))
             .bind(token_hash)
             .execute(&mut *self.writer().await?)
             .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Ends a session. Returns whether there was one.

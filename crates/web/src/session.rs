@@ -124,7 +124,7 @@ impl Visitor {
             return Ok(None);
         };
         let hash = hash_token(token);
-        let Some(Principal::Ecf(id)) = live_session(state, &hash).await?.map(|view| view.0.principal) else {
+        let Some(Principal::Ecf(id)) = live_session(state, &hash).await?.map(|view| view.row.principal) else {
             return Ok(None);
         };
         let account = state.store.ecf_by_id(id).await?;
@@ -158,7 +158,7 @@ impl FromRequestParts<AppState> for Visitor {
         if let Some(token) = &sent_pacer_token {
             let hash = hash_token(token);
             if let Some(view) = live_session(state, &hash).await? {
-                let (row, account) = &*view;
+                let (row, account) = (&view.row, &view.account);
                 if let Principal::Pacer(id) = row.principal {
                     // A filer who has put off MFA three times must enrol before
                     // anything else: such a session may only enrol (and log out).

@@ -296,8 +296,8 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             "redactFlag: use \"1\" or \"0\".",
         ));
     }
-    let account = match signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? {
-        signin::LoginCheck::Passed(a) => a,
+    let verified = match signin::pacer_password(&state, &req.login_id, &req.password, &client.ip, None).await? {
+        signin::LoginCheck::Passed(v) => v,
         signin::LoginCheck::Wrong => {
             return Ok(answer(
                 StatusCode::OK,
@@ -315,8 +315,8 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
             ));
         }
     };
-    let mfa = signin::mfa_state(&state, &account).await?;
-    if mfa.is_on() {
+    let proof = if verified.mfa().is_on() {
+        let account = verified.settle().await?;
         match req.otp_code.as_deref().filter(|c| !c.trim().is_empty()) {
             None => {
                 return Ok(answer(
@@ -332,12 +332,13 @@ async fn auth(state: AppState, client: Client, req: AuthRequest) -> Result<Respo
                 }
             }
         }
-    }
+        signin::Proof::SecondFactor(account)
+    } else {
+        signin::Proof::Password(verified)
+    };
     // Like a browser session, one whose MFA enrolment is overdue may do
-    // nothing but enrol. (A second factor used above may have changed the
-    // account's MFA state: then it is read again.)
-    let known = if mfa.is_on() { None } else { Some(mfa) };
-    let signed_in = signin::start_session(&state, &account, &client.to_app(), None, known).await?;
+    // nothing but enrol.
+    let signed_in = signin::start_session(&state, proof, &client.to_app(), None).await?;
     let token = signed_in.token;
     if let Some(code) = req.client_code.as_deref().filter(|c| !c.trim().is_empty()) {
         // Checked above: the session's searches and documents bill to it.

@@ -15,6 +15,7 @@ use crate::paths::{safe_next, see_other};
 use crate::session::{clear_cookie, hash_token, Visitor, PACER_COOKIE};
 use crate::view::{page, render, Banner};
 use crate::{AppError, AppState};
+use openecf_app::signin::Proof;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -113,8 +114,8 @@ async fn submit(
         visitor.device.as_deref(),
     )
     .await?;
-    let disabled = check == openecf_app::signin::LoginCheck::Disabled;
-    let Some(account) = check.passed() else {
+    let disabled = check.is_disabled();
+    let Some(verified) = check.passed() else {
         let (status, message) = if disabled {
             (StatusCode::FORBIDDEN, openecf_app::signin::DISABLED_MESSAGE)
         } else {
@@ -134,11 +135,11 @@ async fn submit(
             },
         ));
     };
-    // Read once: it says whether a passcode is due, and what the session
-    // must do first.
-    let mfa = openecf_app::signin::mfa_state(&state, &account).await?;
-    if mfa.is_on() {
+    // Read with the account: whether a passcode is due, and what the
+    // session must do first.
+    if verified.mfa().is_on() {
         // The password was right; the session waits for the one-time passcode.
+        let account = verified.settle().await?;
         let challenge = openecf_app::signin::begin_second_factor(&state, &account, &next).await?;
         return Ok(page(OtpPage {
             banner: Banner::of(&visitor),
@@ -148,7 +149,7 @@ async fn submit(
             error: None,
         }));
     }
-    signin::finish(&state, &visitor, &account, Some(mfa), &next, &client_code).await
+    signin::finish(&state, &visitor, Proof::Password(verified), &next, &client_code).await
 }
 
 #[derive(Template)]
@@ -194,8 +195,7 @@ async fn otp(
     }
     openecf_app::signin::end_second_factor(&state, &form.challenge).await?;
     let client_code = openecf_domain::fees::check_client_code(&form.client_code).unwrap_or_default();
-    // The passcode step may have changed the MFA state (a backup code used): read anew.
-    signin::finish(&state, &visitor, &account, None, &next, &client_code).await
+    signin::finish(&state, &visitor, Proof::SecondFactor(account), &next, &client_code).await
 }
 
 async fn logout(State(state): State<AppState>, visitor: Visitor, _: CsrfForm<NoFields>) -> Result<Response, AppError> {

@@ -4,9 +4,7 @@
 
 use axum::http::header::SET_COOKIE;
 use axum::response::Response;
-use openecf_app::signin::{self, Pending};
-use openecf_domain::PacerAccount;
-use openecf_store::MfaState;
+use openecf_app::signin::{self, Pending, Proof};
 
 use crate::paths::{encode_next, see_other};
 use crate::session::{device_cookie, set_cookie, Visitor, PACER_COOKIE};
@@ -14,24 +12,15 @@ use crate::{AppError, AppState};
 
 /// Issues a fresh session token (ending the one the browser had) and sends
 /// the user on: to the upgrade page, to MFA enrolment, or where they were going.
-/// `mfa`: the account's MFA state as this login already read it (unchanged
-/// since: no second factor was used), else `None` to read it now.
 pub(crate) async fn finish(
     state: &AppState,
     visitor: &Visitor,
-    account: &PacerAccount,
-    mfa: Option<MfaState>,
+    proof: Proof,
     next: &str,
     client_code: &str,
 ) -> Result<Response, AppError> {
-    let signed_in = signin::start_session(
-        state,
-        account,
-        &visitor.client(),
-        visitor.sent_pacer_token.as_deref(),
-        mfa,
-    )
-    .await?;
+    let account = proof.account().clone();
+    let signed_in = signin::start_session(state, proof, &visitor.client(), visitor.sent_pacer_token.as_deref()).await?;
     if !client_code.is_empty() {
         // Checked before the password was: it bills this session's searches.
         openecf_app::fees::set_client_code(state, &crate::session::hash_token(&signed_in.token), client_code)
@@ -48,7 +37,7 @@ pub(crate) async fn finish(
         SET_COOKIE,
         set_cookie(PACER_COOKIE, &signed_in.token, "/", state.config.secure_cookies()),
     );
-    if let Some(device) = signin::remember_device(state, account, visitor.device.as_deref()).await? {
+    if let Some(device) = signin::remember_device(state, &account, visitor.device.as_deref()).await? {
         res.headers_mut()
             .append(SET_COOKIE, device_cookie(&device, state.config.secure_cookies()));
     }
