@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use moka::sync::Cache;
+use moka::future::Cache;
+use moka::ops::compute::{CompResult, Op};
 use openecf_domain::{Catalogue, Court, CourtId, PacerAccount, PacerAccountId};
 use openecf_store::{SessionRow, Store};
 
@@ -138,21 +139,26 @@ impl Caches {
     }
 
     /// Forgets one session at once (its logout on this node).
-    pub fn forget_session(&self, token_hash: &str) {
-        self.sessions.invalidate(token_hash);
+    pub async fn forget_session(&self, token_hash: &str) {
+        self.sessions.invalidate(token_hash).await;
     }
 }
 
 /// Reads through one cache: a fresh entry, else `read` (whose `Some` is kept).
-async fn through<K, V, F>(
+///
+/// One read per key at a time: when an entry runs out (or goes stale) under
+/// many requests at once, one of them reads it again and the others wait for
+/// its answer, rather than all asking the database the same question.
+async fn through<K, Q, V, F>(
     store: &Store,
     enabled: bool,
     cache: &Cache<K, Entry<V>>,
-    key: K,
+    key: &Q,
     read: F,
 ) -> Result<Option<V>>
 where
-    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    K: std::hash::Hash + Eq + Send + Sync + 'static + std::borrow::Borrow<Q>,
+    Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
     V: Clone + Send + Sync + 'static,
     F: std::future::Future<Output = Result<Option<V>>>,
 {
@@ -161,24 +167,30 @@ where
     }
     // Noted before the read: a write that lands during it makes the entry stale.
     let generation = store.generation();
-    if let Some(hit) = cache.get(&key) {
+    if let Some(hit) = cache.get(key).await {
         if hit.generation == generation {
             metrics::counter!("openecf_cache_total", "outcome" => "hit").increment(1);
             return Ok(Some(hit.value));
         }
     }
-    metrics::counter!("openecf_cache_total", "outcome" => "miss").increment(1);
-    let value = read.await?;
-    if let Some(value) = &value {
-        cache.insert(
-            key,
-            Entry {
-                generation,
-                value: value.clone(),
-            },
-        );
-    }
-    Ok(value)
+    let computed = cache
+        .entry_by_ref(key)
+        .and_try_compute_with(|entry| async move {
+            // Read meanwhile by the request this one waited for.
+            if entry.as_ref().is_some_and(|e| e.value().generation == generation) {
+                return Ok(Op::Nop);
+            }
+            metrics::counter!("openecf_cache_total", "outcome" => "miss").increment(1);
+            Ok::<_, crate::Error>(match read.await? {
+                Some(value) => Op::Put(Entry { generation, value }),
+                None => Op::Remove,
+            })
+        })
+        .await?;
+    Ok(match computed {
+        CompResult::Inserted(e) | CompResult::ReplacedWith(e) | CompResult::Unchanged(e) => Some(e.into_value().value),
+        CompResult::StillNone(_) | CompResult::Removed(_) => None,
+    })
 }
 
 impl crate::App {
@@ -186,29 +198,23 @@ impl crate::App {
     /// against the timeouts (see [`crate::sessions::resolve`]).
     pub(crate) async fn cached_session(&self, token_hash: &str) -> Result<Option<SessionView>> {
         let store = &self.store;
-        through(
-            store,
-            self.caches.enabled,
-            &self.caches.sessions,
-            token_hash.to_owned(),
-            async {
-                let Some(row) = store.session(token_hash).await? else {
-                    return Ok(None);
-                };
-                let account = match row.principal {
-                    openecf_store::Principal::Pacer(id) => store.pacer_by_id(id).await?,
-                    openecf_store::Principal::Ecf(_) => None,
-                };
-                Ok(Some(Arc::new(CachedSession::new(row, account))))
-            },
-        )
+        through(store, self.caches.enabled, &self.caches.sessions, token_hash, async {
+            let Some(row) = store.session(token_hash).await? else {
+                return Ok(None);
+            };
+            let account = match row.principal {
+                openecf_store::Principal::Pacer(id) => store.pacer_by_id(id).await?,
+                openecf_store::Principal::Ecf(_) => None,
+            };
+            Ok(Some(Arc::new(CachedSession::new(row, account))))
+        })
         .await
     }
 
     /// A court, as every court page loads it.
     pub async fn court(&self, id: &CourtId) -> Result<Option<Arc<Court>>> {
         let store = &self.store;
-        through(store, self.caches.enabled, &self.caches.courts, id.clone(), async {
+        through(store, self.caches.enabled, &self.caches.courts, id, async {
             Ok(store.court(id).await?.map(Arc::new))
         })
         .await
@@ -217,18 +223,12 @@ impl crate::App {
     /// A court's event catalogue: the built-in events of its kind and those it added.
     pub(crate) async fn catalogue(&self, court: &Court) -> Result<Arc<Catalogue>> {
         let store = &self.store;
-        let catalogue = through(
-            store,
-            self.caches.enabled,
-            &self.caches.catalogues,
-            court.id.clone(),
-            async {
-                Ok(Some(Arc::new(Catalogue::new(
-                    court.kind,
-                    store.court_events(&court.id).await?,
-                ))))
-            },
-        )
+        let catalogue = through(store, self.caches.enabled, &self.caches.catalogues, &court.id, async {
+            Ok(Some(Arc::new(Catalogue::new(
+                court.kind,
+                store.court_events(&court.id).await?,
+            ))))
+        })
         .await?;
         Ok(catalogue.ok_or_else(|| anyhow::anyhow!("a catalogue read found nothing"))?)
     }
@@ -240,7 +240,7 @@ impl crate::App {
             store,
             self.caches.enabled,
             &self.caches.standing,
-            (court.id.clone(), account),
+            &(court.id.clone(), account),
             async {
                 let linked = store.linked_login(&court.id, account).await?;
                 let agent = linked.is_none() && court.is_live() && store.files_as_agent(&court.id, account).await?;
@@ -282,5 +282,40 @@ mod tests {
         assert!(!session.claim_touch(seen, at(61)), "a second request writes it too");
         assert_eq!(session.last_seen(), at(61));
         assert!(session.claim_touch(session.last_seen(), at(122)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_entry_missed_by_many_requests_at_once_is_read_once() {
+        use std::sync::atomic::AtomicUsize;
+        let db = openecf_store::testkit::TestDb::sqlite().await.unwrap();
+        let cache: Cache<String, Entry<u32>> = cache(Duration::from_secs(60));
+        let reads = Arc::new(AtomicUsize::new(0));
+        let many = |answer: Option<u32>| {
+            (0..16)
+                .map(|_| {
+                    let (store, cache, reads) = (db.store.clone(), cache.clone(), reads.clone());
+                    tokio::spawn(async move {
+                        let read = async {
+                            reads.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            Ok(answer)
+                        };
+                        through(&store, true, &cache, "key", read).await.unwrap()
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        for task in many(Some(7)) {
+            assert_eq!(task.await.unwrap(), Some(7));
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1, "each request read the entry itself");
+        // Nothing found is kept: every request asks again (one at a time).
+        reads.store(0, Ordering::SeqCst);
+        cache.invalidate("key").await;
+        for task in many(None) {
+            assert_eq!(task.await.unwrap(), None);
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 16, "a miss was kept");
+        db.finish().await;
     }
 }

@@ -56,7 +56,7 @@ pub async fn resolve(app: &App, token_hash: &str) -> Result<Option<SessionView>>
     if now - last_seen >= touch && view.claim_touch(last_seen, now) && !app.store.touch_session(token_hash, now).await?
     {
         // Ended elsewhere since it was cached.
-        app.caches.forget_session(token_hash);
+        app.caches.forget_session(token_hash).await;
         return Ok(None);
     }
     Ok(Some(view))
@@ -65,7 +65,7 @@ pub async fn resolve(app: &App, token_hash: &str) -> Result<Option<SessionView>>
 /// Ends a session (logout). Returns whether there was one.
 pub async fn end(app: &App, token_hash: &str) -> Result<bool> {
     let ended = app.store.delete_session(token_hash).await?;
-    app.caches.forget_session(token_hash);
+    app.caches.forget_session(token_hash).await;
     Ok(ended)
 }
 
