@@ -22,7 +22,7 @@
 //! token check (the JSON API takes none: its clients send their token
 //! themselves, which a browser on another site cannot).
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -94,7 +94,7 @@ fn sent_session(headers: &HeaderMap) -> Option<&str> {
 /// The form token of a pre-session id and the session token sent with it.
 fn form_token(key: &[u8; 32], pre_session: &str, session: Option<&str>) -> String {
     let session_hash = session.map(hash_token).unwrap_or_default();
-    hex::encode(hmac_sha256(key, &[pre_session.as_bytes(), session_hash.as_bytes()]))
+    openecf_app::tokens::to_hex(&hmac_sha256(key, &[pre_session.as_bytes(), session_hash.as_bytes()]))
 }
 
 /// Whether a request with this method changes anything (and so must come from our own pages).
@@ -124,7 +124,10 @@ fn cross_site(headers: &HeaderMap, own_origin: &str) -> Option<&'static str> {
     (!matches).then_some("This request came from another web site (its Origin is not this site's), and was refused.")
 }
 
-pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Refuses a cross-site request that changes something (403), gives the
+/// handler its CSRF token, and sets the pre-session cookie the token is
+/// bound to when the browser had none.
+pub async fn guard(state: &AppState, mut req: Request, next: Next) -> Response {
     if unsafe_method(req.method()) {
         if let Some(why) = cross_site(req.headers(), &state.config.origin()) {
             let path = req.uri().path().to_owned();

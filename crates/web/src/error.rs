@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::rejection::{PathRejection, QueryRejection, RawFormRejection};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use openecf_store::StoreError;
 use rand::RngCore;
@@ -51,11 +50,15 @@ fn banner_now() -> Banner {
 
 /// Gives each request an operation id: in its trace span, in the
 /// `X-Operation-Id` response header, and on any error page.
-pub async fn operation_id(req: Request, next: Next) -> Response {
+pub async fn operation_id<F, Fut>(req: Request, run: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
     let mut bytes = [0u8; 8];
     // A name for the request in logs and error pages, not a secret.
     rand::thread_rng().fill_bytes(&mut bytes);
-    let id = hex::encode(bytes);
+    let id = openecf_app::tokens::to_hex(&bytes);
     let span =
         tracing::info_span!("request", op = %id, method = %req.method(), path = %loggable_path(req.uri().path()));
     let started = std::time::Instant::now();
@@ -65,7 +68,7 @@ pub async fn operation_id(req: Request, next: Next) -> Response {
             operation_id: id.clone(),
             banner: Mutex::new(None),
         };
-        REQUEST.scope(context, next.run(req)).instrument(span.clone()).await
+        REQUEST.scope(context, run(req)).instrument(span.clone()).await
     };
     span.in_scope(|| {
         // The access log, a target of its own: `OPENECF_LOG=info,openecf::access=off` silences it.

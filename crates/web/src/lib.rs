@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod headers;
 mod limits;
+mod menus;
 mod ops;
 mod pages;
 mod paths;
@@ -106,6 +107,8 @@ pub struct Shared {
     /// The key charged forms' numbers are made with (derived from the server key).
     search_key: [u8; 32],
     limiters: limits::Limiters,
+    /// The filing menus' categories, worked out once a court and catalogue.
+    menus: menus::Menus,
 }
 
 impl std::ops::Deref for AppState {
@@ -128,6 +131,7 @@ impl AppState {
             csrf_key: config.secret_key.derive("csrf"),
             search_key: config.secret_key.derive("search-form"),
             limiters: limits::Limiters::new(config.rate_limits, app.clock.clone()),
+            menus: menus::Menus::default(),
             app,
             config: Arc::new(config),
         }))
@@ -141,24 +145,42 @@ pub fn app(state: AppState) -> Router {
     pages::routes()
         .merge(pages::console_routes(&state))
         .merge(ops::routes())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::middleware))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::middleware))
-        .layer(axum::middleware::from_fn(paths::canonical_court))
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(axum::middleware::from_fn(error::operation_id))
-        .layer(axum::middleware::from_fn(run_to_completion))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages_gate))
         .merge(pages::static_routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::add))
         .layer(axum::middleware::from_fn(ops::track))
         .with_state(state)
 }
 
-/// Runs each request as a task of its own, so that a client going away
-/// mid-request does not cancel its work halfway: a password check still
-/// counts and frees its slot, and no database transaction is left half-done
-/// on a pooled connection (which, on SQLite, would hold the write lock).
-async fn run_to_completion(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    match tokio::spawn(next.run(req)).await {
+/// Every page's way in, one middleware (each layer of its own would box and
+/// clone the rest of the stack again for every request), in this order:
+/// - each request runs as a task of its own, so that a client going away
+///   mid-request does not cancel its work halfway: a password check still
+///   counts and frees its slot, and no database transaction is left
+///   half-done on a pooled connection (which, on SQLite, would hold the
+///   write lock);
+/// - the request's operation id, span and access log line
+///   ([`error::operation_id`]);
+/// - a court id in another spelling is sent to its canonical path
+///   ([`paths::canonical_court`]);
+/// - the client's address, and the per-address rate limits ([`limits::admit`]);
+/// - cross-site refusals and the CSRF token ([`csrf::guard`]).
+async fn pages_gate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let gate = error::operation_id(req, move |mut req| async move {
+        if let Some(redirect) = paths::canonical_court(&req) {
+            return redirect;
+        }
+        if let Some(refusal) = limits::admit(&state, &mut req) {
+            return refusal;
+        }
+        csrf::guard(&state, req, next).await
+    });
+    match tokio::spawn(gate).await {
         Ok(response) => response,
         Err(e) => {
             tracing::error!(error = %e, "a request's task failed");

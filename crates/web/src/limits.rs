@@ -17,9 +17,8 @@ use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use governor::clock::Clock as GovernorClock;
@@ -198,7 +197,9 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         .map(|ip| ip.to_canonical())
 }
 
-pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Notes the client's address on the request and checks its per-address
+/// rate limits: the refusal (429 with `Retry-After`), if over one.
+pub fn admit(state: &AppState, req: &mut Request) -> Option<Response> {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let ip = client_ip(peer, req.headers(), &state.config.trusted_proxies);
     req.extensions_mut().insert(ClientIp(ip));
@@ -211,10 +212,10 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             let mut res = crate::pages::api::refusal(req.uri().path(), StatusCode::TOO_MANY_REQUESTS, why)
                 .unwrap_or_else(|| AppError::TooManyRequests.into_response());
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
-            return res;
+            return Some(res);
         }
     }
-    next.run(req).await
+    None
 }
 
 #[cfg(test)]

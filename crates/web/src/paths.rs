@@ -4,7 +4,6 @@
 
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use openecf_domain::CourtId;
 
@@ -69,17 +68,16 @@ pub(crate) fn percent_decode(raw: &[u8], plus: bool) -> Option<String> {
 
 /// Sends `/ecf/GAMB/...` (or any court id the parser would normalise) to the
 /// canonical `/ecf/gamb/...`, keeping the rest of the path and the query:
-/// 308 for GET and HEAD, 303 (to the page, by GET) for anything else.
-pub(crate) async fn canonical_court(req: Request, next: Next) -> Response {
-    if let Some(to) = canonical_court_path(req.uri().path(), req.uri().query()) {
-        let status = if matches!(*req.method(), Method::GET | Method::HEAD) {
-            StatusCode::PERMANENT_REDIRECT
-        } else {
-            StatusCode::SEE_OTHER
-        };
-        return (status, [(axum::http::header::LOCATION, to)]).into_response();
-    }
-    next.run(req).await
+/// 308 for GET and HEAD, 303 (to the page, by GET) for anything else; `None`
+/// for a path already canonical.
+pub(crate) fn canonical_court(req: &Request) -> Option<Response> {
+    let to = canonical_court_path(req.uri().path(), req.uri().query())?;
+    let status = if matches!(*req.method(), Method::GET | Method::HEAD) {
+        StatusCode::PERMANENT_REDIRECT
+    } else {
+        StatusCode::SEE_OTHER
+    };
+    Some((status, [(axum::http::header::LOCATION, to)]).into_response())
 }
 
 fn canonical_court_path(path: &str, query: Option<&str>) -> Option<String> {

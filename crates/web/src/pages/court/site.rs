@@ -14,11 +14,14 @@ use serde::Deserialize;
 
 use super::{filing_login_href, load_court, CourtNav, CourtUser};
 use crate::extract::{CsrfForm, NoFields, Path};
+use crate::menus::MenuCategories;
 use crate::paths::see_other;
 use crate::session::{clear_cookie, hash_token, set_cookie, Visitor, LEGACY_COOKIE, PACER_COOKIE};
 use crate::view::{long_date, page, render, status_text};
 use crate::{AppError, AppState};
 use openecf_app::signin::ecf_password;
+use openecf_domain::{Catalogue, Court};
+use std::sync::Arc;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -275,7 +278,7 @@ struct FilingMenuPage {
     nav: CourtNav,
     menu: &'static str,
     /// Each category, with the page that files its events (where filing is built).
-    categories: Vec<(String, Option<String>)>,
+    categories: Arc<MenuCategories>,
 }
 
 #[derive(Template)]
@@ -330,14 +333,26 @@ async fn menu_page(
             },
         ));
     }
-    // Each category links to the page that files its events, where there is
-    // one; the categories of events the court added follow CM/ECF's own.
+    let catalogue = openecf_app::filing::catalogue::catalogue(&state, &court).await?;
+    let categories = state
+        .menus
+        .categories(&court, menu, &catalogue, || menu_categories(&court, menu, &catalogue));
+    Ok(page(FilingMenuPage {
+        nav,
+        menu: menu.label(),
+        categories,
+    }))
+}
+
+/// A filing menu's categories at a court, each linking to the page that
+/// files its events where there is one; the categories of events the court
+/// added follow CM/ECF's own.
+fn menu_categories(court: &Court, menu: FilingMenu, catalogue: &Catalogue) -> MenuCategories {
     let event_menu = match menu {
         FilingMenu::Civil => openecf_domain::EventMenu::Civil,
         FilingMenu::Criminal => openecf_domain::EventMenu::Criminal,
         FilingMenu::Bankruptcy | FilingMenu::Adversary => openecf_domain::EventMenu::Bankruptcy,
     };
-    let catalogue = openecf_app::filing::catalogue::catalogue(&state, &court).await?;
     let with_events = catalogue.categories(event_menu);
     let opens = [
         (openecf_domain::COMPLAINT.category, "civil/open"),
@@ -361,7 +376,7 @@ async fn menu_page(
         })
         .collect();
     // Proofs of claim go on the Claims Register, not the docket: their own form.
-    let mut categories: Vec<(String, Option<String>)> = categories;
+    let mut categories: MenuCategories = categories;
     if menu == FilingMenu::Bankruptcy {
         let at = categories
             .iter()
@@ -375,9 +390,5 @@ async fn menu_page(
             ),
         );
     }
-    Ok(page(FilingMenuPage {
-        nav,
-        menu: menu.label(),
-        categories,
-    }))
+    categories
 }
