@@ -15,7 +15,8 @@
 //! - Only what was found is kept: an unknown token or court is asked of the
 //!   database every time, so a new session or court is never hidden.
 //! - The session's idle and absolute timeouts are still checked against the
-//!   clock on every request (on the cached row).
+//!   clock on every request (on the cached row, with the last-seen time this
+//!   node last wrote).
 //!
 //! [`Store::generation`]: openecf_store::Store::generation
 
@@ -167,8 +168,10 @@ where
     }
     // Noted before the read: a write that lands during it makes the entry stale.
     let generation = store.generation();
+    // An entry read since this request's count was noted is as fresh as a
+    // read of its own would be.
     if let Some(hit) = cache.get(key).await {
-        if hit.generation == generation {
+        if hit.generation >= generation {
             metrics::counter!("openecf_cache_total", "outcome" => "hit").increment(1);
             return Ok(Some(hit.value));
         }
@@ -176,8 +179,9 @@ where
     let computed = cache
         .entry_by_ref(key)
         .and_try_compute_with(|entry| async move {
-            // Read meanwhile by the request this one waited for.
-            if entry.as_ref().is_some_and(|e| e.value().generation == generation) {
+            // Read meanwhile by the request this one waited for (never put
+            // an older read over a newer one).
+            if entry.as_ref().is_some_and(|e| e.value().generation >= generation) {
                 return Ok(Op::Nop);
             }
             metrics::counter!("openecf_cache_total", "outcome" => "miss").increment(1);

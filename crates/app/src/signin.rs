@@ -203,7 +203,7 @@ enum Guess {
 /// A password checked, the places of its subjects' checks still held.
 struct Checked {
     ok: bool,
-    /// A subject was locked: nothing was checked.
+    /// A subject was locked (or stayed busy): nothing was checked.
     locked: bool,
     started: Vec<AttemptGuard>,
 }
@@ -527,7 +527,14 @@ pub async fn pacer_password(
     if let Some(username) = username {
         let outcome = if disabled {
             AuditOutcome::Disabled
-        } else if locked_at_start || after.is_locked(app.clock.now().timestamp()) {
+        } else if if locked_at_start {
+            // Locked, or held back busy until the check gave up: the counter says which.
+            app.store.failures(&counter).await?
+        } else {
+            after
+        }
+        .is_locked(app.clock.now().timestamp())
+        {
             AuditOutcome::Locked
         } else {
             AuditOutcome::Failed
@@ -797,16 +804,11 @@ pub async fn start_session(app: &App, proof: Proof, client: &Client, old_token: 
             event: ending.as_ref().map(|e| &e.event),
             postpone_mfa,
         };
-        let started = store.start_session(&session, now).await;
-        if started.is_err() {
-            // No session: the check still ends (its place back, its event written).
-            if let Some(ending) = ending {
-                if let Err(e) = ending.write_alone().await {
-                    tracing::warn!(error = %e, "could not end a login's password check");
-                }
-            }
-        }
-        started
+        // On an error nothing more is written: the statement may have
+        // committed before its answer was lost, and a second end would give
+        // back a place another check holds. Unwritten, the check's place
+        // ends with its run.
+        store.start_session(&session, now).await
     });
     let skips = match written.await {
         Ok(started) => started?,

@@ -2729,6 +2729,23 @@ async fn checks_waiting_on_one_username_leave_the_hashing_queue_to_others() {
         .await
         .expect("another filer's login is not turned away");
     assert!(other.passed().is_some());
-    waiting.abort();
+    // Held back until it gave up (the places stayed taken): answered as a
+    // wrong password, and audited as a failure, not as a lockout.
+    let gave_up = waiting.await.unwrap().unwrap();
+    assert!(matches!(gave_up, openecf_app::signin::LoginCheck::Wrong), "{gave_up:?}");
+    let outcomes: Vec<String> = a
+        .store
+        .audit_events(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.pacer_username.as_deref() == Some("floodedname2026"))
+        .map(|e| e.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [AuditOutcome::Failed.to_string()],
+        "a busy name was audited as locked"
+    );
     db.finish().await;
 }

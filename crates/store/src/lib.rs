@@ -390,8 +390,11 @@ impl Tx {
     /// Commits a transaction that changed none of the rows the read cache
     /// holds (sessions, accounts, courts, links, filing agents, court
     /// events): failure counters, password checks under way, jobs, audit
-    /// events, mail. The busiest writes (every login's, every job poll's)
-    /// thus leave the cache's entries fresh. When unsure, [`Tx::commit`].
+    /// events, mail; or that only added a session (a new token is never in
+    /// the cache: only what was found is kept) and counted an MFA
+    /// postponement (not a cached column). The busiest writes (every
+    /// login's, every job poll's) thus leave the cache's entries fresh. When
+    /// unsure, [`Tx::commit`].
     pub async fn commit_leaving_cache(self) -> Result<()> {
         self.inner.commit().await?;
         Ok(())

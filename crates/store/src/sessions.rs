@@ -245,6 +245,8 @@ impl Store {
             .bind(token_hash)
             .execute(&mut *self.writer().await?)
             .await?;
+        // Cached sessions are stale from now on, should it be one already read.
+        self.wrote();
         Ok(())
     }
 
