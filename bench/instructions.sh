@@ -44,12 +44,12 @@ for what in static page; do
     headers=()
     url="http://127.0.0.1:$PORT/static/style.css"
   fi
-  curl -sf -o /dev/null "${headers[@]}" "$url"
-  callgrind_control -z "$SERVER" >/dev/null
+  curl -sf "${headers[@]}" "$url" >/dev/null
+  callgrind_control -z "$SERVER" >/dev/null 2>&1
   urls=()
   for _ in $(seq 1 "$N"); do urls+=("$url"); done
-  curl -sf -o /dev/null "${headers[@]}" "${urls[@]}"
-  callgrind_control -d "$what" "$SERVER" >/dev/null
+  curl -sf "${headers[@]}" "${urls[@]}" >/dev/null
+  callgrind_control -d "$what" "$SERVER" >/dev/null 2>&1
   sleep 1
   total=$(sed -n 's/^summary: //p' "$WORK/cg.out.$n")
   echo "| $what | $((total / N)) |"
