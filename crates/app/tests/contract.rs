@@ -89,6 +89,7 @@ contract!(
     failures_are_counted_and_cleared,
     checks_under_way_are_bounded_and_abandoned_places_end_with_their_run,
     a_login_writes_its_session_check_event_and_postponement_all_or_nothing,
+    a_login_racing_another_for_the_last_postponement_gets_an_enrol_only_session,
     sessions_and_pending_links_expire,
     a_planned_go_live_is_a_job_that_fires_once_at_its_instant,
     jobs_are_leased_retried_and_given_up,
@@ -629,6 +630,61 @@ async fn a_login_writes_its_session_check_event_and_postponement_all_or_nothing(
     assert!(store.session("alone-hash").await.unwrap().unwrap().mfa_required);
     assert_eq!(store.mfa_state(account.id).await.unwrap().skips, 1);
     assert_eq!(logins(&store.audit_events(None).await.unwrap()), 1);
+}
+
+async fn a_login_racing_another_for_the_last_postponement_gets_an_enrol_only_session(app: &App) {
+    use openecf_app::signin::{self, Pending, Proof};
+    add_court(app, "gamb", CourtKind::Bankruptcy).await;
+    go_live(app, "gamb", GoLive::Now).await.unwrap();
+    let filer = add_pacer(app, "racefiler2026", AccountKind::Individual).await;
+    let password = openecf_domain::Password::attempt("Walnut-Harbor-Lantern-42").unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    tx.set_password_hash(filer.id, &app.hasher.hash(&password).await.unwrap())
+        .await
+        .unwrap();
+    // Two of the filer's three postponements of MFA enrolment used.
+    tx.reset_mfa(filer.id, 2).await.unwrap();
+    tx.commit().await.unwrap();
+    let ecf = add_ecf(app, "gamb", "racefiler").await;
+    let court = app.court(&court_id("gamb")).await.unwrap().unwrap();
+    assert!(matches!(link(app, &court, &filer, &ecf).await, Decision::Linked(_)));
+    let verified = signin::pacer_password(app, "racefiler2026", password.expose(), "127.0.0.1", None)
+        .await
+        .unwrap()
+        .passed()
+        .expect("the right password passes");
+    assert_eq!(verified.mfa().skips, 2);
+    // Another login of the account's counts the third meanwhile: this one
+    // uses up the last, and its session may only enrol.
+    let mut tx = app.store.write().await.unwrap();
+    tx.reset_mfa(filer.id, 3).await.unwrap();
+    tx.commit().await.unwrap();
+    let client = openecf_app::sessions::Client::default();
+    let signed_in = signin::start_session(app, Proof::Password(verified), &client, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            signed_in.pending,
+            Pending::EnrolMfa {
+                forced: true,
+                skips_left: 0
+            }
+        ),
+        "{:?}",
+        signed_in.pending
+    );
+    let session = app
+        .store
+        .session(&openecf_app::tokens::hash_token(&signed_in.token))
+        .await
+        .unwrap()
+        .expect("the session");
+    assert!(
+        session.mfa_required,
+        "the last postponement's session is not enrol-only"
+    );
+    assert_eq!(app.store.mfa_state(filer.id).await.unwrap().skips, 4);
 }
 
 async fn sessions_and_pending_links_expire(app: &App) {
