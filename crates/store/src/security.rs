@@ -305,7 +305,7 @@ impl Store {
             // The common end, a right password: the count is cleared
             // whatever it was, so nothing is read first. One statement.
             AttemptOutcome::Succeeded { clear: true } => {
-                sqlx::query(&end_right_check("$1", "$2"))
+                sqlx::query(END_RIGHT_CHECK.as_str())
                     .bind(&subject)
                     .bind(slot.run_ends)
                     .execute(&mut *self.writer().await?)
@@ -387,6 +387,10 @@ pub(crate) fn end_right_check(subject: &str, run_ends: &str) -> String {
         give_back(run_ends)
     )
 }
+
+/// [`end_right_check`] with the subject `$1` and the slot's `run_ends` `$2`.
+pub(crate) static END_RIGHT_CHECK: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| end_right_check("$1", "$2"));
 
 /// The SET clause that gives a check's place back, in the run it was taken
 /// in (whose end is the parameter `run_ends`): the current run or the one

@@ -6,7 +6,7 @@ use sqlx::any::AnyArguments;
 use sqlx::Any;
 
 use crate::pacer::postpone_mfa_sql;
-use crate::security::{audit_insert_sql, bind_audit, end_right_check, AttemptSlot};
+use crate::security::{audit_insert_sql, bind_audit, end_right_check, AttemptSlot, END_RIGHT_CHECK};
 use crate::{epoch, from_epoch, Engine, Result, Store, StoreError, Time};
 
 /// Who a session belongs to: a PACER account (the Central Sign-On, good at
@@ -105,6 +105,8 @@ fn session_insert_sql(first: usize) -> String {
     )
 }
 
+static SESSION_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| session_insert_sql(1));
+
 fn bind_session<'q>(
     q: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
     s: &NewSession<'_>,
@@ -163,11 +165,18 @@ impl Store {
         };
         let user_agent: String = s.user_agent.chars().take(256).collect();
         let check = s.check.map(|(subject, slot)| (subject.to_string(), slot.run_ends));
+        if check.is_none() && s.event.is_none() && postpone.is_none() {
+            // A session alone: one statement, atomic by itself.
+            bind_session(sqlx::query(SESSION_INSERT.as_str()), s, &user_agent, now)
+                .execute(&mut *self.writer().await?)
+                .await?;
+            return Ok(None);
+        }
         match self.engine {
             Engine::Sqlite => {
                 let mut tx = self.write().await?;
                 if let Some((subject, run_ends)) = &check {
-                    sqlx::query(&end_right_check("$1", "$2"))
+                    sqlx::query(END_RIGHT_CHECK.as_str())
                         .bind(subject)
                         .bind(*run_ends)
                         .execute(tx.conn())
@@ -185,7 +194,7 @@ impl Store {
                     ),
                     None => None,
                 };
-                bind_session(sqlx::query(&session_insert_sql(1)), s, &user_agent, now)
+                bind_session(sqlx::query(SESSION_INSERT.as_str()), s, &user_agent, now)
                     .execute(tx.conn())
                     .await?;
                 tx.commit_leaving_cache().await?;
