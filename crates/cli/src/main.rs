@@ -218,13 +218,26 @@ async fn main() -> std::process::ExitCode {
         .lossy(false)
         .thread_name("openecf-log")
         .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
+    // Colour only for a person at a terminal, never into a file or a journal.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    #[cfg(feature = "server")]
+    {
+        // The access log is written by the web layer itself, in the same
+        // shape, to the same writer (see `openecf_web::access`).
+        let access = writer.clone();
+        openecf_web::access::install(openecf_web::access::AccessLog {
+            json: matches!(cli.log_format, LogFormat::Json),
+            ansi,
+            sink: Box::new(move |line| {
+                use std::io::Write;
+                let _ = tracing_subscriber::fmt::MakeWriter::make_writer(&access).write_all(line);
+            }),
+        });
+    }
     let log = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match cli.log_format {
         LogFormat::Json => log.json().init(),
-        // Colour only for a person at a terminal, never into a file or a journal.
-        LogFormat::Text => log
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .init(),
+        LogFormat::Text => log.with_ansi(ansi).init(),
     }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -32,10 +32,10 @@ pub fn operation_id_now() -> String {
 }
 
 /// Remembers who is asking, for an error page later in the same request.
-pub(crate) fn remember_banner(banner: &Banner) {
+pub(crate) fn remember_banner(banner: Banner) {
     let _ = REQUEST.try_with(|r| {
         if let Ok(mut b) = r.banner.lock() {
-            *b = Some(banner.clone());
+            *b = Some(banner);
         }
     });
 }
@@ -59,8 +59,12 @@ where
     // A name for the request in logs and error pages, not a secret.
     rand::thread_rng().fill_bytes(&mut bytes);
     let id = openecf_app::tokens::to_hex(&bytes);
-    let span =
-        tracing::info_span!("request", op = %id, method = %req.method(), path = %loggable_path(req.uri().path()));
+    // The span holds the id only: an event inside the request says which
+    // request it was, and the access line, which names the method and
+    // path, is found by that id.
+    let span = tracing::info_span!("request", op = id.as_str());
+    let method = req.method().clone();
+    let path = loggable_path(req.uri().path()).to_owned();
     let started = std::time::Instant::now();
     let mut response = {
         use tracing::Instrument;
@@ -71,13 +75,13 @@ where
         REQUEST.scope(context, run(req)).instrument(span.clone()).await
     };
     span.in_scope(|| {
-        // The access log, a target of its own: `OPENECF_LOG=info,openecf::access=off` silences it.
-        tracing::info!(
-            target: "openecf::access",
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "served"
-        );
+        crate::access::served(&crate::access::Served {
+            op: &id,
+            method: &method,
+            path: &path,
+            status: response.status().as_u16(),
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        });
     });
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-operation-id", v);

@@ -7,6 +7,7 @@
 //! Handlers parse, call one use case of `openecf_app`, and render: they map
 //! the domain's refusals to pages and status codes.
 
+pub mod access;
 mod csrf;
 mod error;
 mod extract;

@@ -63,6 +63,19 @@ fn sigterm_stops_the_server_cleanly_and_logs_are_json_when_asked() {
         assert!(!line.contains('\u{1b}'), "colour codes in a log line: {line}");
     }
     assert!(err.contains("stopped: requests and jobs under way finished"), "{err}");
+    // The access line for /healthz, written by the web layer in the formatter's JSON shape.
+    let access: Vec<serde_json::Value> = lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"] == "openecf::access")
+        .collect();
+    assert_eq!(access.len(), 1, "{err}");
+    let line = &access[0];
+    assert_eq!(line["fields"]["path"], "/healthz", "{err}");
+    assert_eq!(line["fields"]["method"], "GET", "{err}");
+    assert_eq!(line["fields"]["status"], 200, "{err}");
+    assert_eq!(line["level"], "INFO", "{err}");
+    assert_eq!(line["span"]["op"].as_str().map(str::len), Some(16), "{err}");
 }
 
 #[tokio::test]
