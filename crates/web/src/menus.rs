@@ -1,5 +1,6 @@
-//! The filing menus' categories with their links, worked out once for each
-//! court, menu and event catalogue rather than on every request.
+//! The filing menus' lists of categories with their links, worked out and
+//! rendered to HTML once for each court, menu and event catalogue rather
+//! than on every request.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,7 @@ struct Made {
     /// Held, so it cannot be freed and another catalogue take its place at
     /// the same address: the same pointer is the same catalogue.
     catalogue: Arc<Catalogue>,
-    categories: Arc<MenuCategories>,
+    list: Arc<str>,
 }
 
 /// The menus worked out, by court: at most one entry a court and menu.
@@ -25,23 +26,24 @@ struct Made {
 pub(crate) struct Menus(Mutex<HashMap<CourtId, Vec<Made>>>);
 
 impl Menus {
-    /// The categories of `menu` at `court` under `catalogue` (the read
-    /// cache's current one): kept from before while the catalogue is the
-    /// same one, else `make`'s.
-    pub(crate) fn categories(
+    /// The list of `menu`'s categories at `court` under `catalogue` (the
+    /// read cache's current one), as HTML: kept from before while the
+    /// catalogue is the same one, else `render`'s (which escapes what it
+    /// writes; an error is not kept).
+    pub(crate) fn list<E>(
         &self,
         court: &Court,
         menu: FilingMenu,
         catalogue: &Arc<Catalogue>,
-        make: impl FnOnce() -> MenuCategories,
-    ) -> Arc<MenuCategories> {
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Arc<str>, E> {
         let same = |m: &Made| m.menu == menu && m.kind == court.kind && Arc::ptr_eq(&m.catalogue, catalogue);
         if let Ok(menus) = self.0.lock() {
             if let Some(made) = menus.get(&court.id).and_then(|all| all.iter().find(|m| same(m))) {
-                return made.categories.clone();
+                return Ok(made.list.clone());
             }
         }
-        let categories = Arc::new(make());
+        let list: Arc<str> = render()?.into();
         if let Ok(mut menus) = self.0.lock() {
             let all = menus.entry(court.id.clone()).or_default();
             all.retain(|m| m.menu != menu);
@@ -49,10 +51,10 @@ impl Menus {
                 menu,
                 kind: court.kind,
                 catalogue: catalogue.clone(),
-                categories: categories.clone(),
+                list: list.clone(),
             });
         }
-        categories
+        Ok(list)
     }
 }
 
@@ -74,18 +76,23 @@ mod tests {
         let made = std::cell::Cell::new(0);
         let make = || {
             made.set(made.get() + 1);
-            vec![(format!("made {}", made.get()), None)]
+            Ok::<_, ()>(format!("<li>made {}</li>", made.get()))
         };
         let first = Arc::new(Catalogue::new(court.kind, Vec::new()));
-        let a = menus.categories(&court, FilingMenu::Bankruptcy, &first, make);
-        let b = menus.categories(&court, FilingMenu::Bankruptcy, &first, make);
+        let a = menus.list(&court, FilingMenu::Bankruptcy, &first, make).unwrap();
+        let b = menus.list(&court, FilingMenu::Bankruptcy, &first, make).unwrap();
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(made.get(), 1, "worked out again for the same catalogue");
         // Another menu, and the court's catalogue read anew: worked out again.
-        menus.categories(&court, FilingMenu::Adversary, &first, make);
+        menus.list(&court, FilingMenu::Adversary, &first, make).unwrap();
         let again = Arc::new(Catalogue::new(court.kind, Vec::new()));
-        let c = menus.categories(&court, FilingMenu::Bankruptcy, &again, make);
+        let c = menus.list(&court, FilingMenu::Bankruptcy, &again, make).unwrap();
         assert_eq!(made.get(), 3);
-        assert_eq!(c[0].0, "made 3");
+        assert_eq!(&*c, "<li>made 3</li>");
+        // A failed rendering is not kept: the next request renders again.
+        let other = Arc::new(Catalogue::new(court.kind, Vec::new()));
+        assert!(menus.list(&court, FilingMenu::Bankruptcy, &other, || Err(())).is_err());
+        menus.list(&court, FilingMenu::Bankruptcy, &other, make).unwrap();
+        assert_eq!(made.get(), 4);
     }
 }

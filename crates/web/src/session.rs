@@ -188,7 +188,7 @@ impl FromRequestParts<AppState> for Visitor {
                 .map(str::to_owned),
             sent_pacer_token,
         };
-        crate::error::remember_banner(&crate::view::Banner::of(&visitor));
+        crate::error::remember_banner(crate::view::Banner::of(&visitor));
         Ok(visitor)
     }
 }

@@ -101,9 +101,10 @@ impl CourtUser {
     }
 }
 
+/// A link of the court's menu bar, to `/ecf/{court}/{slug}`.
 pub(crate) struct MenuItem {
     pub label: &'static str,
-    pub href: String,
+    pub slug: &'static str,
 }
 
 /// The court's menu bar, and the banner above it.
@@ -119,11 +120,11 @@ pub(crate) struct CourtNav {
 impl CourtNav {
     pub(crate) fn new(court: &Court, visitor: &Visitor, user: Option<&CourtUser>) -> Self {
         let id = court.id.as_str();
-        let mut menus = Vec::new();
+        let mut menus = Vec::with_capacity(8);
         if user.is_some_and(|u| u.is_filer(court)) {
             menus.extend(court.kind.filing_menus().iter().map(|m: &FilingMenu| MenuItem {
                 label: m.label(),
-                href: format!("/ecf/{id}/{}", m.slug()),
+                slug: m.slug(),
             }));
         }
         for (label, slug) in [
@@ -132,21 +133,18 @@ impl CourtNav {
             ("Utilities", "utilities"),
             ("Search", "search"),
         ] {
-            menus.push(MenuItem {
-                label,
-                href: format!("/ecf/{id}/{slug}"),
-            });
+            menus.push(MenuItem { label, slug });
         }
         let mut banner = Banner::of(visitor);
         if let Some(u @ CourtUser::Legacy { .. }) = user {
             banner.legacy = Some((id.to_owned(), u.display_name()));
         }
         Self {
+            csrf: banner.csrf.clone(),
             banner,
             court_id: id.to_owned(),
             court_name: court.name.clone(),
             menus,
-            csrf: visitor.csrf.value().to_owned(),
             logged_in: user.is_some(),
         }
     }

@@ -277,8 +277,17 @@ async fn release_1_1(
 struct FilingMenuPage {
     nav: CourtNav,
     menu: &'static str,
-    /// Each category, with the page that files its events (where filing is built).
-    categories: Arc<MenuCategories>,
+    /// The list of categories, each linking to the page that files its
+    /// events (where filing is built), as HTML: [`CategoryList`], rendered
+    /// once a court, menu and catalogue.
+    categories: Arc<str>,
+}
+
+/// A filing menu's `<li>` items, escaped by askama as any page is.
+#[derive(Template)]
+#[template(path = "menu_categories.html")]
+struct CategoryList<'a> {
+    categories: &'a MenuCategories,
 }
 
 #[derive(Template)]
@@ -336,7 +345,13 @@ async fn menu_page(
     let catalogue = openecf_app::filing::catalogue::catalogue(&state, &court).await?;
     let categories = state
         .menus
-        .categories(&court, menu, &catalogue, || menu_categories(&court, menu, &catalogue));
+        .list(&court, menu, &catalogue, || {
+            CategoryList {
+                categories: &menu_categories(&court, menu, &catalogue),
+            }
+            .render()
+        })
+        .map_err(|e| AppError::Internal(e.into()))?;
     Ok(page(FilingMenuPage {
         nav,
         menu: menu.label(),
