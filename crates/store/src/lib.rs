@@ -108,6 +108,10 @@ pub struct Store {
 /// SQLite's own busy timeout).
 const WRITER_WAIT: Duration = Duration::from_secs(5);
 
+/// How long a pooled connection may sit idle and still be handed out
+/// without a ping first.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 /// A turn at writing: SQLite's in-process writer queue's place (none on
 /// PostgreSQL) and a connection. Writes outside a [`Tx`] run on it:
 /// `.execute(&mut *self.writer().await?)`.
@@ -263,6 +267,21 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection it hands out, by default: one more
+            // round trip to the database (on SQLite, to its worker thread)
+            // for every statement or transaction, a third of a login's. A
+            // connection used in the last second is taken as it is (as
+            // HikariCP does, with half a second); one idle for longer is
+            // pinged first, and a dead one replaced.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
