@@ -487,3 +487,65 @@ mod redact_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod pool_tests {
+    use std::time::Duration;
+
+    use crate::testkit::TestDb;
+
+    /// Connections used within the last second are handed out without a
+    /// ping; one idle for longer is pinged first, and if the database ended
+    /// it (a restart, a failover, an idle timeout on its side) it is
+    /// replaced instead of failing the request that took it.
+    #[tokio::test]
+    async fn a_connection_the_database_ended_is_replaced_once_it_sat_idle() {
+        let Some(db) = TestDb::postgres().await else { return };
+        let one = || sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&db.store.pool);
+        assert_eq!(one().await.unwrap(), 1);
+        let admin = crate::Store::connect(&db.url).await.unwrap();
+        let database = db.url.rsplit_once('/').map(|(_, name)| name.to_owned()).unwrap();
+        let ended: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&database)
+        .fetch_all(&admin.pool)
+        .await
+        .unwrap();
+        admin.close().await;
+        assert!(
+            !ended.is_empty() && ended.iter().all(|e| *e),
+            "no connection of the pool was ended"
+        );
+        tokio::time::sleep(super::IDLE_BEFORE_PING + Duration::from_millis(200)).await;
+        assert_eq!(one().await.unwrap(), 1, "a dead connection was handed out");
+        db.finish().await;
+    }
+
+    /// A check's place is taken without waiting for the disk, and only that
+    /// statement: `synchronous_commit` is back on for whatever the same
+    /// connection runs next.
+    #[tokio::test]
+    async fn taking_a_place_leaves_synchronous_commit_on_for_what_follows() {
+        let Some(db) = TestDb::postgres().await else { return };
+        let subject = openecf_domain::throttle::Subject::pacer("unflushed2026");
+        let now = chrono::Utc::now();
+        for _ in 0..8 {
+            db.store.begin_attempt(&subject, now).await.unwrap();
+        }
+        // Every connection the pool holds, each asked in turn.
+        let mut held = Vec::new();
+        for _ in 0..db.store.pool.size() {
+            let mut conn = db.store.pool.acquire().await.unwrap();
+            let setting: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(setting, "on");
+            held.push(conn);
+        }
+        drop(held);
+        db.finish().await;
+    }
+}
