@@ -99,22 +99,37 @@ enum Began {
 }
 
 /// Takes a place for a check of the subject (or learns it is locked or
-/// busy). The statement runs as a task of its own: should the request be
-/// dropped meanwhile (the client went away), the task still learns whether
-/// the place was taken and, if it was, gives it back at once, counting
-/// nothing: no guess was checked.
+/// busy): [`taking`] the store's `begin_attempt`.
 async fn take_slot(checks: &Checks) -> Result<Attempt> {
+    let Checks { store, clock, subject } = checks.clone();
+    let ((), attempt) = taking(checks, async move {
+        let attempt = store.begin_attempt(&subject, clock.now()).await?;
+        Ok(((), attempt))
+    })
+    .await?;
+    Ok(attempt)
+}
+
+/// Runs `take`, a statement that takes a place for a check of `checks`'
+/// subject (with whatever else it reads), as a task of its own: should the
+/// request be dropped meanwhile (the client went away), the task still
+/// learns whether the place was taken and, if it was, gives it back at
+/// once, counting nothing: no guess was checked.
+async fn taking<T: Send + 'static>(
+    checks: &Checks,
+    take: impl std::future::Future<Output = openecf_store::Result<(T, Attempt)>> + Send + 'static,
+) -> Result<(T, Attempt)> {
     /// The task taking the place, until its answer is in the request's hands.
-    struct Taking {
-        task: Option<tokio::task::JoinHandle<openecf_store::Result<Attempt>>>,
+    struct Taking<T: Send + 'static> {
+        task: Option<tokio::task::JoinHandle<openecf_store::Result<(T, Attempt)>>>,
         checks: Checks,
     }
-    impl Drop for Taking {
+    impl<T: Send + 'static> Drop for Taking<T> {
         fn drop(&mut self) {
             if let Some(task) = self.task.take() {
                 let slot = async move {
                     match task.await {
-                        Ok(Ok(Attempt::Go(slot))) => Some(slot),
+                        Ok(Ok((_, Attempt::Go(slot)))) => Some(slot),
                         _ => None,
                     }
                 };
@@ -122,10 +137,8 @@ async fn take_slot(checks: &Checks) -> Result<Attempt> {
             }
         }
     }
-    let Checks { store, clock, subject } = checks.clone();
-    let task = tokio::spawn(async move { store.begin_attempt(&subject, clock.now()).await });
     let mut taking = Taking {
-        task: Some(task),
+        task: Some(tokio::spawn(take)),
         checks: checks.clone(),
     };
     // (The task is there: it was put in above and only this line takes it.)
@@ -148,12 +161,24 @@ async fn take_slot(checks: &Checks) -> Result<Attempt> {
 /// (turned away then, its slot abandoned, if the queue filled meanwhile):
 /// the checks held back at one subject never fill the queue the hashing
 /// threads work from.
-async fn begin_attempt(app: &App, subject: &Subject, ticket: &mut Option<Ticket>) -> Result<Began> {
+///
+/// `first`: the subject's place, already asked for (by the statement that
+/// read the account, at a login).
+async fn begin_attempt(
+    app: &App,
+    subject: &Subject,
+    ticket: &mut Option<Ticket>,
+    mut first: Option<Attempt>,
+) -> Result<Began> {
     // Whether a place given back while waiting must be taken again.
     let mut gave_place_back = false;
     let checks = Checks::of(app, subject);
     for _ in 0..30 {
-        match take_slot(&checks).await? {
+        let attempt = match first.take() {
+            Some(attempt) => attempt,
+            None => take_slot(&checks).await?,
+        };
+        match attempt {
             Attempt::Go(slot) => {
                 let guard = AttemptGuard {
                     checks: checks.clone(),
@@ -222,6 +247,7 @@ async fn check(
     subjects: &[Subject],
     hash: Option<&str>,
     password: Option<&Password>,
+    mut first: Option<Attempt>,
 ) -> Result<Checked> {
     // Each subject allows a few checks at once; a locked one allows none.
     let mut ticket = Some(ticket);
@@ -229,7 +255,7 @@ async fn check(
     let mut locked = false;
     let mut failed = None;
     for s in subjects {
-        match begin_attempt(app, s, &mut ticket).await {
+        match begin_attempt(app, s, &mut ticket, first.take()).await {
             Ok(Began::Go(guard)) => started.push(guard),
             Ok(Began::Locked) => locked = true,
             Err(e) => {
@@ -324,7 +350,7 @@ async fn check_counted(
     lock_notice: Option<&Mail>,
     guess: Guess,
 ) -> Result<bool> {
-    let checked = check(app, ticket, subjects, hash, password).await?;
+    let checked = check(app, ticket, subjects, hash, password, None).await?;
     Ok(settle(app, checked, subjects, lock_notice, guess).await?.0)
 }
 
@@ -458,9 +484,23 @@ pub async fn pacer_password(
     device: Option<&str>,
 ) -> Result<LoginCheck> {
     let ticket = app.hasher.reserve()?;
-    let read = match Username::parse_existing(login_id) {
-        Ok(u) => app.store.pacer_for_login(&u).await?,
-        Err(_) => None,
+    let subject = Subject::pacer(login_id);
+    // Without a known browser to count against, the account's own counter:
+    // its place is taken by the statement that reads the account.
+    let (read, first) = match (Username::parse_existing(login_id), device) {
+        (Ok(username), None) => {
+            let checks = Checks::of(app, &subject);
+            let Checks { store, clock, subject } = checks.clone();
+            let (read, attempt) = taking(&checks, async move {
+                store
+                    .pacer_for_login_taking_place(&username, &subject, clock.now())
+                    .await
+            })
+            .await?;
+            (read, Some(attempt))
+        }
+        (Ok(username), Some(_)) => (app.store.pacer_for_login(&username).await?, None),
+        (Err(_), _) => (None, None),
     };
     let notice = read
         .as_ref()
@@ -468,7 +508,6 @@ pub async fn pacer_password(
     // From a browser where this account logged in before, the check counts
     // against that browser, not the account: a lockout caused from elsewhere
     // does not lock the owner out of it.
-    let subject = Subject::pacer(login_id);
     let mut counter = subject.clone();
     if let (Some(token), Some(r)) = (device, &read) {
         let hash = hash_token(token);
@@ -483,6 +522,7 @@ pub async fn pacer_password(
         counters,
         read.as_ref().map(|r| r.password_hash.as_str()),
         Password::attempt(password).as_ref(),
+        first,
     )
     .await?;
     // Only a well-formed username goes into the audit trail.
@@ -634,7 +674,7 @@ pub async fn ecf_password(
 pub async fn second_factor(app: &App, account: &PacerAccount, code: &str, ip: &str) -> Result<bool> {
     let now = app.clock.now();
     let subject = Subject::SecondFactor(account.id);
-    let Began::Go(guard) = begin_attempt(app, &subject, &mut None).await? else {
+    let Began::Go(guard) = begin_attempt(app, &subject, &mut None, None).await? else {
         return Ok(false);
     };
     let mut ok = false;

@@ -88,6 +88,7 @@ contract!(
     removed_link_can_be_made_again,
     failures_are_counted_and_cleared,
     checks_under_way_are_bounded_and_abandoned_places_end_with_their_run,
+    a_login_reads_its_account_and_takes_its_place_in_one,
     a_login_writes_its_session_check_event_and_postponement_all_or_nothing,
     a_login_racing_another_for_the_last_postponement_gets_an_enrol_only_session,
     sessions_and_pending_links_expire,
@@ -444,6 +445,54 @@ async fn failures_are_counted_and_cleared(app: &App) {
     assert!(store.failures(&subject).await.unwrap().is_locked(now().timestamp()));
     store.clear_failures(&subject).await.unwrap();
     assert_eq!(store.failures(&subject).await.unwrap().count, 0);
+}
+
+async fn a_login_reads_its_account_and_takes_its_place_in_one(app: &App) {
+    let store = &app.store;
+    let account = add_pacer(app, "readtake2026", AccountKind::Individual).await;
+    let username = Username::parse_existing("readtake2026").unwrap();
+    let subject = Subject::pacer("readtake2026");
+    // The account as pacer_for_login reads it, and a place.
+    let (read, attempt) = store
+        .pacer_for_login_taking_place(&username, &subject, now())
+        .await
+        .unwrap();
+    let read = read.expect("the account was not read");
+    let alone = store.pacer_for_login(&username).await.unwrap().unwrap();
+    assert_eq!(read.account, account);
+    assert_eq!(read.password_hash, alone.password_hash);
+    assert_eq!((read.disabled, read.mfa), (alone.disabled, alone.mfa));
+    assert!(matches!(attempt, Attempt::Go(_)), "{attempt:?}");
+    assert_eq!(store.attempts_under_way(&subject, now()).await.unwrap(), 1);
+    // An unknown username still takes a place of its own counter (a guess
+    // at a name is bounded as any other), and reads nothing.
+    let nobody = Username::parse_existing("nobody2026").unwrap();
+    let (read, attempt) = store
+        .pacer_for_login_taking_place(&nobody, &Subject::pacer("nobody2026"), now())
+        .await
+        .unwrap();
+    assert!(read.is_none());
+    assert!(matches!(attempt, Attempt::Go(_)), "{attempt:?}");
+    // Every place taken: busy, the account still read.
+    for _ in 1..throttle::MAX_IN_FLIGHT {
+        store.begin_attempt(&subject, now()).await.unwrap();
+    }
+    let (read, attempt) = store
+        .pacer_for_login_taking_place(&username, &subject, now())
+        .await
+        .unwrap();
+    assert!(read.is_some());
+    assert_eq!(attempt, Attempt::Busy);
+    // Locked: told so.
+    let locked = Subject::pacer("readtake2026x");
+    for _ in 0..throttle::FREE_FAILURES {
+        store.record_failure(&locked, now(), None).await.unwrap();
+    }
+    let (_, attempt) = store
+        .pacer_for_login_taking_place(&Username::parse_existing("readtake2026x").unwrap(), &locked, now())
+        .await
+        .unwrap();
+    assert_eq!(attempt, Attempt::Locked);
 }
 
 async fn checks_under_way_are_bounded_and_abandoned_places_end_with_their_run(app: &App) {

@@ -5,8 +5,12 @@ use openecf_domain::{
     Role, Username,
 };
 
+use openecf_domain::throttle::{Subject, MAX_IN_FLIGHT};
+use sqlx::{FromRow, Row};
+
 use crate::pacer::{mfa_columns, MfaRow, MfaState};
-use crate::{corrupt, epoch, parse_date, Missing, Result, Store, StoreError, Time, Tx};
+use crate::security::Attempt;
+use crate::{corrupt, epoch, parse_date, Engine, Missing, Result, Store, StoreError, Time, Tx};
 
 /// `Debug` leaves the password hash out.
 #[derive(Clone)]
@@ -61,6 +65,38 @@ pub(crate) struct PacerRow {
     kind: String,
     created_on: String,
     upgraded_at: Option<i64>,
+}
+
+/// A login's read of an account, as [`login_read_sql`] selects it.
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    account: PacerRow,
+    disabled: i64,
+    #[sqlx(flatten)]
+    mfa: MfaRow,
+}
+
+impl LoginRow {
+    fn into_read(self) -> Result<LoginRead> {
+        let (account, password_hash) = self.account.into_account()?;
+        Ok(LoginRead {
+            account,
+            password_hash,
+            disabled: self.disabled != 0,
+            mfa: self.mfa.into(),
+        })
+    }
+}
+
+/// The account a login names (`username` is the parameter holding its
+/// username), with whether it is disabled and its MFA state: a [`LoginRow`].
+fn login_read_sql(username: &str) -> String {
+    format!(
+        "SELECT {PACER_COLUMNS}, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled, {}
+         FROM pacer_accounts WHERE username = {username}",
+        mfa_columns("pacer_accounts.id")
+    )
 }
 
 /// What a password login reads of an account ([`Store::pacer_for_login`]).
@@ -256,36 +292,62 @@ impl Store {
     /// account, its password hash, whether the PACER Service Center
     /// disabled it, and its MFA state (what the login asks next).
     pub async fn pacer_for_login(&self, username: &Username) -> Result<Option<LoginRead>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            account: PacerRow,
-            disabled: i64,
-            #[sqlx(flatten)]
-            mfa: MfaRow,
-        }
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            format!(
-                "SELECT {PACER_COLUMNS}, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled, {}
-                 FROM pacer_accounts WHERE username = $1",
-                mfa_columns("pacer_accounts.id")
-            )
-        });
-        let row: Option<Row> = sqlx::query_as(SQL.as_str())
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| login_read_sql("$1"));
+        let row: Option<LoginRow> = sqlx::query_as(SQL.as_str())
             .bind(username.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| {
-            let disabled = r.disabled != 0;
-            let (account, password_hash) = r.account.into_account()?;
-            Ok(LoginRead {
-                account,
-                password_hash,
-                disabled,
-                mfa: r.mfa.into(),
-            })
-        })
-        .transpose()
+        row.map(LoginRow::into_read).transpose()
+    }
+
+    /// [`Store::pacer_for_login`], then [`Store::begin_attempt`] for the
+    /// login's counter (`subject`), in one statement on PostgreSQL: a
+    /// login's first round trip does both. (On SQLite, where a read costs
+    /// no round trip and a write waits its turn, the two as they are.)
+    pub async fn pacer_for_login_taking_place(
+        &self,
+        username: &Username,
+        subject: &Subject,
+        now: Time,
+    ) -> Result<(Option<LoginRead>, Attempt)> {
+        if self.engine == Engine::Sqlite {
+            let read = self.pacer_for_login(username).await?;
+            return Ok((read, self.begin_attempt(subject, now).await?));
+        }
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "WITH taken AS ({}) SELECT taken.locked_until AS taken_locked_until,
+                        taken.in_flight_last AS taken_in_flight_last, taken.in_flight_until AS taken_run_ends, found.*
+                 FROM taken
+                 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
+                 LEFT JOIN ({}) AS found ON true",
+                *crate::security::BEGIN_ATTEMPT,
+                login_read_sql("$5")
+            )
+        });
+        let id = crate::security::attempt_id();
+        let epoch_now = epoch(now);
+        let row = sqlx::query(SQL.as_str())
+            .bind(subject.to_string())
+            .bind(id)
+            .bind(epoch_now)
+            .bind(MAX_IN_FLIGHT)
+            .bind(username.as_str())
+            .fetch_one(&mut *self.writer().await?)
+            .await?;
+        let attempt = crate::security::attempt_of(
+            epoch_now,
+            id,
+            row.try_get("taken_locked_until")?,
+            row.try_get("taken_in_flight_last")?,
+            row.try_get("taken_run_ends")?,
+        );
+        let found: Option<i64> = row.try_get("id")?;
+        let read = match found {
+            Some(_) => Some(LoginRow::from_row(&row)?.into_read()?),
+            None => None,
+        };
+        Ok((read, attempt))
     }
 
     #[tracing::instrument(skip(self))]

@@ -251,7 +251,7 @@ impl Store {
     ///
     /// One statement, atomic on both engines ([`BEGIN_ATTEMPT`]).
     pub async fn begin_attempt(&self, subject: &Subject, now: Time) -> Result<Attempt> {
-        let id = rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX);
+        let id = attempt_id();
         let now = epoch(now);
         let sql = match self.engine {
             Engine::Sqlite => BEGIN_ATTEMPT.as_str(),
@@ -264,13 +264,7 @@ impl Store {
             .bind(MAX_IN_FLIGHT)
             .fetch_one(&mut *self.writer().await?)
             .await?;
-        Ok(if now < locked_until {
-            Attempt::Locked
-        } else if in_flight_last == id {
-            Attempt::Go(AttemptSlot { run_ends })
-        } else {
-            Attempt::Busy
-        })
+        Ok(attempt_of(now, id, locked_until, in_flight_last, run_ends))
     }
 
     /// Ends a check begun with [`Store::begin_attempt`], giving its place
@@ -332,6 +326,22 @@ impl Store {
     }
 }
 
+/// A check's id, which names it in `in_flight_last` when it takes a place.
+pub(crate) fn attempt_id() -> i64 {
+    rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX)
+}
+
+/// What [`BEGIN_ATTEMPT`]'s answer means for the check `id` at `now`.
+pub(crate) fn attempt_of(now: i64, id: i64, locked_until: i64, in_flight_last: i64, run_ends: i64) -> Attempt {
+    if now < locked_until {
+        Attempt::Locked
+    } else if in_flight_last == id {
+        Attempt::Go(AttemptSlot { run_ends })
+    } else {
+        Attempt::Busy
+    }
+}
+
 /// Takes a place for a check: an upsert of the subject's counter row whose
 /// `DO UPDATE` (on PostgreSQL, under the row's lock, on its latest version;
 /// every expression reads the row as it was) reads the lock and takes one
@@ -348,7 +358,7 @@ impl Store {
 /// place whose node died mid-check is free within twice that, whatever
 /// other checks come. `in_flight_last` names the check that took the last
 /// place: the caller got one if it is its own id.
-static BEGIN_ATTEMPT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) static BEGIN_ATTEMPT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let f = "auth_failures";
     let run_over = format!("{f}.in_flight_until <= $3");
     let held = places_held(&format!("{f}."), "$3");
