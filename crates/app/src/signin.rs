@@ -516,6 +516,11 @@ pub async fn pacer_password(
         }
     }
     let counters = std::slice::from_ref(&counter);
+    // `first` is the account counter's place, taken with the read: there is
+    // no device then, so that counter is the check's one subject. (No
+    // `await` between the read and `check`: a request dropped there would
+    // hold the place until its run ends.)
+    debug_assert!(first.is_none() || counter == subject);
     let checked = check(
         app,
         ticket,

@@ -342,12 +342,21 @@ impl Store {
             row.try_get("taken_in_flight_last")?,
             row.try_get("taken_run_ends")?,
         );
-        let found: Option<i64> = row.try_get("id")?;
-        let read = match found {
-            Some(_) => Some(LoginRow::from_row(&row)?.into_read()?),
-            None => None,
-        };
-        Ok((read, attempt))
+        let read = (|| {
+            let found: Option<i64> = row.try_get("id")?;
+            found.map(|_| LoginRow::from_row(&row)?.into_read()).transpose()
+        })();
+        match (read, attempt) {
+            (Ok(read), attempt) => Ok((read, attempt)),
+            // The place is taken but the account cannot be read: give the
+            // place back, counting nothing, before saying so.
+            (Err(e), Attempt::Go(slot)) => {
+                self.finish_attempt(subject, slot, now, crate::AttemptOutcome::Abandoned)
+                    .await?;
+                Err(e)
+            }
+            (Err(e), _) => Err(e),
+        }
     }
 
     #[tracing::instrument(skip(self))]

@@ -61,7 +61,7 @@ pub(crate) fn served(line: &Served<'_>) {
         tracing::info!(
             target: "openecf::access",
             method = %line.method,
-            path = line.path,
+            path = %line.path,
             status = line.status,
             elapsed_ms = line.elapsed_ms,
             "served"
@@ -81,7 +81,7 @@ pub(crate) fn served(line: &Served<'_>) {
 }
 
 thread_local! {
-    /// Each worker thread's line, kept for the next (no allocation a line).
+    /// Each worker thread's line, kept for the next (the writer's queue copies it).
     static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
     /// The second the last timestamp of this thread fell in, and its text up to the seconds.
     static SECOND: RefCell<(i64, [u8; 19])> = const { RefCell::new((i64::MIN, [0; 19])) };
@@ -115,8 +115,23 @@ fn write_text(buf: &mut Vec<u8>, now: DateTime<Utc>, line: &Served<'_>, ansi: bo
     buf.extend_from_slice(b"}: openecf::access: served method=");
     buf.extend_from_slice(line.method.as_str().as_bytes());
     buf.extend_from_slice(b" path=");
-    buf.extend_from_slice(line.path.as_bytes());
+    write_path(buf, line.path);
     let _ = writeln!(buf, " status={} elapsed_ms={}", line.status, line.elapsed_ms);
+}
+
+/// The path as the text line shows it: printable ASCII as it came, every
+/// other byte percent-encoded. (The HTTP parser refuses control bytes and
+/// spaces, but lets raw UTF-8 through: U+2028 or U+0085, which some log
+/// viewers take for a line break, or U+202E, which turns the rest of the
+/// line around, would otherwise forge or hide what follows.)
+fn write_path(buf: &mut Vec<u8>, path: &str) {
+    for &b in path.as_bytes() {
+        if b.is_ascii_graphic() {
+            buf.push(b);
+        } else {
+            let _ = write!(buf, "%{b:02X}");
+        }
+    }
 }
 
 fn write_json(buf: &mut Vec<u8>, now: DateTime<Utc>, line: &Served<'_>) {
@@ -175,6 +190,18 @@ mod tests {
         assert_eq!(
             String::from_utf8(buf).unwrap(),
             "2026-12-06T14:06:40.878385Z2026-12-06T14:06:41.878380Z"
+        );
+    }
+
+    #[test]
+    fn a_path_cannot_break_or_turn_the_text_line() {
+        let mut buf = Vec::new();
+        write_text(&mut buf, Utc::now(), &line("/ecf/\u{2028}x\u{85}y\u{202e}z%41"), false);
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.is_ascii(), "{text}");
+        assert!(
+            text.contains(" path=/ecf/%E2%80%A8x%C2%85y%E2%80%AEz%41 status=200"),
+            "{text}"
         );
     }
 

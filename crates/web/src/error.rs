@@ -62,7 +62,7 @@ where
     // The span holds the id only: an event inside the request says which
     // request it was, and the access line, which names the method and
     // path, is found by that id.
-    let span = tracing::info_span!("request", op = id.as_str());
+    let span = tracing::info_span!("request", op = %id);
     let method = req.method().clone();
     let path = loggable_path(req.uri().path()).to_owned();
     let started = std::time::Instant::now();

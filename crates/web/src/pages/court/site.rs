@@ -407,3 +407,36 @@ fn menu_categories(court: &Court, menu: FilingMenu, catalogue: &Catalogue) -> Me
     }
     categories
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The category list is inserted into the page as it was rendered
+    /// (`|safe`): its own template must have escaped a court's category
+    /// names and links.
+    #[test]
+    fn a_category_list_escapes_what_a_court_named() {
+        let categories: MenuCategories = vec![
+            ("<script>alert(1)</script> & \"more\"".to_owned(), None),
+            (
+                "Motions".to_owned(),
+                Some("/ecf/gamb/bk/file?category=a&b=\"c\"".to_owned()),
+            ),
+        ];
+        let html = CategoryList {
+            categories: &categories,
+        }
+        .render()
+        .unwrap();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;more&#34;"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<li><a href="/ecf/gamb/bk/file?category=a&#38;b=&#34;c&#34;">Motions</a></li>"#),
+            "{html}"
+        );
+    }
+}
