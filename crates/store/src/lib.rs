@@ -530,7 +530,7 @@ mod pool_tests {
     async fn taking_a_place_leaves_synchronous_commit_on_for_what_follows() {
         let Some(db) = TestDb::postgres().await else { return };
         let subject = openecf_domain::throttle::Subject::pacer("unflushed2026");
-        let now = chrono::Utc::now();
+        let now = chrono::DateTime::from_timestamp(1_796_566_000, 0).unwrap();
         for _ in 0..8 {
             db.store.begin_attempt(&subject, now).await.unwrap();
         }
