@@ -318,10 +318,10 @@ impl Store {
             format!(
                 "WITH taken AS ({}) SELECT taken.locked_until AS taken_locked_until,
                         taken.in_flight_last AS taken_in_flight_last, taken.in_flight_until AS taken_run_ends, found.*
-                 FROM taken
-                 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
+                 FROM taken {}
                  LEFT JOIN ({}) AS found ON true",
                 *crate::security::BEGIN_ATTEMPT,
+                crate::security::UNFLUSHED,
                 login_read_sql("$5")
             )
         });

@@ -389,11 +389,15 @@ pub(crate) static BEGIN_ATTEMPT: std::sync::LazyLock<String> = std::sync::LazyLo
 /// a flush already.
 static BEGIN_ATTEMPT_UNFLUSHED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "WITH taken AS ({}) SELECT taken.* FROM taken
-         CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed",
+        "WITH taken AS ({}) SELECT taken.* FROM taken {UNFLUSHED}",
         *BEGIN_ATTEMPT
     )
 });
+
+/// Joined into a PostgreSQL statement whose place-taking `taken` must not
+/// wait for the disk: `synchronous_commit` off for that statement's own
+/// transaction ([`BEGIN_ATTEMPT_UNFLUSHED`]).
+pub(crate) const UNFLUSHED: &str = "CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed";
 
 /// The places held at `now`, in SQL: the current (or last) run's until its
 /// youngest place could be [`IN_FLIGHT_SECS`] old, and the run before's

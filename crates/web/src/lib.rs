@@ -108,7 +108,7 @@ pub struct Shared {
     /// The key charged forms' numbers are made with (derived from the server key).
     search_key: [u8; 32],
     limiters: limits::Limiters,
-    /// The filing menus' categories, worked out once a court and catalogue.
+    /// The filing menus' category lists as HTML, rendered once a court, menu and catalogue.
     menus: menus::Menus,
 }
 

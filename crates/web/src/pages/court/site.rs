@@ -376,7 +376,7 @@ fn menu_categories(court: &Court, menu: FilingMenu, catalogue: &Catalogue) -> Me
     ];
     let mut listed: Vec<&str> = menu.categories().to_vec();
     listed.extend(with_events.iter().filter(|c| !menu.categories().contains(c)));
-    let categories = listed
+    let mut categories: MenuCategories = listed
         .into_iter()
         .map(|c| {
             let href = if let Some((_, path)) = opens.iter().find(|(cat, _)| cat == c) {
@@ -391,7 +391,6 @@ fn menu_categories(court: &Court, menu: FilingMenu, catalogue: &Catalogue) -> Me
         })
         .collect();
     // Proofs of claim go on the Claims Register, not the docket: their own form.
-    let mut categories: MenuCategories = categories;
     if menu == FilingMenu::Bankruptcy {
         let at = categories
             .iter()
