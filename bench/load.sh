@@ -22,7 +22,8 @@
 #     filers logging in at once, as a court's morning brings),
 # (the bare route, the stylesheet and the page taking turns, three rounds,
 # medians compared) and runs raw Argon2id verifications on every core (examples/argon2_rate.rs,
-# the limit of password logins). On PostgreSQL the logins run once more with
+# the limit of password logins), each round of logins against the round of
+# raw Argon2id beside it as well as median against median. On PostgreSQL the logins run once more with
 # PostgreSQL on cores of its own, as a database host of its own would be
 # (see split_host). Prints one table with the ratios.
 set -euo pipefail
@@ -174,17 +175,19 @@ run_engine() {
   flood_refused=$(awk '/^logins_refused/ {print $2}' "$WORK/flood-$engine.txt")
   # Logins and raw Argon2id take turns (three rounds each), so that both
   # see the same machine: a shared machine's speed drifts from minute to minute.
-  local logins_all="" raw_all=""
+  local logins_all="" raw_all="" pairs_all="" l r
   for round in 1 2 3; do
     echo "== $engine: password logins, round $round" >&2
-    logins_all+="$(wrk -t2 -c"$LOGIN_CONNS" -d"${DURATION}s" -s bench/login.lua "http://127.0.0.1:$PORT" |
-      awk '/^logins_per_sec/ {print $2}') "
+    l=$(wrk -t2 -c"$LOGIN_CONNS" -d"${DURATION}s" -s bench/login.lua "http://127.0.0.1:$PORT" |
+      awk '/^logins_per_sec/ {print $2}')
     echo "== $engine: raw Argon2id on every core, round $round" >&2
-    raw_all+="$("$TARGET/release/examples/argon2_rate" "$DURATION" | sed -n 's/.* = \([0-9.]*\)\/s$/\1/p') "
+    r=$("$TARGET/release/examples/argon2_rate" "$DURATION" | sed -n 's/.* = \([0-9.]*\)\/s$/\1/p')
+    logins_all+="$l "; raw_all+="$r "; pairs_all+="$(ratio "$l" "$r") "
   done
-  local logins raw
+  local logins raw pairs
   logins=$(median $logins_all)
   raw=$(median $raw_all)
+  pairs=$(median $pairs_all)
   local rss
   rss=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
   kill "$server"
@@ -198,12 +201,12 @@ run_engine() {
   ROWS+=("| $engine | authenticated court page (median of: $page_all) | $page_rps | $page_p99 | $(ratio "$page_rps" "$static_rps") of static; p99 $(ratio "$page_p99" "$static_p99")× static's |")
   ROWS+=("| $engine | the same page during a flood of logins (200 connections; $flood_refused turned away with 503) | $flood_rps | $flood_p99 | $(ratio "$flood_rps" "$page_rps") of the page alone |")
   ROWS+=("| $engine | raw Argon2id verifications, every core (median of: $raw_all) | $raw | | 1.00 |")
-  ROWS+=("| $engine | password logins through cso-auth (median of: $logins_all) | $logins | | $(ratio "$logins" "$raw") of raw Argon2id |")
+  ROWS+=("| $engine | password logins through cso-auth (median of: $logins_all) | $logins | | $(ratio "$logins" "$raw") of raw Argon2id; round by round $pairs_all(median $pairs) |")
   if [ -n "$split" ]; then
-    local split_logins split_raw
-    read -r split_logins split_raw <<<"$split"
+    local split_logins split_raw split_pairs
+    read -r split_logins split_raw split_pairs <<<"$split"
     ROWS+=("| $engine | PostgreSQL on its own cores ($APP_CORES for openecf, $DB_CORES for PostgreSQL and wrk): raw Argon2id on openecf's cores | $split_raw | | 1.00 |")
-    ROWS+=("| $engine | PostgreSQL on its own cores: password logins through cso-auth | $split_logins | | $(ratio "$split_logins" "$split_raw") of raw Argon2id on openecf's cores |")
+    ROWS+=("| $engine | PostgreSQL on its own cores: password logins through cso-auth | $split_logins | | $(ratio "$split_logins" "$split_raw") of raw Argon2id on openecf's cores; round by round $split_pairs(median $(median $split_pairs)) |")
   fi
   ROWS+=("| $engine | server's peak resident memory (MB) | $rss | | |")
 }
@@ -242,23 +245,22 @@ split_host() {
     unpin_postgres
     return 1
   fi
-  local logins_all="" raw_all="" r
+  local logins_all="" raw_all="" pairs_all="" l r
   for round in 1 2 3; do
     echo "== postgres on its own cores: password logins, round $round" >&2
-    r=$(taskset -c "$DB_CORES" wrk -t1 -c"$LOGIN_CONNS" -d"${DURATION}s" -s bench/login.lua "http://127.0.0.1:$PORT" |
+    l=$(taskset -c "$DB_CORES" wrk -t1 -c"$LOGIN_CONNS" -d"${DURATION}s" -s bench/login.lua "http://127.0.0.1:$PORT" |
       awk '/^logins_per_sec/ {print $2}')
-    logins_all+="$r "
     echo "== postgres on its own cores: raw Argon2id on openecf's cores, round $round" >&2
     r=$(taskset -c "$APP_CORES" "$TARGET/release/examples/argon2_rate" "$DURATION" "$(( $(nproc) / 2 ))" |
       sed -n 's/.* = \([0-9.]*\)\/s$/\1/p')
-    raw_all+="$r "
+    logins_all+="$l "; raw_all+="$r "; pairs_all+="$(ratio "$l" "$r") "
   done
   kill "$pinned"; wait "$pinned" 2>/dev/null || true
   unpin_postgres
   local logins raw
   logins=$(median $logins_all); raw=$(median $raw_all)
   [ -n "$logins" ] && [ -n "$raw" ] || { echo "the split run measured nothing" >&2; return 1; }
-  SPLIT="$logins $raw"
+  SPLIT="$logins $raw $pairs_all"
 }
 
 case "$ENGINES" in
