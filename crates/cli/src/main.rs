@@ -12,7 +12,6 @@ mod report;
 
 #[cfg(feature = "server")]
 use std::net::SocketAddr;
-#[cfg(feature = "server")]
 use std::time::Duration;
 
 use anyhow::Context;
@@ -20,7 +19,7 @@ use anyhow::Context;
 use clap::Args;
 use clap::{Parser, Subcommand};
 use openecf_app::{App, Clock, Hasher, Settings};
-use openecf_store::Store;
+use openecf_store::{PoolSettings, Store};
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +37,15 @@ pub struct Cli {
         default_value = "sqlite://openecf-data/openecf.db"
     )]
     database: String,
+    /// Database connections this process opens at most (default 8 on SQLite, 16 on
+    /// PostgreSQL). On PostgreSQL every node's connections count against the
+    /// server's max_connections
+    #[arg(long, global = true, env = "OPENECF_DB_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    db_max_connections: Option<u32>,
+    /// How long a request waits for a database connection (on SQLite, for its turn
+    /// to write) before it is answered 503 with Retry-After, in milliseconds
+    #[arg(long, global = true, env = "OPENECF_DB_WAIT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    db_wait_ms: u64,
     /// Log lines as text (for people) or JSON (one object a line, for a log pipeline)
     #[arg(long, global = true, value_enum, default_value = "text", env = "OPENECF_LOG_FORMAT")]
     log_format: LogFormat,
@@ -248,8 +256,8 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(url)
+async fn open(url: &str, pool: PoolSettings) -> anyhow::Result<Store> {
+    let store = Store::connect_with(url, pool)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))?;
     store.migrate().await.context("cannot migrate the database")?;
@@ -381,7 +389,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Restore { file, force } = &cli.command {
         return restore(&cli.database, file, *force).await;
     }
-    let store = open(&cli.database).await?;
+    let pool = PoolSettings {
+        max_connections: cli.db_max_connections,
+        wait: Duration::from_millis(cli.db_wait_ms),
+    };
+    let store = open(&cli.database, pool).await?;
     let key = secret_key(cli.secret_key_file.as_deref(), &cli.database)?;
     let app = |settings: Settings| -> anyhow::Result<App> {
         let settings = Settings {

@@ -43,6 +43,14 @@ pub enum Missing {
 }
 
 impl StoreError {
+    /// The database had no connection (or, on SQLite, no turn to write) free
+    /// for this statement within the pool's wait ([`crate::PoolSettings`]):
+    /// too much work at once, not a fault. Nothing of the statement was
+    /// written; the same request a moment later may well succeed.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Db(sqlx::Error::PoolTimedOut))
+    }
+
     /// The constraint a unique violation broke, if this is one.
     pub(crate) fn unique_violation(e: &sqlx::Error) -> Option<String> {
         match e {

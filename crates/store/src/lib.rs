@@ -102,11 +102,33 @@ pub struct Store {
     /// 10 … ms in its busy handler, long after the lock came free.) None on
     /// PostgreSQL, whose row locks queue writers themselves.
     writer: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// How long a statement waits for a pooled connection, or on SQLite for
+    /// its turn to write, before it fails with [`StoreError::is_busy`].
+    wait: Duration,
 }
 
-/// How long a write waits for its turn before it fails (SQLite; as long as
-/// SQLite's own busy timeout).
-const WRITER_WAIT: Duration = Duration::from_secs(5);
+/// The connection pool's size and patience ([`Store::connect_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections this process opens at most (None: 8 on SQLite, 16 on
+    /// PostgreSQL). On PostgreSQL every node's pool counts against the
+    /// server's `max_connections`.
+    pub max_connections: Option<u32>,
+    /// How long a statement waits for a connection, or on SQLite for its
+    /// turn to write, before it fails: the server then answers 503 with
+    /// `Retry-After` instead of keeping the user waiting longer.
+    pub wait: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: None,
+            // As long as SQLite's own busy timeout.
+            wait: Duration::from_secs(5),
+        }
+    }
+}
 
 /// How long a pooled connection may sit idle and still be handed out
 /// without a ping first.
@@ -216,7 +238,15 @@ impl Store {
     /// Connects to `sqlite://PATH` (the file and its folder are created on
     /// first use) or `postgres://…`. No error it returns repeats the URL's password.
     pub async fn connect(url: &str) -> Result<Self> {
-        match Self::connect_inner(url).await {
+        Self::connect_with(url, PoolSettings::default()).await
+    }
+
+    /// [`Store::connect`], with the pool's size and patience set.
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self> {
+        if settings.max_connections == Some(0) {
+            return Err(StoreError::Config("the pool needs at least one connection".into()));
+        }
+        match Self::connect_inner(url, settings).await {
             Ok(store) => Ok(store),
             Err(e) => {
                 let message = e.to_string();
@@ -234,7 +264,7 @@ impl Store {
         }
     }
 
-    async fn connect_inner(url: &str) -> Result<Self> {
+    async fn connect_inner(url: &str, settings: PoolSettings) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
             let file = path.split('?').next().unwrap_or_default();
@@ -265,8 +295,12 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(
+                settings
+                    .max_connections
+                    .unwrap_or(if engine == Engine::Sqlite { 8 } else { 16 }),
+            )
+            .acquire_timeout(settings.wait)
             // sqlx pings every connection it hands out, by default: one more
             // round trip to the database (on SQLite, to its worker thread)
             // for every statement or transaction, a third of a login's. A
@@ -300,6 +334,7 @@ impl Store {
             engine,
             generation: Arc::new(AtomicU64::new(0)),
             writer: (engine == Engine::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(()))),
+            wait: settings.wait,
         })
     }
 
@@ -358,7 +393,7 @@ impl Store {
         let Some(queue) = &self.writer else {
             return Ok(None);
         };
-        match tokio::time::timeout(WRITER_WAIT, queue.clone().lock_owned()).await {
+        match tokio::time::timeout(self.wait, queue.clone().lock_owned()).await {
             Ok(turn) => Ok(Some(turn)),
             // Reported as the pool's own wait is: no connection to write with in time.
             Err(_) => Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
@@ -493,6 +528,49 @@ mod pool_tests {
     use std::time::Duration;
 
     use crate::testkit::TestDb;
+    use crate::{PoolSettings, Store};
+
+    /// With its one connection (on SQLite, its turn to write) taken, a write
+    /// fails busy once the pool's wait is over, having written nothing; the
+    /// same write goes through once the connection is free again.
+    async fn a_full_pool_answers_busy_within_its_wait(db: TestDb) {
+        let zero = PoolSettings {
+            max_connections: Some(0),
+            ..PoolSettings::default()
+        };
+        let refused = Store::connect_with(&db.url, zero).await.unwrap_err();
+        assert!(refused.to_string().contains("at least one connection"), "{refused}");
+        let one = PoolSettings {
+            max_connections: Some(1),
+            wait: Duration::from_millis(300),
+        };
+        let store = Store::connect_with(&db.url, one).await.unwrap();
+        let subject = openecf_domain::throttle::Subject::pacer("fullpool2026");
+        let now = chrono::DateTime::from_timestamp(1_796_566_000, 0).unwrap();
+        let held = store.write().await.unwrap();
+        let began = std::time::Instant::now();
+        let busy = store.begin_attempt(&subject, now).await.unwrap_err();
+        assert!(busy.is_busy(), "{busy}");
+        // Generous: the wait, not the pool's default (5 s), nor forever.
+        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+        drop(held);
+        assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 0);
+        store.begin_attempt(&subject, now).await.unwrap();
+        assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 1);
+        store.close().await;
+        db.finish().await;
+    }
+
+    #[tokio::test]
+    async fn a_full_pool_answers_busy_within_its_wait_sqlite() {
+        a_full_pool_answers_busy_within_its_wait(TestDb::sqlite().await.unwrap()).await;
+    }
+
+    #[tokio::test]
+    async fn a_full_pool_answers_busy_within_its_wait_postgres() {
+        let Some(db) = TestDb::postgres().await else { return };
+        a_full_pool_answers_busy_within_its_wait(db).await;
+    }
 
     /// Connections used within the last second are handed out without a
     /// ping; one idle for longer is pinged first, and if the database ended

@@ -133,15 +133,36 @@ pub enum AppError {
     /// live …): the status and the store's own words.
     #[error("{message}")]
     Refused { status: StatusCode, message: String },
-    /// The password-hashing queue is full: 503 with `Retry-After`, at once.
+    /// Too much work at once (the password-hashing queue is full, or the
+    /// database had no connection free in time): 503 with `Retry-After`.
     #[error("busy")]
-    Busy,
+    Busy(Busy),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
-/// Seconds a turned-away password check is asked to wait.
+/// Seconds a turned-away request is asked to wait.
 pub const BUSY_RETRY_SECS: u32 = 1;
+
+/// What was too busy to take a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Busy {
+    /// The password-hashing queue is full: turned away at once.
+    Passwords,
+    /// No database connection (on SQLite, no turn to write) came free within
+    /// the pool's wait.
+    Database,
+}
+
+impl Busy {
+    /// What the user is told.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Passwords => "The server is checking many passwords right now. Try again in a moment.",
+            Self::Database => "The server has more work than it can take right now. Try again in a moment.",
+        }
+    }
+}
 
 /// The one place the store's typed errors become statuses and messages.
 impl From<StoreError> for AppError {
@@ -154,6 +175,11 @@ impl From<StoreError> for AppError {
             | StoreError::EcfLoginTaken { .. }
             | StoreError::Authenticator(_)
             | StoreError::GoLive(_) => StatusCode::CONFLICT,
+            _ if e.is_busy() => {
+                metrics::counter!("openecf_db_busy_total").increment(1);
+                tracing::warn!(op = %operation_id_now(), "no database connection came free in time: answered 503");
+                return Self::Busy(Busy::Database);
+            }
             StoreError::Config(_) | StoreError::Corrupt(_) | StoreError::Db(_) | StoreError::Migrate(_) => {
                 return Self::Internal(anyhow::Error::new(e).context("the database failed"))
             }
@@ -169,7 +195,7 @@ impl From<openecf_app::Error> for AppError {
     fn from(e: openecf_app::Error) -> Self {
         match e {
             openecf_app::Error::Store(e) => e.into(),
-            openecf_app::Error::Hasher(openecf_app::HasherError::Busy) => Self::Busy,
+            openecf_app::Error::Hasher(openecf_app::HasherError::Busy) => Self::Busy(Busy::Passwords),
             openecf_app::Error::Hasher(e) => Self::Internal(anyhow::Error::new(e).context("password hashing failed")),
             openecf_app::Error::Internal(e) => Self::Internal(e),
         }
@@ -267,13 +293,13 @@ impl IntoResponse for AppError {
                 "The form's security token did not match. Go back, reload the page and try again.".to_owned(),
                 false,
             ),
-            Self::Busy => {
+            Self::Busy(why) => {
                 let mut res = render(
                     StatusCode::SERVICE_UNAVAILABLE,
                     ErrorPage {
                         banner: banner_now(),
                         title: "Busy".to_owned(),
-                        message: "The server is checking many passwords right now. Try again in a moment.".to_owned(),
+                        message: why.message().to_owned(),
                         cookie_help: false,
                         operation_id,
                     },

@@ -58,6 +58,25 @@ fn migrate_creates_the_database() {
 }
 
 #[test]
+fn the_database_pool_settings_are_checked() {
+    let s = Scratch::new();
+    s.fails(
+        &["--db-max-connections", "0", "migrate"],
+        "",
+        "invalid value '0' for '--db-max-connections <DB_MAX_CONNECTIONS>'",
+    );
+    s.fails(
+        &["--db-wait-ms", "soon", "migrate"],
+        "",
+        "invalid value 'soon' for '--db-wait-ms <DB_WAIT_MS>'",
+    );
+    // Nothing was created by the refused commands.
+    assert!(!s.dir.path().join("openecf.db").exists());
+    let out = s.ok(&["--db-max-connections", "2", "--db-wait-ms", "250", "migrate"], "");
+    assert!(out.contains("up to date"), "{out}");
+}
+
+#[test]
 fn courts_are_added_listed_and_scheduled() {
     let s = setup();
     s.fails(

@@ -237,6 +237,16 @@ pub(crate) async fn wrong_logout_method() -> Response {
 fn logout_errors(result: Result<Response, AppError>) -> Response {
     match result {
         Ok(r) => r,
+        Err(AppError::Busy(why)) => {
+            let mut res = logout_answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                SERVICE_ERROR,
+                format!("{} (Retry-After)", why.message()),
+            );
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, crate::error::BUSY_RETRY_SECS.into());
+            res
+        }
         Err(e) => {
             let op = crate::error::operation_id_now();
             tracing::error!(error = format!("{e:#}"), op = %op, "API request failed");
@@ -253,12 +263,12 @@ fn logout_errors(result: Result<Response, AppError>) -> Response {
 fn json_errors(result: Result<Response, AppError>) -> Response {
     match result {
         Ok(r) => r,
-        Err(AppError::Busy) => {
+        Err(AppError::Busy(why)) => {
             let mut res = answer(
                 StatusCode::SERVICE_UNAVAILABLE,
                 SERVICE_ERROR,
                 None,
-                "The server is checking many passwords right now; try again in a moment (Retry-After).",
+                format!("{} (Retry-After)", why.message()),
             );
             res.headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, crate::error::BUSY_RETRY_SECS.into());

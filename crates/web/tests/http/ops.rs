@@ -102,6 +102,91 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
 }
 
 #[tokio::test]
+async fn a_request_finding_no_database_connection_free_is_answered_503_with_retry_after() {
+    let app = TestApp::spawn().await;
+    // A second server on the same database, its pool one connection that
+    // waits 300 ms (`--db-max-connections 1 --db-wait-ms 300`).
+    let url = app.db.as_ref().map(|db| db.url.clone()).unwrap();
+    let pool = openecf_store::PoolSettings {
+        max_connections: Some(1),
+        wait: std::time::Duration::from_millis(300),
+    };
+    let store = openecf_store::Store::connect_with(&url, pool).await.unwrap();
+    let busy = openecf_app::App::new(
+        store.clone(),
+        openecf_app::Hasher::with_threads(1).unwrap(),
+        openecf_app::Clock::system(),
+        openecf_app::Settings::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let config = openecf_web::Config {
+        public_url: base.clone(),
+        ..openecf_web::Config::default()
+    };
+    tokio::spawn(openecf_web::serve(listener, openecf_web::AppState::new(busy, config)));
+    let b = Browser::at(&base);
+    let form = b.get("/csologin/login").await;
+    // Its one connection taken (a long transaction, say).
+    let held = store.write().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/services/cso-auth"))
+        .json(&serde_json::json!({"loginId": "jfiler2026", "password": PACER_PW}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "1");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["loginResult"], "9");
+    assert!(
+        body["errorDescription"]
+            .as_str()
+            .is_some_and(|d| d.contains("more work than it can take right now")),
+        "{body}"
+    );
+    let page = b
+        .submit(
+            &form,
+            "/csologin/login",
+            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.headers["retry-after"], "1");
+    page.assert_has("more work than it can take right now");
+    drop(held);
+    // Counted for the operators.
+    let scrape = b.get("/metrics").await;
+    assert!(
+        scrape.body.lines().any(|l| l.starts_with("openecf_db_busy_total ")),
+        "{}",
+        scrape.body
+    );
+    // Nothing was written by the refused login, and the same login now goes through.
+    let subject = openecf_domain::throttle::Subject::pacer("jfiler2026");
+    assert_eq!(app.store.failures(&subject).await.unwrap().count, 0);
+    assert!(app
+        .store
+        .audit_events(None)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.action != "login"));
+    let form = b.get("/csologin/login").await;
+    let page = b
+        .submit(
+            &form,
+            "/csologin/login",
+            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(b.token().is_some(), "no session after the login: {}", page.body);
+    store.close().await;
+}
+
+#[tokio::test]
 async fn a_disabled_accounts_sessions_open_nothing_even_one_made_after_the_disable() {
     let app = TestApp::spawn().await;
     let b = app.browser();
