@@ -81,9 +81,9 @@ fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The PACER session token a request carries (header first, as the
-/// `Visitor` reads it), valid or not.
-fn sent_session(headers: &HeaderMap) -> Option<&str> {
+/// The PACER session token a request carries (header first), valid or not:
+/// the one the `Visitor` looks up.
+pub(crate) fn sent_session(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(PACER_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -91,11 +91,18 @@ fn sent_session(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The form token of a pre-session id and the session token sent with it.
-fn form_token(key: &[u8; 32], pre_session: &str, session: Option<&str>) -> String {
-    let session_hash = session.map(hash_token).unwrap_or_default();
+/// The form token of a pre-session id and the hash of the session token
+/// sent with it.
+fn form_token(key: &[u8; 32], pre_session: &str, session_hash: Option<&str>) -> String {
+    let session_hash = session_hash.unwrap_or_default();
     openecf_app::tokens::to_hex(&hmac_sha256(key, &[pre_session.as_bytes(), session_hash.as_bytes()]))
 }
+
+/// The hash of the session token a request carries ([`sent_session`]),
+/// taken once by [`guard`] for the form token and kept in the request for
+/// the `Visitor`'s lookup of the session.
+#[derive(Clone)]
+pub(crate) struct SentSessionHash(pub(crate) String);
 
 /// Whether a request with this method changes anything (and so must come from our own pages).
 fn unsafe_method(method: &Method) -> bool {
@@ -147,11 +154,15 @@ pub async fn guard(state: &AppState, mut req: Request, next: Next) -> Response {
         .map(str::to_owned);
     let from_browser = existing.is_some();
     let pre_session = existing.unwrap_or_else(random_token);
+    let session_hash = sent_session(req.headers()).map(hash_token);
     let token = CsrfToken {
         from_browser,
-        value: form_token(&state.csrf_key, &pre_session, sent_session(req.headers())),
+        value: form_token(&state.csrf_key, &pre_session, session_hash.as_deref()),
     };
     req.extensions_mut().insert(token);
+    if let Some(hash) = session_hash {
+        req.extensions_mut().insert(SentSessionHash(hash));
+    }
     let mut res = next.run(req).await;
     if !from_browser {
         let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
@@ -185,7 +196,7 @@ mod tests {
         let a = form_token(&key, "pre-a", None);
         assert_eq!(a, form_token(&key, "pre-a", None));
         assert_ne!(a, form_token(&key, "pre-b", None));
-        assert_ne!(a, form_token(&key, "pre-a", Some("session")));
+        assert_ne!(a, form_token(&key, "pre-a", Some(&hash_token("session"))));
         assert_ne!(a, form_token(&[8u8; 32], "pre-a", None));
         let t = CsrfToken {
             value: a,

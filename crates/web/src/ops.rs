@@ -46,10 +46,7 @@ pub(crate) fn handle() -> &'static PrometheusHandle {
 /// Counts each request by route (the route's pattern, never the raw path:
 /// no ids or tokens in labels), method and status, and times it.
 pub(crate) async fn track(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let route = req.extensions().get::<MatchedPath>().cloned();
     // The standard methods by name, any other as OTHER: a label's values stay few.
     let method: &'static str = match req.method().as_str() {
         "GET" => "GET",
@@ -63,12 +60,70 @@ pub(crate) async fn track(req: Request, next: Next) -> Response {
     };
     let start = Instant::now();
     let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("openecf_http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
-        .increment(1);
-    metrics::histogram!("openecf_http_request_duration_seconds", "route" => route)
-        .record(start.elapsed().as_secs_f64());
+    record_request(
+        route.as_ref().map(MatchedPath::as_str),
+        method,
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     response
+}
+
+/// The counter and histogram of requests with one route, method and status.
+struct RequestMetrics {
+    requests: metrics::Counter,
+    latency: metrics::Histogram,
+}
+
+impl RequestMetrics {
+    fn of(route: &str, method: &'static str, status: u16) -> Self {
+        Self {
+            requests: metrics::counter!(
+                "openecf_http_requests_total",
+                "route" => route.to_owned(),
+                "method" => method,
+                "status" => status.to_string()
+            ),
+            latency: metrics::histogram!("openecf_http_request_duration_seconds", "route" => route.to_owned()),
+        }
+    }
+
+    fn record(&self, seconds: f64) {
+        self.requests.increment(1);
+        self.latency.record(seconds);
+    }
+}
+
+type RequestMetricsByRoute =
+    std::collections::HashMap<String, std::collections::HashMap<(&'static str, u16), RequestMetrics>>;
+
+thread_local! {
+    /// This thread's handles of the request metrics, by route, then method
+    /// and status: a request adds to them without building their keys
+    /// (labels and hashes) and looking them up in the registry again. The
+    /// routes are patterns and the methods and statuses few, so it stays small.
+    static REQUEST_METRICS: std::cell::RefCell<RequestMetricsByRoute> = std::cell::RefCell::default();
+}
+
+fn record_request(route: Option<&str>, method: &'static str, status: u16, seconds: f64) {
+    let route = route.unwrap_or("unmatched");
+    let recorded = REQUEST_METRICS.try_with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(found) = cache.get(route).and_then(|by| by.get(&(method, status))) {
+            found.record(seconds);
+            return;
+        }
+        let made = RequestMetrics::of(route, method, status);
+        made.record(seconds);
+        cache
+            .entry(route.to_owned())
+            .or_default()
+            .insert((method, status), made);
+    });
+    // The thread is ending: counted without keeping the handles.
+    if recorded.is_err() {
+        RequestMetrics::of(route, method, status).record(seconds);
+    }
 }
 
 /// Whether a scrape is let in: from the loopback interface, or with the

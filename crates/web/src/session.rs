@@ -148,15 +148,14 @@ impl FromRequestParts<AppState> for Visitor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
         let headers = &parts.headers;
-        let sent_pacer_token = headers
-            .get(PACER_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| cookie(headers, PACER_COOKIE))
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
+        let sent_pacer_token = crate::csrf::sent_session(headers).map(str::to_owned);
         let mut pacer = None;
         if let Some(token) = &sent_pacer_token {
-            let hash = hash_token(token);
+            // Hashed already for the form token (by the CSRF guard, which every page passes).
+            let hash = parts
+                .extensions
+                .get::<crate::csrf::SentSessionHash>()
+                .map_or_else(|| hash_token(token), |sent| sent.0.clone());
             if let Some(view) = live_session(state, &hash).await? {
                 let (row, account) = (&view.row, &view.account);
                 if let Principal::Pacer(id) = row.principal {
