@@ -103,7 +103,8 @@ to_ms() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+# a / b, or "n/a" when a round measured nothing.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b + 0 == 0) printf "n/a"; else printf "%.2f", a / b}'; }
 
 "$TARGET/release/examples/bare" "127.0.0.1:$BARE_PORT" &
 PIDS+=($!)
@@ -206,7 +207,7 @@ run_engine() {
     local split_logins split_raw split_pairs
     read -r split_logins split_raw split_pairs <<<"$split"
     ROWS+=("| $engine | PostgreSQL on its own cores ($APP_CORES for openecf, $DB_CORES for PostgreSQL and wrk): raw Argon2id on openecf's cores | $split_raw | | 1.00 |")
-    ROWS+=("| $engine | PostgreSQL on its own cores: password logins through cso-auth | $split_logins | | $(ratio "$split_logins" "$split_raw") of raw Argon2id on openecf's cores; round by round $split_pairs(median $(median $split_pairs)) |")
+    ROWS+=("| $engine | PostgreSQL on its own cores: password logins through cso-auth | $split_logins | | $(ratio "$split_logins" "$split_raw") of raw Argon2id on openecf's cores; round by round $split_pairs (median $(median $split_pairs)) |")
   fi
   ROWS+=("| $engine | server's peak resident memory (MB) | $rss | | |")
 }

@@ -42,9 +42,11 @@ pub struct Cli {
     /// server's max_connections
     #[arg(long, global = true, env = "OPENECF_DB_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     db_max_connections: Option<u32>,
-    /// How long a request waits for a database connection (on SQLite, for its turn
-    /// to write) before it is answered 503 with Retry-After, in milliseconds
-    #[arg(long, global = true, env = "OPENECF_DB_WAIT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    /// How long a statement waits for a database connection (on SQLite, a write
+    /// also for its turn to write) before its request is answered 503 with
+    /// Retry-After, in milliseconds (100 to 600000). Opening a connection must
+    /// finish within it too
+    #[arg(long, global = true, env = "OPENECF_DB_WAIT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     db_wait_ms: u64,
     /// Log lines as text (for people) or JSON (one object a line, for a log pipeline)
     #[arg(long, global = true, value_enum, default_value = "text", env = "OPENECF_LOG_FORMAT")]

@@ -554,6 +554,14 @@ mod pool_tests {
         // Generous: the wait, not the pool's default (5 s), nor forever.
         assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
         drop(held);
+        // A read finds the pool's one connection taken too (on SQLite a
+        // read takes no turn: this is the pool's own wait).
+        let taken = store.pool.acquire().await.unwrap();
+        let began = std::time::Instant::now();
+        let busy = store.attempts_under_way(&subject, now).await.unwrap_err();
+        assert!(busy.is_busy(), "{busy}");
+        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+        drop(taken);
         assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 0);
         store.begin_attempt(&subject, now).await.unwrap();
         assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 1);

@@ -39,6 +39,10 @@ pub(crate) fn handle() -> &'static PrometheusHandle {
         let handle = recorder.handle();
         // Another recorder installed first (a library's, a test's): ours stays empty.
         let _ = metrics::set_global_recorder(recorder);
+        // Counters an alert watches, shown at 0 before their first event.
+        for name in ["openecf_db_busy_total", "openecf_hash_rejected_total"] {
+            metrics::counter!(name).increment(0);
+        }
         handle
     })
 }

@@ -70,6 +70,11 @@ fn the_database_pool_settings_are_checked() {
         "",
         "invalid value 'soon' for '--db-wait-ms <DB_WAIT_MS>'",
     );
+    s.fails(
+        &["--db-wait-ms", "5", "migrate"],
+        "",
+        "invalid value '5' for '--db-wait-ms <DB_WAIT_MS>': 5 is not in 100..=600000",
+    );
     // Nothing was created by the refused commands.
     assert!(!s.dir.path().join("openecf.db").exists());
     let out = s.ok(&["--db-max-connections", "2", "--db-wait-ms", "250", "migrate"], "");
