@@ -45,13 +45,12 @@ async fn readiness_fails_while_a_migration_is_missing() {
     );
 }
 
-#[tokio::test]
-async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
-    let app = TestApp::spawn().await;
-    // A second server on the same database whose hashing queue has no room.
-    let busy = openecf_app::App::new(
-        app.store.clone(),
-        openecf_app::Hasher::with_queue(1, 0).unwrap(),
+/// Another server on `store` with its own hashing pool (no fixture added):
+/// its address.
+async fn second_server(store: openecf_store::Store, hasher: openecf_app::Hasher) -> String {
+    let app = openecf_app::App::new(
+        store,
+        hasher,
         openecf_app::Clock::system(),
         openecf_app::Settings::default(),
     );
@@ -61,7 +60,13 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
         public_url: base.clone(),
         ..openecf_web::Config::default()
     };
-    tokio::spawn(openecf_web::serve(listener, openecf_web::AppState::new(busy, config)));
+    tokio::spawn(openecf_web::serve(listener, openecf_web::AppState::new(app, config)));
+    base
+}
+
+/// jfiler2026's `cso-auth` login at `base`, answered 503 with `Retry-After:
+/// 1` and `loginResult` "9": its JSON.
+async fn cso_auth_turned_away(base: &str) -> serde_json::Value {
     let res = reqwest::Client::new()
         .post(format!("{base}/services/cso-auth"))
         .json(&serde_json::json!({"loginId": "jfiler2026", "password": PACER_PW}))
@@ -72,6 +77,30 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
     assert_eq!(res.headers()["retry-after"], "1");
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["loginResult"], "9");
+    body
+}
+
+/// No trace of a jfiler2026 login: no failure counted, no check under way,
+/// no login audited.
+async fn assert_no_login_of_jfiler_written(app: &TestApp) {
+    let subject = openecf_domain::throttle::Subject::pacer("jfiler2026");
+    assert_eq!(app.store.failures(&subject).await.unwrap().count, 0);
+    assert_eq!(app.store.attempts_under_way(&subject, app.now()).await.unwrap(), 0);
+    assert!(app
+        .store
+        .audit_events(None)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.action != "login"));
+}
+
+#[tokio::test]
+async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
+    let app = TestApp::spawn().await;
+    // A second server on the same database whose hashing queue has no room.
+    let base = second_server(app.store.clone(), openecf_app::Hasher::with_queue(1, 0).unwrap()).await;
+    cso_auth_turned_away(&base).await;
     // The browser's PACER LOGIN says so too; pages that check no password still answer.
     let b = Browser::at(&base);
     let form = b.get("/csologin/login").await;
@@ -87,16 +116,7 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_at_once() {
     assert_eq!(b.get("/courts").await.status, StatusCode::OK);
     // Turned away before anything was written: no failure counted against
     // the account (a flood of 503s locks nobody out), no check left under way.
-    let subject = openecf_domain::throttle::Subject::pacer("jfiler2026");
-    assert_eq!(app.store.failures(&subject).await.unwrap().count, 0);
-    assert_eq!(app.store.attempts_under_way(&subject, app.now()).await.unwrap(), 0);
-    assert!(app
-        .store
-        .audit_events(None)
-        .await
-        .unwrap()
-        .iter()
-        .all(|e| e.action != "login"));
+    assert_no_login_of_jfiler_written(&app).await;
     // The first server, with room, logs the same account in.
     assert_eq!(app.browser().login("jfiler2026", PACER_PW).await.status, StatusCode::OK);
 }
@@ -112,46 +132,18 @@ async fn a_request_finding_no_database_connection_free_is_answered_503_with_retr
         wait: std::time::Duration::from_millis(300),
     };
     let store = openecf_store::Store::connect_with(&url, pool).await.unwrap();
-    let busy = openecf_app::App::new(
-        store.clone(),
-        openecf_app::Hasher::with_threads(1).unwrap(),
-        openecf_app::Clock::system(),
-        openecf_app::Settings::default(),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let config = openecf_web::Config {
-        public_url: base.clone(),
-        ..openecf_web::Config::default()
-    };
-    tokio::spawn(openecf_web::serve(listener, openecf_web::AppState::new(busy, config)));
+    let base = second_server(store.clone(), openecf_app::Hasher::with_threads(1).unwrap()).await;
     let b = Browser::at(&base);
-    let form = b.get("/csologin/login").await;
     // Its one connection taken (a long transaction, say).
     let held = store.write().await.unwrap();
-    let res = reqwest::Client::new()
-        .post(format!("{base}/services/cso-auth"))
-        .json(&serde_json::json!({"loginId": "jfiler2026", "password": PACER_PW}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(res.headers()["retry-after"], "1");
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["loginResult"], "9");
+    let body = cso_auth_turned_away(&base).await;
     assert!(
         body["errorDescription"]
             .as_str()
             .is_some_and(|d| d.contains("more work than it can take right now")),
         "{body}"
     );
-    let page = b
-        .submit(
-            &form,
-            "/csologin/login",
-            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
-        )
-        .await;
+    let page = b.login("jfiler2026", PACER_PW).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(page.headers["retry-after"], "1");
     page.assert_has("more work than it can take right now");
@@ -165,24 +157,9 @@ async fn a_request_finding_no_database_connection_free_is_answered_503_with_retr
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or_else(|| panic!("no openecf_db_busy_total in:\n{}", scrape.body));
     assert!(counted >= 2.0, "the two refused requests were not counted: {counted}");
-    // Nothing was written by the refused login, and the same login now goes through.
-    let subject = openecf_domain::throttle::Subject::pacer("jfiler2026");
-    assert_eq!(app.store.failures(&subject).await.unwrap().count, 0);
-    assert!(app
-        .store
-        .audit_events(None)
-        .await
-        .unwrap()
-        .iter()
-        .all(|e| e.action != "login"));
-    let form = b.get("/csologin/login").await;
-    let page = b
-        .submit(
-            &form,
-            "/csologin/login",
-            &[("loginId", "jfiler2026"), ("password", PACER_PW)],
-        )
-        .await;
+    // Nothing was written by the refused logins, and the same login now goes through.
+    assert_no_login_of_jfiler_written(&app).await;
+    let page = b.login("jfiler2026", PACER_PW).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(b.token().is_some(), "no session after the login: {}", page.body);
     store.close().await;
