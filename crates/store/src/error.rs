@@ -43,12 +43,27 @@ pub enum Missing {
 }
 
 impl StoreError {
-    /// The database had no connection (or, on SQLite, no turn to write) free
-    /// for this statement within the pool's wait ([`crate::PoolSettings`]):
-    /// too much work at once, not a fault. Nothing of the statement was
-    /// written; the same request a moment later may well succeed.
+    /// The database had no connection (or, on SQLite, no turn to write, or
+    /// its write lock was held by another process) free for this statement
+    /// within the pool's wait ([`crate::PoolSettings`]): too much work at
+    /// once, not a fault. Nothing of the statement was written; the same
+    /// request a moment later may well succeed.
     pub fn is_busy(&self) -> bool {
-        matches!(self, Self::Db(sqlx::Error::PoolTimedOut))
+        /// SQLite's primary result code for "database is locked".
+        const SQLITE_BUSY: i32 = 5;
+        match self {
+            Self::Db(sqlx::Error::PoolTimedOut) => true,
+            // SQLite's busy timeout ran out: another process (an `openecf`
+            // command, another server on the same file) held the write
+            // lock throughout. Its extended codes keep the primary code in
+            // their low byte.
+            Self::Db(sqlx::Error::Database(db)) => db
+                .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+                .and_then(sqlx::error::DatabaseError::code)
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| code & 0xff == SQLITE_BUSY),
+            _ => false,
+        }
     }
 
     /// The constraint a unique violation broke, if this is one.

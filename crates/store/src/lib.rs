@@ -294,6 +294,10 @@ impl Store {
             ));
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let busy_timeout = format!(
+            "PRAGMA busy_timeout = {}",
+            settings.wait.as_millis().min(i32::MAX as u128)
+        );
         let pool = AnyPoolOptions::new()
             .max_connections(
                 settings
@@ -317,12 +321,16 @@ impl Store {
                 })
             })
             .after_connect(move |conn, _meta| {
+                let busy_timeout = busy_timeout.clone();
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
-                        // WAL lets readers go on while one writer writes; foreign
-                        // keys and a busy timeout are sqlx's defaults already.
+                        // WAL lets readers go on while one writer writes;
+                        // foreign keys are sqlx's default already. A writer
+                        // that finds the write lock held by another process
+                        // waits as long as for a connection.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute(busy_timeout.as_str()).await?;
                     }
                     Ok(())
                 })
@@ -563,6 +571,32 @@ mod pool_tests {
         assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
         drop(taken);
         assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 0);
+        store.begin_attempt(&subject, now).await.unwrap();
+        assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 1);
+        store.close().await;
+        db.finish().await;
+    }
+
+    /// SQLite's write lock held by another process (here another pool on
+    /// the same file, whose turns this one does not see): a write fails busy
+    /// once the wait (SQLite's busy timeout too) is over, and goes through
+    /// once the lock is free.
+    #[tokio::test]
+    async fn a_write_lock_held_elsewhere_answers_busy_within_the_wait_sqlite() {
+        let db = TestDb::sqlite().await.unwrap();
+        let settings = PoolSettings {
+            max_connections: None,
+            wait: Duration::from_millis(300),
+        };
+        let store = Store::connect_with(&db.url, settings).await.unwrap();
+        let subject = openecf_domain::throttle::Subject::pacer("lockedelsewhere2026");
+        let now = chrono::DateTime::from_timestamp(1_796_566_000, 0).unwrap();
+        let elsewhere = db.store.write().await.unwrap();
+        let began = std::time::Instant::now();
+        let busy = store.begin_attempt(&subject, now).await.unwrap_err();
+        assert!(busy.is_busy(), "{busy}");
+        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+        elsewhere.commit().await.unwrap();
         store.begin_attempt(&subject, now).await.unwrap();
         assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 1);
         store.close().await;
