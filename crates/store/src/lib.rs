@@ -538,6 +538,23 @@ mod pool_tests {
     use crate::testkit::TestDb;
     use crate::{PoolSettings, Store};
 
+    /// Runs `statement`, which must fail busy, and soon: generously within
+    /// the tests' 300 ms wait, not the default 5 s, nor forever.
+    async fn busy_within_the_wait<T: std::fmt::Debug>(statement: impl std::future::Future<Output = crate::Result<T>>) {
+        let began = std::time::Instant::now();
+        let busy = statement.await.unwrap_err();
+        assert!(busy.is_busy(), "{busy}");
+        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+    }
+
+    /// A pool that waits 300 ms for a connection, of at most `max_connections`.
+    fn waiting_300_ms(max_connections: Option<u32>) -> PoolSettings {
+        PoolSettings {
+            max_connections,
+            wait: Duration::from_millis(300),
+        }
+    }
+
     /// With its one connection (on SQLite, its turn to write) taken, a write
     /// fails busy once the pool's wait is over, having written nothing; the
     /// same write goes through once the connection is free again.
@@ -548,27 +565,16 @@ mod pool_tests {
         };
         let refused = Store::connect_with(&db.url, zero).await.unwrap_err();
         assert!(refused.to_string().contains("at least one connection"), "{refused}");
-        let one = PoolSettings {
-            max_connections: Some(1),
-            wait: Duration::from_millis(300),
-        };
-        let store = Store::connect_with(&db.url, one).await.unwrap();
+        let store = Store::connect_with(&db.url, waiting_300_ms(Some(1))).await.unwrap();
         let subject = openecf_domain::throttle::Subject::pacer("fullpool2026");
         let now = chrono::DateTime::from_timestamp(1_796_566_000, 0).unwrap();
         let held = store.write().await.unwrap();
-        let began = std::time::Instant::now();
-        let busy = store.begin_attempt(&subject, now).await.unwrap_err();
-        assert!(busy.is_busy(), "{busy}");
-        // Generous: the wait, not the pool's default (5 s), nor forever.
-        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+        busy_within_the_wait(store.begin_attempt(&subject, now)).await;
         drop(held);
         // A read finds the pool's one connection taken too (on SQLite a
         // read takes no turn: this is the pool's own wait).
         let taken = store.pool.acquire().await.unwrap();
-        let began = std::time::Instant::now();
-        let busy = store.attempts_under_way(&subject, now).await.unwrap_err();
-        assert!(busy.is_busy(), "{busy}");
-        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+        busy_within_the_wait(store.attempts_under_way(&subject, now)).await;
         drop(taken);
         assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 0);
         store.begin_attempt(&subject, now).await.unwrap();
@@ -584,18 +590,11 @@ mod pool_tests {
     #[tokio::test]
     async fn a_write_lock_held_elsewhere_answers_busy_within_the_wait_sqlite() {
         let db = TestDb::sqlite().await.unwrap();
-        let settings = PoolSettings {
-            max_connections: None,
-            wait: Duration::from_millis(300),
-        };
-        let store = Store::connect_with(&db.url, settings).await.unwrap();
+        let store = Store::connect_with(&db.url, waiting_300_ms(None)).await.unwrap();
         let subject = openecf_domain::throttle::Subject::pacer("lockedelsewhere2026");
         let now = chrono::DateTime::from_timestamp(1_796_566_000, 0).unwrap();
         let elsewhere = db.store.write().await.unwrap();
-        let began = std::time::Instant::now();
-        let busy = store.begin_attempt(&subject, now).await.unwrap_err();
-        assert!(busy.is_busy(), "{busy}");
-        assert!(began.elapsed() < Duration::from_secs(3), "waited {:?}", began.elapsed());
+        busy_within_the_wait(store.begin_attempt(&subject, now)).await;
         elsewhere.commit().await.unwrap();
         store.begin_attempt(&subject, now).await.unwrap();
         assert_eq!(store.attempts_under_way(&subject, now).await.unwrap(), 1);

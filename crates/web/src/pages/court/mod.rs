@@ -113,7 +113,6 @@ pub(crate) struct CourtNav {
     pub court_id: String,
     pub court_name: String,
     pub menus: Vec<MenuItem>,
-    pub csrf: String,
     pub logged_in: bool,
 }
 
@@ -140,7 +139,6 @@ impl CourtNav {
             banner.legacy = Some((id.to_owned(), u.display_name()));
         }
         Self {
-            csrf: banner.csrf.clone(),
             banner,
             court_id: id.to_owned(),
             court_name: court.name.clone(),
